@@ -1,0 +1,1 @@
+//! Numeric claims: percentages, fractions, counts and money, with what they are about.

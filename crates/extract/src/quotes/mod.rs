@@ -1,0 +1,1 @@
+//! Direct quotations, their kind, speaker and cue.

@@ -1,0 +1,259 @@
+//! The document record: one article, from ingest to export.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::offsets::OffsetMap;
+use crate::records::{Claim, Entity, Mention, Quote};
+use crate::text_index::TextIndex;
+
+/// A located piece of text. `start`/`end` count characters in the document's (cleaned)
+/// `text`; `source_start`/`source_end` count characters in the decoded source file. Both are
+/// end-exclusive. The byte range is kept for stages and never serialized.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub source_start: usize,
+    pub source_end: usize,
+    #[serde(skip)]
+    pub bytes: Range<usize>,
+}
+
+/// What the document's outer lines told us: publication, authorship, edition.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Metadata {
+    pub title: Option<String>,
+    /// Published date as written (a JSONL field or the masthead), when it parsed as a date.
+    pub published: Option<NaiveDate>,
+    pub authors: Vec<String>,
+    pub image_credits: Vec<String>,
+    pub volume: Option<String>,
+    pub issue: Option<String>,
+    pub dateline: Option<Dateline>,
+    pub url: Option<String>,
+    /// The outlet or feed the document came from, when the input names it.
+    pub outlet: Option<String>,
+}
+
+/// `WASHINGTON (AP) —`: the place and agency a story was filed from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Dateline {
+    pub place: String,
+    pub agency: Option<String>,
+    pub text: String,
+}
+
+/// A section heading inside the body, kept out of `text`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Heading {
+    pub text: String,
+    /// Index of the body paragraph the heading stands before (== paragraph count when it ends
+    /// the document).
+    pub before_paragraph: usize,
+    /// 1-based line of the source file.
+    pub line: usize,
+}
+
+/// A source line that cleaning removed, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RemovedLine {
+    /// 1-based line of the source file.
+    pub line: usize,
+    /// The rule family that removed it (`masthead`, `byline`, …).
+    pub reason: String,
+    pub text: String,
+}
+
+/// Something a user should know about a document that did not stop it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    pub stage: String,
+    pub message: String,
+}
+
+/// Why a document did not make it through the pipeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Failure {
+    pub stage: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    #[default]
+    Ok,
+    Failed,
+}
+
+/// One article and everything the stages learned about it.
+#[derive(Debug, Default, Serialize)]
+pub struct Document {
+    pub id: String,
+    /// Where it came from: a file path, or `<stdin>:LINE` for streamed input.
+    pub source: String,
+    pub status: Status,
+    /// Set when `status` is `Failed`.
+    pub failure: Option<Failure>,
+    pub meta: Metadata,
+    /// Section headings (the title lives in `meta.title`).
+    pub headings: Vec<Heading>,
+    /// The working text: the decoded source until a cleaning stage replaces it.
+    pub text: String,
+    /// Body paragraphs as byte ranges of `text`.
+    #[serde(skip)]
+    pub paragraphs: Vec<Range<usize>>,
+    /// Sentences as byte ranges of `text`, filled by the first stage that needs them.
+    #[serde(skip)]
+    pub sentences: Vec<Range<usize>>,
+    pub removed: Vec<RemovedLine>,
+    pub quotes: Vec<Quote>,
+    pub entities: Vec<Entity>,
+    pub mentions: Vec<Mention>,
+    pub claims: Vec<Claim>,
+    pub warnings: Vec<Warning>,
+    /// The decoded source file (BOM stripped, line endings normalized to `\n`).
+    #[serde(skip)]
+    pub source_text: String,
+    #[serde(skip)]
+    offsets: OffsetMap,
+    #[serde(skip)]
+    text_index: OnceLock<TextIndex>,
+    #[serde(skip)]
+    source_index: OnceLock<TextIndex>,
+}
+
+impl Document {
+    /// A fresh document whose working text is its source text.
+    pub fn new(id: impl Into<String>, source: impl Into<String>, source_text: String) -> Self {
+        let mut doc = Document {
+            id: id.into(),
+            source: source.into(),
+            text: source_text.clone(),
+            offsets: OffsetMap::identity(source_text.len()),
+            source_text,
+            ..Default::default()
+        };
+        doc.paragraphs = line_paragraphs(&doc.text);
+        doc
+    }
+
+    /// A document that failed before it had any text (unreadable, empty, binary…).
+    pub fn failed(
+        id: impl Into<String>,
+        source: impl Into<String>,
+        stage: &str,
+        message: impl Into<String>,
+    ) -> Self {
+        let mut doc = Document::new(id, source, String::new());
+        doc.fail(stage, message);
+        doc
+    }
+
+    pub fn fail(&mut self, stage: &str, message: impl Into<String>) {
+        self.status = Status::Failed;
+        self.failure = Some(Failure {
+            stage: stage.to_string(),
+            message: message.into(),
+        });
+    }
+
+    pub fn is_ok(&self) -> bool {
+        self.status == Status::Ok
+    }
+
+    pub fn warn(&mut self, stage: &str, message: impl Into<String>) {
+        self.warnings.push(Warning {
+            stage: stage.to_string(),
+            message: message.into(),
+        });
+    }
+
+    /// Replaces the working text. `map` maps the new text to the *source* text (not to the
+    /// previous working text), and `paragraphs` are byte ranges of the new text. Records found
+    /// on the old text are dropped, since their offsets would no longer hold.
+    pub fn set_text(&mut self, text: String, map: OffsetMap, paragraphs: Vec<Range<usize>>) {
+        self.text = text;
+        self.offsets = map;
+        self.paragraphs = paragraphs;
+        self.sentences.clear();
+        self.quotes.clear();
+        self.entities.clear();
+        self.mentions.clear();
+        self.claims.clear();
+        self.text_index = OnceLock::new();
+    }
+
+    /// Locates a byte range of `text` in both texts, in characters.
+    pub fn span(&self, bytes: Range<usize>) -> Span {
+        let text_index = self.text_index.get_or_init(|| TextIndex::new(&self.text));
+        let source_index = self
+            .source_index
+            .get_or_init(|| TextIndex::new(&self.source_text));
+        let source = self.offsets.source_range(bytes.clone());
+        Span {
+            start: text_index.char_offset(&self.text, bytes.start),
+            end: text_index.char_offset(&self.text, bytes.end),
+            source_start: source_index.char_offset(&self.source_text, source.start),
+            source_end: source_index.char_offset(&self.source_text, source.end),
+            bytes,
+        }
+    }
+
+    /// The source byte range a byte range of `text` came from.
+    pub fn source_bytes(&self, bytes: Range<usize>) -> Range<usize> {
+        self.offsets.source_range(bytes)
+    }
+
+    /// Number of words in the working text (whitespace-separated tokens with a letter or digit).
+    pub fn word_count(&self) -> usize {
+        self.text
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .count()
+    }
+}
+
+/// Paragraphs of an uncleaned text: its non-blank lines.
+fn line_paragraphs(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let end = start + line.len();
+        let content = line.trim_end_matches(['\n', '\r']);
+        if !content.trim().is_empty() {
+            out.push(start..start + content.len());
+        }
+        start = end;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::offsets::TextBuilder;
+
+    #[test]
+    fn spans_follow_cleaning_back_to_the_source() {
+        let source = "Thursday\n\n“Yes,” she said.\n".to_string();
+        let mut doc = Document::new("d", "d.txt", source.clone());
+        assert_eq!(doc.paragraphs.len(), 2);
+        let body = source.find('“').unwrap();
+        let mut b = TextBuilder::default();
+        b.copy(&source, body..source.len() - 1);
+        let (text, map) = b.finish();
+        let len = text.len();
+        doc.set_text(text, map, vec![0..len]);
+        let yes = doc.text.find("Yes").unwrap();
+        let span = doc.span(yes..yes + 3);
+        assert_eq!((span.start, span.end), (1, 4));
+        let chars: Vec<char> = source.chars().collect();
+        let found: String = chars[span.source_start..span.source_end].iter().collect();
+        assert_eq!(found, "Yes");
+    }
+}

@@ -1,0 +1,24 @@
+//! The shared vocabulary of Newsmill: the [`Document`] record that flows through every stage,
+//! the records stages attach to it (quotes, entities, claims, …), the map from cleaned text back
+//! to the source file, and the stage contract ([`DocumentStage`], [`CorpusStage`], [`Exporter`]).
+//!
+//! Stage crates depend on this crate only; they never depend on each other, and none of them
+//! knows about TOML, the command line or the terminal (that is the runner's job).
+
+mod document;
+mod offsets;
+mod records;
+mod stage;
+mod text_index;
+pub mod normalize;
+
+pub use document::{
+    Dateline, Document, Failure, Heading, Metadata, RemovedLine, Span, Status, Warning,
+};
+pub use offsets::{OffsetMap, TextBuilder};
+pub use records::{Claim, Entity, EntityKind, Mention, Quote, QuoteKind};
+pub use stage::{
+    BuildContext, Capability, CorpusStage, DocumentStage, Exporter, ExportSummary, NoOptions,
+    StageError, StageOptions, Table,
+};
+pub use text_index::TextIndex;

@@ -1,0 +1,123 @@
+//! The stage contract: what every stage of a pipeline implements and declares.
+
+use std::path::PathBuf;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::document::Document;
+
+/// What a stage needs from the stages before it and provides to those after. The runner
+/// refuses a pipeline in which a stage needs something no earlier stage provides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Capability {
+    /// Decoded article text (ingest provides it).
+    Text,
+    /// Boilerplate removed, title/headings/metadata recovered, removed lines recorded.
+    CleanText,
+    Quotes,
+    /// Entities and their mentions.
+    Entities,
+    Claims,
+    /// Cross-document groups and discrepancies (a corpus stage provides them).
+    Corroboration,
+}
+
+impl Capability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Capability::Text => "text",
+            Capability::CleanText => "clean_text",
+            Capability::Quotes => "quotes",
+            Capability::Entities => "entities",
+            Capability::Claims => "claims",
+            Capability::Corroboration => "corroboration",
+        }
+    }
+}
+
+/// Where a stage is being built: lets options name files relative to the config file.
+#[derive(Debug, Clone, Default)]
+pub struct BuildContext {
+    /// The folder of the config file; relative paths in options resolve against it.
+    pub base_dir: PathBuf,
+    /// The instance name in the pipeline (`clean`, `quotes_strict`, …).
+    pub instance: String,
+}
+
+impl BuildContext {
+    pub fn resolve(&self, path: &str) -> PathBuf {
+        self.base_dir.join(path)
+    }
+}
+
+/// An error a stage reports, for one document or while being built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct StageError {
+    pub message: String,
+}
+
+impl StageError {
+    pub fn new(message: impl Into<String>) -> Self {
+        StageError {
+            message: message.into(),
+        }
+    }
+}
+
+/// A stage that looks at one document at a time. Runs in parallel over documents, so it
+/// must not keep per-document state between calls.
+pub trait DocumentStage: Send + Sync {
+    fn process(&self, doc: &mut Document) -> Result<(), StageError>;
+}
+
+/// A stage that sees every document (in input order) after the per-document stages, and
+/// produces tables about the corpus. It must keep compact records, never whole texts, so that
+/// memory grows with the records and not with the corpus.
+pub trait CorpusStage: Send {
+    fn observe(&mut self, doc: &Document);
+    fn finish(&mut self) -> Result<Vec<Table>, StageError>;
+}
+
+/// A stage that writes results out. Documents arrive in input order, failed ones included.
+pub trait Exporter: Send {
+    fn write_document(&mut self, doc: &Document) -> Result<(), StageError>;
+    fn write_table(&mut self, table: &Table) -> Result<(), StageError>;
+    /// Moves everything into place; nothing is visible at its final name before this.
+    fn finish(self: Box<Self>) -> Result<ExportSummary, StageError>;
+}
+
+/// A plain table with a header, as corpus stages produce them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Table {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// What an exporter wrote: file name → data rows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExportSummary {
+    pub files: Vec<(String, usize)>,
+}
+
+/// The options of a stage type: a serde struct with a default for every field, rejecting
+/// unknown keys (`#[serde(default, deny_unknown_fields)]`). The runner deserializes it from the
+/// stage's table in the config and prints its defaults and docs in `newsmill stages`.
+pub trait StageOptions: Default + Serialize + DeserializeOwned + Send + 'static {
+    /// `(key, one-line meaning)` for every option, nested keys dotted (`masthead.enabled`).
+    fn docs() -> &'static [(&'static str, &'static str)];
+}
+
+/// A stage without options.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NoOptions {}
+
+impl StageOptions for NoOptions {
+    fn docs() -> &'static [(&'static str, &'static str)] {
+        &[]
+    }
+}
