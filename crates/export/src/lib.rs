@@ -1,1 +1,31 @@
-//! placeholder
+//! Exporters: the `csv` and `json` stages, and the JSONL stream writer of streaming mode.
+//!
+//! Every file is first written under a staging folder inside the output folder and moved to
+//! its final name only when the whole run has succeeded, so an interrupted run never leaves a
+//! half-written table and never destroys the previous run's outputs.
+
+mod csv_export;
+mod json_export;
+mod staging;
+mod tables;
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use model::Capability;
+
+pub use csv_export::{CsvExporter, CsvOptions};
+pub use json_export::{document_json, JsonExporter, JsonOptions, StreamWriter};
+pub use staging::Staging;
+pub use tables::{table_names, TableSpec, TABLES};
+
+/// What exporters need to know about the run.
+#[derive(Debug, Clone)]
+pub struct ExportContext {
+    /// The output folder (created if missing).
+    pub output_dir: PathBuf,
+    /// What the pipeline's stages provide: a table is written only when its stage runs.
+    pub capabilities: BTreeSet<Capability>,
+    /// Names corpus stages' tables will have (so JSON/CSV know them up front).
+    pub instance: String,
+}

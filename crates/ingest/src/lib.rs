@@ -1,1 +1,247 @@
-//! placeholder
+//! Ingest: turns input paths (files, folders, JSONL) or a JSONL stream into [`Document`]s,
+//! lazily and in a deterministic order.
+//!
+//! Unreadable inputs do not stop a run: they become failed documents (stage `ingest`) that the
+//! exporters list in `errors.csv`, so nothing is dropped silently.
+
+mod decode;
+mod jsonl;
+mod plan;
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use model::{Document, StageOptions};
+use serde::{Deserialize, Serialize};
+
+pub use decode::{decode, Decoded};
+pub use plan::{plan_inputs, InputFile, InputKind};
+
+const STAGE: &str = "ingest";
+
+/// Options of the `[ingest]` table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IngestOptions {
+    /// Files larger than this are reported as failed documents instead of being read.
+    pub max_file_bytes: u64,
+    /// File extensions read when walking a folder (files named explicitly are always read).
+    pub extensions: Vec<String>,
+}
+
+impl Default for IngestOptions {
+    fn default() -> Self {
+        IngestOptions {
+            max_file_bytes: 10 * 1024 * 1024,
+            extensions: vec!["txt".into(), "md".into(), "jsonl".into()],
+        }
+    }
+}
+
+impl StageOptions for IngestOptions {
+    fn docs() -> &'static [(&'static str, &'static str)] {
+        &[
+            (
+                "max_file_bytes",
+                "files (and JSONL lines) larger than this fail instead of being read",
+            ),
+            (
+                "extensions",
+                "extensions read when walking a folder; .jsonl files hold one article per line",
+            ),
+        ]
+    }
+}
+
+/// A problem with the input paths themselves, found before any article is read.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("{path}: input path does not exist")]
+    Missing { path: PathBuf },
+    #[error("{path}: cannot list folder: {source}")]
+    Walk {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Reads the planned input files one document at a time.
+pub struct FileReader {
+    files: std::vec::IntoIter<InputFile>,
+    options: IngestOptions,
+    ids: IdAllocator,
+    current_jsonl: Option<(PathBuf, jsonl::Lines<BufReader<File>>)>,
+}
+
+impl FileReader {
+    pub fn new(files: Vec<InputFile>, options: IngestOptions) -> Self {
+        FileReader {
+            files: files.into_iter(),
+            options,
+            ids: IdAllocator::default(),
+            current_jsonl: None,
+        }
+    }
+
+    fn read_text_file(&mut self, path: &Path) -> Document {
+        let id = self.ids.allocate(&file_stem(path));
+        let source = path.display().to_string();
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.len() > self.options.max_file_bytes => {
+                return Document::failed(
+                    id,
+                    source,
+                    STAGE,
+                    format!(
+                        "file is {} bytes, over the limit of {} (ingest.max_file_bytes)",
+                        meta.len(),
+                        self.options.max_file_bytes
+                    ),
+                )
+            }
+            Ok(_) => {}
+            Err(e) => return Document::failed(id, source, STAGE, format!("cannot read: {e}")),
+        }
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => return Document::failed(id, source, STAGE, format!("cannot read: {e}")),
+        };
+        document_from_bytes(id, source, &bytes)
+    }
+}
+
+impl Iterator for FileReader {
+    type Item = Document;
+
+    fn next(&mut self) -> Option<Document> {
+        loop {
+            if let Some((path, lines)) = &mut self.current_jsonl {
+                match lines.next() {
+                    Some(line) => {
+                        let mut doc = jsonl::parse_line(line, &path.display().to_string(), &self.options);
+                        doc.id = self.ids.allocate(&doc.id);
+                        return Some(doc);
+                    }
+                    None => self.current_jsonl = None,
+                }
+            }
+            let file = self.files.next()?;
+            match file.kind {
+                InputKind::Article => return Some(self.read_text_file(&file.path)),
+                InputKind::Jsonl => match File::open(&file.path) {
+                    Ok(f) => {
+                        let lines = jsonl::Lines::new(BufReader::new(f), self.options.max_file_bytes);
+                        self.current_jsonl = Some((file.path, lines));
+                    }
+                    Err(e) => {
+                        let id = self.ids.allocate(&file_stem(&file.path));
+                        return Some(Document::failed(
+                            id,
+                            file.path.display().to_string(),
+                            STAGE,
+                            format!("cannot read: {e}"),
+                        ));
+                    }
+                },
+            }
+        }
+    }
+}
+
+/// Reads a JSONL stream (standard input in streaming mode), one document per line, without
+/// reading ahead. Ids are the caller's own and are kept as given.
+pub struct JsonlStreamReader<R: BufRead> {
+    lines: jsonl::Lines<R>,
+    label: String,
+    options: IngestOptions,
+}
+
+impl<R: BufRead> JsonlStreamReader<R> {
+    pub fn new(reader: R, label: impl Into<String>, options: IngestOptions) -> Self {
+        JsonlStreamReader {
+            lines: jsonl::Lines::new(reader, options.max_file_bytes),
+            label: label.into(),
+            options,
+        }
+    }
+}
+
+impl<R: BufRead> Iterator for JsonlStreamReader<R> {
+    type Item = Document;
+
+    fn next(&mut self) -> Option<Document> {
+        let line = self.lines.next()?;
+        Some(jsonl::parse_line(line, &self.label, &self.options))
+    }
+}
+
+/// A document from a whole file's bytes: decoding, BOM, line endings, emptiness, binaries.
+pub fn document_from_bytes(id: String, source: String, bytes: &[u8]) -> Document {
+    if bytes.contains(&0) {
+        return Document::failed(id, source, STAGE, "binary file (contains NUL bytes), not an article");
+    }
+    let decoded = decode(bytes);
+    if decoded.text.trim().is_empty() {
+        return Document::failed(id, source, STAGE, "empty file (nothing but whitespace)");
+    }
+    let mut doc = Document::new(id, source, decoded.text);
+    if let Some(warning) = decoded.warning {
+        doc.warn(STAGE, warning);
+    }
+    doc
+}
+
+/// A file stem made safe for file names: letters, digits, `-`, `_` and `.` are kept, anything
+/// else becomes `_`.
+pub fn safe_id(raw: &str) -> String {
+    let id: String = raw
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let id = id.trim_start_matches('.');
+    if id.is_empty() {
+        "document".to_string()
+    } else {
+        id.to_string()
+    }
+}
+
+fn file_stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Hands out file-name-safe ids, unique within a run (`x`, `x-2`, `x-3`, …).
+#[derive(Debug, Default)]
+pub struct IdAllocator {
+    seen: HashSet<String>,
+}
+
+impl IdAllocator {
+    pub fn allocate(&mut self, raw: &str) -> String {
+        let base = safe_id(raw);
+        if self.seen.insert(base.clone()) {
+            return base;
+        }
+        (2..)
+            .map(|n| format!("{base}-{n}"))
+            .find(|candidate| self.seen.insert(candidate.clone()))
+            .expect("an unused suffix exists")
+    }
+}
+
+/// Reads at most `limit` bytes from `reader` (used for size-limited reads).
+pub fn read_limited(reader: impl Read, limit: u64) -> std::io::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    reader.take(limit).read_to_end(&mut buf)?;
+    Ok(buf)
+}

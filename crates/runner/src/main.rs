@@ -1,1 +1,204 @@
-fn main() {}
+//! `newsmill`: reads a pipeline config, validates it before touching any input, and runs it.
+//!
+//! This is the only crate that knows about the command line, TOML and the terminal; the
+//! stage crates only see documents and their own typed options.
+
+mod config;
+mod diagnostics;
+mod registry;
+mod run;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use config::Overrides;
+
+/// Mill news articles into clean, structured, cross-referenced tables.
+///
+/// With no subcommand, runs ./pipeline.toml.
+#[derive(Parser)]
+#[command(name = "newsmill", version, args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a pipeline (the default).
+    Run(RunArgs),
+    /// Validate a pipeline without reading any input; exit 2 on problems.
+    Check(CheckArgs),
+    /// List every stage with its description, options, defaults, needs and provides.
+    Stages,
+}
+
+#[derive(Args, Clone)]
+struct ConfigArgs {
+    /// The pipeline config.
+    #[arg(short = 'c', long = "config", value_name = "FILE", default_value = "pipeline.toml")]
+    config: PathBuf,
+    /// Input file or folder instead of the config's (repeatable); `-` reads JSONL from stdin.
+    #[arg(long, value_name = "PATH")]
+    input: Vec<String>,
+    /// Output folder instead of the config's; `-` writes one JSON line per document to stdout.
+    #[arg(long, value_name = "DIR")]
+    output: Option<String>,
+}
+
+#[derive(Args, Clone)]
+struct RunArgs {
+    #[command(flatten)]
+    config: ConfigArgs,
+    /// Worker threads (0 = one per core).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// No progress bar and no summary.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    config: ConfigArgs,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        None => run_command(cli.run),
+        Some(Command::Run(args)) => run_command(args),
+        Some(Command::Check(args)) => check_command(args),
+        Some(Command::Stages) => {
+            print_stages();
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+fn overrides(args: &ConfigArgs, threads: Option<usize>) -> Overrides {
+    Overrides {
+        input: (!args.input.is_empty()).then(|| args.input.clone()),
+        output: args.output.clone(),
+        threads,
+    }
+}
+
+fn load(args: &ConfigArgs, threads: Option<usize>) -> Result<config::Plan, ExitCode> {
+    let (plan, diagnostics) = config::load(&args.config, &overrides(args, threads));
+    for d in &diagnostics {
+        eprintln!("{d}");
+    }
+    match plan {
+        Some(plan) => Ok(plan),
+        None => {
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            eprintln!(
+                "{}: {errors} problem{} found; nothing was run",
+                args.config.display(),
+                if errors == 1 { "" } else { "s" }
+            );
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
+fn run_command(args: RunArgs) -> ExitCode {
+    let plan = match load(&args.config, args.threads) {
+        Ok(plan) => plan,
+        Err(code) => return code,
+    };
+    let options = run::RunOptions { quiet: args.quiet };
+    match run::run(plan, &options) {
+        Ok(outcome) => {
+            if !args.quiet {
+                run::print_summary(&outcome);
+            }
+            if let Some(reason) = &outcome.aborted {
+                eprintln!("error: stopped at the first failure (on_error = \"fail\"): {reason}; no output was written");
+                ExitCode::from(1)
+            } else if outcome.failed > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn check_command(args: CheckArgs) -> ExitCode {
+    let plan = match load(&args.config, None) {
+        Ok(plan) => plan,
+        Err(code) => return code,
+    };
+    let streaming = plan.streaming_output();
+    let names: Vec<String> = plan
+        .stages
+        .iter()
+        .map(|s| {
+            let unavailable = streaming && s.kind == registry::StageKind::Corpus;
+            let suffix = if unavailable { " (unavailable when streaming)" } else { "" };
+            if s.instance == s.entry {
+                format!("{}{suffix}", s.instance)
+            } else {
+                format!("{} ({}){suffix}", s.instance, s.entry)
+            }
+        })
+        .collect();
+    println!("{}: ok: {}", args.config.config.display(), names.join(" → "));
+    ExitCode::SUCCESS
+}
+
+fn print_stages() {
+    for entry in registry::registry() {
+        println!("{} [{}]", entry.name, entry.kind.as_str());
+        println!("    {}", entry.description);
+        let caps = |c: &[model::Capability]| {
+            if c.is_empty() {
+                "-".to_string()
+            } else {
+                c.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
+            }
+        };
+        println!("    needs: {}   provides: {}", caps(entry.needs), caps(entry.provides));
+        let defaults = (entry.defaults)();
+        if entry.option_docs.is_empty() {
+            println!("    options: none");
+        } else {
+            println!("    options (with defaults):");
+            for (key, doc) in entry.option_docs {
+                let default = default_of(&defaults, key);
+                println!("      {key} = {default}\n          {doc}");
+            }
+        }
+        println!("    common: type = \"{}\" (for a named instance), on_error = \"skip\" | \"fail\"", entry.name);
+        println!();
+    }
+}
+
+/// The default of a (possibly dotted) key, from the TOML of the options' defaults.
+fn default_of(defaults: &str, key: &str) -> String {
+    let Ok(table) = defaults.parse::<toml::Table>() else {
+        return String::new();
+    };
+    let mut value: Option<&toml::Value> = None;
+    let mut current = &table;
+    for part in key.split('.') {
+        value = current.get(part);
+        match value {
+            Some(toml::Value::Table(t)) => current = t,
+            Some(_) => {}
+            None => return "(none)".to_string(),
+        }
+    }
+    value.map_or_else(|| "(none)".to_string(), |v| v.to_string())
+}

@@ -1,0 +1,225 @@
+//! The `json` stage (`documents/<doc_id>.json`, `documents.jsonl`, corpus tables as JSONL)
+//! and the stream writer of streaming mode (one JSON line per input document on stdout).
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+
+use model::{
+    Claim, Dateline, Document, Entity, ExportSummary, Exporter, Failure, Heading, Mention, Quote,
+    RemovedLine, StageError, StageOptions, Status, Table, Warning,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::staging::Staging;
+use crate::ExportContext;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct JsonOptions {
+    /// Write `documents/<doc_id>.json`, one pretty file per document.
+    pub per_document: bool,
+    /// Write `documents.jsonl`, one line per document.
+    pub jsonl: bool,
+    /// Sub-folder of the output folder to write into ("" = the output folder itself).
+    pub dir: String,
+}
+
+impl Default for JsonOptions {
+    fn default() -> Self {
+        JsonOptions {
+            per_document: true,
+            jsonl: true,
+            dir: String::new(),
+        }
+    }
+}
+
+impl StageOptions for JsonOptions {
+    fn docs() -> &'static [(&'static str, &'static str)] {
+        &[
+            ("per_document", "write documents/<doc_id>.json (pretty), one file per document"),
+            ("jsonl", "write documents.jsonl, one document per line"),
+            ("dir", "sub-folder of the output folder for the JSON files"),
+        ]
+    }
+}
+
+/// Everything known about a document, as exported. Every field is always present (null or
+/// empty when unknown) so that engines reading it with a fixed schema never miss a column.
+#[derive(Serialize)]
+struct DocumentJson<'a> {
+    id: &'a str,
+    source: &'a str,
+    status: &'a Status,
+    error: Option<&'a Failure>,
+    title: Option<&'a str>,
+    published: Option<String>,
+    authors: &'a [String],
+    image_credits: &'a [String],
+    volume: Option<&'a str>,
+    issue: Option<&'a str>,
+    dateline: Option<&'a Dateline>,
+    url: Option<&'a str>,
+    outlet: Option<&'a str>,
+    words: usize,
+    paragraphs: usize,
+    headings: &'a [Heading],
+    text: &'a str,
+    removed: &'a [RemovedLine],
+    quotes: &'a [Quote],
+    entities: &'a [Entity],
+    mentions: &'a [Mention],
+    claims: &'a [Claim],
+    warnings: &'a [Warning],
+}
+
+fn view(doc: &Document) -> DocumentJson<'_> {
+    let m = &doc.meta;
+    let ok = doc.is_ok();
+    DocumentJson {
+        id: &doc.id,
+        source: &doc.source,
+        status: &doc.status,
+        error: doc.failure.as_ref(),
+        title: m.title.as_deref(),
+        published: m.published.map(|d| d.to_string()),
+        authors: &m.authors,
+        image_credits: &m.image_credits,
+        volume: m.volume.as_deref(),
+        issue: m.issue.as_deref(),
+        dateline: m.dateline.as_ref(),
+        url: m.url.as_deref(),
+        outlet: m.outlet.as_deref(),
+        words: if ok { doc.word_count() } else { 0 },
+        paragraphs: if ok { doc.paragraphs.len() } else { 0 },
+        headings: &doc.headings,
+        text: &doc.text,
+        removed: &doc.removed,
+        quotes: &doc.quotes,
+        entities: &doc.entities,
+        mentions: &doc.mentions,
+        claims: &doc.claims,
+        warnings: &doc.warnings,
+    }
+}
+
+/// The JSON value of a document, as written to `documents.jsonl` and streamed.
+pub fn document_json(doc: &Document) -> serde_json::Value {
+    serde_json::to_value(view(doc)).expect("documents serialize")
+}
+
+pub struct JsonExporter {
+    staging: Staging,
+    options: JsonOptions,
+    prefix: String,
+    jsonl: Option<BufWriter<File>>,
+    documents: usize,
+    files: Vec<(String, usize)>,
+}
+
+impl JsonExporter {
+    pub fn new(options: JsonOptions, context: &ExportContext) -> Result<Self, StageError> {
+        let mut staging = Staging::new(&context.output_dir, &context.instance)?;
+        let prefix = if options.dir.is_empty() {
+            String::new()
+        } else {
+            format!("{}/", options.dir.trim_end_matches('/'))
+        };
+        let jsonl = if options.jsonl {
+            Some(staging.create(&format!("{prefix}documents.jsonl"))?)
+        } else {
+            None
+        };
+        Ok(JsonExporter {
+            staging,
+            options,
+            prefix,
+            jsonl,
+            documents: 0,
+            files: Vec::new(),
+        })
+    }
+}
+
+fn io_error(name: &str) -> impl Fn(std::io::Error) -> StageError + '_ {
+    move |e| StageError::new(format!("{name}: {e}"))
+}
+
+impl Exporter for JsonExporter {
+    fn write_document(&mut self, doc: &Document) -> Result<(), StageError> {
+        let view = view(doc);
+        if let Some(out) = &mut self.jsonl {
+            serde_json::to_writer(&mut *out, &view)
+                .map_err(|e| StageError::new(format!("documents.jsonl: {e}")))?;
+            out.write_all(b"\n").map_err(io_error("documents.jsonl"))?;
+        }
+        if self.options.per_document {
+            let name = format!("{}documents/{}.json", self.prefix, doc.id);
+            let mut out = self.staging.create(&name)?;
+            serde_json::to_writer_pretty(&mut out, &view)
+                .map_err(|e| StageError::new(format!("{name}: {e}")))?;
+            out.write_all(b"\n").map_err(io_error(&name))?;
+            out.flush().map_err(io_error(&name))?;
+        }
+        self.documents += 1;
+        Ok(())
+    }
+
+    fn write_table(&mut self, table: &Table) -> Result<(), StageError> {
+        let name = format!("{}{}.jsonl", self.prefix, table.name);
+        let mut out = self.staging.create(&name)?;
+        for row in &table.rows {
+            let object: serde_json::Map<String, serde_json::Value> = table
+                .columns
+                .iter()
+                .zip(row)
+                .map(|(c, v)| (c.clone(), serde_json::Value::String(v.clone())))
+                .collect();
+            serde_json::to_writer(&mut out, &object)
+                .map_err(|e| StageError::new(format!("{name}: {e}")))?;
+            out.write_all(b"\n").map_err(io_error(&name))?;
+        }
+        out.flush().map_err(io_error(&name))?;
+        self.files.push((name, table.rows.len()));
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>) -> Result<ExportSummary, StageError> {
+        let mut this = *self;
+        let mut summary = ExportSummary::default();
+        if let Some(mut out) = this.jsonl.take() {
+            out.flush().map_err(io_error("documents.jsonl"))?;
+            summary
+                .files
+                .push((format!("{}documents.jsonl", this.prefix), this.documents));
+        }
+        if this.options.per_document {
+            summary
+                .files
+                .push((format!("{}documents/*.json", this.prefix), this.documents));
+        }
+        summary.files.append(&mut this.files);
+        this.staging.commit()?;
+        Ok(summary)
+    }
+}
+
+/// Streaming mode: one compact JSON line per document, flushed per window by the caller.
+pub struct StreamWriter<W: Write> {
+    out: W,
+}
+
+impl<W: Write> StreamWriter<W> {
+    pub fn new(out: W) -> Self {
+        StreamWriter { out }
+    }
+
+    pub fn write(&mut self, doc: &Document) -> std::io::Result<()> {
+        serde_json::to_writer(&mut self.out, &view(doc))?;
+        self.out.write_all(b"\n")
+    }
+
+    pub fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}

@@ -1,0 +1,548 @@
+//! pipeline.toml → a validated [`Plan`], or every problem at once.
+//!
+//! ```toml
+//! [pipeline]
+//! input = ["data/articles"]   # files or folders, relative to this file ("-": JSONL on stdin)
+//! output = "out"              # relative to this file ("-": JSONL on stdout)
+//! stages = ["clean", "quotes", "csv", "json"]
+//!
+//! [ingest]
+//! max_file_bytes = 10485760
+//!
+//! [stages.quotes]             # options of the instance named "quotes"
+//! on_error = "skip"
+//!
+//! [stages.quotes_raw]         # a second instance of the same stage type
+//! type = "quotes"
+//! ```
+//!
+//! Validation reads no input: it checks names, option keys and types, that every stage's needs
+//! are provided by an earlier stage, that inputs exist and that the output folder is writable.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use model::{BuildContext, Capability};
+use serde::Deserialize;
+use toml::de::{DeTable, DeValue, ValueDeserializer};
+use toml::Spanned;
+
+use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::registry::{self, BuildError, Built, StageEntry, StageKind};
+
+/// What to do when a stage fails on a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OnError {
+    /// Record the document in errors.csv and go on with the others.
+    #[default]
+    Skip,
+    /// Stop the run at the first failure.
+    Fail,
+}
+
+pub enum Input {
+    Stdin,
+    Path(PathBuf),
+}
+
+pub enum Output {
+    Stdout,
+    Dir(PathBuf),
+}
+
+/// Command-line values that take precedence over the config.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub input: Option<Vec<String>>,
+    pub output: Option<String>,
+    pub threads: Option<usize>,
+}
+
+pub struct PlannedStage {
+    pub instance: String,
+    pub entry: &'static str,
+    pub kind: StageKind,
+    pub on_error: OnError,
+    pub built: Built,
+}
+
+pub struct Plan {
+    pub inputs: Vec<Input>,
+    pub output: Output,
+    /// 0 = one per core.
+    pub threads: usize,
+    pub ingest: ingest::IngestOptions,
+    pub stages: Vec<PlannedStage>,
+    pub capabilities: BTreeSet<Capability>,
+}
+
+impl Plan {
+    pub fn streaming_output(&self) -> bool {
+        matches!(self.output, Output::Stdout)
+    }
+}
+
+#[derive(Default)]
+struct PipelineSection {
+    input: Option<Spanned<Paths>>,
+    output: Option<Spanned<String>>,
+    stages: Vec<Spanned<String>>,
+    threads: Option<usize>,
+}
+
+const PIPELINE_KEYS: [&str; 4] = ["input", "output", "stages", "threads"];
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Paths {
+    One(String),
+    Many(Vec<String>),
+}
+
+const TOP_LEVEL_KEYS: [&str; 3] = ["pipeline", "ingest", "stages"];
+
+/// Reads and validates `path`. Returns the plan when there are no errors, and every
+/// diagnostic (errors and warnings) found.
+pub fn load(path: &Path, overrides: &Overrides) -> (Option<Plan>, Vec<Diagnostic>) {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            let d = Diagnostic::error(format!("cannot read config {}: {e}", path.display()));
+            return (None, vec![d]);
+        }
+    };
+    let mut v = Validator {
+        path,
+        text: &text,
+        diagnostics: Vec::new(),
+    };
+    let plan = v.validate(overrides);
+    let mut diagnostics = v.diagnostics;
+    // Top to bottom of the file, command-line problems last.
+    diagnostics.sort_by_key(|d| d.position.map_or((usize::MAX, 0), |p| p));
+    let plan = if diagnostics.iter().any(Diagnostic::is_error) {
+        None
+    } else {
+        plan
+    };
+    (plan, diagnostics)
+}
+
+struct Validator<'a> {
+    path: &'a Path,
+    text: &'a str,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Validator<'a> {
+    fn error(&mut self, span: Option<Range<usize>>, message: impl Into<String>) -> &mut Diagnostic {
+        let d = Diagnostic::error(message).at(self.path, self.text, span);
+        self.diagnostics.push(d);
+        self.diagnostics.last_mut().expect("just pushed")
+    }
+
+    fn warning(&mut self, span: Option<Range<usize>>, message: impl Into<String>) {
+        let d = Diagnostic::warning(message).at(self.path, self.text, span);
+        self.diagnostics.push(d);
+    }
+
+    fn toml_error(&mut self, e: &toml::de::Error, context: &str) {
+        let message = e.message().trim().to_string();
+        self.error(e.span(), format!("{context}{message}"));
+    }
+
+    /// The config's folder ("" when it is the current folder, so paths print as written).
+    fn base_dir(&self) -> PathBuf {
+        self.path.parent().map(Path::to_path_buf).unwrap_or_default()
+    }
+
+    fn validate(&mut self, overrides: &Overrides) -> Option<Plan> {
+        let root = match DeTable::parse(self.text) {
+            Ok(root) => root,
+            Err(e) => {
+                self.toml_error(&e, "invalid TOML: ");
+                return None;
+            }
+        };
+        let mut pipeline = None;
+        let mut ingest_options = ingest::IngestOptions::default();
+        let mut stage_tables: BTreeMap<String, (Range<usize>, Spanned<DeValue<'_>>)> =
+            BTreeMap::new();
+        for (key, value) in root.get_ref().iter() {
+            match key.get_ref().as_ref() {
+                "pipeline" => pipeline = self.pipeline_section(value),
+                "ingest" => {
+                    match ingest::IngestOptions::deserialize(ValueDeserializer::from(value.clone()))
+                    {
+                        Ok(o) => ingest_options = o,
+                        Err(e) => self.toml_error(&e, "[ingest]: "),
+                    }
+                }
+                "stages" => match value.get_ref().as_table() {
+                    Some(table) => {
+                        for (name, options) in table.iter() {
+                            stage_tables
+                                .insert(name.get_ref().to_string(), (name.span(), options.clone()));
+                        }
+                    }
+                    None => {
+                        self.error(Some(value.span()), "`stages` must be a table of stage options")
+                            .help("the stage list goes in [pipeline] as `stages = [...]`; per-stage options go in [stages.NAME] tables");
+                    }
+                },
+                other => {
+                    let suggestion = did_you_mean(other, TOP_LEVEL_KEYS);
+                    let d = self.error(Some(key.span()), format!("unknown key `{other}`"));
+                    d.help = Some(match suggestion {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => "top-level keys are `pipeline`, `ingest` and `stages`".into(),
+                    });
+                }
+            }
+        }
+        let Some(pipeline) = pipeline else {
+            if !self.diagnostics.iter().any(|d| d.message.starts_with("[pipeline]")) {
+                self.error(None, "no [pipeline] table: it lists the stages to run")
+                    .help("add:\n[pipeline]\ninput = [\"data/articles\"]\noutput = \"out\"\nstages = [\"clean\", \"quotes\", \"csv\", \"json\"]");
+            }
+            return None;
+        };
+
+        let registry = registry::registry();
+        let streaming = overrides.output.as_deref() == Some("-")
+            || (overrides.output.is_none()
+                && pipeline.output.as_ref().is_some_and(|o| o.get_ref() == "-"));
+        let stages = self.plan_stages(&pipeline, &stage_tables, &registry, streaming);
+        let capabilities = self.check_needs(&stages, &registry, &pipeline);
+        let inputs = self.inputs(&pipeline, overrides);
+        let output = self.output(&pipeline, overrides);
+        let threads = overrides.threads.or(pipeline.threads).unwrap_or(0);
+        Some(Plan {
+            inputs: inputs?,
+            output: output?,
+            threads,
+            ingest: ingest_options,
+            stages,
+            capabilities,
+        })
+    }
+
+    /// Reads [pipeline] key by key, so that one bad value does not hide the others.
+    fn pipeline_section(&mut self, value: &Spanned<DeValue<'_>>) -> Option<PipelineSection> {
+        let Some(table) = value.get_ref().as_table() else {
+            self.error(Some(value.span()), "[pipeline]: must be a table");
+            return None;
+        };
+        let mut section = PipelineSection::default();
+        let mut has_stages = false;
+        for (key, value) in table.iter() {
+            let de = || ValueDeserializer::from(value.clone());
+            let name = key.get_ref().as_ref();
+            let result = match name {
+                "input" => Spanned::<Paths>::deserialize(de()).map(|v| section.input = Some(v)),
+                "output" => Spanned::<String>::deserialize(de()).map(|v| section.output = Some(v)),
+                "stages" => Vec::<Spanned<String>>::deserialize(de()).map(|v| {
+                    has_stages = true;
+                    section.stages = v;
+                }),
+                "threads" => usize::deserialize(de()).map(|v| section.threads = Some(v)),
+                other => {
+                    let d = self.error(Some(key.span()), format!("[pipeline]: unknown key `{other}`"));
+                    d.help = Some(match did_you_mean(other, PIPELINE_KEYS) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!("[pipeline] takes {}", PIPELINE_KEYS.join(", ")),
+                    });
+                    continue;
+                }
+            };
+            if let Err(e) = result {
+                let message = e.message().trim().to_string();
+                let message = message.replace("data did not match any variant of untagged enum Paths", "expected a path or a list of paths");
+                self.error(e.span().or(Some(value.span())), format!("[pipeline] `{name}`: {message}"));
+            }
+        }
+        if !has_stages {
+            self.error(Some(value.span()), "[pipeline]: no `stages` list")
+                .help("e.g. stages = [\"clean\", \"quotes\", \"csv\", \"json\"]");
+        }
+        Some(section)
+    }
+
+    fn plan_stages(
+        &mut self,
+        pipeline: &PipelineSection,
+        tables: &BTreeMap<String, (Range<usize>, Spanned<DeValue<'_>>)>,
+        registry: &[StageEntry],
+        streaming: bool,
+    ) -> Vec<PlannedStage> {
+        let mut planned = Vec::new();
+        let mut seen = BTreeSet::new();
+        for listed in &pipeline.stages {
+            let instance = listed.get_ref().clone();
+            if !seen.insert(instance.clone()) {
+                self.error(Some(listed.span()), format!("stage `{instance}` is listed twice"))
+                    .help("to run one stage type twice, give each a name: [stages.NAME] with type = \"...\"");
+                continue;
+            }
+            let table = tables.get(&instance).map(|(_, v)| v);
+            let (type_name, type_span, on_error, options) = match table {
+                Some(t) => match self.split_stage_table(&instance, t) {
+                    Some(parts) => parts,
+                    None => continue,
+                },
+                None => (instance.clone(), listed.span(), OnError::Skip, None),
+            };
+            let Some(entry) = registry::find(registry, &type_name) else {
+                let names = registry.iter().map(|e| e.name);
+                let d = self.error(Some(type_span), format!("unknown stage `{type_name}`"));
+                d.help = Some(match did_you_mean(&type_name, names) {
+                    Some(s) => format!("did you mean `{s}`? (`newsmill stages` lists them all)"),
+                    None => "`newsmill stages` lists the stages there are".to_string(),
+                });
+                continue;
+            };
+            if streaming && entry.kind == StageKind::Corpus {
+                self.warning(
+                    Some(listed.span()),
+                    format!("corpus stage `{instance}` is unavailable in streaming mode (--output -) and will be skipped: it needs every document before it can write anything"),
+                );
+            }
+            let context = BuildContext {
+                base_dir: self.base_dir(),
+                instance: instance.clone(),
+            };
+            let span = table.map(|t| t.span()).unwrap_or(listed.span());
+            let options = options
+                .unwrap_or_else(|| Spanned::new(span.clone(), DeValue::Table(DeTable::new())));
+            match (entry.build)(ValueDeserializer::from(options), &context) {
+                Ok(built) => planned.push(PlannedStage {
+                    instance,
+                    entry: entry.name,
+                    kind: entry.kind,
+                    on_error,
+                    built,
+                }),
+                Err(BuildError::Options(e)) => {
+                    let context = format!("[stages.{instance}] ({}): ", entry.name);
+                    self.toml_error(&e, &context);
+                    if e.message().contains("unknown field") {
+                        if let Some(last) = self.diagnostics.last_mut() {
+                            last.help = Some(format!(
+                                "`newsmill stages` lists the options of `{}`",
+                                entry.name
+                            ));
+                        }
+                    }
+                }
+                Err(BuildError::Stage(e)) => {
+                    self.error(Some(span), format!("[stages.{instance}] ({}): {e}", entry.name));
+                }
+            }
+        }
+        for (name, (span, _)) in tables {
+            if !seen.contains(name) {
+                self.warning(
+                    Some(span.clone()),
+                    format!("[stages.{name}] is not used: `{name}` is not in pipeline.stages"),
+                );
+            }
+        }
+        planned
+    }
+
+    /// Splits a stage table into its type, `on_error` and the stage's own options.
+    #[allow(clippy::type_complexity)]
+    fn split_stage_table<'i>(
+        &mut self,
+        instance: &str,
+        table: &Spanned<DeValue<'i>>,
+    ) -> Option<(String, Range<usize>, OnError, Option<Spanned<DeValue<'i>>>)> {
+        let Some(entries) = table.get_ref().as_table() else {
+            self.error(Some(table.span()), format!("[stages.{instance}] must be a table"));
+            return None;
+        };
+        let mut type_name = (instance.to_string(), table.span());
+        let mut on_error = OnError::Skip;
+        let mut rest = DeTable::new();
+        let mut ok = true;
+        for (key, value) in entries.iter() {
+            match key.get_ref().as_ref() {
+                "type" => match value.get_ref().as_str() {
+                    Some(t) => type_name = (t.to_string(), value.span()),
+                    None => {
+                        self.error(Some(value.span()), format!("[stages.{instance}] `type` must be a string naming a stage"));
+                        ok = false;
+                    }
+                },
+                "on_error" => match value.get_ref().as_str() {
+                    Some("skip") => on_error = OnError::Skip,
+                    Some("fail") => on_error = OnError::Fail,
+                    _ => {
+                        self.error(Some(value.span()), format!("[stages.{instance}] `on_error` must be \"skip\" or \"fail\""));
+                        ok = false;
+                    }
+                },
+                _ => {
+                    rest.insert(key.clone(), value.clone());
+                }
+            }
+        }
+        ok.then(|| {
+            (
+                type_name.0,
+                type_name.1,
+                on_error,
+                Some(Spanned::new(table.span(), DeValue::Table(rest))),
+            )
+        })
+    }
+
+    /// Every stage's needs must be provided by an earlier stage; a stage that rewrites the
+    /// text must come before the stages that read it.
+    fn check_needs(
+        &mut self,
+        stages: &[PlannedStage],
+        registry: &[StageEntry],
+        pipeline: &PipelineSection,
+    ) -> BTreeSet<Capability> {
+        let span_of = |instance: &str| {
+            pipeline
+                .stages
+                .iter()
+                .find(|s| s.get_ref() == instance)
+                .map(|s| s.span())
+        };
+        let mut provided = BTreeSet::from([Capability::Text]);
+        let mut readers: Vec<&str> = Vec::new();
+        for stage in stages {
+            let entry = registry::find(registry, stage.entry).expect("planned from registry");
+            for need in entry.needs {
+                if !provided.contains(need) {
+                    let providers: Vec<&str> = registry
+                        .iter()
+                        .filter(|e| e.provides.contains(need))
+                        .map(|e| e.name)
+                        .collect();
+                    let d = self.error(
+                        span_of(&stage.instance),
+                        format!(
+                            "stage `{}` needs {}, which no earlier stage provides",
+                            stage.instance,
+                            need.as_str()
+                        ),
+                    );
+                    d.help = Some(format!(
+                        "add {} before `{}` in pipeline.stages",
+                        providers
+                            .iter()
+                            .map(|p| format!("`{p}`"))
+                            .collect::<Vec<_>>()
+                            .join(" or "),
+                        stage.instance
+                    ));
+                }
+            }
+            if entry.rewrites_text() {
+                if let Some(reader) = readers.first() {
+                    self.error(
+                        span_of(&stage.instance),
+                        format!("stage `{}` rewrites the text, so the results of `{reader}` before it would be lost", stage.instance),
+                    )
+                    .help(format!("move `{}` before `{reader}`", stage.instance));
+                }
+            }
+            if entry.kind == StageKind::Document && !entry.rewrites_text() {
+                readers.push(&stage.instance);
+            }
+            provided.extend(entry.provides.iter().copied());
+        }
+        provided
+    }
+
+    fn inputs(&mut self, pipeline: &PipelineSection, overrides: &Overrides) -> Option<Vec<Input>> {
+        let (paths, span, base) = match (&overrides.input, &pipeline.input) {
+            (Some(cli), _) => (cli.clone(), None, PathBuf::new()),
+            (None, Some(p)) => {
+                let list = match p.get_ref() {
+                    Paths::One(s) => vec![s.clone()],
+                    Paths::Many(v) => v.clone(),
+                };
+                (list, Some(p.span()), self.base_dir())
+            }
+            (None, None) => {
+                self.error(None, "no input: set `input` in [pipeline] or pass --input");
+                return None;
+            }
+        };
+        if paths.is_empty() {
+            self.error(span, "`input` is empty: name at least one file or folder");
+            return None;
+        }
+        let mut inputs = Vec::new();
+        for p in paths {
+            if p == "-" {
+                inputs.push(Input::Stdin);
+                continue;
+            }
+            let path = base.join(&p);
+            if !path.exists() {
+                let message = format!("input path {} does not exist", path.display());
+                match span {
+                    Some(_) => {
+                        self.error(span.clone(), message);
+                    }
+                    None => self.diagnostics.push(Diagnostic::error(format!("--input: {message}"))),
+                }
+            }
+            inputs.push(Input::Path(path));
+        }
+        Some(inputs)
+    }
+
+    fn output(&mut self, pipeline: &PipelineSection, overrides: &Overrides) -> Option<Output> {
+        let (dir, span) = match (&overrides.output, &pipeline.output) {
+            (Some(cli), _) if cli == "-" => return Some(Output::Stdout),
+            (None, Some(o)) if o.get_ref() == "-" => return Some(Output::Stdout),
+            (Some(cli), _) => (PathBuf::from(cli), None),
+            (None, Some(o)) => (self.base_dir().join(o.get_ref()), Some(o.span())),
+            (None, None) => (self.base_dir().join("out"), None),
+        };
+        if let Err(reason) = writable(&dir) {
+            let message = format!("output folder {} is not writable: {reason}", dir.display());
+            match span {
+                Some(s) => {
+                    self.error(Some(s), message);
+                }
+                None => self.diagnostics.push(Diagnostic::error(message)),
+            }
+        }
+        Some(Output::Dir(dir))
+    }
+}
+
+/// Whether `dir` exists and takes new files, or could be created, without creating it.
+fn writable(dir: &Path) -> Result<(), String> {
+    let mut existing = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    while !existing.exists() {
+        existing = match existing.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+    }
+    if !existing.is_dir() {
+        return Err(format!("{} is a file", existing.display()));
+    }
+    let probe = existing.join(format!(".newsmill-probe-{}", std::process::id()));
+    match std::fs::File::create(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}

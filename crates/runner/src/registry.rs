@@ -1,0 +1,169 @@
+//! Every stage Newsmill knows, in one place: its name, what it does, what it needs and
+//! provides, its options type, and how to build it from its table in the config.
+
+use std::sync::Arc;
+
+use model::{
+    BuildContext, Capability, CorpusStage, DocumentStage, Exporter, StageError, StageOptions,
+};
+use serde::Serialize;
+use toml::de::ValueDeserializer;
+
+use export::ExportContext;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StageKind {
+    /// Runs on each document, in parallel.
+    Document,
+    /// Sees every document's results once the per-document stages are done.
+    Corpus,
+    /// Writes results to the output folder.
+    Export,
+}
+
+impl StageKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StageKind::Document => "document",
+            StageKind::Corpus => "corpus",
+            StageKind::Export => "export",
+        }
+    }
+}
+
+pub type ExporterFactory =
+    Arc<dyn Fn(&ExportContext) -> Result<Box<dyn Exporter>, StageError> + Send + Sync>;
+
+/// A stage built from its options.
+pub enum Built {
+    Document(Box<dyn DocumentStage>),
+    Corpus(Box<dyn CorpusStage>),
+    /// Exporters create files, so they are only opened when a run starts (never by `check`).
+    Export(ExporterFactory),
+}
+
+/// Why a stage could not be built: its options do not deserialize (with a span into the
+/// config), or the stage refused them.
+pub enum BuildError {
+    Options(toml::de::Error),
+    Stage(StageError),
+}
+
+type BuildFn = Box<dyn Fn(ValueDeserializer<'_>, &BuildContext) -> Result<Built, BuildError> + Send + Sync>;
+
+pub struct StageEntry {
+    pub name: &'static str,
+    pub kind: StageKind,
+    pub description: &'static str,
+    pub needs: &'static [Capability],
+    pub provides: &'static [Capability],
+    /// `(key, meaning)` of each option.
+    pub option_docs: &'static [(&'static str, &'static str)],
+    /// The defaults, as a TOML table.
+    pub defaults: fn() -> String,
+    pub build: BuildFn,
+}
+
+impl StageEntry {
+    /// A stage that replaces the working text must run before the stages that read it.
+    pub fn rewrites_text(&self) -> bool {
+        self.provides.contains(&Capability::CleanText)
+    }
+}
+
+fn defaults_of<O: StageOptions>() -> String {
+    toml::to_string(&O::default()).unwrap_or_default()
+}
+
+fn options<O: StageOptions>(de: ValueDeserializer<'_>) -> Result<O, BuildError> {
+    serde::Deserialize::deserialize(de).map_err(BuildError::Options)
+}
+
+#[allow(dead_code)]
+fn document_stage<O: StageOptions, S: DocumentStage + 'static>(
+    name: &'static str,
+    description: &'static str,
+    needs: &'static [Capability],
+    provides: &'static [Capability],
+    new: fn(O, &BuildContext) -> Result<S, StageError>,
+) -> StageEntry {
+    StageEntry {
+        name,
+        kind: StageKind::Document,
+        description,
+        needs,
+        provides,
+        option_docs: O::docs(),
+        defaults: defaults_of::<O>,
+        build: Box::new(move |de, ctx| {
+            let stage = new(options(de)?, ctx).map_err(BuildError::Stage)?;
+            Ok(Built::Document(Box::new(stage)))
+        }),
+    }
+}
+
+#[allow(dead_code)]
+fn corpus_stage<O: StageOptions, S: CorpusStage + 'static>(
+    name: &'static str,
+    description: &'static str,
+    needs: &'static [Capability],
+    provides: &'static [Capability],
+    new: fn(O, &BuildContext) -> Result<S, StageError>,
+) -> StageEntry {
+    StageEntry {
+        name,
+        kind: StageKind::Corpus,
+        description,
+        needs,
+        provides,
+        option_docs: O::docs(),
+        defaults: defaults_of::<O>,
+        build: Box::new(move |de, ctx| {
+            let stage = new(options(de)?, ctx).map_err(BuildError::Stage)?;
+            Ok(Built::Corpus(Box::new(stage)))
+        }),
+    }
+}
+
+fn export_stage<O: StageOptions + Clone + Sync, E: Exporter + 'static>(
+    name: &'static str,
+    description: &'static str,
+    new: fn(O, &ExportContext) -> Result<E, StageError>,
+) -> StageEntry {
+    StageEntry {
+        name,
+        kind: StageKind::Export,
+        description,
+        needs: &[],
+        provides: &[],
+        option_docs: O::docs(),
+        defaults: defaults_of::<O>,
+        build: Box::new(move |de, _ctx| {
+            let opts: O = options(de)?;
+            Ok(Built::Export(Arc::new(move |ctx| {
+                Ok(Box::new(new(opts.clone(), ctx)?) as Box<dyn Exporter>)
+            })))
+        }),
+    }
+}
+
+/// The registry. Order is the order `newsmill stages` lists them in.
+pub fn registry() -> Vec<StageEntry> {
+    vec![
+        export_stage(
+            "csv",
+            "Write RFC 4180 CSV tables (documents, quotes, entities, mentions, claims, removed, errors, corpus tables).",
+            export::CsvExporter::new,
+        ),
+        export_stage(
+            "json",
+            "Write documents/<doc_id>.json, documents.jsonl and corpus tables as JSONL.",
+            export::JsonExporter::new,
+        ),
+    ]
+}
+
+pub fn find<'r>(registry: &'r [StageEntry], name: &str) -> Option<&'r StageEntry> {
+    registry.iter().find(|e| e.name == name)
+}

@@ -1,0 +1,315 @@
+//! Runs a validated plan: documents flow in windows through the per-document stages (in
+//! parallel), then in input order into the corpus stages and the exporters.
+//!
+//! Memory is bounded by the window, never by the corpus: a window of documents is read,
+//! processed, exported and dropped before the next is read.
+
+use std::collections::BTreeMap;
+use std::io::{BufReader, IsTerminal, Write};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::Instant;
+
+use model::{CorpusStage, Document, DocumentStage, Exporter, Status};
+use rayon::prelude::*;
+
+use crate::config::{Input, OnError, Output, Plan};
+use crate::registry::Built;
+
+/// How a run ended.
+pub struct Outcome {
+    pub documents: usize,
+    pub failed: usize,
+    /// File → data rows written.
+    pub files: Vec<(String, usize)>,
+    pub elapsed: std::time::Duration,
+    /// Set when a stage with `on_error = "fail"` stopped the run.
+    pub aborted: Option<String>,
+    pub skipped_inputs: Vec<std::path::PathBuf>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("{0}")]
+    Input(#[from] ingest::IngestError),
+    #[error("stage `{stage}`: {message}")]
+    Stage { stage: String, message: String },
+    #[error("writing to standard output: {0}")]
+    Stdout(std::io::Error),
+    #[error("cannot start worker threads: {0}")]
+    Threads(String),
+}
+
+pub struct RunOptions {
+    pub quiet: bool,
+}
+
+struct DocStage<'p> {
+    instance: &'p str,
+    stage: &'p dyn DocumentStage,
+    on_error: OnError,
+}
+
+pub fn run(plan: Plan, options: &RunOptions) -> Result<Outcome, RunError> {
+    let started = Instant::now();
+    let threads = if plan.threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        plan.threads
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| RunError::Threads(e.to_string()))?;
+
+    let mut doc_stages = Vec::new();
+    let mut corpus_stages: Vec<(&str, Box<dyn CorpusStage>)> = Vec::new();
+    let mut exporters: Vec<(&str, Box<dyn Exporter>)> = Vec::new();
+    let streaming = plan.streaming_output();
+    let mut plan = plan;
+    let stages = std::mem::take(&mut plan.stages);
+    let output_dir = match &plan.output {
+        Output::Dir(dir) => Some(dir.clone()),
+        Output::Stdout => None,
+    };
+    let capabilities = plan.capabilities.clone();
+    let export_context = |instance: &str| {
+        output_dir.as_ref().map(|dir| export::ExportContext {
+            output_dir: dir.clone(),
+            capabilities: capabilities.clone(),
+            instance: instance.to_string(),
+        })
+    };
+    let mut owned_doc_stages = Vec::new();
+    for stage in stages {
+        match stage.built {
+            Built::Document(s) => owned_doc_stages.push((stage.instance, s, stage.on_error)),
+            Built::Corpus(s) if !streaming => corpus_stages.push((leak(stage.instance), s)),
+            Built::Corpus(_) => {}
+            Built::Export(factory) => {
+                if let Some(ctx) = export_context(&stage.instance) {
+                    std::fs::create_dir_all(&ctx.output_dir).map_err(|e| RunError::Stage {
+                        stage: stage.instance.clone(),
+                        message: format!("{}: {e}", ctx.output_dir.display()),
+                    })?;
+                    let exporter = factory(&ctx).map_err(|e| RunError::Stage {
+                        stage: stage.instance.clone(),
+                        message: e.message,
+                    })?;
+                    exporters.push((leak(stage.instance), exporter));
+                }
+            }
+        }
+    }
+    for (instance, stage, on_error) in &owned_doc_stages {
+        doc_stages.push(DocStage {
+            instance,
+            stage: stage.as_ref(),
+            on_error: *on_error,
+        });
+    }
+
+    let (source, total, skipped_inputs) = open_inputs(&plan)?;
+    let progress = progress_bar(options.quiet, total);
+    let mut stdout = streaming.then(|| export::StreamWriter::new(std::io::stdout().lock()));
+    let window = (threads * 32).max(64);
+    let mut documents = 0;
+    let mut failed = 0;
+    let mut failures_shown = 0;
+    let mut aborted = None;
+    let mut source = source;
+    loop {
+        let mut batch: Vec<Document> = source.by_ref().take(window).collect();
+        if batch.is_empty() {
+            break;
+        }
+        pool.install(|| {
+            batch
+                .par_iter_mut()
+                .for_each(|doc| run_document(doc, &doc_stages));
+        });
+        for doc in &batch {
+            documents += 1;
+            if doc.status == Status::Failed {
+                failed += 1;
+                if let Some(f) = &doc.failure {
+                    if !options.quiet && failures_shown < 20 {
+                        progress.suspend(|| eprintln!("error: {}: {}: {}", doc.source, f.stage, f.message));
+                        failures_shown += 1;
+                    }
+                    let stage_fails = doc_stages
+                        .iter()
+                        .any(|s| s.instance == f.stage && s.on_error == OnError::Fail);
+                    if stage_fails && aborted.is_none() {
+                        aborted = Some(format!("{}: {}: {}", doc.source, f.stage, f.message));
+                    }
+                }
+            } else {
+                for (_, stage) in &mut corpus_stages {
+                    stage.observe(doc);
+                }
+            }
+            if let Some(out) = &mut stdout {
+                out.write(doc).map_err(RunError::Stdout)?;
+            }
+            for (instance, exporter) in &mut exporters {
+                exporter.write_document(doc).map_err(|e| RunError::Stage {
+                    stage: instance.to_string(),
+                    message: e.message,
+                })?;
+            }
+            progress.inc(1);
+        }
+        if let Some(out) = &mut stdout {
+            out.flush().map_err(RunError::Stdout)?;
+        }
+        if aborted.is_some() {
+            break;
+        }
+    }
+    progress.finish_and_clear();
+    if failed > failures_shown && !options.quiet {
+        eprintln!("error: … and {} more failed documents (see errors.csv)", failed - failures_shown);
+    }
+    if let Some(reason) = aborted {
+        // Exporters are dropped uncommitted: the previous run's outputs stay as they were.
+        return Ok(Outcome {
+            documents,
+            failed,
+            files: Vec::new(),
+            elapsed: started.elapsed(),
+            aborted: Some(reason),
+            skipped_inputs,
+        });
+    }
+    for (instance, stage) in &mut corpus_stages {
+        let tables = stage.finish().map_err(|e| RunError::Stage {
+            stage: instance.to_string(),
+            message: e.message,
+        })?;
+        for table in &tables {
+            for (export_instance, exporter) in &mut exporters {
+                exporter.write_table(table).map_err(|e| RunError::Stage {
+                    stage: export_instance.to_string(),
+                    message: e.message,
+                })?;
+            }
+        }
+    }
+    let mut files = BTreeMap::new();
+    for (instance, exporter) in exporters {
+        let summary = exporter.finish().map_err(|e| RunError::Stage {
+            stage: instance.to_string(),
+            message: e.message,
+        })?;
+        files.extend(summary.files);
+    }
+    Ok(Outcome {
+        documents,
+        failed,
+        files: files.into_iter().collect(),
+        elapsed: started.elapsed(),
+        aborted: None,
+        skipped_inputs,
+    })
+}
+
+/// Instance names live as long as the run; leaking a handful of short strings keeps the
+/// borrow structure of the loop simple.
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+/// Runs the per-document stages on one document. A stage error or panic fails the document
+/// (recorded with the stage's name); later stages do not see it.
+fn run_document(doc: &mut Document, stages: &[DocStage<'_>]) {
+    if !doc.is_ok() {
+        return;
+    }
+    for stage in stages {
+        let result = catch_unwind(AssertUnwindSafe(|| stage.stage.process(doc)));
+        let message = match result {
+            Ok(Ok(())) => continue,
+            Ok(Err(e)) => e.message,
+            Err(panic) => {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown".into());
+                format!("internal error (panic): {what}")
+            }
+        };
+        doc.fail(stage.instance, message);
+        return;
+    }
+}
+
+type Source = Box<dyn Iterator<Item = Document>>;
+
+fn open_inputs(plan: &Plan) -> Result<(Source, Option<u64>, Vec<std::path::PathBuf>), RunError> {
+    let mut paths = Vec::new();
+    let mut stdin = false;
+    for input in &plan.inputs {
+        match input {
+            Input::Stdin => stdin = true,
+            Input::Path(p) => paths.push(p.clone()),
+        }
+    }
+    let (files, skipped) = ingest::plan_inputs(&paths, &plan.ingest.extensions)?;
+    let total = (!stdin && files.iter().all(|f| f.kind == ingest::InputKind::Article))
+        .then_some(files.len() as u64);
+    let from_files = ingest::FileReader::new(files, plan.ingest.clone());
+    let source: Source = if stdin {
+        let reader = BufReader::with_capacity(1 << 16, std::io::stdin());
+        let from_stdin = ingest::JsonlStreamReader::new(reader, "<stdin>", plan.ingest.clone());
+        Box::new(from_files.chain(from_stdin))
+    } else {
+        Box::new(from_files)
+    };
+    Ok((source, total, skipped))
+}
+
+fn progress_bar(quiet: bool, total: Option<u64>) -> indicatif::ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = match total {
+        Some(n) => indicatif::ProgressBar::new(n).with_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {pos}/{len} documents [{bar:30}] {per_sec} eta {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        ),
+        None => indicatif::ProgressBar::new_spinner().with_style(
+            indicatif::ProgressStyle::with_template("{spinner} {pos} documents {per_sec}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        ),
+    };
+    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    bar
+}
+
+/// The closing summary, on stderr.
+pub fn print_summary(outcome: &Outcome) {
+    let mut err = std::io::stderr().lock();
+    let ok = outcome.documents - outcome.failed;
+    let _ = writeln!(
+        err,
+        "{} documents: {ok} ok, {} failed, in {:.2} s",
+        outcome.documents,
+        outcome.failed,
+        outcome.elapsed.as_secs_f64()
+    );
+    if !outcome.skipped_inputs.is_empty() {
+        let example = outcome.skipped_inputs[0].display();
+        let _ = writeln!(
+            err,
+            "skipped {} files in input folders that are not articles (hidden, or another extension; e.g. {example}): see ingest.extensions",
+            outcome.skipped_inputs.len()
+        );
+    }
+    for (file, rows) in &outcome.files {
+        let _ = writeln!(err, "  {file}: {rows} rows");
+    }
+}
