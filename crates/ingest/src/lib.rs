@@ -10,7 +10,7 @@ mod plan;
 
 use std::collections::HashSet;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
 use model::{Document, StageOptions};
@@ -207,12 +207,16 @@ pub fn safe_id(raw: &str) -> String {
         })
         .collect();
     let id = id.trim_start_matches('.');
+    // Leave room for a uniqueness suffix and `.json` within the usual 255-byte name limit.
+    let id = &id[..id.len().min(MAX_ID_BYTES)];
     if id.is_empty() {
         "document".to_string()
     } else {
         id.to_string()
     }
 }
+
+const MAX_ID_BYTES: usize = 200;
 
 fn file_stem(path: &Path) -> String {
     path.file_stem()
@@ -239,9 +243,19 @@ impl IdAllocator {
     }
 }
 
-/// Reads at most `limit` bytes from `reader` (used for size-limited reads).
-pub fn read_limited(reader: impl Read, limit: u64) -> std::io::Result<Vec<u8>> {
-    let mut buf = Vec::new();
-    reader.take(limit).read_to_end(&mut buf)?;
-    Ok(buf)
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_safe_and_unique() {
+        let mut ids = IdAllocator::default();
+        assert_eq!(ids.allocate("Putin’s talks (draft)"), "Putin_s_talks__draft_");
+        assert_eq!(ids.allocate("a"), "a");
+        assert_eq!(ids.allocate("a"), "a-2");
+        assert_eq!(ids.allocate("a"), "a-3");
+        assert_eq!(ids.allocate("..hidden"), "hidden");
+        assert_eq!(ids.allocate(&"x".repeat(300)).len(), 200);
+    }
 }

@@ -215,6 +215,11 @@ impl<'a> Validator<'a> {
                 && pipeline.output.as_ref().is_some_and(|o| o.get_ref() == "-"));
         let stages = self.plan_stages(&pipeline, &stage_tables, &registry, streaming);
         let capabilities = self.check_needs(&stages, &registry, &pipeline);
+        if !streaming && !stages.is_empty() && !stages.iter().any(|s| s.kind == StageKind::Export) {
+            let span = pipeline.stages.last().map(|s| s.span());
+            self.error(span, "no exporter in pipeline.stages: nothing would be written")
+                .help("add \"csv\" and/or \"json\" to pipeline.stages (or stream with --output -)");
+        }
         let inputs = self.inputs(&pipeline, overrides);
         let output = self.output(&pipeline, overrides);
         let threads = overrides.threads.or(pipeline.threads).unwrap_or(0);

@@ -1,0 +1,92 @@
+//! The shipped pipelines on the seed articles: every output file snapshotted, examples run,
+//! and outputs byte-identical whatever the thread count.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+/// Runs `config` (relative to the repository root) into a fresh output folder.
+fn run_config(config: &str, extra: &[&str]) -> (tempfile::TempDir, std::process::Output) {
+    let out_dir = tempfile::tempdir().unwrap();
+    let output = out_dir.path().to_str().unwrap().to_string();
+    let mut args = vec!["run", "-c", config, "--output", &output, "--quiet"];
+    args.extend_from_slice(extra);
+    let out = newsmill(&root(), &args);
+    (out_dir, out)
+}
+
+fn snapshot_tree(label: &str, dir: &Path) {
+    for (file, bytes) in read_tree(dir) {
+        let text = String::from_utf8(bytes).expect("outputs are UTF-8");
+        let name = format!("{label}__{}", file.replace('/', "__"));
+        insta::assert_snapshot!(name, text);
+    }
+}
+
+#[test]
+fn default_pipeline_on_the_seeds() {
+    let (dir, out) = run_config("pipeline.toml", &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let documents = read_csv(&dir.path().join("documents.csv"));
+    assert_eq!(documents.len(), 6, "header and five seeds");
+    for entry in std::fs::read_dir(root().join("data/articles")).unwrap() {
+        let stem = entry.unwrap().path().file_stem().unwrap().to_string_lossy().into_owned();
+        assert!(dir.path().join(format!("documents/{stem}.json")).exists());
+    }
+    assert!(dir.path().join("documents.jsonl").exists());
+    snapshot_tree("default", dir.path());
+}
+
+#[test]
+fn every_example_config_runs() {
+    let mut examples: Vec<_> = std::fs::read_dir(root().join("examples"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    examples.sort();
+    assert!(examples.len() >= 3);
+    for example in examples {
+        let name = example.file_stem().unwrap().to_string_lossy().into_owned();
+        let config = format!("examples/{name}.toml");
+        let check = newsmill(&root(), &["check", "-c", &config]);
+        assert_eq!(check.status.code(), Some(0), "{name}: {}", stderr(&check));
+        let (dir, out) = run_config(&config, &[]);
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
+        snapshot_tree(&format!("example_{name}"), dir.path());
+    }
+}
+
+#[test]
+fn dropping_clean_from_the_default_pipeline_still_runs() {
+    let config = std::fs::read_to_string(root().join("pipeline.toml")).unwrap();
+    let without_clean = config.replacen("\"clean\", ", "", 1);
+    assert_ne!(config, without_clean);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pipeline.toml");
+    let data = root().join("data/articles");
+    std::fs::write(
+        &path,
+        without_clean.replace("\"data/articles\"", &format!("{:?}", data.to_str().unwrap())),
+    )
+    .unwrap();
+    let out = newsmill(dir.path(), &["run", "--quiet"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!dir.path().join("out/removed.csv").exists(), "no clean, no removed table");
+    assert_eq!(read_csv(&dir.path().join("out/documents.csv")).len(), 6);
+}
+
+#[test]
+fn one_and_two_threads_give_byte_identical_outputs() {
+    let (one, a) = run_config("pipeline.toml", &["--threads", "1"]);
+    let (two, b) = run_config("pipeline.toml", &["--threads", "2"]);
+    assert_eq!(a.status.code(), Some(0));
+    assert_eq!(b.status.code(), Some(0));
+    let (one, two) = (read_tree(one.path()), read_tree(two.path()));
+    assert_eq!(one.keys().collect::<Vec<_>>(), two.keys().collect::<Vec<_>>());
+    for (file, bytes) in &one {
+        assert!(bytes == &two[file], "{file} differs between 1 and 2 threads");
+    }
+}
