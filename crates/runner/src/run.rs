@@ -109,67 +109,89 @@ pub fn run(plan: Plan, options: &RunOptions) -> Result<Outcome, RunError> {
     }
 
     let (source, total, skipped_inputs) = open_inputs(&plan)?;
-    let progress = progress_bar(options.quiet, total);
-    let mut stdout = streaming.then(|| export::StreamWriter::new(std::io::stdout().lock()));
+    let mut sink = Sink {
+        corpus_stages,
+        exporters,
+        stdout: streaming.then(|| {
+            export::StreamWriter::new(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()))
+        }),
+        progress: progress_bar(options.quiet, total),
+        quiet: options.quiet,
+        fail_fast: doc_stages
+            .iter()
+            .filter(|s| s.on_error == OnError::Fail)
+            .map(|s| s.instance.to_string())
+            .collect(),
+        documents: 0,
+        failed: 0,
+        failures_shown: 0,
+        aborted: None,
+    };
     let window = (threads * 32).max(64);
-    let mut documents = 0;
-    let mut failed = 0;
-    let mut failures_shown = 0;
-    let mut aborted = None;
-    let mut source = source;
-    loop {
-        let mut batch: Vec<Document> = source.by_ref().take(window).collect();
-        if batch.is_empty() {
-            break;
-        }
+    let process = |batch: &mut Vec<Document>| {
         pool.install(|| {
             batch
                 .par_iter_mut()
                 .for_each(|doc| run_document(doc, &doc_stages));
-        });
-        for doc in &batch {
-            documents += 1;
-            if doc.status == Status::Failed {
-                failed += 1;
-                if let Some(f) = &doc.failure {
-                    if !options.quiet && failures_shown < 20 {
-                        progress.suspend(|| eprintln!("error: {}: {}: {}", doc.source, f.stage, f.message));
-                        failures_shown += 1;
-                    }
-                    let stage_fails = doc_stages
-                        .iter()
-                        .any(|s| s.instance == f.stage && s.on_error == OnError::Fail);
-                    if stage_fails && aborted.is_none() {
-                        aborted = Some(format!("{}: {}: {}", doc.source, f.stage, f.message));
+        })
+    };
+    let batches = Batches { source, window };
+    if threads == 1 {
+        // One thread means one thread: reading, stages and writing take turns.
+        for mut batch in batches {
+            process(&mut batch);
+            sink.accept(batch)?;
+            if sink.aborted.is_some() {
+                break;
+            }
+        }
+    } else {
+        // Reading, the stages and writing overlap; bounded channels keep at most a few
+        // windows in flight, and order is kept because each hop is first-in first-out.
+        sink = std::thread::scope(|scope| {
+            let (to_workers, from_reader) = std::sync::mpsc::sync_channel::<Vec<Document>>(2);
+            let (to_writer, from_workers) = std::sync::mpsc::sync_channel::<Vec<Document>>(2);
+            scope.spawn(move || {
+                for batch in batches {
+                    if to_workers.send(batch).is_err() {
+                        break;
                     }
                 }
-            } else {
-                for (_, stage) in &mut corpus_stages {
-                    stage.observe(doc);
+            });
+            let writer = scope.spawn(move || -> Result<Sink, RunError> {
+                for batch in from_workers {
+                    sink.accept(batch)?;
+                    if sink.aborted.is_some() {
+                        break;
+                    }
+                }
+                Ok(sink)
+            });
+            for mut batch in from_reader {
+                process(&mut batch);
+                if to_writer.send(batch).is_err() {
+                    break;
                 }
             }
-            if let Some(out) = &mut stdout {
-                out.write(doc).map_err(RunError::Stdout)?;
-            }
-            for (instance, exporter) in &mut exporters {
-                exporter.write_document(doc).map_err(|e| RunError::Stage {
-                    stage: instance.to_string(),
-                    message: e.message,
-                })?;
-            }
-            progress.inc(1);
-        }
-        if let Some(out) = &mut stdout {
-            out.flush().map_err(RunError::Stdout)?;
-        }
-        if aborted.is_some() {
-            break;
-        }
+            drop(to_writer);
+            writer.join().expect("writer thread does not panic")
+        })?;
     }
-    progress.finish_and_clear();
-    if failed > failures_shown && !options.quiet {
-        eprintln!("error: … and {} more failed documents (see errors.csv)", failed - failures_shown);
+    sink.progress.finish_and_clear();
+    if sink.failed > sink.failures_shown && !options.quiet {
+        eprintln!(
+            "error: … and {} more failed documents (see errors.csv)",
+            sink.failed - sink.failures_shown
+        );
     }
+    let Sink {
+        mut corpus_stages,
+        exporters,
+        documents,
+        failed,
+        aborted,
+        ..
+    } = sink;
     if let Some(reason) = aborted {
         // Exporters are dropped uncommitted: the previous run's outputs stay as they were.
         return Ok(Outcome {
@@ -181,6 +203,7 @@ pub fn run(plan: Plan, options: &RunOptions) -> Result<Outcome, RunError> {
             skipped_inputs,
         });
     }
+    let mut exporters = exporters;
     for (instance, stage) in &mut corpus_stages {
         let tables = stage.finish().map_err(|e| RunError::Stage {
             stage: instance.to_string(),
@@ -211,6 +234,76 @@ pub fn run(plan: Plan, options: &RunOptions) -> Result<Outcome, RunError> {
         aborted: None,
         skipped_inputs,
     })
+}
+
+/// Windows of documents, read lazily.
+struct Batches {
+    source: Source,
+    window: usize,
+}
+
+impl Iterator for Batches {
+    type Item = Vec<Document>;
+
+    fn next(&mut self) -> Option<Vec<Document>> {
+        let batch: Vec<Document> = self.source.by_ref().take(self.window).collect();
+        (!batch.is_empty()).then_some(batch)
+    }
+}
+
+/// Where processed documents go, in input order: corpus stages, exporters or stdout.
+struct Sink {
+    corpus_stages: Vec<(&'static str, Box<dyn CorpusStage>)>,
+    exporters: Vec<(&'static str, Box<dyn Exporter>)>,
+    stdout: Option<export::StreamWriter<std::io::BufWriter<std::io::Stdout>>>,
+    progress: indicatif::ProgressBar,
+    quiet: bool,
+    /// Stage instances with `on_error = "fail"`.
+    fail_fast: Vec<String>,
+    documents: usize,
+    failed: usize,
+    failures_shown: usize,
+    aborted: Option<String>,
+}
+
+impl Sink {
+    fn accept(&mut self, batch: Vec<Document>) -> Result<(), RunError> {
+        for doc in &batch {
+            self.documents += 1;
+            if doc.status == Status::Failed {
+                self.failed += 1;
+                if let Some(f) = &doc.failure {
+                    if !self.quiet && self.failures_shown < 20 {
+                        self.progress.suspend(|| {
+                            eprintln!("error: {}: {}: {}", doc.source, f.stage, f.message)
+                        });
+                        self.failures_shown += 1;
+                    }
+                    if self.fail_fast.contains(&f.stage) && self.aborted.is_none() {
+                        self.aborted = Some(format!("{}: {}: {}", doc.source, f.stage, f.message));
+                    }
+                }
+            } else {
+                for (_, stage) in &mut self.corpus_stages {
+                    stage.observe(doc);
+                }
+            }
+            if let Some(out) = &mut self.stdout {
+                out.write(doc).map_err(RunError::Stdout)?;
+            }
+            for (instance, exporter) in &mut self.exporters {
+                exporter.write_document(doc).map_err(|e| RunError::Stage {
+                    stage: instance.to_string(),
+                    message: e.message,
+                })?;
+            }
+            self.progress.inc(1);
+        }
+        if let Some(out) = &mut self.stdout {
+            out.flush().map_err(RunError::Stdout)?;
+        }
+        Ok(())
+    }
 }
 
 /// Instance names live as long as the run; leaking a handful of short strings keeps the
@@ -244,7 +337,7 @@ fn run_document(doc: &mut Document, stages: &[DocStage<'_>]) {
     }
 }
 
-type Source = Box<dyn Iterator<Item = Document>>;
+type Source = Box<dyn Iterator<Item = Document> + Send>;
 
 fn open_inputs(plan: &Plan) -> Result<(Source, Option<u64>, Vec<std::path::PathBuf>), RunError> {
     let mut paths = Vec::new();
