@@ -60,6 +60,12 @@ struct RunArgs {
     /// No progress bar and no summary.
     #[arg(short, long)]
     quiet: bool,
+    /// Print the time spent in each stage and its throughput.
+    #[arg(long)]
+    timings: bool,
+    /// Write the run's figures (documents, bytes, time per stage, rows per file) as JSON.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -118,6 +124,17 @@ fn run_command(args: RunArgs) -> ExitCode {
         Ok(outcome) => {
             if !args.quiet {
                 run::print_summary(&outcome);
+            }
+            if args.timings {
+                run::print_timings(&outcome);
+            }
+            if let Some(path) = &args.report {
+                let json = run::report_json(&outcome);
+                let text = serde_json::to_string_pretty(&json).unwrap_or_default();
+                if let Err(e) = std::fs::write(path, text + "\n") {
+                    eprintln!("error: cannot write report {}: {e}", path.display());
+                    return ExitCode::from(1);
+                }
             }
             if let Some(reason) = &outcome.aborted {
                 eprintln!("error: stopped at the first failure (on_error = \"fail\"): {reason}; no output was written");

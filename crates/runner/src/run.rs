@@ -7,7 +7,8 @@
 use std::collections::BTreeMap;
 use std::io::{BufReader, IsTerminal, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::time::Instant;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use model::{CorpusStage, Document, DocumentStage, Exporter, Status};
 use rayon::prelude::*;
@@ -25,6 +26,11 @@ pub struct Outcome {
     /// Set when a stage with `on_error = "fail"` stopped the run.
     pub aborted: Option<String>,
     pub skipped_inputs: Vec<std::path::PathBuf>,
+    /// Bytes of decoded source text of the documents read.
+    pub bytes: u64,
+    pub threads: usize,
+    /// Time per step, summed over threads: `ingest`, each stage instance, `export`.
+    pub timings: Vec<(String, Duration)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +53,8 @@ struct DocStage<'p> {
     instance: &'p str,
     stage: &'p dyn DocumentStage,
     on_error: OnError,
+    /// CPU time spent in this stage, summed over documents and threads.
+    nanos: AtomicU64,
 }
 
 pub fn run(plan: Plan, options: &RunOptions) -> Result<Outcome, RunError> {
@@ -105,6 +113,7 @@ pub fn run(plan: Plan, options: &RunOptions) -> Result<Outcome, RunError> {
             instance,
             stage: stage.as_ref(),
             on_error: *on_error,
+            nanos: AtomicU64::new(0),
         });
     }
 
@@ -126,6 +135,9 @@ pub fn run(plan: Plan, options: &RunOptions) -> Result<Outcome, RunError> {
         failed: 0,
         failures_shown: 0,
         aborted: None,
+        bytes: 0,
+        corpus_time: Duration::ZERO,
+        export_time: Duration::ZERO,
     };
     let window = (threads * 32).max(64);
     let process = |batch: &mut Vec<Document>| {
@@ -135,7 +147,12 @@ pub fn run(plan: Plan, options: &RunOptions) -> Result<Outcome, RunError> {
                 .for_each(|doc| run_document(doc, &doc_stages));
         })
     };
-    let batches = Batches { source, window };
+    let ingest_nanos = AtomicU64::new(0);
+    let batches = Batches {
+        source,
+        window,
+        nanos: &ingest_nanos,
+    };
     if threads == 1 {
         // One thread means one thread: reading, stages and writing take turns.
         for mut batch in batches {
@@ -190,8 +207,19 @@ pub fn run(plan: Plan, options: &RunOptions) -> Result<Outcome, RunError> {
         documents,
         failed,
         aborted,
+        bytes,
+        corpus_time,
+        mut export_time,
         ..
     } = sink;
+    let mut timings = vec![(
+        "ingest".to_string(),
+        Duration::from_nanos(ingest_nanos.load(Ordering::Relaxed)),
+    )];
+    for stage in &doc_stages {
+        let nanos = stage.nanos.load(Ordering::Relaxed);
+        timings.push((stage.instance.to_string(), Duration::from_nanos(nanos)));
+    }
     if let Some(reason) = aborted {
         // Exporters are dropped uncommitted: the previous run's outputs stay as they were.
         return Ok(Outcome {
@@ -201,14 +229,21 @@ pub fn run(plan: Plan, options: &RunOptions) -> Result<Outcome, RunError> {
             elapsed: started.elapsed(),
             aborted: Some(reason),
             skipped_inputs,
+            bytes,
+            threads,
+            timings,
         });
     }
     let mut exporters = exporters;
+    let mut corpus_time = corpus_time;
     for (instance, stage) in &mut corpus_stages {
+        let clock = Instant::now();
         let tables = stage.finish().map_err(|e| RunError::Stage {
             stage: instance.to_string(),
             message: e.message,
         })?;
+        corpus_time += clock.elapsed();
+        let clock = Instant::now();
         for table in &tables {
             for (export_instance, exporter) in &mut exporters {
                 exporter.write_table(table).map_err(|e| RunError::Stage {
@@ -217,7 +252,12 @@ pub fn run(plan: Plan, options: &RunOptions) -> Result<Outcome, RunError> {
                 })?;
             }
         }
+        export_time += clock.elapsed();
     }
+    if !corpus_stages.is_empty() {
+        timings.push(("corpus stages".to_string(), corpus_time));
+    }
+    let clock = Instant::now();
     let mut files = BTreeMap::new();
     for (instance, exporter) in exporters {
         let summary = exporter.finish().map_err(|e| RunError::Stage {
@@ -226,6 +266,7 @@ pub fn run(plan: Plan, options: &RunOptions) -> Result<Outcome, RunError> {
         })?;
         files.extend(summary.files);
     }
+    timings.push(("export".to_string(), export_time + clock.elapsed()));
     Ok(Outcome {
         documents,
         failed,
@@ -233,20 +274,27 @@ pub fn run(plan: Plan, options: &RunOptions) -> Result<Outcome, RunError> {
         elapsed: started.elapsed(),
         aborted: None,
         skipped_inputs,
+        bytes,
+        threads,
+        timings,
     })
 }
 
 /// Windows of documents, read lazily.
-struct Batches {
+struct Batches<'t> {
     source: Source,
     window: usize,
+    nanos: &'t AtomicU64,
 }
 
-impl Iterator for Batches {
+impl Iterator for Batches<'_> {
     type Item = Vec<Document>;
 
     fn next(&mut self) -> Option<Vec<Document>> {
+        let clock = Instant::now();
         let batch: Vec<Document> = self.source.by_ref().take(self.window).collect();
+        self.nanos
+            .fetch_add(clock.elapsed().as_nanos() as u64, Ordering::Relaxed);
         (!batch.is_empty()).then_some(batch)
     }
 }
@@ -264,12 +312,16 @@ struct Sink {
     failed: usize,
     failures_shown: usize,
     aborted: Option<String>,
+    bytes: u64,
+    corpus_time: Duration,
+    export_time: Duration,
 }
 
 impl Sink {
     fn accept(&mut self, batch: Vec<Document>) -> Result<(), RunError> {
         for doc in &batch {
             self.documents += 1;
+            self.bytes += doc.source_text.len() as u64;
             if doc.status == Status::Failed {
                 self.failed += 1;
                 if let Some(f) = &doc.failure {
@@ -284,10 +336,13 @@ impl Sink {
                     }
                 }
             } else {
+                let clock = Instant::now();
                 for (_, stage) in &mut self.corpus_stages {
                     stage.observe(doc);
                 }
+                self.corpus_time += clock.elapsed();
             }
+            let clock = Instant::now();
             if let Some(out) = &mut self.stdout {
                 out.write(doc).map_err(RunError::Stdout)?;
             }
@@ -297,6 +352,7 @@ impl Sink {
                     message: e.message,
                 })?;
             }
+            self.export_time += clock.elapsed();
             self.progress.inc(1);
         }
         if let Some(out) = &mut self.stdout {
@@ -319,7 +375,11 @@ fn run_document(doc: &mut Document, stages: &[DocStage<'_>]) {
         return;
     }
     for stage in stages {
+        let clock = Instant::now();
         let result = catch_unwind(AssertUnwindSafe(|| stage.stage.process(doc)));
+        stage
+            .nanos
+            .fetch_add(clock.elapsed().as_nanos() as u64, Ordering::Relaxed);
         let message = match result {
             Ok(Ok(())) => continue,
             Ok(Err(e)) => e.message,
@@ -405,4 +465,42 @@ pub fn print_summary(outcome: &Outcome) {
     for (file, rows) in &outcome.files {
         let _ = writeln!(err, "  {file}: {rows} rows");
     }
+}
+
+/// Time per step, on stderr (`--timings`). Throughput per step is the input size over the
+/// step's own time (summed over threads), so steps compare on one scale.
+pub fn print_timings(outcome: &Outcome) {
+    let mut err = std::io::stderr().lock();
+    let mb = outcome.bytes as f64 / 1e6;
+    let _ = writeln!(
+        err,
+        "{:.1} MB in {:.2} s on {} threads: {:.1} MB/s, {:.0} documents/s end to end",
+        mb,
+        outcome.elapsed.as_secs_f64(),
+        outcome.threads,
+        mb / outcome.elapsed.as_secs_f64().max(1e-9),
+        outcome.documents as f64 / outcome.elapsed.as_secs_f64().max(1e-9)
+    );
+    for (step, time) in &outcome.timings {
+        let secs = time.as_secs_f64();
+        let _ = writeln!(
+            err,
+            "  {step:<16} {secs:>8.3} s  {:>9.1} MB/s",
+            mb / secs.max(1e-9)
+        );
+    }
+}
+
+/// The run's figures as JSON (`--report FILE`), for batch systems and the benchmark.
+pub fn report_json(outcome: &Outcome) -> serde_json::Value {
+    serde_json::json!({
+        "documents": outcome.documents,
+        "failed": outcome.failed,
+        "bytes": outcome.bytes,
+        "threads": outcome.threads,
+        "elapsed_seconds": outcome.elapsed.as_secs_f64(),
+        "aborted": outcome.aborted,
+        "timings_seconds": outcome.timings.iter().map(|(k, v)| (k.clone(), serde_json::json!(v.as_secs_f64()))).collect::<serde_json::Map<_, _>>(),
+        "files": outcome.files.iter().map(|(k, v)| (k.clone(), serde_json::json!(v))).collect::<serde_json::Map<_, _>>(),
+    })
 }

@@ -1,0 +1,227 @@
+//! `newsmill-bench`: generates a corpus of N MB from the seed articles (at bench time, under
+//! `target/bench/`, never committed) and runs the release `newsmill` binary on it with 1 and 2
+//! threads, reporting MB/s, documents/s, peak RSS and the time of every stage.
+//!
+//! ```sh
+//! cargo build --release -p runner -p bench
+//! target/release/newsmill-bench --mb 100
+//! ```
+
+mod corpus;
+
+use std::io::Write;
+use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const USAGE: &str = "usage: newsmill-bench [--mb N] [--threads 1,2] [--config FILE] [--root DIR]";
+
+struct Args {
+    mb: usize,
+    threads: Vec<usize>,
+    config: Option<PathBuf>,
+    root: PathBuf,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        mb: 100,
+        threads: vec![1, 2],
+        config: None,
+        root: std::env::current_dir().map_err(|e| e.to_string())?,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or(format!("{flag} needs a value\n{USAGE}"));
+        match flag.as_str() {
+            "--mb" => args.mb = value()?.parse().map_err(|e| format!("--mb: {e}"))?,
+            "--threads" => {
+                args.threads = value()?
+                    .split(',')
+                    .map(|t| t.trim().parse().map_err(|e| format!("--threads: {e}")))
+                    .collect::<Result<_, _>>()?
+            }
+            "--config" => args.config = Some(PathBuf::from(value()?)),
+            "--root" => args.root = PathBuf::from(value()?),
+            "-h" | "--help" => return Err(USAGE.to_string()),
+            other => return Err(format!("unknown argument {other}\n{USAGE}")),
+        }
+    }
+    Ok(args)
+}
+
+fn main() {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    };
+    if let Err(e) = run(&args) {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn run(args: &Args) -> Result<(), String> {
+    let bench_dir = args.root.join("target/bench");
+    std::fs::create_dir_all(&bench_dir).map_err(|e| e.to_string())?;
+    let corpus = bench_dir.join(format!("corpus-{}mb.jsonl", args.mb));
+    let (documents, bytes) = generate(&args.root, &corpus, args.mb * 1_000_000)?;
+    eprintln!(
+        "corpus: {} ({documents} documents, {:.1} MB of text)",
+        corpus.display(),
+        bytes as f64 / 1e6
+    );
+    let config = match &args.config {
+        Some(c) => c.clone(),
+        None => {
+            let path = bench_dir.join("bench.toml");
+            std::fs::write(&path, BENCH_CONFIG).map_err(|e| e.to_string())?;
+            path
+        }
+    };
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let newsmill = exe.with_file_name("newsmill");
+    if !newsmill.exists() {
+        return Err(format!(
+            "{} not found: cargo build --release -p runner",
+            newsmill.display()
+        ));
+    }
+    println!("| threads | MB/s | documents/s | peak RSS (MB) | wall (s) |");
+    println!("|---:|---:|---:|---:|---:|");
+    let mut reports = Vec::new();
+    for &threads in &args.threads {
+        let out = bench_dir.join(format!("out-{threads}"));
+        let report = bench_dir.join(format!("report-{threads}.json"));
+        let (status, peak_kb) = run_measured(
+            Command::new(&newsmill).args([
+                "run",
+                "-c",
+                config.to_str().unwrap_or_default(),
+                "--input",
+                corpus.to_str().unwrap_or_default(),
+                "--output",
+                out.to_str().unwrap_or_default(),
+                "--threads",
+                &threads.to_string(),
+                "--quiet",
+                "--report",
+                report.to_str().unwrap_or_default(),
+            ]),
+        )?;
+        if status > 1 {
+            return Err(format!("newsmill exited with {status}"));
+        }
+        let json: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(&report).map_err(|e| format!("{}: {e}", report.display()))?,
+        )
+        .map_err(|e| e.to_string())?;
+        let secs = json["elapsed_seconds"].as_f64().unwrap_or(f64::NAN);
+        let mb = json["bytes"].as_f64().unwrap_or(0.0) / 1e6;
+        let docs = json["documents"].as_f64().unwrap_or(0.0);
+        println!(
+            "| {threads} | {:.1} | {:.0} | {:.1} | {secs:.2} |",
+            mb / secs,
+            docs / secs,
+            peak_kb as f64 / 1024.0
+        );
+        reports.push((threads, json));
+    }
+    if let Some((_, json)) = reports.first() {
+        let mb = json["bytes"].as_f64().unwrap_or(0.0) / 1e6;
+        println!("\nPer step on {} thread(s) (time summed over threads):\n", json["threads"]);
+        println!("| step | seconds | MB/s |");
+        println!("|---|---:|---:|");
+        if let Some(steps) = json["timings_seconds"].as_object() {
+            for (step, secs) in steps {
+                let secs = secs.as_f64().unwrap_or(f64::NAN);
+                println!("| {step} | {secs:.3} | {:.1} |", mb / secs);
+            }
+        }
+    }
+    let outputs: Vec<_> = args
+        .threads
+        .iter()
+        .map(|t| bench_dir.join(format!("out-{t}")))
+        .collect();
+    if outputs.len() > 1 {
+        let same = outputs.windows(2).all(|w| same_tree(&w[0], &w[1]));
+        println!("\noutputs identical across thread counts: {same}");
+    }
+    Ok(())
+}
+
+/// The pipeline measured: every stage of the default pipeline; the JSON exporter writes
+/// `documents.jsonl` only (a million small files would measure the file system, not us).
+const BENCH_CONFIG: &str = r#"[pipeline]
+output = "out"
+stages = ["clean", "quotes", "entities", "claims", "csv", "json"]
+
+[stages.json]
+per_document = false
+"#;
+
+/// Writes the corpus unless a complete one of that size is already there.
+fn generate(root: &Path, path: &Path, target_bytes: usize) -> Result<(usize, usize), String> {
+    let marker = path.with_extension("done");
+    if let Ok(done) = std::fs::read_to_string(&marker) {
+        let mut parts = done.split_whitespace().map(|p| p.parse::<usize>().unwrap_or(0));
+        if let (Some(d), Some(b)) = (parts.next(), parts.next()) {
+            return Ok((d, b));
+        }
+    }
+    let mut generator = corpus::Generator::new(root, 2025).map_err(|e| e.to_string())?;
+    let file = std::fs::File::create(path).map_err(|e| e.to_string())?;
+    let mut out = std::io::BufWriter::new(file);
+    let (mut documents, mut bytes) = (0, 0);
+    while bytes < target_bytes {
+        let (id, text) = generator.article();
+        bytes += text.len();
+        documents += 1;
+        let line = serde_json::json!({ "id": id, "text": text });
+        serde_json::to_writer(&mut out, &line).map_err(|e| e.to_string())?;
+        out.write_all(b"\n").map_err(|e| e.to_string())?;
+    }
+    out.flush().map_err(|e| e.to_string())?;
+    std::fs::write(&marker, format!("{documents} {bytes}\n")).map_err(|e| e.to_string())?;
+    Ok((documents, bytes))
+}
+
+/// Runs a command and returns its exit code and peak resident set size in KiB.
+fn run_measured(command: &mut Command) -> Result<(i32, i64), String> {
+    let child = command.spawn().map_err(|e| e.to_string())?;
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: `rusage` is plain data, zero-initialised is a valid value; wait4 fills it for
+    // our own child, which we have not waited for yet.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    if waited != pid {
+        return Err(format!("wait4 failed: {}", std::io::Error::last_os_error()));
+    }
+    let code = std::process::ExitStatus::from_raw(status).code().unwrap_or(-1);
+    Ok((code, usage.ru_maxrss))
+}
+
+fn same_tree(a: &Path, b: &Path) -> bool {
+    fn files(dir: &Path, base: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            paths.sort();
+            for p in paths {
+                if p.is_dir() {
+                    files(&p, base, out);
+                } else if let (Ok(rel), Ok(bytes)) = (p.strip_prefix(base), std::fs::read(&p)) {
+                    out.push((rel.to_path_buf(), bytes));
+                }
+            }
+        }
+    }
+    let (mut x, mut y) = (Vec::new(), Vec::new());
+    files(a, a, &mut x);
+    files(b, b, &mut y);
+    x == y
+}
