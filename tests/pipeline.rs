@@ -90,3 +90,53 @@ fn one_and_two_threads_give_byte_identical_outputs() {
         assert!(bytes == &two[file], "{file} differs between 1 and 2 threads");
     }
 }
+
+#[test]
+fn four_shards_in_any_order_merge_into_the_single_run() {
+    let (single, out) = run_config("pipeline.toml", &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let sharded = tempfile::tempdir().unwrap();
+    let output = sharded.path().to_str().unwrap().to_string();
+    for index in ["3", "1", "0", "2"] {
+        let args = [
+            "run", "-c", "pipeline.toml", "--output", &output, "--quiet",
+            "--shard-index", index, "--shard-count", "4",
+        ];
+        let out = newsmill(&root(), &args);
+        assert_eq!(out.status.code(), Some(0), "shard {index}: {}", stderr(&out));
+    }
+    for table in ["documents.csv", "documents.jsonl"] {
+        let mut merged: Vec<String> = Vec::new();
+        for index in 0..4 {
+            let path = sharded
+                .path()
+                .join(format!("shard-{index:05}-of-00004/{table}"));
+            let text = std::fs::read_to_string(&path).unwrap();
+            let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+            if table.ends_with(".csv") {
+                let header = lines.remove(0);
+                if merged.is_empty() {
+                    merged.push(header);
+                }
+            }
+            merged.extend(lines);
+            assert!(sharded.path().join(format!("shard-{index:05}-of-00004/_DONE")).exists());
+        }
+        let whole = std::fs::read_to_string(single.path().join(table)).unwrap();
+        let whole: Vec<&str> = whole.lines().collect();
+        assert_eq!(merged, whole, "{table}: shards merged = one run");
+    }
+    // A rerun of a finished shard is a no-op: nothing is rewritten.
+    let marker = sharded.path().join("shard-00001-of-00004/_DONE");
+    let before = std::fs::metadata(&marker).unwrap().modified().unwrap();
+    std::fs::remove_file(sharded.path().join("shard-00001-of-00004/documents.csv")).unwrap();
+    let args = [
+        "run", "-c", "pipeline.toml", "--output", &output, "--shard-index", "1",
+        "--shard-count", "4",
+    ];
+    let out = newsmill(&root(), &args);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stderr(&out).contains("shard already done"));
+    assert_eq!(std::fs::metadata(&marker).unwrap().modified().unwrap(), before);
+    assert!(!sharded.path().join("shard-00001-of-00004/documents.csv").exists());
+}

@@ -57,6 +57,27 @@ pub struct Overrides {
     pub input: Option<Vec<String>>,
     pub output: Option<String>,
     pub threads: Option<usize>,
+    /// `--shard-index`, `--shard-count`.
+    pub shard: (Option<usize>, Option<usize>),
+}
+
+/// A deterministic share of the inputs, for batch systems that run N copies of the binary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: usize,
+    pub count: usize,
+}
+
+impl Shard {
+    /// The contiguous run of `n` sorted inputs this shard takes: concatenating the shards in
+    /// index order gives the order of a single run.
+    pub fn range(&self, n: usize) -> std::ops::Range<usize> {
+        self.index * n / self.count..(self.index + 1) * n / self.count
+    }
+
+    pub fn folder_name(&self) -> String {
+        format!("shard-{:05}-of-{:05}", self.index, self.count)
+    }
 }
 
 pub struct PlannedStage {
@@ -75,6 +96,7 @@ pub struct Plan {
     pub ingest: ingest::IngestOptions,
     pub stages: Vec<PlannedStage>,
     pub capabilities: BTreeSet<Capability>,
+    pub shard: Option<Shard>,
 }
 
 impl Plan {
@@ -213,7 +235,8 @@ impl<'a> Validator<'a> {
         let streaming = overrides.output.as_deref() == Some("-")
             || (overrides.output.is_none()
                 && pipeline.output.as_ref().is_some_and(|o| o.get_ref() == "-"));
-        let stages = self.plan_stages(&pipeline, &stage_tables, &registry, streaming);
+        let shard = self.shard(overrides);
+        let stages = self.plan_stages(&pipeline, &stage_tables, &registry, streaming, shard.is_some());
         let capabilities = self.check_needs(&stages, &registry, &pipeline);
         if !streaming && !stages.is_empty() && !stages.iter().any(|s| s.kind == StageKind::Export) {
             let span = pipeline.stages.last().map(|s| s.span());
@@ -221,7 +244,15 @@ impl<'a> Validator<'a> {
                 .help("add \"csv\" and/or \"json\" to pipeline.stages (or stream with --output -)");
         }
         let inputs = self.inputs(&pipeline, overrides);
-        let output = self.output(&pipeline, overrides);
+        if shard.is_some() && inputs.iter().flatten().any(|i| matches!(i, Input::Stdin)) {
+            self.diagnostics.push(Diagnostic::error(
+                "--shard-index: standard input cannot be sharded; give the shards files or folders",
+            ));
+        }
+        let output = self.output(&pipeline, overrides).map(|o| match (o, shard) {
+            (Output::Dir(d), Some(s)) => Output::Dir(d.join(s.folder_name())),
+            (o, _) => o,
+        });
         let threads = overrides.threads.or(pipeline.threads).unwrap_or(0);
         Some(Plan {
             inputs: inputs?,
@@ -230,7 +261,27 @@ impl<'a> Validator<'a> {
             ingest: ingest_options,
             stages,
             capabilities,
+            shard,
         })
+    }
+
+    fn shard(&mut self, overrides: &Overrides) -> Option<Shard> {
+        match overrides.shard {
+            (None, None) => None,
+            (Some(index), Some(count)) if count > 0 && index < count => Some(Shard { index, count }),
+            (Some(_), Some(_)) => {
+                self.diagnostics.push(Diagnostic::error(
+                    "--shard-index must be below --shard-count (shards are numbered from 0)",
+                ));
+                None
+            }
+            _ => {
+                self.diagnostics.push(Diagnostic::error(
+                    "--shard-index and --shard-count go together",
+                ));
+                None
+            }
+        }
     }
 
     /// Reads [pipeline] key by key, so that one bad value does not hide the others.
@@ -280,6 +331,7 @@ impl<'a> Validator<'a> {
         tables: &BTreeMap<String, (Range<usize>, Spanned<DeValue<'_>>)>,
         registry: &[StageEntry],
         streaming: bool,
+        sharded: bool,
     ) -> Vec<PlannedStage> {
         let mut planned = Vec::new();
         let mut seen = BTreeSet::new();
@@ -307,6 +359,12 @@ impl<'a> Validator<'a> {
                 });
                 continue;
             };
+            if sharded && entry.kind == StageKind::Corpus {
+                self.warning(
+                    Some(listed.span()),
+                    format!("corpus stage `{instance}` is unavailable in shard mode and will be skipped: each shard sees only its share of the documents"),
+                );
+            }
             if streaming && entry.kind == StageKind::Corpus {
                 self.warning(
                     Some(listed.span()),

@@ -7,6 +7,7 @@ mod config;
 mod diagnostics;
 mod registry;
 mod run;
+mod shard;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -48,6 +49,13 @@ struct ConfigArgs {
     /// Output folder instead of the config's; `-` writes one JSON line per document to stdout.
     #[arg(long, value_name = "DIR")]
     output: Option<String>,
+    /// Run only shard I of --shard-count (0-based): a contiguous share of the sorted inputs,
+    /// written to OUTPUT/shard-IIIII-of-NNNNN/ with a _DONE marker; a finished shard is a no-op.
+    #[arg(long, value_name = "I", requires = "shard_count")]
+    shard_index: Option<usize>,
+    /// Number of shards (see --shard-index).
+    #[arg(long, value_name = "N", requires = "shard_index")]
+    shard_count: Option<usize>,
 }
 
 #[derive(Args, Clone)]
@@ -92,6 +100,7 @@ fn overrides(args: &ConfigArgs, threads: Option<usize>) -> Overrides {
         input: (!args.input.is_empty()).then(|| args.input.clone()),
         output: args.output.clone(),
         threads,
+        shard: (args.shard_index, args.shard_count),
     }
 }
 
@@ -119,6 +128,18 @@ fn run_command(args: RunArgs) -> ExitCode {
         Ok(plan) => plan,
         Err(code) => return code,
     };
+    let done_marker = match (&plan.shard, &plan.output) {
+        (Some(_), config::Output::Dir(dir)) => Some(dir.join(shard::DONE_MARKER)),
+        _ => None,
+    };
+    if let Some(marker) = &done_marker {
+        if let Some(code) = shard::finished(marker) {
+            if !args.quiet {
+                eprintln!("{}: shard already done; nothing to do", marker.display());
+            }
+            return ExitCode::from(code);
+        }
+    }
     let options = run::RunOptions { quiet: args.quiet };
     match run::run(plan, &options) {
         Ok(outcome) => {
@@ -133,6 +154,12 @@ fn run_command(args: RunArgs) -> ExitCode {
                 let text = serde_json::to_string_pretty(&json).unwrap_or_default();
                 if let Err(e) = std::fs::write(path, text + "\n") {
                     eprintln!("error: cannot write report {}: {e}", path.display());
+                    return ExitCode::from(1);
+                }
+            }
+            if let (Some(marker), None) = (&done_marker, &outcome.aborted) {
+                if let Err(e) = shard::mark_done(marker, &outcome) {
+                    eprintln!("error: cannot write {}: {e}", marker.display());
                     return ExitCode::from(1);
                 }
             }

@@ -91,7 +91,9 @@ pub fn run(plan: Plan, options: &RunOptions) -> Result<Outcome, RunError> {
     for stage in stages {
         match stage.built {
             Built::Document(s) => owned_doc_stages.push((stage.instance, s, stage.on_error)),
-            Built::Corpus(s) if !streaming => corpus_stages.push((leak(stage.instance), s)),
+            Built::Corpus(s) if !streaming && plan.shard.is_none() => {
+                corpus_stages.push((leak(stage.instance), s))
+            }
             Built::Corpus(_) => {}
             Built::Export(factory) => {
                 if let Some(ctx) = export_context(&stage.instance) {
@@ -408,7 +410,10 @@ fn open_inputs(plan: &Plan) -> Result<(Source, Option<u64>, Vec<std::path::PathB
             Input::Path(p) => paths.push(p.clone()),
         }
     }
-    let (files, skipped) = ingest::plan_inputs(&paths, &plan.ingest.extensions)?;
+    let (mut files, skipped) = ingest::plan_inputs(&paths, &plan.ingest.extensions)?;
+    if let Some(shard) = plan.shard {
+        files = files[shard.range(files.len())].to_vec();
+    }
     let total = (!stdin && files.iter().all(|f| f.kind == ingest::InputKind::Article))
         .then_some(files.len() as u64);
     let from_files = ingest::FileReader::new(files, plan.ingest.clone());
