@@ -157,3 +157,27 @@ fn the_acceptance_one_liner_prints_one_json_line() {
     let doc: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
     assert_eq!(doc["id"], "a");
 }
+
+#[test]
+fn streamed_lines_match_the_printed_schema() {
+    let schema = newsmill(&root(), &["schema"]);
+    assert_eq!(schema.status.code(), Some(0));
+    let schema: serde_json::Value = serde_json::from_slice(&schema.stdout).unwrap();
+    let mut input = String::new();
+    for entry in std::fs::read_dir(root().join("data/articles")).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let id = path.file_stem().unwrap().to_string_lossy().into_owned();
+        input.push_str(&serde_json::json!({"id": id, "text": text}).to_string());
+        input.push('\n');
+    }
+    input.push_str("{broken\n");
+    let out = newsmill_with_stdin(&root(), &["run", "--input", "-", "--output", "-"], &input);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 6);
+    for line in stdout.lines() {
+        let value: serde_json::Value = serde_json::from_str(line).unwrap();
+        let problems = export::schema_mismatches(&value, &schema, "$");
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+}

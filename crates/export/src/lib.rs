@@ -6,6 +6,7 @@
 
 mod csv_export;
 mod json_export;
+mod schema;
 mod staging;
 mod tables;
 
@@ -16,6 +17,7 @@ use model::Capability;
 
 pub use csv_export::{CsvExporter, CsvOptions};
 pub use json_export::{document_json, JsonExporter, JsonOptions, StreamWriter};
+pub use schema::{document_schema, schema_mismatches};
 pub use staging::Staging;
 pub use tables::{table_names, TableSpec, TABLES};
 

@@ -36,6 +36,9 @@ enum Command {
     Check(CheckArgs),
     /// List every stage with its description, options, defaults, needs and provides.
     Stages,
+    /// Print the schema of a streamed document line (Spark StructType JSON), so engines read
+    /// `--output -` with an explicit schema instead of inferring one.
+    Schema,
 }
 
 #[derive(Args, Clone)]
@@ -90,6 +93,11 @@ fn main() -> ExitCode {
         Some(Command::Check(args)) => check_command(args),
         Some(Command::Stages) => {
             print_stages();
+            ExitCode::SUCCESS
+        }
+        Some(Command::Schema) => {
+            let schema = export::document_schema();
+            println!("{}", serde_json::to_string_pretty(&schema).unwrap_or_default());
             ExitCode::SUCCESS
         }
     }
