@@ -14,13 +14,15 @@ use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const USAGE: &str = "usage: newsmill-bench [--mb N] [--threads 1,2] [--config FILE] [--root DIR]";
+const USAGE: &str = "usage: newsmill-bench [--mb N] [--threads 1,2] [--config FILE] [--root DIR]
+       newsmill-bench --generate DOCS --to FILE.jsonl [--root DIR]   (corpus only)";
 
 struct Args {
     mb: usize,
     threads: Vec<usize>,
     config: Option<PathBuf>,
     root: PathBuf,
+    generate: Option<(usize, PathBuf)>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -29,7 +31,10 @@ fn parse_args() -> Result<Args, String> {
         threads: vec![1, 2],
         config: None,
         root: std::env::current_dir().map_err(|e| e.to_string())?,
+        generate: None,
     };
+    let mut generate_docs = None;
+    let mut generate_to = None;
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or(format!("{flag} needs a value\n{USAGE}"));
@@ -43,10 +48,19 @@ fn parse_args() -> Result<Args, String> {
             }
             "--config" => args.config = Some(PathBuf::from(value()?)),
             "--root" => args.root = PathBuf::from(value()?),
+            "--generate" => {
+                generate_docs = Some(value()?.parse().map_err(|e| format!("--generate: {e}"))?)
+            }
+            "--to" => generate_to = Some(PathBuf::from(value()?)),
             "-h" | "--help" => return Err(USAGE.to_string()),
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
         }
     }
+    args.generate = match (generate_docs, generate_to) {
+        (Some(n), Some(to)) => Some((n, to)),
+        (None, None) => None,
+        _ => return Err(format!("--generate and --to go together\n{USAGE}")),
+    };
     Ok(args)
 }
 
@@ -65,6 +79,18 @@ fn main() {
 }
 
 fn run(args: &Args) -> Result<(), String> {
+    if let Some((docs, to)) = &args.generate {
+        let mut generator = corpus::Generator::new(&args.root, 2025).map_err(|e| e.to_string())?;
+        let file = std::fs::File::create(to).map_err(|e| format!("{}: {e}", to.display()))?;
+        let mut out = std::io::BufWriter::new(file);
+        for _ in 0..*docs {
+            let (id, text) = generator.article();
+            let line = serde_json::json!({ "id": id, "text": text });
+            serde_json::to_writer(&mut out, &line).map_err(|e| e.to_string())?;
+            out.write_all(b"\n").map_err(|e| e.to_string())?;
+        }
+        return out.flush().map_err(|e| e.to_string());
+    }
     let bench_dir = args.root.join("target/bench");
     std::fs::create_dir_all(&bench_dir).map_err(|e| e.to_string())?;
     let corpus = bench_dir.join(format!("corpus-{}mb.jsonl", args.mb));
