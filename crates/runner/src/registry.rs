@@ -80,7 +80,6 @@ fn options<O: StageOptions>(de: ValueDeserializer<'_>) -> Result<O, BuildError> 
     serde::Deserialize::deserialize(de).map_err(BuildError::Options)
 }
 
-#[allow(dead_code)]
 fn document_stage<O: StageOptions, S: DocumentStage + 'static>(
     name: &'static str,
     description: &'static str,
@@ -103,7 +102,6 @@ fn document_stage<O: StageOptions, S: DocumentStage + 'static>(
     }
 }
 
-#[allow(dead_code)]
 fn corpus_stage<O: StageOptions, S: CorpusStage + 'static>(
     name: &'static str,
     description: &'static str,
@@ -150,7 +148,29 @@ fn export_stage<O: StageOptions + Clone + Sync, E: Exporter + 'static>(
 
 /// The registry. Order is the order `newsmill stages` lists them in.
 pub fn registry() -> Vec<StageEntry> {
+    use Capability::*;
     vec![
+        document_stage(
+            clean::Clean::NAME,
+            "Strip boilerplate (mastheads, credits, bylines, share/ad/related lines, breadcrumbs), keep what it tells as metadata, find the headline and headings, normalize characters.",
+            clean::Clean::NEEDS,
+            clean::Clean::PROVIDES,
+            clean::Clean::new,
+        ),
+        document_stage(
+            "quotes",
+            "Find every direct quotation, its kind (full, partial, title, term), speaker and cue.",
+            &[Text],
+            &[Quotes],
+            extract::quotes::Quotes::new,
+        ),
+        corpus_stage(
+            "corroborate",
+            "Across documents: group the same quotation, one entity per person or organization, and report where documents disagree.",
+            &[Quotes, Entities, Claims],
+            &[Corroboration],
+            corroborate::Corroborate::new,
+        ),
         export_stage(
             "csv",
             "Write RFC 4180 CSV tables (documents, quotes, entities, mentions, claims, removed, errors, corpus tables).",
