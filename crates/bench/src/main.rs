@@ -161,10 +161,11 @@ fn run(args: &Args) -> Result<(), String> {
         println!("\nPer step on {} thread(s) (time summed over threads):\n", json["threads"]);
         println!("| step | seconds | MB/s |");
         println!("|---|---:|---:|");
-        if let Some(steps) = json["timings_seconds"].as_object() {
-            for (step, secs) in steps {
-                let secs = secs.as_f64().unwrap_or(f64::NAN);
-                println!("| {step} | {secs:.3} | {:.1} |", mb / secs);
+        if let Some(steps) = json["timings"].as_array() {
+            for step in steps {
+                let secs = step["seconds"].as_f64().unwrap_or(f64::NAN);
+                let name = step["step"].as_str().unwrap_or("?");
+                println!("| {name} | {secs:.3} | {:.1} |", mb / secs);
             }
         }
     }

@@ -505,7 +505,7 @@ pub fn report_json(outcome: &Outcome) -> serde_json::Value {
         "threads": outcome.threads,
         "elapsed_seconds": outcome.elapsed.as_secs_f64(),
         "aborted": outcome.aborted,
-        "timings_seconds": outcome.timings.iter().map(|(k, v)| (k.clone(), serde_json::json!(v.as_secs_f64()))).collect::<serde_json::Map<_, _>>(),
+        "timings": outcome.timings.iter().map(|(step, time)| serde_json::json!({"step": step, "seconds": time.as_secs_f64()})).collect::<Vec<_>>(),
         "files": outcome.files.iter().map(|(k, v)| (k.clone(), serde_json::json!(v))).collect::<serde_json::Map<_, _>>(),
     })
 }
