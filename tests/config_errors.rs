@@ -140,7 +140,10 @@ fn config_errors_are_reported_all_at_once_with_their_place() {
         let run = newsmill(dir.path(), &["run"]);
         assert_eq!(run.status.code(), Some(2), "{name}");
         assert_eq!(stderr(&run), stderr(&check), "{name}: run and check agree");
-        assert!(!dir.path().join("out").exists(), "{name}: nothing was written");
+        assert!(
+            !dir.path().join("out").exists(),
+            "{name}: nothing was written"
+        );
         insta::assert_snapshot!(*name, format!("{config}\n---\n{}", stderr(&check)));
     }
 }
@@ -157,9 +160,17 @@ fn the_default_pipeline_with_clean_misspelled_names_file_line_column_and_suggest
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     let line = broken.lines().position(|l| l.contains("\"clen\"")).unwrap() + 1;
-    let column = broken.lines().nth(line - 1).unwrap().find("\"clen\"").unwrap() + 1;
+    let column = broken
+        .lines()
+        .nth(line - 1)
+        .unwrap()
+        .find("\"clen\"")
+        .unwrap()
+        + 1;
     assert!(
-        err.contains(&format!("pipeline.toml:{line}:{column}: unknown stage `clen`")),
+        err.contains(&format!(
+            "pipeline.toml:{line}:{column}: unknown stage `clen`"
+        )),
         "{err}"
     );
     assert!(err.contains("did you mean `clean`?"), "{err}");

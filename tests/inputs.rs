@@ -58,9 +58,18 @@ fn bad_files_fail_alone_and_the_run_goes_on() {
         .collect();
     assert_eq!(ok.len(), 6, "five seeds and the legacy file");
     for entry in std::fs::read_dir(root().join("data/articles")).unwrap() {
-        let stem = entry.unwrap().path().file_stem().unwrap().to_string_lossy().into_owned();
+        let stem = entry
+            .unwrap()
+            .path()
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         assert!(ok.contains(&stem.as_str()));
-        assert!(dir.path().join(format!("out/documents/{stem}.json")).exists());
+        assert!(dir
+            .path()
+            .join(format!("out/documents/{stem}.json"))
+            .exists());
     }
 
     let legacy: serde_json::Value = serde_json::from_slice(
@@ -101,9 +110,10 @@ fn bom_and_crlf_are_normalized_and_duplicate_stems_get_unique_ids() {
     std::fs::write(dir.path().join("pipeline.toml"), CONFIG).unwrap();
     let out = newsmill(dir.path(), &["run", "--quiet"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let first: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.path().join("out/documents/story.json")).unwrap())
-            .unwrap();
+    let first: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("out/documents/story.json")).unwrap(),
+    )
+    .unwrap();
     assert_eq!(first["text"], "One.\nTwo.\nThree.");
     assert!(dir.path().join("out/documents/story-2.json").exists());
 }
@@ -128,13 +138,20 @@ fn streaming_prints_one_json_line_per_document_in_order() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 4, "one line per document, blank lines are not documents");
+    assert_eq!(
+        lines.len(),
+        4,
+        "one line per document, blank lines are not documents"
+    );
     assert_eq!(lines[0]["id"], "a");
     assert_eq!(lines[0]["status"], "ok");
     assert!(lines[0]["error"].is_null());
     assert_eq!(lines[1]["status"], "failed");
     assert_eq!(lines[1]["source"], "<stdin>:2");
-    assert!(lines[1]["error"]["message"].as_str().unwrap().starts_with("invalid JSON"));
+    assert!(lines[1]["error"]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("invalid JSON"));
     assert_eq!(lines[2]["id"], "c");
     assert_eq!(lines[2]["published"], "2025-08-21");
     assert_eq!(lines[2]["authors"][0], "Jo Roe");

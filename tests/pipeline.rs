@@ -32,7 +32,13 @@ fn default_pipeline_on_the_seeds() {
     let documents = read_csv(&dir.path().join("documents.csv"));
     assert_eq!(documents.len(), 6, "header and five seeds");
     for entry in std::fs::read_dir(root().join("data/articles")).unwrap() {
-        let stem = entry.unwrap().path().file_stem().unwrap().to_string_lossy().into_owned();
+        let stem = entry
+            .unwrap()
+            .path()
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         assert!(dir.path().join(format!("documents/{stem}.json")).exists());
     }
     assert!(dir.path().join("documents.jsonl").exists());
@@ -69,12 +75,18 @@ fn dropping_clean_from_the_default_pipeline_still_runs() {
     let data = root().join("data/articles");
     std::fs::write(
         &path,
-        without_clean.replace("\"data/articles\"", &format!("{:?}", data.to_str().unwrap())),
+        without_clean.replace(
+            "\"data/articles\"",
+            &format!("{:?}", data.to_str().unwrap()),
+        ),
     )
     .unwrap();
     let out = newsmill(dir.path(), &["run", "--quiet"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(!dir.path().join("out/removed.csv").exists(), "no clean, no removed table");
+    assert!(
+        !dir.path().join("out/removed.csv").exists(),
+        "no clean, no removed table"
+    );
     assert_eq!(read_csv(&dir.path().join("out/documents.csv")).len(), 6);
 }
 
@@ -85,9 +97,15 @@ fn one_and_two_threads_give_byte_identical_outputs() {
     assert_eq!(a.status.code(), Some(0));
     assert_eq!(b.status.code(), Some(0));
     let (one, two) = (read_tree(one.path()), read_tree(two.path()));
-    assert_eq!(one.keys().collect::<Vec<_>>(), two.keys().collect::<Vec<_>>());
+    assert_eq!(
+        one.keys().collect::<Vec<_>>(),
+        two.keys().collect::<Vec<_>>()
+    );
     for (file, bytes) in &one {
-        assert!(bytes == &two[file], "{file} differs between 1 and 2 threads");
+        assert!(
+            bytes == &two[file],
+            "{file} differs between 1 and 2 threads"
+        );
     }
 }
 
@@ -99,11 +117,24 @@ fn four_shards_in_any_order_merge_into_the_single_run() {
     let output = sharded.path().to_str().unwrap().to_string();
     for index in ["3", "1", "0", "2"] {
         let args = [
-            "run", "-c", "pipeline.toml", "--output", &output, "--quiet",
-            "--shard-index", index, "--shard-count", "4",
+            "run",
+            "-c",
+            "pipeline.toml",
+            "--output",
+            &output,
+            "--quiet",
+            "--shard-index",
+            index,
+            "--shard-count",
+            "4",
         ];
         let out = newsmill(&root(), &args);
-        assert_eq!(out.status.code(), Some(0), "shard {index}: {}", stderr(&out));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "shard {index}: {}",
+            stderr(&out)
+        );
     }
     for table in ["documents.csv", "documents.jsonl"] {
         let mut merged: Vec<String> = Vec::new();
@@ -120,7 +151,10 @@ fn four_shards_in_any_order_merge_into_the_single_run() {
                 }
             }
             merged.extend(lines);
-            assert!(sharded.path().join(format!("shard-{index:05}-of-00004/_DONE")).exists());
+            assert!(sharded
+                .path()
+                .join(format!("shard-{index:05}-of-00004/_DONE"))
+                .exists());
         }
         let whole = std::fs::read_to_string(single.path().join(table)).unwrap();
         let whole: Vec<&str> = whole.lines().collect();
@@ -131,12 +165,25 @@ fn four_shards_in_any_order_merge_into_the_single_run() {
     let before = std::fs::metadata(&marker).unwrap().modified().unwrap();
     std::fs::remove_file(sharded.path().join("shard-00001-of-00004/documents.csv")).unwrap();
     let args = [
-        "run", "-c", "pipeline.toml", "--output", &output, "--shard-index", "1",
-        "--shard-count", "4",
+        "run",
+        "-c",
+        "pipeline.toml",
+        "--output",
+        &output,
+        "--shard-index",
+        "1",
+        "--shard-count",
+        "4",
     ];
     let out = newsmill(&root(), &args);
     assert_eq!(out.status.code(), Some(0));
     assert!(stderr(&out).contains("shard already done"));
-    assert_eq!(std::fs::metadata(&marker).unwrap().modified().unwrap(), before);
-    assert!(!sharded.path().join("shard-00001-of-00004/documents.csv").exists());
+    assert_eq!(
+        std::fs::metadata(&marker).unwrap().modified().unwrap(),
+        before
+    );
+    assert!(!sharded
+        .path()
+        .join("shard-00001-of-00004/documents.csv")
+        .exists());
 }

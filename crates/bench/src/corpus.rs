@@ -113,7 +113,11 @@ impl Generator {
         let swaps: Vec<Vec<usize>> = self
             .classes
             .iter()
-            .map(|c| (0..c.names.len()).map(|_| self.rng.below(c.names.len())).collect())
+            .map(|c| {
+                (0..c.names.len())
+                    .map(|_| self.rng.below(c.names.len()))
+                    .collect()
+            })
             .collect();
         let mut text = String::new();
         if self.rng.below(4) == 0 {

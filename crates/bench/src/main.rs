@@ -122,22 +122,20 @@ fn run(args: &Args) -> Result<(), String> {
     for &threads in &args.threads {
         let out = bench_dir.join(format!("out-{threads}"));
         let report = bench_dir.join(format!("report-{threads}.json"));
-        let (status, peak_kb) = run_measured(
-            Command::new(&newsmill).args([
-                "run",
-                "-c",
-                config.to_str().unwrap_or_default(),
-                "--input",
-                corpus.to_str().unwrap_or_default(),
-                "--output",
-                out.to_str().unwrap_or_default(),
-                "--threads",
-                &threads.to_string(),
-                "--quiet",
-                "--report",
-                report.to_str().unwrap_or_default(),
-            ]),
-        )?;
+        let (status, peak_kb) = run_measured(Command::new(&newsmill).args([
+            "run",
+            "-c",
+            config.to_str().unwrap_or_default(),
+            "--input",
+            corpus.to_str().unwrap_or_default(),
+            "--output",
+            out.to_str().unwrap_or_default(),
+            "--threads",
+            &threads.to_string(),
+            "--quiet",
+            "--report",
+            report.to_str().unwrap_or_default(),
+        ]))?;
         if status > 1 {
             return Err(format!("newsmill exited with {status}"));
         }
@@ -158,7 +156,10 @@ fn run(args: &Args) -> Result<(), String> {
     }
     if let Some((_, json)) = reports.first() {
         let mb = json["bytes"].as_f64().unwrap_or(0.0) / 1e6;
-        println!("\nPer step on {} thread(s) (time summed over threads):\n", json["threads"]);
+        println!(
+            "\nPer step on {} thread(s) (time summed over threads):\n",
+            json["threads"]
+        );
         println!("| step | seconds | MB/s |");
         println!("|---|---:|---:|");
         if let Some(steps) = json["timings"].as_array() {
@@ -195,7 +196,9 @@ per_document = false
 fn generate(root: &Path, path: &Path, target_bytes: usize) -> Result<(usize, usize), String> {
     let marker = path.with_extension("done");
     if let Ok(done) = std::fs::read_to_string(&marker) {
-        let mut parts = done.split_whitespace().map(|p| p.parse::<usize>().unwrap_or(0));
+        let mut parts = done
+            .split_whitespace()
+            .map(|p| p.parse::<usize>().unwrap_or(0));
         if let (Some(d), Some(b)) = (parts.next(), parts.next()) {
             return Ok((d, b));
         }
@@ -229,7 +232,9 @@ fn run_measured(command: &mut Command) -> Result<(i32, i64), String> {
     if waited != pid {
         return Err(format!("wait4 failed: {}", std::io::Error::last_os_error()));
     }
-    let code = std::process::ExitStatus::from_raw(status).code().unwrap_or(-1);
+    let code = std::process::ExitStatus::from_raw(status)
+        .code()
+        .unwrap_or(-1);
     Ok((code, usage.ru_maxrss))
 }
 

@@ -145,7 +145,8 @@ impl Exporter for CsvExporter {
                 .writer
                 .into_inner()
                 .map_err(|e| StageError::new(format!("{name}: {}", e.error())))?;
-            std::io::Write::flush(&mut file).map_err(|e| StageError::new(format!("{name}: {e}")))?;
+            std::io::Write::flush(&mut file)
+                .map_err(|e| StageError::new(format!("{name}: {e}")))?;
             summary.files.push((name, table.rows));
         }
         this.staging.commit()?;

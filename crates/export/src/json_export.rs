@@ -37,7 +37,10 @@ impl Default for JsonOptions {
 impl StageOptions for JsonOptions {
     fn docs() -> &'static [(&'static str, &'static str)] {
         &[
-            ("per_document", "write documents/<doc_id>.json (pretty), one file per document"),
+            (
+                "per_document",
+                "write documents/<doc_id>.json (pretty), one file per document",
+            ),
             ("jsonl", "write documents.jsonl, one document per line"),
             ("dir", "sub-folder of the output folder for the JSON files"),
         ]

@@ -77,7 +77,10 @@ pub fn document_schema() -> Value {
     fields.push(field("authors", array(string())));
     fields.push(field("image_credits", array(string())));
     fields.extend(strings(&["volume", "issue"]));
-    fields.push(field("dateline", strukt(strings(&["place", "agency", "text"]))));
+    fields.push(field(
+        "dateline",
+        strukt(strings(&["place", "agency", "text"])),
+    ));
     fields.extend(strings(&["url", "outlet"]));
     fields.push(field("words", long()));
     fields.push(field("paragraphs", long()));
@@ -102,7 +105,10 @@ pub fn document_schema() -> Value {
     fields.push(field("entities", array(entity)));
     fields.push(field("mentions", array(mention)));
     fields.push(field("claims", array(claim)));
-    fields.push(field("warnings", array(strukt(strings(&["stage", "message"])))));
+    fields.push(field(
+        "warnings",
+        array(strukt(strings(&["stage", "message"]))),
+    ));
     strukt(fields)
 }
 
@@ -126,7 +132,11 @@ pub fn schema_mismatches(value: &Value, schema: &Value, path: &str) -> Vec<Strin
         (Value::Object(s), v) if s["type"] == "array" => match v.as_array() {
             Some(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    out.extend(schema_mismatches(item, &s["elementType"], &format!("{path}[{i}]")));
+                    out.extend(schema_mismatches(
+                        item,
+                        &s["elementType"],
+                        &format!("{path}[{i}]"),
+                    ));
                 }
             }
             None => out.push(format!("{path}: not an array")),
@@ -136,7 +146,11 @@ pub fn schema_mismatches(value: &Value, schema: &Value, path: &str) -> Vec<Strin
                 let fields = s["fields"].as_array().cloned().unwrap_or_default();
                 for (key, item) in object {
                     match fields.iter().find(|f| f["name"] == key.as_str()) {
-                        Some(f) => out.extend(schema_mismatches(item, &f["type"], &format!("{path}.{key}"))),
+                        Some(f) => out.extend(schema_mismatches(
+                            item,
+                            &f["type"],
+                            &format!("{path}.{key}"),
+                        )),
                         None => out.push(format!("{path}.{key}: not in the schema")),
                     }
                 }

@@ -35,8 +35,9 @@ impl Staging {
     pub fn create(&mut self, relative: &str) -> Result<BufWriter<File>, StageError> {
         let path = self.dir.join(relative);
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)
-                .map_err(|e| StageError::new(format!("{}: cannot create: {e}", parent.display())))?;
+            fs::create_dir_all(parent).map_err(|e| {
+                StageError::new(format!("{}: cannot create: {e}", parent.display()))
+            })?;
         }
         let file = File::create(&path)
             .map_err(|e| StageError::new(format!("{}: cannot create: {e}", path.display())))?;
@@ -56,7 +57,11 @@ impl Staging {
                 })?;
             }
             fs::rename(&from, &to).map_err(|e| {
-                StageError::new(format!("cannot move {} to {}: {e}", from.display(), to.display()))
+                StageError::new(format!(
+                    "cannot move {} to {}: {e}",
+                    from.display(),
+                    to.display()
+                ))
             })?;
         }
         self.committed = true;

@@ -218,11 +218,22 @@ fn document_row(doc: &Document) -> Vec<String> {
         m.published.map(|d| d.to_string()).unwrap_or_default(),
         m.authors.join("|"),
         m.image_credits.join("|"),
-        if ok { doc.word_count().to_string() } else { String::new() },
-        if ok { doc.paragraphs.len().to_string() } else { String::new() },
+        if ok {
+            doc.word_count().to_string()
+        } else {
+            String::new()
+        },
+        if ok {
+            doc.paragraphs.len().to_string()
+        } else {
+            String::new()
+        },
         opt(&m.volume),
         opt(&m.issue),
-        m.dateline.as_ref().map(|d| d.text.clone()).unwrap_or_default(),
+        m.dateline
+            .as_ref()
+            .map(|d| d.text.clone())
+            .unwrap_or_default(),
         opt(&m.url),
         opt(&m.outlet),
         doc.warnings

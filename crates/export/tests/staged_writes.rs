@@ -64,7 +64,8 @@ fn a_finished_run_replaces_the_outputs() {
     let summary = csv.finish().unwrap();
     assert!(summary.files.contains(&("documents.csv".to_string(), 1)));
     let table = std::fs::read_to_string(dir.path().join("documents.csv")).unwrap();
-    assert!(table.starts_with("doc_id,source,status,title,published,author,image_credit,words,paragraphs"));
+    assert!(table
+        .starts_with("doc_id,source,status,title,published,author,image_credit,words,paragraphs"));
     assert!(table.contains("\r\na,a.txt,ok,"));
     assert!(dir.path().join("errors.csv").exists());
     assert!(staging_left(dir.path()).is_empty());

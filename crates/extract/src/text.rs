@@ -1,28 +1,24 @@
-//! Sentence splitting shared by every extraction stage.
+//! Sentence splitting and word tokens shared by every extraction stage.
+//!
+//! The splitter works inside paragraphs and survives what news copy throws at a naive one:
+//! abbreviations (`U.S.`, `Mr.`, `Gen.`, `Sen.`, `St.`, `Jan.`), initials (`J. D. Vance`),
+//! decimals (`3.5%`), and closing quotes after the full stop (`… peace.” He said`). Paragraphs
+//! that look like headlines (short, title-cased, without final punctuation) are not body text
+//! and yield no sentences, so nothing downstream extracts entities or quotes from them.
 
 use std::ops::Range;
 
-/// Sentences of `text` as byte ranges, never crossing a paragraph boundary.
-/// (First cut: split after . ! ? followed by space and an uppercase letter; the entities work
-/// replaces this with an abbreviation-aware splitter.)
+/// Sentences of `text` as byte ranges (trimmed), never crossing a paragraph boundary.
+/// Paragraphs that look like headlines, section headings, bylines or mastheads
+/// ([`is_headline_like`]) yield none.
 pub fn split_sentences(text: &str, paragraphs: &[Range<usize>]) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(paragraphs.len() * 4);
     for p in paragraphs {
         let para = &text[p.clone()];
-        let mut start = 0;
-        let bytes = para.as_bytes();
-        for (i, c) in para.char_indices() {
-            if matches!(c, '.' | '!' | '?') {
-                let next = i + 1;
-                if next + 1 < bytes.len() && bytes[next] == b' ' && bytes[next + 1].is_ascii_uppercase() {
-                    out.push(p.start + start..p.start + next);
-                    start = next + 1;
-                }
-            }
+        if is_headline_like(para) {
+            continue;
         }
-        if start < para.len() {
-            out.push(p.start + start..p.end);
-        }
+        split_paragraph(para, p.start, &mut out);
     }
     out
 }
@@ -31,5 +27,505 @@ pub fn split_sentences(text: &str, paragraphs: &[Range<usize>]) -> Vec<Range<usi
 pub fn ensure_sentences(doc: &mut model::Document) {
     if doc.sentences.is_empty() {
         doc.sentences = split_sentences(&doc.text, &doc.paragraphs);
+    }
+}
+
+const ELLIPSIS: &[u8] = "…".as_bytes();
+
+fn split_paragraph(para: &str, base: usize, out: &mut Vec<Range<usize>>) {
+    let bytes = para.as_bytes();
+    let mut start = 0usize;
+    let mut i = 0usize;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let is_end = matches!(b, b'.' | b'!' | b'?') || bytes[i..].starts_with(ELLIPSIS);
+        if !is_end {
+            i += 1;
+            continue;
+        }
+        // Run of terminal punctuation ("?!", "...", "…").
+        let mut j = i;
+        while j < bytes.len() {
+            if matches!(bytes[j], b'.' | b'!' | b'?') {
+                j += 1;
+            } else if bytes[j..].starts_with(ELLIPSIS) {
+                j += ELLIPSIS.len();
+            } else {
+                break;
+            }
+        }
+        // Closing quotes and brackets belong to the sentence that ends here.
+        let mut k = j;
+        loop {
+            let rest = &para[k..];
+            let c = match rest.chars().next() {
+                Some(c) => c,
+                None => break,
+            };
+            if matches!(c, '”' | '’' | '"' | '\'' | ')' | ']' | '»') {
+                k += c.len_utf8();
+            } else {
+                break;
+            }
+        }
+        // A break needs whitespace and then something that can start a sentence.
+        let rest = &para[k..];
+        let ws = rest.len() - rest.trim_start().len();
+        if ws == 0 {
+            i = j.max(i + 1);
+            continue;
+        }
+        let next = rest.trim_start();
+        let starts_sentence = next.chars().next().is_some_and(|c| {
+            c.is_uppercase()
+                || c.is_ascii_digit()
+                || matches!(c, '“' | '‘' | '"' | '\'' | '(' | '«' | '—' | '–')
+        });
+        if !starts_sentence || (b == b'.' && j == i + 1 && !period_ends_sentence(para, i, next)) {
+            i = j;
+            continue;
+        }
+        push_trimmed(para, base, start..k, out);
+        start = k + ws;
+        i = start;
+    }
+    push_trimmed(para, base, start..para.len(), out);
+}
+
+fn push_trimmed(para: &str, base: usize, r: Range<usize>, out: &mut Vec<Range<usize>>) {
+    let s = &para[r.clone()];
+    let lead = s.len() - s.trim_start().len();
+    let trail = s.len() - s.trim_end().len();
+    if lead + trail < s.len() {
+        out.push(base + r.start + lead..base + r.end - trail);
+    }
+}
+
+/// Whether the single `.` at byte `dot` of `para` ends a sentence, given the text after it.
+fn period_ends_sentence(para: &str, dot: usize, next: &str) -> bool {
+    let before = &para[..dot];
+    let word_start = before
+        .rfind(|c: char| c.is_whitespace() || matches!(c, '(' | '“' | '"' | '‘' | '—'))
+        .map_or(0, |p| {
+            p + before[p..].chars().next().map_or(1, char::len_utf8)
+        });
+    let word = &before[word_start..];
+    if word.is_empty() {
+        return true;
+    }
+    let next_word: &str = next
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    // Dotted acronyms (U.S., U.K., D.C.): the sentence ends only if a typical sentence opener
+    // follows ("… in the U.S. The next day …"), not a name ("U.S. Senate").
+    if word.contains('.') && word.split('.').all(|p| p.chars().count() <= 1) {
+        return is_sentence_opener(next_word);
+    }
+    // A lone capital is an initial (J. D. Vance), unless it ends a sentence before an opener.
+    if word.chars().count() == 1 && word.chars().all(char::is_uppercase) {
+        return is_sentence_opener(next_word);
+    }
+    if is_abbreviation(word) {
+        // "Jan." ends a sentence only before a typical opener ("… since Jan. The …").
+        return is_month_abbreviation(word) && is_sentence_opener(next_word);
+    }
+    true
+}
+
+fn is_abbreviation(word: &str) -> bool {
+    const ABBR: &[&str] = &[
+        "Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Gen", "Sen", "Rep", "Gov", "Lt", "Col", "Maj",
+        "Capt", "Sgt", "Cpl", "Pvt", "Adm", "Cmdr", "Cdr", "Brig", "St", "Ste", "Jr", "Sr", "Rev",
+        "Hon", "Pres", "Supt", "Insp", "Det", "Mt", "Ft", "Sens", "Reps", "Messrs", "Mme", "Mlle",
+        "No", "Nos", "Vol", "Vols", "vs", "v", "approx", "est", "Inc", "Corp", "Ltd", "Co", "Bros",
+        "Ave", "Blvd", "Rd", "Dept", "Univ", "Assn", "Fig", "pp", "p", "cf", "e.g", "i.e", "etc",
+        "al", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
+        "Ala", "Ariz", "Ark", "Calif", "Colo", "Conn", "Del", "Fla", "Ga", "Ill", "Ind", "Kan",
+        "Ky", "La", "Md", "Mass", "Mich", "Minn", "Miss", "Mo", "Mont", "Neb", "Nev", "Okla",
+        "Ore", "Pa", "Tenn", "Tex", "Va", "Vt", "Wash", "Wis", "Wyo", "a.m", "p.m",
+    ];
+    ABBR.contains(&word)
+}
+
+fn is_month_abbreviation(word: &str) -> bool {
+    matches!(
+        word,
+        "Jan"
+            | "Feb"
+            | "Mar"
+            | "Apr"
+            | "Jun"
+            | "Jul"
+            | "Aug"
+            | "Sep"
+            | "Sept"
+            | "Oct"
+            | "Nov"
+            | "Dec"
+    )
+}
+
+/// Words that typically open a sentence but rarely continue a name.
+pub(crate) fn is_sentence_opener(word: &str) -> bool {
+    const OPENERS: &[&str] = &[
+        "The",
+        "A",
+        "An",
+        "He",
+        "She",
+        "It",
+        "They",
+        "We",
+        "I",
+        "You",
+        "But",
+        "And",
+        "Or",
+        "So",
+        "Yet",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "There",
+        "Here",
+        "In",
+        "On",
+        "At",
+        "For",
+        "With",
+        "After",
+        "Before",
+        "When",
+        "While",
+        "If",
+        "As",
+        "Its",
+        "His",
+        "Her",
+        "Their",
+        "Our",
+        "My",
+        "Meanwhile",
+        "However",
+        "Still",
+        "Now",
+        "Then",
+        "Also",
+        "Some",
+        "Many",
+        "Most",
+        "Officials",
+        "Critics",
+        "No",
+        "Not",
+        "What",
+        "Why",
+        "How",
+        "Who",
+        "Where",
+        "Despite",
+        "Although",
+        "Since",
+        "Until",
+        "According",
+        "Asked",
+        "Last",
+        "Next",
+        "Earlier",
+        "Later",
+    ];
+    OPENERS.contains(&word)
+}
+
+/// Whether a paragraph looks like a headline, section heading, byline or masthead line rather
+/// than body text: short and without final punctuation, or mostly title-cased.
+pub fn is_headline_like(para: &str) -> bool {
+    // Long paragraphs are body text; counting spaces is cheaper than walking the words.
+    if para.len() > 200 && para.bytes().filter(|&b| b == b' ').count() > 32 {
+        return false;
+    }
+    let trimmed = para.trim();
+    if trimmed.is_empty() {
+        return true;
+    }
+    let last = trimmed
+        .trim_end_matches(['”', '’', '"', '\'', ')', ']', '»'])
+        .chars()
+        .next_back();
+    let terminal = matches!(last, Some('.' | '!' | '?' | '…' | ':' | ';'));
+    let mut words = 0usize;
+    let mut content = 0usize;
+    let mut capitalized = 0usize;
+    for w in trimmed.split_whitespace() {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        let Some(first) = w.chars().next() else {
+            continue;
+        };
+        if !w.chars().any(char::is_alphabetic) {
+            continue;
+        }
+        words += 1;
+        if words > 30 {
+            return false;
+        }
+        if is_minor_title_word(w) {
+            continue;
+        }
+        content += 1;
+        if first.is_uppercase() {
+            capitalized += 1;
+        }
+    }
+    if words == 0 {
+        return true;
+    }
+    let title_cased = content >= 2 && capitalized * 5 >= content * 4;
+    if !terminal {
+        return words <= 4 || title_cased || (words <= 12 && capitalized * 5 >= content * 3);
+    }
+    // Tabloid headlines end with "!" or "?"; body sentences are rarely title-cased throughout.
+    title_cased && words <= 25 && !trimmed.ends_with('.') && !trimmed.ends_with(['”', '"'])
+}
+
+fn is_minor_title_word(w: &str) -> bool {
+    matches!(
+        w,
+        "a" | "an"
+            | "the"
+            | "of"
+            | "for"
+            | "and"
+            | "or"
+            | "in"
+            | "on"
+            | "at"
+            | "to"
+            | "by"
+            | "with"
+            | "from"
+            | "as"
+            | "vs"
+            | "de"
+            | "von"
+            | "der"
+            | "van"
+            | "is"
+            | "nor"
+            | "but"
+    )
+}
+
+/// What a [`Token`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// Letters (with inner apostrophes or dots: `O’Brien`, `U.S.`), possibly with digits.
+    Word,
+    /// Digits with inner `,` or `.` (`1,200`, `3.5`).
+    Number,
+    /// The possessive clitic `’s` / `'s` / a bare `’` after a word ending in s.
+    Possessive,
+    /// Any other single character that is not whitespace.
+    Punct,
+}
+
+/// A token of a text: a byte range and what it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    pub start: usize,
+    pub end: usize,
+    pub kind: TokenKind,
+    /// Whether whitespace separates it from the previous token.
+    pub space_before: bool,
+}
+
+impl Token {
+    pub fn range(&self) -> Range<usize> {
+        self.start..self.end
+    }
+}
+
+/// Appends the tokens of `text[range]` to `out` (offsets into `text`). Hyphens and dashes are
+/// separate punctuation tokens, so `Trump-Putin` gives two words.
+pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
+    let bytes = text.as_bytes();
+    let mut i = range.start;
+    let end = range.end;
+    let mut space_before = true;
+    while i < end {
+        let b = bytes[i];
+        if b.is_ascii_whitespace() {
+            space_before = true;
+            i += 1;
+            continue;
+        }
+        let c = if b < 0x80 {
+            b as char
+        } else {
+            text[i..end].chars().next().unwrap_or(' ')
+        };
+        if c.is_whitespace() {
+            space_before = true;
+            i += c.len_utf8();
+            continue;
+        }
+        let start = i;
+        let kind;
+        if c.is_ascii_digit() {
+            i += 1;
+            while i < end {
+                let d = bytes[i];
+                if d.is_ascii_digit() {
+                    i += 1;
+                } else if (d == b',' || d == b'.') && i + 1 < end && bytes[i + 1].is_ascii_digit() {
+                    i += 2;
+                } else {
+                    break;
+                }
+            }
+            // "10th", "1990s", "5bn": letters glued to digits stay in the token.
+            while i < end && bytes[i].is_ascii_alphabetic() {
+                i += 1;
+            }
+            kind = TokenKind::Number;
+        } else if c.is_alphabetic() {
+            i += c.len_utf8();
+            loop {
+                // ASCII letters and digits: the common case, without decoding.
+                while i < end && bytes[i].is_ascii_alphanumeric() {
+                    i += 1;
+                }
+                let Some(n) = text[i..end].chars().next() else {
+                    break;
+                };
+                if n.is_alphanumeric() {
+                    i += n.len_utf8();
+                    continue;
+                }
+                // Inner apostrophe (O’Brien, don’t) but not the possessive ’s.
+                if matches!(n, '\'' | '’') {
+                    let after = &text[i + n.len_utf8()..end];
+                    let mut it = after.chars();
+                    let a = it.next();
+                    let a2 = it.next();
+                    let possessive =
+                        matches!(a, Some('s' | 'S')) && !a2.is_some_and(char::is_alphanumeric);
+                    if a.is_some_and(char::is_alphabetic) && !possessive {
+                        i += n.len_utf8();
+                        continue;
+                    }
+                    break;
+                }
+                // Dotted acronyms: U.S., U.K., D.C. (single letters separated by dots).
+                if n == '.' {
+                    let word = &text[start..i];
+                    let last_seg = word.rsplit('.').next().unwrap_or(word);
+                    if last_seg.chars().count() == 1 {
+                        let after = &text[i + 1..end];
+                        let a = after.chars().next();
+                        let a2 = after.chars().nth(1);
+                        if a.is_some_and(char::is_alphabetic) && a2 == Some('.') {
+                            i += 1;
+                            continue;
+                        }
+                        if word.contains('.') {
+                            // Closing dot of U.S.
+                            i += 1;
+                        }
+                    }
+                }
+                break;
+            }
+            kind = TokenKind::Word;
+        } else if matches!(c, '\'' | '’')
+            && !space_before
+            && text[i + c.len_utf8()..end].starts_with(['s', 'S'])
+            && !text[i + c.len_utf8() + 1..end]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric)
+        {
+            i += c.len_utf8() + 1;
+            kind = TokenKind::Possessive;
+        } else {
+            i += c.len_utf8();
+            kind = TokenKind::Punct;
+        }
+        out.push(Token {
+            start,
+            end: i,
+            kind,
+            space_before,
+        });
+        space_before = false;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sentences(text: &str) -> Vec<&str> {
+        split_sentences(text, &[0..text.len()])
+            .into_iter()
+            .map(|r| &text[r])
+            .collect()
+    }
+
+    #[test]
+    fn abbreviations_initials_and_decimals_do_not_split() {
+        let s = sentences(
+            "Sen. Lindsey Graham met Gen. Mark Milley in St. Louis on Jan. 5 with Mr. J. D. Vance. \
+             Growth was 3.5 percent. The U.S. Senate voted.",
+        );
+        assert_eq!(s.len(), 3, "{s:?}");
+        assert!(s[0].ends_with("Vance."));
+    }
+
+    #[test]
+    fn sentence_ends_after_acronym_before_an_opener_and_after_closing_quotes() {
+        let s = sentences(
+            "They met in the U.S. The talks ended. “We agreed.” He left. “Why?” she asked.",
+        );
+        assert_eq!(
+            s,
+            vec![
+                "They met in the U.S.",
+                "The talks ended.",
+                "“We agreed.”",
+                "He left.",
+                "“Why?” she asked."
+            ]
+        );
+    }
+
+    #[test]
+    fn headlines_and_bylines_are_not_body() {
+        assert!(is_headline_like("Historic Agreement During Alaska Summit"));
+        assert!(is_headline_like(
+            "Security Guarantees: A NATO-Like Commitment"
+        ));
+        assert!(is_headline_like("Ukraine Security Guarantees: Putin’s Shocking Concession! Robust Security Guarantees for Ukraine Revealed!"));
+        assert!(is_headline_like("Charlotte Hayes"));
+        assert!(is_headline_like("08-21-2025 Vol 2059"));
+        assert!(!is_headline_like("Putin met Trump in Alaska."));
+        assert!(!is_headline_like("“Yes,” he said."));
+    }
+
+    #[test]
+    fn tokens_keep_acronyms_and_split_possessives() {
+        let text = "Trump’s U.S. envoy, Steve Witkoff-led 1,200.5 talks";
+        let mut toks = Vec::new();
+        tokenize(text, 0..text.len(), &mut toks);
+        let words: Vec<&str> = toks.iter().map(|t| &text[t.range()]).collect();
+        assert_eq!(
+            words,
+            vec![
+                "Trump", "’s", "U.S.", "envoy", ",", "Steve", "Witkoff", "-", "led", "1,200.5",
+                "talks"
+            ]
+        );
+        assert_eq!(toks[1].kind, TokenKind::Possessive);
     }
 }

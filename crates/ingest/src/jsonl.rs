@@ -157,7 +157,9 @@ mod tests {
 
     #[test]
     fn fields_are_read() {
-        let d = parse(r#"{"id":7,"text":"Hi.\r\nThere.","author":["A","B"],"published":"2025-08-21T10:00:00Z","source":"AP"}"#);
+        let d = parse(
+            r#"{"id":7,"text":"Hi.\r\nThere.","author":["A","B"],"published":"2025-08-21T10:00:00Z","source":"AP"}"#,
+        );
         assert!(d.is_ok());
         assert_eq!(d.id, "7");
         assert_eq!(d.text, "Hi.\nThere.");

@@ -120,7 +120,8 @@ impl Iterator for FileReader {
             if let Some((path, lines)) = &mut self.current_jsonl {
                 match lines.next() {
                     Some(line) => {
-                        let mut doc = jsonl::parse_line(line, &path.display().to_string(), &self.options);
+                        let mut doc =
+                            jsonl::parse_line(line, &path.display().to_string(), &self.options);
                         doc.id = self.ids.allocate(&doc.id);
                         return Some(doc);
                     }
@@ -132,7 +133,8 @@ impl Iterator for FileReader {
                 InputKind::Article => return Some(self.read_text_file(&file.path)),
                 InputKind::Jsonl => match File::open(&file.path) {
                     Ok(f) => {
-                        let lines = jsonl::Lines::new(BufReader::new(f), self.options.max_file_bytes);
+                        let lines =
+                            jsonl::Lines::new(BufReader::new(f), self.options.max_file_bytes);
                         self.current_jsonl = Some((file.path, lines));
                     }
                     Err(e) => {
@@ -180,7 +182,12 @@ impl<R: BufRead> Iterator for JsonlStreamReader<R> {
 /// A document from a whole file's bytes: decoding, BOM, line endings, emptiness, binaries.
 pub fn document_from_bytes(id: String, source: String, bytes: &[u8]) -> Document {
     if bytes.contains(&0) {
-        return Document::failed(id, source, STAGE, "binary file (contains NUL bytes), not an article");
+        return Document::failed(
+            id,
+            source,
+            STAGE,
+            "binary file (contains NUL bytes), not an article",
+        );
     }
     let decoded = decode(bytes);
     if decoded.text.trim().is_empty() {
@@ -243,7 +250,6 @@ impl IdAllocator {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,7 +257,10 @@ mod tests {
     #[test]
     fn ids_are_safe_and_unique() {
         let mut ids = IdAllocator::default();
-        assert_eq!(ids.allocate("Putin’s talks (draft)"), "Putin_s_talks__draft_");
+        assert_eq!(
+            ids.allocate("Putin’s talks (draft)"),
+            "Putin_s_talks__draft_"
+        );
         assert_eq!(ids.allocate("a"), "a");
         assert_eq!(ids.allocate("a"), "a-2");
         assert_eq!(ids.allocate("a"), "a-3");

@@ -6,11 +6,11 @@
 //! knows about TOML, the command line or the terminal (that is the runner's job).
 
 mod document;
+pub mod normalize;
 mod offsets;
 mod records;
 mod stage;
 mod text_index;
-pub mod normalize;
 
 pub use document::{
     Dateline, Document, Failure, Heading, Metadata, RemovedLine, Span, Status, Warning,
@@ -18,7 +18,7 @@ pub use document::{
 pub use offsets::{OffsetMap, TextBuilder};
 pub use records::{Claim, Entity, EntityKind, Mention, Quote, QuoteKind};
 pub use stage::{
-    BuildContext, Capability, CorpusStage, DocumentStage, Exporter, ExportSummary, NoOptions,
+    BuildContext, Capability, CorpusStage, DocumentStage, ExportSummary, Exporter, NoOptions,
     StageError, StageOptions, Table,
 };
 pub use text_index::TextIndex;

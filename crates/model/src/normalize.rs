@@ -1,35 +1,234 @@
 //! Normalized keys for matching the same words across documents.
 //!
 //! The quotes stage stores [`quote_key`] on every quote; corroboration (one machine) and the
-//! Spark job (a cluster) group by it, so both must compute it from this one function.
+//! Spark job (a cluster) group by it, so both must compute it from this one function. The key
+//! is a plain string and depends on nothing but the text: it is stable across runs, machines
+//! and document order.
 
-/// Case-, punctuation- and quote-style-insensitive form of a quotation: lowercase words
-/// separated by single spaces, curly and straight apostrophes unified, number words up to
-/// twenty written as digits ("Article Five" = "Article 5").
+/// Case-, punctuation-, accent- and quote-style-insensitive form of a quotation: lowercase
+/// words separated by single spaces.
+///
+/// - curly and straight apostrophes are one; apostrophes that open or close a word are dropped;
+/// - accents are folded (`Zelenskyy’s café` = `zelenskyy's cafe`);
+/// - number words up to twenty are written as digits (`Article Five` = `Article 5`), digit
+///   groups are joined (`1,000` = `1000`) and decimals kept (`2.5`);
+/// - dotted initialisms are joined (`U.S.` = `US`), `%` and `per cent` read `percent`,
+///   `&` reads `and`;
+/// - unambiguous contractions are expanded (`won't` = `will not`, `they're` = `they are`,
+///   `cannot` = `can not`); `'s` and `'d` are ambiguous and kept.
 pub fn quote_key(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for word in text
-        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
-        .filter(|w| !w.is_empty())
-    {
-        let lower = word.replace('’', "'").to_lowercase();
-        let lower = lower.trim_matches('\'');
-        if lower.is_empty() {
-            continue;
-        }
+    for_each_token(text, |token| {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(number_word(lower).unwrap_or(lower));
+        out.push_str(token);
+    });
+    out
+}
+
+/// The words of [`quote_key`], in order.
+pub fn quote_tokens(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for_each_token(text, |token| out.push(token.to_string()));
+    out
+}
+
+/// The ASCII letters an accented Latin letter stands for (`é` → `e`, `ß` → `ss`), lowercase;
+/// `None` for characters without a fold.
+pub fn fold_char(c: char) -> Option<&'static str> {
+    Some(match c {
+        'À'..='Å' | 'à'..='å' | 'Ā'..='ą' => "a",
+        'Æ' | 'æ' => "ae",
+        'Ç' | 'ç' | 'Ć'..='č' => "c",
+        'Ð' | 'ð' | 'Ď'..='đ' => "d",
+        'È'..='Ë' | 'è'..='ë' | 'Ē'..='ě' => "e",
+        'Ĝ'..='ģ' => "g",
+        'Ĥ'..='ħ' => "h",
+        'Ì'..='Ï' | 'ì'..='ï' | 'Ĩ'..='ı' => "i",
+        'Ĳ' | 'ĳ' => "ij",
+        'Ĵ' | 'ĵ' => "j",
+        'Ķ'..='ĸ' => "k",
+        'Ĺ'..='ł' => "l",
+        'Ñ' | 'ñ' | 'Ń'..='ŋ' => "n",
+        'Ò'..='Ö' | 'Ø' | 'ò'..='ö' | 'ø' | 'Ō'..='ő' => "o",
+        'Œ' | 'œ' => "oe",
+        'Ŕ'..='ř' => "r",
+        'ß' => "ss",
+        'Ś'..='š' | 'ſ' | 'Ș' | 'ș' => "s",
+        'Þ' | 'þ' => "th",
+        'Ţ'..='ŧ' | 'Ț' | 'ț' => "t",
+        'Ù'..='Ü' | 'ù'..='ü' | 'Ũ'..='ų' => "u",
+        'Ŵ' | 'ŵ' => "w",
+        'Ý' | 'ý' | 'ÿ' | 'Ŷ'..='Ÿ' => "y",
+        'Ź'..='ž' => "z",
+        _ => return None,
+    })
+}
+
+/// Lowercase, accent-folded copy of `text` (other characters unchanged).
+pub fn fold_accents(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match fold_char(c) {
+            Some(folded) => out.push_str(folded),
+            None => out.extend(c.to_lowercase()),
+        }
     }
     out
 }
 
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '’' | 'ʼ')
+}
+
+/// Scans `text` into normalized words and hands each to `emit`. One pass, one reused buffer.
+fn for_each_token(text: &str, mut emit: impl FnMut(&str)) {
+    let chars: Vec<char> = text.chars().collect();
+    let mut word = String::new();
+    // True while `word` is built only of dotted single letters (`u`, `us` from `U.S.`).
+    let mut initialism = false;
+    let mut letters_in_piece = 0usize;
+    let mut pending_per = false;
+    let flush = |word: &mut String, pending_per: &mut bool, emit: &mut dyn FnMut(&str)| {
+        if word.is_empty() {
+            return;
+        }
+        let w = word.trim_end_matches('\'');
+        if *pending_per {
+            *pending_per = false;
+            if w == "cent" {
+                emit("percent");
+                word.clear();
+                return;
+            }
+            emit("per");
+        }
+        if w == "per" {
+            *pending_per = true;
+        } else {
+            emit_word(w, emit);
+        }
+        word.clear();
+    };
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        let after = chars.get(i + 2).copied();
+        if c.is_alphanumeric() {
+            match fold_char(c) {
+                Some(f) => word.push_str(f),
+                None => word.extend(c.to_lowercase()),
+            }
+            letters_in_piece += 1;
+        } else if is_apostrophe(c) && !word.is_empty() && next.is_some_and(char::is_alphabetic) {
+            word.push('\'');
+            initialism = false;
+        } else if (c == ',' || c == '.')
+            && word.ends_with(|d: char| d.is_ascii_digit())
+            && next.is_some_and(|d| d.is_ascii_digit())
+        {
+            if c == '.' {
+                word.push('.');
+            }
+        } else if c == '.'
+            && letters_in_piece == 1
+            && (initialism || word.chars().count() == 1)
+            && next.is_some_and(char::is_alphabetic)
+            && !after.is_some_and(char::is_alphanumeric)
+        {
+            // `U.S.`: keep building one word from the single letters.
+            initialism = true;
+            letters_in_piece = 0;
+        } else {
+            flush(&mut word, &mut pending_per, &mut emit);
+            initialism = false;
+            letters_in_piece = 0;
+            if matches!(c, '%' | '&') {
+                if pending_per {
+                    pending_per = false;
+                    emit("per");
+                }
+                emit(if c == '%' { "percent" } else { "and" });
+            }
+        }
+        i += 1;
+    }
+    flush(&mut word, &mut pending_per, &mut emit);
+    if pending_per {
+        emit("per");
+    }
+}
+
+/// Emits one scanned word, expanded where it is a number word or a contraction.
+fn emit_word(word: &str, emit: &mut dyn FnMut(&str)) {
+    if word.is_empty() {
+        return;
+    }
+    if let Some(digits) = number_word(word) {
+        emit(digits);
+        return;
+    }
+    if word == "cannot" {
+        emit("can");
+        emit("not");
+        return;
+    }
+    if let Some(stem) = word.strip_suffix("n't") {
+        match stem {
+            "wo" => emit("will"),
+            "ca" => emit("can"),
+            "sha" => emit("shall"),
+            "ai" | "" => {
+                emit(word);
+                return;
+            }
+            _ => emit(stem),
+        }
+        emit("not");
+        return;
+    }
+    for (suffix, full) in [
+        ("'re", "are"),
+        ("'ve", "have"),
+        ("'ll", "will"),
+        ("'m", "am"),
+    ] {
+        if let Some(stem) = word.strip_suffix(suffix) {
+            if !stem.is_empty() {
+                emit(stem);
+                emit(full);
+                return;
+            }
+        }
+    }
+    emit(word);
+}
+
 fn number_word(word: &str) -> Option<&'static str> {
     const WORDS: [&str; 21] = [
-        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-        "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-        "nineteen", "twenty",
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
     ];
     const DIGITS: [&str; 21] = [
         "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16",
@@ -49,5 +248,42 @@ mod tests {
             quote_key("we were able to win the following concession: that the United States could offer Article 5-like protection")
         );
         assert_eq!(quote_key("It’s “done.”"), "it's done");
+    }
+
+    #[test]
+    fn initialisms_numbers_and_symbols() {
+        assert_eq!(quote_key("The U.S. and the UK"), "the us and the uk");
+        assert_eq!(quote_key("U.S.-backed"), "us backed");
+        assert_eq!(quote_key("Plan B. Then"), "plan b then");
+        assert_eq!(quote_key("J.Smith"), "j smith");
+        assert_eq!(
+            quote_key("1,000 troops, 2.5 million."),
+            "1000 troops 2.5 million"
+        );
+        assert_eq!(quote_key("about 70%"), "about 70 percent");
+        assert_eq!(quote_key("70 per cent"), "70 percent");
+        assert_eq!(quote_key("per capita"), "per capita");
+        assert_eq!(quote_key("as per"), "as per");
+        assert_eq!(quote_key("Smith & Wesson"), "smith and wesson");
+    }
+
+    #[test]
+    fn accents_apostrophes_and_contractions() {
+        assert_eq!(quote_key("Zelenskyy’s café"), "zelenskyy's cafe");
+        assert_eq!(quote_key("the Ukrainians’ land"), "the ukrainians land");
+        assert_eq!(quote_key("‘gamechanger’"), "gamechanger");
+        assert_eq!(
+            quote_key("We won't, they can't"),
+            "we will not they can not"
+        );
+        assert_eq!(quote_key("We cannot"), "we can not");
+        assert_eq!(quote_key("We don’t know"), "we do not know");
+        assert_eq!(quote_key("If we’re not strong"), "if we are not strong");
+        assert_eq!(quote_key("I'm sure we'll"), "i am sure we will");
+        assert_eq!(quote_key("Straße"), "strasse");
+        assert_eq!(
+            quote_tokens("Article Five"),
+            vec!["article".to_string(), "5".to_string()]
+        );
     }
 }

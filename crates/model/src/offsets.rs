@@ -163,7 +163,10 @@ mod tests {
         b.copy(source, said..said + 7); // "He said"
         b.replace(said + 7..said + 9, " "); // two spaces → one
         let yes = source.find('“').unwrap();
-        let yes_end = source.find('\n').map(|_| source.find(".\n").unwrap() + 1).unwrap();
+        let yes_end = source
+            .find('\n')
+            .map(|_| source.find(".\n").unwrap() + 1)
+            .unwrap();
         b.copy(source, yes..yes_end);
         b.insert("\n\n");
         let moji = source.find('â').unwrap();

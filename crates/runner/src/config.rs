@@ -176,7 +176,10 @@ impl<'a> Validator<'a> {
 
     /// The config's folder ("" when it is the current folder, so paths print as written).
     fn base_dir(&self) -> PathBuf {
-        self.path.parent().map(Path::to_path_buf).unwrap_or_default()
+        self.path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
     }
 
     fn validate(&mut self, overrides: &Overrides) -> Option<Plan> {
@@ -224,7 +227,11 @@ impl<'a> Validator<'a> {
             }
         }
         let Some(pipeline) = pipeline else {
-            if !self.diagnostics.iter().any(|d| d.message.starts_with("[pipeline]")) {
+            if !self
+                .diagnostics
+                .iter()
+                .any(|d| d.message.starts_with("[pipeline]"))
+            {
                 self.error(None, "no [pipeline] table: it lists the stages to run")
                     .help("add:\n[pipeline]\ninput = [\"data/articles\"]\noutput = \"out\"\nstages = [\"clean\", \"quotes\", \"csv\", \"json\"]");
             }
@@ -236,12 +243,21 @@ impl<'a> Validator<'a> {
             || (overrides.output.is_none()
                 && pipeline.output.as_ref().is_some_and(|o| o.get_ref() == "-"));
         let shard = self.shard(overrides);
-        let stages = self.plan_stages(&pipeline, &stage_tables, &registry, streaming, shard.is_some());
+        let stages = self.plan_stages(
+            &pipeline,
+            &stage_tables,
+            &registry,
+            streaming,
+            shard.is_some(),
+        );
         let capabilities = self.check_needs(&stages, &registry, &pipeline);
         if !streaming && !stages.is_empty() && !stages.iter().any(|s| s.kind == StageKind::Export) {
             let span = pipeline.stages.last().map(|s| s.span());
-            self.error(span, "no exporter in pipeline.stages: nothing would be written")
-                .help("add \"csv\" and/or \"json\" to pipeline.stages (or stream with --output -)");
+            self.error(
+                span,
+                "no exporter in pipeline.stages: nothing would be written",
+            )
+            .help("add \"csv\" and/or \"json\" to pipeline.stages (or stream with --output -)");
         }
         let inputs = self.inputs(&pipeline, overrides);
         if shard.is_some() && inputs.iter().flatten().any(|i| matches!(i, Input::Stdin)) {
@@ -268,7 +284,9 @@ impl<'a> Validator<'a> {
     fn shard(&mut self, overrides: &Overrides) -> Option<Shard> {
         match overrides.shard {
             (None, None) => None,
-            (Some(index), Some(count)) if count > 0 && index < count => Some(Shard { index, count }),
+            (Some(index), Some(count)) if count > 0 && index < count => {
+                Some(Shard { index, count })
+            }
             (Some(_), Some(_)) => {
                 self.diagnostics.push(Diagnostic::error(
                     "--shard-index must be below --shard-count (shards are numbered from 0)",
@@ -304,7 +322,10 @@ impl<'a> Validator<'a> {
                 }),
                 "threads" => usize::deserialize(de()).map(|v| section.threads = Some(v)),
                 other => {
-                    let d = self.error(Some(key.span()), format!("[pipeline]: unknown key `{other}`"));
+                    let d = self.error(
+                        Some(key.span()),
+                        format!("[pipeline]: unknown key `{other}`"),
+                    );
                     d.help = Some(match did_you_mean(other, PIPELINE_KEYS) {
                         Some(s) => format!("did you mean `{s}`?"),
                         None => format!("[pipeline] takes {}", PIPELINE_KEYS.join(", ")),
@@ -314,8 +335,14 @@ impl<'a> Validator<'a> {
             };
             if let Err(e) = result {
                 let message = e.message().trim().to_string();
-                let message = message.replace("data did not match any variant of untagged enum Paths", "expected a path or a list of paths");
-                self.error(e.span().or(Some(value.span())), format!("[pipeline] `{name}`: {message}"));
+                let message = message.replace(
+                    "data did not match any variant of untagged enum Paths",
+                    "expected a path or a list of paths",
+                );
+                self.error(
+                    e.span().or(Some(value.span())),
+                    format!("[pipeline] `{name}`: {message}"),
+                );
             }
         }
         if !has_stages {
@@ -399,7 +426,10 @@ impl<'a> Validator<'a> {
                     }
                 }
                 Err(BuildError::Stage(e)) => {
-                    self.error(Some(span), format!("[stages.{instance}] ({}): {e}", entry.name));
+                    self.error(
+                        Some(span),
+                        format!("[stages.{instance}] ({}): {e}", entry.name),
+                    );
                 }
             }
         }
@@ -422,7 +452,10 @@ impl<'a> Validator<'a> {
         table: &Spanned<DeValue<'i>>,
     ) -> Option<(String, Range<usize>, OnError, Option<Spanned<DeValue<'i>>>)> {
         let Some(entries) = table.get_ref().as_table() else {
-            self.error(Some(table.span()), format!("[stages.{instance}] must be a table"));
+            self.error(
+                Some(table.span()),
+                format!("[stages.{instance}] must be a table"),
+            );
             return None;
         };
         let mut type_name = (instance.to_string(), table.span());
@@ -434,7 +467,10 @@ impl<'a> Validator<'a> {
                 "type" => match value.get_ref().as_str() {
                     Some(t) => type_name = (t.to_string(), value.span()),
                     None => {
-                        self.error(Some(value.span()), format!("[stages.{instance}] `type` must be a string naming a stage"));
+                        self.error(
+                            Some(value.span()),
+                            format!("[stages.{instance}] `type` must be a string naming a stage"),
+                        );
                         ok = false;
                     }
                 },
@@ -442,7 +478,10 @@ impl<'a> Validator<'a> {
                     Some("skip") => on_error = OnError::Skip,
                     Some("fail") => on_error = OnError::Fail,
                     _ => {
-                        self.error(Some(value.span()), format!("[stages.{instance}] `on_error` must be \"skip\" or \"fail\""));
+                        self.error(
+                            Some(value.span()),
+                            format!("[stages.{instance}] `on_error` must be \"skip\" or \"fail\""),
+                        );
                         ok = false;
                     }
                 },
@@ -555,7 +594,9 @@ impl<'a> Validator<'a> {
                     Some(_) => {
                         self.error(span.clone(), message);
                     }
-                    None => self.diagnostics.push(Diagnostic::error(format!("--input: {message}"))),
+                    None => self
+                        .diagnostics
+                        .push(Diagnostic::error(format!("--input: {message}"))),
                 }
             }
             inputs.push(Input::Path(path));

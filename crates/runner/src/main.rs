@@ -44,7 +44,12 @@ enum Command {
 #[derive(Args, Clone)]
 struct ConfigArgs {
     /// The pipeline config.
-    #[arg(short = 'c', long = "config", value_name = "FILE", default_value = "pipeline.toml")]
+    #[arg(
+        short = 'c',
+        long = "config",
+        value_name = "FILE",
+        default_value = "pipeline.toml"
+    )]
     config: PathBuf,
     /// Input file or folder instead of the config's (repeatable); `-` reads JSONL from stdin.
     #[arg(long, value_name = "PATH")]
@@ -97,7 +102,10 @@ fn main() -> ExitCode {
         }
         Some(Command::Schema) => {
             let schema = export::document_schema();
-            println!("{}", serde_json::to_string_pretty(&schema).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&schema).unwrap_or_default()
+            );
             ExitCode::SUCCESS
         }
     }
@@ -198,7 +206,11 @@ fn check_command(args: CheckArgs) -> ExitCode {
         .iter()
         .map(|s| {
             let unavailable = streaming && s.kind == registry::StageKind::Corpus;
-            let suffix = if unavailable { " (unavailable when streaming)" } else { "" };
+            let suffix = if unavailable {
+                " (unavailable when streaming)"
+            } else {
+                ""
+            };
             if s.instance == s.entry {
                 format!("{}{suffix}", s.instance)
             } else {
@@ -206,7 +218,11 @@ fn check_command(args: CheckArgs) -> ExitCode {
             }
         })
         .collect();
-    println!("{}: ok: {}", args.config.config.display(), names.join(" → "));
+    println!(
+        "{}: ok: {}",
+        args.config.config.display(),
+        names.join(" → ")
+    );
     ExitCode::SUCCESS
 }
 
@@ -221,7 +237,11 @@ fn print_stages() {
                 c.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
             }
         };
-        println!("    needs: {}   provides: {}", caps(entry.needs), caps(entry.provides));
+        println!(
+            "    needs: {}   provides: {}",
+            caps(entry.needs),
+            caps(entry.provides)
+        );
         let defaults = (entry.defaults)();
         if entry.option_docs.is_empty() {
             println!("    options: none");
@@ -232,7 +252,10 @@ fn print_stages() {
                 println!("      {key} = {default}\n          {doc}");
             }
         }
-        println!("    common: type = \"{}\" (for a named instance), on_error = \"skip\" | \"fail\"", entry.name);
+        println!(
+            "    common: type = \"{}\" (for a named instance), on_error = \"skip\" | \"fail\"",
+            entry.name
+        );
         println!();
     }
 }

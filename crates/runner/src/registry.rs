@@ -50,7 +50,8 @@ pub enum BuildError {
     Stage(StageError),
 }
 
-type BuildFn = Box<dyn Fn(ValueDeserializer<'_>, &BuildContext) -> Result<Built, BuildError> + Send + Sync>;
+type BuildFn =
+    Box<dyn Fn(ValueDeserializer<'_>, &BuildContext) -> Result<Built, BuildError> + Send + Sync>;
 
 pub struct StageEntry {
     pub name: &'static str,

@@ -124,7 +124,10 @@ pub fn run(plan: Plan, options: &RunOptions) -> Result<Outcome, RunError> {
         corpus_stages,
         exporters,
         stdout: streaming.then(|| {
-            export::StreamWriter::new(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()))
+            export::StreamWriter::new(std::io::BufWriter::with_capacity(
+                1 << 16,
+                std::io::stdout(),
+            ))
         }),
         progress: progress_bar(options.quiet, total),
         quiet: options.quiet,

@@ -11,7 +11,11 @@ pub const DONE_MARKER: &str = "_DONE";
 pub fn finished(marker: &Path) -> Option<u8> {
     let text = std::fs::read_to_string(marker).ok()?;
     let json: serde_json::Value = serde_json::from_str(&text).ok()?;
-    Some(if json["failed"].as_u64().unwrap_or(0) > 0 { 1 } else { 0 })
+    Some(if json["failed"].as_u64().unwrap_or(0) > 0 {
+        1
+    } else {
+        0
+    })
 }
 
 pub fn mark_done(marker: &Path, outcome: &Outcome) -> std::io::Result<()> {

@@ -1,1 +1,1178 @@
 //! Numeric claims: percentages, fractions, counts and money, with what they are about.
+//!
+//! A claim is a number as the text states it — "about 70% of Donetsk", "approximately
+//! three-quarters of Donetsk", "five key Ukrainian regions", "$1.5bn in aid" — with its value
+//! normalized (70% → 0.70, three-quarters → 0.75, five → 5, $1.5bn → 1.5e9), its unit, the
+//! hedge in front of it (`about`, `more than`) and its subject (`Donetsk`, `regions`, `aid`).
+//! Years, dates, times, ordinals and labels (`Article 5`, `COVID-19`) are not claims.
+
+use std::ops::Range;
+
+use model::{BuildContext, Claim, Document, DocumentStage, StageError, StageOptions};
+use serde::{Deserialize, Serialize};
+
+use crate::entities::find_dates;
+use crate::text::{ensure_sentences, tokenize, Token, TokenKind};
+
+/// Options of the claims stage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ClaimsOptions {
+    /// Report percentages (`70%`, `70 percent`, `5 percentage points`).
+    pub percentages: bool,
+    /// Report fractions in words (`three-quarters`, `a third of`, `half of`, `one in five`).
+    pub fractions: bool,
+    /// Report counts (`five key regions`, `32 members`).
+    pub counts: bool,
+    /// Report amounts of money (`$1.5 billion`, `€20m`, `300 million euros`).
+    pub money: bool,
+}
+
+impl Default for ClaimsOptions {
+    fn default() -> Self {
+        ClaimsOptions {
+            percentages: true,
+            fractions: true,
+            counts: true,
+            money: true,
+        }
+    }
+}
+
+impl StageOptions for ClaimsOptions {
+    fn docs() -> &'static [(&'static str, &'static str)] {
+        &[
+            (
+                "percentages",
+                "report percentages (70%, 70 percent, 5 percentage points)",
+            ),
+            (
+                "fractions",
+                "report fractions in words (three-quarters, a third of, half of, one in five)",
+            ),
+            ("counts", "report counts (five key regions, 32 members)"),
+            (
+                "money",
+                "report amounts of money ($1.5 billion, €20m, 300 million euros)",
+            ),
+        ]
+    }
+}
+
+/// The numeric-claims stage. Stage name `claims`; needs `Text`; provides `Claims`.
+pub struct Claims {
+    options: ClaimsOptions,
+}
+
+impl Claims {
+    pub const NAME: &'static str = "claims";
+    pub const DESCRIPTION: &'static str =
+        "numeric claims: percentages, fractions, counts and money, normalized, with qualifier and subject";
+
+    pub fn new(options: ClaimsOptions, _ctx: &BuildContext) -> Result<Self, StageError> {
+        Ok(Claims { options })
+    }
+}
+
+impl DocumentStage for Claims {
+    fn process(&self, doc: &mut Document) -> Result<(), StageError> {
+        ensure_sentences(doc);
+        let found = find_claims(&doc.text, &doc.sentences, &self.options);
+        doc.claims = found
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| Claim {
+                id: format!("c{}", i + 1),
+                text: doc.text[c.bytes.clone()].to_string(),
+                value: c.value,
+                unit: c.unit,
+                subject: c.subject,
+                qualifier: c.qualifier,
+                span: doc.span(c.bytes),
+            })
+            .collect();
+        Ok(())
+    }
+}
+
+/// A claim found in the text, before it gets an id and a span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundClaim {
+    pub bytes: Range<usize>,
+    pub value: f64,
+    pub unit: String,
+    pub subject: Option<String>,
+    pub qualifier: Option<String>,
+}
+
+/// Claims in the sentences of `text`.
+pub fn find_claims(
+    text: &str,
+    sentences: &[Range<usize>],
+    options: &ClaimsOptions,
+) -> Vec<FoundClaim> {
+    let mut out = Vec::new();
+    let mut tokens = Vec::new();
+    for s in sentences {
+        tokens.clear();
+        tokenize(text, s.clone(), &mut tokens);
+        // Most sentences hold no number at all: skip them before looking for dates.
+        let candidate = tokens.iter().any(|t| match t.kind {
+            TokenKind::Number => true,
+            TokenKind::Punct => matches!(&text[t.range()], "$" | "€" | "£" | "¥" | "₴" | "₽"),
+            TokenKind::Word => maybe_number_word(&text[t.range()]),
+            TokenKind::Possessive => false,
+        });
+        if !candidate {
+            continue;
+        }
+        let dates: Vec<Range<usize>> = find_dates(text, std::slice::from_ref(s), None)
+            .into_iter()
+            .map(|d| d.bytes)
+            .collect();
+        Scanner {
+            text,
+            toks: &tokens,
+            dates: &dates,
+            options,
+        }
+        .scan(&mut out);
+    }
+    out
+}
+
+struct Scanner<'a> {
+    text: &'a str,
+    toks: &'a [Token],
+    dates: &'a [Range<usize>],
+    options: &'a ClaimsOptions,
+}
+
+/// Whether a word could be a number or fraction word (cheap first-letter and length test
+/// before lowercasing).
+fn maybe_number_word(word: &str) -> bool {
+    let b = word.as_bytes();
+    if b.len() < 3 || b.len() > 9 {
+        return false;
+    }
+    if !matches!(
+        b[0].to_ascii_lowercase(),
+        b'o' | b't' | b'f' | b's' | b'e' | b'n' | b'h' | b'q' | b'd' | b'z' | b'm' | b'b'
+    ) {
+        return false;
+    }
+    let w = Lower::of(word);
+    let w = w.as_str();
+    small_number(w).is_some() || denominator(w).is_some() || scale_word(w).is_some()
+}
+
+/// Lowercase ASCII copy of a short word in a stack buffer (no allocation per token).
+struct Lower {
+    buf: [u8; 24],
+    len: usize,
+}
+
+impl Lower {
+    fn of(word: &str) -> Lower {
+        let mut l = Lower {
+            buf: [0; 24],
+            len: 0,
+        };
+        if word.len() <= 24 && word.is_ascii() {
+            for (i, b) in word.bytes().enumerate() {
+                l.buf[i] = b.to_ascii_lowercase();
+            }
+            l.len = word.len();
+        }
+        l
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
+    }
+}
+
+fn small_number(w: &str) -> Option<f64> {
+    Some(match w {
+        "zero" => 0.0,
+        "one" => 1.0,
+        "two" => 2.0,
+        "three" => 3.0,
+        "four" => 4.0,
+        "five" => 5.0,
+        "six" => 6.0,
+        "seven" => 7.0,
+        "eight" => 8.0,
+        "nine" => 9.0,
+        "ten" => 10.0,
+        "eleven" => 11.0,
+        "twelve" => 12.0,
+        "thirteen" => 13.0,
+        "fourteen" => 14.0,
+        "fifteen" => 15.0,
+        "sixteen" => 16.0,
+        "seventeen" => 17.0,
+        "eighteen" => 18.0,
+        "nineteen" => 19.0,
+        "twenty" => 20.0,
+        "thirty" => 30.0,
+        "forty" => 40.0,
+        "fifty" => 50.0,
+        "sixty" => 60.0,
+        "seventy" => 70.0,
+        "eighty" => 80.0,
+        "ninety" => 90.0,
+        "dozen" => 12.0,
+        _ => return None,
+    })
+}
+
+fn scale_word(w: &str) -> Option<f64> {
+    Some(match w {
+        "hundred" => 1e2,
+        "thousand" | "k" => 1e3,
+        "million" | "m" | "mn" | "mln" => 1e6,
+        "billion" | "bn" | "b" => 1e9,
+        "trillion" | "tn" | "trn" => 1e12,
+        _ => return None,
+    })
+}
+
+/// Denominator of a fraction word: third → 3, quarters → 4, half → 2.
+fn denominator(w: &str) -> Option<f64> {
+    Some(match w {
+        "half" | "halves" => 2.0,
+        "third" | "thirds" => 3.0,
+        "quarter" | "quarters" | "fourth" | "fourths" => 4.0,
+        "fifth" | "fifths" => 5.0,
+        "sixth" | "sixths" => 6.0,
+        "seventh" | "sevenths" => 7.0,
+        "eighth" | "eighths" => 8.0,
+        "ninth" | "ninths" => 9.0,
+        "tenth" | "tenths" => 10.0,
+        _ => return None,
+    })
+}
+
+fn currency_word(w: &str) -> Option<&'static str> {
+    Some(match w {
+        "dollar" | "dollars" => "USD",
+        "euro" | "euros" => "EUR",
+        "pound" | "pounds" | "sterling" => "GBP",
+        "ruble" | "rubles" | "rouble" | "roubles" => "RUB",
+        "hryvnia" | "hryvnias" | "hryvnias'" => "UAH",
+        "yuan" | "renminbi" => "CNY",
+        "yen" => "JPY",
+        "rupee" | "rupees" => "INR",
+        "franc" | "francs" => "CHF",
+        _ => return None,
+    })
+}
+
+const QUALIFIERS: &[&str] = &[
+    "more than",
+    "less than",
+    "fewer than",
+    "at least",
+    "at most",
+    "up to",
+    "just over",
+    "just under",
+    "close to",
+    "as many as",
+    "as much as",
+    "as few as",
+    "upwards of",
+    "well over",
+    "an estimated",
+    "roughly",
+    "about",
+    "approximately",
+    "around",
+    "nearly",
+    "almost",
+    "some",
+    "over",
+    "under",
+    "estimated",
+    "only",
+    "just",
+    "exactly",
+    "precisely",
+    "barely",
+    "below",
+    "above",
+    "beyond",
+    "maybe",
+    "perhaps",
+];
+
+fn is_period(w: &str) -> bool {
+    matches!(
+        w,
+        "quarter"
+            | "year"
+            | "month"
+            | "week"
+            | "day"
+            | "period"
+            | "decade"
+            | "half"
+            | "season"
+            | "years"
+            | "months"
+            | "weeks"
+            | "days"
+    )
+}
+
+/// Plurals that do not end in -s.
+fn irregular_plural(w: &str) -> bool {
+    matches!(
+        w,
+        "people"
+            | "children"
+            | "men"
+            | "women"
+            | "police"
+            | "staff"
+            | "personnel"
+            | "cattle"
+            | "sheep"
+            | "fish"
+            | "livestock"
+            | "civilians"
+            | "feet"
+            | "teeth"
+            | "mice"
+            | "geese"
+            | "data"
+            | "media"
+            | "criteria"
+            | "aircraft"
+            | "offspring"
+            | "clergy"
+    )
+}
+
+/// Common verbs and adverbs that end a subject noun phrase ("two-thirds of voters now say").
+fn verbish(w: &str) -> bool {
+    matches!(
+        w,
+        "now"
+            | "also"
+            | "still"
+            | "already"
+            | "just"
+            | "only"
+            | "even"
+            | "say"
+            | "said"
+            | "go"
+            | "goes"
+            | "went"
+            | "live"
+            | "lives"
+            | "work"
+            | "works"
+            | "remain"
+            | "remains"
+            | "support"
+            | "supports"
+            | "oppose"
+            | "opposes"
+            | "believe"
+            | "believes"
+            | "think"
+            | "thinks"
+            | "want"
+            | "wants"
+            | "need"
+            | "needs"
+            | "blame"
+            | "blames"
+            | "die"
+            | "died"
+            | "fled"
+            | "left"
+            | "lost"
+            | "won"
+            | "hold"
+            | "holds"
+            | "held"
+            | "control"
+            | "controls"
+            | "under"
+            | "over"
+            | "about"
+            | "between"
+            | "among"
+            | "them"
+            | "us"
+            | "you"
+            | "it"
+            | "familiar"
+            | "according"
+            | "across"
+            | "including"
+            | "like"
+            | "such"
+            | "there"
+            | "here"
+            | "so"
+            | "then"
+            | "who"
+            | "what"
+            | "where"
+            | "not"
+            | "no"
+            | "do"
+            | "does"
+            | "did"
+    )
+}
+
+/// Words that end a subject noun phrase.
+fn stops_phrase(w: &str) -> bool {
+    matches!(
+        w,
+        "of" | "in"
+            | "on"
+            | "at"
+            | "for"
+            | "to"
+            | "by"
+            | "with"
+            | "as"
+            | "and"
+            | "or"
+            | "but"
+            | "that"
+            | "which"
+            | "who"
+            | "whom"
+            | "whose"
+            | "is"
+            | "are"
+            | "was"
+            | "were"
+            | "be"
+            | "been"
+            | "has"
+            | "have"
+            | "had"
+            | "will"
+            | "would"
+            | "could"
+            | "should"
+            | "can"
+            | "may"
+            | "might"
+            | "must"
+            | "from"
+            | "than"
+            | "into"
+            | "across"
+            | "during"
+            | "since"
+            | "after"
+            | "before"
+            | "while"
+            | "when"
+            | "where"
+            | "if"
+            | "the"
+            | "a"
+            | "an"
+            | "it"
+            | "they"
+            | "he"
+            | "she"
+            | "we"
+            | "its"
+            | "their"
+            | "his"
+            | "her"
+            | "this"
+            | "these"
+            | "those"
+            | "said"
+            | "says"
+            | "ago"
+            | "more"
+            | "less"
+            | "per"
+            | "each"
+            | "a.m"
+            | "p.m"
+    )
+}
+
+/// Capitalized words right before a number that make it a label, not a quantity.
+fn is_label(w: &str) -> bool {
+    matches!(
+        w,
+        "Article"
+            | "No"
+            | "Nos"
+            | "Vol"
+            | "Volume"
+            | "Section"
+            | "Chapter"
+            | "Resolution"
+            | "Flight"
+            | "Route"
+            | "Highway"
+            | "Phase"
+            | "Level"
+            | "Category"
+            | "Stage"
+            | "Title"
+            | "Amendment"
+            | "Part"
+            | "Room"
+            | "Building"
+            | "Gate"
+            | "Terminal"
+            | "Channel"
+            | "Page"
+            | "Episode"
+            | "Season"
+            | "Act"
+            | "Rule"
+            | "Paragraph"
+            | "Clause"
+            | "Item"
+            | "Number"
+            | "Block"
+            | "Unit"
+            | "Grade"
+            | "Class"
+            | "Type"
+            | "Model"
+            | "Version"
+            | "Figure"
+            | "Table"
+            | "Apollo"
+            | "Windows"
+            | "Air"
+            | "Force"
+            | "Su"
+            | "MiG"
+            | "F"
+    )
+}
+
+/// Drops binary floating-point noise (0.07 not 0.07000000000000001).
+fn tidy(v: f64) -> f64 {
+    if v != 0.0 && v.abs() < 1e6 {
+        let scale = 10f64.powi(12 - v.abs().log10().ceil() as i32);
+        (v * scale).round() / scale
+    } else {
+        v
+    }
+}
+
+struct Quantity {
+    /// Token range of the number itself (with currency sign and scale).
+    first: usize,
+    last: usize,
+    value: f64,
+    unit: String,
+    /// Whether a following "of X" names the subject (fractions, percentages).
+    of_subject: bool,
+}
+
+impl Scanner<'_> {
+    fn word(&self, i: usize) -> &str {
+        &self.text[self.toks[i].range()]
+    }
+
+    fn lower(&self, i: usize) -> Lower {
+        Lower::of(self.word(i))
+    }
+
+    fn is(&self, i: usize, w: &str) -> bool {
+        i < self.toks.len() && self.word(i).eq_ignore_ascii_case(w)
+    }
+
+    fn in_date(&self, i: usize) -> bool {
+        let t = &self.toks[i];
+        self.dates
+            .iter()
+            .any(|d| d.start <= t.start && t.end <= d.end)
+    }
+
+    fn scan(&self, out: &mut Vec<FoundClaim>) {
+        let n = self.toks.len();
+        let mut i = 0;
+        while i < n {
+            match self.quantity(i) {
+                Some(q) => {
+                    let next = q.last + 1;
+                    if let Some(c) = self.claim(q) {
+                        out.push(c);
+                    }
+                    i = next;
+                }
+                None => i += 1,
+            }
+        }
+    }
+
+    /// A quantity starting at token `i`, if any.
+    fn quantity(&self, i: usize) -> Option<Quantity> {
+        let t = self.toks[i];
+        if self.in_date(i) {
+            return None;
+        }
+        let n = self.toks.len();
+        match t.kind {
+            TokenKind::Number => self.numeric(i),
+            TokenKind::Punct => {
+                // Currency sign before a number: $1.5 billion, €20m, US$5.
+                let cur = match self.word(i) {
+                    "$" => "USD",
+                    "€" => "EUR",
+                    "£" => "GBP",
+                    "¥" => "JPY",
+                    "₴" => "UAH",
+                    "₽" => "RUB",
+                    _ => return None,
+                };
+                if i + 1 < n
+                    && self.toks[i + 1].kind == TokenKind::Number
+                    && !self.toks[i + 1].space_before
+                {
+                    let mut q = self.numeric(i + 1)?;
+                    if q.unit != "count" {
+                        return None;
+                    }
+                    q.first = i;
+                    let prefix = (i > 0 && !t.space_before).then(|| self.word(i - 1));
+                    q.unit = match (prefix, cur) {
+                        (Some("US"), "USD") => "USD",
+                        (Some("C"), "USD") => "CAD",
+                        (Some("A"), "USD") => "AUD",
+                        (Some("HK"), "USD") => "HKD",
+                        _ => cur,
+                    }
+                    .to_string();
+                    if prefix.is_some_and(|p| matches!(p, "US" | "C" | "A" | "HK")) {
+                        q.first = i - 1;
+                    }
+                    return self.options.money.then_some(q);
+                }
+                None
+            }
+            TokenKind::Word => self.worded(i),
+            TokenKind::Possessive => None,
+        }
+    }
+
+    fn numeric(&self, i: usize) -> Option<Quantity> {
+        let n = self.toks.len();
+        let raw = self.word(i);
+        if self.in_date(i) {
+            return None;
+        }
+        // Labels and codes: "Article 5", "COVID-19", "F-16", times "10:30".
+        if i > 0 {
+            let prev = self.word(i - 1);
+            if is_label(prev) || ((prev == "-" || prev == "/") && !self.toks[i].space_before) {
+                return None;
+            }
+        }
+        if i + 1 < n && !self.toks[i + 1].space_before && matches!(self.word(i + 1), ":" | "/") {
+            return None;
+        }
+        let digits_end = raw
+            .find(|c: char| c.is_ascii_alphabetic())
+            .unwrap_or(raw.len());
+        let (num, suffix) = raw.split_at(digits_end);
+        let suffix_lower = Lower::of(suffix);
+        let suffix_lower = suffix_lower.as_str();
+        if matches!(suffix_lower, "st" | "nd" | "rd" | "th" | "s") {
+            return None; // ordinals and decades
+        }
+        let mut value: f64 = num.replace(',', "").parse().ok()?;
+        let mut last = i;
+        let mut unit = "count".to_string();
+        if !suffix.is_empty() {
+            value *= scale_word(suffix_lower)?;
+        } else if i + 1 < n {
+            let next = self.lower(i + 1);
+            if let Some(s) = scale_word(next.as_str())
+                .filter(|_| self.toks[i + 1].space_before || next.as_str().len() <= 3)
+            {
+                if !matches!(next.as_str(), "b" | "k") || !self.toks[i + 1].space_before {
+                    value *= s;
+                    last = i + 1;
+                }
+            }
+        }
+        // A bare year is a date, not a count.
+        let bare = suffix.is_empty() && last == i && !num.contains([',', '.']);
+        if bare && (1800.0..=2100.0).contains(&value) && num.len() == 4 {
+            let unit_follows = i + 1 < n && self.is(i + 1, "%");
+            if !unit_follows {
+                return None;
+            }
+        }
+        let after = last + 1;
+        if after < n {
+            let w = self.lower(after);
+            let w = w.as_str();
+            if self.word(after) == "%" || w == "percent" || w == "pct" {
+                unit = "percent".into();
+                value /= 100.0;
+                last = after;
+            } else if w == "per" && self.is(after + 1, "cent") {
+                unit = "percent".into();
+                value /= 100.0;
+                last = after + 1;
+            } else if w == "percentage" && self.is(after + 1, "points") {
+                unit = "percentage points".into();
+                value /= 100.0;
+                last = after + 1;
+            } else if let Some(c) = currency_word(w) {
+                unit = c.into();
+                last = after;
+            } else if w == "a" || (w == ":" && !self.toks[after].space_before) {
+                // "a.m." / times are not claims.
+                if self.is(after + 1, ".") || self.word(after) == ":" {
+                    return None;
+                }
+            } else if matches!(w, "am" | "pm" | "a.m." | "p.m.") {
+                return None;
+            }
+        }
+        // "nine out of 10", "one in five"
+        if unit == "count" && last == i {
+            if let Some(q) = self.ratio(i, value) {
+                return Some(q);
+            }
+        }
+        let enabled = match unit.as_str() {
+            "percent" | "percentage points" => self.options.percentages,
+            "count" => self.options.counts,
+            _ => self.options.money,
+        };
+        if !enabled {
+            return None;
+        }
+        Some(Quantity {
+            first: i,
+            last,
+            value,
+            unit: unit.clone(),
+            of_subject: unit.starts_with("percent"),
+        })
+    }
+
+    /// "one in five", "nine out of 10": a fraction.
+    fn ratio(&self, i: usize, num: f64) -> Option<Quantity> {
+        let mut k = i + 1;
+        if self.is(k, "in") {
+            k += 1;
+        } else if self.is(k, "out") && self.is(k + 1, "of") {
+            k += 2;
+        } else {
+            return None;
+        }
+        if k >= self.toks.len() {
+            return None;
+        }
+        let den = match self.toks[k].kind {
+            TokenKind::Number => self.word(k).replace(',', "").parse::<f64>().ok()?,
+            TokenKind::Word => small_number(self.lower(k).as_str())?,
+            _ => return None,
+        };
+        if den <= num || den == 0.0 || !self.options.fractions {
+            return None;
+        }
+        Some(Quantity {
+            first: i,
+            last: k,
+            value: num / den,
+            unit: "fraction".into(),
+            of_subject: false,
+        })
+    }
+
+    fn worded(&self, i: usize) -> Option<Quantity> {
+        let n = self.toks.len();
+        // "mum-of-three", "Catch-22": part of a compound word, not a quantity.
+        if i > 0 && self.word(i - 1) == "-" && !self.toks[i].space_before {
+            return None;
+        }
+        let w = self.lower(i);
+        let w = w.as_str();
+        // Fractions: three-quarters, two-thirds, a third of, half of, one-fifth.
+        if let Some(num) = small_number(w).filter(|v| *v >= 1.0 && *v <= 10.0) {
+            if i + 2 < n
+                && self.word(i + 1) == "-"
+                && !self.toks[i + 1].space_before
+                && !self.toks[i + 2].space_before
+            {
+                if let Some(den) = denominator(self.lower(i + 2).as_str()) {
+                    return self.options.fractions.then_some(Quantity {
+                        first: i,
+                        last: i + 2,
+                        value: num / den,
+                        unit: "fraction".into(),
+                        of_subject: true,
+                    });
+                }
+            }
+            if num == 1.0 && i + 1 < n {
+                if let Some(den) = denominator(self.lower(i + 1).as_str()) {
+                    if self.is(i + 2, "of") && den > 1.0 {
+                        return self.options.fractions.then_some(Quantity {
+                            first: i,
+                            last: i + 1,
+                            value: 1.0 / den,
+                            unit: "fraction".into(),
+                            of_subject: true,
+                        });
+                    }
+                }
+            }
+        }
+        if matches!(w, "a" | "one") && i + 2 < n && self.is(i + 2, "of") {
+            if let Some(den) = denominator(self.lower(i + 1).as_str()) {
+                if den > 2.0 || self.is(i + 1, "half") {
+                    return self.options.fractions.then_some(Quantity {
+                        first: i,
+                        last: i + 1,
+                        value: 1.0 / den,
+                        unit: "fraction".into(),
+                        of_subject: true,
+                    });
+                }
+            }
+        }
+        if w == "half"
+            && (self.is(i + 1, "of") || self.is(i + 1, "the"))
+            && !(i > 0 && self.is(i - 1, "a"))
+        {
+            return self.options.fractions.then_some(Quantity {
+                first: i,
+                last: i,
+                value: 0.5,
+                unit: "fraction".into(),
+                of_subject: true,
+            });
+        }
+        // Counts in words: five, twenty-five, two hundred, three million, a dozen.
+        let (mut value, mut last) = match small_number(w) {
+            Some(v) => (v, i),
+            None if matches!(w, "a" | "an") => {
+                if i + 1 < n {
+                    let nx = self.lower(i + 1);
+                    match nx.as_str() {
+                        "dozen" => (12.0, i + 1),
+                        "hundred" | "thousand" | "million" | "billion" | "trillion" => {
+                            (scale_word(nx.as_str())?, i + 1)
+                        }
+                        _ => return None,
+                    }
+                } else {
+                    return None;
+                }
+            }
+            None => return None,
+        };
+        if w == "one" && last == i {
+            // "one" is mostly a pronoun or "one of"; only "one in five" counts.
+            return self.ratio(i, 1.0);
+        }
+        // twenty-five
+        if (20.0..=90.0).contains(&value) && i + 2 < n && self.word(i + 1) == "-" {
+            if let Some(u) = small_number(self.lower(i + 2).as_str()).filter(|u| *u < 10.0) {
+                value += u;
+                last = i + 2;
+            }
+        }
+        loop {
+            if last + 1 >= n {
+                break;
+            }
+            let nx = self.lower(last + 1);
+            match scale_word(nx.as_str()).filter(|_| nx.as_str().len() > 3) {
+                Some(s) => {
+                    value *= s;
+                    last += 1;
+                }
+                None => break,
+            }
+        }
+        if let Some(q) = (last == i).then(|| self.ratio(i, value)).flatten() {
+            return Some(q);
+        }
+        let mut unit = "count".to_string();
+        if last + 1 < n {
+            let nx = self.lower(last + 1);
+            if nx.as_str() == "percent" {
+                unit = "percent".into();
+                value /= 100.0;
+                last += 1;
+            } else if let Some(c) = currency_word(nx.as_str()) {
+                unit = c.into();
+                last += 1;
+            }
+        }
+        // Hyphenated compounds ("five-year plan") still count; "two-thirds" handled above.
+        let enabled = match unit.as_str() {
+            "percent" => self.options.percentages,
+            "count" => self.options.counts,
+            _ => self.options.money,
+        };
+        enabled.then_some(Quantity {
+            first: i,
+            last,
+            value,
+            of_subject: unit == "percent",
+            unit,
+        })
+    }
+
+    fn claim(&self, q: Quantity) -> Option<FoundClaim> {
+        // The hedge in front: one or more words ending right before the number.
+        let mut start = q.first;
+        let mut qualifier = None;
+        for qual in QUALIFIERS {
+            let words: Vec<&str> = qual.split(' ').collect();
+            if q.first < words.len() {
+                continue;
+            }
+            let from = q.first - words.len();
+            if words.iter().enumerate().all(|(k, w)| self.is(from + k, w)) {
+                // "picked up to 0.7%", "went over 50": a verb's particle, not a hedge.
+                let verb_before = from > 0 && {
+                    let v = self.lower(from - 1);
+                    let v = v.as_str();
+                    v.ends_with("ed")
+                        || matches!(
+                            v,
+                            "went"
+                                | "go"
+                                | "goes"
+                                | "rose"
+                                | "risen"
+                                | "grew"
+                                | "ran"
+                                | "shot"
+                                | "come"
+                                | "came"
+                        )
+                };
+                if verb_before && words[0] == "up" {
+                    break;
+                }
+                qualifier = Some(qual.to_string());
+                start = from;
+                break;
+            }
+        }
+        let mut end = q.last;
+        let mut subject = None;
+        let mut k = q.last + 1;
+        // "of (the) X": the subject of a share.
+        if q.of_subject || q.unit == "fraction" || q.unit == "count" {
+            if self.is(k, "of") {
+                let mut s = k + 1;
+                if self.is(s, "the") || self.is(s, "its") || self.is(s, "their") {
+                    s += 1;
+                }
+                if let Some((e, subj)) = self.noun_phrase(s, q.unit == "count") {
+                    end = e;
+                    subject = Some(subj);
+                }
+            } else if q.unit == "count" {
+                if let Some((e, subj)) = self.noun_phrase(k, true) {
+                    end = e;
+                    subject = Some(subj);
+                }
+            } else if q.unit != "fraction" {
+                if let Some((e, subj)) = self.noun_phrase(k, false) {
+                    if !is_period(&subj) {
+                        end = e;
+                        subject = Some(subj);
+                    }
+                }
+            }
+        } else {
+            // Money: "$1.5 billion in aid", "€20m for reconstruction".
+            if self.is(k, "in") || self.is(k, "for") || self.is(k, "of") || self.is(k, "worth") {
+                k += 1;
+                if self.is(k, "of") {
+                    k += 1;
+                }
+                if self.is(k, "the") {
+                    k += 1;
+                }
+                if let Some((e, subj)) = self.noun_phrase(k, false) {
+                    if !is_period(&subj) {
+                        end = e;
+                        subject = Some(subj);
+                    }
+                }
+            }
+        }
+        // A bare small count without a noun ("the two met") says too little to report.
+        if q.unit == "count" && subject.is_none() {
+            return None;
+        }
+        Some(FoundClaim {
+            bytes: self.toks[start].start..self.toks[end].end,
+            value: tidy(q.value),
+            unit: q.unit,
+            subject,
+            qualifier,
+        })
+    }
+
+    /// A short noun phrase from token `k`: a capitalized name ("Donetsk", "NATO members") or
+    /// up to four lowercase words. Returns its last token and its subject: the name, or the
+    /// head noun (the first plural word for counts, else the last word).
+    fn noun_phrase(&self, k: usize, count: bool) -> Option<(usize, String)> {
+        let n = self.toks.len();
+        if k >= n || self.toks[k].kind != TokenKind::Word {
+            return None;
+        }
+        let first_word = self.lower(k);
+        if stops_phrase(first_word.as_str())
+            || verbish(first_word.as_str())
+            || small_number(first_word.as_str()).is_some()
+        {
+            return None;
+        }
+        let cap = self.word(k).chars().next().is_some_and(char::is_uppercase);
+        let mut e = k;
+        let mut words = 1;
+        while e + 1 < n && words < 4 {
+            let t = self.toks[e + 1];
+            if t.kind == TokenKind::Possessive && !cap {
+                // "the world's coral reefs": the phrase goes on after the possessive.
+                if e + 2 < n && self.toks[e + 2].kind == TokenKind::Word {
+                    e += 2;
+                    words += 1;
+                    continue;
+                }
+                break;
+            }
+            if t.kind != TokenKind::Word {
+                // "resource-rich": a hyphen inside a word run continues it.
+                if self.word(e + 1) == "-"
+                    && !t.space_before
+                    && e + 2 < n
+                    && self.toks[e + 2].kind == TokenKind::Word
+                    && !self.toks[e + 2].space_before
+                {
+                    e += 2;
+                    continue;
+                }
+                break;
+            }
+            let w = self.lower(e + 1);
+            let w = w.as_str();
+            if stops_phrase(w) || verbish(w) || (w.len() > 4 && w.ends_with("ed")) {
+                break;
+            }
+            let next_cap = self
+                .word(e + 1)
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase);
+            if cap && !count && !next_cap {
+                break;
+            }
+            e += 1;
+            words += 1;
+        }
+        if cap && !count {
+            return Some((
+                e,
+                self.text[self.toks[k].start..self.toks[e].end].to_string(),
+            ));
+        }
+        // The head: for counts the first plural noun, else the last word.
+        let mut head = e;
+        if count {
+            for x in k..=e {
+                if self.toks[x].kind != TokenKind::Word {
+                    continue;
+                }
+                let w = self.lower(x);
+                let w = w.as_str();
+                let plural =
+                    (w.len() > 3 && w.ends_with('s') && !w.ends_with("ss")) || irregular_plural(w);
+                if plural {
+                    head = x;
+                    break;
+                }
+            }
+        }
+        Some((head, self.word(head).to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claims(text: &str) -> Vec<(String, f64, String, Option<String>, Option<String>)> {
+        find_claims(text, &[0..text.len()], &ClaimsOptions::default())
+            .into_iter()
+            .map(|c| {
+                (
+                    text[c.bytes].to_string(),
+                    c.value,
+                    c.unit,
+                    c.subject,
+                    c.qualifier,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn shares_counts_and_money_are_normalized() {
+        let c = claims("Russia holds about 70% of Donetsk and approximately three-quarters of the region, while five key Ukrainian regions and 32 members wait for $1.5 billion in aid.");
+        assert_eq!(
+            c[0],
+            (
+                "about 70% of Donetsk".into(),
+                0.70,
+                "percent".into(),
+                Some("Donetsk".into()),
+                Some("about".into())
+            )
+        );
+        assert_eq!(c[1].1, 0.75);
+        assert_eq!(c[1].3.as_deref(), Some("region"));
+        assert_eq!(
+            c[2],
+            (
+                "five key Ukrainian regions".into(),
+                5.0,
+                "count".into(),
+                Some("regions".into()),
+                None
+            )
+        );
+        assert_eq!(c[3].1, 32.0);
+        assert_eq!(c[4].1, 1.5e9);
+        assert_eq!(c[4].2, "USD");
+        assert_eq!(c[4].3.as_deref(), Some("aid"));
+    }
+
+    #[test]
+    fn labels_years_and_ordinals_are_not_claims() {
+        assert!(claims(
+            "NATO’s Article 5 dates from 1949, the 10th such clause; COVID-19 hit in the 1990s."
+        )
+        .is_empty());
+    }
+}

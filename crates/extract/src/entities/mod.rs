@@ -1,8 +1,23 @@
 //! People, organizations, places and dates, with roles and one entity per referent.
+//!
+//! [`find_referents`] is shared with the quotes stage (speaker resolution), so a quote's
+//! speaker and the entity table always agree. The [`Entities`] stage turns referents and dates
+//! into `doc.entities` / `doc.mentions`.
+
+mod dates;
+mod finder;
+mod lexicon;
+mod normalize;
+mod stage;
 
 use std::ops::Range;
 
 use model::{Document, EntityKind};
+
+pub use dates::{find_dates, DateMention};
+pub use lexicon::{Extras, Lexicon};
+pub use normalize::name_key;
+pub use stage::{Entities, EntitiesOptions};
 
 /// Grammatical gender as far as the text tells (first names, honorifics); used to resolve
 /// "he"/"she" to a person.
@@ -15,10 +30,15 @@ pub enum Gender {
 /// One referent of a document: a person or organization (or place) with its fullest name.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Referent {
+    /// The fullest name the document uses (for a known public figure named only by surname,
+    /// the full name from the reference list).
     pub name: String,
     pub kind: EntityKind,
     pub gender: Option<Gender>,
+    /// The title or role the document gives the person ("Russian President").
     pub role: Option<String>,
+    /// Cross-document key ([`name_key`] of the canonical name).
+    pub key: String,
 }
 
 /// A mention of a referent: a byte range of `doc.text` and the index into `referents`.
@@ -38,80 +58,35 @@ pub struct Referents {
     pub mentions: Vec<ReferentMention>,
 }
 
-/// Finds the people, organizations and places of a document and links their mentions.
+impl Referents {
+    /// The referent mentioned exactly at `bytes`, if any.
+    pub fn at(&self, bytes: Range<usize>) -> Option<&Referent> {
+        self.mentions
+            .iter()
+            .find(|m| m.bytes == bytes)
+            .map(|m| &self.referents[m.referent])
+    }
+
+    /// Mentions overlapping `bytes`, in text order.
+    pub fn within(&self, bytes: Range<usize>) -> impl Iterator<Item = &ReferentMention> {
+        let start = self
+            .mentions
+            .partition_point(|m| m.bytes.end <= bytes.start);
+        self.mentions[start..]
+            .iter()
+            .take_while(move |m| m.bytes.start < bytes.end)
+    }
+}
+
+/// Finds the people, organizations and places of a document and links their mentions, with
+/// the built-in reference lists. Uses `doc.sentences` when filled, else splits `doc.paragraphs`
+/// itself (headline-like paragraphs are skipped either way).
 /// Shared by the entities stage and the quotes stage (speaker resolution).
-/// (First cut: runs of capitalized words; the entities work replaces it.)
 pub fn find_referents(doc: &Document) -> Referents {
-    let mut out = Referents::default();
-    let text = &doc.text;
-    let mut run: Option<Range<usize>> = None;
-    let mut words = Vec::new();
-    for (i, w) in text.split_word_bound_indices_fallback() {
-        let _ = (i, w);
-        words.push((i, w));
-    }
-    for (i, w) in words {
-        let capital = w.chars().next().is_some_and(char::is_uppercase) && w.len() > 1;
-        match (&mut run, capital) {
-            (Some(r), true) if text[r.end..i].trim().is_empty() => r.end = i + w.len(),
-            (_, true) => {
-                if let Some(r) = run.take() {
-                    push(&mut out, text, r);
-                }
-                run = Some(i..i + w.len());
-            }
-            (_, false) => {
-                if let Some(r) = run.take() {
-                    push(&mut out, text, r);
-                }
-            }
-        }
-    }
-    if let Some(r) = run {
-        push(&mut out, text, r);
-    }
-    out
+    finder::find(Lexicon::builtin(), doc)
 }
 
-fn push(out: &mut Referents, text: &str, r: Range<usize>) {
-    let name = text[r.clone()].to_string();
-    let idx = match out.referents.iter().position(|x| x.name == name) {
-        Some(i) => i,
-        None => {
-            out.referents.push(Referent {
-                name,
-                kind: EntityKind::Person,
-                gender: None,
-                role: None,
-            });
-            out.referents.len() - 1
-        }
-    };
-    out.mentions.push(ReferentMention {
-        bytes: r,
-        referent: idx,
-        by_role: false,
-    });
-}
-
-trait WordIndices {
-    fn split_word_bound_indices_fallback(&self) -> Vec<(usize, &str)>;
-}
-
-impl WordIndices for String {
-    fn split_word_bound_indices_fallback(&self) -> Vec<(usize, &str)> {
-        let mut out = Vec::new();
-        let mut start = None;
-        for (i, c) in self.char_indices() {
-            if c.is_alphanumeric() {
-                start.get_or_insert(i);
-            } else if let Some(s) = start.take() {
-                out.push((s, &self[s..i]));
-            }
-        }
-        if let Some(s) = start {
-            out.push((s, &self[s..]));
-        }
-        out
-    }
+/// [`find_referents`] with a lexicon that includes the user's lists.
+pub fn find_referents_with(lexicon: &Lexicon, doc: &Document) -> Referents {
+    finder::find(lexicon, doc)
 }

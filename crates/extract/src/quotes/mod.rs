@@ -1,1 +1,358 @@
 //! Direct quotations, their kind, speaker and cue.
+//!
+//! The `quotes` stage finds every quoted span ([`spans`]), decides whether it is speech or a
+//! quoted name ([`kind`]), and credits speech to the speaker its cue points at
+//! ([`attribution`]), using the sentences and referents the other extraction stages share.
+//! Everything costly (the cue automaton, word lists) is built once in [`Quotes::new`].
+
+mod attribution;
+mod kind;
+mod lexicon;
+mod spans;
+mod tokens;
+
+use std::ops::Range;
+
+use model::{BuildContext, Document, DocumentStage, Quote, QuoteKind, StageError, StageOptions};
+use serde::{Deserialize, Serialize};
+
+use attribution::{Attribution, Scene, Via};
+use lexicon::Lexicon;
+use spans::RawSpan;
+
+pub use kind::is_title_case;
+
+const STAGE: &str = "quotes";
+
+/// Options of the `quotes` stage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct QuotesOptions {
+    /// Cue verbs or phrases added to the built-in list (every inflection you want matched).
+    pub extra_cues: Vec<String>,
+    /// Files of further cues, one per line (`#` comments), relative to the config file.
+    pub cue_lists: Vec<String>,
+    /// Common nouns that may head a speaker phrase ("the spokesperson", "officials").
+    pub extra_speaker_nouns: Vec<String>,
+    /// Longest quotation kept when a mark is never closed (characters are counted in bytes
+    /// of UTF-8; the cut falls back to a character boundary).
+    pub max_quote_chars: usize,
+    /// A quotation embedded in the writer's sentence that starts with a capital counts as a
+    /// full clause from this many words on.
+    pub min_full_words: usize,
+    /// Report quotations nested inside other quotations as records of their own.
+    pub nested: bool,
+}
+
+impl Default for QuotesOptions {
+    fn default() -> Self {
+        QuotesOptions {
+            extra_cues: Vec::new(),
+            cue_lists: Vec::new(),
+            extra_speaker_nouns: Vec::new(),
+            max_quote_chars: 3000,
+            min_full_words: 4,
+            nested: true,
+        }
+    }
+}
+
+impl StageOptions for QuotesOptions {
+    fn docs() -> &'static [(&'static str, &'static str)] {
+        &[
+            ("extra_cues", "cue verbs/phrases added to the built-in list (each inflection listed)"),
+            ("cue_lists", "files of further cues, one per line, relative to the config file"),
+            ("extra_speaker_nouns", "common nouns that may head a speaker phrase (\"the spokesperson\")"),
+            ("max_quote_chars", "bound on a quotation whose closing mark is missing (bytes)"),
+            ("min_full_words", "an embedded quotation starting with a capital is a full clause from this many words"),
+            ("nested", "report quotations nested inside quotations as records of their own"),
+        ]
+    }
+}
+
+/// The `quotes` stage: needs `text`, provides `quotes`.
+pub struct Quotes {
+    lexicon: Lexicon,
+    options: QuotesOptions,
+}
+
+impl Quotes {
+    pub fn new(options: QuotesOptions, ctx: &BuildContext) -> Result<Self, StageError> {
+        let mut cues = options.extra_cues.clone();
+        for file in &options.cue_lists {
+            let path = ctx.resolve(file);
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                StageError::new(format!(
+                    "quotes: cannot read cue list {}: {e}",
+                    path.display()
+                ))
+            })?;
+            cues.push(text);
+        }
+        if options.max_quote_chars == 0 {
+            return Err(StageError::new("quotes: max_quote_chars must be positive"));
+        }
+        let lexicon = Lexicon::new(&cues, &options.extra_speaker_nouns).map_err(StageError::new)?;
+        Ok(Quotes { lexicon, options })
+    }
+}
+
+/// One quotation on its way to a record.
+struct Found {
+    span: RawSpan,
+    attribution: Attribution,
+    kind: QuoteKind,
+    continues: Option<usize>,
+}
+
+impl DocumentStage for Quotes {
+    fn process(&self, doc: &mut Document) -> Result<(), StageError> {
+        doc.quotes.clear();
+        let mut warnings = Vec::new();
+        let mut raw = spans::find_spans(
+            &doc.text,
+            &doc.paragraphs,
+            self.options.max_quote_chars,
+            &mut warnings,
+        );
+        if !self.options.nested {
+            raw.retain(|s| s.depth == 0);
+        }
+        if raw.is_empty() {
+            for w in warnings {
+                doc.warn(STAGE, w);
+            }
+            return Ok(());
+        }
+        crate::text::ensure_sentences(doc);
+        let referents = crate::entities::find_referents(doc);
+        let quoted: Vec<Range<usize>> = raw
+            .iter()
+            .filter(|s| s.depth == 0)
+            .map(|s| s.outer.clone())
+            .collect();
+        // Cues matter only around quotations: their paragraphs and the ones before them.
+        let cues = {
+            let mut hits = Vec::new();
+            let mut searched_to = 0;
+            let mut paras: Vec<usize> = raw.iter().map(|s| s.paragraph).collect();
+            paras.dedup();
+            for p in paras {
+                let from = doc.paragraphs[p.saturating_sub(1)].start.max(searched_to);
+                let to = doc.paragraphs[p].end;
+                if from < to {
+                    self.lexicon.find_cues(&doc.text, from..to, &mut hits);
+                    searched_to = to;
+                }
+            }
+            let inside = |p: usize| {
+                let i = quoted.partition_point(|q| q.end <= p);
+                quoted.get(i).is_some_and(|q| q.start <= p)
+            };
+            hits.retain(|c| !inside(c.bytes.start));
+            hits
+        };
+        let scene = Scene {
+            text: &doc.text,
+            paragraphs: &doc.paragraphs,
+            sentences: &doc.sentences,
+            referents: &referents,
+            quoted: &quoted,
+            cues: &cues,
+            lex: &self.lexicon,
+        };
+        let found = self.attribute(&scene, raw);
+        let records = to_records(doc, found);
+        doc.quotes = records;
+        for w in warnings {
+            doc.warn(STAGE, w);
+        }
+        Ok(())
+    }
+}
+
+impl Quotes {
+    fn attribute(&self, scene: &Scene<'_>, raw: Vec<RawSpan>) -> Vec<Found> {
+        let text = scene.text;
+        let mut out: Vec<Found> = Vec::with_capacity(raw.len());
+        // Index into `out` of the last outermost quotation.
+        let mut last_top: Option<usize> = None;
+        for span in raw {
+            let prev = last_top.map(|i| &out[i]);
+            let same_para_prev = prev.filter(|p| p.span.paragraph == span.paragraph);
+            let content = &text[span.inner.clone()];
+            let para_start = scene.paragraphs.get(span.paragraph).map_or(0, |p| p.start);
+            let before = &text[para_start..span.outer.start];
+            let mut attribution = Attribution::default();
+            let mut continues = None;
+            if span.depth == 0 {
+                if span.continued {
+                    if let Some(p) = prev.filter(|p| p.span.runs_on) {
+                        attribution = p.attribution.clone();
+                        attribution.via = Via::Continuation;
+                        continues = last_top;
+                    }
+                }
+                if !attribution.is_attributed() {
+                    attribution = self.attribute_one(scene, &span, content);
+                }
+                // Split quotation: both parts hang on the same cue ("…,” Witkoff said, “…”).
+                if let (Some(p), Some(cue)) = (same_para_prev, &attribution.cue_bytes) {
+                    if p.attribution.cue_bytes.as_ref() == Some(cue) {
+                        continues = last_top;
+                    }
+                }
+                if !attribution.is_attributed() {
+                    if let Some((mut a, c)) = self.follow_on(scene, &span, prev, last_top) {
+                        if attribution.cue.is_some() {
+                            // Its own cue, the earlier speaker ("…, and emphasised “…”").
+                            a.cue = attribution.cue.take();
+                            a.cue_bytes = attribution.cue_bytes.take();
+                        } else {
+                            continues = c;
+                        }
+                        attribution = a;
+                    } else if attribution.cue.is_none() {
+                        if let Some(a) = scene.paragraph_lead(span.outer.start, span.paragraph) {
+                            attribution = a;
+                        }
+                    }
+                }
+            }
+            let kind = kind::classify(&kind::Shape {
+                content,
+                before,
+                continues: continues.is_some(),
+                attributed: attribution.is_attributed() || attribution.cue.is_some(),
+                min_full_words: self.options.min_full_words,
+            });
+            if !kind.is_speech() {
+                attribution = Attribution::default();
+                continues = None;
+            }
+            let is_top = span.depth == 0;
+            out.push(Found {
+                span,
+                attribution,
+                kind,
+                continues,
+            });
+            if is_top {
+                last_top = Some(out.len() - 1);
+            }
+        }
+        // A quotation running over paragraphs is attributed where its cue is; give every
+        // part the same speaker.
+        for i in (0..out.len()).rev() {
+            if let Some(c) = out[i].continues {
+                if !out[c].attribution.is_attributed() && out[i].attribution.is_attributed() {
+                    let mut a = out[i].attribution.clone();
+                    a.via = Via::Continuation;
+                    out[c].attribution = a;
+                }
+            }
+        }
+        out
+    }
+
+    fn attribute_one(&self, scene: &Scene<'_>, span: &RawSpan, content: &str) -> Attribution {
+        let ends_sentence =
+            content.trim_end().ends_with('.') && !content.trim_end().ends_with("..");
+        if !ends_sentence {
+            if let Some(a) = scene.after_close(span.outer.end) {
+                return a;
+            }
+        }
+        let window_start = scene.sentence_start(span.outer.start, 400);
+        if let Some(a) = scene.passive(span.outer.start, span.outer.end, window_start) {
+            return a;
+        }
+        let pending = scene.before_open(span.outer.start, window_start);
+        if let Some(a) = pending.as_ref().filter(|a| a.is_attributed()) {
+            return a.clone();
+        }
+        if pending.is_none() {
+            if let Some(a) = scene.colon_lead(span.outer.start) {
+                return a;
+            }
+        }
+        pending.unwrap_or_default()
+    }
+
+    /// A quotation with no cue of its own that goes on from the one before: in the same
+    /// paragraph after its attribution ("…,” Witkoff explained. “It’s …”), or opening the
+    /// next paragraph.
+    fn follow_on(
+        &self,
+        scene: &Scene<'_>,
+        span: &RawSpan,
+        prev: Option<&Found>,
+        prev_index: Option<usize>,
+    ) -> Option<(Attribution, Option<usize>)> {
+        let p = prev?;
+        if !p.kind.is_speech() || p.attribution.speaker.is_none() {
+            return None;
+        }
+        let mut a = p.attribution.clone();
+        a.via = Via::Continuation;
+        if p.span.paragraph == span.paragraph {
+            let gap = p.span.outer.end..span.outer.start;
+            let cue_in_gap = p
+                .attribution
+                .cue_bytes
+                .as_ref()
+                .is_some_and(|c| gap.start <= c.start && c.end <= gap.end);
+            if cue_in_gap && p.attribution.via == Via::After {
+                return Some((a, prev_index));
+            }
+            if !scene.person_between(gap.start, gap.end) {
+                return Some((a, None));
+            }
+            return None;
+        }
+        let opens_paragraph = scene
+            .paragraphs
+            .get(span.paragraph)
+            .is_some_and(|para| scene.text[para.start..span.outer.start].trim().is_empty());
+        if span.paragraph == p.span.paragraph + 1 && opens_paragraph && p.kind == QuoteKind::Full {
+            // Nobody else may be named after the previous quotation in its paragraph.
+            let para_end = scene.paragraphs[p.span.paragraph].end;
+            let after_cue = p
+                .attribution
+                .cue_bytes
+                .as_ref()
+                .map_or(p.span.outer.end, |c| c.end.max(p.span.outer.end));
+            let tail_start = after_cue.min(para_end);
+            let tail_has_person = scene.person_between(tail_start, para_end)
+                && !scene.text[tail_start..para_end]
+                    .trim_start()
+                    .starts_with(['.', ','])
+                && p.attribution.via != Via::After;
+            if !tail_has_person {
+                return Some((a, None));
+            }
+        }
+        None
+    }
+}
+
+fn to_records(doc: &Document, found: Vec<Found>) -> Vec<Quote> {
+    let mut out = Vec::with_capacity(found.len());
+    for (i, f) in found.iter().enumerate() {
+        let text = doc.text[f.span.inner.clone()].to_string();
+        let key = model::normalize::quote_key(&text);
+        let a = &f.attribution;
+        out.push(Quote {
+            id: format!("q{}", i + 1),
+            text,
+            kind: f.kind,
+            speaker: a.speaker.clone(),
+            speaker_mention: a.mention.clone(),
+            cue: a.cue.clone(),
+            continues: f.continues.map(|c| format!("q{}", c + 1)),
+            key,
+            span: doc.span(f.span.inner.clone()),
+        });
+    }
+    out
+}

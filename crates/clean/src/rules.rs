@@ -1,0 +1,814 @@
+//! The line rule families: each decides, from one normalized line and where it stands (above,
+//! inside or below the story), whether the line is boilerplate, and what it tells.
+
+use std::collections::HashSet;
+
+use chrono::Weekday;
+use regex::{Captures, Regex};
+
+use crate::dates::{DateParser, Found, MONTH, NUMERIC, WEEKDAY};
+use crate::options::CleanOptions;
+
+/// Boilerplate kinds; the name is the `reason` in removed.csv.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Kind {
+    Masthead,
+    ImageCredit,
+    Byline,
+    Share,
+    Advertisement,
+    Related,
+    Link,
+    Image,
+    Breadcrumb,
+}
+
+impl Kind {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Kind::Masthead => "masthead",
+            Kind::ImageCredit => "image_credit",
+            Kind::Byline => "byline",
+            Kind::Share => "share",
+            Kind::Advertisement => "advertisement",
+            Kind::Related => "related",
+            Kind::Link => "link",
+            Kind::Image => "image",
+            Kind::Breadcrumb => "breadcrumb",
+        }
+    }
+}
+
+/// Where a line stands: above the first prose paragraph, among them, or below the last.
+/// Page furniture that could pass for text (a weekday, a name, a list item) is only taken
+/// above or below the story.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Zone {
+    Head,
+    Body,
+    Tail,
+}
+
+/// What a removed line told.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct LineMeta {
+    pub date: Option<Found>,
+    pub weekday: Option<Weekday>,
+    pub authors: Vec<String>,
+    pub credit: Option<String>,
+    pub volume: Option<String>,
+    pub issue: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Hit {
+    pub kind: Kind,
+    pub meta: LineMeta,
+}
+
+impl Hit {
+    fn new(kind: Kind) -> Self {
+        Hit {
+            kind,
+            meta: LineMeta::default(),
+        }
+    }
+}
+
+/// Lines longer than this are never boilerplate for the built-in rules (a cheap precheck
+/// that spares the regexes on nearly every body paragraph).
+const MAX_BOILERPLATE_BYTES: usize = 300;
+
+const NOT_NAME_WORDS: &str = include_str!("../../../data/clean/not_name_words.txt");
+const PHOTO_AGENCIES: &str = include_str!("../../../data/clean/photo_agencies.txt");
+
+fn list(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+#[derive(Debug)]
+pub(crate) struct Rules {
+    pub dates: DateParser,
+    enabled: [bool; 9],
+    pub lone_name: bool,
+    max_name_words: usize,
+    max_item_words: usize,
+    extra: Vec<(Kind, Regex)>,
+    not_name: HashSet<String>,
+    masthead_piece: Regex,
+    /// The same pieces as a whole-line test, cheap enough to run before capturing.
+    masthead_line: Regex,
+    masthead_strong: Regex,
+    credit_prefix: Regex,
+    credit_by: Regex,
+    credit_agency: Regex,
+    credit_trailing: Regex,
+    byline_by: Regex,
+    byline_trailer: Regex,
+    share: Regex,
+    advertisement: Regex,
+    related: Regex,
+    link: Regex,
+    image: Regex,
+    bullet: Regex,
+    tags: Regex,
+    role_words: Regex,
+}
+
+/// A bad user pattern, named by its option key.
+#[derive(Debug, thiserror::Error)]
+#[error("clean: option `{option}` has an invalid regex `{pattern}`: {source}")]
+pub struct PatternError {
+    pub option: String,
+    pub pattern: String,
+    #[source]
+    pub source: regex::Error,
+}
+
+impl Rules {
+    pub(crate) fn new(o: &CleanOptions) -> Result<Self, PatternError> {
+        let re = |s: &str| Regex::new(s).expect("built-in clean pattern");
+        let mut enabled = [false; 9];
+        let mut extra = Vec::new();
+        let families: [(Kind, &str, bool, &Vec<String>); 9] = [
+            (
+                Kind::Masthead,
+                "masthead",
+                o.masthead.enabled,
+                &o.masthead.extra_patterns,
+            ),
+            (
+                Kind::ImageCredit,
+                "image_credit",
+                o.image_credit.enabled,
+                &o.image_credit.extra_patterns,
+            ),
+            (
+                Kind::Byline,
+                "byline",
+                o.byline.enabled,
+                &o.byline.extra_patterns,
+            ),
+            (
+                Kind::Share,
+                "share",
+                o.share.enabled,
+                &o.share.extra_patterns,
+            ),
+            (
+                Kind::Advertisement,
+                "advertisement",
+                o.advertisement.enabled,
+                &o.advertisement.extra_patterns,
+            ),
+            (
+                Kind::Related,
+                "related",
+                o.related.enabled,
+                &o.related.extra_patterns,
+            ),
+            (Kind::Link, "link", o.link.enabled, &o.link.extra_patterns),
+            (
+                Kind::Image,
+                "image",
+                o.image.enabled,
+                &o.image.extra_patterns,
+            ),
+            (
+                Kind::Breadcrumb,
+                "breadcrumb",
+                o.breadcrumb.enabled,
+                &o.breadcrumb.extra_patterns,
+            ),
+        ];
+        for (kind, key, on, patterns) in families {
+            if !on {
+                continue;
+            }
+            enabled[kind as usize] = true;
+            for p in patterns {
+                extra.push((kind, compile(key, p)?));
+            }
+        }
+        let agencies: Vec<String> = list(PHOTO_AGENCIES).map(regex::escape).collect();
+        let agencies = agencies.join("|");
+        let sep = r"[\s,|·•/:;–—\-()\[\].]+";
+        Ok(Rules {
+            dates: DateParser::new(o.date_order),
+            enabled,
+            lone_name: o.byline.enabled && o.byline.lone_name,
+            max_name_words: o.byline.max_name_words.max(2),
+            max_item_words: o.breadcrumb.max_item_words.max(1),
+            extra,
+            not_name: list(NOT_NAME_WORDS).map(str::to_lowercase).collect(),
+            masthead_piece: re(&format!(
+                r"(?xi)
+                (?P<wd>(?-u:\b){WEEKDAY}(?-u:\b)\.?)
+                | (?P<num>{NUMERIC})
+                | (?-u:\b){MONTH}(?-u:\b)\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?(?-u:\b))?(?:,?\s+\d{{4}}(?-u:\b))?
+                | (?-u:\b)\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}(?-u:\b)\.?(?:,?\s+\d{{4}}(?-u:\b))?
+                | (?-u:\b)(?:vol(?:ume)?\.?|v\.)\s*(?P<vol>\d+|[ivxlcdm]+)(?-u:\b)
+                | (?:(?-u:\b)(?:no\.?|nr\.?|number|issue|iss\.|edition\s+no\.?)|\#)\s*(?P<iss>\d+)(?-u:\b)
+                | (?-u:\b)(?:(?:late|early|morning|evening|afternoon|final|city|national|international|weekend|sunday|daily|print|digital|online|e-?paper)\s+)?edition(?-u:\b)
+                | (?P<upd>(?-u:\b)(?:last\s+|first\s+)?(?:updated|published|posted|modified|printed|issued)(?:\s+(?:on|at))?(?-u:\b))
+                | (?P<time>(?-u:\b)\d{{1,2}}[:.]\d{{2}}(?:\s*[ap]\.?m(?-u:\b)\.?)?(?:\s*(?:gmt|utc|bst|cet|cest|edt|est|pdt|pst|cdt|cst|et|pt|ist|msk|eet|eest|aest)(?-u:\b))?
+                  | (?-u:\b)\d{{1,2}}\s*[ap]\.?m(?-u:\b)\.?)
+                | (?-u:\b)page\s+[a-z]?\d+(?-u:\b)
+                | (?:(?-u:\b)price\s*:?\s*)?[$£€]\s?\d+(?:[.,]\d{{2}})?
+                | (?-u:\b)(?:19|20)\d{{2}}(?-u:\b)
+                | (?P<sep>{sep})"
+            )),
+            masthead_line: re(&format!(
+                r"(?xi)^(?:
+                (?P<wd>(?-u:\b){WEEKDAY}(?-u:\b)\.?)
+                | (?P<num>{NUMERIC})
+                | (?-u:\b){MONTH}(?-u:\b)\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?(?-u:\b))?(?:,?\s+\d{{4}}(?-u:\b))?
+                | (?-u:\b)\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}(?-u:\b)\.?(?:,?\s+\d{{4}}(?-u:\b))?
+                | (?-u:\b)(?:vol(?:ume)?\.?|v\.)\s*(?P<vol>\d+|[ivxlcdm]+)(?-u:\b)
+                | (?:(?-u:\b)(?:no\.?|nr\.?|number|issue|iss\.|edition\s+no\.?)|\#)\s*(?P<iss>\d+)(?-u:\b)
+                | (?-u:\b)(?:(?:late|early|morning|evening|afternoon|final|city|national|international|weekend|sunday|daily|print|digital|online|e-?paper)\s+)?edition(?-u:\b)
+                | (?P<upd>(?-u:\b)(?:last\s+|first\s+)?(?:updated|published|posted|modified|printed|issued)(?:\s+(?:on|at))?(?-u:\b))
+                | (?P<time>(?-u:\b)\d{{1,2}}[:.]\d{{2}}(?:\s*[ap]\.?m(?-u:\b)\.?)?(?:\s*(?:gmt|utc|bst|cet|cest|edt|est|pdt|pst|cdt|cst|et|pt|ist|msk|eet|eest|aest)(?-u:\b))?
+                  | (?-u:\b)\d{{1,2}}\s*[ap]\.?m(?-u:\b)\.?)
+                | (?-u:\b)page\s+[a-z]?\d+(?-u:\b)
+                | (?:(?-u:\b)price\s*:?\s*)?[$£€]\s?\d+(?:[.,]\d{{2}})?
+                | (?-u:\b)(?:19|20)\d{{2}}(?-u:\b)
+                | (?P<sep>{sep}))+$"
+            )),
+            masthead_strong: re(&format!(
+                r"(?i)(?-u:\b){WEEKDAY}(?-u:\b)|\d|(?-u:\b)edition(?-u:\b)|(?-u:\b){MONTH}(?-u:\b)"
+            )),
+            credit_prefix: re(
+                r"(?i)^(?:(?:main|top|lead|header|cover|featured|hero|file)\s+)?(?:photo(?:graph)?s?|images?|pictures?|pics?|illustrations?|graphics?|video|footage|credits?|photo\s+credit|image\s+credit|picture\s+credit|image\s+source|photo\s+source|picture\s+source|source\s+of\s+(?:the\s+)?image|thumbnail)(?:\s+(?:from|by|via|courtesy(?:\s+of)?))?\s*[:：|]\s*(?P<credit>\S.*)$",
+            ),
+            credit_by: re(
+                r"(?i)^(?:photo(?:graph)?|image|picture|illustration|graphic)s?\s+(?:by|courtesy\s+of|courtesy|via|from)\s+(?P<credit>\S.*)$",
+            ),
+            credit_agency: re(&format!(
+                r"(?i)^[(\[]?(?P<credit>(?:[\p{{L}}.'’ -]+\s*/\s*)?(?:{agencies})(?:\s*(?:/|via)\s*[\p{{L}}.'’ -]+)?)[)\]]?$"
+            )),
+            credit_trailing: re(&format!(
+                r"(?i)^.+?(?:[.!?]\s+(?:photo(?:graph)?|image|picture|illustration)\s*:\s*(?P<c1>[^.]+)|\s*[(\[](?:(?:photo(?:graph)?|image|picture|credit)s?\s*[:：]\s*(?P<c2>[^)\]]+)|(?P<c3>[^)\]]*(?:getty images|ap photo|(?:{agencies})\s*/\s*[^)\]]+|[^)\]]+/\s*(?:{agencies}))))[)\]])\.?$"
+            )),
+            byline_by: re(
+                r"(?i)^(?:(?:by|written\s+by|words\s+by|story\s+by|text\s+by|posted\s+by|contributed\s+by)\s+|(?:author|authors|byline|writer|reporter)\s*:\s*)(?P<rest>\S.+)$",
+            ),
+            byline_trailer: re(
+                r"(?i)^(?:\(?\s*)(?:additional\s+)?(?:reporting|writing|written|compiled|editing|edited|produced)\s+by\s+\S.+$",
+            ),
+            share: re(r"(?xi)^(?:
+                  (?:share|tweet|pin(?:\s+it)?|e-?mail|print|copy\s+link|copy\s+url|save|comments?|whatsapp|facebook|twitter|x|linkedin|reddit|telegram|flipboard|messenger|bluesky|threads|instagram|pinterest|sms)
+                    (?:\s*[|/·•,]?\s*(?:share|tweet|pin|e-?mail|print|copy\s+link|save|comments?|whatsapp|facebook|twitter|x|linkedin|reddit|telegram|flipboard|messenger|bluesky|threads|instagram|pinterest|sms))*
+                | share\s+(?:this|on|via|to|with|article|story|post|page|your)(?-u:\b).*
+                | (?:follow|like)\s+(?:us|me|@\w+|\S+(?:\s+\S+){0,3}\s+on\s+(?:twitter|x|facebook|instagram|linkedin|threads|bluesky|telegram|tiktok|youtube|google\s+news|mastodon))(?-u:\b).*
+                | (?:subscribe|sign\s+up|sign-up|signup|join|register|get)(?-u:\b).*(?-u:\b)(?:newsletters?|updates|alerts|inbox|channel|podcast|free|subscription|subscriber|whatsapp|telegram|briefing|digest|notifications?)(?-u:\b).*
+                | (?:click|tap)\s+here(?-u:\b).*
+                | (?:leave|post|add|view|show)\s+(?:a\s+|all\s+)?comments?(?:\s+\(\d+\))?
+                | type\s+your\s+e-?mail(?-u:\b).*
+                | (?:download|get)\s+(?:our|the)\s+(?:free\s+)?app(?-u:\b).*
+                )[\s.!:>»›]*$"),
+            advertisement: re(r"(?xi)^[\s\-–—_*\[(|·•]*(?:
+                  (?:advertisement|advertising|advert|ads?|ad\s+feedback|sponsored(?:\s+(?:content|post|links?|stories|by\s+[^.,;]+))?|paid\s+(?:content|post|partnership)|promoted(?:\s+content)?|partner\s+content
+                  |(?:story|article|text)\s+continues\s+(?:below|after)(?:\s+(?:this\s+)?(?:advertisement|ad|video))?
+                  |continue\s+reading(?:\s+(?:below|the\s+main\s+story))?
+                  |scroll\s+(?:down\s+)?to\s+continue(?:\s+(?:reading|with\s+content))?
+                  |skip\s+advert(?:isement)?|remove\s+ads?)
+                  [\s\-–—_*\])|·•.:]*)+$"),
+            related: re(r"(?xi)^(?:
+                  (?:read\s+more|read\s+also|also\s+read|more\s+reading|see\s+also|related|related\s+(?:articles?|stories|content|coverage|news|reading|topics|links|posts)|more\s+on\s+this(?:\s+story)?|more\s+from\s+\S+(?:\s+\S+)?|more\s+(?:stories|news)|recommended(?:\s+(?:stories|articles|reading|for\s+you))?|you\s+(?:may|might)\s+also\s+(?:like|be\s+interested\s+in)|most\s+(?:read|popular|viewed)|top\s+stories|trending(?:\s+now)?|what\s+to\s+read\s+next|further\s+reading|must\s+read|don[’']?t\s+miss|editor[’']?s\s+picks?)
+                    (?:\s*[:»›>|–—-]\s*.*)?
+                | (?:watch|listen|video|explainer|podcast|photos|gallery|in\s+pictures)\s*:\s*.+
+                )$"),
+            link: re(
+                r"(?xi)^(?:(?:source|via|link|url|originally\s+published\s+(?:at|on)|read\s+the\s+full\s+(?:story|article)\s+(?:at|on))\s*:?\s*)?
+                  (?:<?(?:https?://|www\.)\S+>?|\[[^\]]*\]\((?:https?://|/|www\.)[^)\s]*\)|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|co\.uk|gov|edu|io|info|news)/\S*)$",
+            ),
+            image: re(r"(?xi)^(?:!\[[^\]]*\](?:\([^)]*\))?.*
+                | <img(?-u:\b)[^>]*>?
+                | \[(?:image|photo|picture|graphic|video|embed|gallery|chart|map|infographic|media|caption)(?-u:\b)[^\]]*\]
+                | (?:image|photo|picture|slide)\s+\d+\s+(?:of|/)\s+\d+
+                | \{\{?\s*(?:image|photo|img)[^}]*\}\}?
+                )$"),
+            bullet: re(r"^(?:[-*•·▪►▸–]|\d{1,2}[.)])\s+(?P<item>\S.*)$"),
+            tags: re(
+                r"(?i)^(?:tags?|topics?|categories|category|filed\s+under|more\s+about|related\s+topics|keywords)\s*:\s*(?P<items>\S.*)$",
+            ),
+            role_words: re(
+                r"(?i)(?-u:\b)(?:writer|reporter|correspondent|editor|columnist|contributor|staff|chief|analyst|producer|journalist|bureau|desk|news|press|agency|reuters|associated|afp|bbc|cnn|times|post|guardian|journal|herald|tribune|daily|weekly|magazine|online|media|network|wire)(?-u:\b)",
+            ),
+        })
+    }
+
+    pub(crate) fn on(&self, kind: Kind) -> bool {
+        self.enabled[kind as usize]
+    }
+
+    /// The line rules, in order of how sure they are. `line` is trimmed and normalized.
+    pub(crate) fn classify(&self, line: &str, zone: Zone) -> Option<Hit> {
+        if line.is_empty() {
+            return None;
+        }
+        for (kind, re) in &self.extra {
+            if let Some(c) = re.captures(line) {
+                return Some(self.extra_hit(*kind, line, &c));
+            }
+        }
+        if line.len() > MAX_BOILERPLATE_BYTES {
+            return None;
+        }
+        let edge = zone != Zone::Body;
+        let first = line.as_bytes()[0];
+        if self.on(Kind::Image)
+            && matches!(
+                first,
+                b'!' | b'<' | b'[' | b'{' | b'I' | b'i' | b'P' | b'p' | b'S' | b's'
+            )
+            && self.image.is_match(line)
+        {
+            return Some(Hit::new(Kind::Image));
+        }
+        let linkish = line.contains("://")
+            || line.contains("www.")
+            || (!line.contains(' ') && line.contains('.') && line.contains('/'));
+        if self.on(Kind::Link) && linkish && self.link.is_match(line) {
+            return Some(Hit::new(Kind::Link));
+        }
+        if self.on(Kind::Advertisement) && self.advertisement.is_match(line) {
+            return Some(Hit::new(Kind::Advertisement));
+        }
+        if self.on(Kind::ImageCredit) {
+            if let Some(credit) = self.credit(line) {
+                let mut hit = Hit::new(Kind::ImageCredit);
+                hit.meta.credit = Some(credit);
+                return Some(hit);
+            }
+        }
+        if self.on(Kind::Byline) {
+            if let Some(hit) = self.byline(line, edge) {
+                return Some(hit);
+            }
+        }
+        // A prompt is not a sentence: `Share the burden, she said.` stays.
+        let sentence = line.contains(", ") && ends_with_stop(line);
+        if self.on(Kind::Share) && words(line) <= 20 && !sentence && self.share.is_match(line) {
+            return Some(Hit::new(Kind::Share));
+        }
+        if self.on(Kind::Related) && self.related.is_match(line) {
+            return Some(Hit::new(Kind::Related));
+        }
+        if edge && self.on(Kind::Masthead) {
+            if let Some(hit) = self.masthead(line) {
+                return Some(hit);
+            }
+        }
+        if edge && self.on(Kind::Breadcrumb) && self.breadcrumb(line) {
+            return Some(Hit::new(Kind::Breadcrumb));
+        }
+        None
+    }
+
+    fn extra_hit(&self, kind: Kind, line: &str, c: &Captures) -> Hit {
+        let mut hit = Hit::new(kind);
+        let group = |name: &str| c.name(name).map(|m| m.as_str().trim().to_string());
+        hit.meta.volume = group("volume");
+        hit.meta.issue = group("issue");
+        hit.meta.credit = group("credit");
+        if let Some(a) = group("author") {
+            hit.meta.authors = self.names(&a).unwrap_or_else(|| vec![a]);
+        }
+        let date_text = group("date");
+        hit.meta.date = self.dates.find(date_text.as_deref().unwrap_or(line));
+        if kind == Kind::Masthead {
+            hit.meta.weekday = self.dates.weekday(line);
+        }
+        hit
+    }
+
+    /// A line made only of weekday, date, volume, issue, edition and time pieces.
+    fn masthead(&self, line: &str) -> Option<Hit> {
+        if line.len() > 150
+            || !self.masthead_strong.is_match(line)
+            || !self.masthead_line.is_match(line)
+        {
+            return None;
+        }
+        let mut hit = Hit::new(Kind::Masthead);
+        let mut covered = 0;
+        let mut strong = false;
+        let mut updated = false;
+        let mut time = false;
+        for c in self.masthead_piece.captures_iter(line) {
+            let m = c.get(0)?;
+            if m.start() != covered {
+                return None;
+            }
+            covered = m.end();
+            updated |= c.name("upd").is_some();
+            time |= c.name("time").is_some();
+            // A clock time alone is a live blog's entry stamp, not a masthead.
+            strong |=
+                c.name("upd").is_none() && c.name("sep").is_none() && c.name("time").is_none();
+            if let Some(v) = c.name("vol") {
+                hit.meta
+                    .volume
+                    .get_or_insert_with(|| v.as_str().to_string());
+            }
+            if let Some(v) = c.name("iss") {
+                hit.meta.issue.get_or_insert_with(|| v.as_str().to_string());
+            }
+        }
+        if covered != line.len() || !(strong || updated && time) {
+            return None;
+        }
+        hit.meta.date = self.dates.find(line);
+        hit.meta.weekday = self.dates.weekday(line);
+        Some(hit)
+    }
+
+    /// The credit, when the line is an image credit (or a caption ending in one).
+    fn credit(&self, line: &str) -> Option<String> {
+        let c = if self.credit_prefix.is_match(line) {
+            self.credit_prefix.captures(line)?
+        } else if self.credit_by.is_match(line) {
+            self.credit_by.captures(line)?
+        } else if line.len() <= 90 && self.credit_agency.is_match(line) {
+            self.credit_agency.captures(line)?
+        } else if self.caption_credit_possible(line) && self.credit_trailing.is_match(line) {
+            self.credit_trailing.captures(line)?
+        } else {
+            return None;
+        };
+        let credit = ["credit", "c1", "c2", "c3"]
+            .iter()
+            .find_map(|g| c.name(g))?
+            .as_str()
+            .trim()
+            .trim_end_matches([')', ']', '.'])
+            .trim();
+        // A credit is a name or two, never a sentence ("Picture this: a summit where…").
+        if credit.is_empty()
+            || words(credit) > 8
+            || credit.contains(". ")
+            || credit.ends_with(['!', '?'])
+        {
+            return None;
+        }
+        Some(credit.to_string())
+    }
+
+    /// Cheap gate for the caption rule, which would otherwise scan every line: the credit is
+    /// bracketed at the end, or follows `Photograph:` near the end.
+    fn caption_credit_possible(&self, line: &str) -> bool {
+        if line.ends_with([')', ']']) || line.ends_with(").") || line.ends_with("].") {
+            return true;
+        }
+        let mut from = line.len().saturating_sub(80);
+        while !line.is_char_boundary(from) {
+            from += 1;
+        }
+        let tail = &line[from..];
+        ["hotograph:", "hoto:", "mage:", "icture:", "llustration:"]
+            .iter()
+            .any(|k| tail.contains(k))
+    }
+
+    /// `By Jane Doe`, `Jane Doe | Reuters`, `Reporting by …; Editing by …`, and at the edges
+    /// of the story `Jane Doe, Political Correspondent`.
+    fn byline(&self, line: &str, edge: bool) -> Option<Hit> {
+        let mut hit = Hit::new(Kind::Byline);
+        let lower_first = line.as_bytes()[0].to_ascii_lowercase();
+        if matches!(lower_first, b'r' | b'w' | b'c' | b'e' | b'p' | b'a' | b'(')
+            && self.byline_trailer.is_match(line)
+        {
+            // Reuters-style trailer: authors are who reported and wrote, not who edited.
+            for part in line.trim_matches(['(', ')', '.']).split(';') {
+                let p = part.trim();
+                let lower = p.to_lowercase();
+                if let Some(at) = lower.find(" by ") {
+                    let role = &lower[..at];
+                    if role.contains("report") || role.contains("writ") {
+                        hit.meta
+                            .authors
+                            .extend(self.names(p[at + 4..].trim()).unwrap_or_default());
+                    }
+                }
+            }
+            return Some(hit);
+        }
+        if let Some(c) = self
+            .byline_by
+            .is_match(line)
+            .then(|| self.byline_by.captures(line))
+            .flatten()
+        {
+            let rest = c.name("rest")?.as_str();
+            let (names, date) = self.byline_rest(rest)?;
+            hit.meta.authors = names;
+            hit.meta.date = date;
+            return Some(hit);
+        }
+        if line.contains('|') {
+            let mut parts = line.split('|').map(str::trim);
+            let names = self.names(parts.next()?)?;
+            let rest: Vec<&str> = parts.collect();
+            if rest
+                .iter()
+                .all(|p| self.is_affiliation(p) || self.dates.find(p).is_some())
+            {
+                hit.meta.authors = names;
+                hit.meta.date = rest.iter().find_map(|p| self.dates.find(p));
+                return Some(hit);
+            }
+            return None;
+        }
+        if edge && self.lone_name {
+            // `Jane Doe, Reuters` / `Jane Doe - Staff Writer` at the edges of the story.
+            if let Some(at) = line.find([',', '–', '—']).or_else(|| line.find(" - ")) {
+                let (name, rest) = line.split_at(at);
+                let rest = rest.trim_start_matches([',', '–', '—', ' ', '-']);
+                if let Some(names) = self.names(name) {
+                    if names.len() == 1
+                        && self.is_affiliation(rest)
+                        && self.role_words.is_match(rest)
+                    {
+                        hit.meta.authors = names;
+                        return Some(hit);
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// After `By`: names, then perhaps an outlet, a role, a date.
+    fn byline_rest(&self, rest: &str) -> Option<(Vec<String>, Option<Found>)> {
+        let date = self.dates.find(rest);
+        let mut head = rest;
+        if let Some(d) = &date {
+            if let Some(at) = rest.find(&d.text) {
+                head = rest[..at].trim_end_matches([' ', ',', '|', '-', '–', '—', '·']);
+                head = head.strip_suffix(" on").unwrap_or(head).trim_end();
+            }
+        }
+        let cut = head
+            .find(['|', '–', '—', '·', ';', '('])
+            .or_else(|| head.find(" - "))
+            .or_else(|| head.find(" for "))
+            .or_else(|| head.find(" in "))
+            .unwrap_or(head.len());
+        let (names_part, tail) = head.split_at(cut);
+        let tail = tail
+            .trim_start_matches(['|', '–', '—', '·', ';', '(', ' ', '-'])
+            .trim_end_matches(')');
+        if !tail.is_empty()
+            && !self.is_affiliation(tail.trim_start_matches("for ").trim_start_matches("in "))
+        {
+            return None;
+        }
+        // `By Jane Doe, Reuters` / `By Jane Doe, Political Editor`: the first comma part
+        // decides; trailing comma parts must be outlets or roles.
+        let mut parts = names_part
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty());
+        let first = parts.next()?;
+        let mut names = Vec::new();
+        match self.names(first) {
+            Some(n) => names.extend(n),
+            None if self.is_affiliation(first) && self.role_words.is_match(first) => {
+                // `By Reuters Staff`, `By The Associated Press`: an agency byline.
+                return Some((Vec::new(), date));
+            }
+            None => return None,
+        }
+        for p in parts {
+            if let Some(n) = self.names(p) {
+                names.extend(n);
+            } else if !self.is_affiliation(p) {
+                return None;
+            }
+        }
+        Some((names, date))
+    }
+
+    /// One or more person names joined by `and` / `&` / `,`.
+    pub(crate) fn names(&self, s: &str) -> Option<Vec<String>> {
+        let s = s.trim().trim_end_matches([',', ';', ':']).trim();
+        let mut out = Vec::new();
+        for part in s
+            .split(" and ")
+            .flat_map(|p| p.split(" & "))
+            .flat_map(|p| p.split(", "))
+        {
+            let part = part.trim();
+            if part.is_empty() {
+                continue;
+            }
+            out.push(self.name_before_affiliation(part)?);
+        }
+        (!out.is_empty()).then_some(out)
+    }
+
+    /// `DAVID ACHTERBERG Associated Press`: a name, then the outlet without a comma.
+    fn name_before_affiliation(&self, s: &str) -> Option<String> {
+        let tokens: Vec<&str> = s.split_whitespace().collect();
+        for k in 2..tokens.len() {
+            let rest = tokens[k..].join(" ");
+            if self.role_words.is_match(&rest) && self.is_affiliation(&rest) {
+                if let Some(name) = self.person_name(&tokens[..k].join(" ")) {
+                    return Some(name);
+                }
+            }
+        }
+        self.person_name(s)
+    }
+
+    /// A person's name by its shape: 2 to `max_name_words` capitalized words (particles like
+    /// `de`, `van` allowed), none of them a common English word.
+    pub(crate) fn person_name(&self, s: &str) -> Option<String> {
+        let s = s.trim();
+        if s.len() > 50 || s.is_empty() {
+            return None;
+        }
+        let mut main = 0;
+        let mut tokens = Vec::new();
+        for tok in s.split_whitespace() {
+            let bare = tok.trim_end_matches('.');
+            let lower = bare.to_lowercase();
+            if matches!(
+                lower.as_str(),
+                "de" | "da"
+                    | "di"
+                    | "del"
+                    | "della"
+                    | "van"
+                    | "von"
+                    | "der"
+                    | "den"
+                    | "le"
+                    | "la"
+                    | "du"
+                    | "bin"
+                    | "ibn"
+                    | "al"
+                    | "el"
+                    | "ter"
+                    | "dos"
+                    | "das"
+                    | "y"
+            ) && main > 0
+            {
+                tokens.push(tok.to_string());
+                continue;
+            }
+            if matches!(lower.as_str(), "jr" | "sr" | "ii" | "iii" | "iv") && main >= 2 {
+                tokens.push(tok.to_string());
+                continue;
+            }
+            let first = bare.chars().next()?;
+            if bare.ends_with("’s") || bare.ends_with("'s") {
+                return None;
+            }
+            if !first.is_uppercase() {
+                return None;
+            }
+            let initial = bare.chars().count() <= 2 && tok.ends_with('.');
+            if !initial {
+                if tok.ends_with('.') && bare.chars().count() > 2 {
+                    return None;
+                }
+                if !bare
+                    .chars()
+                    .all(|c| c.is_alphabetic() || matches!(c, '\'' | '’' | '-' | '.'))
+                {
+                    return None;
+                }
+                if bare.chars().filter(|c| c.is_alphabetic()).count() < 2 {
+                    return None;
+                }
+                if self.not_name.contains(lower.as_str()) {
+                    return None;
+                }
+            }
+            main += 1;
+            tokens.push(tok.to_string());
+        }
+        if main < 2 || main > self.max_name_words {
+            return None;
+        }
+        let letters: Vec<char> = s.chars().filter(|c| c.is_alphabetic()).collect();
+        let shouting = letters.iter().all(|c| c.is_uppercase());
+        if shouting {
+            // `By JANE DOE`: give the name in its usual case.
+            return Some(
+                tokens
+                    .iter()
+                    .map(|t| title_case(t))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+        }
+        Some(tokens.join(" "))
+    }
+
+    /// An outlet, desk or role after a name: a few capitalized words, no sentence.
+    fn is_affiliation(&self, s: &str) -> bool {
+        let s = s.trim();
+        if s.is_empty()
+            || s.len() > 60
+            || s.ends_with(['.', '!', '?', ':']) && !s.ends_with(" Inc.")
+        {
+            return false;
+        }
+        let ws: Vec<&str> = s.split_whitespace().collect();
+        ws.len() <= 6
+            && ws.iter().all(|w| {
+                let c = w.chars().next().unwrap_or('a');
+                c.is_uppercase()
+                    || c.is_ascii_digit()
+                    || c == '@'
+                    || matches!(*w, "of" | "for" | "the" | "at" | "and" | "in" | "on" | "&")
+            })
+    }
+
+    /// `- Category` items and `Home > World > Europe` trails.
+    fn breadcrumb(&self, line: &str) -> bool {
+        let short = |item: &str| {
+            let item = item.trim();
+            let n = words(item);
+            n >= 1
+                && n <= self.max_item_words
+                && item
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+                && !item.ends_with(['.', '!', '?', ',', ';', ':', '”', '"'])
+        };
+        if let Some(c) = self.bullet.captures(line) {
+            return short(&c["item"]);
+        }
+        if let Some(c) = self.tags.captures(line) {
+            return c["items"].split([',', ';', '|', '·', '•']).all(&short);
+        }
+        // A trail needs a spaced separator (`News > World`), so `AP Photo/Evan Vucci` or
+        // `24/7` never qualify.
+        let spaced = [" > ", " › ", " » ", " → ", " / ", " | "]
+            .iter()
+            .any(|sep| line.contains(sep));
+        spaced && line.split(['>', '›', '»', '→', '/', '|']).all(short)
+    }
+}
+
+fn compile(key: &str, pattern: &str) -> Result<Regex, PatternError> {
+    Regex::new(pattern).map_err(|source| PatternError {
+        option: format!("{key}.extra_patterns"),
+        pattern: pattern.to_string(),
+        source,
+    })
+}
+
+fn ends_with_stop(s: &str) -> bool {
+    s.trim_end_matches(['”', '"', '’', '\'', ')'])
+        .ends_with('.')
+}
+
+/// Number of space-separated words (lines are normalized: only ASCII spaces remain, but tabs
+/// and newlines are counted as breaks too).
+pub(crate) fn words(s: &str) -> usize {
+    let mut n = 0;
+    let mut in_word = false;
+    for &b in s.as_bytes() {
+        let space = matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+        if !space && !in_word {
+            n += 1;
+        }
+        in_word = !space;
+    }
+    n
+}
+
+fn title_case(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    let mut up = true;
+    for c in word.chars() {
+        if up {
+            out.extend(c.to_uppercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+        up = matches!(c, '-' | '\'' | '’' | '.');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtins_compile() {
+        Rules::new(&CleanOptions::default()).unwrap();
+    }
+}

@@ -1,0 +1,644 @@
+//! One corpus referent per person, organization or place, despite spelling, transliteration
+//! and short forms across documents (`Zelensky` = `Zelenskyy`, `Witkoff` = `Steve Witkoff`,
+//! `EU` = `European Union`).
+//!
+//! Every entity a document reports and every quote speaker is a node; nodes are joined by
+//! lookups in hash maps keyed by folded names (never by comparing all pairs), then read out as
+//! clusters.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use model::normalize::fold_char;
+use model::EntityKind;
+
+use crate::unionfind::UnionFind;
+
+/// Words that stand before a name without being part of it.
+const TITLES: &[&str] = &[
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "dr",
+    "prof",
+    "professor",
+    "sir",
+    "dame",
+    "lord",
+    "lady",
+    "rev",
+    "president",
+    "chancellor",
+    "premier",
+    "minister",
+    "secretary",
+    "senator",
+    "sen",
+    "rep",
+    "representative",
+    "gov",
+    "governor",
+    "mayor",
+    "judge",
+    "general",
+    "gen",
+    "colonel",
+    "col",
+    "captain",
+    "capt",
+    "lt",
+    "sgt",
+    "admiral",
+    "adm",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "sheikh",
+    "pope",
+    "envoy",
+    "ambassador",
+    "commissioner",
+    "chairman",
+    "chair",
+    "ceo",
+    "officer",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+];
+/// Words that end a name without being its surname.
+const SUFFIXES: &[&str] = &[
+    "jr", "sr", "ii", "iii", "iv", "phd", "md", "esq", "kc", "qc", "mp",
+];
+/// Lowercase particles that belong to a surname (`Ursula von der Leyen`).
+const PARTICLES: &[&str] = &[
+    "von", "van", "der", "den", "de", "da", "di", "del", "della", "la", "le", "du", "dos", "das",
+    "bin", "ibn", "al", "el", "ter", "ten",
+];
+/// Words skipped when forming an acronym (`Organization of the Petroleum Exporting Countries`).
+const ACRONYM_SKIP: &[&str] = &[
+    "of", "the", "and", "for", "in", "on", "to", "a", "an", "at", "des", "du", "et",
+];
+/// Trailing words that do not change what a claim's subject is (`Donetsk region` = `Donetsk`).
+const GENERIC_PLACE_WORDS: &[&str] = &[
+    "region",
+    "oblast",
+    "province",
+    "state",
+    "county",
+    "district",
+    "city",
+    "area",
+    "territory",
+];
+
+/// One word accent-folded, lowercase, without punctuation (`O’Brien` → `obrien`).
+fn plain_word(word: &str) -> String {
+    let mut plain = String::with_capacity(word.len());
+    for c in word.chars() {
+        if let Some(folded) = fold_char(c) {
+            plain.push_str(folded);
+        } else if c.is_alphanumeric() {
+            plain.extend(c.to_lowercase());
+        }
+    }
+    plain
+}
+
+/// A readable key for a name: its words accent-folded and lowercase, leading `the` dropped.
+fn plain_name(name: &str) -> String {
+    let mut out = String::new();
+    for (i, w) in words(name).enumerate() {
+        let p = plain_word(w);
+        if p.is_empty() || (i == 0 && p == "the") {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&p);
+    }
+    out
+}
+
+/// The folded form of one word for matching names across transliterations: accents folded,
+/// lowercase, punctuation dropped, `y`/`i`, `w`/`v`, `kh`/`h`, `ph`/`f` merged and doubled
+/// letters collapsed (`Zelenskyy`, `Zelensky`, `Zelenskiy` → `zelenski`).
+pub fn fold_word(word: &str) -> String {
+    let plain: Vec<char> = plain_word(word).chars().collect();
+    let mut out = String::with_capacity(plain.len());
+    let mut i = 0;
+    while i < plain.len() {
+        let next = plain.get(i + 1).copied();
+        let c = match (plain[i], next) {
+            // tch → ch, kh → h, ck → k: drop the first letter.
+            ('t', Some('c')) if plain.get(i + 2) == Some(&'h') => {
+                i += 1;
+                continue;
+            }
+            ('k', Some('h')) | ('c', Some('k')) => {
+                i += 1;
+                continue;
+            }
+            ('p', Some('h')) => {
+                i += 1;
+                'f'
+            }
+            ('y', _) => 'i',
+            ('w', _) => 'v',
+            ('j', None) if i > 0 => 'i',
+            (c, _) => c,
+        };
+        if !out.ends_with(c) || c.is_ascii_digit() {
+            out.push(c);
+        }
+        i += 1;
+    }
+    out
+}
+
+fn words(name: &str) -> impl Iterator<Item = &str> {
+    name.split(|c: char| c.is_whitespace() || matches!(c, ',' | '(' | ')' | '"' | '“' | '”'))
+        .map(|w| {
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+            w.strip_suffix("’s")
+                .or_else(|| w.strip_suffix("'s"))
+                .unwrap_or(w)
+        })
+        .filter(|w| !w.is_empty())
+}
+
+/// A folded name: its words folded by [`fold_word`], leading `the` dropped.
+pub fn fold_name(name: &str) -> String {
+    let mut out = String::new();
+    for (i, w) in words(name).enumerate() {
+        let f = fold_word(w);
+        if f.is_empty() || (i == 0 && f == "the") {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&f);
+    }
+    out
+}
+
+/// A claim's subject folded, trailing generic place words dropped.
+pub fn fold_subject(subject: &str) -> String {
+    let mut folded: Vec<String> = fold_name(subject)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    while folded.len() > 1
+        && folded
+            .last()
+            .is_some_and(|w| GENERIC_PLACE_WORDS.contains(&w.as_str()))
+    {
+        folded.pop();
+    }
+    folded.join(" ")
+}
+
+/// A person's name reduced to what identifies them across documents.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PersonName {
+    pub surname: String,
+    /// Folded given name; `None` when the name is a surname alone.
+    pub given: Option<String>,
+}
+
+/// Parses a person's name: titles and suffixes dropped, the last word taken as the surname,
+/// the first (unless a particle) as the given name.
+pub fn person_name(name: &str) -> Option<PersonName> {
+    // (as written, plain, folded)
+    let mut ws: Vec<(&str, String, String)> = words(name)
+        .map(|w| (w, plain_word(w), fold_word(w)))
+        .collect();
+    ws.retain(|(_, p, _)| !p.is_empty());
+    while ws.len() > 1 && TITLES.contains(&ws[0].1.as_str()) {
+        ws.remove(0);
+    }
+    while ws.len() > 1
+        && ws
+            .last()
+            .is_some_and(|(_, p, _)| SUFFIXES.contains(&p.as_str()))
+    {
+        ws.pop();
+    }
+    let surname = ws.last()?.2.clone();
+    let given = if ws.len() >= 2 {
+        let (raw, plain, folded) = &ws[0];
+        let particle = PARTICLES.contains(&plain.as_str())
+            && raw.chars().next().is_some_and(char::is_lowercase);
+        (!particle).then(|| folded.clone())
+    } else {
+        None
+    };
+    Some(PersonName { surname, given })
+}
+
+/// Whether two folded given names can name the same person: equal, an initial of the other,
+/// or a short form of it (`steve`/`steven`).
+fn given_compatible(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    (short.len() == 1 || short.len() >= 3) && long.starts_with(short)
+}
+
+/// What a node was seen as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeKind {
+    Entity(EntityKind),
+    /// A quote's speaker as a document names it; may be a person or an organization.
+    Speaker,
+}
+
+/// One entity of one document, or one speaker name of one document.
+#[derive(Debug, Clone)]
+pub struct NameNode {
+    pub kind: NodeKind,
+    pub doc: u32,
+    pub name: Box<str>,
+    pub aliases: Box<[Box<str>]>,
+    /// The entities stage's own key.
+    pub ext_key: Box<str>,
+    pub mentions: u32,
+}
+
+/// A corpus referent.
+#[derive(Debug, Clone)]
+pub struct Cluster {
+    /// `person:steve witkoff`; unique within the corpus.
+    pub key: String,
+    pub name: String,
+    /// `None` for a referent seen only as a speaker.
+    pub kind: Option<EntityKind>,
+    /// Every form the documents use, sorted.
+    pub variants: Vec<String>,
+    /// Documents whose entities name it, in input order.
+    pub docs: Vec<u32>,
+    pub mentions: u64,
+}
+
+/// Nodes resolved into clusters.
+#[derive(Debug, Default)]
+pub struct Resolution {
+    /// Cluster of each node.
+    pub node_cluster: Vec<u32>,
+    pub clusters: Vec<Cluster>,
+    /// Folded organization/place names (and aliases) → cluster.
+    key_cluster: HashMap<String, u32>,
+}
+
+impl Resolution {
+    /// The organization or place cluster a folded name names, if any.
+    pub fn place_or_org(&self, folded: &str) -> Option<u32> {
+        self.key_cluster.get(folded).copied()
+    }
+}
+
+/// Resolves all nodes into clusters.
+pub fn resolve(nodes: &[NameNode]) -> Resolution {
+    let mut uf = UnionFind::new(nodes.len());
+    // Organizations and places: shared folded names, aliases and entity keys.
+    let mut by_key: HashMap<(EntityKind, String), u32> = HashMap::new();
+    let mut key_kind: HashMap<String, EntityKind> = HashMap::new();
+    for (i, node) in nodes.iter().enumerate() {
+        let NodeKind::Entity(kind @ (EntityKind::Org | EntityKind::Place)) = node.kind else {
+            continue;
+        };
+        let ext = (!node.ext_key.is_empty()).then(|| format!("\u{1}{}", node.ext_key));
+        let keys = std::iter::once(fold_name(&node.name))
+            .chain(node.aliases.iter().map(|a| fold_name(a)))
+            .chain(ext);
+        for key in keys.filter(|k| !k.is_empty()) {
+            key_kind.entry(key.clone()).or_insert(kind);
+            match by_key.entry((kind, key)) {
+                std::collections::hash_map::Entry::Occupied(e) => uf.union(*e.get(), i as u32),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(i as u32);
+                }
+            }
+        }
+    }
+    link_acronyms(nodes, &mut uf);
+
+    // Persons, and speakers that name no organization or place. Names repeat across
+    // documents, so each distinct name is parsed once.
+    let mut by_surname: BTreeMap<String, Vec<(u32, Option<String>)>> = BTreeMap::new();
+    let mut org_of: HashMap<&str, Option<u32>> = HashMap::new();
+    let mut parsed: HashMap<&str, Option<PersonName>> = HashMap::new();
+    for (i, node) in nodes.iter().enumerate() {
+        match node.kind {
+            NodeKind::Entity(EntityKind::Person) => {}
+            NodeKind::Speaker => {
+                let org = *org_of.entry(&node.name).or_insert_with(|| {
+                    let folded = fold_name(&node.name);
+                    key_kind.get(&folded).map(|kind| by_key[&(*kind, folded)])
+                });
+                if let Some(org) = org {
+                    uf.union(org, i as u32);
+                    continue;
+                }
+            }
+            _ => continue,
+        }
+        let p = parsed
+            .entry(&node.name)
+            .or_insert_with(|| person_name(&node.name));
+        if let Some(p) = p {
+            by_surname
+                .entry(p.surname.clone())
+                .or_default()
+                .push((i as u32, p.given.clone()));
+        }
+    }
+    drop((org_of, parsed));
+    for list in by_surname.values() {
+        link_persons(nodes, list, &mut uf);
+    }
+
+    read_out(nodes, &mut uf, by_key)
+}
+
+/// `EU` joins `European Union` when exactly one multi-word name of that kind has those
+/// initials.
+fn link_acronyms(nodes: &[NameNode], uf: &mut UnionFind) {
+    let mut initials: BTreeMap<(EntityKind, String), BTreeSet<u32>> = BTreeMap::new();
+    for (i, node) in nodes.iter().enumerate() {
+        let NodeKind::Entity(kind @ (EntityKind::Org | EntityKind::Place)) = node.kind else {
+            continue;
+        };
+        let ws: Vec<String> = words(&node.name)
+            .map(|w| w.to_lowercase())
+            .filter(|w| !ACRONYM_SKIP.contains(&w.as_str()))
+            .collect();
+        if ws.len() >= 2 {
+            let acronym: String = ws.iter().filter_map(|w| w.chars().next()).collect();
+            initials
+                .entry((kind, fold_word(&acronym)))
+                .or_default()
+                .insert(i as u32);
+        }
+    }
+    for (i, node) in nodes.iter().enumerate() {
+        let NodeKind::Entity(kind @ (EntityKind::Org | EntityKind::Place)) = node.kind else {
+            continue;
+        };
+        let name = node.name.trim();
+        let letters = name.chars().filter(|c| c.is_alphabetic()).count();
+        let is_acronym = (2..=6).contains(&letters)
+            && name
+                .chars()
+                .all(|c| c.is_uppercase() || c == '.' || c == '&');
+        if !is_acronym {
+            continue;
+        }
+        if let Some(full) = initials.get(&(kind, fold_word(name))) {
+            let roots: BTreeSet<u32> = full.iter().map(|&n| uf.find(n)).collect();
+            if roots.len() == 1 {
+                uf.union(*full.iter().next().unwrap_or(&(i as u32)), i as u32);
+            }
+        }
+    }
+}
+
+/// Joins the persons who share a folded surname: equal or compatible given names, and
+/// surname-only mentions where the full name they stand for is clear.
+fn link_persons(nodes: &[NameNode], list: &[(u32, Option<String>)], uf: &mut UnionFind) {
+    let mut by_given: BTreeMap<&str, u32> = BTreeMap::new();
+    for (node, given) in list {
+        if let Some(g) = given {
+            match by_given.get(g.as_str()) {
+                Some(&first) => uf.union(first, *node),
+                None => {
+                    by_given.insert(g, *node);
+                }
+            }
+        }
+    }
+    // An initial or short form joins the one longer given name it fits, if only one fits.
+    let givens: Vec<(&str, u32)> = by_given.iter().map(|(g, n)| (*g, *n)).collect();
+    for &(g, node) in &givens {
+        let fits: Vec<u32> = givens
+            .iter()
+            .filter(|(h, _)| h.len() > g.len() && given_compatible(g, h))
+            .map(|&(_, n)| n)
+            .collect();
+        if fits.len() == 1 {
+            uf.union(node, fits[0]);
+        }
+    }
+    let full: Vec<u32> = list
+        .iter()
+        .filter(|(_, g)| g.is_some())
+        .map(|(n, _)| *n)
+        .collect();
+    let mut full_by_doc: HashMap<u32, Vec<u32>> = HashMap::new();
+    for &n in &full {
+        full_by_doc
+            .entry(nodes[n as usize].doc)
+            .or_default()
+            .push(n);
+    }
+    let mut lone_root: Option<u32> = None;
+    let mut dominant: Option<Option<u32>> = None;
+    for (node, given) in list {
+        if given.is_some() {
+            continue;
+        }
+        // The document's own full name for this surname first, then the corpus's.
+        let doc = nodes[*node as usize].doc;
+        let same_doc: BTreeSet<u32> = full_by_doc
+            .get(&doc)
+            .into_iter()
+            .flatten()
+            .map(|&n| uf.find(n))
+            .collect();
+        let target = if same_doc.len() == 1 {
+            same_doc.into_iter().next()
+        } else {
+            *dominant.get_or_insert_with(|| dominant_member(nodes, &full, uf))
+        };
+        match target.or(lone_root) {
+            Some(t) => uf.union(t, *node),
+            None => lone_root = Some(*node),
+        }
+    }
+}
+
+/// A member of the cluster among `full` that is named in at least twice as many documents
+/// as any other (a member, not a root, so that it stays valid as clusters grow).
+fn dominant_member(nodes: &[NameNode], full: &[u32], uf: &mut UnionFind) -> Option<u32> {
+    let mut docs: BTreeMap<u32, (u32, BTreeSet<u32>)> = BTreeMap::new();
+    for &n in full {
+        docs.entry(uf.find(n))
+            .or_insert_with(|| (n, BTreeSet::new()))
+            .1
+            .insert(nodes[n as usize].doc);
+    }
+    let mut counts: Vec<(usize, u32, u32)> = docs
+        .iter()
+        .map(|(root, (member, d))| (d.len(), *root, *member))
+        .collect();
+    counts.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    match counts.as_slice() {
+        [] => None,
+        [(_, _, only)] => Some(*only),
+        [(best, _, member), (second, _, _), ..] => (*best >= 2 * *second).then_some(*member),
+    }
+}
+
+fn kind_rank(kind: EntityKind) -> u8 {
+    match kind {
+        EntityKind::Person => 0,
+        EntityKind::Org => 1,
+        EntityKind::Place => 2,
+        EntityKind::Date => 3,
+    }
+}
+
+fn read_out(
+    nodes: &[NameNode],
+    uf: &mut UnionFind,
+    by_key: HashMap<(EntityKind, String), u32>,
+) -> Resolution {
+    // Clusters numbered by their first node, so numbering follows input order.
+    let mut root_cluster: HashMap<u32, u32> = HashMap::new();
+    let mut members: Vec<Vec<u32>> = Vec::new();
+    let mut node_cluster = Vec::with_capacity(nodes.len());
+    for i in 0..nodes.len() as u32 {
+        let root = uf.find(i);
+        let c = *root_cluster.entry(root).or_insert_with(|| {
+            members.push(Vec::new());
+            (members.len() - 1) as u32
+        });
+        members[c as usize].push(i);
+        node_cluster.push(c);
+    }
+    let mut clusters = Vec::with_capacity(members.len());
+    let mut used_keys: HashMap<String, usize> = HashMap::new();
+    for list in &members {
+        let mut kinds: BTreeMap<u8, (usize, EntityKind)> = BTreeMap::new();
+        let mut forms: BTreeMap<&str, BTreeSet<u32>> = BTreeMap::new();
+        let mut variants: BTreeSet<String> = BTreeSet::new();
+        let mut docs: BTreeSet<u32> = BTreeSet::new();
+        let mut mentions = 0u64;
+        let mut speaker_forms: BTreeMap<&str, usize> = BTreeMap::new();
+        for &n in list {
+            let node = &nodes[n as usize];
+            match node.kind {
+                NodeKind::Entity(kind) => {
+                    kinds.entry(kind_rank(kind)).or_insert((0, kind)).0 += 1;
+                    forms.entry(&node.name).or_default().insert(node.doc);
+                    variants.insert(node.name.to_string());
+                    variants.extend(node.aliases.iter().map(|a| a.to_string()));
+                    docs.insert(node.doc);
+                    mentions += u64::from(node.mentions);
+                }
+                NodeKind::Speaker => *speaker_forms.entry(&node.name).or_default() += 1,
+            }
+        }
+        // The kind most of its entities were given; ties go to the earlier kind.
+        let kind = kinds
+            .values()
+            .max_by(|a, b| a.0.cmp(&b.0).then(kind_rank(b.1).cmp(&kind_rank(a.1))))
+            .map(|(_, k)| *k);
+        let name = if forms.is_empty() {
+            speaker_forms
+                .iter()
+                .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+                .map(|(n, _)| n.to_string())
+                .unwrap_or_default()
+        } else {
+            let is_person = kind == Some(EntityKind::Person);
+            let full = |n: &str| is_person && person_name(n).is_some_and(|p| p.given.is_some());
+            let scored: Vec<(bool, &str, &BTreeSet<u32>)> =
+                forms.iter().map(|(n, d)| (full(n), *n, d)).collect();
+            scored
+                .into_iter()
+                .max_by(|(fa, a, da), (fb, b, db)| {
+                    let bare = |n: &str| !n.to_lowercase().starts_with("the ");
+                    fa.cmp(fb)
+                        .then(da.len().cmp(&db.len()))
+                        .then(bare(a).cmp(&bare(b)))
+                        .then(a.chars().count().cmp(&b.chars().count()))
+                        .then(b.cmp(a))
+                })
+                .map(|(_, n, _)| n.to_string())
+                .unwrap_or_default()
+        };
+        let base = plain_name(&name);
+        let prefix = kind.map_or("speaker", |k| match k {
+            EntityKind::Person => "person",
+            EntityKind::Org => "org",
+            EntityKind::Place => "place",
+            EntityKind::Date => "date",
+        });
+        let mut key = format!("{prefix}:{base}");
+        let seen = used_keys.entry(key.clone()).or_insert(0);
+        *seen += 1;
+        if *seen > 1 {
+            key = format!("{key}~{seen}");
+        }
+        clusters.push(Cluster {
+            key,
+            name,
+            kind,
+            variants: variants.into_iter().collect(),
+            docs: docs.into_iter().collect(),
+            mentions,
+        });
+    }
+    let key_cluster = by_key
+        .into_iter()
+        .filter(|((_, k), _)| !k.starts_with('\u{1}'))
+        .map(|((_, k), n)| (k, node_cluster[n as usize]))
+        .collect();
+    Resolution {
+        node_cluster,
+        clusters,
+        key_cluster,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transliterations_fold_together() {
+        for v in [
+            "Zelenskyy",
+            "Zelensky",
+            "Zelenskiy",
+            "Zelenskij",
+            "Zelenskii",
+        ] {
+            assert_eq!(fold_word(v), "zelenski", "{v}");
+        }
+        assert_eq!(fold_word("Volodymyr"), fold_word("Wolodymyr"));
+        assert_eq!(fold_word("Sergey"), fold_word("Sergei"));
+        assert_eq!(fold_word("Müller"), fold_word("Muller"));
+        assert_ne!(fold_word("Putin"), fold_word("Rutte"));
+    }
+
+    #[test]
+    fn names_split_into_given_and_surname() {
+        let p = person_name("President Donald J. Trump Jr.").unwrap();
+        assert_eq!(p.surname, "trump");
+        assert_eq!(p.given.as_deref(), Some("donald"));
+        let p = person_name("von der Leyen").unwrap();
+        assert_eq!((p.surname.as_str(), p.given), ("leien", None));
+        let p = person_name("Ursula von der Leyen").unwrap();
+        assert_eq!(p.given.as_deref(), Some("ursula"));
+        assert_eq!(person_name("Witkoff").unwrap().given, None);
+        assert_eq!(fold_subject("the Donetsk region"), "donetsk");
+    }
+}

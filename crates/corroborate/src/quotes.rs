@@ -1,0 +1,683 @@
+//! Quote groups: one group per utterance reported across documents.
+//!
+//! Quotes are first reduced to distinct normalized texts ("variants", via
+//! [`model::normalize::quote_key`]), so a quote reprinted by a hundred outlets costs one
+//! variant. Variants of at least `min_words` words are then matched by a prefix-filtered
+//! similarity join: each variant looks up only its rarest words in an inverted index, and
+//! candidate pairs are verified by the longest common word subsequence. Two variants are
+//! *peers* (the same words up to small changes) when that subsequence covers `similarity` of
+//! both, and the shorter is a *truncation* of the longer when it covers `similarity` of the
+//! shorter within a dense stretch of the longer. Text clusters are finally split by speaker.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::names::PersonName;
+use crate::unionfind::UnionFind;
+
+/// The compact record kept for each speech quote.
+#[derive(Debug, Clone)]
+pub struct QuoteRec {
+    pub doc: u32,
+    pub id: Box<str>,
+    pub text: Box<str>,
+    pub partial: bool,
+    /// Speaker node (see [`crate::names`]).
+    pub speaker: Option<u32>,
+    pub variant: u32,
+}
+
+/// Distinct normalized quote texts as word-id sequences.
+#[derive(Debug, Default)]
+pub struct Variants {
+    by_key: HashMap<Box<str>, u32>,
+    words: HashMap<Box<str>, u32>,
+    pub tokens: Vec<Box<[u32]>>,
+}
+
+impl Variants {
+    pub fn intern(&mut self, key: &str) -> u32 {
+        if let Some(&v) = self.by_key.get(key) {
+            return v;
+        }
+        let mut seq = Vec::new();
+        for w in key.split(' ').filter(|w| !w.is_empty()) {
+            let next = self.words.len() as u32;
+            seq.push(*self.words.entry(w.into()).or_insert(next));
+        }
+        let v = self.tokens.len() as u32;
+        self.tokens.push(seq.into_boxed_slice());
+        self.by_key.insert(key.into(), v);
+        v
+    }
+
+    pub fn word_count(&self) -> usize {
+        self.words.len()
+    }
+}
+
+/// Grouping thresholds.
+#[derive(Debug, Clone)]
+pub struct Params {
+    pub similarity: f64,
+    pub min_words: usize,
+    pub attribution_min_words: usize,
+    pub max_block: usize,
+}
+
+/// What grouping finds.
+#[derive(Default)]
+struct Found {
+    groups: Vec<Group>,
+    misattributions: Vec<Misattribution>,
+}
+
+/// One utterance of one speaker across documents.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// Quote indices in input order.
+    pub members: Vec<u32>,
+    /// Speaker cluster.
+    pub speaker: Option<u32>,
+    /// The member whose wording represents the group (the fullest).
+    pub rep: u32,
+}
+
+/// The same words attributed to different speakers by different documents.
+#[derive(Debug, Clone)]
+pub struct Misattribution {
+    pub rep: u32,
+    /// `(quote, speaker cluster)` in input order.
+    pub members: Vec<(u32, u32)>,
+}
+
+/// How a member's wording relates to its group's representative.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Wording {
+    Exact,
+    /// Same words; case, punctuation or quote marks differ.
+    Normalized,
+    /// A contiguous part of the representative's words.
+    Truncated,
+    /// Words changed, added or dropped.
+    Changed,
+}
+
+impl Wording {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Wording::Exact => "exact",
+            Wording::Normalized => "normalized",
+            Wording::Truncated => "truncated",
+            Wording::Changed => "changed",
+        }
+    }
+}
+
+/// Trailing punctuation a quotation carries from its sentence (`guarantees,`).
+pub fn trim_text(text: &str) -> &str {
+    text.trim().trim_end_matches([',', ';', ':']).trim_end()
+}
+
+pub fn wording(quotes: &[QuoteRec], tokens: &[Box<[u32]>], rep: u32, member: u32) -> Wording {
+    let (r, m) = (&quotes[rep as usize], &quotes[member as usize]);
+    if trim_text(&r.text) == trim_text(&m.text) {
+        Wording::Exact
+    } else if r.variant == m.variant {
+        Wording::Normalized
+    } else {
+        let (rt, mt) = (&tokens[r.variant as usize], &tokens[m.variant as usize]);
+        if !mt.is_empty() && mt.len() < rt.len() && rt.windows(mt.len()).any(|w| w == &mt[..]) {
+            Wording::Truncated
+        } else {
+            Wording::Changed
+        }
+    }
+}
+
+/// Groups the quotes. `speakers[q]` is the speaker cluster of quote `q`.
+pub fn group(
+    quotes: &[QuoteRec],
+    speakers: &[Option<u32>],
+    speaker_names: &[Option<PersonName>],
+    tokens: &[Box<[u32]>],
+    n_words: usize,
+    params: &Params,
+) -> (Vec<Group>, Vec<Misattribution>) {
+    let mut variant_quotes: Vec<Vec<u32>> = vec![Vec::new(); tokens.len()];
+    for (i, q) in quotes.iter().enumerate() {
+        variant_quotes[q.variant as usize].push(i as u32);
+    }
+    let long: Vec<bool> = tokens.iter().map(|t| t.len() >= params.min_words).collect();
+    let mut uf = UnionFind::new(tokens.len());
+    match_variants(
+        tokens,
+        &long,
+        n_words,
+        params,
+        &variant_quotes,
+        speakers,
+        &mut uf,
+    );
+
+    let mut found = Found::default();
+    let groups = &mut found.groups;
+    // Text clusters of long variants, keyed by root, in order of first variant.
+    let mut clusters: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    let mut root_first: HashMap<u32, u32> = HashMap::new();
+    for v in 0..tokens.len() as u32 {
+        if variant_quotes[v as usize].is_empty() {
+            continue;
+        }
+        if long[v as usize] {
+            let root = uf.find(v);
+            let first = *root_first.entry(root).or_insert(v);
+            clusters
+                .entry(first)
+                .or_default()
+                .extend(&variant_quotes[v as usize]);
+        } else {
+            // Short quotes: only the same words of the same speaker.
+            let mut by_speaker: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+            for &q in &variant_quotes[v as usize] {
+                match speakers[q as usize] {
+                    Some(s) => by_speaker.entry(s).or_default().push(q),
+                    None => groups.push(new_group(vec![q], None, quotes, tokens)),
+                }
+            }
+            merge_surname_only(&mut by_speaker, speaker_names);
+            for (s, members) in by_speaker {
+                groups.push(new_group(members, Some(s), quotes, tokens));
+            }
+        }
+    }
+    for mut members in clusters.into_values() {
+        members.sort_unstable();
+        split_by_speaker(
+            members,
+            quotes,
+            speakers,
+            speaker_names,
+            tokens,
+            params,
+            &mut found,
+        );
+    }
+    let Found {
+        mut groups,
+        mut misattributions,
+    } = found;
+    groups.sort_by_key(|g| g.members[0]);
+    misattributions.sort_by_key(|m| m.members[0].0);
+    (groups, misattributions)
+}
+
+fn new_group(
+    members: Vec<u32>,
+    speaker: Option<u32>,
+    quotes: &[QuoteRec],
+    tokens: &[Box<[u32]>],
+) -> Group {
+    let mut same: HashMap<u32, usize> = HashMap::new();
+    for &q in &members {
+        *same.entry(quotes[q as usize].variant).or_default() += 1;
+    }
+    // Fullest wording first, then the most reprinted, then the earliest.
+    let rep = *members
+        .iter()
+        .min_by_key(|&&q| {
+            let v = quotes[q as usize].variant;
+            (
+                std::cmp::Reverse(tokens[v as usize].len()),
+                std::cmp::Reverse(same[&v]),
+                q,
+            )
+        })
+        .unwrap_or(&members[0]);
+    Group {
+        members,
+        speaker,
+        rep,
+    }
+}
+
+fn split_by_speaker(
+    members: Vec<u32>,
+    quotes: &[QuoteRec],
+    speakers: &[Option<u32>],
+    speaker_names: &[Option<PersonName>],
+    tokens: &[Box<[u32]>],
+    params: &Params,
+    found: &mut Found,
+) {
+    let Found {
+        groups,
+        misattributions,
+    } = found;
+    let mut named: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    let mut unnamed = Vec::new();
+    for &q in &members {
+        match speakers[q as usize] {
+            Some(s) => named.entry(s).or_default().push(q),
+            None => unnamed.push(q),
+        }
+    }
+    merge_surname_only(&mut named, speaker_names);
+    if named.len() <= 1 {
+        let speaker = named.keys().next().copied();
+        groups.push(new_group(members, speaker, quotes, tokens));
+        return;
+    }
+    // An unattributed quote joins the speaker who said the same words, else the speaker
+    // reported most often.
+    for q in unnamed {
+        let v = quotes[q as usize].variant;
+        let best = named
+            .iter()
+            .max_by_key(|(s, list)| {
+                let same = list
+                    .iter()
+                    .filter(|&&m| quotes[m as usize].variant == v)
+                    .count();
+                (
+                    same,
+                    list.len(),
+                    std::cmp::Reverse(list[0]),
+                    std::cmp::Reverse(**s),
+                )
+            })
+            .map(|(s, _)| *s);
+        if let Some(s) = best {
+            let list = named.entry(s).or_default();
+            list.push(q);
+            list.sort_unstable();
+        }
+    }
+    // Speakers whose wording is long enough that sharing it is no coincidence, and whose
+    // documents never name both.
+    let long_enough = |list: &[u32]| {
+        list.iter().any(|&q| {
+            tokens[quotes[q as usize].variant as usize].len() >= params.attribution_min_words
+        })
+    };
+    let docs: BTreeMap<u32, BTreeSet<u32>> = named
+        .iter()
+        .map(|(s, list)| (*s, list.iter().map(|&q| quotes[q as usize].doc).collect()))
+        .collect();
+    let conflicting: BTreeSet<u32> = named
+        .iter()
+        .filter(|(s, list)| {
+            long_enough(list)
+                && named.iter().any(|(t, other)| {
+                    t != *s && long_enough(other) && docs[*s].is_disjoint(&docs[t])
+                })
+        })
+        .map(|(s, _)| *s)
+        .collect();
+    if conflicting.len() >= 2 {
+        let mut list: Vec<(u32, u32)> = named
+            .iter()
+            .filter(|(s, _)| conflicting.contains(s))
+            .flat_map(|(s, l)| l.iter().map(move |&q| (q, *s)))
+            .collect();
+        list.sort_unstable();
+        let rep = new_group(list.iter().map(|m| m.0).collect(), None, quotes, tokens).rep;
+        misattributions.push(Misattribution { rep, members: list });
+    }
+    for (s, list) in named {
+        groups.push(new_group(list, Some(s), quotes, tokens));
+    }
+}
+
+/// A speaker the corpus knows only by a surname it could not pin on one person (`Tami`, when
+/// two Tamis are quoted) is, for these words, the one speaker with that surname and a given
+/// name who said them, if there is exactly one.
+fn merge_surname_only(named: &mut BTreeMap<u32, Vec<u32>>, speaker_names: &[Option<PersonName>]) {
+    let name = |s: u32| speaker_names.get(s as usize).and_then(Option::as_ref);
+    let ids: Vec<u32> = named.keys().copied().collect();
+    for s in ids {
+        let Some(PersonName {
+            surname,
+            given: None,
+        }) = name(s)
+        else {
+            continue;
+        };
+        let full: Vec<u32> = named
+            .keys()
+            .copied()
+            .filter(|&t| name(t).is_some_and(|p| p.given.is_some() && &p.surname == surname))
+            .collect();
+        if let [target] = full[..] {
+            if let Some(list) = named.remove(&s) {
+                let into = named.entry(target).or_default();
+                into.extend(list);
+                into.sort_unstable();
+            }
+        }
+    }
+}
+
+/// Joins matching long variants in `uf`: peers first, then each truncation to the one
+/// cluster it fits best.
+fn match_variants(
+    tokens: &[Box<[u32]>],
+    long: &[bool],
+    n_words: usize,
+    params: &Params,
+    variant_quotes: &[Vec<u32>],
+    speakers: &[Option<u32>],
+    uf: &mut UnionFind,
+) {
+    // Document frequency of each word among long variants; words are then renumbered by
+    // rarity so that each variant's distinct words, sorted, come rarest first.
+    let mut df = vec![0u32; n_words];
+    let mut sets: Vec<Box<[u32]>> = Vec::with_capacity(tokens.len());
+    for (v, seq) in tokens.iter().enumerate() {
+        if !long[v] {
+            sets.push(Box::new([]));
+            continue;
+        }
+        let mut set = seq.to_vec();
+        set.sort_unstable();
+        set.dedup();
+        for &w in &set {
+            df[w as usize] += 1;
+        }
+        sets.push(set.into_boxed_slice());
+    }
+    let mut by_rarity: Vec<u32> = (0..n_words as u32).collect();
+    by_rarity.sort_unstable_by_key(|&w| (df[w as usize], w));
+    let mut rank = vec![0u32; n_words];
+    for (r, &w) in by_rarity.iter().enumerate() {
+        rank[w as usize] = r as u32;
+    }
+    let df_of_rank: Vec<u32> = by_rarity.iter().map(|&w| df[w as usize]).collect();
+    drop((df, by_rarity));
+    for set in &mut sets {
+        for w in set.iter_mut() {
+            *w = rank[*w as usize];
+        }
+        set.sort_unstable();
+    }
+    drop(rank);
+    let unigram_postings = Postings::build(n_words, &sets, |r| {
+        df_of_rank[r as usize] as usize <= RARE_WORD_QUOTES.min(params.max_block)
+    });
+
+    // Word pairs, numbered, each variant's distinct pairs sorted rarest first.
+    let mut pair_ids: HashMap<u64, u32> = HashMap::new();
+    let mut pairs: Vec<Box<[u32]>> = Vec::with_capacity(tokens.len());
+    for (v, seq) in tokens.iter().enumerate() {
+        if !long[v] {
+            pairs.push(Box::new([]));
+            continue;
+        }
+        let mut set: Vec<u32> = seq
+            .windows(2)
+            .map(|w| {
+                let key = (u64::from(w[0]) << 32) | u64::from(w[1]);
+                let next = pair_ids.len() as u32;
+                *pair_ids.entry(key).or_insert(next)
+            })
+            .collect();
+        set.sort_unstable();
+        set.dedup();
+        pairs.push(set.into_boxed_slice());
+    }
+    let mut pair_df = vec![0u32; pair_ids.len()];
+    drop(pair_ids);
+    for set in &pairs {
+        for &p in set.iter() {
+            pair_df[p as usize] += 1;
+        }
+    }
+    for set in &mut pairs {
+        set.sort_unstable_by_key(|&p| (pair_df[p as usize], p));
+    }
+    let pair_postings = Postings::build(pair_df.len(), &pairs, |p| {
+        pair_df[p as usize] as usize <= params.max_block
+    });
+
+    let mut stamp = vec![u32::MAX; tokens.len()];
+    let mut dp = Vec::new();
+    let mut contained: Vec<(u32, u32, usize)> = Vec::new();
+    for s in 0..tokens.len() {
+        if !long[s] {
+            continue;
+        }
+        let (seq_s, set_s) = (&tokens[s], &sets[s]);
+        let m = seq_s.len();
+        let need = needed(m, params.similarity);
+        // Candidates: quotes sharing one of the rarest words that any match must share (when
+        // those words are rare enough to be worth looking up), or one of the rarest word
+        // pairs that a match with that many changed words must still share.
+        let word_prefix = (m - need + 1).min(set_s.len());
+        let pair_prefix = (2 * (m - need) + 2).min(pairs[s].len());
+        let lists = set_s[..word_prefix]
+            .iter()
+            .map(|&r| unigram_postings.get(r))
+            .chain(
+                pairs[s][..pair_prefix]
+                    .iter()
+                    .map(|&p| pair_postings.get(p)),
+            );
+        for &v in lists.flatten() {
+            let vi = v as usize;
+            if vi == s || stamp[vi] == s as u32 {
+                continue;
+            }
+            stamp[vi] = s as u32;
+            let n = tokens[vi].len();
+            // Each pair is verified once, from its shorter side.
+            if (n, vi) < (m, s) {
+                continue;
+            }
+            let slack = m - set_s.len();
+            if merge_count(set_s, &sets[vi], need.saturating_sub(slack)) + slack < need {
+                continue;
+            }
+            let (lcs, first, last) = lcs_align(seq_s, &tokens[vi], &mut dp);
+            if lcs < need {
+                continue;
+            }
+            // A truncation must sit in one stretch of the longer quote, not be picked
+            // word by word from all over it.
+            let span = last + 1 - first;
+            if (lcs as f64) < (params.similarity - 0.2) * span as f64 {
+                continue;
+            }
+            if lcs >= needed(n, params.similarity) {
+                uf.union(s as u32, v);
+            } else {
+                contained.push((s as u32, v, lcs));
+            }
+        }
+    }
+    attach_truncations(contained, tokens, variant_quotes, speakers, uf);
+}
+
+/// Words in at most this many quotes find candidates on their own; commoner words only as
+/// part of a word pair.
+const RARE_WORD_QUOTES: usize = 100;
+
+/// Inverted lists (key → variants) in one flat array.
+struct Postings {
+    offsets: Vec<u32>,
+    items: Vec<u32>,
+}
+
+impl Postings {
+    fn build(n_keys: usize, sets: &[Box<[u32]>], keep: impl Fn(u32) -> bool) -> Postings {
+        let mut offsets = vec![0u32; n_keys + 1];
+        for set in sets {
+            for &k in set.iter().filter(|&&k| keep(k)) {
+                offsets[k as usize + 1] += 1;
+            }
+        }
+        for i in 1..offsets.len() {
+            offsets[i] += offsets[i - 1];
+        }
+        let mut fill = offsets.clone();
+        let mut items = vec![0u32; offsets[n_keys] as usize];
+        for (v, set) in sets.iter().enumerate() {
+            for &k in set.iter().filter(|&&k| keep(k)) {
+                items[fill[k as usize] as usize] = v as u32;
+                fill[k as usize] += 1;
+            }
+        }
+        Postings { offsets, items }
+    }
+
+    fn get(&self, key: u32) -> &[u32] {
+        &self.items[self.offsets[key as usize] as usize..self.offsets[key as usize + 1] as usize]
+    }
+}
+
+/// A truncation joins one cluster only, so that a phrase two different quotes share cannot
+/// chain them together: preferably the cluster of its own speaker, then the closest match; a
+/// phrase that fits two clusters equally well is ambiguous and joins neither. Longer
+/// truncations attach first, so that a short excerpt of a longer excerpt of a quote finds
+/// both in one cluster.
+fn attach_truncations(
+    contained: Vec<(u32, u32, usize)>,
+    tokens: &[Box<[u32]>],
+    variant_quotes: &[Vec<u32>],
+    speakers: &[Option<u32>],
+    uf: &mut UnionFind,
+) {
+    if contained.is_empty() {
+        return;
+    }
+    // Speakers of every cluster involved, kept up to date as clusters merge.
+    let mut root_speakers: HashMap<u32, BTreeSet<u32>> = HashMap::new();
+    for &(s, v, _) in &contained {
+        root_speakers.entry(uf.find(s)).or_default();
+        root_speakers.entry(uf.find(v)).or_default();
+    }
+    for v in 0..variant_quotes.len() as u32 {
+        let root = uf.find(v);
+        if let Some(set) = root_speakers.get_mut(&root) {
+            set.extend(
+                variant_quotes[v as usize]
+                    .iter()
+                    .filter_map(|&q| speakers[q as usize]),
+            );
+        }
+    }
+    // Longest truncation first: (Reverse(words), variant) → [(container, lcs)].
+    type Key = (std::cmp::Reverse<usize>, u32);
+    let mut by_truncation: BTreeMap<Key, Vec<(u32, usize)>> = BTreeMap::new();
+    for (s, v, lcs) in contained {
+        by_truncation
+            .entry((std::cmp::Reverse(tokens[s as usize].len()), s))
+            .or_default()
+            .push((v, lcs));
+    }
+    for ((_, s), containers) in by_truncation {
+        let own_root = uf.find(s);
+        let own = &root_speakers[&own_root];
+        let mut scored: Vec<((bool, usize), u32, u32)> = containers
+            .iter()
+            .map(|&(v, lcs)| {
+                let root = uf.find(v);
+                let shared = !own.is_disjoint(&root_speakers[&root]);
+                ((shared, lcs), root, v)
+            })
+            .collect();
+        // Already in a cluster that contains it (through a peer or a longer excerpt).
+        if scored.is_empty() || scored.iter().any(|&(_, root, _)| root == own_root) {
+            continue;
+        }
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.2.cmp(&b.2)));
+        let best = scored[0];
+        let rival = scored
+            .iter()
+            .any(|&(score, root, _)| score == best.0 && root != best.1);
+        if rival {
+            continue;
+        }
+        let mut merged = root_speakers.remove(&own_root).unwrap_or_default();
+        merged.extend(root_speakers.remove(&best.1).unwrap_or_default());
+        uf.union(s, best.2);
+        root_speakers.insert(uf.find(s), merged);
+    }
+}
+
+/// Words of an `m`-word quote another must share to match at `similarity`.
+fn needed(m: usize, similarity: f64) -> usize {
+    ((similarity * m as f64) - 1e-9).ceil().max(1.0) as usize
+}
+
+/// Number of values two ascending lists share, or less than `want` as soon as `want` is out
+/// of reach.
+fn merge_count(a: &[u32], b: &[u32], want: usize) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        if n + (a.len() - i).min(b.len() - j) < want {
+            return n;
+        }
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+/// Longest common subsequence of `a` in `b`: its length and the first and last positions of
+/// `b` it uses. Quotes longer than the cap are compared on their first words.
+fn lcs_align(a: &[u32], b: &[u32], dp: &mut Vec<u16>) -> (usize, usize, usize) {
+    const CAP: usize = 600;
+    let (a, b) = (&a[..a.len().min(CAP)], &b[..b.len().min(CAP)]);
+    let (m, n) = (a.len(), b.len());
+    let w = n + 1;
+    dp.clear();
+    dp.resize((m + 1) * w, 0);
+    for i in 1..=m {
+        for j in 1..=n {
+            dp[i * w + j] = if a[i - 1] == b[j - 1] {
+                dp[(i - 1) * w + j - 1] + 1
+            } else {
+                dp[(i - 1) * w + j].max(dp[i * w + j - 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (m, n);
+    let (mut first, mut last) = (0, 0);
+    let mut found = false;
+    while i > 0 && j > 0 {
+        if a[i - 1] == b[j - 1] && dp[i * w + j] == dp[(i - 1) * w + j - 1] + 1 {
+            if !found {
+                last = j - 1;
+                found = true;
+            }
+            first = j - 1;
+            i -= 1;
+            j -= 1;
+        } else if dp[(i - 1) * w + j] >= dp[i * w + j - 1] {
+            i -= 1;
+        } else {
+            j -= 1;
+        }
+    }
+    (dp[m * w + n] as usize, first, last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lcs_finds_the_dense_stretch() {
+        let mut dp = Vec::new();
+        assert_eq!(lcs_align(&[2, 3, 4], &[9, 2, 3, 4, 9], &mut dp), (3, 1, 3));
+        assert_eq!(lcs_align(&[1, 2], &[3, 4], &mut dp).0, 0);
+        assert_eq!(needed(10, 0.8), 8);
+        assert_eq!(needed(4, 0.8), 4);
+    }
+}

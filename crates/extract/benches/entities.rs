@@ -1,0 +1,76 @@
+//! Throughput of the entities and claims stages on one thread, over a corpus made at bench
+//! time from the seed articles (each copied many times as separate documents).
+
+use std::path::Path;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use extract::claims::{Claims, ClaimsOptions};
+use extract::entities::{Entities, EntitiesOptions};
+use model::{BuildContext, Document, DocumentStage};
+
+fn corpus() -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/articles");
+    let mut seeds: Vec<String> = std::fs::read_dir(&dir)
+        .expect("data/articles")
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    seeds.sort();
+    let mut docs = Vec::new();
+    let mut bytes = 0;
+    while bytes < 4_000_000 {
+        for s in &seeds {
+            bytes += s.len();
+            docs.push(s.clone());
+        }
+    }
+    docs
+}
+
+fn bench(c: &mut Criterion) {
+    let docs = corpus();
+    let total: usize = docs.iter().map(String::len).sum();
+    let ctx = BuildContext::default();
+    let entities = Entities::new(EntitiesOptions::default(), &ctx).unwrap();
+    let claims = Claims::new(ClaimsOptions::default(), &ctx).unwrap();
+    let mut group = c.benchmark_group("entities");
+    group.sample_size(10);
+    group.throughput(Throughput::Bytes(total as u64));
+    group.bench_function("entities", |b| {
+        b.iter(|| {
+            let mut found = 0;
+            for (i, text) in docs.iter().enumerate() {
+                let mut doc = Document::new(i.to_string(), "bench", text.clone());
+                entities.process(&mut doc).unwrap();
+                found += doc.mentions.len();
+            }
+            found
+        })
+    });
+    group.bench_function("claims", |b| {
+        b.iter(|| {
+            let mut found = 0;
+            for (i, text) in docs.iter().enumerate() {
+                let mut doc = Document::new(i.to_string(), "bench", text.clone());
+                claims.process(&mut doc).unwrap();
+                found += doc.claims.len();
+            }
+            found
+        })
+    });
+    group.bench_function("entities+claims", |b| {
+        b.iter(|| {
+            let mut found = 0;
+            for (i, text) in docs.iter().enumerate() {
+                let mut doc = Document::new(i.to_string(), "bench", text.clone());
+                entities.process(&mut doc).unwrap();
+                claims.process(&mut doc).unwrap();
+                found += doc.mentions.len() + doc.claims.len();
+            }
+            found
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,430 @@
+//! Dates: absolute ones ("February 2022", "Aug. 15, 2025", "1994", "August 15") normalized to
+//! ISO 8601 at the precision given (`2022-02`, `2025-08-15`, `1994`, `--08-15`); relative ones
+//! ("on Sunday", "Monday’s talks", "last week", "three days ago") resolved against the
+//! document's published date when there is one, with that anchor recorded, and left without a
+//! value when there is none.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use regex::{Captures, Regex};
+
+/// A date expression found in the text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DateMention {
+    /// Byte range in the text (without a leading "on"/"in").
+    pub bytes: Range<usize>,
+    /// ISO 8601 at the precision given: `2025-08-17`, `2025-08`, `2025`, `2025-W33`,
+    /// `--08-15` (day without a year). `None` for a relative date without an anchor.
+    pub value: Option<String>,
+    /// What a relative date was resolved against (`published 2025-08-21`).
+    pub anchor: Option<String>,
+}
+
+const MONTHS: &str = "January|February|March|April|May|June|July|August|September|October|November|December|Jan\\.|Feb\\.|Mar\\.|Apr\\.|Jun\\.|Jul\\.|Aug\\.|Sept\\.|Sep\\.|Oct\\.|Nov\\.|Dec\\.|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec";
+const MONTHS_FULL: &str =
+    "January|February|March|April|May|June|July|August|September|October|November|December";
+
+fn date_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        let b = "(?-u:\\b)";
+        let pattern = format!(
+            r"(?x)
+            (?P<iso>{b}(?P<iy>\d{{4}})-(?P<im>\d{{2}})-(?P<id>\d{{2}}){b})
+            |(?P<mo>{b}(?P<pm>in|since|by|until|from|of|for|last|next|this|early|late|on|In|Since|By|Until|From|For|Last|Next|This|Early|Late|On)\s+(?P<m4>{MONTHS_FULL}){b}(?:\s+(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?{b})?(?:,?\s+(?P<y4>\d{{4}}){b})?)
+            |(?P<mdy>{b}(?P<m1>{MONTHS})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?{b}(?:,?\s+(?P<y1>\d{{4}}){b})?)
+            |(?P<dmy>{b}(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{MONTHS})(?:{b}|\s)(?:,?\s*(?P<y2>\d{{4}}){b})?)
+            |(?P<my>{b}(?P<m3>{MONTHS}),?\s+(?P<y3>\d{{4}}){b})
+            |(?P<yr>{b}(?:in|since|by|until|from|before|after|during|through|In|Since|By|Until|From|Before|After|During)\s+(?:the\s+(?:year\s+)?)?(?P<y5>1[89]\d\d|20\d\d){b}(?:\s*[-–]\s*(?P<y6>1[89]\d\d|20\d\d){b})?)
+            |(?P<wd>{b}(?:(?P<wp>on|last|next|this|since|until|by|from|On|Last|Next|This|Since|Until|By|From)\s+)?(?P<w>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?P<ws>['’]s)?{b})
+            |(?P<rel>(?i:{b}(?:today|yesterday|tomorrow|tonight|(?:earlier|later)\s+this\s+(?:week|month|year)|(?:last|next|this|past)\s+(?:week|month|year|weekend|night)|(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?P<u>days?|weeks?|months?|years?)\s+ago){b}))
+            "
+        );
+        Regex::new(&pattern).expect("date regex compiles")
+    })
+}
+
+fn future_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)(?-u:\b)(?:will|shall|upcoming|scheduled|plans? to|planned|expected (?:to|in|on|by|next)|due (?:to|in|on)|ahead of|set to|is to|are to|going to|next)(?-u:\b)|['’]ll(?-u:\b)")
+            .expect("future regex compiles")
+    })
+}
+
+/// Dates in the sentences of `text`, resolved against `published` when given.
+pub fn find_dates(
+    text: &str,
+    sentences: &[Range<usize>],
+    published: Option<NaiveDate>,
+) -> Vec<DateMention> {
+    let re = date_regex();
+    // Pass 1: every match with whether its sentence speaks of the future. A weekday named
+    // several times in a story is one day ("Monday’s talks" … "will meet on Monday"), so
+    // weekdays take the future reading if any sentence naming them points forward.
+    let mut found = Vec::new();
+    let mut weekday_future = [false; 7];
+    for s in sentences {
+        let sentence = &text[s.clone()];
+        let mut future: Option<bool> = None;
+        for caps in re.captures_iter(sentence) {
+            let fut = *future.get_or_insert_with(|| future_regex().is_match(sentence));
+            let explicit = caps.name("wp").is_some_and(|p| {
+                matches!(
+                    p.as_str().to_ascii_lowercase().as_str(),
+                    "last" | "next" | "this"
+                )
+            });
+            if let (Some(w), false) = (caps.name("w"), explicit) {
+                if fut {
+                    if let Some(w) = weekday(w.as_str()) {
+                        weekday_future[w.num_days_from_monday() as usize] = true;
+                    }
+                }
+            }
+            found.push((s.start, caps, fut));
+        }
+    }
+    let mut out = Vec::with_capacity(found.len());
+    for (base, caps, fut) in found {
+        if let Some(m) = resolve(&caps, published, fut, &weekday_future) {
+            out.push(DateMention {
+                bytes: base + m.0.start..base + m.0.end,
+                value: m.1,
+                anchor: m.2,
+            });
+        }
+    }
+    out
+}
+
+type Resolved = (Range<usize>, Option<String>, Option<String>);
+
+fn resolve(
+    caps: &Captures,
+    published: Option<NaiveDate>,
+    future: bool,
+    weekday_future: &[bool; 7],
+) -> Option<Resolved> {
+    let anchor = || published.map(|p| format!("published {p}"));
+    let num = |name: &str| caps.name(name).and_then(|m| m.as_str().parse::<u32>().ok());
+    if caps.name("iso").is_some() {
+        let (y, m, d) = (num("iy")? as i32, num("im")?, num("id")?);
+        NaiveDate::from_ymd_opt(y, m, d)?;
+        let whole = caps.name("iso")?;
+        return Some((whole.range(), Some(format!("{y:04}-{m:02}-{d:02}")), None));
+    }
+    if let Some(whole) = caps.name("mo") {
+        let month = month_number(caps.name("m4")?.as_str())?;
+        let start = caps.name("m4")?.start();
+        let prefix = caps.name("pm").map(|m| m.as_str().to_ascii_lowercase());
+        let span = match prefix.as_deref() {
+            Some("last" | "next" | "this" | "early" | "late") => whole.start()..whole.end(),
+            _ => start..whole.end(),
+        };
+        return Some(month_date(
+            span,
+            month,
+            num("d4"),
+            num("y4").map(|y| y as i32),
+            prefix.as_deref(),
+            published,
+            future,
+        ));
+    }
+    if let Some(whole) = caps.name("mdy") {
+        let month = month_number(caps.name("m1")?.as_str())?;
+        return Some(month_date(
+            whole.range(),
+            month,
+            num("d1"),
+            num("y1").map(|y| y as i32),
+            None,
+            published,
+            future,
+        ));
+    }
+    if let Some(whole) = caps.name("dmy") {
+        let month = month_number(caps.name("m2")?.as_str())?;
+        let end = caps.name("y2").map_or(caps.name("m2")?.end(), |m| m.end());
+        return Some(month_date(
+            whole.start()..end,
+            month,
+            num("d2"),
+            num("y2").map(|y| y as i32),
+            None,
+            published,
+            future,
+        ));
+    }
+    if let Some(whole) = caps.name("my") {
+        let month = month_number(caps.name("m3")?.as_str())?;
+        let y = num("y3")?;
+        return Some((whole.range(), Some(format!("{y:04}-{month:02}")), None));
+    }
+    if caps.name("yr").is_some() {
+        let y = caps.name("y5")?;
+        return Some(match caps.name("y6") {
+            Some(y2) => (
+                y.start()..y2.end(),
+                Some(format!("{}/{}", y.as_str(), y2.as_str())),
+                None,
+            ),
+            None => (y.range(), Some(y.as_str().to_string()), None),
+        });
+    }
+    if let Some(whole) = caps.name("wd") {
+        let w = caps.name("w")?;
+        let prefix = caps.name("wp").map(|m| m.as_str().to_ascii_lowercase());
+        let possessive = caps.name("ws").is_some();
+        // A weekday alone ("Fox News Sunday") is too often part of a name.
+        if prefix.is_none() && !possessive {
+            return None;
+        }
+        let span = match prefix.as_deref() {
+            Some("last" | "next" | "this") => whole.start()..w.end(),
+            _ => w.start()..w.end(),
+        };
+        let Some(p) = published else {
+            return Some((span, None, None));
+        };
+        let target = weekday(w.as_str())?;
+        let fut = match prefix.as_deref() {
+            Some("next") => true,
+            Some("last" | "since") => false,
+            _ => weekday_future[target.num_days_from_monday() as usize],
+        };
+        let date = if fut {
+            let mut d = p + Duration::days(1);
+            while d.weekday() != target {
+                d += Duration::days(1);
+            }
+            d
+        } else {
+            let mut d = p;
+            while d.weekday() != target {
+                d -= Duration::days(1);
+            }
+            if prefix.as_deref() == Some("last") && d == p {
+                d -= Duration::days(7);
+            }
+            d
+        };
+        return Some((span, Some(date.to_string()), anchor()));
+    }
+    if let Some(whole) = caps.name("rel") {
+        let Some(p) = published else {
+            return Some((whole.range(), None, None));
+        };
+        let phrase = whole.as_str().to_ascii_lowercase();
+        let phrase = phrase.split_whitespace().collect::<Vec<_>>().join(" ");
+        let value = relative(&phrase, p, caps)?;
+        return Some((whole.range(), Some(value), anchor()));
+    }
+    None
+}
+
+fn month_date(
+    span: Range<usize>,
+    month: u32,
+    day: Option<u32>,
+    year: Option<i32>,
+    prefix: Option<&str>,
+    published: Option<NaiveDate>,
+    future: bool,
+) -> Resolved {
+    if let Some(y) = year {
+        let value = match day {
+            Some(d) if NaiveDate::from_ymd_opt(y, month, d).is_some() => {
+                format!("{y:04}-{month:02}-{d:02}")
+            }
+            _ => format!("{y:04}-{month:02}"),
+        };
+        return (span, Some(value), None);
+    }
+    let day = day.filter(|&d| NaiveDate::from_ymd_opt(2024, month, d).is_some());
+    let Some(p) = published else {
+        let value = match day {
+            Some(d) => format!("--{month:02}-{d:02}"),
+            None => format!("--{month:02}"),
+        };
+        return (span, Some(value), None);
+    };
+    let value = match day {
+        // A day and month: the occurrence nearest the published date.
+        Some(d) => {
+            let best = [p.year() - 1, p.year(), p.year() + 1]
+                .into_iter()
+                .filter_map(|y| NaiveDate::from_ymd_opt(y, month, d))
+                .min_by_key(|x| (*x - p).num_days().abs())
+                .unwrap_or(p);
+            best.to_string()
+        }
+        // A month alone is most often past ("a heated exchange in February"), unless the
+        // text points forward to a month still to come this year.
+        None => {
+            let ahead = prefix == Some("next") || (future && month > p.month());
+            let y = match (prefix, ahead) {
+                (Some("next"), _) if month <= p.month() => p.year() + 1,
+                (_, true) => p.year(),
+                (Some("last"), _) if month >= p.month() => p.year() - 1,
+                _ if month > p.month() => p.year() - 1,
+                _ => p.year(),
+            };
+            format!("{y:04}-{month:02}")
+        }
+    };
+    (span, Some(value), Some(format!("published {p}")))
+}
+
+fn relative(phrase: &str, p: NaiveDate, caps: &Captures) -> Option<String> {
+    let week = |d: NaiveDate| {
+        let w = d.iso_week();
+        format!("{:04}-W{:02}", w.year(), w.week())
+    };
+    let month = |d: NaiveDate| format!("{:04}-{:02}", d.year(), d.month());
+    let shift_months = |d: NaiveDate, m: i32| {
+        let total = d.year() * 12 + d.month0() as i32 + m;
+        NaiveDate::from_ymd_opt(total.div_euclid(12), total.rem_euclid(12) as u32 + 1, 1)
+    };
+    Some(match phrase {
+        "today" | "tonight" => p.to_string(),
+        "yesterday" | "last night" => (p - Duration::days(1)).to_string(),
+        "tomorrow" => (p + Duration::days(1)).to_string(),
+        "this week" | "earlier this week" | "later this week" => week(p),
+        "last week" | "past week" => week(p - Duration::days(7)),
+        "next week" => week(p + Duration::days(7)),
+        "last weekend" | "this weekend" | "past weekend" => {
+            let mut d = p;
+            while d.weekday() != Weekday::Sat {
+                d -= Duration::days(1);
+            }
+            if phrase != "this weekend" && p.weekday() == Weekday::Sat {
+                d -= Duration::days(7);
+            }
+            format!("{}/{}", d, d + Duration::days(1))
+        }
+        "next weekend" => {
+            let mut d = p + Duration::days(1);
+            while d.weekday() != Weekday::Sat {
+                d += Duration::days(1);
+            }
+            format!("{}/{}", d, d + Duration::days(1))
+        }
+        "this month" | "earlier this month" | "later this month" => month(p),
+        "last month" | "past month" => month(shift_months(p, -1)?),
+        "next month" => month(shift_months(p, 1)?),
+        "this year" | "earlier this year" | "later this year" => p.year().to_string(),
+        "last year" | "past year" => (p.year() - 1).to_string(),
+        "next year" => (p.year() + 1).to_string(),
+        _ => {
+            let n = match caps.name("n")?.as_str().to_ascii_lowercase().as_str() {
+                "a" | "an" | "one" => 1,
+                "two" => 2,
+                "three" => 3,
+                "four" => 4,
+                "five" => 5,
+                "six" => 6,
+                "seven" => 7,
+                "eight" => 8,
+                "nine" => 9,
+                "ten" => 10,
+                digits => digits.parse().ok()?,
+            };
+            let unit = caps.name("u")?.as_str().to_ascii_lowercase();
+            match unit.trim_end_matches('s') {
+                "day" => (p - Duration::days(n)).to_string(),
+                "week" => week(p - Duration::days(7 * n)),
+                "month" => month(shift_months(p, -(n as i32))?),
+                _ => (p.year() - n as i32).to_string(),
+            }
+        }
+    })
+}
+
+fn month_number(m: &str) -> Option<u32> {
+    let m = m.trim_end_matches('.');
+    let prefix = m.get(..3)?;
+    Some(match prefix {
+        "Jan" => 1,
+        "Feb" => 2,
+        "Mar" => 3,
+        "Apr" => 4,
+        "May" => 5,
+        "Jun" => 6,
+        "Jul" => 7,
+        "Aug" => 8,
+        "Sep" => 9,
+        "Oct" => 10,
+        "Nov" => 11,
+        "Dec" => 12,
+        _ => return None,
+    })
+}
+
+fn weekday(w: &str) -> Option<Weekday> {
+    Some(match w {
+        "Monday" => Weekday::Mon,
+        "Tuesday" => Weekday::Tue,
+        "Wednesday" => Weekday::Wed,
+        "Thursday" => Weekday::Thu,
+        "Friday" => Weekday::Fri,
+        "Saturday" => Weekday::Sat,
+        "Sunday" => Weekday::Sun,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dates(text: &str, published: Option<NaiveDate>) -> Vec<(String, Option<String>)> {
+        let sentences = crate::text::split_sentences(text, &[0..text.len()]);
+        find_dates(text, &sentences, published)
+            .into_iter()
+            .map(|d| (text[d.bytes].to_string(), d.value))
+            .collect()
+    }
+
+    #[test]
+    fn absolute_dates_keep_their_precision() {
+        let d = dates(
+            "The invasion began in February 2022; the memorandum dates back to 1994. On Aug. 15, 2025 they met, and again on 3 September 2025 and on August 15.",
+            None,
+        );
+        let values: Vec<_> = d.iter().map(|(t, v)| (t.as_str(), v.as_deref())).collect();
+        assert_eq!(
+            values,
+            vec![
+                ("February 2022", Some("2022-02")),
+                ("Aug. 15, 2025", Some("2025-08-15")),
+                ("3 September 2025", Some("2025-09-03")),
+                ("August 15", Some("--08-15")),
+            ]
+        );
+    }
+
+    #[test]
+    fn relative_dates_resolve_against_the_published_date() {
+        let published = NaiveDate::from_ymd_opt(2025, 8, 21); // a Thursday
+        let d = dates(
+            "On Sunday, leaders met. Monday’s talks will follow. Last week he spoke; three days ago he left.",
+            published,
+        );
+        let values: Vec<_> = d.iter().map(|(t, v)| (t.as_str(), v.as_deref())).collect();
+        assert_eq!(
+            values,
+            vec![
+                ("Sunday", Some("2025-08-17")),
+                ("Monday", Some("2025-08-25")),
+                ("Last week", Some("2025-W33")),
+                ("three days ago", Some("2025-08-18")),
+            ]
+        );
+        let unanchored = dates("On Sunday, leaders met.", None);
+        assert_eq!(unanchored, vec![("Sunday".to_string(), None)]);
+    }
+}

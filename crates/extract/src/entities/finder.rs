@@ -1,0 +1,1470 @@
+//! The person/organization/place finder: names from capitalization, lists and context; roles
+//! from titles and appositives; one referent per person with all its mentions, including role
+//! phrases ("the envoy", "the Russian President").
+
+use std::ops::Range;
+
+use model::{Document, EntityKind};
+
+use super::lexicon::{FirstName, Lex, Lexicon, RoleClass, RoleSig};
+use super::normalize::name_key;
+use super::{Gender, Referent, ReferentMention, Referents};
+use crate::text::{split_sentences, tokenize, Token, TokenKind};
+
+#[derive(Debug, Clone, Copy)]
+struct Item {
+    start: usize,
+    end: usize,
+    kind: TokenKind,
+    lex: Option<u32>,
+    /// A word starting with an uppercase letter.
+    cap: bool,
+    /// Two or more letters, all uppercase (`NATO`, `U.S.`).
+    acronym: bool,
+    /// A single capital and a dot (`J.`).
+    initial: bool,
+}
+
+/// What a name candidate turned out to be in its sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Hint {
+    Name,
+    Place(u32),
+    Org(u32),
+    /// A place or organization found by its shape (suffix word, context), not a list.
+    NewPlace,
+    NewOrg,
+    Acronym,
+}
+
+#[derive(Debug, Clone)]
+struct Cand {
+    bytes: Range<usize>,
+    hint: Hint,
+    words: usize,
+    first: Option<FirstName>,
+    /// Known public figure this is the full name (or an alias) of.
+    person: Option<u32>,
+    /// Known public figures this is the surname of.
+    surname_of: Vec<u32>,
+    gender: Option<Gender>,
+    role: Option<(Range<usize>, RoleSig)>,
+    honorific: bool,
+    speech: bool,
+    place_ctx: bool,
+    sentence_initial: bool,
+}
+
+#[derive(Debug, Clone)]
+struct RoleMention {
+    bytes: Range<usize>,
+    sig: RoleSig,
+}
+
+/// Finds the referents of `doc` with the built-in lists.
+pub(crate) fn find(lex: &Lexicon, doc: &Document) -> Referents {
+    let owned;
+    let sentences: &[Range<usize>] = if doc.sentences.is_empty() {
+        owned = split_sentences(&doc.text, &doc.paragraphs);
+        &owned
+    } else {
+        &doc.sentences
+    };
+    let mut f = Finder {
+        lex,
+        text: &doc.text,
+        cands: Vec::new(),
+        roles: Vec::new(),
+        tokens: Vec::new(),
+        matches: Vec::new(),
+        items: Vec::new(),
+        consumed: Vec::new(),
+        first_word: 0,
+    };
+    for s in sentences {
+        f.sentence(s.clone());
+    }
+    f.resolve()
+}
+
+struct Finder<'a> {
+    lex: &'a Lexicon,
+    text: &'a str,
+    cands: Vec<Cand>,
+    roles: Vec<RoleMention>,
+    tokens: Vec<Token>,
+    matches: Vec<Option<(u32, usize)>>,
+    items: Vec<Item>,
+    consumed: Vec<bool>,
+    first_word: usize,
+}
+
+const SPEECH_VERBS: &[&str] = &[
+    "said",
+    "says",
+    "told",
+    "added",
+    "explained",
+    "stated",
+    "noted",
+    "argued",
+    "insisted",
+    "warned",
+    "wrote",
+    "tweeted",
+    "posted",
+    "announced",
+    "asked",
+    "replied",
+    "claimed",
+    "confirmed",
+    "denied",
+    "stressed",
+    "emphasized",
+    "emphasised",
+    "remarked",
+    "commented",
+    "revealed",
+    "suggested",
+    "acknowledged",
+    "described",
+    "urged",
+    "called",
+    "declared",
+    "disclosed",
+    "recalled",
+    "admitted",
+    "criticized",
+    "criticised",
+    "praised",
+    "spoke",
+    "pointed",
+    "tells",
+    "adds",
+    "writes",
+    "recounted",
+    "testified",
+    "alleged",
+];
+
+const PARTICLES: &[&str] = &[
+    "von", "van", "der", "den", "de", "da", "di", "du", "la", "le", "del", "della", "dos", "das",
+    "bin", "ibn", "al", "el", "ter", "ten", "y", "zu", "af",
+];
+
+const ORG_WORDS: &[&str] = &[
+    "Court",
+    "Commission",
+    "Council",
+    "Committee",
+    "Ministry",
+    "Department",
+    "Agency",
+    "Bank",
+    "University",
+    "College",
+    "School",
+    "Institute",
+    "Party",
+    "Organization",
+    "Organisation",
+    "Association",
+    "Foundation",
+    "Corporation",
+    "Company",
+    "Group",
+    "Inc",
+    "Ltd",
+    "LLC",
+    "Corp",
+    "News",
+    "Times",
+    "Post",
+    "Journal",
+    "Herald",
+    "Tribune",
+    "Gazette",
+    "Network",
+    "Channel",
+    "Radio",
+    "Television",
+    "Forces",
+    "Army",
+    "Navy",
+    "Guard",
+    "Police",
+    "Service",
+    "Office",
+    "Authority",
+    "Board",
+    "Bureau",
+    "Fund",
+    "Federation",
+    "Alliance",
+    "Front",
+    "Movement",
+    "Assembly",
+    "Parliament",
+    "Senate",
+    "Congress",
+    "Cabinet",
+    "Administration",
+    "Museum",
+    "Hospital",
+    "Church",
+    "Club",
+    "Center",
+    "Centre",
+    "Airlines",
+    "Airways",
+    "Motors",
+    "Industries",
+    "Holdings",
+    "Partners",
+    "Labs",
+    "Systems",
+    "Technologies",
+    "Brigade",
+    "Battalion",
+    "Regiment",
+    "Directorate",
+    "Inspectorate",
+    "Tribunal",
+    "Union",
+];
+
+const PLACE_WORDS: &[&str] = &[
+    "City",
+    "County",
+    "Province",
+    "Oblast",
+    "Region",
+    "District",
+    "Island",
+    "Islands",
+    "Peninsula",
+    "Valley",
+    "Mountains",
+    "River",
+    "Lake",
+    "Bay",
+    "Sea",
+    "Strait",
+    "Desert",
+    "Coast",
+    "Heights",
+    "Street",
+    "Square",
+    "Avenue",
+    "Krai",
+    "Raion",
+    "Governorate",
+];
+
+const PLACE_NOUNS_AFTER: &[&str] = &[
+    "region",
+    "oblast",
+    "province",
+    "district",
+    "county",
+    "city",
+    "town",
+    "village",
+    "area",
+    "border",
+    "front",
+    "frontline",
+    "airport",
+    "port",
+    "regions",
+    "villages",
+    "towns",
+];
+
+impl<'a> Finder<'a> {
+    fn word(&self, i: usize) -> &'a str {
+        let it = &self.items[i];
+        &self.text[it.start..it.end]
+    }
+
+    fn lex_of(&self, i: usize) -> Option<&'a Lex> {
+        self.items[i].lex.map(|id| self.lex.entry(id))
+    }
+
+    fn is_lower_word(&self, i: usize, words: &[&str]) -> bool {
+        i < self.items.len()
+            && self.items[i].kind == TokenKind::Word
+            && words.contains(&self.word(i))
+    }
+
+    fn sentence(&mut self, range: Range<usize>) {
+        self.tokens.clear();
+        tokenize(self.text, range.clone(), &mut self.tokens);
+        let mut matches = std::mem::take(&mut self.matches);
+        self.lex
+            .matches(self.text, range, &self.tokens, &mut matches);
+        self.items.clear();
+        let mut t = 0;
+        while t < self.tokens.len() {
+            let tok = self.tokens[t];
+            let (lex, last) = match matches[t] {
+                Some((id, end)) => (Some(id), end),
+                None => (None, t),
+            };
+            let mut end = self.tokens[last].end;
+            let mut next = last + 1;
+            let s = &self.text[tok.start..end];
+            let first = s.chars().next().unwrap_or(' ');
+            let cap = tok.kind == TokenKind::Word && first.is_uppercase();
+            // Only capitalized words can be acronyms or initials: skip the counting otherwise.
+            let (letters, acronym) = if cap {
+                let letters = s.chars().filter(|c| c.is_alphabetic()).count();
+                (
+                    letters,
+                    letters >= 2 && s.chars().all(|c| !c.is_alphabetic() || c.is_uppercase()),
+                )
+            } else {
+                (0, false)
+            };
+            let mut initial = false;
+            let mut lex = lex;
+            // Hyphenated names: "Jean-Noël" (a first name) and "Rolls-Royce" (unknown words)
+            // are one word; "Trump-Putin" (two known names) stays two.
+            if cap
+                && last == t
+                && next + 1 < self.tokens.len()
+                && &self.text[self.tokens[next].range()] == "-"
+                && !self.tokens[next].space_before
+                && !self.tokens[next + 1].space_before
+                && self.tokens[next + 1].kind == TokenKind::Word
+                && self.text[self.tokens[next + 1].range()]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_uppercase)
+            {
+                let known = |m: Option<(u32, usize)>| {
+                    m.map(|(id, _)| self.lex.entry(id)).is_some_and(|l| {
+                        l.person.is_some()
+                            || !l.surname_of.is_empty()
+                            || l.place.is_some()
+                            || l.org.is_some()
+                            || l.role.is_some()
+                            || l.modifier
+                            || l.demonym.is_some()
+                    })
+                };
+                let right = matches[next + 1];
+                let left_first = lex.is_some_and(|id| self.lex.entry(id).first.is_some());
+                let right_single = right.is_none_or(|(_, e)| e == next + 1);
+                if right_single
+                    && ((left_first && !known(right)) || (lex.is_none() && right.is_none()))
+                {
+                    end = self.tokens[next + 1].end;
+                    next += 2;
+                    if !left_first {
+                        lex = None;
+                    }
+                }
+            }
+            if lex.is_none()
+                && cap
+                && letters == 1
+                && next < self.tokens.len()
+                && &self.text[self.tokens[next].range()] == "."
+                && !self.tokens[next].space_before
+            {
+                initial = true;
+                end = self.tokens[next].end;
+                next += 1;
+            }
+            self.items.push(Item {
+                start: tok.start,
+                end,
+                kind: tok.kind,
+                lex,
+                cap,
+                acronym,
+                initial,
+            });
+            t = next;
+        }
+        self.matches = matches;
+        // Index of the first word (items before it are opening quotes or dashes).
+        self.first_word = self
+            .items
+            .iter()
+            .position(|it| {
+                it.kind != TokenKind::Punct || matches!(&self.text[it.start..it.end], "," | ";")
+            })
+            .unwrap_or(0);
+        self.consumed.clear();
+        self.consumed.resize(self.items.len(), false);
+
+        // Capitalized sequences, then role phrases not attached to a name.
+        let n = self.items.len();
+        let mut i = 0;
+        while i < n {
+            if !self.seq_member(i) {
+                i += 1;
+                continue;
+            }
+            let mut j = i + 1;
+            while j < n {
+                if self.seq_member(j) {
+                    j += 1;
+                } else if self.is_connector(j) && j + 1 < n && self.seq_member(j + 1) {
+                    j += 1;
+                } else if self.is_lower_word(j, &["the"])
+                    && self.is_lower_word(j - 1, &["of", "for"])
+                    && j + 1 < n
+                    && self.seq_member(j + 1)
+                {
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+            self.sequence(i, j);
+            i = j;
+        }
+        self.role_mentions();
+    }
+
+    fn seq_member(&self, i: usize) -> bool {
+        let it = &self.items[i];
+        it.kind == TokenKind::Word && (it.cap || it.acronym)
+    }
+
+    fn is_connector(&self, i: usize) -> bool {
+        self.is_lower_word(i, &["of", "for", "and"]) || self.is_lower_word(i, PARTICLES)
+    }
+
+    fn is_role(&self, i: usize) -> bool {
+        self.lex_of(i).is_some_and(|l| l.role.is_some())
+    }
+
+    fn is_role_part(&self, i: usize) -> bool {
+        let it = &self.items[i];
+        if it.kind != TokenKind::Word {
+            return false;
+        }
+        match self.lex_of(i) {
+            Some(l) => {
+                l.role.is_some()
+                    || l.modifier
+                    || l.demonym.is_some()
+                    || l.place.is_some()
+                    || l.org.is_some()
+            }
+            None => false,
+        }
+    }
+
+    /// First item of the title that ends with the role head at `h`.
+    fn role_backward(&self, h: usize) -> usize {
+        let mut s = h;
+        while s > 0 && self.is_role_part(s - 1) && !self.is_name_like(s - 1) {
+            s -= 1;
+        }
+        s
+    }
+
+    /// A capitalized word that reads as part of a personal name rather than a title word.
+    fn is_name_like(&self, i: usize) -> bool {
+        let it = &self.items[i];
+        if !it.cap {
+            return false;
+        }
+        match self.lex_of(i) {
+            None => !it.acronym,
+            Some(l) => l.person.is_some() || (!l.surname_of.is_empty() && l.role.is_none()),
+        }
+    }
+
+    fn role_sig(&self, from: usize, to: usize) -> RoleSig {
+        let mut sig = RoleSig::default();
+        for i in from..=to {
+            if let Some(l) = self.lex_of(i) {
+                if l.role.is_some() {
+                    sig.head = Some(l.head);
+                    sig.class = l.role;
+                }
+                if let Some(p) = l.demonym.or(l.place) {
+                    sig.places.push(p);
+                }
+                if let Some(o) = l.org {
+                    sig.orgs.push(o);
+                }
+            }
+        }
+        sig
+    }
+
+    fn sentence_initial(&self, i: usize) -> bool {
+        i <= self.first_word
+    }
+
+    fn sequence(&mut self, mut a: usize, mut b: usize) {
+        // Leading sentence openers and function words are not part of a name.
+        while a < b {
+            let l = self.lex_of(a);
+            let stop = l.is_some_and(|l| {
+                l.stop
+                    && l.place.is_none()
+                    && l.org.is_none()
+                    && l.person.is_none()
+                    && !(l.first.is_some() && a + 1 < b && self.is_name_like(a + 1))
+            });
+            if stop || self.is_connector(a) {
+                a += 1;
+            } else {
+                break;
+            }
+        }
+        while b > a && self.is_connector(b - 1) {
+            b -= 1;
+        }
+        if a >= b {
+            return;
+        }
+        // A capitalized phrase in quotes is a title (“State of the Union”), not a name.
+        if a > 0 && self.items[a - 1].kind == TokenKind::Punct {
+            let open = &self.text[self.items[a - 1].start..self.items[a - 1].end];
+            if matches!(open, "“" | "‘" | "\"" | "'") {
+                let closes = (b..(b + 2).min(self.items.len())).any(|k| {
+                    matches!(
+                        &self.text[self.items[k].start..self.items[k].end],
+                        "”" | "’" | "\"" | "'"
+                    )
+                });
+                if closes {
+                    return;
+                }
+            }
+        }
+        let h = (a..b).rev().find(|&i| self.is_role(i) && self.items[i].cap);
+        if let Some(h) = h {
+            let role_start = self
+                .role_backward(h)
+                .max(if self.items[h].cap { 0 } else { a });
+            if role_start > a {
+                self.sequence(a, role_start);
+            }
+            self.role_places(role_start.max(a), h);
+            let mut n0 = h + 1;
+            let mut role_end = h;
+            if n0 < b && self.is_lower_word(n0, &["of", "for"]) {
+                let name_at = (n0 + 1..b).find(|&k| {
+                    self.lex_of(k).is_some_and(|l| {
+                        l.first.is_some() || l.person.is_some() || l.honorific.is_some()
+                    })
+                });
+                match name_at {
+                    Some(k) => {
+                        role_end = k - 1;
+                        n0 = k;
+                    }
+                    None if b - (n0 + 1) >= 3 => {
+                        n0 = b - 2;
+                        role_end = n0 - 1;
+                    }
+                    None => {
+                        role_end = b - 1;
+                        n0 = b;
+                    }
+                }
+                self.role_places(h + 1, role_end);
+            }
+            if n0 >= b {
+                return;
+            }
+            let role = (
+                self.items[role_start].start..self.items[role_end].end,
+                self.role_sig(role_start, role_end),
+            );
+            self.chunks(n0, b, Some(role));
+        } else {
+            self.chunks(a, b, None);
+        }
+    }
+
+    /// Places and organizations named inside a title are mentions too (`U.S.` in
+    /// "U.S. President").
+    fn role_places(&mut self, from: usize, to: usize) {
+        for i in from..=to.min(self.items.len() - 1) {
+            if let Some(l) = self.lex_of(i) {
+                if l.role.is_some() && l.place.is_none() && l.org.is_none() {
+                    continue;
+                }
+                let hint = match (l.place, l.org) {
+                    (_, Some(o)) => Hint::Org(o),
+                    (Some(p), None) => Hint::Place(p),
+                    _ => continue,
+                };
+                let it = self.items[i];
+                self.push_simple(it.start..it.end, hint);
+            }
+        }
+    }
+
+    fn push_simple(&mut self, bytes: Range<usize>, hint: Hint) {
+        self.cands.push(Cand {
+            bytes,
+            hint,
+            words: 1,
+            first: None,
+            person: None,
+            surname_of: Vec::new(),
+            gender: None,
+            role: None,
+            honorific: false,
+            speech: false,
+            place_ctx: false,
+            sentence_initial: false,
+        });
+    }
+
+    /// Splits the name part of a capitalized sequence into names, places and organizations.
+    fn chunks(&mut self, a: usize, b: usize, mut role: Option<(Range<usize>, RoleSig)>) {
+        let mut i = a;
+        let mut gender = None;
+        let mut honorific = false;
+        // Organizations and places named by their shape: "Kyiv School of Economics".
+        if role.is_none() && b - a >= 2 {
+            let first_is_name = self
+                .lex_of(a)
+                .is_some_and(|l| l.first.is_some() || l.person.is_some() || l.honorific.is_some());
+            let last = self.word(b - 1);
+            let org = (a..b).any(|k| {
+                ORG_WORDS.contains(&self.word(k)) && self.lex_of(k).is_none_or(|l| l.org.is_none())
+            });
+            if !first_is_name && (org || PLACE_WORDS.contains(&last)) {
+                let whole = self.items[a].start..self.items[b - 1].end;
+                let whole_lex = self.lex_of(a).filter(|_| b - a == 1);
+                let hint = if org { Hint::NewOrg } else { Hint::NewPlace };
+                if whole_lex.is_none() {
+                    // Places inside (Kyiv School…) still count as mentions of the place.
+                    self.cands.push(Cand {
+                        words: b - a,
+                        sentence_initial: self.sentence_initial(a),
+                        ..self.simple(whole, hint)
+                    });
+                    return;
+                }
+            }
+        }
+        while i < b {
+            let it = self.items[i];
+            let l = self.lex_of(i);
+            if it.kind != TokenKind::Word || !(it.cap || it.acronym) {
+                i += 1;
+                continue;
+            }
+            if let Some(g) = l.and_then(|l| l.honorific) {
+                gender = g.or(gender);
+                honorific = true;
+                i += 1;
+                continue;
+            }
+            let next_is_name = i + 1 < b && self.is_name_like(i + 1);
+            if let Some(l) = l {
+                let name_reading = l.person.is_some()
+                    || !l.surname_of.is_empty()
+                    || (l.first.is_some() && next_is_name)
+                    || honorific;
+                if !name_reading {
+                    match (l.place, l.org) {
+                        (_, Some(o)) => {
+                            self.push_simple(it.start..it.end, Hint::Org(o));
+                            i += 1;
+                            role = None;
+                            continue;
+                        }
+                        (Some(p), None) => {
+                            let ctx = self.place_context(i, i + 1);
+                            let mut c = self.simple(it.start..it.end, Hint::Place(p));
+                            c.place_ctx = ctx;
+                            self.cands.push(c);
+                            i += 1;
+                            role = None;
+                            continue;
+                        }
+                        _ => {}
+                    }
+                    if l.date_word
+                        || l.stop
+                        || l.role.is_some()
+                        || l.modifier
+                        || l.demonym.is_some()
+                    {
+                        if l.first.is_none() || !next_is_name {
+                            i += 1;
+                            role = None;
+                            continue;
+                        }
+                    }
+                }
+            }
+            if it.acronym && l.is_none() {
+                let mut c = self.simple(it.start..it.end, Hint::Acronym);
+                c.speech = self.speech_context(i, i + 1);
+                c.sentence_initial = self.sentence_initial(i);
+                self.cands.push(c);
+                i += 1;
+                continue;
+            }
+            // A name: a first name, a known person or an unknown capitalized word, then
+            // surnames, particles and initials.
+            let starts_with_first = l.is_some_and(|l| l.first.is_some() || l.person.is_some());
+            let mut j = i + 1;
+            if !l.is_some_and(|l| l.person.is_some()) {
+                while j < b {
+                    let lj = self.lex_of(j);
+                    let ok = if self.items[j].kind == TokenKind::Word && !self.items[j].cap {
+                        PARTICLES.contains(&self.word(j)) && j + 1 < b
+                    } else if self.items[j].initial {
+                        true
+                    } else {
+                        match lj {
+                            None => !self.items[j].acronym || starts_with_first,
+                            Some(lj) => {
+                                lj.person.is_none()
+                                    && (!lj.surname_of.is_empty()
+                                        || (lj.first.is_some() && starts_with_first)
+                                        || (starts_with_first
+                                            && lj.role.is_none()
+                                            && lj.place.is_none()
+                                            && lj.org.is_none()
+                                            && !(j + 1 < self.items.len()
+                                                && self.items[j + 1].kind == TokenKind::Number)))
+                            }
+                        }
+                    };
+                    if !ok {
+                        break;
+                    }
+                    // A known surname ends a name that did not start with a first name
+                    // ("Putin Alaska Summit").
+                    j += 1;
+                    if !starts_with_first && lj.is_some_and(|lj| !lj.surname_of.is_empty()) {
+                        break;
+                    }
+                }
+            }
+            let first = l.and_then(|l| l.first).filter(|_| j - i > 1);
+            let gender_here = gender.or(first.and_then(FirstName::gender));
+            let bytes = self.items[i].start..self.items[j - 1].end;
+            let mut cand = self.simple(bytes, Hint::Name);
+            cand.words = (i..j).filter(|&k| self.items[k].cap).count();
+            cand.first = first;
+            if j - i == 1 {
+                cand.person = l.and_then(|l| l.person);
+                cand.surname_of = l.map(|l| l.surname_of.clone()).unwrap_or_default();
+                if cand.person.is_none() && cand.surname_of.is_empty() {
+                    cand.place_ctx = self.place_context(i, j);
+                }
+            } else if let Some(p) = l.and_then(|l| l.person) {
+                cand.person = Some(p);
+            }
+            if first.is_none() && j - i > 1 && j - i <= 3 && cand.person.is_none() {
+                cand.place_ctx = self.place_context(i, j);
+            }
+            cand.gender = gender_here;
+            cand.honorific = honorific;
+            cand.sentence_initial = self.sentence_initial(i);
+            cand.speech = self.speech_context(i, j);
+            let taken_role = role.take();
+            cand.role = if taken_role.is_none() && cand.place_ctx && first.is_none() {
+                None
+            } else {
+                taken_role
+                    .or_else(|| self.role_before(i))
+                    .or_else(|| self.role_reversed(i, j))
+                    .or_else(|| self.appositive(j))
+            };
+            self.cands.push(cand);
+            gender = None;
+            honorific = false;
+            i = j;
+        }
+    }
+
+    fn simple(&self, bytes: Range<usize>, hint: Hint) -> Cand {
+        Cand {
+            bytes,
+            hint,
+            words: 1,
+            first: None,
+            person: None,
+            surname_of: Vec::new(),
+            gender: None,
+            role: None,
+            honorific: false,
+            speech: false,
+            place_ctx: false,
+            sentence_initial: false,
+        }
+    }
+
+    /// A lowercase title right before a name: "Russian leader Vladimir Putin".
+    fn role_before(&mut self, i: usize) -> Option<(Range<usize>, RoleSig)> {
+        let mut h = i;
+        while h > 0 && self.lex_of(h - 1).is_some_and(|l| l.honorific.is_some()) {
+            h -= 1;
+        }
+        if h == 0 || !self.is_role(h - 1) || self.consumed[h - 1] {
+            return None;
+        }
+        let h = h - 1;
+        let s = self.extend_possessor(self.role_backward(h));
+        self.role_places(s, h);
+        for k in s..=h {
+            self.consumed[k] = true;
+        }
+        Some((self.items[s].start..self.items[h].end, self.role_sig(s, h)))
+    }
+
+    /// "The Chancellor, Rachel Reeves, said" / "Georgia's president, Mikheil Kavelashvili,":
+    /// the role before a name set off by a comma.
+    fn role_reversed(&mut self, i: usize, j: usize) -> Option<(Range<usize>, RoleSig)> {
+        let n = self.items.len();
+        let mut i = i;
+        while i > 0 && self.lex_of(i - 1).is_some_and(|l| l.honorific.is_some()) {
+            i -= 1;
+        }
+        if i < 2 || self.word(i - 1) != "," || !self.is_role(i - 2) || self.consumed[i - 2] {
+            return None;
+        }
+        let closes = j >= n
+            || matches!(self.word(j), "," | "." | ";" | ")" | "—")
+            || self.is_lower_word(j, SPEECH_VERBS);
+        if !closes || self.lex_of(i - 2).and_then(|l| l.role) == Some(RoleClass::Other) {
+            return None;
+        }
+        let h = i - 2;
+        let s = self.extend_possessor(self.role_backward(h));
+        self.role_places(s, h);
+        for k in s..=h {
+            self.consumed[k] = true;
+        }
+        if s > 0 && self.is_lower_word(s - 1, &["the", "The", "a", "A", "an", "An"]) {
+            self.consumed[s - 1] = true;
+        }
+        Some((self.items[s].start..self.items[h].end, self.role_sig(s, h)))
+    }
+
+    /// Extends a title back over a place or organization in the possessive ("Hungary's Prime
+    /// Minister").
+    fn extend_possessor(&self, s: usize) -> usize {
+        if s >= 2
+            && self.items[s - 1].kind == TokenKind::Possessive
+            && self
+                .lex_of(s - 2)
+                .is_some_and(|l| l.place.is_some() || l.org.is_some())
+        {
+            s - 2
+        } else {
+            s
+        }
+    }
+
+    /// "Steve Witkoff, a special envoy appointed by …": the role after a name.
+    fn appositive(&mut self, j: usize) -> Option<(Range<usize>, RoleSig)> {
+        let n = self.items.len();
+        if j >= n || self.word(j) != "," {
+            return None;
+        }
+        let mut k = j + 1;
+        // An age: "Olena Kovalchuk, 34, a teacher".
+        if k + 1 < n && self.items[k].kind == TokenKind::Number && self.word(k + 1) == "," {
+            k += 2;
+        }
+        if self.is_lower_word(k, &["a", "an", "the"]) {
+            k += 1;
+        }
+        let start = k;
+        while k < n {
+            let part = self.is_role_part(k) || self.is_lower_word(k, &["then", "now"]);
+            // One plain word between title words: "chief medical officer".
+            let bridge = k > start
+                && k + 1 < n
+                && self.is_role(k + 1)
+                && self.items[k].kind == TokenKind::Word
+                && !self.items[k].cap;
+            if !(part || bridge) {
+                break;
+            }
+            k += 1;
+        }
+        // The role is the last head in that run.
+        let h = (start..k).rev().find(|&x| self.is_role(x))?;
+        // Not a title prefix of a second name ("…, President Joe Biden"), nor a noun
+        // modifier ("the Ukrainian general staff").
+        if h + 1 < n
+            && (self.is_name_like(h + 1)
+                || self.is_lower_word(
+                    h + 1,
+                    &[
+                        "staff",
+                        "office",
+                        "headquarters",
+                        "command",
+                        "forces",
+                        "ministry",
+                        "department",
+                        "team",
+                        "council",
+                        "election",
+                        "elections",
+                        "candidate",
+                        "race",
+                    ],
+                ))
+        {
+            return None;
+        }
+        let mut end = h;
+        if h + 2 < n && self.is_lower_word(h + 1, &["of", "for", "at"]) {
+            let mut e = h + 2;
+            if self.is_lower_word(e, &["the"]) {
+                e += 1;
+            }
+            let mut last = None;
+            while e < n
+                && (self.seq_member(e)
+                    || (self.is_connector(e) && e + 1 < n && self.seq_member(e + 1)))
+            {
+                last = Some(e);
+                e += 1;
+            }
+            if let Some(l) = last {
+                end = l;
+            }
+        }
+        self.role_places(start, end);
+        for x in j..=end {
+            self.consumed[x] = true;
+        }
+        Some((
+            self.items[start].start..self.items[end].end,
+            self.role_sig(start, end),
+        ))
+    }
+
+    fn speech_context(&self, i: usize, j: usize) -> bool {
+        let n = self.items.len();
+        if j < n && self.is_lower_word(j, SPEECH_VERBS) {
+            return true;
+        }
+        // ", said Jane Doe." / "according to Jane Doe"
+        let after_ok = j >= n || matches!(self.word(j), "," | "." | ";");
+        if i >= 1 && after_ok && self.is_lower_word(i - 1, &["said", "says", "told", "by"]) {
+            return true;
+        }
+        i >= 2
+            && self.is_lower_word(i - 1, &["to"])
+            && self.word(i - 2).eq_ignore_ascii_case("according")
+    }
+
+    fn place_context(&self, i: usize, j: usize) -> bool {
+        let n = self.items.len();
+        if j < n && self.is_lower_word(j, PLACE_NOUNS_AFTER) {
+            return true;
+        }
+        let followed_by_cap = j < n && self.items[j].cap;
+        let hyphen_next = j < n && self.word(j) == "-";
+        if i >= 1
+            && !followed_by_cap
+            && !hyphen_next
+            && self.items[i - 1].kind == TokenKind::Word
+            && matches!(
+                self.word(i - 1).to_ascii_lowercase().as_str(),
+                "in" | "near"
+                    | "outside"
+                    | "across"
+                    | "throughout"
+                    | "around"
+                    | "towards"
+                    | "toward"
+            )
+        {
+            return true;
+        }
+        i >= 2
+            && self.is_lower_word(i - 1, &["of"])
+            && self.is_lower_word(
+                i - 2,
+                &["city", "town", "village", "region", "province", "outskirts"],
+            )
+    }
+
+    /// "the envoy", "the Russian President", "a high-level U.S. envoy", "Russia’s president".
+    fn role_mentions(&mut self) {
+        let n = self.items.len();
+        let mut i = 0;
+        while i < n {
+            let det = self.items[i].kind == TokenKind::Word
+                && matches!(self.word(i), "the" | "The" | "a" | "A" | "an" | "An");
+            let possessor = self
+                .lex_of(i)
+                .is_some_and(|l| l.place.is_some() || l.org.is_some())
+                && i + 1 < n
+                && self.items[i + 1].kind == TokenKind::Possessive;
+            if !(det || possessor) || self.consumed[i] {
+                i += 1;
+                continue;
+            }
+            let mut k = if possessor { i + 2 } else { i + 1 };
+            while k < n && self.is_role_part(k) && !self.consumed[k] {
+                k += 1;
+            }
+            let Some(h) = (i + 1..k).rev().find(|&x| self.is_role(x)) else {
+                i += 1;
+                continue;
+            };
+            let class = self.lex_of(h).and_then(|l| l.role);
+            let title_prefix = h + 1 < n
+                && (self.is_name_like(h + 1)
+                    || self
+                        .lex_of(h + 1)
+                        .is_some_and(|l| l.honorific.is_some() || l.first.is_some()));
+            if class == Some(RoleClass::Other) || title_prefix || self.consumed[h] {
+                i = k.max(i + 1);
+                continue;
+            }
+            let mut end = h;
+            if h + 2 < n && self.is_lower_word(h + 1, &["of"]) {
+                let mut e = h + 2;
+                if self.is_lower_word(e, &["the"]) {
+                    e += 1;
+                }
+                if e < n
+                    && self
+                        .lex_of(e)
+                        .is_some_and(|l| l.place.is_some() || l.org.is_some())
+                {
+                    end = e;
+                }
+            }
+            let mut sig = self.role_sig(i, end);
+            if sig.head.is_none() {
+                sig = self.role_sig(h, h);
+            }
+            self.roles.push(RoleMention {
+                bytes: self.items[i].start..self.items[end].end,
+                sig,
+            });
+            i = end + 1;
+        }
+    }
+
+    // ---- document level -------------------------------------------------------------
+
+    fn resolve(self) -> Referents {
+        let text = self.text;
+        let lex = self.lex;
+        let mut refs: Vec<Ref> = Vec::new();
+        let mut assigned: Vec<Option<usize>> = vec![None; self.cands.len()];
+
+        // 1. Full personal names (two words or more, or known figures), longest first so
+        //    that "Al Thani" finds "Mohammed bin Abdulrahman Al Thani".
+        let mut by_length: Vec<usize> = (0..self.cands.len()).collect();
+        by_length.sort_by_key(|&ci| std::cmp::Reverse(self.cands[ci].words));
+        for ci in by_length {
+            let c = &self.cands[ci];
+            if c.hint != Hint::Name {
+                continue;
+            }
+            let full = c.words >= 2
+                && (c.first.is_some()
+                    || c.person.is_some()
+                    || c.role.is_some()
+                    || c.honorific
+                    || (c.speech && !c.sentence_initial));
+            if !full && c.person.is_none() {
+                continue;
+            }
+            let name = &text[c.bytes.clone()];
+            let key = match c.person {
+                Some(p) => name_key(&lex.people[p as usize].name),
+                None => name_key(name),
+            };
+            if c.first.is_none() && c.person.is_none() {
+                if let Some(r) = surname_match(&refs, &key, c.bytes.start, &self.cands, &assigned) {
+                    assigned[ci] = Some(r);
+                    continue;
+                }
+            }
+            let r = find_person(&refs, &key).unwrap_or_else(|| {
+                refs.push(Ref::person(key.clone()));
+                refs.len() - 1
+            });
+            refs[r].known = refs[r].known.or(c.person);
+            assigned[ci] = Some(r);
+        }
+        // 2. Single names: a surname of someone named in full, a known figure, or a name by
+        //    context (title, honorific, speech verb).
+        for (ci, c) in self.cands.iter().enumerate() {
+            if assigned[ci].is_some() {
+                continue;
+            }
+            let name = &text[c.bytes.clone()];
+            let key = name_key(name);
+            let is_name = c.hint == Hint::Name;
+            let by_surname =
+                if is_name || matches!(c.hint, Hint::Place(_) | Hint::Org(_) | Hint::Acronym) {
+                    surname_match(&refs, &key, c.bytes.start, &self.cands, &assigned)
+                } else {
+                    None
+                };
+            // Names written family name first ("Lee" for Lee Jae-myung).
+            let by_surname = by_surname.or_else(|| {
+                let hits: Vec<usize> = refs
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| {
+                        r.kind == EntityKind::Person
+                            && r.known.is_some()
+                            && r.key.len() > key.len()
+                            && r.key.starts_with(&key)
+                            && r.key.as_bytes()[key.len()] == b' '
+                    })
+                    .map(|(i, _)| i)
+                    .collect();
+                (is_name && hits.len() == 1).then(|| hits[0])
+            });
+            if let Some(r) = by_surname {
+                assigned[ci] = Some(r);
+                continue;
+            }
+            if !is_name {
+                continue;
+            }
+            if c.surname_of.len() == 1 {
+                let p = c.surname_of[0];
+                let key = name_key(&lex.people[p as usize].name);
+                let r = find_person(&refs, &key).unwrap_or_else(|| {
+                    refs.push(Ref::person(key));
+                    refs.len() - 1
+                });
+                refs[r].known = Some(p);
+                assigned[ci] = Some(r);
+                continue;
+            }
+            // A single capitalized word with only a speech verb after it is as often an
+            // organization ("Eurostat said") as a person: not enough.
+            let evidence = c.role.is_some() || c.honorific || !c.surname_of.is_empty();
+            if evidence {
+                let r = find_person(&refs, &key).unwrap_or_else(|| {
+                    refs.push(Ref::person(key.clone()));
+                    refs.len() - 1
+                });
+                assigned[ci] = Some(r);
+            }
+        }
+        // 3. Places and organizations.
+        for (ci, c) in self.cands.iter().enumerate() {
+            if assigned[ci].is_some() {
+                continue;
+            }
+            let name = &text[c.bytes.clone()];
+            let (kind, key) = match c.hint {
+                Hint::Place(p) => (EntityKind::Place, lex.places[p as usize].key.clone()),
+                Hint::Org(o) => (EntityKind::Org, lex.orgs[o as usize].key.clone()),
+                Hint::NewOrg => (EntityKind::Org, name_key(name)),
+                Hint::NewPlace => (EntityKind::Place, name_key(name)),
+                Hint::Acronym if c.speech && !c.sentence_initial => {
+                    (EntityKind::Org, name_key(name))
+                }
+                Hint::Name if c.place_ctx && !c.sentence_initial && c.first.is_none() => {
+                    (EntityKind::Place, name_key(name))
+                }
+                _ => continue,
+            };
+            let r = refs
+                .iter()
+                .position(|r| r.kind == kind && r.key == key)
+                .unwrap_or_else(|| {
+                    refs.push(Ref {
+                        kind,
+                        key,
+                        known: None,
+                    });
+                    refs.len() - 1
+                });
+            assigned[ci] = Some(r);
+        }
+
+        // Build referents with names, roles, genders.
+        let mut out = Referents::default();
+        let mut infos: Vec<RefInfo> = refs.iter().map(|_| RefInfo::default()).collect();
+        for (ci, c) in self.cands.iter().enumerate() {
+            let Some(r) = assigned[ci] else { continue };
+            let info = &mut infos[r];
+            let surface = &text[c.bytes.clone()];
+            if info
+                .name
+                .as_ref()
+                .is_none_or(|n| word_count(surface) > word_count(n))
+            {
+                info.name = Some(surface.to_string());
+            }
+            info.first = info.first.min(c.bytes.start);
+            if c.honorific {
+                info.gender = info.gender.or(c.gender);
+                info.honorific_gender = info.honorific_gender.or(c.gender);
+            }
+            info.gender = info.gender.or(c.gender);
+            if let Some((rb, sig)) = &c.role {
+                let role = text[rb.clone()].to_string();
+                match &info.role {
+                    None => info.role = Some(role),
+                    Some(old) => {
+                        if role.len() > old.len()
+                            && role.to_lowercase().ends_with(&old.to_lowercase())
+                        {
+                            info.role = Some(role);
+                        }
+                    }
+                }
+                info.sigs.push(sig.clone());
+            }
+            info.mentions.push((c.bytes.clone(), false));
+        }
+        for (r, info) in infos.iter_mut().enumerate() {
+            if let Some(p) = refs[r].known {
+                let known = &lex.people[p as usize];
+                if info
+                    .name
+                    .as_ref()
+                    .is_none_or(|n| word_count(n) < word_count(&known.name))
+                {
+                    info.name = Some(known.name.clone());
+                }
+                info.gender = info.honorific_gender.or(info.gender).or(known.gender);
+                info.known_sig = Some(known.role.clone());
+            }
+        }
+        // Role phrases to the person they describe.
+        for rm in &self.roles {
+            if let Some(r) = link_role(&refs, &infos, rm) {
+                infos[r].mentions.push((rm.bytes.clone(), true));
+            }
+        }
+        let mut order: Vec<usize> = (0..refs.len())
+            .filter(|&r| !infos[r].mentions.is_empty())
+            .collect();
+        order.sort_by_key(|&r| {
+            infos[r]
+                .mentions
+                .iter()
+                .map(|m| m.0.start)
+                .min()
+                .unwrap_or(usize::MAX)
+        });
+        let mut new_index = vec![usize::MAX; refs.len()];
+        for (ni, &r) in order.iter().enumerate() {
+            new_index[r] = ni;
+            let info = &infos[r];
+            let name = info.name.clone().unwrap_or_default();
+            let key = if refs[r].kind == EntityKind::Person {
+                match refs[r].known {
+                    Some(p) => name_key(&lex.people[p as usize].name),
+                    None => name_key(&name),
+                }
+            } else {
+                refs[r].key.clone()
+            };
+            out.referents.push(Referent {
+                name,
+                kind: refs[r].kind,
+                gender: if refs[r].kind == EntityKind::Person {
+                    info.gender
+                } else {
+                    None
+                },
+                role: info.role.clone(),
+                key,
+            });
+        }
+        for &r in &order {
+            for (bytes, by_role) in &infos[r].mentions {
+                out.mentions.push(ReferentMention {
+                    bytes: bytes.clone(),
+                    referent: new_index[r],
+                    by_role: *by_role,
+                });
+            }
+        }
+        out.mentions.sort_by_key(|m| (m.bytes.start, m.bytes.end));
+        out.mentions.dedup_by(|a, b| a.bytes == b.bytes);
+        out
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Ref {
+    kind: EntityKind,
+    key: String,
+    known: Option<u32>,
+}
+
+impl Ref {
+    fn person(key: String) -> Ref {
+        Ref {
+            kind: EntityKind::Person,
+            key,
+            known: None,
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct RefInfo {
+    name: Option<String>,
+    first: usize,
+    gender: Option<Gender>,
+    honorific_gender: Option<Gender>,
+    role: Option<String>,
+    sigs: Vec<RoleSig>,
+    known_sig: Option<RoleSig>,
+    mentions: Vec<(Range<usize>, bool)>,
+}
+
+fn word_count(s: &str) -> usize {
+    s.split_whitespace().count()
+}
+
+/// A person already known by this key, or by the same surname and first name.
+fn find_person(refs: &[Ref], key: &str) -> Option<usize> {
+    if let Some(r) = refs
+        .iter()
+        .position(|r| r.kind == EntityKind::Person && r.key == key)
+    {
+        return Some(r);
+    }
+    let (first, last) = (key.split(' ').next()?, key.rsplit(' ').next()?);
+    if first == last {
+        return None;
+    }
+    // "Donald J. Trump" = "Donald Trump".
+    refs.iter().position(|r| {
+        r.kind == EntityKind::Person
+            && r.key.contains(' ')
+            && r.key.split(' ').next() == Some(first)
+            && r.key.rsplit(' ').next() == Some(last)
+    })
+}
+
+/// The person whose surname (or name tail, "von der Leyen") `key` is; the nearest one before
+/// `at` when several share it.
+fn surname_match(
+    refs: &[Ref],
+    key: &str,
+    at: usize,
+    cands: &[Cand],
+    assigned: &[Option<usize>],
+) -> Option<usize> {
+    let matching: Vec<usize> = refs
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            r.kind == EntityKind::Person
+                && r.key.len() > key.len()
+                && r.key.ends_with(key)
+                && r.key.as_bytes()[r.key.len() - key.len() - 1] == b' '
+        })
+        .map(|(i, _)| i)
+        .collect();
+    match matching.len() {
+        0 => None,
+        1 => Some(matching[0]),
+        _ => {
+            let mut best = None;
+            for (ci, c) in cands.iter().enumerate() {
+                if c.bytes.start >= at {
+                    break;
+                }
+                if let Some(r) = assigned[ci] {
+                    if matching.contains(&r) {
+                        best = Some(r);
+                    }
+                }
+            }
+            best.or(Some(matching[0]))
+        }
+    }
+}
+
+/// The person a role phrase refers to: the best match of head and nationality among the
+/// persons with a role, the most recently mentioned on ties, else the next one mentioned.
+fn link_role(refs: &[Ref], infos: &[RefInfo], rm: &RoleMention) -> Option<usize> {
+    let mut best: Option<(i32, usize, usize)> = None; // (score, recency rank, ref)
+    for (r, info) in infos.iter().enumerate() {
+        if refs[r].kind != EntityKind::Person || info.mentions.is_empty() {
+            continue;
+        }
+        let mut score = i32::MIN;
+        for sig in &info.sigs {
+            score = score.max(sig_score(sig, &rm.sig));
+        }
+        // What the lists know about a public figure helps only a phrase that names a country
+        // or body ("the Russian President"), never a bare "the president".
+        if !rm.sig.places.is_empty() || !rm.sig.orgs.is_empty() {
+            if let Some(sig) = &info.known_sig {
+                score = score.max(sig_score(sig, &rm.sig));
+            }
+        }
+        if score <= 0 {
+            continue;
+        }
+        // Most recent name mention before the phrase; else the first one after.
+        let names = info.mentions.iter().filter(|m| !m.1).map(|m| m.0.start);
+        let rank = match names.clone().filter(|&p| p < rm.bytes.start).max() {
+            Some(before) => usize::MAX / 2 + before,
+            None => usize::MAX / 2 - names.min().unwrap_or(0).min(usize::MAX / 2),
+        };
+        let cand = (score, rank, r);
+        if best.is_none_or(|b| (cand.0, cand.1) > (b.0, b.1)) {
+            best = Some(cand);
+        }
+    }
+    best.map(|b| b.2)
+}
+
+fn sig_score(person: &RoleSig, mention: &RoleSig) -> i32 {
+    let head = match (person.head, mention.head) {
+        (Some(a), Some(b)) if a == b => 4,
+        // "The Russian President" for "Russian leader Vladimir Putin": same family of titles,
+        // and only with a matching country.
+        _ => match (person.class, mention.class) {
+            (Some(RoleClass::Leader), Some(RoleClass::Leader))
+                if mention.places.iter().any(|p| person.places.contains(p)) =>
+            {
+                2
+            }
+            _ => return 0,
+        },
+    };
+    let mut score = head;
+    if !mention.places.is_empty() {
+        if person.places.is_empty() {
+            score += 0;
+        } else if mention.places.iter().any(|p| person.places.contains(p)) {
+            score += 4;
+        } else {
+            return 0;
+        }
+    } else if person.places.is_empty() {
+        // A bare "the president" is most often the one the text titles plainly.
+        score += 1;
+    }
+    if !mention.orgs.is_empty() && !person.orgs.is_empty() {
+        if mention.orgs.iter().any(|o| person.orgs.contains(o)) {
+            score += 3;
+        } else {
+            return 0;
+        }
+    }
+    score
+}

@@ -1,0 +1,1112 @@
+//! Who said a quotation: the cue next to it, the speaker the cue points at, and the fullest
+//! name the document gives that speaker.
+//!
+//! The speaker of a cue is its subject ("Witkoff said", "he explained"), or follows it
+//! ("said Witkoff", "according to the envoy"), or is the agent of a passive ("described as …
+//! by the White House"). Pronouns and role nouns are resolved against the shared referents
+//! ([`crate::entities::find_referents`]); group nouns ("Leaders", "the coalition") take the
+//! fullest form the document gave them earlier. When none of this finds a name the speaker is
+//! left empty.
+
+use std::ops::Range;
+
+use model::EntityKind;
+
+use super::lexicon::{
+    is_capitalized_stopword, is_determiner, is_preposition, is_title_word, is_verb_filler,
+    opens_subject, pronoun, CueHit, CueKind, Lexicon, Pronoun,
+};
+use super::tokens::{is_capitalized, is_possessive, tokenize, Tok};
+use crate::entities::{Gender, Referents};
+
+/// Everything attribution looks at, for one document.
+pub struct Scene<'a> {
+    pub text: &'a str,
+    pub paragraphs: &'a [Range<usize>],
+    pub sentences: &'a [Range<usize>],
+    pub referents: &'a Referents,
+    /// Outer ranges of the outermost quotations, in order.
+    pub quoted: &'a [Range<usize>],
+    /// Cues outside quotations, in order.
+    pub cues: &'a [CueHit],
+    pub lex: &'a Lexicon,
+}
+
+/// How a quotation was attributed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Via {
+    #[default]
+    Nothing,
+    /// A cue right after the closing mark ("…,” Witkoff said).
+    After,
+    /// The agent of a passive cue ("described as “…” by the White House").
+    Passive,
+    /// A cue earlier in the sentence ("Witkoff described it as “…”").
+    Before,
+    /// The speaker of the quotation before (split quotes, follow-on paragraphs).
+    Continuation,
+    /// A sentence ending in a colon just before the quotation.
+    Colon,
+    /// The last sentence of the paragraph before names the speaker.
+    Lead,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Attribution {
+    pub speaker: Option<String>,
+    pub mention: Option<String>,
+    pub cue: Option<String>,
+    pub cue_bytes: Option<Range<usize>>,
+    pub via: Via,
+}
+
+impl Attribution {
+    pub fn is_attributed(&self) -> bool {
+        self.via != Via::Nothing
+    }
+}
+
+/// A phrase that might name a speaker.
+#[derive(Debug, Clone)]
+struct Cand {
+    bytes: Range<usize>,
+    what: CandKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CandKind {
+    /// A mention of a referent (name or role noun) from the shared person finder.
+    Referent(usize),
+    Pronoun(Pronoun),
+    /// A common-noun phrase headed by a speaker noun ("a high-level U.S. envoy").
+    Noun {
+        head_start: usize,
+    },
+    /// A capitalized run the person finder did not claim.
+    Name,
+}
+
+impl<'a> Scene<'a> {
+    pub fn inside_quote(&self, pos: usize) -> bool {
+        let i = self.quoted.partition_point(|q| q.end <= pos);
+        self.quoted.get(i).is_some_and(|q| q.start <= pos)
+    }
+
+    fn paragraph_of(&self, pos: usize) -> Option<usize> {
+        let i = self.paragraphs.partition_point(|p| p.end < pos);
+        (i < self.paragraphs.len() && self.paragraphs[i].start <= pos).then_some(i)
+    }
+
+    fn sentence_index(&self, pos: usize) -> Option<usize> {
+        let i = self.sentences.partition_point(|s| s.end <= pos);
+        (i < self.sentences.len() && self.sentences[i].start <= pos).then_some(i)
+    }
+
+    /// Start of the sentence holding `pos` (bounded to `limit` bytes back and to the paragraph).
+    pub fn sentence_start(&self, pos: usize, limit: usize) -> usize {
+        let para_start = self
+            .paragraph_of(pos)
+            .map_or(0, |p| self.paragraphs[p].start);
+        let s = self
+            .sentence_index(pos)
+            .map_or(para_start, |i| self.sentences[i].start);
+        let mut s = s.max(para_start).max(pos.saturating_sub(limit));
+        while !self.text.is_char_boundary(s) {
+            s += 1;
+        }
+        s
+    }
+
+    /// End of the clause after a closing mark: the first sentence-final stop (not an
+    /// abbreviation), the next quotation, or the paragraph end, at most `limit` bytes on.
+    pub fn right_window_end(&self, from: usize, limit: usize) -> usize {
+        let para_end = self
+            .paragraph_of(from.saturating_sub(1))
+            .map_or(self.text.len(), |p| self.paragraphs[p].end);
+        let next_quote = self
+            .quoted
+            .iter()
+            .find(|q| q.start >= from)
+            .map_or(usize::MAX, |q| q.start);
+        let mut hard = para_end.min(next_quote).min(from + limit);
+        while !self.text.is_char_boundary(hard) {
+            hard -= 1;
+        }
+        let window = &self.text[from..hard.max(from)];
+        let mut prev_word_start = 0;
+        for (i, c) in window.char_indices() {
+            if c.is_whitespace() {
+                prev_word_start = i + 1;
+            }
+            if matches!(c, '!' | '?' | ';') {
+                return from + i;
+            }
+            if c == '.' {
+                let word = &window[prev_word_start..i];
+                let next = window[i + 1..].chars().next();
+                let abbreviation =
+                    word.chars().any(char::is_uppercase) && word.len() <= 4 || word.contains('.');
+                if !abbreviation && next.is_none_or(char::is_whitespace) {
+                    return from + i;
+                }
+            }
+        }
+        hard.max(from)
+    }
+
+    /// Where a noun phrase starting at `from` ends: the first punctuation that closes a phrase
+    /// (a dot only when it ends a sentence, not "U.S." or "Dr.").
+    fn phrase_end(&self, from: usize, limit: usize) -> usize {
+        let mut limit = limit.min(self.text.len());
+        while !self.text.is_char_boundary(limit) {
+            limit -= 1;
+        }
+        let window = &self.text[from..limit];
+        let mut word_start = 0;
+        for (i, c) in window.char_indices() {
+            if c.is_whitespace() && c != '\n' {
+                word_start = i + 1;
+                continue;
+            }
+            if matches!(
+                c,
+                ',' | ';' | ':' | '—' | '–' | '“' | '”' | '"' | '(' | '\n' | '!' | '?'
+            ) {
+                return from + i;
+            }
+            if c == '.' {
+                let word = &window[word_start..i];
+                let next = window[i + 1..].chars().next();
+                let abbreviation = word.contains('.')
+                    || (word.len() <= 4 && word.chars().next().is_some_and(char::is_uppercase));
+                if next.is_none_or(char::is_whitespace) && !abbreviation {
+                    return from + i;
+                }
+            }
+        }
+        limit
+    }
+
+    /// Candidate speaker phrases in `range`, in text order.
+    fn candidates(&self, range: Range<usize>) -> Vec<Cand> {
+        let toks = tokenize(self.text, range.clone());
+        let mentions = &self.referents.mentions;
+        let mut mi = mentions.partition_point(|m| m.bytes.end <= range.start);
+        let mut out: Vec<Cand> = Vec::new();
+        let mut i = 0;
+        while i < toks.len() {
+            let tok = &toks[i];
+            if self.inside_quote(tok.bytes.start) {
+                i += 1;
+                continue;
+            }
+            while mi < mentions.len() && mentions[mi].bytes.end <= tok.bytes.start {
+                mi += 1;
+            }
+            if let Some(m) = mentions
+                .get(mi)
+                .filter(|m| m.bytes.start <= tok.bytes.start && m.bytes.start >= range.start)
+            {
+                let referent = &self.referents.referents[m.referent];
+                let mention_text = &self.text[m.bytes.clone()];
+                let lower = mention_text.to_lowercase();
+                // A bare speaker noun ("Leaders") or a pronoun is better handled as one.
+                let plain_word = !mention_text.contains(' ')
+                    && (self.lex.is_speaker_noun(&lower) || pronoun(&lower).is_some());
+                let usable = matches!(referent.kind, EntityKind::Person | EntityKind::Org)
+                    && !is_capitalized_stopword(mention_text)
+                    && !mention_text.chars().all(|c| !c.is_alphabetic())
+                    && !mention_text.split_whitespace().all(is_title_word);
+                if usable && !plain_word {
+                    out.push(Cand {
+                        bytes: m.bytes.clone(),
+                        what: CandKind::Referent(m.referent),
+                    });
+                    while i < toks.len() && toks[i].bytes.start < m.bytes.end {
+                        i += 1;
+                    }
+                    mi += 1;
+                    continue;
+                }
+                mi += 1;
+            }
+            let word = tok.text(self.text);
+            let lower = word.to_lowercase();
+            if let Some(p) = pronoun(&lower) {
+                out.push(Cand {
+                    bytes: tok.bytes.clone(),
+                    what: CandKind::Pronoun(p),
+                });
+                i += 1;
+                continue;
+            }
+            let next_capitalized = toks
+                .get(i + 1)
+                .is_some_and(|n| adjacent(self.text, tok, n) && is_capitalized(n.text(self.text)));
+            // "Secretary of State Marco Rubio": a title, not a speaker noun.
+            let title_of = self.text[tok.bytes.end..].starts_with(" of ")
+                && toks
+                    .get(i + 2)
+                    .is_some_and(|n| is_capitalized(n.text(self.text)));
+            if self.lex.is_speaker_noun(&lower) && !next_capitalized && !title_of {
+                let start = self.noun_phrase_start(&toks, i);
+                // Drop candidates the phrase swallowed.
+                while out.last().is_some_and(|c| c.bytes.start >= start) {
+                    out.pop();
+                }
+                out.push(Cand {
+                    bytes: start..tok.bytes.end,
+                    what: CandKind::Noun {
+                        head_start: tok.bytes.start,
+                    },
+                });
+                i += 1;
+                continue;
+            }
+            if is_capitalized(word) && !is_capitalized_stopword(word) {
+                let mut j = i;
+                let next_mention = mentions.get(mi).map_or(usize::MAX, |m| m.bytes.start);
+                while j + 1 < toks.len()
+                    && adjacent(self.text, &toks[j], &toks[j + 1])
+                    && is_capitalized(toks[j + 1].text(self.text))
+                    && toks[j + 1].bytes.start < next_mention
+                    && !self
+                        .lex
+                        .is_speaker_noun(&toks[j + 1].text(self.text).to_lowercase())
+                {
+                    j += 1;
+                }
+                let all_titles = toks[i..=j].iter().all(|t| is_title_word(t.text(self.text)));
+                if !all_titles {
+                    out.push(Cand {
+                        bytes: tok.bytes.start..toks[j].bytes.end,
+                        what: CandKind::Name,
+                    });
+                }
+                i = j + 1;
+                continue;
+            }
+            i += 1;
+        }
+        out
+    }
+
+    /// Extends a speaker noun to the left over its modifiers and determiner.
+    fn noun_phrase_start(&self, toks: &[Tok], head: usize) -> usize {
+        // A determiner (or possessive) within four words opens the phrase: "A cabinet
+        // minister", "the party’s state chairman".
+        let mut k = head;
+        while k > 0 && head - k < 4 && adjacent(self.text, &toks[k - 1], &toks[k]) {
+            let t = &toks[k - 1];
+            let w = t.text(self.text);
+            let lower = w.to_lowercase();
+            if is_determiner(&lower) {
+                return t.bytes.start;
+            }
+            if is_possessive(self.text, t) && !self.inside_quote(t.bytes.start) {
+                // "The party’s state chairman": the possessor's determiner opens the phrase.
+                return match toks.get(k.wrapping_sub(2)) {
+                    Some(d)
+                        if k >= 2
+                            && adjacent(self.text, d, t)
+                            && is_determiner(&d.text(self.text).to_lowercase()) =>
+                    {
+                        d.bytes.start
+                    }
+                    _ => t.bytes.start,
+                };
+            }
+            if is_preposition(&lower)
+                || is_verb_filler(&lower)
+                || pronoun(&lower).is_some()
+                || opens_subject(&lower)
+                || lower.ends_with("ed")
+                || self.inside_quote(t.bytes.start)
+            {
+                break;
+            }
+            k -= 1;
+        }
+        let mut start = toks[head].bytes.start;
+        let mut k = head;
+        while k > 0 && head - k < 5 && adjacent(self.text, &toks[k - 1], &toks[k]) {
+            let w = toks[k - 1].text(self.text);
+            let lower = w.to_lowercase();
+            if is_determiner(&lower) {
+                start = toks[k - 1].bytes.start;
+                break;
+            }
+            let modifier = (is_capitalized(w) && !is_capitalized_stopword(w))
+                || w.contains('-')
+                || matches!(
+                    lower.as_str(),
+                    "senior"
+                        | "top"
+                        | "former"
+                        | "local"
+                        | "foreign"
+                        | "chief"
+                        | "deputy"
+                        | "own"
+                        | "new"
+                        | "unnamed"
+                        | "anonymous"
+                        | "government"
+                        | "military"
+                        | "defence"
+                        | "defense"
+                        | "police"
+                        | "press"
+                        | "party"
+                        | "campaign"
+                        | "western"
+                        | "u.s."
+                        | "ukrainian"
+                        | "russian"
+                        | "american"
+                        | "european"
+                        | "british"
+                        | "french"
+                        | "german"
+                        | "chinese"
+                        | "israeli"
+                        | "palestinian"
+                );
+            if !modifier || self.inside_quote(toks[k - 1].bytes.start) {
+                break;
+            }
+            start = toks[k - 1].bytes.start;
+            k -= 1;
+        }
+        start
+    }
+
+    /// Whether a candidate can be the subject of a following verb.
+    fn is_subject(&self, c: &Cand) -> bool {
+        if let CandKind::Noun { .. } = c.what {
+            // Possessive noun phrases ("the envoy’s plan") are not subjects either.
+        }
+        let last = Tok {
+            bytes: c.bytes.clone(),
+        };
+        if is_possessive(self.text, &last) {
+            return false;
+        }
+        if let CandKind::Pronoun(_) = c.what {
+            // he/she/they are subject forms already.
+        }
+        match self.word_before(c.bytes.start) {
+            None => true,
+            Some(w) => {
+                let lower = w.to_lowercase();
+                if is_preposition(&lower) {
+                    return false;
+                }
+                if opens_subject(&lower) {
+                    return true;
+                }
+                // A lowercase verb right before a name makes it that verb's object
+                // ("pressed Putin", "told Rubio").
+                !(lower.ends_with("ed") || self.lex_word_is_cue(&lower)) || is_capitalized(w)
+            }
+        }
+    }
+
+    fn lex_word_is_cue(&self, lower: &str) -> bool {
+        matches!(
+            lower,
+            "told" | "asked" | "thanked" | "urged" | "met" | "phoned" | "called" | "said"
+        )
+    }
+
+    /// The word before `pos` in the same clause (skipping title words and initials that
+    /// stand before a name: "by U.S. President Donald Trump" → "by"). `None` after
+    /// punctuation or at the start of the text.
+    fn word_before(&self, pos: usize) -> Option<&'a str> {
+        let mut end = pos;
+        loop {
+            let before = &self.text[..end];
+            let trimmed = before.trim_end_matches([' ', '\u{a0}']);
+            if trimmed.len() == before.len() && end != pos {
+                return None;
+            }
+            let last = trimmed.chars().next_back()?;
+            if !(last.is_alphanumeric() || last == '.') {
+                return None;
+            }
+            let start = trimmed
+                .char_indices()
+                .rev()
+                .find(|&(_, c)| !(c.is_alphanumeric() || matches!(c, '.' | '-' | '’' | '\'')))
+                .map_or(0, |(i, c)| i + c.len_utf8());
+            let word = &trimmed[start..];
+            if word.ends_with('.')
+                && !word.trim_end_matches('.').contains('.')
+                && !is_title_word(word)
+            {
+                // A sentence stop, not an initial.
+                return None;
+            }
+            if is_capitalized(word) && !is_capitalized_stopword(word) {
+                // Part of the name's title ("Russian President", "U.S.").
+                end = start;
+                continue;
+            }
+            if matches!(word, "of" | "for") {
+                // "Secretary of State Marco Rubio", "Envoy for Peace Missions Steve Witkoff".
+                let left = self.text[..start].trim_end_matches(' ');
+                let prev_start = left
+                    .rfind(|c: char| !(c.is_alphanumeric() || matches!(c, '.' | '-')))
+                    .map_or(0, |i| {
+                        i + left[i..].chars().next().map_or(1, char::len_utf8)
+                    });
+                if left.len() < start
+                    && is_capitalized(&left[prev_start..])
+                    && is_title_word(&left[prev_start..])
+                {
+                    end = prev_start;
+                    continue;
+                }
+            }
+            return Some(word);
+        }
+    }
+
+    /// The subject of a cue: the nearest candidate before it that can be a subject.
+    fn subject_before(&self, window_start: usize, cue_start: usize) -> Option<Cand> {
+        let cands = self.candidates(window_start..cue_start);
+        cands.into_iter().rev().find(|c| self.is_subject(c))
+    }
+
+    /// The speaker right after a cue ("said Witkoff", "according to the envoy"), before any
+    /// comma or stop.
+    fn speaker_after(&self, cue_end: usize, window_end: usize, kind: CueKind) -> Option<Cand> {
+        let end = self.phrase_end(cue_end, window_end.max(cue_end));
+        let cands = self.candidates(cue_end..end);
+        let first = cands.first()?;
+        // Only fillers may stand between the cue and an inverted subject.
+        let gap = tokenize(self.text, cue_end..first.bytes.start);
+        let fillers_only = gap.iter().all(|t| {
+            is_verb_filler(&t.text(self.text).to_lowercase()) && t.text(self.text) != "to"
+        });
+        // "said fair manager Betty Olsen": a short title may stand before the name.
+        let title_gap = matches!(first.what, CandKind::Referent(_) | CandKind::Name)
+            && gap.len() <= 3
+            && gap.iter().all(|t| {
+                let l = t.text(self.text).to_lowercase();
+                !is_preposition(&l) && !is_verb_filler(&l) && !opens_subject(&l)
+                    || is_determiner(&l)
+            })
+            && self.text[cue_end..first.bytes.start]
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '.'));
+        let gap_ok = fillers_only || title_gap || kind == CueKind::AccordingTo;
+        if !gap_ok || first.bytes.start > cue_end + 60 {
+            return None;
+        }
+        if kind == CueKind::AccordingTo {
+            // "according to U.S. Special Envoy for Peace Missions Steve Witkoff": the named
+            // referent wins over the title words before it.
+            return cands
+                .iter()
+                .find(|c| matches!(c.what, CandKind::Referent(r) if self.referents.referents[r].kind == EntityKind::Person))
+                .or(cands.first())
+                .cloned();
+        }
+        match self.word_before(first.bytes.start) {
+            Some(w) if is_preposition(&w.to_lowercase()) => None,
+            _ => Some(first.clone()),
+        }
+    }
+
+    /// Attribution from a cue right after the closing mark.
+    pub fn after_close(&self, close_end: usize) -> Option<Attribution> {
+        let window_end = self.right_window_end(close_end, 200);
+        let i = self.cues.partition_point(|c| c.bytes.start < close_end);
+        let cue = self.cues.get(i).filter(|c| c.bytes.end <= window_end)?;
+        let stretch = &self.text[close_end..cue.bytes.start];
+        let lead = stretch.trim_start_matches(|c: char| {
+            c.is_whitespace() || matches!(c, ',' | '—' | '–' | '-' | ':')
+        });
+        let cand = if lead.trim().is_empty() {
+            // "…,” said Witkoff" / "…,” according to the ministry"
+            self.speaker_after(cue.bytes.end, window_end, cue.kind)?
+        } else {
+            let lead_start = close_end + (stretch.len() - lead.len());
+            let cands = self.candidates(lead_start..cue.bytes.start);
+            // Before the subject: determiners and a title ("the WHO said", "ECB President
+            // Christine Lagarde told"); after it: fillers, or an appositive between commas.
+            let prefix_ok = |c: &Cand| {
+                let titled = matches!(c.what, CandKind::Referent(_) | CandKind::Name);
+                self.text[lead_start..c.bytes.start]
+                    .chars()
+                    .all(|ch| ch.is_alphanumeric() || matches!(ch, ' ' | '.' | '-' | '’' | '\''))
+                    && tokenize(self.text, lead_start..c.bytes.start)
+                        .iter()
+                        .all(|t| {
+                            let w = t.text(self.text);
+                            is_determiner(&w.to_lowercase()) || (titled && is_capitalized(w))
+                        })
+            };
+            let fillers_after = |c: &Cand| {
+                self.text[c.bytes.end..cue.bytes.start]
+                    .chars()
+                    .all(|ch| ch.is_alphanumeric() || ch == ' ')
+                    && tokenize(self.text, c.bytes.end..cue.bytes.start)
+                        .iter()
+                        .all(|t| is_verb_filler(&t.text(self.text).to_lowercase()))
+            };
+            let appositive_after = |c: &Cand| {
+                let rest = &self.text[c.bytes.end..cue.bytes.start];
+                rest.strip_prefix(',')
+                    .is_some_and(|inner| inner.trim_end().ends_with(',') && inner.len() < 120)
+            };
+            let chosen = cands
+                .iter()
+                .rev()
+                .find(|c| fillers_after(c) && prefix_ok(c))
+                .or_else(|| cands.iter().find(|c| prefix_ok(c) && appositive_after(c)))?;
+            chosen.clone()
+        };
+        Some(self.attribution(&cand, cue, Via::After))
+    }
+
+    /// Attribution of a passive cue: "described as “…” by the White House".
+    pub fn passive(
+        &self,
+        open: usize,
+        close_end: usize,
+        window_start: usize,
+    ) -> Option<Attribution> {
+        let after = self.text[close_end..].trim_start_matches([' ', ',']);
+        let by_at = close_end + (self.text.len() - close_end - after.len());
+        let rest = after.strip_prefix("by ")?;
+        let rest_start = by_at + 3;
+        let end = self.phrase_end(rest_start, (rest_start + rest.len()).min(rest_start + 120));
+        let cand = self.candidates(rest_start..end).into_iter().next()?;
+        if cand.bytes.start > rest_start + 20 {
+            return None;
+        }
+        let i = self.cues.partition_point(|c| c.bytes.end <= open);
+        let cue = self.cues[..i]
+            .iter()
+            .rev()
+            .find(|c| c.bytes.start >= window_start && c.kind == CueKind::Verb)?;
+        Some(self.attribution(&cand, cue, Via::Passive))
+    }
+
+    /// Attribution from a cue earlier in the quotation's sentence.
+    pub fn before_open(&self, open: usize, window_start: usize) -> Option<Attribution> {
+        let i = self.cues.partition_point(|c| c.bytes.end <= open);
+        let in_window = self.cues[..i]
+            .iter()
+            .rev()
+            .take_while(|c| c.bytes.start >= window_start);
+        let mut nearest: Option<&CueHit> = None;
+        for cue in in_window {
+            nearest.get_or_insert(cue);
+            let cand = match cue.kind {
+                CueKind::AccordingTo => self.speaker_after(cue.bytes.end, open, cue.kind),
+                _ => self.subject_before(window_start, cue.bytes.start),
+            };
+            if let Some(cand) = cand {
+                let shown = if cue.kind == CueKind::AccordingTo {
+                    cue
+                } else {
+                    nearest.unwrap_or(cue)
+                };
+                return Some(self.attribution(&cand, shown, Via::Before));
+            }
+        }
+        // A cue without a subject of its own ("… and emphasised that …"): keep the cue; the
+        // speaker may still come from the quotation before. A passive without its agent
+        // ("we have been promised a “world-class” …") names no speaker at all.
+        let nearest = nearest.filter(|cue| {
+            let before = self.text[..cue.bytes.start].trim_end();
+            let aux = before.rsplit(' ').next().unwrap_or("").to_lowercase();
+            let as_follows = self.text[cue.bytes.end..].trim_start().starts_with("as ");
+            as_follows
+                || !matches!(
+                    aux.as_str(),
+                    "been" | "being" | "be" | "is" | "was" | "were" | "are"
+                )
+        });
+        nearest.map(|cue| Attribution {
+            cue: Some(self.text[cue.bytes.clone()].to_string()),
+            cue_bytes: Some(cue.bytes.clone()),
+            ..Default::default()
+        })
+    }
+
+    /// A quotation opening its paragraph with no cue: the last sentence of the paragraph
+    /// before may introduce its speaker ("…, Maria Lopez, spoke for ten minutes.").
+    pub fn paragraph_lead(&self, open: usize, paragraph: usize) -> Option<Attribution> {
+        let para = self.paragraphs.get(paragraph)?;
+        if paragraph == 0 || !self.text[para.start..open].trim().is_empty() {
+            return None;
+        }
+        let prev = self.paragraphs[paragraph - 1].clone();
+        if self
+            .quoted
+            .iter()
+            .any(|q| q.start >= prev.start && q.start < prev.end)
+        {
+            return None;
+        }
+        let start = self
+            .sentence_start(prev.end.saturating_sub(1), 400)
+            .max(prev.start);
+        let a = self.before_open(prev.end, start)?;
+        a.is_attributed().then_some(Attribution {
+            via: Via::Lead,
+            ..a
+        })
+    }
+
+    /// A sentence ending in a colon right before the quotation ("Rubio was blunt: “…”").
+    pub fn colon_lead(&self, open: usize) -> Option<Attribution> {
+        let before = self.text[..open].trim_end();
+        if !before.ends_with(':') {
+            return None;
+        }
+        let start = self.sentence_start(before.len().saturating_sub(1), 300);
+        let cand = self
+            .candidates(start..before.len())
+            .into_iter()
+            .find(|c| self.is_subject(c))?;
+        let (speaker, mention) = self.resolve(&cand);
+        Some(Attribution {
+            speaker,
+            mention: Some(mention),
+            cue: None,
+            cue_bytes: None,
+            via: Via::Colon,
+        })
+    }
+
+    fn attribution(&self, cand: &Cand, cue: &CueHit, via: Via) -> Attribution {
+        let (speaker, mention) = self.resolve(cand);
+        Attribution {
+            speaker,
+            mention: Some(mention),
+            cue: Some(self.text[cue.bytes.clone()].to_string()),
+            cue_bytes: Some(cue.bytes.clone()),
+            via,
+        }
+    }
+
+    /// The fullest name for a candidate, and the words that named it.
+    fn resolve(&self, cand: &Cand) -> (Option<String>, String) {
+        let mention = self.text[cand.bytes.clone()].to_string();
+        let speaker = match cand.what {
+            CandKind::Referent(r) => Some(self.referents.referents[r].name.clone()),
+            CandKind::Pronoun(p) => self.resolve_pronoun(p, cand.bytes.start),
+            CandKind::Noun { head_start } => self.resolve_noun(cand.bytes.clone(), head_start),
+            CandKind::Name => Some(self.fullest_name(&mention)),
+        };
+        (speaker, mention)
+    }
+
+    /// he/she: the first compatible person named in the nearest sentence before (subjects
+    /// come first in English sentences, and the subject is what a later "he" picks up).
+    fn resolve_pronoun(&self, p: Pronoun, at: usize) -> Option<String> {
+        let want = match p {
+            Pronoun::He => Gender::Male,
+            Pronoun::She => Gender::Female,
+            Pronoun::They => return None,
+        };
+        let here = self.sentence_index(at)?;
+        let mentions = &self.referents.mentions;
+        for s in (here.saturating_sub(6)..=here).rev() {
+            let sent = &self.sentences[s];
+            let lo = mentions.partition_point(|m| m.bytes.end <= sent.start);
+            let compatible = mentions[lo..]
+                .iter()
+                .take_while(|m| m.bytes.start < sent.end.min(at))
+                .filter(|m| !self.inside_quote(m.bytes.start))
+                .filter(|m| {
+                    let r = &self.referents.referents[m.referent];
+                    r.kind == EntityKind::Person
+                        && r.gender.is_none_or(|g| g == want)
+                        && !is_capitalized_stopword(&self.text[m.bytes.clone()])
+                });
+            // The possessor in "Hahn’s deputy, Sarah Lin," is not the sentence's subject.
+            let mut possessive = None;
+            let mut found = None;
+            for m in compatible {
+                let tok = Tok {
+                    bytes: m.bytes.clone(),
+                };
+                if is_possessive(self.text, &tok) {
+                    possessive.get_or_insert(m);
+                } else {
+                    found = Some(m);
+                    break;
+                }
+            }
+            let found = found.or(possessive);
+            if let Some(m) = found {
+                return Some(self.referents.referents[m.referent].name.clone());
+            }
+        }
+        None
+    }
+
+    /// A common-noun speaker: a role ("the envoy") is resolved to the one person the document
+    /// gives that role; a group ("Leaders", "the coalition") takes its fullest earlier form.
+    fn resolve_noun(&self, phrase: Range<usize>, head_start: usize) -> Option<String> {
+        let head = &self.text[head_start..phrase.end];
+        let head_lower = head.to_lowercase();
+        let singular = head_lower.trim_end_matches('s');
+        let plural = head_lower.ends_with('s') && !head_lower.ends_with("ss");
+        let collective = is_org_noun(&head_lower);
+        if !plural && !collective {
+            return self.resolve_role(singular, phrase.start);
+        }
+        if let Some(full) = self.fullest_group(&head_lower, phrase.start) {
+            return Some(full);
+        }
+        if collective {
+            if let Some(org) = self.nearest_org(&head_lower, phrase.start) {
+                return Some(org);
+            }
+        }
+        let first = &self.text[phrase.clone()];
+        let words: Vec<&str> = first.split_whitespace().collect();
+        let trimmed: Vec<&str> = words
+            .iter()
+            .skip_while(|w| is_determiner(&w.to_lowercase()))
+            .copied()
+            .collect();
+        // A bare "the coalition" with no fuller form stays honest rather than generic.
+        if trimmed.len() == 1 && !plural {
+            return None;
+        }
+        Some(trimmed.join(" "))
+    }
+
+    /// "the company", "the ministry": the nearest organization before, preferring one whose
+    /// name holds the noun ("the ministry" → "Ministry of Health").
+    fn nearest_org(&self, head_lower: &str, before: usize) -> Option<String> {
+        let mut nearest: Option<usize> = None;
+        let mut named: Option<usize> = None;
+        for m in self
+            .referents
+            .mentions
+            .iter()
+            .take_while(|m| m.bytes.end <= before)
+        {
+            let r = &self.referents.referents[m.referent];
+            if r.kind != EntityKind::Org || self.inside_quote(m.bytes.start) {
+                continue;
+            }
+            nearest = Some(m.referent);
+            if r.name
+                .to_lowercase()
+                .split_whitespace()
+                .any(|w| w == head_lower)
+            {
+                named = Some(m.referent);
+            }
+        }
+        // A generic noun only points back a sentence or so: further back it is a guess.
+        let recent = self
+            .sentence_index(before)
+            .map_or(before.saturating_sub(300), |i| {
+                self.sentences[i.saturating_sub(1)].start
+            });
+        let nearest = nearest.filter(|&r| {
+            self.referents
+                .mentions
+                .iter()
+                .any(|m| m.referent == r && m.bytes.start >= recent && m.bytes.end <= before)
+        });
+        let generic = matches!(
+            head_lower,
+            "company" | "firm" | "group" | "organization" | "organisation"
+        );
+        named
+            .or(if generic { nearest } else { None })
+            .map(|r| self.referents.referents[r].name.clone())
+    }
+
+    /// The person the document gives this role (by the person finder's role, or by a title
+    /// right before a name): the nearest before `at`, else the only one after it.
+    fn resolve_role(&self, role: &str, at: usize) -> Option<String> {
+        let mut before: Option<usize> = None;
+        let mut after: Vec<usize> = Vec::new();
+        for m in &self.referents.mentions {
+            let r = &self.referents.referents[m.referent];
+            if r.kind != EntityKind::Person {
+                continue;
+            }
+            let mention_words = self.text[m.bytes.clone()].to_lowercase();
+            let has_role = r.role.as_deref().is_some_and(|x| {
+                x.to_lowercase()
+                    .split_whitespace()
+                    .any(|w| w.trim_end_matches('s') == role)
+            }) || mention_words
+                .split_whitespace()
+                .any(|w| expand_title(w) == role)
+                || self.titled_before(m.bytes.start, role)
+                || self.appositive_after(m.bytes.end, role);
+            if !has_role {
+                continue;
+            }
+            if m.bytes.start < at {
+                before = Some(m.referent);
+            } else if !after.contains(&m.referent) {
+                after.push(m.referent);
+            }
+        }
+        before
+            .or_else(|| (after.len() == 1).then(|| after[0]))
+            .map(|r| self.referents.referents[r].name.clone())
+    }
+
+    /// "Russian President Vladimir Putin": the title words right before a mention.
+    fn titled_before(&self, pos: usize, role: &str) -> bool {
+        let from = pos.saturating_sub(60);
+        let mut from = from;
+        while !self.text.is_char_boundary(from) {
+            from += 1;
+        }
+        let toks = tokenize(self.text, from..pos);
+        let mut next_start = pos;
+        for t in toks.iter().rev().take(4) {
+            // Words of the title stand right next to each other and to the name.
+            if !self.text[t.bytes.end..next_start].chars().all(|c| c == ' ') {
+                break;
+            }
+            let lower = t.text(self.text).to_lowercase();
+            if expand_title(&lower) == role {
+                return true;
+            }
+            if is_preposition(&lower) || is_determiner(&lower) {
+                break;
+            }
+            next_start = t.bytes.start;
+        }
+        false
+    }
+
+    /// "Steve Witkoff, a special envoy appointed by …": the appositive right after a mention.
+    fn appositive_after(&self, pos: usize, role: &str) -> bool {
+        let rest = &self.text[pos..];
+        let Some(rest) = rest.strip_prefix(", ") else {
+            return false;
+        };
+        let mut end = rest.find([',', '.', ';']).unwrap_or(rest.len()).min(60);
+        while !rest.is_char_boundary(end) {
+            end -= 1;
+        }
+        let app = &rest[..end];
+        let mut words = app.split_whitespace();
+        let first = words.next().map(str::to_lowercase);
+        matches!(first.as_deref(), Some("a" | "an" | "the" | "one"))
+            && app
+                .split_whitespace()
+                .take(5)
+                .any(|w| w.to_lowercase().trim_end_matches('s') == role)
+    }
+
+    /// The fullest earlier form of a group noun: capitalized modifiers before it ("European
+    /// leaders") or an of-phrase after it ("coalition of the willing").
+    fn fullest_group(&self, head_lower: &str, before: usize) -> Option<String> {
+        let hay = &self.text[..before];
+        let mut search_end = hay.len();
+        let mut tries = 0;
+        while tries < 20 {
+            tries += 1;
+            let found = rfind_ascii_ci(&hay[..search_end], head_lower)?;
+            search_end = found;
+            let end = found + head_lower.len();
+            let boundary_ok = !hay[..found]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+                && !self.text[end..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_alphanumeric);
+            if !boundary_ok {
+                continue;
+            }
+            let mut start = found;
+            // Capitalized modifiers to the left.
+            loop {
+                let left = self.text[..start].trim_end_matches(' ');
+                if left.len() + 1 != start {
+                    break;
+                }
+                let ws = left
+                    .rfind(|c: char| !(c.is_alphanumeric() || matches!(c, '.' | '-' | '’')))
+                    .map_or(0, |i| {
+                        i + left[i..].chars().next().map_or(1, char::len_utf8)
+                    });
+                let w = &left[ws..];
+                if w.is_empty() || !is_capitalized(w) || is_capitalized_stopword(w) {
+                    break;
+                }
+                start = ws;
+            }
+            // An of-phrase to the right.
+            let mut stop = end;
+            let after = &self.text[end..];
+            if let Some(rest) = after.strip_prefix(" of ") {
+                let words: Vec<&str> = rest.splitn(4, ' ').collect();
+                let mut take = 0;
+                let mut len = 4;
+                for (k, w) in words.iter().take(3).enumerate() {
+                    let clean = w.trim_end_matches(|c: char| !c.is_alphanumeric());
+                    if clean.is_empty() {
+                        break;
+                    }
+                    len += if k > 0 { 1 } else { 0 } + clean.len();
+                    take = k + 1;
+                    if clean.len() != w.len()
+                        || !matches!(clean.to_lowercase().as_str(), "the" | "a")
+                    {
+                        break;
+                    }
+                }
+                if take > 0 {
+                    stop = end + len;
+                }
+            }
+            if start < found || stop > end {
+                let phrase = self.text[start..stop].trim();
+                return Some(phrase.to_string());
+            }
+        }
+        None
+    }
+
+    /// The fullest name ending like `name` ("Witkoff" → "Steve Witkoff").
+    fn fullest_name(&self, name: &str) -> String {
+        let words: Vec<&str> = name
+            .split_whitespace()
+            .skip_while(|w| is_title_word(w))
+            .collect();
+        let core = if words.is_empty() {
+            name.to_string()
+        } else {
+            words.join(" ")
+        };
+        let last = core.split_whitespace().last().unwrap_or(&core);
+        self.referents
+            .referents
+            .iter()
+            .filter(|r| r.kind == EntityKind::Person || r.kind == EntityKind::Org)
+            .filter(|r| r.name.split_whitespace().last() == Some(last) && r.name.len() > core.len())
+            .map(|r| r.name.clone())
+            .max_by_key(String::len)
+            .unwrap_or(core)
+    }
+
+    /// Whether another named person stands between two positions (then a quotation after it
+    /// no longer continues the one before).
+    pub fn person_between(&self, from: usize, to: usize) -> bool {
+        self.candidates(from..to).iter().any(|c| match c.what {
+            CandKind::Referent(r) => self.referents.referents[r].kind == EntityKind::Person,
+            CandKind::Pronoun(_) => true,
+            CandKind::Name => true,
+            CandKind::Noun { .. } => false,
+        })
+    }
+}
+
+/// Nouns that name an organization or a body rather than a person ("the ministry").
+fn is_org_noun(lower: &str) -> bool {
+    matches!(
+        lower,
+        "coalition"
+            | "government"
+            | "ministry"
+            | "administration"
+            | "commission"
+            | "council"
+            | "committee"
+            | "agency"
+            | "department"
+            | "office"
+            | "company"
+            | "firm"
+            | "union"
+            | "alliance"
+            | "party"
+            | "campaign"
+            | "kremlin"
+            | "military"
+            | "army"
+            | "police"
+            | "group"
+            | "organization"
+            | "organisation"
+            | "authorities"
+            | "university"
+            | "college"
+            | "school"
+            | "hospital"
+            | "court"
+            | "bank"
+            | "board"
+            | "fund"
+            | "foundation"
+            | "institute"
+            | "charity"
+            | "club"
+            | "league"
+            | "federation"
+            | "association"
+            | "network"
+            | "newspaper"
+            | "broadcaster"
+            | "embassy"
+            | "team"
+            | "regulator"
+            | "watchdog"
+    )
+}
+
+/// A title word in full ("gov." → "governor"), lowercase and singular.
+fn expand_title(lower: &str) -> &str {
+    match lower.trim_end_matches('.') {
+        "gov" => "governor",
+        "sen" => "senator",
+        "rep" => "representative",
+        "gen" => "general",
+        "supt" => "superintendent",
+        "insp" => "inspector",
+        "det" => "detective",
+        "sgt" => "sergeant",
+        "lt" => "lieutenant",
+        "col" => "colonel",
+        "capt" => "captain",
+        "prof" => "professor",
+        "dr" => "doctor",
+        "pres" => "president",
+        "amb" => "ambassador",
+        other => other
+            .strip_suffix('s')
+            .filter(|_| other.len() > 4 && !other.ends_with("ss"))
+            .unwrap_or(other),
+    }
+}
+
+fn adjacent(text: &str, a: &Tok, b: &Tok) -> bool {
+    let gap = &text[a.bytes.end..b.bytes.start];
+    gap == " " || gap == "\u{a0}"
+}
+
+/// Last occurrence of an ASCII-lowercase needle in `hay`, ignoring ASCII case.
+fn rfind_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
+    let h = hay.as_bytes();
+    let n = needle.as_bytes();
+    if n.is_empty() || h.len() < n.len() {
+        return None;
+    }
+    (0..=h.len() - n.len())
+        .rev()
+        .find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
+}

@@ -1,0 +1,204 @@
+//! What a quoted span is: speech (a full clause or a phrase inside the writer's sentence) or
+//! a name the writer quotes (a title, a term).
+
+use model::QuoteKind;
+
+use super::tokens::is_capitalized;
+
+/// Small words a title keeps lowercase ("State of the Union").
+fn is_title_small_word(w: &str) -> bool {
+    matches!(
+        w,
+        "of" | "the"
+            | "a"
+            | "an"
+            | "and"
+            | "or"
+            | "for"
+            | "in"
+            | "on"
+            | "at"
+            | "to"
+            | "by"
+            | "with"
+            | "de"
+            | "la"
+            | "le"
+            | "von"
+            | "der"
+            | "van"
+            | "du"
+            | "des"
+            | "del"
+            | "from"
+            | "&"
+            | "vs"
+            | "vs."
+            | "v"
+    )
+}
+
+/// "State of the Union", "Budapest Memorandum": two or more capitalized words and nothing
+/// lowercase but title small words, no sentence stop inside.
+pub fn is_title_case(content: &str) -> bool {
+    let trimmed = content.trim_end_matches([',', ';', ':', ' ', '.']);
+    // A title is one phrase: no sentence stop inside.
+    if trimmed.contains(['.', '!', '?']) && !trimmed.contains("...") {
+        return false;
+    }
+    let mut capitalized = 0;
+    for w in trimmed.split_whitespace() {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+        if w.is_empty() {
+            continue;
+        }
+        if is_capitalized(w) {
+            capitalized += 1;
+        } else if w.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+            // "Article 5", "Catch-22"
+        } else if !is_title_small_word(w) {
+            return false;
+        }
+    }
+    // The first word of a sentence-initial quote is capitalized anyway: need two.
+    capitalized >= 2
+}
+
+/// What the words right before the opening mark say about the span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lead {
+    /// "known as", "titled", "entitled", "nicknamed", "code-named", "the so-called".
+    Naming,
+    /// "so-called": the writer distances from a word.
+    SoCalled,
+    Other,
+}
+
+pub fn lead(before: &str) -> Lead {
+    let b = before.trim_end().to_lowercase();
+    let b = b.strip_suffix(" the").unwrap_or(&b).trim_end();
+    let b = b.strip_suffix(" a").unwrap_or(b).trim_end();
+    if b.ends_with("so-called") {
+        return Lead::SoCalled;
+    }
+    const NAMING: [&str; 9] = [
+        "known as",
+        "titled",
+        "entitled",
+        "nicknamed",
+        "code-named",
+        "codenamed",
+        "dubbed the",
+        "billed as",
+        "branded as",
+    ];
+    if NAMING.iter().any(|n| b.ends_with(n)) {
+        Lead::Naming
+    } else {
+        Lead::Other
+    }
+}
+
+/// Facts about one span that decide its kind.
+pub struct Shape<'a> {
+    pub content: &'a str,
+    /// The text of the paragraph before the opening mark.
+    pub before: &'a str,
+    /// The span continues a quotation (split quote part, next paragraph).
+    pub continues: bool,
+    pub attributed: bool,
+    pub min_full_words: usize,
+}
+
+pub fn classify(s: &Shape<'_>) -> QuoteKind {
+    let lead = lead(s.before);
+    if s.continues {
+        return QuoteKind::Full;
+    }
+    if lead == Lead::SoCalled {
+        return QuoteKind::Term;
+    }
+    if is_title_case(s.content) {
+        return QuoteKind::Title;
+    }
+    if lead == Lead::Naming {
+        return QuoteKind::Term;
+    }
+    let prev = s.before.trim_end().chars().next_back();
+    let embedded = prev.is_some_and(|c| c.is_alphanumeric() || matches!(c, '’' | '\'' | '%'));
+    let first = s
+        .content
+        .trim_start_matches(['(', '[', '‘', '\'', '"'])
+        .chars()
+        .next();
+    let capital_start = first.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+    let ellipsis_start = s.content.starts_with('…') || s.content.starts_with("...");
+    let words = s.content.split_whitespace().count();
+    let full = if embedded {
+        capital_start && words >= s.min_full_words
+    } else {
+        capital_start
+            || ellipsis_start
+            || prev.is_none()
+            || matches!(prev, Some(',' | ':' | '—' | '–' | '.' | '?' | '!'))
+    };
+    if full {
+        QuoteKind::Full
+    } else if !s.attributed && words <= 4 {
+        QuoteKind::Term
+    } else {
+        QuoteKind::Partial
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(before: &str, content: &str, attributed: bool) -> QuoteKind {
+        classify(&Shape {
+            content,
+            before,
+            continues: false,
+            attributed,
+            min_full_words: 4,
+        })
+    }
+
+    #[test]
+    fn titles_terms_and_speech() {
+        assert_eq!(
+            kind("an appearance on CNN’s ", "State of the Union,", true),
+            QuoteKind::Title
+        );
+        assert_eq!(
+            kind("an agreement known as the ", "Budapest Memorandum", false),
+            QuoteKind::Title
+        );
+        assert_eq!(
+            kind("leaders from the ", "coalition of the willing", false),
+            QuoteKind::Term
+        );
+        assert_eq!(
+            kind("described the encounter as ", "very frank", true),
+            QuoteKind::Partial
+        );
+        assert_eq!(
+            kind(
+                "",
+                "We agreed on much more robust security guarantees,",
+                true
+            ),
+            QuoteKind::Full
+        );
+        assert_eq!(
+            kind(
+                "Zelenskyy emphasized, ",
+                "Ukraine’s Constitution makes it impossible.",
+                true
+            ),
+            QuoteKind::Full
+        );
+        assert_eq!(kind("the so-called ", "peace plan", true), QuoteKind::Term);
+    }
+}

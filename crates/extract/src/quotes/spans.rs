@@ -1,0 +1,452 @@
+//! Finding quoted spans: which marks open and close a quotation, and where each one ends.
+//!
+//! Works paragraph by paragraph with a stack of open marks, so a nested quotation closes
+//! before its outer one and an unbalanced mark is bounded by its paragraph (or by
+//! `max_chars`) instead of swallowing the rest of the document.
+
+use std::ops::Range;
+
+/// The family a quote mark belongs to: a closer only closes an opener of its own family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkFamily {
+    /// “ ”
+    CurlyDouble,
+    /// "
+    StraightDouble,
+    /// ‘ ’
+    CurlySingle,
+    /// '
+    StraightSingle,
+    /// « »
+    Guillemet,
+    /// ‹ ›
+    SingleGuillemet,
+}
+
+impl MarkFamily {
+    /// Double marks are reliable; single ones double as apostrophes, so an unclosed single
+    /// opener is silently taken for an apostrophe rather than reported.
+    fn is_double(self) -> bool {
+        matches!(
+            self,
+            MarkFamily::CurlyDouble | MarkFamily::StraightDouble | MarkFamily::Guillemet
+        )
+    }
+}
+
+/// One quoted span found in the text (byte offsets into the document text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawSpan {
+    /// From the opening mark to just after the closing mark (or the bound).
+    pub outer: Range<usize>,
+    /// The words between the marks.
+    pub inner: Range<usize>,
+    pub family: MarkFamily,
+    /// Nesting depth: 0 for an outermost quotation.
+    pub depth: usize,
+    /// Index into the paragraph list.
+    pub paragraph: usize,
+    /// The quotation goes on in the next paragraph (which reopens it with a fresh mark).
+    pub runs_on: bool,
+    /// This part continues the quotation of the previous paragraph.
+    pub continued: bool,
+    /// No closing mark was found; the span was cut at the paragraph end or at `max_chars`.
+    pub unclosed: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Open {
+    family: MarkFamily,
+    /// Byte offset of the opening mark.
+    mark: usize,
+    /// Byte offset just after it.
+    content: usize,
+    continued: bool,
+}
+
+/// Scans every paragraph for quotations. `warnings` receives one message per unbalanced mark.
+pub fn find_spans(
+    text: &str,
+    paragraphs: &[Range<usize>],
+    max_chars: usize,
+    warnings: &mut Vec<String>,
+) -> Vec<RawSpan> {
+    let mut out = Vec::new();
+    let mut carry: Option<MarkFamily> = None;
+    for (pi, para) in paragraphs.iter().enumerate() {
+        let carried = carry.take();
+        scan_paragraph(
+            text,
+            para.clone(),
+            pi,
+            carried,
+            paragraphs.get(pi + 1),
+            &mut out,
+            &mut carry,
+            max_chars,
+            warnings,
+        );
+    }
+    out.sort_by_key(|s| (s.outer.start, s.depth));
+    out
+}
+
+fn is_opening_context(prev: Option<char>) -> bool {
+    match prev {
+        None => true,
+        Some(c) => {
+            c.is_whitespace()
+                || matches!(
+                    c,
+                    '(' | '['
+                        | '{'
+                        | '—'
+                        | '–'
+                        | '-'
+                        | '/'
+                        | ':'
+                        | '“'
+                        | '‘'
+                        | '«'
+                        | '‹'
+                        | '"'
+                        | '\''
+                )
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn scan_paragraph(
+    text: &str,
+    para: Range<usize>,
+    pi: usize,
+    carried: Option<MarkFamily>,
+    next_para: Option<&Range<usize>>,
+    out: &mut Vec<RawSpan>,
+    carry: &mut Option<MarkFamily>,
+    max_chars: usize,
+    warnings: &mut Vec<String>,
+) {
+    let body = &text[para.clone()];
+    let bytes = body.as_bytes();
+    let mut stack: Vec<Open> = Vec::new();
+    let mut pos = 0;
+    // Every quote mark starts with one of these bytes (ASCII marks, or the lead byte of
+    // U+00AB/U+00BB and U+2018–U+203A): skip everything else without decoding.
+    while let Some(off) = bytes[pos..]
+        .iter()
+        .position(|&b| matches!(b, b'"' | b'\'' | 0xC2 | 0xE2))
+    {
+        let i = pos + off;
+        let Some(c) = body[i..].chars().next() else {
+            break;
+        };
+        pos = i + c.len_utf8();
+        if !matches!(
+            c,
+            '“' | '”' | '„' | '«' | '»' | '‹' | '›' | '"' | '‘' | '’' | '\''
+        ) {
+            continue;
+        }
+        let prev = body[..i].chars().next_back();
+        let next = body[pos..].chars().next();
+        let mut first_mark_seen = !body[..i].trim_start().is_empty();
+        let at = para.start + i;
+        let after = at + c.len_utf8();
+        let opening = |family: MarkFamily, stack: &mut Vec<Open>, first: &mut bool| {
+            // A paragraph that reopens a quotation carried over from the paragraph before.
+            let continued = !*first && carried == Some(family) && stack.is_empty();
+            *first = true;
+            stack.push(Open {
+                family,
+                mark: at,
+                content: after,
+                continued,
+            });
+        };
+        match c {
+            '“' | '„' => {
+                // A “ right after a word, closing an open “, is a wrongly-typed closer.
+                if c == '“' && !is_opening_context(prev) && top_is(&stack, MarkFamily::CurlyDouble)
+                {
+                    close(
+                        text,
+                        &mut stack,
+                        MarkFamily::CurlyDouble,
+                        at,
+                        after,
+                        pi,
+                        out,
+                    );
+                } else {
+                    opening(MarkFamily::CurlyDouble, &mut stack, &mut first_mark_seen);
+                }
+            }
+            '”' => {
+                if contains(&stack, MarkFamily::CurlyDouble) {
+                    close(
+                        text,
+                        &mut stack,
+                        MarkFamily::CurlyDouble,
+                        at,
+                        after,
+                        pi,
+                        out,
+                    );
+                } else if is_opening_context(prev) && next.is_some_and(|n| !n.is_whitespace()) {
+                    // A ” used as an opener (some editors type both marks the same way).
+                    opening(MarkFamily::CurlyDouble, &mut stack, &mut first_mark_seen);
+                } else {
+                    warnings.push(format!(
+                        "closing quotation mark without an opening one at byte {at}"
+                    ));
+                }
+            }
+            '«' => opening(MarkFamily::Guillemet, &mut stack, &mut first_mark_seen),
+            '»' => {
+                if contains(&stack, MarkFamily::Guillemet) {
+                    close(text, &mut stack, MarkFamily::Guillemet, at, after, pi, out);
+                } else {
+                    warnings.push(format!(
+                        "closing guillemet without an opening one at byte {at}"
+                    ));
+                }
+            }
+            '‹' => opening(
+                MarkFamily::SingleGuillemet,
+                &mut stack,
+                &mut first_mark_seen,
+            ),
+            '›' if contains(&stack, MarkFamily::SingleGuillemet) => {
+                close(
+                    text,
+                    &mut stack,
+                    MarkFamily::SingleGuillemet,
+                    at,
+                    after,
+                    pi,
+                    out,
+                );
+            }
+            '"' => {
+                let can_close = contains(&stack, MarkFamily::StraightDouble)
+                    && (!prev.is_some_and(char::is_whitespace)
+                        || next.is_none_or(|n| n.is_whitespace()));
+                if can_close {
+                    close(
+                        text,
+                        &mut stack,
+                        MarkFamily::StraightDouble,
+                        at,
+                        after,
+                        pi,
+                        out,
+                    );
+                } else if is_opening_context(prev) {
+                    opening(MarkFamily::StraightDouble, &mut stack, &mut first_mark_seen);
+                } else {
+                    warnings.push(format!("stray straight quotation mark at byte {at}"));
+                }
+            }
+            '‘' if is_opening_context(prev) && next.is_some_and(|n| !n.is_whitespace()) => {
+                opening(MarkFamily::CurlySingle, &mut stack, &mut first_mark_seen);
+            }
+            '’' | '\'' => {
+                let family = if c == '’' {
+                    MarkFamily::CurlySingle
+                } else {
+                    MarkFamily::StraightSingle
+                };
+                let closes = contains(&stack, family)
+                    && prev.is_some_and(|p| !p.is_whitespace())
+                    && next.is_none_or(|n| !n.is_alphanumeric());
+                if closes {
+                    close(text, &mut stack, family, at, after, pi, out);
+                } else if c == '\''
+                    && is_opening_context(prev)
+                    && next.is_some_and(char::is_alphanumeric)
+                {
+                    opening(MarkFamily::StraightSingle, &mut stack, &mut first_mark_seen);
+                }
+                // Otherwise an apostrophe (isn’t, Trump’s, ’90s).
+            }
+            _ => {}
+        }
+    }
+
+    // Marks still open at the paragraph end.
+    let reopens = next_para.and_then(|np| {
+        let t = text[np.clone()].trim_start();
+        let c = t.chars().next()?;
+        match c {
+            '“' | '„' => Some(MarkFamily::CurlyDouble),
+            '"' => Some(MarkFamily::StraightDouble),
+            '«' => Some(MarkFamily::Guillemet),
+            _ => None,
+        }
+    });
+    let depth_base = 0;
+    for (depth, open) in stack.iter().enumerate() {
+        if !open.family.is_double() {
+            continue; // an apostrophe after all
+        }
+        let end = trim_end(text, open.content..para.end);
+        let runs_on = depth == 0 && reopens == Some(open.family);
+        let mut inner = trim_inner(text, open.content..end);
+        let mut unclosed = !runs_on;
+        if inner.len() > max_chars {
+            let mut cut = open.content + max_chars;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            inner = inner.start..trim_end(text, inner.start..cut.max(inner.start));
+            unclosed = true;
+        }
+        if unclosed {
+            let line_hint = &text[inner.start..(inner.start + 40).min(inner.end).max(inner.start)];
+            let mut hint_end = line_hint.len();
+            while !line_hint.is_char_boundary(hint_end) {
+                hint_end -= 1;
+            }
+            warnings.push(format!(
+                "unclosed quotation mark at byte {} (“{}…”); quote cut at {}",
+                open.mark,
+                &line_hint[..hint_end],
+                if inner.end < end {
+                    "the length limit"
+                } else {
+                    "the paragraph end"
+                }
+            ));
+        }
+        if runs_on {
+            *carry = Some(open.family);
+        }
+        if !inner.is_empty() {
+            out.push(RawSpan {
+                outer: open.mark..inner.end,
+                inner,
+                family: open.family,
+                depth: depth_base + depth,
+                paragraph: pi,
+                runs_on,
+                continued: open.continued,
+                unclosed,
+            });
+        }
+    }
+}
+
+/// The words between the marks without the spaces some styles put inside them (« oui »).
+fn trim_inner(text: &str, r: Range<usize>) -> Range<usize> {
+    let slice = &text[r.clone()];
+    let lead = slice.len() - slice.trim_start().len();
+    let end = r.start + slice.trim_end().len();
+    (r.start + lead).min(end)..end
+}
+
+fn trim_end(text: &str, r: Range<usize>) -> usize {
+    r.start + text[r].trim_end().len()
+}
+
+fn top_is(stack: &[Open], family: MarkFamily) -> bool {
+    stack.last().is_some_and(|o| o.family == family)
+}
+
+fn contains(stack: &[Open], family: MarkFamily) -> bool {
+    stack.iter().any(|o| o.family == family)
+}
+
+/// Closes the innermost open mark of `family`. Single marks opened inside it and never closed
+/// were apostrophes (’90s, ‘em) and are dropped.
+fn close(
+    text: &str,
+    stack: &mut Vec<Open>,
+    family: MarkFamily,
+    at: usize,
+    after: usize,
+    pi: usize,
+    out: &mut Vec<RawSpan>,
+) {
+    let Some(pos) = stack.iter().rposition(|o| o.family == family) else {
+        return;
+    };
+    stack.truncate(pos + 1);
+    let open = stack.pop().expect("position found above");
+    let inner = trim_inner(text, open.content..at);
+    // Single marks need real words inside: ’n’ in rock ’n’ roll is not a quotation.
+    let too_short = !family.is_double()
+        && text[inner.clone()]
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .count()
+            < 2;
+    if inner.is_empty() || too_short || text[inner.clone()].trim().is_empty() {
+        return;
+    }
+    out.push(RawSpan {
+        outer: open.mark..after,
+        inner,
+        family,
+        depth: stack.len(),
+        paragraph: pi,
+        runs_on: false,
+        continued: open.continued,
+        unclosed: false,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spans(text: &str) -> (Vec<String>, Vec<String>) {
+        let paras: &[Range<usize>] = &[Range {
+            start: 0,
+            end: text.len(),
+        }];
+        let mut w = Vec::new();
+        let s = find_spans(text, paras, 2000, &mut w);
+        (
+            s.iter()
+                .map(|s| text[s.inner.clone()].to_string())
+                .collect(),
+            w,
+        )
+    }
+
+    #[test]
+    fn curly_single_quotes_are_told_apart_from_apostrophes() {
+        let (s, w) =
+            spans("Speaking to CNN’s show, Witkoff called it a ‘gamechanger.’ It isn’t over.");
+        assert_eq!(s, vec!["gamechanger."]);
+        assert!(w.is_empty());
+    }
+
+    #[test]
+    fn nested_quotes_close_inside_out() {
+        let (s, _) = spans("“He told me ‘we will win’ and left,” she said.");
+        assert_eq!(s, vec!["He told me ‘we will win’ and left,", "we will win"]);
+    }
+
+    #[test]
+    fn unclosed_mark_is_bounded_and_reported() {
+        let text = "“This never ends, she said.\nNext paragraph “is fine” here.";
+        let paras = vec![
+            0..text.find('\n').unwrap(),
+            text.find('\n').unwrap() + 1..text.len(),
+        ];
+        let mut w = Vec::new();
+        let s = find_spans(text, &paras, 2000, &mut w);
+        let got: Vec<&str> = s.iter().map(|s| &text[s.inner.clone()]).collect();
+        assert_eq!(got, vec!["This never ends, she said.", "is fine"]);
+        assert_eq!(w.len(), 1);
+    }
+
+    #[test]
+    fn straight_and_guillemet_marks() {
+        let (s, _) = spans("He said \"we are ready\" and «nous sommes prêts» too, with 'care'.");
+        assert_eq!(s, vec!["we are ready", "nous sommes prêts", "care"]);
+    }
+}
