@@ -248,7 +248,8 @@ mod tests {
         b.copy(&source, body..source.len() - 1);
         let (text, map) = b.finish();
         let len = text.len();
-        doc.set_text(text, map, vec![0..len]);
+        let paragraphs: Vec<std::ops::Range<usize>> = std::iter::once(0..len).collect();
+        doc.set_text(text, map, paragraphs);
         let yes = doc.text.find("Yes").unwrap();
         let span = doc.span(yes..yes + 3);
         assert_eq!((span.start, span.end), (1, 4));
