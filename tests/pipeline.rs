@@ -92,20 +92,36 @@ fn dropping_clean_from_the_default_pipeline_still_runs() {
 
 #[test]
 fn one_and_two_threads_give_byte_identical_outputs() {
-    let (one, a) = run_config("pipeline.toml", &["--threads", "1"]);
-    let (two, b) = run_config("pipeline.toml", &["--threads", "2"]);
-    assert_eq!(a.status.code(), Some(0));
-    assert_eq!(b.status.code(), Some(0));
+    // Enough documents for many windows: the seeds' paragraphs recombined as JSONL articles.
+    let corpus = tempfile::tempdir().unwrap();
+    let mut paragraphs = Vec::new();
+    for entry in std::fs::read_dir(root().join("data/articles")).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        paragraphs.extend(text.lines().filter(|l| l.len() > 80).map(str::to_string));
+    }
+    paragraphs.sort();
+    let mut jsonl = String::new();
+    for i in 0..400 {
+        let text: Vec<&str> = (0..6)
+            .map(|k| paragraphs[(i * 7 + k * 13) % paragraphs.len()].as_str())
+            .collect();
+        let line = serde_json::json!({"id": format!("mix-{i:03}"), "text": text.join("\n\n")});
+        jsonl.push_str(&line.to_string());
+        jsonl.push('\n');
+    }
+    let mix = corpus.path().join("mix.jsonl");
+    std::fs::write(&mix, jsonl).unwrap();
+    let mix = mix.to_str().unwrap();
+    let args = ["--input", "data/articles", "--input", mix];
+    let (one, a) = run_config("pipeline.toml", &[&args[..], &["--threads", "1"]].concat());
+    let (two, b) = run_config("pipeline.toml", &[&args[..], &["--threads", "2"]].concat());
+    assert_eq!(a.status.code(), Some(0), "{}", stderr(&a));
+    assert_eq!(b.status.code(), Some(0), "{}", stderr(&b));
     let (one, two) = (read_tree(one.path()), read_tree(two.path()));
-    assert_eq!(
-        one.keys().collect::<Vec<_>>(),
-        two.keys().collect::<Vec<_>>()
-    );
+    assert_eq!(one.keys().collect::<Vec<_>>(), two.keys().collect::<Vec<_>>());
+    assert!(one.len() > 400);
     for (file, bytes) in &one {
-        assert!(
-            bytes == &two[file],
-            "{file} differs between 1 and 2 threads"
-        );
+        assert!(bytes == &two[file], "{file} differs between 1 and 2 threads");
     }
 }
 

@@ -6,6 +6,7 @@
 //! Windows-1252 mojibake. Nothing generated is written to disk.
 
 use std::path::Path;
+use std::time::Duration;
 
 use clean::{Clean, CleanOptions};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
@@ -135,6 +136,7 @@ fn bench(c: &mut Criterion) {
     let stage = Clean::new(CleanOptions::default(), &BuildContext::default()).expect("stage");
     let mut group = c.benchmark_group("clean");
     group.sample_size(10);
+    group.measurement_time(Duration::from_secs(20));
     group.throughput(Throughput::Bytes(bytes as u64));
     group.bench_function(
         format!("{} docs, {} MB", docs.len(), bytes / (1024 * 1024)),

@@ -35,7 +35,8 @@ pub struct Clean {
     options: CleanOptions,
     rules: Rules,
     norm: Normalizer,
-    dateline: Regex,
+    /// `Aug 21` after the place in `LONDON, Aug 21 (Reuters) -`.
+    dateline_day: Regex,
     dateline_extra: Vec<Regex>,
 }
 
@@ -87,8 +88,8 @@ impl Clean {
                 })?);
             }
         }
-        let dateline = Regex::new(&format!(
-            r"^(?:(?P<place>\p{{Lu}}[\p{{L}}\p{{M}}.'’ -]{{1,40}}?(?:,\s*\p{{Lu}}[\p{{L}}\p{{M}}.'’ -]{{1,30}}?){{0,2}})(?:,?\s+(?i:{m}\.?\s+\d{{1,2}}|\d{{1,2}}\s+{m}\.?))?\s*)?(?:\((?P<agency>[^)]{{1,40}})\))?\s*(?P<dash>—|–|--|-)\s",
+        let dateline_day = Regex::new(&format!(
+            r"(?i)^(?:{m}\.?\s+\d{{1,2}}|\d{{1,2}}\s+{m}\.?)$",
             m = dates::MONTH
         ))
         .expect("built-in dateline pattern");
@@ -98,7 +99,7 @@ impl Clean {
                 straighten_quotes: options.straighten_quotes,
             },
             rules,
-            dateline,
+            dateline_day,
             dateline_extra,
             options,
         })
@@ -332,7 +333,9 @@ impl Clean {
                 self.norm.line_string(input, range.clone())
             };
             let blank = if long {
-                raw.trim().is_empty()
+                // Stops at the first visible character: cheap for real text.
+                raw.chars()
+                    .all(|c| c.is_whitespace() || c.is_control() || normalize::is_invisible(c))
             } else {
                 norm.is_empty()
             };
@@ -352,7 +355,18 @@ impl Clean {
 
         // 2. Line rules.
         for (i, line) in lines.iter_mut().enumerate() {
-            if matches!(line.state, State::Blank) || line.long {
+            if matches!(line.state, State::Blank) {
+                continue;
+            }
+            if line.long {
+                // Long lines are text for the built-in rules, but a user's pattern (a long
+                // disclaimer, say) may still want them.
+                if self.rules.has_extra() {
+                    let norm = self.norm.line_string(input, line.range.clone());
+                    if let Some(hit) = self.rules.extra(&norm) {
+                        line.state = State::Removed(hit);
+                    }
+                }
                 continue;
             }
             let zone = match (first_prose, last_prose) {
@@ -387,10 +401,10 @@ impl Clean {
         }
 
         // 3. Structure: lone names, headline, section labels, headings.
-        self.structure(&mut lines, first_prose, last_prose);
+        let wrapped = self.options.structure.join_wrapped_lines && looks_hard_wrapped(&lines);
+        self.structure(&mut lines, first_prose, last_prose, wrapped);
 
         // 4. Text: body paragraphs, wrapped lines joined.
-        let wrapped = self.options.structure.join_wrapped_lines && looks_hard_wrapped(&lines);
         let mut sink = MappedSink {
             input,
             source,
@@ -479,7 +493,13 @@ impl Clean {
     }
 
     /// Lone names, the headline and what stands above it, section headings.
-    fn structure(&self, lines: &mut [Line], first_prose: Option<usize>, last_prose: Option<usize>) {
+    fn structure(
+        &self,
+        lines: &mut [Line],
+        first_prose: Option<usize>,
+        last_prose: Option<usize>,
+        wrapped: bool,
+    ) {
         let st = &self.options.structure;
         let name_hit = |rules: &Rules, line: &Line| -> Option<Hit> {
             let authors = rules.person_name(&line.norm)?;
@@ -573,7 +593,6 @@ impl Clean {
             }
         }
         if st.headings {
-            let wrapped = self.options.structure.join_wrapped_lines && looks_hard_wrapped(lines);
             let body: Vec<usize> = (0..lines.len())
                 .filter(|&i| matches!(lines[i].state, State::Body))
                 .collect();
@@ -649,22 +668,62 @@ impl Clean {
                 });
             }
         }
-        let c = self.dateline.captures(para)?;
-        let place = c.name("place").map_or("", |m| m.as_str().trim());
-        let agency = c.name("agency").map(|m| m.as_str().trim().to_string());
-        let dash = c.name("dash")?.as_str();
-        // `WASHINGTON (AP) —`, `KYIV, Ukraine —`, `Washington (CNN) —`, `(CNN) —`: a city in
-        // capitals, or any capitalized place with an agency. A plain hyphen needs the agency
-        // (`LONDON (Reuters) -`); a colon never counts (`TAPPER:` is a transcript's speaker).
-        let city = place.split(',').next().unwrap_or(place).trim();
+        // The dash that ends a dateline comes early: `WASHINGTON (AP) —`, `LONDON, Aug 21
+        // (Reuters) -`, `(CNN) —`. Parsed by hand: a regex with Unicode place classes costs
+        // more than the rest of cleaning.
+        let mut end = para.len().min(120);
+        while !para.is_char_boundary(end) {
+            end -= 1;
+        }
+        let (at, dash) = ["—", "–", "--", " - "]
+            .iter()
+            .filter_map(|d| para[..end].find(d).map(|i| (i, *d)))
+            .min_by_key(|(i, _)| *i)?;
+        let after = &para[at + dash.len()..];
+        if !(dash == " - " || after.starts_with(' ')) {
+            return None;
+        }
+        let prefix = para[..at].trim_end();
+        let (place_part, agency) = match prefix.strip_suffix(')') {
+            Some(p) => {
+                let open = p.rfind('(')?;
+                (
+                    p[..open].trim_end().trim_end_matches(','),
+                    Some(p[open + 1..].trim()),
+                )
+            }
+            None => (prefix, None),
+        };
+        if let Some(a) = agency {
+            if !a.chars().next().is_some_and(char::is_uppercase) || a.len() > 30 {
+                return None;
+            }
+        }
+        // `KYIV, Ukraine`; a day after a comma (`LONDON, Aug 21`) is no part of the place.
+        let mut parts: Vec<&str> = place_part.split(',').map(str::trim).collect();
+        parts.retain(|p| !self.dateline_day.is_match(p));
+        let placeish = |p: &str| {
+            !p.is_empty()
+                && p.len() <= 40
+                && p.split(' ')
+                    .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+                && p.chars()
+                    .all(|c| c.is_alphabetic() || matches!(c, ' ' | '.' | '\'' | '’' | '-'))
+        };
+        let place = parts.join(", ");
+        let city = parts.first().copied().unwrap_or("");
+        if place.is_empty() {
+            agency?;
+        } else if parts.len() > 3 || !parts.iter().all(|p| placeish(p)) {
+            return None;
+        }
+        // A city in capitals, or any place with an agency (`Washington (CNN) —`). A plain
+        // hyphen needs the agency (`LONDON (Reuters) -`); a colon never counts (`TAPPER:` is
+        // a transcript's speaker).
         let capitals = city.chars().filter(|c| c.is_alphabetic()).count() >= 3
             && !city.chars().any(char::is_lowercase);
-        match &agency {
-            None if !capitals || dash == "-" => return None,
-            Some(a) if !a.chars().next().is_some_and(char::is_uppercase) || a.len() > 30 => {
-                return None
-            }
-            _ => {}
+        if agency.is_none() && (!capitals || dash == " - ") {
+            return None;
         }
         if matches!(
             city,
@@ -691,9 +750,9 @@ impl Clean {
             return None;
         }
         Some(Dateline {
-            place: place.to_string(),
-            agency,
-            text: c.get(0)?.as_str().trim().to_string(),
+            place,
+            agency: agency.map(str::to_string),
+            text: para[..at + dash.len()].trim().to_string(),
         })
     }
 
@@ -702,9 +761,13 @@ impl Clean {
         let mut date = None;
         let mut weekday = None;
         let mut warnings = Vec::new();
+        let mut updated = None;
         for hit in hits {
             if let Some(found) = &hit.meta.date {
                 match found.date {
+                    Some(d) if hit.meta.update => {
+                        updated.get_or_insert(d);
+                    }
                     Some(d) if date.is_none() => date = Some(d),
                     Some(_) => {}
                     None => warnings.push(format!(
@@ -718,6 +781,8 @@ impl Clean {
                 weekday = hit.meta.weekday;
             }
         }
+        // A `Published` date wins over an `Updated` one; an update date is better than none.
+        let date = date.or(updated);
         if let (Some(d), Some(w)) = (date, weekday) {
             if d.weekday() != w {
                 warnings.push(format!(
@@ -749,6 +814,9 @@ impl Clean {
                     doc.meta.image_credits.push(c.clone());
                 }
             }
+        }
+        if doc.meta.outlet.is_none() {
+            doc.meta.outlet = hits.iter().find_map(|h| h.meta.outlet.clone());
         }
         if doc.meta.volume.is_none() {
             doc.meta.volume = hits.iter().find_map(|h| h.meta.volume.clone());
@@ -794,9 +862,11 @@ fn neighbour(lines: &[Line], from: usize, origin: usize) -> Option<usize> {
 }
 
 /// Text hard-wrapped at a fixed width (e-mail, newsletters): many lines of similar middling
-/// length and none of the long lines that unwrapped paragraphs make.
+/// length, most of them breaking off mid-sentence, and none of the long lines that unwrapped
+/// paragraphs make. One short paragraph per line ends its lines with full stops instead.
 fn looks_hard_wrapped(lines: &[Line]) -> bool {
     let mut middling = 0;
+    let mut open_ended = 0;
     let mut long = 0;
     for l in lines {
         if matches!(l.state, State::Blank) {
@@ -805,9 +875,12 @@ fn looks_hard_wrapped(lines: &[Line]) -> bool {
         let n = if l.long { usize::MAX } else { l.norm.len() };
         if (50..=100).contains(&n) {
             middling += 1;
+            if !ends_sentence(&l.norm) {
+                open_ended += 1;
+            }
         } else if n > 110 {
             long += 1;
         }
     }
-    middling >= 6 && long * 20 <= middling
+    middling >= 6 && long * 20 <= middling && open_ended * 2 >= middling
 }

@@ -45,7 +45,7 @@ pub(crate) struct Stats {
 
 /// Characters that take no space and are dropped (zero-width space, word joiner, BOM,
 /// soft hyphen). ZWJ/ZWNJ stay: they carry meaning in emoji and several scripts.
-fn is_invisible(c: char) -> bool {
+pub(crate) fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}')
 }
 

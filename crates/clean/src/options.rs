@@ -20,7 +20,8 @@ pub struct Family {
     pub enabled: bool,
     /// Extra regexes (Rust `regex` syntax) matched against each trimmed, normalized line; a
     /// match removes the line for this family anywhere in the document. Named groups `date`,
-    /// `author`, `credit`, `volume`, `issue` feed the metadata.
+    /// `author`, `credit`, `volume`, `issue` feed the metadata. For `dateline` the patterns
+    /// are matched at the start of the first paragraph (kept), groups `place` and `agency`.
     pub extra_patterns: Vec<String>,
 }
 
@@ -124,6 +125,7 @@ pub struct CleanOptions {
     pub link: Family,
     pub image: Family,
     pub breadcrumb: BreadcrumbOptions,
+    pub copyright: Family,
 }
 
 impl Default for CleanOptions {
@@ -143,6 +145,7 @@ impl Default for CleanOptions {
             link: Family::default(),
             image: Family::default(),
             breadcrumb: BreadcrumbOptions::default(),
+            copyright: Family::default(),
         }
     }
 }
@@ -181,6 +184,8 @@ impl model::StageOptions for CleanOptions {
             ("breadcrumb.enabled", "remove `- Category` lists and `Home > World` trails around the story"),
             ("breadcrumb.extra_patterns", "extra regexes for breadcrumb lines"),
             ("breadcrumb.max_item_words", "longest breadcrumb item, in words"),
+            ("copyright.enabled", "remove `© 2025 …`, `All rights reserved`, `This material may not be published…` lines above or below the story"),
+            ("copyright.extra_patterns", "extra regexes for copyright lines"),
         ]
     }
 }

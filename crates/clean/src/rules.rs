@@ -21,6 +21,7 @@ pub(crate) enum Kind {
     Link,
     Image,
     Breadcrumb,
+    Copyright,
 }
 
 impl Kind {
@@ -35,6 +36,7 @@ impl Kind {
             Kind::Link => "link",
             Kind::Image => "image",
             Kind::Breadcrumb => "breadcrumb",
+            Kind::Copyright => "copyright",
         }
     }
 }
@@ -58,6 +60,10 @@ pub(crate) struct LineMeta {
     pub credit: Option<String>,
     pub volume: Option<String>,
     pub issue: Option<String>,
+    /// The date is when the story was updated, not published.
+    pub update: bool,
+    /// A wire or outlet named alone (`Associated Press` below the story).
+    pub outlet: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -91,7 +97,7 @@ fn list(text: &str) -> impl Iterator<Item = &str> {
 #[derive(Debug)]
 pub(crate) struct Rules {
     pub dates: DateParser,
-    enabled: [bool; 9],
+    enabled: [bool; 10],
     pub lone_name: bool,
     max_name_words: usize,
     max_item_words: usize,
@@ -113,6 +119,7 @@ pub(crate) struct Rules {
     link: Regex,
     image: Regex,
     bullet: Regex,
+    copyright: Regex,
     tags: Regex,
     role_words: Regex,
 }
@@ -130,9 +137,9 @@ pub struct PatternError {
 impl Rules {
     pub(crate) fn new(o: &CleanOptions) -> Result<Self, PatternError> {
         let re = |s: &str| Regex::new(s).expect("built-in clean pattern");
-        let mut enabled = [false; 9];
+        let mut enabled = [false; 10];
         let mut extra = Vec::new();
-        let families: [(Kind, &str, bool, &Vec<String>); 9] = [
+        let families: [(Kind, &str, bool, &Vec<String>); 10] = [
             (
                 Kind::Masthead,
                 "masthead",
@@ -181,6 +188,12 @@ impl Rules {
                 "breadcrumb",
                 o.breadcrumb.enabled,
                 &o.breadcrumb.extra_patterns,
+            ),
+            (
+                Kind::Copyright,
+                "copyright",
+                o.copyright.enabled,
+                &o.copyright.extra_patterns,
             ),
         ];
         for (kind, key, on, patterns) in families {
@@ -259,7 +272,7 @@ impl Rules {
                 r"(?i)^(?:\(?\s*)(?:additional\s+)?(?:reporting|writing|written|compiled|editing|edited|produced)\s+by\s+\S.+$",
             ),
             share: re(r"(?xi)^(?:
-                  (?:share|tweet|pin(?:\s+it)?|e-?mail|print|copy\s+link|copy\s+url|save|comments?|whatsapp|facebook|twitter|x|linkedin|reddit|telegram|flipboard|messenger|bluesky|threads|instagram|pinterest|sms)
+                  (?:share|tweet|pin(?:\s+it)?|e-?mail|print|copy\s+link|copy\s+url|save|comments?|subscribe(?:\s+now)?|sign\s+in|log\s+in|whatsapp|facebook|twitter|x|linkedin|reddit|telegram|flipboard|messenger|bluesky|threads|instagram|pinterest|sms)
                     (?:\s*[|/·•,]?\s*(?:share|tweet|pin|e-?mail|print|copy\s+link|save|comments?|whatsapp|facebook|twitter|x|linkedin|reddit|telegram|flipboard|messenger|bluesky|threads|instagram|pinterest|sms))*
                 | share\s+(?:this|on|via|to|with|article|story|post|page|your)(?-u:\b).*
                 | (?:follow|like)\s+(?:us|me|@\w+|\S+(?:\s+\S+){0,3}\s+on\s+(?:twitter|x|facebook|instagram|linkedin|threads|bluesky|telegram|tiktok|youtube|google\s+news|mastodon))(?-u:\b).*
@@ -292,6 +305,12 @@ impl Rules {
                 | \{\{?\s*(?:image|photo|img)[^}]*\}\}?
                 )$"),
             bullet: re(r"^(?:[-*•·▪►▸–]|\d{1,2}[.)])\s+(?P<item>\S.*)$"),
+            copyright: re(r"(?xi)^(?:
+                  (?:©|\(c\)|copyright\s*(?:©|\(c\))|copyright)\s*(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?[\s,]*[^.]{0,80}?\.?
+                | (?:©|\(c\)|copyright\s*(?:©|\(c\)))\s*[^.]{0,80}?\.?
+                | all\s+rights\s+reserved\.?
+                | this\s+(?:material|article|story|content)\s+may\s+not\s+be\s+(?:published|reproduced|copied)(?:,?\s+(?:or\s+)?(?:broadcast|rewritten|redistributed|distributed|republished|used))*(?:\s+without\s+(?:prior\s+)?(?:written\s+)?permission)?\.?
+                )(?:\s+(?:all\s+rights\s+reserved\.?|this\s+(?:material|article|story|content)\s+may\s+not\s+be\s+(?:published|reproduced|copied)(?:,?\s+(?:or\s+)?(?:broadcast|rewritten|redistributed|distributed|republished|used))*(?:\s+without\s+(?:prior\s+)?(?:written\s+)?permission)?\.?))*$"),
             tags: re(
                 r"(?i)^(?:tags?|topics?|categories|category|filed\s+under|more\s+about|related\s+topics|keywords)\s*:\s*(?P<items>\S.*)$",
             ),
@@ -310,10 +329,8 @@ impl Rules {
         if line.is_empty() {
             return None;
         }
-        for (kind, re) in &self.extra {
-            if let Some(c) = re.captures(line) {
-                return Some(self.extra_hit(*kind, line, &c));
-            }
+        if let Some(hit) = self.extra(line) {
+            return Some(hit);
         }
         if line.len() > MAX_BOILERPLATE_BYTES {
             return None;
@@ -337,6 +354,13 @@ impl Rules {
         }
         if self.on(Kind::Advertisement) && self.advertisement.is_match(line) {
             return Some(Hit::new(Kind::Advertisement));
+        }
+        // A bare agency name (`Reuters`, `Associated Press`) above or below the story names
+        // the wire the story came from; inside it, it sits under a picture.
+        if edge && self.on(Kind::Byline) && self.bare_agency(line) {
+            let mut hit = Hit::new(Kind::Byline);
+            hit.meta.outlet = Some(line.to_string());
+            return Some(hit);
         }
         if self.on(Kind::ImageCredit) {
             if let Some(credit) = self.credit(line) {
@@ -366,6 +390,30 @@ impl Rules {
         if edge && self.on(Kind::Breadcrumb) && self.breadcrumb(line) {
             return Some(Hit::new(Kind::Breadcrumb));
         }
+        // `© 2025 …` / `Copyright 2025 …` say what they are anywhere; `All rights reserved`
+        // alone only above or below the story.
+        let marked = line.starts_with('©')
+            || line.starts_with("(c)")
+            || line
+                .get(..9)
+                .is_some_and(|p| p.eq_ignore_ascii_case("copyright"));
+        if (edge || marked) && self.on(Kind::Copyright) && self.copyright.is_match(line) {
+            return Some(Hit::new(Kind::Copyright));
+        }
+        None
+    }
+
+    pub(crate) fn has_extra(&self) -> bool {
+        !self.extra.is_empty()
+    }
+
+    /// The user's patterns, which apply anywhere and to lines of any length.
+    pub(crate) fn extra(&self, line: &str) -> Option<Hit> {
+        for (kind, re) in &self.extra {
+            if let Some(c) = re.captures(line) {
+                return Some(self.extra_hit(*kind, line, &c));
+            }
+        }
         None
     }
 
@@ -378,8 +426,13 @@ impl Rules {
         if let Some(a) = group("author") {
             hit.meta.authors = self.names(&a).unwrap_or_else(|| vec![a]);
         }
-        let date_text = group("date");
-        hit.meta.date = self.dates.find(date_text.as_deref().unwrap_or(line));
+        // Only lines that carry dates by nature (or a pattern that says where the date is)
+        // may set the published date: a share prompt mentioning a day must not.
+        hit.meta.date = match group("date") {
+            Some(d) => self.dates.find(&d),
+            None if matches!(kind, Kind::Masthead | Kind::Byline) => self.dates.find(line),
+            None => None,
+        };
         if kind == Kind::Masthead {
             hit.meta.weekday = self.dates.weekday(line);
         }
@@ -424,7 +477,31 @@ impl Rules {
         }
         hit.meta.date = self.dates.find(line);
         hit.meta.weekday = self.dates.weekday(line);
+        let lower = line.to_ascii_lowercase();
+        hit.meta.update = lower.contains("updated") || lower.contains("modified");
         Some(hit)
+    }
+
+    /// A line that is only an agency's name, with nothing that makes it a picture credit.
+    fn bare_agency(&self, line: &str) -> bool {
+        let lower = line.to_lowercase();
+        line.len() <= 40
+            && !line.starts_with(['(', '['])
+            && !line.contains('/')
+            && ![
+                "photo",
+                "getty",
+                "image",
+                "pool",
+                "shutterstock",
+                "alamy",
+                "unsplash",
+                "istock",
+                "pa ",
+            ]
+            .iter()
+            .any(|k| lower.contains(k))
+            && self.credit_agency.is_match(line)
     }
 
     /// The credit, when the line is an image credit (or a caption ending in one).

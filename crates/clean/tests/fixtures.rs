@@ -52,6 +52,7 @@ fn fixtures() {
             "volume": doc.meta.volume,
             "issue": doc.meta.issue,
             "dateline": doc.meta.dateline,
+            "outlet": doc.meta.outlet,
             "headings": doc.headings,
             "removed": doc.removed,
             "paragraphs": doc.paragraphs.iter().map(|p| &doc.text[p.clone()]).collect::<Vec<_>>(),

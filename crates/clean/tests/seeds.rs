@@ -126,3 +126,34 @@ fn body_text_maps_back_to_the_source() {
         }
     }
 }
+
+/// Every gold quotation, found in the cleaned text, maps back to its exact place in the file:
+/// what the quotes stage relies on.
+#[test]
+fn gold_quotes_map_back_to_their_source_offsets() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let gold = root.join("../../tests/gold/seed_quotes.json");
+    let Ok(text) = std::fs::read_to_string(&gold) else {
+        panic!("missing {}", gold.display());
+    };
+    let quotes: Vec<Value> = serde_json::from_str(&text).unwrap();
+    assert!(quotes.len() >= 30);
+    for q in quotes {
+        let file = q["file"].as_str().unwrap();
+        let doc = clean_file(&root.join("../../data/articles").join(file));
+        let want = q["quote_text"].as_str().unwrap();
+        let start = q["char_start"].as_u64().unwrap() as usize;
+        // The occurrence in the cleaned text that maps to the gold offset.
+        let found = doc
+            .text
+            .match_indices(want)
+            .map(|(b, _)| doc.span(b..b + want.len()))
+            .find(|s| s.source_start == start);
+        let span = found.unwrap_or_else(|| panic!("{file}: `{want}` not at {start}"));
+        assert_eq!(
+            span.source_end,
+            q["char_end"].as_u64().unwrap() as usize,
+            "{file}: {want}"
+        );
+    }
+}

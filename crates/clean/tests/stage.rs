@@ -131,3 +131,45 @@ fn mojibake_maps_as_a_whole_and_the_rest_exactly() {
     assert_eq!(at("envoy’s"), "envoyâ€™s");
     assert!(doc.warnings.iter().any(|w| w.message.contains("mojibake")));
 }
+
+/// Place and agency a dateline should give.
+type Want = Option<(&'static str, Option<&'static str>)>;
+
+#[test]
+fn datelines_by_form() {
+    let stage = Clean::new(CleanOptions::default(), &BuildContext::default()).unwrap();
+    let cases: [(&str, Want); 9] = [
+        (
+            "WASHINGTON (AP) — The Senate voted.",
+            Some(("WASHINGTON", Some("AP"))),
+        ),
+        (
+            "NEW YORK, N.Y. (AP) — Stocks fell.",
+            Some(("NEW YORK, N.Y.", Some("AP"))),
+        ),
+        (
+            "LONDON, Aug 21 (Reuters) - Prices rose.",
+            Some(("LONDON", Some("Reuters"))),
+        ),
+        ("(CNN) — The president spoke.", Some(("", Some("CNN")))),
+        (
+            "GAZA CITY -- Aid arrived on Monday.",
+            Some(("GAZA CITY", None)),
+        ),
+        ("The Senate — which adjourned early — voted.", None),
+        ("BREAKING — A strong earthquake struck.", None),
+        ("LONDON - Prices rose, officials said.", None),
+        ("Officials in KYIV — the capital — said so.", None),
+    ];
+    for (para, want) in cases {
+        let mut doc = Document::new("d", "d.txt", format!("{para}\n"));
+        stage.process(&mut doc).unwrap();
+        let got = doc
+            .meta
+            .dateline
+            .as_ref()
+            .map(|d| (d.place.as_str(), d.agency.as_deref()));
+        assert_eq!(got, want, "{para}");
+        assert_eq!(doc.text, para, "the dateline stays in the text");
+    }
+}

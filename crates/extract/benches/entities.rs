@@ -35,6 +35,24 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("entities");
     group.sample_size(10);
     group.throughput(Throughput::Bytes(total as u64));
+    // The person finder alone: the quotes stage runs it too.
+    let prepared: Vec<Document> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let mut d = Document::new(i.to_string(), "bench", t.clone());
+            extract::text::ensure_sentences(&mut d);
+            d
+        })
+        .collect();
+    group.bench_function("find_referents", |b| {
+        b.iter(|| {
+            prepared
+                .iter()
+                .map(|d| extract::entities::find_referents(d).mentions.len())
+                .sum::<usize>()
+        })
+    });
     group.bench_function("entities", |b| {
         b.iter(|| {
             let mut found = 0;

@@ -37,9 +37,16 @@ fn split_paragraph(para: &str, base: usize, out: &mut Vec<Range<usize>>) {
     let mut start = 0usize;
     let mut i = 0usize;
     while i < bytes.len() {
+        // Jump to the next candidate end mark.
+        match bytes[i..]
+            .iter()
+            .position(|&b| matches!(b, b'.' | b'!' | b'?' | 0xE2))
+        {
+            Some(p) => i += p,
+            None => break,
+        }
         let b = bytes[i];
-        let is_end = matches!(b, b'.' | b'!' | b'?') || bytes[i..].starts_with(ELLIPSIS);
-        if !is_end {
+        if b == 0xE2 && !bytes[i..].starts_with(ELLIPSIS) {
             i += 1;
             continue;
         }
@@ -243,12 +250,22 @@ pub(crate) fn is_sentence_opener(word: &str) -> bool {
 /// than body text: short and without final punctuation, or mostly title-cased.
 pub fn is_headline_like(para: &str) -> bool {
     // Long paragraphs are body text; counting spaces is cheaper than walking the words.
-    if para.len() > 200 && para.bytes().filter(|&b| b == b' ').count() > 32 {
+    if para.len() > 200
+        && para.as_bytes()[..400.min(para.len())]
+            .iter()
+            .filter(|&&b| b == b' ')
+            .count()
+            > 32
+    {
         return false;
     }
     let trimmed = para.trim();
     if trimmed.is_empty() {
         return true;
+    }
+    // Body paragraphs end with a full stop or a closing quote; headlines never do.
+    if trimmed.ends_with(['.', '”', '"']) {
+        return false;
     }
     let last = trimmed
         .trim_end_matches(['”', '’', '"', '\'', ')', ']', '»'])
@@ -316,6 +333,69 @@ fn is_minor_title_word(w: &str) -> bool {
             | "but"
     )
 }
+
+/// Spans of many byte ranges of `doc.text` at once: the same as calling `doc.span` on each,
+/// but counting characters in one pass over each text instead of once per range.
+pub fn spans(doc: &model::Document, ranges: &[Range<usize>]) -> Vec<model::Span> {
+    let mut text_pos = Vec::with_capacity(ranges.len() * 2);
+    let mut source_pos = Vec::with_capacity(ranges.len() * 2);
+    for r in ranges {
+        let src = doc.source_bytes(r.clone());
+        text_pos.push(r.start);
+        text_pos.push(r.end);
+        source_pos.push(src.start);
+        source_pos.push(src.end);
+    }
+    let text_chars = char_offsets(&doc.text, &text_pos);
+    // Without a cleaning stage the working text is the source: count once.
+    let source_chars = if source_pos == text_pos && doc.text == doc.source_text {
+        text_chars.clone()
+    } else {
+        char_offsets(&doc.source_text, &source_pos)
+    };
+    ranges
+        .iter()
+        .enumerate()
+        .map(|(i, r)| model::Span {
+            start: text_chars[2 * i],
+            end: text_chars[2 * i + 1],
+            source_start: source_chars[2 * i],
+            source_end: source_chars[2 * i + 1],
+            bytes: r.clone(),
+        })
+        .collect()
+}
+
+/// Number of characters starting before each byte position (in the order given).
+fn char_offsets(text: &str, positions: &[usize]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..positions.len()).collect();
+    // Starts and ends of ranges in text order are nearly sorted; sort only what is not.
+    if !positions.is_sorted() {
+        order.sort_by_key(|&i| positions[i]);
+    }
+    let bytes = text.as_bytes();
+    let mut out = vec![0; positions.len()];
+    let (mut at, mut chars) = (0usize, 0usize);
+    for i in order {
+        let p = positions[i].min(bytes.len());
+        // UTF-8 continuation bytes are 0b10xx_xxxx; every other byte starts a character.
+        chars += bytes[at..p].iter().filter(|&&b| (b as i8) >= -0x40).count();
+        at = p;
+        out[i] = chars;
+    }
+    out
+}
+
+/// ASCII letters and digits.
+const ASCII_WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    t
+};
 
 /// What a [`Token`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -389,12 +469,21 @@ pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
                 i += 1;
             }
             kind = TokenKind::Number;
-        } else if c.is_alphabetic() {
+        } else if !('\u{2000}'..='\u{206f}').contains(&c) && c.is_alphabetic() {
+            // General Punctuation (quotes, dashes) is never alphabetic: no table lookup.
             i += c.len_utf8();
             loop {
                 // ASCII letters and digits: the common case, without decoding.
-                while i < end && bytes[i].is_ascii_alphanumeric() {
+                while i < end && ASCII_WORD[bytes[i] as usize] {
                     i += 1;
+                }
+                if i >= end {
+                    break;
+                }
+                // An ASCII space or punctuation other than ' and . ends the word at once.
+                let nb = bytes[i];
+                if nb < 0x80 && nb != b'\'' && nb != b'.' {
+                    break;
                 }
                 let Some(n) = text[i..end].chars().next() else {
                     break;
@@ -467,7 +556,7 @@ mod tests {
     use super::*;
 
     fn sentences(text: &str) -> Vec<&str> {
-        split_sentences(text, &[0..text.len()])
+        split_sentences(text, std::slice::from_ref(&(0..text.len())))
             .into_iter()
             .map(|r| &text[r])
             .collect()
@@ -511,6 +600,21 @@ mod tests {
         assert!(is_headline_like("08-21-2025 Vol 2059"));
         assert!(!is_headline_like("Putin met Trump in Alaska."));
         assert!(!is_headline_like("“Yes,” he said."));
+    }
+
+    #[test]
+    fn batch_spans_equal_single_spans() {
+        let text = "“Trump’s” envoy — Zelenskyy met Putin’s aide.\n\nÉlysée said “no”.".to_string();
+        let doc = model::Document::new("d", "d.txt", text.clone());
+        let ranges: Vec<Range<usize>> = text
+            .char_indices()
+            .map(|(b, _)| b)
+            .flat_map(|a| [a..text.len(), 0..a])
+            .collect();
+        let batch = spans(&doc, &ranges);
+        for (r, s) in ranges.iter().zip(&batch) {
+            assert_eq!(&doc.span(r.clone()), s);
+        }
     }
 
     #[test]

@@ -84,3 +84,86 @@ fn fixtures() {
         );
     }
 }
+
+#[test]
+fn odd_inputs_do_not_panic() {
+    let ctx = BuildContext::default();
+    let entities = Entities::new(EntitiesOptions::default(), &ctx).unwrap();
+    let claims = Claims::new(ClaimsOptions::default(), &ctx).unwrap();
+    let odd = [
+        "",
+        "   \n\n  ",
+        "U.S.",
+        "’s",
+        "Mr. Dr. Sir",
+        "$ € £ 5 %",
+        "— “ ” ‘ ’ … ...",
+        "The the THE The.",
+        "Президент Владимир Путин заявил. 習近平 said. Ελλάδα.",
+        "President",
+        "the envoy said.",
+        "Donald-Trump-Putin-Zelensky met in-in Kyiv-Kyiv.",
+        "a third of",
+        "Smith, 45, a",
+        "\u{feff}Witkoff said \u{200b}“yes”.",
+        "On Monday’s",
+        "Feb. 30, 2025 and 2025-13-45 and 31 February",
+    ];
+    for (i, text) in odd.iter().enumerate() {
+        let mut doc = Document::new(i.to_string(), "odd", text.to_string());
+        doc.meta.published = chrono::NaiveDate::from_ymd_opt(2025, 2, 28);
+        entities.process(&mut doc).unwrap();
+        claims.process(&mut doc).unwrap();
+        for m in &doc.mentions {
+            assert_eq!(&doc.text[m.span.bytes.clone()], m.text);
+        }
+    }
+}
+
+#[test]
+fn user_lists_extend_the_builtin_ones() {
+    let dir = std::env::temp_dir().join(format!("newsmill-entities-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("local.txt"),
+        "# our beat\norg|Quuxville Water Board|QWB\nplace|Lower Quuxton\n",
+    )
+    .unwrap();
+    let options = EntitiesOptions {
+        extra_people: vec!["Zork Blarg|M|Minister of Magic|Blarg".into()],
+        extra_places: vec!["Quuxville".into()],
+        lists: vec!["local.txt".into()],
+        ..Default::default()
+    };
+    let ctx = BuildContext {
+        base_dir: dir.clone(),
+        instance: "entities".into(),
+    };
+    let stage = Entities::new(options, &ctx).unwrap();
+    let mut doc = Document::new(
+        "u",
+        "u.txt",
+        "Blarg told the QWB that Quuxville and Lower Quuxton would get new pipes.".into(),
+    );
+    stage.process(&mut doc).unwrap();
+    let found: Vec<(&str, &str)> = doc
+        .entities
+        .iter()
+        .map(|e| (e.kind.as_str(), e.name.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("PERSON", "Zork Blarg"),
+            ("ORG", "QWB"),
+            ("PLACE", "Quuxville"),
+            ("PLACE", "Lower Quuxton"),
+        ]
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+    let missing = EntitiesOptions {
+        lists: vec!["nope.txt".into()],
+        ..Default::default()
+    };
+    assert!(Entities::new(missing, &BuildContext::default()).is_err());
+}

@@ -115,3 +115,67 @@ fn extra_cues_from_options_and_files() {
     };
     assert!(Quotes::new(missing, &BuildContext::default()).is_err());
 }
+
+#[test]
+fn an_unclosed_mark_in_one_long_paragraph_is_bounded() {
+    let mut text = String::from("The mayor said “we will fix the roads");
+    for _ in 0..400 {
+        text.push_str(" and the bridges and the tunnels");
+    }
+    text.push('.');
+    let options = QuotesOptions {
+        max_quote_chars: 500,
+        ..Default::default()
+    };
+    let stage = Quotes::new(options, &BuildContext::default()).unwrap();
+    let mut doc = Document::new("long", "long.txt", text);
+    stage.process(&mut doc).unwrap();
+    assert_eq!(doc.quotes.len(), 1);
+    assert!(doc.quotes[0].text.chars().count() <= 500);
+    assert!(doc.quotes[0].text.starts_with("we will fix the roads"));
+    assert_eq!(doc.warnings.len(), 1);
+    assert!(doc.warnings[0].message.contains("length limit"));
+}
+
+#[test]
+fn nested_quotes_can_be_left_out() {
+    let text = "“He told me ‘we will win’ and left,” said Ana Ruiz.".to_string();
+    let options = QuotesOptions {
+        nested: false,
+        ..Default::default()
+    };
+    let stage = Quotes::new(options, &BuildContext::default()).unwrap();
+    let mut doc = Document::new("n", "n.txt", text);
+    stage.process(&mut doc).unwrap();
+    assert_eq!(doc.quotes.len(), 1);
+    assert_eq!(doc.quotes[0].text, "He told me ‘we will win’ and left,");
+    assert_eq!(doc.quotes[0].speaker.as_deref(), Some("Ana Ruiz"));
+}
+
+#[test]
+fn truncated_and_odd_texts_never_panic() {
+    let stage = Quotes::new(QuotesOptions::default(), &BuildContext::default()).unwrap();
+    let mut texts: Vec<String> = vec![
+        String::new(),
+        "“".into(),
+        "”".into(),
+        "\"\"\"".into(),
+        "‘’‘’’".into(),
+        "«»«".into(),
+        "“ ”, he said.".into(),
+        "He said, “".into(),
+        "“Ünïcödé — ”, said Zoë Ångström.\n\n“Ж,” she said.".into(),
+    ];
+    for path in fixtures() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let cuts: Vec<usize> = text.char_indices().map(|(i, _)| i).step_by(37).collect();
+        texts.extend(cuts.into_iter().map(|c| text[..c].to_string()));
+    }
+    for text in texts {
+        let mut doc = Document::new("t", "t.txt", text.clone());
+        stage.process(&mut doc).unwrap();
+        for q in &doc.quotes {
+            assert_eq!(q.text, doc.text[q.span.bytes.clone()], "{text:?}");
+        }
+    }
+}

@@ -12,7 +12,7 @@ use model::{BuildContext, Claim, Document, DocumentStage, StageError, StageOptio
 use serde::{Deserialize, Serialize};
 
 use crate::entities::find_dates;
-use crate::text::{ensure_sentences, tokenize, Token, TokenKind};
+use crate::text::{ensure_sentences, spans, tokenize, Token, TokenKind};
 
 /// Options of the claims stage.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -78,17 +78,20 @@ impl DocumentStage for Claims {
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {
         ensure_sentences(doc);
         let found = find_claims(&doc.text, &doc.sentences, &self.options);
+        let ranges: Vec<Range<usize>> = found.iter().map(|c| c.bytes.clone()).collect();
+        let spans = spans(doc, &ranges);
         doc.claims = found
             .into_iter()
+            .zip(spans)
             .enumerate()
-            .map(|(i, c)| Claim {
+            .map(|(i, (c, span))| Claim {
                 id: format!("c{}", i + 1),
-                text: doc.text[c.bytes.clone()].to_string(),
+                text: doc.text[c.bytes].to_string(),
                 value: c.value,
                 unit: c.unit,
                 subject: c.subject,
                 qualifier: c.qualifier,
-                span: doc.span(c.bytes),
+                span,
             })
             .collect();
         Ok(())
@@ -867,18 +870,14 @@ impl Scanner<'_> {
         // Counts in words: five, twenty-five, two hundred, three million, a dozen.
         let (mut value, mut last) = match small_number(w) {
             Some(v) => (v, i),
-            None if matches!(w, "a" | "an") => {
-                if i + 1 < n {
-                    let nx = self.lower(i + 1);
-                    match nx.as_str() {
-                        "dozen" => (12.0, i + 1),
-                        "hundred" | "thousand" | "million" | "billion" | "trillion" => {
-                            (scale_word(nx.as_str())?, i + 1)
-                        }
-                        _ => return None,
+            None if matches!(w, "a" | "an") && i + 1 < n => {
+                let nx = self.lower(i + 1);
+                match nx.as_str() {
+                    "dozen" => (12.0, i + 1),
+                    "hundred" | "thousand" | "million" | "billion" | "trillion" => {
+                        (scale_word(nx.as_str())?, i + 1)
                     }
-                } else {
-                    return None;
+                    _ => return None,
                 }
             }
             None => return None,
@@ -1122,8 +1121,11 @@ impl Scanner<'_> {
 mod tests {
     use super::*;
 
-    fn claims(text: &str) -> Vec<(String, f64, String, Option<String>, Option<String>)> {
-        find_claims(text, &[0..text.len()], &ClaimsOptions::default())
+    type Row = (String, f64, String, Option<String>, Option<String>);
+
+    fn claims(text: &str) -> Vec<Row> {
+        let whole = std::slice::from_ref(&(0..text.len())).to_vec();
+        find_claims(text, &whole, &ClaimsOptions::default())
             .into_iter()
             .map(|c| {
                 (

@@ -7,6 +7,7 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
+use aho_corasick::AhoCorasick;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use regex::{Captures, Regex};
 
@@ -46,6 +47,21 @@ fn date_regex() -> &'static Regex {
     })
 }
 
+/// Literals every date form contains (a digit, a month or weekday, a relative word).
+fn date_signal() -> &'static AhoCorasick {
+    static AC: OnceLock<AhoCorasick> = OnceLock::new();
+    AC.get_or_init(|| {
+        let mut pats: Vec<&str> = vec![
+            "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "Jan", "Feb", "Mar", "Apr", "May",
+            "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "day", "Day", "tonight", "Tonight",
+            "tomorrow", "Tomorrow", "week", "Week", "month", "Month", "year", "Year", "ago",
+            "night", "Night",
+        ];
+        pats.sort_unstable();
+        AhoCorasick::new(pats).expect("date signal patterns compile")
+    })
+}
+
 fn future_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
@@ -60,17 +76,49 @@ pub fn find_dates(
     sentences: &[Range<usize>],
     published: Option<NaiveDate>,
 ) -> Vec<DateMention> {
+    find_dates_in(text, sentences, published, true)
+}
+
+/// [`find_dates`]; `prefilter: false` when the caller already kept only sentences that may
+/// hold a date.
+pub(crate) fn find_dates_in(
+    text: &str,
+    sentences: &[Range<usize>],
+    published: Option<NaiveDate>,
+    prefilter: bool,
+) -> Vec<DateMention> {
     let re = date_regex();
     // Pass 1: every match with whether its sentence speaks of the future. A weekday named
     // several times in a story is one day ("Monday’s talks" … "will meet on Monday"), so
     // weekdays take the future reading if any sentence naming them points forward.
     let mut found = Vec::new();
     let mut weekday_future = [false; 7];
+    let signal = date_signal();
     for s in sentences {
         let sentence = &text[s.clone()];
+        // Most sentences have no date: a literal scan rules them out before the regex.
+        if prefilter && !signal.is_match(sentence) {
+            continue;
+        }
         let mut future: Option<bool> = None;
         for caps in re.captures_iter(sentence) {
-            let fut = *future.get_or_insert_with(|| future_regex().is_match(sentence));
+            // "If we're not strong today, we'll pay dearly tomorrow": inside a quotation these
+            // words are the speaker's rhetoric, not dates.
+            if let Some(rel) = caps.name("rel") {
+                let before = &sentence[..rel.start()];
+                let open = before.matches(['“', '"']).count();
+                let close = before.matches('”').count();
+                let rhetorical = matches!(
+                    rel.as_str().to_ascii_lowercase().as_str(),
+                    "today" | "tomorrow" | "tonight"
+                );
+                if rhetorical && open > close && (open - close) % 2 == 1 {
+                    continue;
+                }
+            }
+            // Tense from the writer's words: "will" inside a quotation is the speaker's.
+            let fut =
+                *future.get_or_insert_with(|| future_regex().is_match(&outside_quotes(sentence)));
             let explicit = caps.name("wp").is_some_and(|p| {
                 matches!(
                     p.as_str().to_ascii_lowercase().as_str(),
@@ -98,6 +146,25 @@ pub fn find_dates(
         }
     }
     out
+}
+
+/// The sentence without its quoted passages (“…” or "…").
+fn outside_quotes(sentence: &str) -> std::borrow::Cow<'_, str> {
+    if !sentence.contains(['“', '"']) {
+        return std::borrow::Cow::Borrowed(sentence);
+    }
+    let mut out = String::with_capacity(sentence.len());
+    let mut inside = false;
+    for c in sentence.chars() {
+        match c {
+            '“' => inside = true,
+            '”' => inside = false,
+            '"' => inside = !inside,
+            _ if !inside => out.push(c),
+            _ => {}
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 type Resolved = (Range<usize>, Option<String>, Option<String>);
@@ -382,7 +449,8 @@ mod tests {
     use super::*;
 
     fn dates(text: &str, published: Option<NaiveDate>) -> Vec<(String, Option<String>)> {
-        let sentences = crate::text::split_sentences(text, &[0..text.len()]);
+        let whole = std::slice::from_ref(&(0..text.len())).to_vec();
+        let sentences = crate::text::split_sentences(text, &whole);
         find_dates(text, &sentences, published)
             .into_iter()
             .map(|d| (text[d.bytes].to_string(), d.value))

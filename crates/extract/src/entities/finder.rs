@@ -63,6 +63,12 @@ struct RoleMention {
 
 /// Finds the referents of `doc` with the built-in lists.
 pub(crate) fn find(lex: &Lexicon, doc: &Document) -> Referents {
+    find_with_dates(lex, doc).0
+}
+
+/// [`find`], plus the sentences that may hold a date (a number, a month or weekday, a relative
+/// date word), found on the way so the date finder need not scan the others.
+pub(crate) fn find_with_dates(lex: &Lexicon, doc: &Document) -> (Referents, Vec<Range<usize>>) {
     let owned;
     let sentences: &[Range<usize>] = if doc.sentences.is_empty() {
         owned = split_sentences(&doc.text, &doc.paragraphs);
@@ -70,21 +76,53 @@ pub(crate) fn find(lex: &Lexicon, doc: &Document) -> Referents {
     } else {
         &doc.sentences
     };
+    // Working buffers are reused across documents on the same thread (cleared, never read
+    // across calls), which saves most of the allocation a document would otherwise cost.
+    let mut scratch = SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut()));
+    scratch.cands.clear();
+    scratch.roles.clear();
     let mut f = Finder {
         lex,
         text: &doc.text,
-        cands: Vec::new(),
-        roles: Vec::new(),
-        tokens: Vec::new(),
-        matches: Vec::new(),
-        items: Vec::new(),
-        consumed: Vec::new(),
+        cands: scratch.cands,
+        roles: scratch.roles,
+        tokens: scratch.tokens,
+        matches: scratch.matches,
+        items: scratch.items,
+        consumed: scratch.consumed,
         first_word: 0,
     };
+    let mut date_sentences = Vec::new();
     for s in sentences {
-        f.sentence(s.clone());
+        if f.sentence(s.clone()) {
+            date_sentences.push(s.clone());
+        }
     }
-    f.resolve()
+    let out = f.resolve();
+    scratch = Scratch {
+        cands: f.cands,
+        roles: f.roles,
+        tokens: f.tokens,
+        matches: f.matches,
+        items: f.items,
+        consumed: f.consumed,
+    };
+    SCRATCH.with(|s| *s.borrow_mut() = scratch);
+    (out, date_sentences)
+}
+
+#[derive(Default)]
+struct Scratch {
+    cands: Vec<Cand>,
+    roles: Vec<RoleMention>,
+    tokens: Vec<Token>,
+    matches: Vec<Option<(u32, usize)>>,
+    items: Vec<Item>,
+    consumed: Vec<bool>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
 struct Finder<'a> {
@@ -231,6 +269,51 @@ const ORG_WORDS: &[&str] = &[
     "Inspectorate",
     "Tribunal",
     "Union",
+    "Pharmaceuticals",
+    "Pharma",
+    "Energy",
+    "Capital",
+    "Ventures",
+    "Solutions",
+    "Software",
+    "Foods",
+    "Media",
+    "Entertainment",
+    "Studios",
+    "Electronics",
+    "Petroleum",
+    "Mining",
+    "Steel",
+    "Logistics",
+    "Telecom",
+    "Communications",
+    "Insurance",
+    "Securities",
+    "Investments",
+    "Financial",
+    "Aerospace",
+    "Therapeutics",
+    "Biotech",
+    "Healthcare",
+    "Hotels",
+    "Resorts",
+    "Brewery",
+    "Plc",
+    "PLC",
+    "GmbH",
+    "AG",
+    "SA",
+    "Limited",
+    "Incorporated",
+    "Trust",
+    "Society",
+    "Institution",
+    "Initiative",
+    "Observatory",
+    "Watch",
+    "Project",
+    "Programme",
+    "Program",
 ];
 
 const PLACE_WORDS: &[&str] = &[
@@ -297,7 +380,8 @@ impl<'a> Finder<'a> {
             && words.contains(&self.word(i))
     }
 
-    fn sentence(&mut self, range: Range<usize>) {
+    /// Finds the candidates of one sentence; returns whether it may hold a date.
+    fn sentence(&mut self, range: Range<usize>) -> bool {
         self.tokens.clear();
         tokenize(self.text, range.clone(), &mut self.tokens);
         let mut matches = std::mem::take(&mut self.matches);
@@ -410,24 +494,26 @@ impl<'a> Finder<'a> {
             }
             let mut j = i + 1;
             while j < n {
-                if self.seq_member(j) {
-                    j += 1;
-                } else if self.is_connector(j) && j + 1 < n && self.seq_member(j + 1) {
-                    j += 1;
-                } else if self.is_lower_word(j, &["the"])
-                    && self.is_lower_word(j - 1, &["of", "for"])
-                    && j + 1 < n
-                    && self.seq_member(j + 1)
-                {
-                    j += 1;
-                } else {
+                // Capitalized words, and "of", "for", "and", particles or "of the" between
+                // them ("Secretary of State", "Ursula von der Leyen", "Bank of the South").
+                let joins = self.seq_member(j)
+                    || (j + 1 < n
+                        && self.seq_member(j + 1)
+                        && (self.is_connector(j)
+                            || (self.is_lower_word(j, &["the"])
+                                && self.is_lower_word(j - 1, &["of", "for"]))));
+                if !joins {
                     break;
                 }
+                j += 1;
             }
             self.sequence(i, j);
             i = j;
         }
         self.role_mentions();
+        self.items.iter().any(|it| {
+            it.kind == TokenKind::Number || it.lex.is_some_and(|id| self.lex.entry(id).date_word)
+        })
     }
 
     fn seq_member(&self, i: usize) -> bool {
@@ -691,17 +777,15 @@ impl<'a> Finder<'a> {
                         }
                         _ => {}
                     }
-                    if l.date_word
+                    let title_word = l.date_word
                         || l.stop
                         || l.role.is_some()
                         || l.modifier
-                        || l.demonym.is_some()
-                    {
-                        if l.first.is_none() || !next_is_name {
-                            i += 1;
-                            role = None;
-                            continue;
-                        }
+                        || l.demonym.is_some();
+                    if title_word && (l.first.is_none() || !next_is_name) {
+                        i += 1;
+                        role = None;
+                        continue;
                     }
                 }
             }
@@ -713,11 +797,26 @@ impl<'a> Finder<'a> {
                 i += 1;
                 continue;
             }
+            // An unknown word right before a first name inside a title is a title word
+            // ("Chief Inspector Rachel Moore"), not a name of its own.
+            if l.is_none()
+                && (role.is_some() || (i > a && self.is_role(i - 1)))
+                && i + 1 < b
+                && self
+                    .lex_of(i + 1)
+                    .is_some_and(|n| n.first.is_some() || n.person.is_some())
+            {
+                if let Some((r, _)) = role.as_mut() {
+                    r.end = it.end;
+                }
+                i += 1;
+                continue;
+            }
             // A name: a first name, a known person or an unknown capitalized word, then
             // surnames, particles and initials.
             let starts_with_first = l.is_some_and(|l| l.first.is_some() || l.person.is_some());
             let mut j = i + 1;
-            if !l.is_some_and(|l| l.person.is_some()) {
+            if l.is_none_or(|l| l.person.is_none()) {
                 while j < b {
                     let lj = self.lex_of(j);
                     let ok = if self.items[j].kind == TokenKind::Word && !self.items[j].cap {
@@ -977,16 +1076,18 @@ impl<'a> Finder<'a> {
             && !followed_by_cap
             && !hyphen_next
             && self.items[i - 1].kind == TokenKind::Word
-            && matches!(
-                self.word(i - 1).to_ascii_lowercase().as_str(),
-                "in" | "near"
-                    | "outside"
-                    | "across"
-                    | "throughout"
-                    | "around"
-                    | "towards"
-                    | "toward"
-            )
+            && [
+                "in",
+                "near",
+                "outside",
+                "across",
+                "throughout",
+                "around",
+                "towards",
+                "toward",
+            ]
+            .iter()
+            .any(|p| self.word(i - 1).eq_ignore_ascii_case(p))
         {
             return true;
         }
@@ -1060,7 +1161,7 @@ impl<'a> Finder<'a> {
 
     // ---- document level -------------------------------------------------------------
 
-    fn resolve(self) -> Referents {
+    fn resolve(&mut self) -> Referents {
         let text = self.text;
         let lex = self.lex;
         let mut refs: Vec<Ref> = Vec::new();
@@ -1102,6 +1203,13 @@ impl<'a> Finder<'a> {
             refs[r].known = refs[r].known.or(c.person);
             assigned[ci] = Some(r);
         }
+        let surnames: Vec<&str> = self
+            .cands
+            .iter()
+            .zip(&assigned)
+            .filter(|(c, a)| a.is_some() && c.words >= 2)
+            .filter_map(|(c, _)| text[c.bytes.clone()].rsplit(' ').next())
+            .collect();
         // 2. Single names: a surname of someone named in full, a known figure, or a name by
         //    context (title, honorific, speech verb).
         for (ci, c) in self.cands.iter().enumerate() {
@@ -1109,14 +1217,17 @@ impl<'a> Finder<'a> {
                 continue;
             }
             let name = &text[c.bytes.clone()];
-            let key = name_key(name);
             let is_name = c.hint == Hint::Name;
-            let by_surname =
-                if is_name || matches!(c.hint, Hint::Place(_) | Hint::Org(_) | Hint::Acronym) {
-                    surname_match(&refs, &key, c.bytes.start, &self.cands, &assigned)
-                } else {
-                    None
-                };
+            // A listed place or organization is a person only when it is the surname of
+            // someone named in full ("Jordan" after "Michael Jordan"): test that cheaply.
+            let maybe_surname = is_name
+                || (matches!(c.hint, Hint::Place(_) | Hint::Org(_) | Hint::Acronym)
+                    && surnames.iter().any(|s| s.eq_ignore_ascii_case(name)));
+            if !maybe_surname {
+                continue;
+            }
+            let key = name_key(name);
+            let by_surname = surname_match(&refs, &key, c.bytes.start, &self.cands, &assigned);
             // Names written family name first ("Lee" for Lee Jae-myung).
             let by_surname = by_surname.or_else(|| {
                 let hits: Vec<usize> = refs
@@ -1202,11 +1313,13 @@ impl<'a> Finder<'a> {
             let Some(r) = assigned[ci] else { continue };
             let info = &mut infos[r];
             let surface = &text[c.bytes.clone()];
-            if info
-                .name
-                .as_ref()
-                .is_none_or(|n| word_count(surface) > word_count(n))
-            {
+            // The fullest form: more words; for places and organizations, on a tie, more
+            // letters ("United States" over "U.S.", "U.S." over "US").
+            let fuller = info.name.as_ref().is_none_or(|n| {
+                let (w, nw) = (word_count(surface), word_count(n));
+                w > nw || (w == nw && refs[r].kind != EntityKind::Person && surface.len() > n.len())
+            });
+            if fuller {
                 info.name = Some(surface.to_string());
             }
             info.first = info.first.min(c.bytes.start);
@@ -1332,7 +1445,8 @@ struct RefInfo {
 }
 
 fn word_count(s: &str) -> usize {
-    s.split_whitespace().count()
+    // Names hold single spaces: counting them is enough.
+    s.bytes().filter(|&b| b == b' ').count() + 1
 }
 
 /// A person already known by this key, or by the same surname and first name.

@@ -78,11 +78,9 @@ pub(crate) struct Lex {
     pub date_word: bool,
 }
 
-/// A place or organization with its canonical name and key.
+/// A place or organization: its cross-document key (of the canonical name).
 #[derive(Debug, Clone)]
 pub(crate) struct Canon {
-    #[allow(dead_code)] // kept for debugging and future display of canonical names
-    pub name: String,
     pub key: String,
 }
 
@@ -189,9 +187,10 @@ impl Lexicon {
             people_roles.push(b.person_line(line));
         }
         // A DFA: the lists are matched against every sentence, so search speed matters more
-        // than the few megabytes the table takes (built once, shared).
+        // than the few megabytes the table takes (built once, shared). Leftmost-longest: at
+        // each position the longest entry ("Donald Trump" over "Donald").
         let ac = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
+            .match_kind(MatchKind::LeftmostLongest)
             .kind(Some(AhoCorasickKind::DFA))
             .build(&b.patterns)
             .expect("gazetteer patterns compile");
@@ -223,14 +222,25 @@ impl Lexicon {
             return;
         }
         let hay = &text[range.clone()];
-        for m in self.ac.find_overlapping_iter(hay) {
+        // Leftmost-longest matches come in text order: walk the tokens alongside. A match
+        // that does not start and end on token edges (`king` in `making`) is dropped.
+        let mut ti = 0;
+        for m in self.ac.find_iter(hay) {
             let s = range.start + m.start();
             let e = range.start + m.end();
-            let ti = tokens.partition_point(|t| t.start < s);
-            if ti == tokens.len() || tokens[ti].start != s {
+            while ti < tokens.len() && tokens[ti].start < s {
+                ti += 1;
+            }
+            if ti == tokens.len() {
+                break;
+            }
+            if tokens[ti].start != s {
                 continue;
             }
-            let tj = tokens.partition_point(|t| t.end < e);
+            let mut tj = ti;
+            while tj < tokens.len() && tokens[tj].end < e {
+                tj += 1;
+            }
             if tj == tokens.len() || tokens[tj].end != e {
                 continue;
             }
@@ -320,10 +330,7 @@ impl Builder {
         if let Some(&i) = self.place_index.get(&key) {
             return i;
         }
-        self.places.push(Canon {
-            name: name.to_string(),
-            key: key.clone(),
-        });
+        self.places.push(Canon { key: key.clone() });
         let i = (self.places.len() - 1) as u32;
         self.place_index.insert(key, i);
         i
@@ -369,10 +376,7 @@ impl Builder {
         let id = match self.org_index.get(&key) {
             Some(&i) => i,
             None => {
-                self.orgs.push(Canon {
-                    name: name.to_string(),
-                    key: key.clone(),
-                });
+                self.orgs.push(Canon { key: key.clone() });
                 let i = (self.orgs.len() - 1) as u32;
                 self.org_index.insert(key, i);
                 i
@@ -558,6 +562,27 @@ impl Builder {
             "Friday",
             "Saturday",
             "Sunday",
+        ] {
+            self.entry(w).date_word = true;
+        }
+        // Relative date words: never names, and they tell the date finder where to look.
+        for w in [
+            "today",
+            "Today",
+            "yesterday",
+            "Yesterday",
+            "tomorrow",
+            "Tomorrow",
+            "tonight",
+            "Tonight",
+            "week",
+            "Week",
+            "weekend",
+            "month",
+            "Month",
+            "year",
+            "Year",
+            "ago",
         ] {
             self.entry(w).date_word = true;
         }

@@ -8,11 +8,11 @@ use model::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::dates::find_dates;
+use super::dates::find_dates_in;
 use super::finder;
 use super::lexicon::{Extras, Lexicon};
 use super::normalize::name_key;
-use crate::text::ensure_sentences;
+use crate::text::{ensure_sentences, spans};
 
 /// Options of the entities stage.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -133,7 +133,7 @@ impl Entities {
 impl DocumentStage for Entities {
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {
         ensure_sentences(doc);
-        let refs = finder::find(self.lexicon(), doc);
+        let (refs, date_sentences) = finder::find_with_dates(self.lexicon(), doc);
         // (first mention, kind, name, role, aliases, key, value, anchor, mentions)
         struct Pending {
             first: usize,
@@ -175,7 +175,7 @@ impl DocumentStage for Entities {
         }
         if self.options.dates {
             let mut by_value: HashMap<String, usize> = HashMap::new();
-            for d in find_dates(&doc.text, &doc.sentences, doc.meta.published) {
+            for d in find_dates_in(&doc.text, &date_sentences, doc.meta.published, false) {
                 let surface = &doc.text[d.bytes.clone()];
                 let key = d.value.clone().unwrap_or_else(|| name_key(surface));
                 let i = *by_value.entry(key.clone()).or_insert_with(|| {
@@ -206,21 +206,33 @@ impl DocumentStage for Entities {
         pending.retain(|p| !p.mentions.is_empty());
         pending.sort_by_key(|p| p.first);
         let mut entities = Vec::with_capacity(pending.len());
-        let mut mentions = Vec::new();
+        let mut owners = Vec::new();
+        let mut ranges = Vec::new();
         for (i, mut p) in pending.into_iter().enumerate() {
             let id = format!("e{}", i + 1);
-            p.entity.id = id.clone();
+            p.entity.id = id;
             p.entity.mentions = p.mentions.len();
             for bytes in p.mentions {
-                mentions.push(Mention {
-                    entity_id: id.clone(),
-                    text: doc.text[bytes.clone()].to_string(),
-                    span: doc.span(bytes),
-                });
+                owners.push(i);
+                ranges.push(bytes);
             }
             entities.push(p.entity);
         }
-        mentions.sort_by_key(|m| (m.span.bytes.start, m.span.bytes.end));
+        // In text order, so spans are counted in one forward pass.
+        let mut order: Vec<usize> = (0..ranges.len()).collect();
+        order.sort_by_key(|&k| (ranges[k].start, ranges[k].end));
+        let owners: Vec<usize> = order.iter().map(|&k| owners[k]).collect();
+        let ranges: Vec<std::ops::Range<usize>> =
+            order.iter().map(|&k| ranges[k].clone()).collect();
+        let mentions: Vec<Mention> = spans(doc, &ranges)
+            .into_iter()
+            .zip(owners)
+            .map(|(span, i)| Mention {
+                entity_id: entities[i].id.clone(),
+                text: doc.text[span.bytes.clone()].to_string(),
+                span,
+            })
+            .collect();
         doc.entities = entities;
         doc.mentions = mentions;
         Ok(())

@@ -228,6 +228,14 @@ impl<'a> Scene<'a> {
                     mi += 1;
                     continue;
                 }
+                if referent.kind == EntityKind::Date {
+                    // "Last March" names nobody.
+                    while i < toks.len() && toks[i].bytes.start < m.bytes.end {
+                        i += 1;
+                    }
+                    mi += 1;
+                    continue;
+                }
                 mi += 1;
             }
             let word = tok.text(self.text);
@@ -277,7 +285,21 @@ impl<'a> Scene<'a> {
                     j += 1;
                 }
                 let all_titles = toks[i..=j].iter().all(|t| is_title_word(t.text(self.text)));
-                if !all_titles {
+                // "SEATTLE (Reuters) -": a dateline names a place, not a speaker.
+                let run_end = toks[j].bytes.end;
+                let dateline = toks[i..=j].iter().all(|t| {
+                    let w = t.text(self.text);
+                    w.chars().filter(|c| c.is_alphabetic()).count() >= 3
+                        && !w.chars().any(char::is_lowercase)
+                }) && {
+                    let after = &self.text[run_end..];
+                    after.starts_with(" (")
+                        || after.starts_with(" —")
+                        || after.starts_with(" –")
+                        || after.starts_with(" -")
+                        || after.starts_with(", ")
+                };
+                if !all_titles && !dateline {
                     out.push(Cand {
                         bytes: tok.bytes.start..toks[j].bytes.end,
                         what: CandKind::Name,
@@ -383,17 +405,12 @@ impl<'a> Scene<'a> {
 
     /// Whether a candidate can be the subject of a following verb.
     fn is_subject(&self, c: &Cand) -> bool {
-        if let CandKind::Noun { .. } = c.what {
-            // Possessive noun phrases ("the envoy’s plan") are not subjects either.
-        }
-        let last = Tok {
+        // A possessive ("Trump’s team", "the envoy’s plan") is never the subject itself.
+        let whole = Tok {
             bytes: c.bytes.clone(),
         };
-        if is_possessive(self.text, &last) {
+        if is_possessive(self.text, &whole) {
             return false;
-        }
-        if let CandKind::Pronoun(_) = c.what {
-            // he/she/they are subject forms already.
         }
         match self.word_before(c.bytes.start) {
             None => true,
@@ -407,16 +424,9 @@ impl<'a> Scene<'a> {
                 }
                 // A lowercase verb right before a name makes it that verb's object
                 // ("pressed Putin", "told Rubio").
-                !(lower.ends_with("ed") || self.lex_word_is_cue(&lower)) || is_capitalized(w)
+                !(lower.ends_with("ed") || takes_person_object(&lower)) || is_capitalized(w)
             }
         }
-    }
-
-    fn lex_word_is_cue(&self, lower: &str) -> bool {
-        matches!(
-            lower,
-            "told" | "asked" | "thanked" | "urged" | "met" | "phoned" | "called" | "said"
-        )
     }
 
     /// The word before `pos` in the same clause (skipping title words and initials that
@@ -523,7 +533,20 @@ impl<'a> Scene<'a> {
     pub fn after_close(&self, close_end: usize) -> Option<Attribution> {
         let window_end = self.right_window_end(close_end, 200);
         let i = self.cues.partition_point(|c| c.bytes.start < close_end);
-        let cue = self.cues.get(i).filter(|c| c.bytes.end <= window_end)?;
+        // The first cue that has a speaker: "a lawmaker, who asked not to be named, told …"
+        // passes over "asked".
+        self.cues[i..]
+            .iter()
+            .take_while(|c| c.bytes.end <= window_end)
+            .find_map(|cue| self.after_close_cue(close_end, window_end, cue))
+    }
+
+    fn after_close_cue(
+        &self,
+        close_end: usize,
+        window_end: usize,
+        cue: &CueHit,
+    ) -> Option<Attribution> {
         let stretch = &self.text[close_end..cue.bytes.start];
         let lead = stretch.trim_start_matches(|c: char| {
             c.is_whitespace() || matches!(c, ',' | '—' | '–' | '-' | ':')
@@ -531,6 +554,8 @@ impl<'a> Scene<'a> {
         let cand = if lead.trim().is_empty() {
             // "…,” said Witkoff" / "…,” according to the ministry"
             self.speaker_after(cue.bytes.end, window_end, cue.kind)?
+        } else if let Some(c) = self.inverted_after_comma(cue, window_end) {
+            c
         } else {
             let lead_start = close_end + (stretch.len() - lead.len());
             let cands = self.candidates(lead_start..cue.bytes.start);
@@ -569,6 +594,20 @@ impl<'a> Scene<'a> {
             chosen.clone()
         };
         Some(self.attribution(&cand, cue, Via::After))
+    }
+
+    /// "PM ‘will not resign’ over expenses row, says minister": an inverted cue after a comma
+    /// whose speaker phrase ends the sentence attributes the sentence's quotations.
+    fn inverted_after_comma(&self, cue: &CueHit, window_end: usize) -> Option<Cand> {
+        if !self.text[..cue.bytes.start].trim_end().ends_with(',') {
+            return None;
+        }
+        let end = self.phrase_end(cue.bytes.end, window_end);
+        let rest = self.text[end..window_end.max(end)].trim();
+        if !(rest.is_empty() || rest == ".") {
+            return None;
+        }
+        self.speaker_after(cue.bytes.end, window_end, cue.kind)
     }
 
     /// Attribution of a passive cue: "described as “…” by the White House".
@@ -701,10 +740,94 @@ impl<'a> Scene<'a> {
         let speaker = match cand.what {
             CandKind::Referent(r) => Some(self.referents.referents[r].name.clone()),
             CandKind::Pronoun(p) => self.resolve_pronoun(p, cand.bytes.start),
-            CandKind::Noun { head_start } => self.resolve_noun(cand.bytes.clone(), head_start),
+            CandKind::Noun { head_start } => self
+                .named_apposition(cand.bytes.end)
+                .or_else(|| self.resolve_noun(cand.bytes.clone(), head_start)),
             CandKind::Name => Some(self.fullest_name(&mention)),
         };
         (speaker, mention)
+    }
+
+    /// "one resident, 72-year-old Ahmed Saleh, told …": the person named right after a
+    /// speaker noun, between commas.
+    fn named_apposition(&self, after: usize) -> Option<String> {
+        let rest = self.text.get(after..)?;
+        let inner = rest.strip_prefix(", ")?;
+        let start = after + 2;
+        let end = start
+            + inner
+                .find([',', '.', ';', ':', '“', '"', '\n'])
+                .unwrap_or(inner.len())
+                .min(80);
+        let m = self
+            .referents
+            .within(start..end)
+            .find(|m| self.referents.referents[m.referent].kind == EntityKind::Person)?;
+        // Only a short modifier ("72-year-old", "her sister") may come before the name.
+        let lead = tokenize(self.text, start..m.bytes.start);
+        (lead.len() <= 3
+            && lead
+                .iter()
+                .all(|t| !is_preposition(&t.text(self.text).to_lowercase())))
+        .then(|| self.referents.referents[m.referent].name.clone())
+    }
+
+    /// it/they: the organization (or, for "they", the group) that is the subject of the
+    /// nearest sentence before that names one.
+    fn resolve_group_pronoun(&self, p: Pronoun, at: usize) -> Option<String> {
+        let here = self
+            .sentences
+            .partition_point(|s| s.start <= at)
+            .checked_sub(1)?;
+        for s in (here.saturating_sub(3)..=here).rev() {
+            let sent = self.sentences[s].clone();
+            let end = sent.end.min(at);
+            if end <= sent.start {
+                continue;
+            }
+            // The subject of the sentence's own cue first ("Cascade Freight said …"), then
+            // any organization standing as a subject.
+            let lo = self.cues.partition_point(|c| c.bytes.start < sent.start);
+            let cue_subjects = self.cues[lo..]
+                .iter()
+                .take_while(|c| c.bytes.end <= end)
+                .filter(|c| c.kind == CueKind::Verb)
+                .filter_map(|c| self.subject_before(sent.start, c.bytes.start));
+            let orgs = self
+                .candidates(sent.start..end)
+                .into_iter()
+                .filter(|c| matches!(c.what, CandKind::Referent(_)))
+                .filter(|c| !self.text[..c.bytes.start].ends_with('('));
+            for c in cue_subjects.chain(orgs) {
+                if !self.is_subject(&c) {
+                    continue;
+                }
+                match c.what {
+                    CandKind::Referent(r) => {
+                        let referent = &self.referents.referents[r];
+                        if referent.kind == EntityKind::Org {
+                            return Some(referent.name.clone());
+                        }
+                    }
+                    CandKind::Noun { head_start } => {
+                        let head = self.text[head_start..c.bytes.end].to_lowercase();
+                        let plural = head.ends_with('s') && !head.ends_with("ss");
+                        if is_org_noun(&head) || (p == Pronoun::They && plural) {
+                            if let Some(name) = self.resolve_noun(c.bytes.clone(), head_start) {
+                                return Some(name);
+                            }
+                        }
+                    }
+                    // A name the person finder does not know is no person: for "it", the
+                    // company it names is the best reading.
+                    CandKind::Name if p == Pronoun::It => {
+                        return Some(self.fullest_name(&self.text[c.bytes.clone()]));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        None
     }
 
     /// he/she: the first compatible person named in the nearest sentence before (subjects
@@ -713,9 +836,13 @@ impl<'a> Scene<'a> {
         let want = match p {
             Pronoun::He => Gender::Male,
             Pronoun::She => Gender::Female,
-            Pronoun::They => return None,
+            Pronoun::They | Pronoun::It => return self.resolve_group_pronoun(p, at),
         };
-        let here = self.sentence_index(at)?;
+        // The sentence holding `at`, or the last one before it (headlines have none).
+        let here = self
+            .sentences
+            .partition_point(|s| s.start <= at)
+            .checked_sub(1)?;
         let mentions = &self.referents.mentions;
         for s in (here.saturating_sub(6)..=here).rev() {
             let sent = &self.sentences[s];
@@ -778,8 +905,9 @@ impl<'a> Scene<'a> {
             .skip_while(|w| is_determiner(&w.to_lowercase()))
             .copied()
             .collect();
-        // A bare "the coalition" with no fuller form stays honest rather than generic.
-        if trimmed.len() == 1 && !plural {
+        // A bare "the coalition" with no fuller form stays honest rather than generic;
+        // "Police said" names its speaker as the text does.
+        if trimmed.len() == 1 && !plural && words.len() > 1 {
             return None;
         }
         Some(trimmed.join(" "))
@@ -1014,6 +1142,50 @@ impl<'a> Scene<'a> {
             CandKind::Noun { .. } => false,
         })
     }
+}
+
+/// Verbs whose object is usually a person ("met Putin", "told Rubio").
+fn takes_person_object(lower: &str) -> bool {
+    matches!(
+        lower,
+        "told"
+            | "asked"
+            | "thanked"
+            | "urged"
+            | "met"
+            | "phoned"
+            | "called"
+            | "said"
+            | "tell"
+            | "ask"
+            | "meet"
+            | "thank"
+            | "urge"
+            | "call"
+            | "warn"
+            | "invite"
+            | "invited"
+            | "accused"
+            | "accuse"
+            | "blamed"
+            | "blame"
+            | "praised"
+            | "praise"
+            | "criticized"
+            | "criticised"
+            | "welcomed"
+            | "welcome"
+            | "pressed"
+            | "press"
+            | "hosted"
+            | "host"
+            | "visited"
+            | "visit"
+            | "joined"
+            | "join"
+            | "replaced"
+            | "replace"
+    )
 }
 
 /// Nouns that name an organization or a body rather than a person ("the ministry").

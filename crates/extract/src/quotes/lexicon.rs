@@ -125,6 +125,7 @@ pub fn pronoun(lower: &str) -> Option<Pronoun> {
         "he" => Some(Pronoun::He),
         "she" => Some(Pronoun::She),
         "they" => Some(Pronoun::They),
+        "it" => Some(Pronoun::It),
         _ => None,
     }
 }
@@ -134,6 +135,8 @@ pub enum Pronoun {
     He,
     She,
     They,
+    /// An organization ("…,” it said in a statement).
+    It,
 }
 
 /// Words after which a name is an object, not a subject ("appointed by Trump", "with Putin").
@@ -268,8 +271,6 @@ pub fn is_determiner(lower: &str) -> bool {
             | "both"
             | "all"
             | "most"
-            | "senior"
-            | "top"
     )
 }
 

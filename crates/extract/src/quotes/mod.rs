@@ -13,12 +13,14 @@ mod tokens;
 
 use std::ops::Range;
 
-use model::{BuildContext, Document, DocumentStage, Quote, QuoteKind, StageError, StageOptions};
+use model::{
+    BuildContext, Capability, Document, DocumentStage, Quote, QuoteKind, StageError, StageOptions,
+};
 use serde::{Deserialize, Serialize};
 
 use attribution::{Attribution, Scene, Via};
 use lexicon::Lexicon;
-use spans::RawSpan;
+use spans::{Cut, RawSpan};
 
 pub use kind::is_title_case;
 
@@ -34,8 +36,8 @@ pub struct QuotesOptions {
     pub cue_lists: Vec<String>,
     /// Common nouns that may head a speaker phrase ("the spokesperson", "officials").
     pub extra_speaker_nouns: Vec<String>,
-    /// Longest quotation kept when a mark is never closed (characters are counted in bytes
-    /// of UTF-8; the cut falls back to a character boundary).
+    /// Longest quotation (in characters) kept when a mark is never closed; the paragraph end
+    /// bounds it too.
     pub max_quote_chars: usize,
     /// A quotation embedded in the writer's sentence that starts with a capital counts as a
     /// full clause from this many words on.
@@ -63,7 +65,7 @@ impl StageOptions for QuotesOptions {
             ("extra_cues", "cue verbs/phrases added to the built-in list (each inflection listed)"),
             ("cue_lists", "files of further cues, one per line, relative to the config file"),
             ("extra_speaker_nouns", "common nouns that may head a speaker phrase (\"the spokesperson\")"),
-            ("max_quote_chars", "bound on a quotation whose closing mark is missing (bytes)"),
+            ("max_quote_chars", "bound (characters) on a quotation whose closing mark is missing"),
             ("min_full_words", "an embedded quotation starting with a capital is a full clause from this many words"),
             ("nested", "report quotations nested inside quotations as records of their own"),
         ]
@@ -77,6 +79,12 @@ pub struct Quotes {
 }
 
 impl Quotes {
+    pub const NAME: &'static str = STAGE;
+    pub const DESCRIPTION: &'static str =
+        "direct quotations: spans, kind (full/partial/title/term), speaker (fullest name), mention, cue, split-quote links";
+    pub const NEEDS: &'static [Capability] = &[Capability::Text];
+    pub const PROVIDES: &'static [Capability] = &[Capability::Quotes];
+
     pub fn new(options: QuotesOptions, ctx: &BuildContext) -> Result<Self, StageError> {
         let mut cues = options.extra_cues.clone();
         for file in &options.cue_lists {
@@ -117,6 +125,15 @@ impl DocumentStage for Quotes {
         );
         if !self.options.nested {
             raw.retain(|s| s.depth == 0);
+        }
+        for span in raw.iter_mut().filter(|s| s.unclosed.is_some()) {
+            self.cut_at_attribution(&doc.text, span);
+            let at = doc.span(span.outer.start..span.outer.start).source_start;
+            let hint: String = doc.text[span.inner.clone()].chars().take(40).collect();
+            warnings.push(format!(
+                "unclosed quotation mark at character {at} of the source (“{hint}…”); quote ended at {}",
+                span.unclosed.map_or("", Cut::describe)
+            ));
         }
         if raw.is_empty() {
             for w in warnings {
@@ -172,6 +189,33 @@ impl DocumentStage for Quotes {
 }
 
 impl Quotes {
+    /// A quotation whose closing mark is missing often runs into its own attribution
+    /// ("“We were never consulted, said Janet Wu, …"): end it at the comma before the cue.
+    fn cut_at_attribution(&self, text: &str, span: &mut RawSpan) {
+        let mut hits = Vec::new();
+        self.lexicon.find_cues(text, span.inner.clone(), &mut hits);
+        for hit in hits {
+            let before = &text[span.inner.start..hit.bytes.start];
+            let Some(comma) = before.rfind(',') else {
+                continue;
+            };
+            // Between the comma and the cue: nothing, or a short capitalized name.
+            let between = before[comma + 1..].trim();
+            let words: Vec<&str> = between.split_whitespace().collect();
+            let name_like = words.len() <= 3
+                && words.iter().all(|w| {
+                    w.chars().next().is_some_and(char::is_uppercase) || *w == "he" || *w == "she"
+                });
+            if comma > 0 && (between.is_empty() || name_like) {
+                let end = span.inner.start + comma + 1;
+                span.inner.end = end;
+                span.outer.end = end;
+                span.unclosed = Some(Cut::Attribution);
+                return;
+            }
+        }
+    }
+
     fn attribute(&self, scene: &Scene<'_>, raw: Vec<RawSpan>) -> Vec<Found> {
         let text = scene.text;
         let mut out: Vec<Found> = Vec::with_capacity(raw.len());

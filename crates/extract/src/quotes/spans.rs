@@ -34,6 +34,26 @@ impl MarkFamily {
     }
 }
 
+/// Where a quotation without a closing mark was ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cut {
+    ParagraphEnd,
+    /// At `max_chars`.
+    Limit,
+    /// At the comma before its own attribution ("…, said Janet Wu").
+    Attribution,
+}
+
+impl Cut {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Cut::ParagraphEnd => "the paragraph end",
+            Cut::Limit => "the length limit",
+            Cut::Attribution => "the comma before its attribution",
+        }
+    }
+}
+
 /// One quoted span found in the text (byte offsets into the document text).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawSpan {
@@ -50,8 +70,8 @@ pub struct RawSpan {
     pub runs_on: bool,
     /// This part continues the quotation of the previous paragraph.
     pub continued: bool,
-    /// No closing mark was found; the span was cut at the paragraph end or at `max_chars`.
-    pub unclosed: bool,
+    /// No closing mark was found: where the span was cut instead.
+    pub unclosed: Option<Cut>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -294,31 +314,13 @@ fn scan_paragraph(
         let end = trim_end(text, open.content..para.end);
         let runs_on = depth == 0 && reopens == Some(open.family);
         let mut inner = trim_inner(text, open.content..end);
-        let mut unclosed = !runs_on;
+        let mut unclosed = (!runs_on).then_some(Cut::ParagraphEnd);
+        // Bytes are at least as many as characters: only long spans need counting.
         if inner.len() > max_chars {
-            let mut cut = open.content + max_chars;
-            while !text.is_char_boundary(cut) {
-                cut -= 1;
+            if let Some((cut, _)) = text[inner.clone()].char_indices().nth(max_chars) {
+                inner = inner.start..trim_end(text, inner.start..inner.start + cut);
+                unclosed = Some(Cut::Limit);
             }
-            inner = inner.start..trim_end(text, inner.start..cut.max(inner.start));
-            unclosed = true;
-        }
-        if unclosed {
-            let line_hint = &text[inner.start..(inner.start + 40).min(inner.end).max(inner.start)];
-            let mut hint_end = line_hint.len();
-            while !line_hint.is_char_boundary(hint_end) {
-                hint_end -= 1;
-            }
-            warnings.push(format!(
-                "unclosed quotation mark at byte {} (“{}…”); quote cut at {}",
-                open.mark,
-                &line_hint[..hint_end],
-                if inner.end < end {
-                    "the length limit"
-                } else {
-                    "the paragraph end"
-                }
-            ));
         }
         if runs_on {
             *carry = Some(open.family);
@@ -393,7 +395,7 @@ fn close(
         paragraph: pi,
         runs_on: false,
         continued: open.continued,
-        unclosed: false,
+        unclosed: None,
     });
 }
 
@@ -441,7 +443,9 @@ mod tests {
         let s = find_spans(text, &paras, 2000, &mut w);
         let got: Vec<&str> = s.iter().map(|s| &text[s.inner.clone()]).collect();
         assert_eq!(got, vec!["This never ends, she said.", "is fine"]);
-        assert_eq!(w.len(), 1);
+        assert_eq!(s[0].unclosed, Some(Cut::ParagraphEnd));
+        assert_eq!(s[1].unclosed, None);
+        assert!(w.is_empty());
     }
 
     #[test]
