@@ -118,10 +118,16 @@ fn one_and_two_threads_give_byte_identical_outputs() {
     assert_eq!(a.status.code(), Some(0), "{}", stderr(&a));
     assert_eq!(b.status.code(), Some(0), "{}", stderr(&b));
     let (one, two) = (read_tree(one.path()), read_tree(two.path()));
-    assert_eq!(one.keys().collect::<Vec<_>>(), two.keys().collect::<Vec<_>>());
+    assert_eq!(
+        one.keys().collect::<Vec<_>>(),
+        two.keys().collect::<Vec<_>>()
+    );
     assert!(one.len() > 400);
     for (file, bytes) in &one {
-        assert!(bytes == &two[file], "{file} differs between 1 and 2 threads");
+        assert!(
+            bytes == &two[file],
+            "{file} differs between 1 and 2 threads"
+        );
     }
 }
 
@@ -202,4 +208,120 @@ fn four_shards_in_any_order_merge_into_the_single_run() {
         .path()
         .join("shard-00001-of-00004/documents.csv")
         .exists());
+}
+
+fn csv_maps(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
+    let rows = read_csv(path);
+    rows[1..]
+        .iter()
+        .map(|r| rows[0].iter().cloned().zip(r.iter().cloned()).collect())
+        .collect()
+}
+
+#[test]
+fn every_quote_points_at_its_text_in_the_cleaned_text_and_in_the_source() {
+    let (dir, out) = run_config("pipeline.toml", &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut checked = 0;
+    for entry in std::fs::read_dir(root().join("data/articles")).unwrap() {
+        let path = entry.unwrap().path();
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let source: Vec<char> = std::fs::read_to_string(&path).unwrap().chars().collect();
+        let doc: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(dir.path().join(format!("documents/{stem}.json"))).unwrap(),
+        )
+        .unwrap();
+        let text: Vec<char> = doc["text"].as_str().unwrap().chars().collect();
+        let slice = |chars: &[char], a: &serde_json::Value, b: &serde_json::Value| -> String {
+            chars[a.as_u64().unwrap() as usize..b.as_u64().unwrap() as usize]
+                .iter()
+                .collect()
+        };
+        for record in ["quotes", "mentions", "claims"] {
+            for q in doc[record].as_array().unwrap() {
+                let expected = q["text"].as_str().unwrap();
+                assert_eq!(
+                    slice(&text, &q["start"], &q["end"]),
+                    expected,
+                    "{stem} {record}"
+                );
+                assert_eq!(
+                    slice(&source, &q["source_start"], &q["source_end"]),
+                    expected,
+                    "{stem} {record} in the source"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 300, "{checked}");
+}
+
+#[test]
+fn corroboration_on_the_seeds_meets_the_acceptance() {
+    let (dir, out) = run_config("pipeline.toml", &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let groups = csv_maps(&dir.path().join("quote_groups.csv"));
+    let concession = groups
+        .iter()
+        .find(|g| g["text"].contains("win the following concession"))
+        .expect("the concession quote is grouped");
+    assert_eq!(
+        concession["doc_ids"],
+        "002_4d88c86143ff9ccf|003_87b9127092bce8b2"
+    );
+    assert_eq!(concession["speaker"], "Steve Witkoff");
+    assert_eq!(concession["corroborated"], "true");
+    let spanning = groups
+        .iter()
+        .filter(|g| g["sources"].parse::<usize>().unwrap() >= 2);
+    assert!(spanning.count() >= 2);
+
+    let entities = csv_maps(&dir.path().join("corpus_entities.csv"));
+    let zelensky: Vec<_> = entities
+        .iter()
+        .filter(|e| e["variants"].contains("Zelensky"))
+        .collect();
+    assert_eq!(zelensky.len(), 1, "one corpus person");
+    assert_eq!(zelensky[0]["type"], "PERSON");
+    assert!(zelensky[0]["variants"].contains("Zelenskyy"));
+    assert_eq!(zelensky[0]["doc_ids"].split('|').count(), 5);
+
+    let discrepancies = csv_maps(&dir.path().join("discrepancies.csv"));
+    let donetsk = discrepancies
+        .iter()
+        .find(|d| d["kind"] == "claim" && d["subject"] == "Donetsk")
+        .expect("the Donetsk disagreement");
+    assert_eq!(
+        donetsk["doc_ids"],
+        "003_87b9127092bce8b2|004_7d4e47de9d2a7c7e"
+    );
+    assert_eq!(donetsk["values"], "0.75|0.7");
+}
+
+#[test]
+fn cleaning_metadata_reaches_documents_csv_and_headings_the_json() {
+    let (dir, out) = run_config("pipeline.toml", &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let docs = csv_maps(&dir.path().join("documents.csv"));
+    let d003 = docs
+        .iter()
+        .find(|d| d["doc_id"].starts_with("003"))
+        .unwrap();
+    assert_eq!(
+        d003["title"],
+        "Trump’s Envoy Claims Major Concessions From Putin for Ukraine Security Guarantees"
+    );
+    assert_eq!(d003["published"], "2025-08-21");
+    assert_eq!(d003["author"], "Charlotte Hayes");
+    assert_eq!(d003["image_credit"], "aol");
+    let json: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("documents/004_7d4e47de9d2a7c7e.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(json["headings"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        json["headings"][0]["text"],
+        "Security Guarantees: A NATO-Like Commitment"
+    );
 }

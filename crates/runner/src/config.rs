@@ -233,7 +233,7 @@ impl<'a> Validator<'a> {
                 .any(|d| d.message.starts_with("[pipeline]"))
             {
                 self.error(None, "no [pipeline] table: it lists the stages to run")
-                    .help("add:\n[pipeline]\ninput = [\"data/articles\"]\noutput = \"out\"\nstages = [\"clean\", \"quotes\", \"csv\", \"json\"]");
+                    .help("add:\n[pipeline]\ninput = [\"data/articles\"]\noutput = \"out\"\nstages = [\"clean\", \"quotes\", \"entities\", \"claims\", \"corroborate\", \"csv\", \"json\"]");
             }
             return None;
         };
@@ -251,7 +251,21 @@ impl<'a> Validator<'a> {
             shard.is_some(),
         );
         let capabilities = self.check_needs(&stages, &registry, &pipeline);
-        if !streaming && !stages.is_empty() && !stages.iter().any(|s| s.kind == StageKind::Export) {
+        let listed_exporter = pipeline.stages.iter().any(|listed| {
+            let name = listed.get_ref();
+            let type_name = stage_tables
+                .get(name)
+                .and_then(|(_, t)| t.get_ref().as_table())
+                .and_then(|t| t.iter().find(|(k, _)| k.get_ref() == "type"))
+                .and_then(|(_, v)| v.get_ref().as_str().map(str::to_string))
+                .unwrap_or_else(|| name.clone());
+            registry::find(&registry, &type_name).is_some_and(|e| e.kind == StageKind::Export)
+        });
+        let unknown_listed = pipeline.stages.iter().any(|listed| {
+            registry::find(&registry, listed.get_ref()).is_none()
+                && !stage_tables.contains_key(listed.get_ref())
+        });
+        if !streaming && !pipeline.stages.is_empty() && !listed_exporter && !unknown_listed {
             let span = pipeline.stages.last().map(|s| s.span());
             self.error(
                 span,
@@ -347,7 +361,7 @@ impl<'a> Validator<'a> {
         }
         if !has_stages {
             self.error(Some(value.span()), "[pipeline]: no `stages` list")
-                .help("e.g. stages = [\"clean\", \"quotes\", \"csv\", \"json\"]");
+                .help("e.g. stages = [\"clean\", \"quotes\", \"entities\", \"claims\", \"corroborate\", \"csv\", \"json\"]");
         }
         Some(section)
     }

@@ -165,6 +165,20 @@ pub fn registry() -> Vec<StageEntry> {
             &[Quotes],
             extract::quotes::Quotes::new,
         ),
+        document_stage(
+            "entities",
+            "Find people (with roles), organizations, places and dates; one entity per referent, with every mention.",
+            &[Text],
+            &[Entities],
+            extract::entities::Entities::new,
+        ),
+        document_stage(
+            "claims",
+            "Find numeric claims (percentages, fractions, counts, money), normalized, with qualifier and subject.",
+            &[Text],
+            &[Claims],
+            extract::claims::Claims::new,
+        ),
         corpus_stage(
             "corroborate",
             "Across documents: group the same quotation, one entity per person or organization, and report where documents disagree.",
