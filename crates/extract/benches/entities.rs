@@ -1,30 +1,13 @@
 //! Throughput of the entities and claims stages on one thread, over a corpus made at bench
 //! time from the seed articles (each copied many times as separate documents).
 
-use std::path::Path;
+mod common;
 
+use common::corpus;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use extract::claims::{Claims, ClaimsOptions};
 use extract::entities::{Entities, EntitiesOptions};
 use model::{BuildContext, Document, DocumentStage};
-
-fn corpus() -> Vec<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/articles");
-    let mut seeds: Vec<String> = std::fs::read_dir(&dir)
-        .expect("data/articles")
-        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
-        .collect();
-    seeds.sort();
-    let mut docs = Vec::new();
-    let mut bytes = 0;
-    while bytes < 4_000_000 {
-        for s in &seeds {
-            bytes += s.len();
-            docs.push(s.clone());
-        }
-    }
-    docs
-}
 
 fn bench(c: &mut Criterion) {
     let docs = corpus();

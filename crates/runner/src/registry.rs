@@ -88,19 +88,18 @@ fn document_stage<O: StageOptions, S: DocumentStage + 'static>(
     provides: &'static [Capability],
     new: fn(O, &BuildContext) -> Result<S, StageError>,
 ) -> StageEntry {
-    StageEntry {
+    let build = move |de: ValueDeserializer<'_>, ctx: &BuildContext| {
+        let stage = new(options(de)?, ctx).map_err(BuildError::Stage)?;
+        Ok(Built::Document(Box::new(stage)))
+    };
+    entry::<O>(
         name,
-        kind: StageKind::Document,
+        StageKind::Document,
         description,
         needs,
         provides,
-        option_docs: O::docs(),
-        defaults: defaults_of::<O>,
-        build: Box::new(move |de, ctx| {
-            let stage = new(options(de)?, ctx).map_err(BuildError::Stage)?;
-            Ok(Built::Document(Box::new(stage)))
-        }),
-    }
+        Box::new(build),
+    )
 }
 
 fn corpus_stage<O: StageOptions, S: CorpusStage + 'static>(
@@ -110,18 +109,37 @@ fn corpus_stage<O: StageOptions, S: CorpusStage + 'static>(
     provides: &'static [Capability],
     new: fn(O, &BuildContext) -> Result<S, StageError>,
 ) -> StageEntry {
+    let build = move |de: ValueDeserializer<'_>, ctx: &BuildContext| {
+        let stage = new(options(de)?, ctx).map_err(BuildError::Stage)?;
+        Ok(Built::Corpus(Box::new(stage)))
+    };
+    entry::<O>(
+        name,
+        StageKind::Corpus,
+        description,
+        needs,
+        provides,
+        Box::new(build),
+    )
+}
+
+fn entry<O: StageOptions>(
+    name: &'static str,
+    kind: StageKind,
+    description: &'static str,
+    needs: &'static [Capability],
+    provides: &'static [Capability],
+    build: BuildFn,
+) -> StageEntry {
     StageEntry {
         name,
-        kind: StageKind::Corpus,
+        kind,
         description,
         needs,
         provides,
         option_docs: O::docs(),
         defaults: defaults_of::<O>,
-        build: Box::new(move |de, ctx| {
-            let stage = new(options(de)?, ctx).map_err(BuildError::Stage)?;
-            Ok(Built::Corpus(Box::new(stage)))
-        }),
+        build,
     }
 }
 
@@ -130,21 +148,20 @@ fn export_stage<O: StageOptions + Clone + Sync, E: Exporter + 'static>(
     description: &'static str,
     new: fn(O, &ExportContext) -> Result<E, StageError>,
 ) -> StageEntry {
-    StageEntry {
+    let build = move |de: ValueDeserializer<'_>, _ctx: &BuildContext| {
+        let opts: O = options(de)?;
+        let factory: ExporterFactory =
+            Arc::new(move |ctx| Ok(Box::new(new(opts.clone(), ctx)?) as Box<dyn Exporter>));
+        Ok(Built::Export(factory))
+    };
+    entry::<O>(
         name,
-        kind: StageKind::Export,
+        StageKind::Export,
         description,
-        needs: &[],
-        provides: &[],
-        option_docs: O::docs(),
-        defaults: defaults_of::<O>,
-        build: Box::new(move |de, _ctx| {
-            let opts: O = options(de)?;
-            Ok(Built::Export(Arc::new(move |ctx| {
-                Ok(Box::new(new(opts.clone(), ctx)?) as Box<dyn Exporter>)
-            })))
-        }),
-    }
+        &[],
+        &[],
+        Box::new(build),
+    )
 }
 
 /// The registry. Order is the order `newsmill stages` lists them in.
