@@ -29,8 +29,10 @@ def main(local, spark, crash_status, crash_out):
     doc_key = lambda d: (d["id"], d["status"], d.get("title"), d.get("published"), d["words"], d["paragraphs"])
     local_set = sorted(doc_key(d) for d in local_docs)
     spark_set = sorted((d["doc_id"], d["status"], d.get("title"), d.get("published"), d["words"], d["paragraphs"]) for d in spark_docs)
+    differences = [(a, b) for a, b in zip(local_set, spark_set) if a != b]
+    detail = f"first difference: {differences[0]}" if differences else "counts differ"
     check(f"documents: {len(local_set)} one-machine = {len(spark_set)} Spark", local_set == spark_set,
-          f"first difference: {next((a, b) for a, b in zip(local_set, spark_set) if a != b) if len(local_set) == len(spark_set) else 'counts differ'}")
+          detail)
 
     fields = ("doc_id", "quote_id", "text", "speaker", "kind", "key", "start", "end", "source_start", "source_end")
     local_quotes = sorted(
