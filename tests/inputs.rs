@@ -57,14 +57,7 @@ fn bad_files_fail_alone_and_the_run_goes_on() {
         .map(|r| r[0].as_str())
         .collect();
     assert_eq!(ok.len(), 6, "five seeds and the legacy file");
-    for entry in std::fs::read_dir(root().join("data/articles")).unwrap() {
-        let stem = entry
-            .unwrap()
-            .path()
-            .file_stem()
-            .unwrap()
-            .to_string_lossy()
-            .into_owned();
+    for stem in seed_stems() {
         assert!(ok.contains(&stem.as_str()));
         assert!(dir
             .path()

@@ -17,6 +17,22 @@ fn run_config(config: &str, extra: &[&str]) -> (tempfile::TempDir, std::process:
     (out_dir, out)
 }
 
+/// The default pipeline on the seeds, run once per test process and shared by the tests that
+/// only read its outputs.
+fn default_run() -> &'static Path {
+    static RUN: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    RUN.get_or_init(|| {
+        let dir = root().join("target/e2e-default-run");
+        let _ = std::fs::remove_dir_all(&dir);
+        let out = newsmill(
+            &root(),
+            &["run", "--quiet", "--output", dir.to_str().unwrap()],
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        dir
+    })
+}
+
 fn snapshot_tree(label: &str, dir: &Path) {
     for (file, bytes) in read_tree(dir) {
         let text = String::from_utf8(bytes).expect("outputs are UTF-8");
@@ -31,14 +47,7 @@ fn default_pipeline_on_the_seeds() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let documents = read_csv(&dir.path().join("documents.csv"));
     assert_eq!(documents.len(), 6, "header and five seeds");
-    for entry in std::fs::read_dir(root().join("data/articles")).unwrap() {
-        let stem = entry
-            .unwrap()
-            .path()
-            .file_stem()
-            .unwrap()
-            .to_string_lossy()
-            .into_owned();
+    for stem in seed_stems() {
         assert!(dir.path().join(format!("documents/{stem}.json")).exists());
     }
     assert!(dir.path().join("documents.jsonl").exists());
@@ -220,15 +229,14 @@ fn csv_maps(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
 
 #[test]
 fn every_quote_points_at_its_text_in_the_cleaned_text_and_in_the_source() {
-    let (dir, out) = run_config("pipeline.toml", &[]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let dir = default_run();
     let mut checked = 0;
     for entry in std::fs::read_dir(root().join("data/articles")).unwrap() {
         let path = entry.unwrap().path();
         let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
         let source: Vec<char> = std::fs::read_to_string(&path).unwrap().chars().collect();
         let doc: serde_json::Value = serde_json::from_slice(
-            &std::fs::read(dir.path().join(format!("documents/{stem}.json"))).unwrap(),
+            &std::fs::read(dir.join(format!("documents/{stem}.json"))).unwrap(),
         )
         .unwrap();
         let text: Vec<char> = doc["text"].as_str().unwrap().chars().collect();
@@ -259,9 +267,8 @@ fn every_quote_points_at_its_text_in_the_cleaned_text_and_in_the_source() {
 
 #[test]
 fn corroboration_on_the_seeds_meets_the_acceptance() {
-    let (dir, out) = run_config("pipeline.toml", &[]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let groups = csv_maps(&dir.path().join("quote_groups.csv"));
+    let dir = default_run();
+    let groups = csv_maps(&dir.join("quote_groups.csv"));
     let concession = groups
         .iter()
         .find(|g| g["text"].contains("win the following concession"))
@@ -277,7 +284,7 @@ fn corroboration_on_the_seeds_meets_the_acceptance() {
         .filter(|g| g["sources"].parse::<usize>().unwrap() >= 2);
     assert!(spanning.count() >= 2);
 
-    let entities = csv_maps(&dir.path().join("corpus_entities.csv"));
+    let entities = csv_maps(&dir.join("corpus_entities.csv"));
     let zelensky: Vec<_> = entities
         .iter()
         .filter(|e| e["variants"].contains("Zelensky"))
@@ -287,7 +294,7 @@ fn corroboration_on_the_seeds_meets_the_acceptance() {
     assert!(zelensky[0]["variants"].contains("Zelenskyy"));
     assert_eq!(zelensky[0]["doc_ids"].split('|').count(), 5);
 
-    let discrepancies = csv_maps(&dir.path().join("discrepancies.csv"));
+    let discrepancies = csv_maps(&dir.join("discrepancies.csv"));
     let donetsk = discrepancies
         .iter()
         .find(|d| d["kind"] == "claim" && d["subject"] == "Donetsk")
@@ -301,9 +308,8 @@ fn corroboration_on_the_seeds_meets_the_acceptance() {
 
 #[test]
 fn cleaning_metadata_reaches_documents_csv_and_headings_the_json() {
-    let (dir, out) = run_config("pipeline.toml", &[]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let docs = csv_maps(&dir.path().join("documents.csv"));
+    let dir = default_run();
+    let docs = csv_maps(&dir.join("documents.csv"));
     let d003 = docs
         .iter()
         .find(|d| d["doc_id"].starts_with("003"))
@@ -316,7 +322,7 @@ fn cleaning_metadata_reaches_documents_csv_and_headings_the_json() {
     assert_eq!(d003["author"], "Charlotte Hayes");
     assert_eq!(d003["image_credit"], "aol");
     let json: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(dir.path().join("documents/004_7d4e47de9d2a7c7e.json")).unwrap(),
+        &std::fs::read(dir.join("documents/004_7d4e47de9d2a7c7e.json")).unwrap(),
     )
     .unwrap();
     assert_eq!(json["headings"].as_array().unwrap().len(), 5);

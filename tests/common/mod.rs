@@ -79,3 +79,20 @@ pub fn read_csv(path: &Path) -> Vec<Vec<String>> {
         .map(|r| r.unwrap().iter().map(str::to_string).collect())
         .collect()
 }
+
+/// The file stems of the seed articles, sorted.
+pub fn seed_stems() -> Vec<String> {
+    let mut stems: Vec<String> = std::fs::read_dir(root().join("data/articles"))
+        .unwrap()
+        .map(|e| {
+            e.unwrap()
+                .path()
+                .file_stem()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    stems.sort();
+    stems
+}
