@@ -208,16 +208,9 @@ impl Rules {
         let agencies: Vec<String> = list(PHOTO_AGENCIES).map(regex::escape).collect();
         let agencies = agencies.join("|");
         let sep = r"[\s,|·•/:;–—\-()\[\].]+";
-        Ok(Rules {
-            dates: DateParser::new(o.date_order),
-            enabled,
-            lone_name: o.byline.enabled && o.byline.lone_name,
-            max_name_words: o.byline.max_name_words.max(2),
-            max_item_words: o.breadcrumb.max_item_words.max(1),
-            extra,
-            not_name: list(NOT_NAME_WORDS).map(str::to_lowercase).collect(),
-            masthead_piece: re(&format!(
-                r"(?xi)
+        // One alternation of masthead pieces: a line is a masthead when it is made of nothing else.
+        let masthead_pieces = format!(
+            r"
                 (?P<wd>(?-u:\b){WEEKDAY}(?-u:\b)\.?)
                 | (?P<num>{NUMERIC})
                 | (?-u:\b){MONTH}(?-u:\b)\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?(?-u:\b))?(?:,?\s+\d{{4}}(?-u:\b))?
@@ -232,24 +225,17 @@ impl Rules {
                 | (?:(?-u:\b)price\s*:?\s*)?[$£€]\s?\d+(?:[.,]\d{{2}})?
                 | (?-u:\b)(?:19|20)\d{{2}}(?-u:\b)
                 | (?P<sep>{sep})"
-            )),
-            masthead_line: re(&format!(
-                r"(?xi)^(?:
-                (?P<wd>(?-u:\b){WEEKDAY}(?-u:\b)\.?)
-                | (?P<num>{NUMERIC})
-                | (?-u:\b){MONTH}(?-u:\b)\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?(?-u:\b))?(?:,?\s+\d{{4}}(?-u:\b))?
-                | (?-u:\b)\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}(?-u:\b)\.?(?:,?\s+\d{{4}}(?-u:\b))?
-                | (?-u:\b)(?:vol(?:ume)?\.?|v\.)\s*(?P<vol>\d+|[ivxlcdm]+)(?-u:\b)
-                | (?:(?-u:\b)(?:no\.?|nr\.?|number|issue|iss\.|edition\s+no\.?)|\#)\s*(?P<iss>\d+)(?-u:\b)
-                | (?-u:\b)(?:(?:late|early|morning|evening|afternoon|final|city|national|international|weekend|sunday|daily|print|digital|online|e-?paper)\s+)?edition(?-u:\b)
-                | (?P<upd>(?-u:\b)(?:last\s+|first\s+)?(?:updated|published|posted|modified|printed|issued)(?:\s+(?:on|at))?(?-u:\b))
-                | (?P<time>(?-u:\b)\d{{1,2}}[:.]\d{{2}}(?:\s*[ap]\.?m(?-u:\b)\.?)?(?:\s*(?:gmt|utc|bst|cet|cest|edt|est|pdt|pst|cdt|cst|et|pt|ist|msk|eet|eest|aest)(?-u:\b))?
-                  | (?-u:\b)\d{{1,2}}\s*[ap]\.?m(?-u:\b)\.?)
-                | (?-u:\b)page\s+[a-z]?\d+(?-u:\b)
-                | (?:(?-u:\b)price\s*:?\s*)?[$£€]\s?\d+(?:[.,]\d{{2}})?
-                | (?-u:\b)(?:19|20)\d{{2}}(?-u:\b)
-                | (?P<sep>{sep}))+$"
-            )),
+        );
+        Ok(Rules {
+            dates: DateParser::new(o.date_order),
+            enabled,
+            lone_name: o.byline.enabled && o.byline.lone_name,
+            max_name_words: o.byline.max_name_words.max(2),
+            max_item_words: o.breadcrumb.max_item_words.max(1),
+            extra,
+            not_name: list(NOT_NAME_WORDS).map(str::to_lowercase).collect(),
+            masthead_piece: re(&format!("(?xi){masthead_pieces}")),
+            masthead_line: re(&format!("(?xi)^(?:{masthead_pieces})+$")),
             masthead_strong: re(&format!(
                 r"(?i)(?-u:\b){WEEKDAY}(?-u:\b)|\d|(?-u:\b)edition(?-u:\b)|(?-u:\b){MONTH}(?-u:\b)"
             )),

@@ -694,20 +694,8 @@ impl<'a> Finder<'a> {
     }
 
     fn push_simple(&mut self, bytes: Range<usize>, hint: Hint) {
-        self.cands.push(Cand {
-            bytes,
-            hint,
-            words: 1,
-            first: None,
-            person: None,
-            surname_of: Vec::new(),
-            gender: None,
-            role: None,
-            honorific: false,
-            speech: false,
-            place_ctx: false,
-            sentence_initial: false,
-        });
+        let cand = self.simple(bytes, hint);
+        self.cands.push(cand);
     }
 
     /// Splits the name part of a capitalized sequence into names, places and organizations.
