@@ -14,7 +14,7 @@ use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const USAGE: &str = "usage: newsmill-bench [--mb N] [--threads 1,2] [--config FILE] [--root DIR]
+const USAGE: &str = "usage: newsmill-bench [--mb N] [--threads 1,2] [--config FILE] [--corpus-stage] [--root DIR]
        newsmill-bench --generate DOCS --to FILE.jsonl [--root DIR]   (corpus only)";
 
 struct Args {
@@ -23,6 +23,8 @@ struct Args {
     config: Option<PathBuf>,
     root: PathBuf,
     generate: Option<(usize, PathBuf)>,
+    /// Also run once with the `corroborate` corpus stage (one thread) for its memory.
+    corpus_stage: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -32,6 +34,7 @@ fn parse_args() -> Result<Args, String> {
         config: None,
         root: std::env::current_dir().map_err(|e| e.to_string())?,
         generate: None,
+        corpus_stage: false,
     };
     let mut generate_docs = None;
     let mut generate_to = None;
@@ -47,6 +50,7 @@ fn parse_args() -> Result<Args, String> {
                     .collect::<Result<_, _>>()?
             }
             "--config" => args.config = Some(PathBuf::from(value()?)),
+            "--corpus-stage" => args.corpus_stage = true,
             "--root" => args.root = PathBuf::from(value()?),
             "--generate" => {
                 generate_docs = Some(value()?.parse().map_err(|e| format!("--generate: {e}"))?)
@@ -116,12 +120,12 @@ fn run(args: &Args) -> Result<(), String> {
             newsmill.display()
         ));
     }
-    println!("| threads | MB/s | documents/s | peak RSS (MB) | wall (s) |");
-    println!("|---:|---:|---:|---:|---:|");
-    let mut reports = Vec::new();
-    for &threads in &args.threads {
-        let out = bench_dir.join(format!("out-{threads}"));
-        let report = bench_dir.join(format!("report-{threads}.json"));
+    println!("machine: {}\n", machine());
+    println!("| run | threads | MB/s | documents/s | peak RSS (MB) | wall (s) |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    let measure = |label: &str, config: &Path, threads: usize| {
+        let out = bench_dir.join(format!("out-{label}-{threads}"));
+        let report = bench_dir.join(format!("report-{label}-{threads}.json"));
         let (status, peak_kb) = run_measured(Command::new(&newsmill).args([
             "run",
             "-c",
@@ -147,13 +151,27 @@ fn run(args: &Args) -> Result<(), String> {
         let mb = json["bytes"].as_f64().unwrap_or(0.0) / 1e6;
         let docs = json["documents"].as_f64().unwrap_or(0.0);
         println!(
-            "| {threads} | {:.1} | {:.0} | {:.1} | {secs:.2} |",
+            "| {label} | {threads} | {:.1} | {:.0} | {:.1} | {secs:.2} |",
             mb / secs,
             docs / secs,
             peak_kb as f64 / 1024.0
         );
+        Ok::<_, String>((out, json))
+    };
+    let mut reports = Vec::new();
+    let mut outputs = Vec::new();
+    for &threads in &args.threads {
+        let (out, json) = measure("pipeline", &config, threads)?;
+        outputs.push(out);
         reports.push((threads, json));
     }
+    let corpus_report = if args.corpus_stage {
+        let path = bench_dir.join("bench-corroborate.toml");
+        std::fs::write(&path, CORPUS_STAGE_CONFIG).map_err(|e| e.to_string())?;
+        Some(measure("+corroborate", &path, 1)?.1)
+    } else {
+        None
+    };
     if let Some((_, json)) = reports.first() {
         let mb = json["bytes"].as_f64().unwrap_or(0.0) / 1e6;
         println!(
@@ -170,14 +188,19 @@ fn run(args: &Args) -> Result<(), String> {
             }
         }
     }
-    let outputs: Vec<_> = args
-        .threads
-        .iter()
-        .map(|t| bench_dir.join(format!("out-{t}")))
-        .collect();
     if outputs.len() > 1 {
         let same = outputs.windows(2).all(|w| same_tree(&w[0], &w[1]));
         println!("\noutputs identical across thread counts: {same}");
+    }
+    if let Some(json) = corpus_report {
+        let corpus_secs = json["timings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|s| s["step"] == "corpus stages")
+            .filter_map(|s| s["seconds"].as_f64())
+            .sum::<f64>();
+        println!("corroborate (corpus stage) on one thread: {corpus_secs:.2} s");
     }
     Ok(())
 }
@@ -191,6 +214,34 @@ stages = ["clean", "quotes", "entities", "claims", "csv", "json"]
 [stages.json]
 per_document = false
 "#;
+
+/// The same pipeline with the corpus stage, whose memory is the one that could grow with the
+/// corpus.
+const CORPUS_STAGE_CONFIG: &str = r#"[pipeline]
+output = "out"
+stages = ["clean", "quotes", "entities", "claims", "corroborate", "csv", "json"]
+
+[stages.json]
+per_document = false
+"#;
+
+/// Cores and CPU model, so that figures are read with the machine they came from.
+fn machine() -> String {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .map(|m| m.trim_start_matches([' ', '\t', ':']).to_string())
+        .unwrap_or_else(|| "unknown CPU".to_string());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let memory = std::fs::read_to_string("/proc/meminfo")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("MemTotal:"))
+        .and_then(|kb| kb.trim().trim_end_matches(" kB").parse::<u64>().ok())
+        .map_or_else(String::new, |kb| format!(", {} GiB", kb / (1 << 20)));
+    format!("{cores} cores ({model}){memory}")
+}
 
 /// Writes the corpus unless a complete one of that size is already there.
 fn generate(root: &Path, path: &Path, target_bytes: usize) -> Result<(usize, usize), String> {

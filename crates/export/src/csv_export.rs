@@ -1,13 +1,14 @@
 //! The `csv` stage: one RFC 4180 table per record kind, UTF-8, header row first.
 
 use std::fs::File;
-use std::io::BufWriter;
+use std::io::{BufWriter, Write};
 
 use model::{Document, ExportSummary, Exporter, StageError, StageOptions, Table};
 use serde::{Deserialize, Serialize};
 
+use crate::encode::{csv_needs_quotes, push_csv_doubling_quotes, push_usize};
 use crate::staging::Staging;
-use crate::tables::{rows, table_names, TABLES};
+use crate::tables::{fill_rows, table_names, FillRows, TABLES};
 use crate::ExportContext;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,10 +41,43 @@ impl StageOptions for CsvOptions {
     }
 }
 
+/// Bytes of encoded rows a table collects before handing them to its file: as large as the
+/// staging file's buffer, so that every hand-over is one direct write.
+const CHUNK: usize = 64 * 1024;
+
 struct OpenTable {
     name: String,
-    writer: csv::Writer<BufWriter<File>>,
+    file: BufWriter<File>,
+    /// Encoded rows not yet handed to `file`.
+    buf: Vec<u8>,
+    /// Cells per row (the header's), which every row must have.
+    columns: usize,
+    /// How a document fills this table (`None` for corpus tables).
+    fill: Option<FillRows>,
     rows: usize,
+}
+
+impl OpenTable {
+    fn rows<'a>(&'a mut self, guard: bool, scratch: &'a mut String) -> RowWriter<'a> {
+        RowWriter {
+            out: &mut self.buf,
+            scratch,
+            guard,
+            row_start: None,
+            rows: &mut self.rows,
+        }
+    }
+
+    /// Hands the collected rows to the file once there is a chunk of them.
+    fn spill(&mut self, at_least: usize) -> Result<(), StageError> {
+        if self.buf.len() >= at_least {
+            self.file
+                .write_all(&self.buf)
+                .map_err(|e| StageError::new(format!("{}.csv: {e}", self.name)))?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
 }
 
 pub struct CsvExporter {
@@ -51,6 +85,8 @@ pub struct CsvExporter {
     tables: Vec<OpenTable>,
     prefix: String,
     formula_guard: bool,
+    /// Reused for cells assembled from several values (joined lists, dates).
+    scratch: String,
 }
 
 impl CsvExporter {
@@ -64,8 +100,8 @@ impl CsvExporter {
         let mut tables = Vec::new();
         for name in table_names(&context.capabilities) {
             let spec = TABLES.iter().find(|t| t.name == name).expect("known table");
-            let mut table = open(&mut staging, &prefix, name)?;
-            write_record(&mut table, spec.columns.iter().copied(), false)?;
+            let mut table = open(&mut staging, &prefix, name, spec.columns)?;
+            table.fill = fill_rows(name);
             tables.push(table);
         }
         Ok(CsvExporter {
@@ -73,64 +109,163 @@ impl CsvExporter {
             tables,
             prefix,
             formula_guard: options.formula_guard,
+            scratch: String::new(),
         })
     }
 }
 
-fn open(staging: &mut Staging, prefix: &str, name: &str) -> Result<OpenTable, StageError> {
+/// Creates a table's file and writes its header row (never formula-guarded).
+fn open<S: AsRef<str>>(
+    staging: &mut Staging,
+    prefix: &str,
+    name: &str,
+    columns: &[S],
+) -> Result<OpenTable, StageError> {
     let file = staging.create(&format!("{prefix}{name}.csv"))?;
-    Ok(OpenTable {
+    let mut table = OpenTable {
         name: name.to_string(),
-        writer: csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(file),
+        file,
+        buf: Vec::with_capacity(CHUNK + CHUNK / 4),
+        columns: columns.len(),
+        fill: None,
         rows: 0,
-    })
-}
-
-fn write_record<'a>(
-    table: &mut OpenTable,
-    cells: impl Iterator<Item = &'a str>,
-    guard: bool,
-) -> Result<(), StageError> {
-    let result = if guard {
-        table
-            .writer
-            .write_record(cells.map(|c| guard_formula(c).into_owned()))
-    } else {
-        table.writer.write_record(cells)
     };
-    result.map_err(|e| StageError::new(format!("{}.csv: {e}", table.name)))
+    let mut scratch = String::new();
+    let mut header = table.rows(false, &mut scratch);
+    for column in columns {
+        header.text(column.as_ref());
+    }
+    header.end();
+    table.rows = 0;
+    Ok(table)
 }
 
-/// Spreadsheets run a cell that starts with `=`, `+`, `-`, `@` (or tab/CR) as a formula;
-/// numbers such as `-5` are left alone.
-fn guard_formula(cell: &str) -> std::borrow::Cow<'_, str> {
-    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if risky && cell.parse::<f64>().is_err() {
-        std::borrow::Cow::Owned(format!("'{cell}"))
-    } else {
-        std::borrow::Cow::Borrowed(cell)
+/// Encodes rows in RFC 4180 exactly as the csv crate's default writer with CRLF terminators
+/// did: a field is quoted when it holds `,`, `"`, CR or LF, inner quotes are doubled, and a
+/// row that would be empty is written as `""`. Cells go straight into the table's buffer; no
+/// row or cell is built as a `String` of its own.
+pub(crate) struct RowWriter<'a> {
+    out: &'a mut Vec<u8>,
+    scratch: &'a mut String,
+    guard: bool,
+    /// Where the current row starts in `out`; `None` before its first cell.
+    row_start: Option<usize>,
+    rows: &'a mut usize,
+}
+
+impl RowWriter<'_> {
+    /// Starts a cell: a delimiter unless it is the row's first.
+    fn delimit(&mut self) {
+        match self.row_start {
+            Some(_) => self.out.push(b','),
+            None => self.row_start = Some(self.out.len()),
+        }
     }
+
+    /// A text cell, formula-guarded and quoted as needed.
+    pub(crate) fn text(&mut self, cell: &str) {
+        self.delimit();
+        let guard: &[u8] = if self.guard && needs_guard(cell) {
+            b"'"
+        } else {
+            b""
+        };
+        if csv_needs_quotes(cell.as_bytes()) {
+            // The guard goes inside the quotes: it is part of the cell's value.
+            self.out.push(b'"');
+            self.out.extend_from_slice(guard);
+            push_csv_doubling_quotes(self.out, cell);
+            self.out.push(b'"');
+        } else {
+            self.out.extend_from_slice(guard);
+            self.out.extend_from_slice(cell.as_bytes());
+        }
+    }
+
+    /// An optional text cell; empty when absent.
+    pub(crate) fn opt(&mut self, cell: &Option<String>) {
+        self.text(cell.as_deref().unwrap_or_default());
+    }
+
+    /// A count or offset. Digits never need quotes, nor the guard (which leaves numbers alone).
+    pub(crate) fn number(&mut self, n: usize) {
+        self.delimit();
+        push_usize(self.out, n);
+    }
+
+    /// A cell of several values with `separator` between them.
+    pub(crate) fn joined(&mut self, parts: &[String], separator: &str) {
+        self.text_with(|cell| {
+            for (i, part) in parts.iter().enumerate() {
+                if i > 0 {
+                    cell.push_str(separator);
+                }
+                cell.push_str(part);
+            }
+        });
+    }
+
+    /// A text cell that `fill` assembles (in a reused buffer, since quoting and the guard
+    /// depend on the whole cell).
+    pub(crate) fn text_with(&mut self, fill: impl FnOnce(&mut String)) {
+        let mut cell = std::mem::take(self.scratch);
+        cell.clear();
+        fill(&mut cell);
+        self.text(&cell);
+        *self.scratch = cell;
+    }
+
+    /// Ends the row.
+    pub(crate) fn end(&mut self) {
+        // A row with no bytes at all would read back as no row: the csv crate writes `""`.
+        match self.row_start.take() {
+            Some(start) if self.out.len() > start => {}
+            _ => self.out.extend_from_slice(b"\"\""),
+        }
+        self.out.extend_from_slice(b"\r\n");
+        *self.rows += 1;
+    }
+}
+/// Spreadsheets run a cell that starts with `=`, `+`, `-`, `@` (or tab/CR) as a formula;
+/// numbers such as `-5` are left alone. A guarded cell is written with a leading `'`.
+fn needs_guard(cell: &str) -> bool {
+    // Tested on the first byte: all six are ASCII, and decoding a character per cell showed.
+    matches!(
+        cell.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    ) && cell.parse::<f64>().is_err()
 }
 
 impl Exporter for CsvExporter {
     fn write_document(&mut self, doc: &Document) -> Result<(), StageError> {
         for table in &mut self.tables {
-            for row in rows(&table.name, doc) {
-                write_record(table, row.iter().map(String::as_str), self.formula_guard)?;
-                table.rows += 1;
+            if let Some(fill) = table.fill {
+                fill(doc, &mut table.rows(self.formula_guard, &mut self.scratch));
+                table.spill(CHUNK)?;
             }
         }
         Ok(())
     }
 
     fn write_table(&mut self, table: &Table) -> Result<(), StageError> {
-        let mut out = open(&mut self.staging, &self.prefix, &table.name)?;
-        write_record(&mut out, table.columns.iter().map(String::as_str), false)?;
-        for row in &table.rows {
-            write_record(&mut out, row.iter().map(String::as_str), self.formula_guard)?;
-            out.rows += 1;
+        let mut out = open(&mut self.staging, &self.prefix, &table.name, &table.columns)?;
+        for cells in &table.rows {
+            if cells.len() != out.columns {
+                // What the csv crate reported for a row of another width.
+                return Err(StageError::new(format!(
+                    "{}.csv: CSV error: found record with {} fields, \
+                     but the previous record has {} fields",
+                    table.name,
+                    cells.len(),
+                    out.columns
+                )));
+            }
+            let mut row = out.rows(self.formula_guard, &mut self.scratch);
+            for cell in cells {
+                row.text(cell);
+            }
+            row.end();
+            out.spill(CHUNK)?;
         }
         self.tables.push(out);
         Ok(())
@@ -139,13 +274,12 @@ impl Exporter for CsvExporter {
     fn finish(self: Box<Self>) -> Result<ExportSummary, StageError> {
         let this = *self;
         let mut summary = ExportSummary::default();
-        for table in this.tables {
+        for mut table in this.tables {
             let name = format!("{}{}.csv", this.prefix, table.name);
-            let mut file = table
-                .writer
-                .into_inner()
-                .map_err(|e| StageError::new(format!("{name}: {}", e.error())))?;
-            std::io::Write::flush(&mut file)
+            table.spill(0)?;
+            table
+                .file
+                .flush()
                 .map_err(|e| StageError::new(format!("{name}: {e}")))?;
             summary.files.push((name, table.rows));
         }
@@ -160,10 +294,10 @@ mod tests {
 
     #[test]
     fn formulas_are_guarded_but_numbers_are_not() {
-        assert_eq!(guard_formula("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(guard_formula("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(guard_formula("- Category"), "'- Category");
-        assert_eq!(guard_formula("-5"), "-5");
-        assert_eq!(guard_formula("He said"), "He said");
+        assert!(needs_guard("=HYPERLINK(\"x\")"));
+        assert!(needs_guard("@SUM(A1)"));
+        assert!(needs_guard("- Category"));
+        assert!(!needs_guard("-5"));
+        assert!(!needs_guard("He said"));
     }
 }

@@ -10,8 +10,13 @@ use model::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::json_encode::push_document;
 use crate::staging::Staging;
 use crate::ExportContext;
+
+/// Bytes of JSON lines collected before they are handed to the file: as large as the staging
+/// file's buffer, so that every hand-over is one direct write.
+const CHUNK: usize = 64 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -49,6 +54,9 @@ impl StageOptions for JsonOptions {
 
 /// Everything known about a document, as exported. Every field is always present (null or
 /// empty when unknown) so that engines reading it with a fixed schema never miss a column.
+///
+/// This is the definition of the JSON; compact lines are written by `json_encode`, which must
+/// (and in debug builds is checked to) produce the same bytes.
 #[derive(Serialize)]
 struct DocumentJson<'a> {
     id: &'a str,
@@ -76,7 +84,8 @@ struct DocumentJson<'a> {
     warnings: &'a [Warning],
 }
 
-fn view(doc: &Document) -> DocumentJson<'_> {
+/// `words` is the word count, passed in so that it is counted once per document.
+fn view(doc: &Document, words: usize) -> DocumentJson<'_> {
     let m = &doc.meta;
     let ok = doc.is_ok();
     DocumentJson {
@@ -93,7 +102,7 @@ fn view(doc: &Document) -> DocumentJson<'_> {
         dateline: m.dateline.as_ref(),
         url: m.url.as_deref(),
         outlet: m.outlet.as_deref(),
-        words: if ok { doc.word_count() } else { 0 },
+        words: if ok { words } else { 0 },
         paragraphs: if ok { doc.paragraphs.len() } else { 0 },
         headings: &doc.headings,
         text: &doc.text,
@@ -108,7 +117,7 @@ fn view(doc: &Document) -> DocumentJson<'_> {
 
 /// The JSON value of a document, as written to `documents.jsonl` and streamed.
 pub fn document_json(doc: &Document) -> serde_json::Value {
-    serde_json::to_value(view(doc)).expect("documents serialize")
+    serde_json::to_value(view(doc, doc.word_count())).expect("documents serialize")
 }
 
 pub struct JsonExporter {
@@ -116,6 +125,8 @@ pub struct JsonExporter {
     options: JsonOptions,
     prefix: String,
     jsonl: Option<BufWriter<File>>,
+    /// Lines for `jsonl` not yet handed to it.
+    pending: Vec<u8>,
     documents: usize,
     files: Vec<(String, usize)>,
 }
@@ -138,6 +149,7 @@ impl JsonExporter {
             options,
             prefix,
             jsonl,
+            pending: Vec::with_capacity(2 * CHUNK),
             documents: 0,
             files: Vec::new(),
         })
@@ -150,16 +162,19 @@ fn io_error(name: &str) -> impl Fn(std::io::Error) -> StageError + '_ {
 
 impl Exporter for JsonExporter {
     fn write_document(&mut self, doc: &Document) -> Result<(), StageError> {
-        let view = view(doc);
+        let words = doc.word_count();
         if let Some(out) = &mut self.jsonl {
-            serde_json::to_writer(&mut *out, &view)
-                .map_err(|e| StageError::new(format!("documents.jsonl: {e}")))?;
-            out.write_all(b"\n").map_err(io_error("documents.jsonl"))?;
+            push_line(&mut self.pending, doc, words);
+            if self.pending.len() >= CHUNK {
+                out.write_all(&self.pending)
+                    .map_err(io_error("documents.jsonl"))?;
+                self.pending.clear();
+            }
         }
         if self.options.per_document {
             let name = format!("{}documents/{}.json", self.prefix, doc.id);
             let mut out = self.staging.create(&name)?;
-            serde_json::to_writer_pretty(&mut out, &view)
+            serde_json::to_writer_pretty(&mut out, &view(doc, words))
                 .map_err(|e| StageError::new(format!("{name}: {e}")))?;
             out.write_all(b"\n").map_err(io_error(&name))?;
             out.flush().map_err(io_error(&name))?;
@@ -191,6 +206,8 @@ impl Exporter for JsonExporter {
         let mut this = *self;
         let mut summary = ExportSummary::default();
         if let Some(mut out) = this.jsonl.take() {
+            out.write_all(&this.pending)
+                .map_err(io_error("documents.jsonl"))?;
             out.flush().map_err(io_error("documents.jsonl"))?;
             summary
                 .files
@@ -210,19 +227,43 @@ impl Exporter for JsonExporter {
 /// Streaming mode: one compact JSON line per document, flushed per window by the caller.
 pub struct StreamWriter<W: Write> {
     out: W,
+    /// The line being written, reused from document to document.
+    line: Vec<u8>,
 }
 
 impl<W: Write> StreamWriter<W> {
     pub fn new(out: W) -> Self {
-        StreamWriter { out }
+        StreamWriter {
+            out,
+            line: Vec::new(),
+        }
     }
 
     pub fn write(&mut self, doc: &Document) -> std::io::Result<()> {
-        serde_json::to_writer(&mut self.out, &view(doc))?;
-        self.out.write_all(b"\n")
+        self.line.clear();
+        push_line(&mut self.line, doc, doc.word_count());
+        self.out.write_all(&self.line)
     }
 
     pub fn flush(&mut self) -> std::io::Result<()> {
         self.out.flush()
     }
+}
+
+/// Appends the compact JSON line of `doc`, newline included.
+fn push_line(out: &mut Vec<u8>, doc: &Document, words: usize) {
+    let start = out.len();
+    push_document(out, doc, words);
+    if cfg!(debug_assertions) {
+        // serde's derived output defines the format; the hand-written one must match it.
+        let expected = serde_json::to_vec(&view(doc, doc.word_count())).expect("serializes");
+        assert!(
+            out[start..] == expected[..],
+            "documents.jsonl: the JSON writer differs from serde for {}:\n{}\n{}",
+            doc.id,
+            String::from_utf8_lossy(&out[start..]),
+            String::from_utf8_lossy(&expected),
+        );
+    }
+    out.push(b'\n');
 }

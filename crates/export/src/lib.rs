@@ -5,6 +5,8 @@
 //! half-written table and never destroys the previous run's outputs.
 
 mod csv_export;
+mod encode;
+mod json_encode;
 mod json_export;
 mod schema;
 mod staging;

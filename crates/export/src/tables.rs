@@ -1,8 +1,14 @@
 //! The output contract: which tables exist, their columns, and how a document fills them.
 
 use std::collections::BTreeSet;
+use std::fmt::Write;
 
-use model::{Capability, Document, Span, Status};
+use model::{
+    Capability, Claim, Document, Entity, Failure, Mention, Metadata, Quote, RemovedLine, Span,
+    Status, Warning,
+};
+
+use crate::csv_export::RowWriter;
 
 /// A per-document table: its file stem, columns, and the capability whose stage fills it
 /// (`None`: always written).
@@ -121,139 +127,209 @@ pub fn table_names(capabilities: &BTreeSet<Capability>) -> Vec<&'static str> {
         .collect()
 }
 
-/// Rows a document contributes to table `name`.
-pub(crate) fn rows(name: &str, doc: &Document) -> Vec<Vec<String>> {
-    let id = || doc.id.clone();
-    match name {
-        "documents" => vec![document_row(doc)],
-        "errors" => doc
-            .failure
-            .iter()
-            .map(|f| vec![doc.source.clone(), f.stage.clone(), f.message.clone(), id()])
-            .collect(),
-        _ if doc.status == Status::Failed => Vec::new(),
-        "quotes" => doc
-            .quotes
-            .iter()
-            .map(|q| {
-                let mut row = vec![
-                    id(),
-                    q.id.clone(),
-                    q.text.clone(),
-                    opt(&q.speaker),
-                    opt(&q.speaker_mention),
-                    opt(&q.cue),
-                    q.kind.as_str().to_string(),
-                ];
-                push_span(&mut row, &q.span);
-                row.push(opt(&q.continues));
-                row.push(q.key.clone());
-                row
-            })
-            .collect(),
-        "entities" => doc
-            .entities
-            .iter()
-            .map(|e| {
-                vec![
-                    id(),
-                    e.id.clone(),
-                    e.name.clone(),
-                    e.kind.as_str().to_string(),
-                    opt(&e.role),
-                    e.aliases.join("|"),
-                    e.mentions.to_string(),
-                    e.key.clone(),
-                    opt(&e.value),
-                    opt(&e.anchor),
-                ]
-            })
-            .collect(),
-        "mentions" => doc
-            .mentions
-            .iter()
-            .map(|m| {
-                let mut row = vec![id(), m.entity_id.clone(), m.text.clone()];
-                push_span(&mut row, &m.span);
-                row
-            })
-            .collect(),
-        "claims" => doc
-            .claims
-            .iter()
-            .map(|c| {
-                let mut row = vec![
-                    id(),
-                    c.id.clone(),
-                    c.text.clone(),
-                    format_number(c.value),
-                    c.unit.clone(),
-                    opt(&c.subject),
-                    opt(&c.qualifier),
-                ];
-                push_span(&mut row, &c.span);
-                row
-            })
-            .collect(),
-        "removed" => doc
-            .removed
-            .iter()
-            .map(|r| vec![id(), r.line.to_string(), r.reason.clone(), r.text.clone()])
-            .collect(),
-        _ => Vec::new(),
+/// How a document fills one table: writes its rows (none, one or many) to `row`.
+pub(crate) type FillRows = fn(&Document, &mut RowWriter);
+
+/// The row writer of per-document table `name`.
+pub(crate) fn fill_rows(name: &str) -> Option<FillRows> {
+    let fill: FillRows = match name {
+        "documents" => document_row,
+        "errors" => error_rows,
+        "quotes" => quote_rows,
+        "entities" => entity_rows,
+        "mentions" => mention_rows,
+        "claims" => claim_rows,
+        "removed" => removed_rows,
+        _ => return None,
+    };
+    Some(fill)
+}
+
+// The row writers destructure each record without `..`, so that a field added to a record in
+// `model` fails to compile here until the tables say what to do with it.
+
+fn error_rows(doc: &Document, row: &mut RowWriter) {
+    if let Some(Failure { stage, message }) = &doc.failure {
+        row.text(&doc.source);
+        row.text(stage);
+        row.text(message);
+        row.text(&doc.id);
+        row.end();
     }
 }
 
-fn document_row(doc: &Document) -> Vec<String> {
+fn quote_rows(doc: &Document, row: &mut RowWriter) {
+    if doc.status == Status::Failed {
+        return;
+    }
+    for quote in &doc.quotes {
+        let Quote {
+            id,
+            text,
+            kind,
+            speaker,
+            speaker_mention,
+            cue,
+            continues,
+            key,
+            span,
+        } = quote;
+        row.text(&doc.id);
+        row.text(id);
+        row.text(text);
+        row.opt(speaker);
+        row.opt(speaker_mention);
+        row.opt(cue);
+        row.text(kind.as_str());
+        span_cells(row, span);
+        row.opt(continues);
+        row.text(key);
+        row.end();
+    }
+}
+
+fn entity_rows(doc: &Document, row: &mut RowWriter) {
+    if doc.status == Status::Failed {
+        return;
+    }
+    for entity in &doc.entities {
+        let Entity {
+            id,
+            name,
+            kind,
+            role,
+            aliases,
+            mentions,
+            key,
+            value,
+            anchor,
+        } = entity;
+        row.text(&doc.id);
+        row.text(id);
+        row.text(name);
+        row.text(kind.as_str());
+        row.opt(role);
+        row.joined(aliases, "|");
+        row.number(*mentions);
+        row.text(key);
+        row.opt(value);
+        row.opt(anchor);
+        row.end();
+    }
+}
+
+fn mention_rows(doc: &Document, row: &mut RowWriter) {
+    if doc.status == Status::Failed {
+        return;
+    }
+    for mention in &doc.mentions {
+        let Mention {
+            entity_id,
+            text,
+            span,
+        } = mention;
+        row.text(&doc.id);
+        row.text(entity_id);
+        row.text(text);
+        span_cells(row, span);
+        row.end();
+    }
+}
+
+fn claim_rows(doc: &Document, row: &mut RowWriter) {
+    if doc.status == Status::Failed {
+        return;
+    }
+    for claim in &doc.claims {
+        let Claim {
+            id,
+            text,
+            value,
+            unit,
+            subject,
+            qualifier,
+            span,
+        } = claim;
+        row.text(&doc.id);
+        row.text(id);
+        row.text(text);
+        row.text(&format_number(*value));
+        row.text(unit);
+        row.opt(subject);
+        row.opt(qualifier);
+        span_cells(row, span);
+        row.end();
+    }
+}
+
+fn removed_rows(doc: &Document, row: &mut RowWriter) {
+    if doc.status == Status::Failed {
+        return;
+    }
+    for removed in &doc.removed {
+        let RemovedLine { line, reason, text } = removed;
+        row.text(&doc.id);
+        row.number(*line);
+        row.text(reason);
+        row.text(text);
+        row.end();
+    }
+}
+
+fn document_row(doc: &Document, row: &mut RowWriter) {
     let ok = doc.status == Status::Ok;
-    let m = &doc.meta;
-    vec![
-        doc.id.clone(),
-        doc.source.clone(),
-        match doc.status {
-            Status::Ok => "ok".to_string(),
-            Status::Failed => "failed".to_string(),
-        },
-        opt(&m.title),
-        m.published.map(|d| d.to_string()).unwrap_or_default(),
-        m.authors.join("|"),
-        m.image_credits.join("|"),
-        if ok {
-            doc.word_count().to_string()
-        } else {
-            String::new()
-        },
-        if ok {
-            doc.paragraphs.len().to_string()
-        } else {
-            String::new()
-        },
-        opt(&m.volume),
-        opt(&m.issue),
-        m.dateline
-            .as_ref()
-            .map(|d| d.text.clone())
-            .unwrap_or_default(),
-        opt(&m.url),
-        opt(&m.outlet),
-        doc.warnings
-            .iter()
-            .map(|w| format!("{}: {}", w.stage, w.message))
-            .collect::<Vec<_>>()
-            .join(" | "),
-    ]
+    let Metadata {
+        title,
+        published,
+        authors,
+        image_credits,
+        volume,
+        issue,
+        dateline,
+        url,
+        outlet,
+    } = &doc.meta;
+    row.text(&doc.id);
+    row.text(&doc.source);
+    row.text(match doc.status {
+        Status::Ok => "ok",
+        Status::Failed => "failed",
+    });
+    row.opt(title);
+    match published {
+        Some(date) => row.text_with(|cell| write!(cell, "{date}").expect("write to a String")),
+        None => row.text(""),
+    }
+    row.joined(authors, "|");
+    row.joined(image_credits, "|");
+    if ok {
+        row.number(doc.word_count());
+        row.number(doc.paragraphs.len());
+    } else {
+        row.text("");
+        row.text("");
+    }
+    row.opt(volume);
+    row.opt(issue);
+    row.text(dateline.as_ref().map_or("", |d| d.text.as_str()));
+    row.opt(url);
+    row.opt(outlet);
+    row.text_with(|cell| {
+        for (i, Warning { stage, message }) in doc.warnings.iter().enumerate() {
+            if i > 0 {
+                cell.push_str(" | ");
+            }
+            write!(cell, "{stage}: {message}").expect("write to a String");
+        }
+    });
+    row.end();
 }
 
-fn push_span(row: &mut Vec<String>, span: &Span) {
-    row.extend(
-        [span.start, span.end, span.source_start, span.source_end]
-            .iter()
-            .map(usize::to_string),
-    );
-}
-
-fn opt(s: &Option<String>) -> String {
-    s.clone().unwrap_or_default()
+fn span_cells(row: &mut RowWriter, span: &Span) {
+    row.number(span.start);
+    row.number(span.end);
+    row.number(span.source_start);
+    row.number(span.source_end);
 }
 
 /// Shortest text that reads back as the same number (`0.7`, `5`, `1250000`).

@@ -1,5 +1,6 @@
 //! The document record: one article, from ingest to export.
 
+use std::any::Any;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -125,6 +126,39 @@ pub struct Document {
     text_index: OnceLock<TextIndex>,
     #[serde(skip)]
     source_index: OnceLock<TextIndex>,
+    #[serde(skip)]
+    word_count: OnceLock<usize>,
+    /// What stages derived from the working text and may share (see [`Derived`]).
+    #[serde(skip)]
+    pub derived: Derived,
+}
+
+/// Results a stage derived from a document's working text, kept so that another stage can
+/// reuse them instead of computing them again (the quotes and entities stages run one person
+/// finder between them). One value per type; all are dropped when the working text changes.
+#[derive(Default)]
+pub struct Derived(Vec<Box<dyn Any + Send + Sync>>);
+
+impl Derived {
+    pub fn get<T: Any>(&self) -> Option<&T> {
+        self.0.iter().find_map(|v| v.downcast_ref::<T>())
+    }
+
+    /// Stores `value`, replacing any earlier value of its type.
+    pub fn insert<T: Any + Send + Sync>(&mut self, value: T) {
+        self.0.retain(|v| !v.is::<T>());
+        self.0.push(Box::new(value));
+    }
+
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
+impl std::fmt::Debug for Derived {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Derived({} values)", self.0.len())
+    }
 }
 
 impl Document {
@@ -186,6 +220,8 @@ impl Document {
         self.mentions.clear();
         self.claims.clear();
         self.text_index = OnceLock::new();
+        self.derived.clear();
+        self.word_count = OnceLock::new();
     }
 
     /// Locates a byte range of `text` in both texts, in characters.
@@ -211,10 +247,9 @@ impl Document {
 
     /// Number of words in the working text (whitespace-separated tokens with a letter or digit).
     pub fn word_count(&self) -> usize {
-        self.text
-            .split_whitespace()
-            .filter(|w| w.chars().any(char::is_alphanumeric))
-            .count()
+        *self
+            .word_count
+            .get_or_init(|| crate::words::count_words(&self.text))
     }
 }
 
@@ -237,6 +272,22 @@ fn line_paragraphs(text: &str) -> Vec<Range<usize>> {
 mod tests {
     use super::*;
     use crate::offsets::TextBuilder;
+
+    #[test]
+    fn words_are_whitespace_separated_and_need_a_letter_or_digit() {
+        let text = "Kyiv,\u{a0}Ukraine — “Nein” said\tthe 3rd\u{2003}envoy … 42%\r\n-- ";
+        let by_definition = text
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .count();
+        assert_eq!(Document::new("d", "d.txt", text.into()).word_count(), by_definition);
+        assert_eq!(by_definition, 8);
+        let mut doc = Document::new("d", "d.txt", "one two".into());
+        assert_eq!(doc.word_count(), 2);
+        let (text, map) = TextBuilder::default().finish();
+        doc.set_text(text, map, Vec::new());
+        assert_eq!(doc.word_count(), 0, "a new text is counted anew");
+    }
 
     #[test]
     fn spans_follow_cleaning_back_to_the_source() {

@@ -11,9 +11,10 @@ mod offsets;
 mod records;
 mod stage;
 mod text_index;
+mod words;
 
 pub use document::{
-    Dateline, Document, Failure, Heading, Metadata, RemovedLine, Span, Status, Warning,
+    Dateline, Derived, Document, Failure, Heading, Metadata, RemovedLine, Span, Status, Warning,
 };
 pub use offsets::{OffsetMap, TextBuilder};
 pub use records::{Claim, Entity, EntityKind, Mention, Quote, QuoteKind};

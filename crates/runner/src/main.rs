@@ -16,6 +16,11 @@ use clap::{Args, Parser, Subcommand};
 
 use config::Overrides;
 
+// The stages make and drop many small strings per document; mimalloc's thread-local free lists
+// cut the allocator's share of a run from about a fifth to a few percent.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Mill news articles into clean, structured, cross-referenced tables.
 ///
 /// With no subcommand, runs ./pipeline.toml.

@@ -11,6 +11,7 @@ mod normalize;
 mod stage;
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use model::{Document, EntityKind};
 
@@ -89,4 +90,38 @@ pub fn find_referents(doc: &Document) -> Referents {
 /// [`find_referents`] with a lexicon that includes the user's lists.
 pub fn find_referents_with(lexicon: &Lexicon, doc: &Document) -> Referents {
     finder::find(lexicon, doc)
+}
+
+/// The finder's answer for one document and one lexicon, kept in `doc.derived` so that the
+/// quotes and entities stages run the finder once between them (it is their costliest part).
+#[derive(Debug)]
+pub(crate) struct Found {
+    /// Address of the lexicon used: the entities stage may carry the user's lists, and then
+    /// the quotes stage's answer (built-in lists) is not its answer.
+    lexicon: usize,
+    text_len: usize,
+    pub(crate) referents: Referents,
+    /// Sentences that may hold a date.
+    pub(crate) date_sentences: Vec<Range<usize>>,
+}
+
+/// The referents of `doc` under `lexicon`, from `doc.derived` when an earlier stage found them
+/// on the same text with the same lists. Fills `doc.sentences` first.
+pub(crate) fn shared_referents(lexicon: &Lexicon, doc: &mut Document) -> Arc<Found> {
+    crate::text::ensure_sentences(doc);
+    let address = lexicon as *const Lexicon as usize;
+    if let Some(found) = doc.derived.get::<Arc<Found>>() {
+        if found.lexicon == address && found.text_len == doc.text.len() {
+            return Arc::clone(found);
+        }
+    }
+    let (referents, date_sentences) = finder::find_with_dates(lexicon, doc);
+    let found = Arc::new(Found {
+        lexicon: address,
+        text_len: doc.text.len(),
+        referents,
+        date_sentences,
+    });
+    doc.derived.insert(Arc::clone(&found));
+    found
 }

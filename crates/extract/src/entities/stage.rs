@@ -9,10 +9,9 @@ use model::{
 use serde::{Deserialize, Serialize};
 
 use super::dates::find_dates_in;
-use super::finder;
 use super::lexicon::{Extras, Lexicon};
 use super::normalize::name_key;
-use crate::text::{ensure_sentences, spans};
+use crate::text::spans;
 
 /// Options of the entities stage.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -132,8 +131,8 @@ impl Entities {
 
 impl DocumentStage for Entities {
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {
-        ensure_sentences(doc);
-        let (refs, date_sentences) = finder::find_with_dates(self.lexicon(), doc);
+        let found = super::shared_referents(self.lexicon(), doc);
+        let (refs, date_sentences) = (&found.referents, &found.date_sentences);
         // (first mention, kind, name, role, aliases, key, value, anchor, mentions)
         struct Pending {
             first: usize,
@@ -175,7 +174,7 @@ impl DocumentStage for Entities {
         }
         if self.options.dates {
             let mut by_value: HashMap<String, usize> = HashMap::new();
-            for d in find_dates_in(&doc.text, &date_sentences, doc.meta.published, false) {
+            for d in find_dates_in(&doc.text, date_sentences, doc.meta.published, false) {
                 let surface = &doc.text[d.bytes.clone()];
                 let key = d.value.clone().unwrap_or_else(|| name_key(surface));
                 let i = *by_value.entry(key.clone()).or_insert_with(|| {

@@ -1,0 +1,181 @@
+//! Byte-level encoders shared by the CSV and JSON writers.
+//!
+//! Exporting writes several bytes of output per byte of input, so these run over every cell
+//! and string. They append to a `Vec<u8>` (no per-call I/O, no allocation once the buffer has
+//! grown) and find the bytes that need quoting or escaping eight at a time: almost every cell
+//! and string has none.
+
+/// Appends `n` in decimal (what `n.to_string()` gives, without the allocation).
+pub(crate) fn push_usize(out: &mut Vec<u8>, n: usize) {
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `word` that equals `byte`. Bits above the first match may be
+/// spurious (borrows), so only the lowest set bit (the first match, little-endian) is exact.
+#[inline(always)]
+fn bytes_equal(word: u64, byte: u8) -> u64 {
+    let x = word ^ (ONES * u64::from(byte));
+    x.wrapping_sub(ONES) & !x & HIGHS
+}
+
+/// Like [`bytes_equal`], for bytes below `limit` (at most 0x80).
+#[inline(always)]
+fn bytes_below(word: u64, limit: u8) -> u64 {
+    word.wrapping_sub(ONES * u64::from(limit)) & !word & HIGHS
+}
+
+/// Index of the first byte of `bytes` at or after `from` for which `flags` (over eight bytes
+/// read little-endian) has a bit; `bytes.len()` if there is none. `flags` must flag no `A`:
+/// the last few bytes are read padded with it.
+#[inline(always)]
+fn find_special(bytes: &[u8], mut from: usize, flags: impl Fn(u64) -> u64) -> usize {
+    while let Some(chunk) = bytes.get(from..from + 8) {
+        let found = flags(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
+        if found != 0 {
+            return from + (found.trailing_zeros() / 8) as usize;
+        }
+        from += 8;
+    }
+    let rest = &bytes[from..];
+    if !rest.is_empty() {
+        // Assembled by hand: a variable-length copy would be a call to `memcpy`.
+        let mut word = 0;
+        for &b in rest.iter().rev() {
+            word = word << 8 | u64::from(b);
+        }
+        word |= (ONES * u64::from(b'A')) & !((1 << (8 * rest.len())) - 1);
+        let found = flags(word);
+        if found != 0 {
+            return from + (found.trailing_zeros() / 8) as usize;
+        }
+    }
+    bytes.len()
+}
+
+/// JSON strings escape `"`, `\` and control characters (what serde_json escapes, no more).
+fn next_json_escape(bytes: &[u8], from: usize) -> usize {
+    find_special(bytes, from, |w| {
+        bytes_below(w, 0x20) | bytes_equal(w, b'"') | bytes_equal(w, b'\\')
+    })
+}
+
+/// Appends `s` as a JSON string, quotes included, byte for byte as serde_json writes it.
+pub(crate) fn push_json_str(out: &mut Vec<u8>, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    let mut start = 0;
+    loop {
+        let i = next_json_escape(bytes, start);
+        out.extend_from_slice(&bytes[start..i]);
+        let Some(&b) = bytes.get(i) else { break };
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            _ => out.extend_from_slice(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(b >> 4)],
+                HEX[usize::from(b & 0xf)],
+            ]),
+        }
+        start = i + 1;
+    }
+    out.push(b'"');
+}
+
+/// Whether a CSV field must be quoted: it holds the delimiter, a quote or a line break (the
+/// csv crate's rule for its default `QuoteStyle::Necessary`).
+pub(crate) fn csv_needs_quotes(bytes: &[u8]) -> bool {
+    let found = find_special(bytes, 0, |w| {
+        bytes_equal(w, b',') | bytes_equal(w, b'"') | bytes_equal(w, b'\n') | bytes_equal(w, b'\r')
+    });
+    found < bytes.len()
+}
+
+/// Appends the inside of a quoted field: `s` with its quotes doubled.
+pub(crate) fn push_csv_doubling_quotes(out: &mut Vec<u8>, s: &str) {
+    let mut parts = s.split('"');
+    if let Some(first) = parts.next() {
+        out.extend_from_slice(first.as_bytes());
+    }
+    for part in parts {
+        out.extend_from_slice(b"\"\"");
+        out.extend_from_slice(part.as_bytes());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Strings that put every special byte at every position of an eight-byte word, next to
+    /// multi-byte characters and the bytes just around the special ones.
+    fn samples() -> Vec<String> {
+        let mut out = vec![String::new(), "plain".to_string(), "é“x”€".repeat(5)];
+        let specials = [
+            '"', '\\', '\n', '\r', '\t', '\u{8}', '\u{c}', '\0', '\u{1f}', '\u{7f}', ',', '!', '#',
+            '[', ']', '+', '-', ' ', '\u{a0}', '“',
+        ];
+        for c in specials {
+            for pad in 0..18 {
+                out.push(format!("{}{c}{}", "a".repeat(pad), "b".repeat(pad % 7)));
+                out.push(format!("{c}{}{c}{c}", "é".repeat(pad)));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn json_strings_match_serde_json() {
+        for s in samples() {
+            let mut out = Vec::new();
+            push_json_str(&mut out, &s);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                serde_json::to_string(&s).unwrap(),
+                "{s:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn csv_fields_match_the_csv_crate() {
+        for s in samples() {
+            let mut out = Vec::new();
+            if csv_needs_quotes(s.as_bytes()) {
+                out.push(b'"');
+                push_csv_doubling_quotes(&mut out, &s);
+                out.push(b'"');
+            } else {
+                out.extend_from_slice(s.as_bytes());
+            }
+            out.extend_from_slice(b",x\r\n");
+            let mut reference = csv::WriterBuilder::new()
+                .terminator(csv::Terminator::CRLF)
+                .from_writer(Vec::new());
+            reference.write_record([s.as_str(), "x"]).unwrap();
+            assert_eq!(out, reference.into_inner().unwrap(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_are_written_in_decimal() {
+        for n in [0, 7, 10, 99, 100, 12345, usize::MAX] {
+            let mut out = Vec::new();
+            push_usize(&mut out, n);
+            assert_eq!(out, n.to_string().as_bytes());
+        }
+    }
+}
