@@ -128,7 +128,8 @@ impl Exporter for CsvExporter {
     fn write_table(&mut self, table: &Table) -> Result<(), StageError> {
         let mut out = open(&mut self.staging, &self.prefix, &table.name)?;
         write_record(&mut out, table.columns.iter().map(String::as_str), false)?;
-        for row in &table.rows {
+        for row in table.rows() {
+            let row = row.map_err(|e| StageError::new(format!("{}: {e}", table.name)))?;
             write_record(&mut out, row.iter().map(String::as_str), self.formula_guard)?;
             out.rows += 1;
         }
