@@ -287,11 +287,11 @@ fn main() {
     let peak_kb = status_kb("VmHWM:");
 
     // Quality against the generated truth, on utterances reported at least twice in full.
-    let members = &tables[1];
+    let members = tables[1].collect_rows().expect("rows");
     let mut group_utts: HashMap<&str, Vec<u32>> = HashMap::new();
     let mut utt_groups: HashMap<u32, Vec<&str>> = HashMap::new();
     let mut full_words: HashMap<u32, usize> = HashMap::new();
-    for row in &members.rows {
+    for row in &members {
         let d: u32 = row[1][1..].parse().expect("doc id");
         let q: u32 = row[2][1..].parse().expect("quote id");
         let u = truth[&(d, q)];
@@ -325,7 +325,7 @@ fn main() {
         split.sort_unstable();
         for u in split.into_iter().take(show) {
             println!("split utterance {u}:");
-            for row in &members.rows {
+            for row in &members {
                 let d: u32 = row[1][1..].parse().expect("doc id");
                 let q: u32 = row[2][1..].parse().expect("quote id");
                 if truth[&(d, q)] == u {
@@ -338,17 +338,17 @@ fn main() {
         .values()
         .filter(|us| us.iter().all(|u| *u == us[0]))
         .count();
-    let groups = &tables[0];
-    let corroborated = groups.rows.iter().filter(|r| r[6] == "true").count();
+    let groups = tables[0].collect_rows().expect("rows");
+    let corroborated = groups.iter().filter(|r| r[6] == "true").count();
 
-    println!("quotes:               {}", members.rows.len());
+    println!("quotes:               {}", members.len());
     println!("documents:            {}", reports.len().div_ceil(6));
     println!(
         "groups:               {} ({} corroborated)",
-        groups.rows.len(),
+        groups.len(),
         corroborated
     );
-    println!("corpus entities:      {}", tables[2].rows.len());
+    println!("corpus entities:      {}", tables[2].len());
     println!(
         "observe:              {:.3} s (document generation excluded)",
         observed.as_secs_f64()

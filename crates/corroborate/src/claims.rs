@@ -4,15 +4,25 @@
 
 use std::collections::BTreeMap;
 
-/// The compact record kept for each claim with a subject.
-#[derive(Debug, Clone)]
+use crate::spill::{Addr, Interner};
+
+/// The compact record kept for each claim with a subject: strings are interned, the text
+/// waits in the spill file.
+#[derive(Debug, Clone, Copy)]
 pub struct ClaimRec {
     pub doc: u32,
-    pub text: Box<str>,
+    /// Where `[text]` is in the spill file.
+    pub at: Addr,
     pub value: f64,
-    pub unit: Box<str>,
-    pub subject: Box<str>,
-    pub qualifier: Option<Box<str>>,
+    pub unit: u32,
+    pub subject: u32,
+    pub qualifier: Option<u32>,
+}
+
+/// A claim's strings, as [`disagree`] and [`conflicts`] read them.
+struct Claim<'a> {
+    value: f64,
+    qualifier: Option<&'a str>,
 }
 
 /// Claims on one subject and unit that disagree across sources.
@@ -86,9 +96,9 @@ fn interval(value: f64, qualifier: Option<&str>) -> (f64, f64) {
 
 /// Whether two claims cannot both hold: the gap between what they admit is more than
 /// `tolerance` of the larger value.
-fn disagree(a: &ClaimRec, b: &ClaimRec, tolerance: f64) -> bool {
-    let (alo, ahi) = interval(a.value, a.qualifier.as_deref());
-    let (blo, bhi) = interval(b.value, b.qualifier.as_deref());
+fn disagree(a: &Claim, b: &Claim, tolerance: f64) -> bool {
+    let (alo, ahi) = interval(a.value, a.qualifier);
+    let (blo, bhi) = interval(b.value, b.qualifier);
     let gap = (alo - bhi).max(blo - ahi);
     gap > tolerance * a.value.abs().max(b.value.abs())
 }
@@ -97,26 +107,34 @@ fn disagree(a: &ClaimRec, b: &ClaimRec, tolerance: f64) -> bool {
 /// meet; `source` gives a document's source.
 pub fn conflicts(
     claims: &[ClaimRec],
+    strings: &Interner,
     subject_key: impl Fn(&str) -> String,
     source: impl Fn(u32) -> u32,
     tolerance: f64,
 ) -> Vec<Conflict> {
     let mut by_subject: BTreeMap<(String, String), Vec<u32>> = BTreeMap::new();
     for (i, c) in claims.iter().enumerate() {
-        let key = subject_key(&c.subject);
+        let key = subject_key(strings.get(c.subject));
         if key.is_empty() {
             continue;
         }
         by_subject
-            .entry((key, unit_class(&c.unit)))
+            .entry((key, unit_class(strings.get(c.unit))))
             .or_default()
             .push(i as u32);
     }
+    let view = |i: u32| {
+        let c = &claims[i as usize];
+        Claim {
+            value: c.value,
+            qualifier: c.qualifier.map(|q| strings.get(q)),
+        }
+    };
     let mut out = Vec::new();
     for ((_, unit), list) in by_subject {
         let clashes = |a: u32, b: u32| {
             let (ca, cb) = (&claims[a as usize], &claims[b as usize]);
-            source(ca.doc) != source(cb.doc) && disagree(ca, cb, tolerance)
+            source(ca.doc) != source(cb.doc) && disagree(&view(a), &view(b), tolerance)
         };
         // All pairs on small subjects; on large ones the extremes, which hold the widest gap.
         let candidates: Vec<u32> = if list.len() <= 64 {
@@ -124,16 +142,16 @@ pub fn conflicts(
         } else {
             let mut by_lo = list.clone();
             by_lo.sort_by(|&a, &b| {
-                let (a, b) = (&claims[a as usize], &claims[b as usize]);
-                let (alo, _) = interval(a.value, a.qualifier.as_deref());
-                let (blo, _) = interval(b.value, b.qualifier.as_deref());
+                let (a, b) = (view(a), view(b));
+                let (alo, _) = interval(a.value, a.qualifier);
+                let (blo, _) = interval(b.value, b.qualifier);
                 blo.total_cmp(&alo)
             });
             let mut by_hi = list.clone();
             by_hi.sort_by(|&a, &b| {
-                let (a, b) = (&claims[a as usize], &claims[b as usize]);
-                let (_, ahi) = interval(a.value, a.qualifier.as_deref());
-                let (_, bhi) = interval(b.value, b.qualifier.as_deref());
+                let (a, b) = (view(a), view(b));
+                let (_, ahi) = interval(a.value, a.qualifier);
+                let (_, bhi) = interval(b.value, b.qualifier);
                 ahi.total_cmp(&bhi)
             });
             let mut c: Vec<u32> = by_lo
@@ -151,7 +169,7 @@ pub fn conflicts(
             .any(|(i, &a)| candidates[i + 1..].iter().any(|&b| clashes(a, b)));
         if clash {
             out.push(Conflict {
-                subject: claims[list[0] as usize].subject.to_string(),
+                subject: strings.get(claims[list[0] as usize].subject).to_string(),
                 unit,
                 claims: list,
             });
@@ -165,15 +183,8 @@ pub fn conflicts(
 mod tests {
     use super::*;
 
-    fn claim(value: f64, qualifier: Option<&str>) -> ClaimRec {
-        ClaimRec {
-            doc: 0,
-            text: "".into(),
-            value,
-            unit: "percent".into(),
-            subject: "x".into(),
-            qualifier: qualifier.map(Into::into),
-        }
+    fn claim(value: f64, qualifier: Option<&str>) -> Claim<'_> {
+        Claim { value, qualifier }
     }
 
     #[test]

@@ -1,17 +1,19 @@
 //! The `corroborate` corpus stage: groups the same quotation and the same person across
 //! documents, and reports where documents disagree.
 //!
-//! [`Corroborate::observe`] keeps compact records of each document (quote ids, texts and
-//! word ids, entity names, claims with a subject) and never the document itself;
+//! [`Corroborate::observe`] keeps fixed-size records of each document (quotes, claims,
+//! interned names, entities shared across documents) and never the document itself; the texts
+//! only output rows need wait in a temporary file;
 //! [`Corroborate::finish`] matches them with hash lookups and a prefix-filtered similarity
 //! join, so time and memory grow with the records, not with the square of their number.
 
 mod claims;
 mod names;
 mod quotes;
+mod spill;
 mod unionfind;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{HashMap, HashSet};
 
 use model::normalize::quote_key;
 use model::{
@@ -20,8 +22,9 @@ use model::{
 use serde::{Deserialize, Serialize};
 
 use claims::ClaimRec;
-use names::{NameNode, NodeKind};
-use quotes::{QuoteRec, Variants, Wording};
+use names::NameNodes;
+use quotes::{QuoteRec, Speakers, Variants, Wording};
+use spill::{Interner, Spill, SpillReader};
 
 pub use names::{fold_name, fold_word, person_name, PersonName};
 
@@ -72,21 +75,31 @@ impl StageOptions for CorroborateOptions {
     }
 }
 
-#[derive(Debug, Clone)]
+/// What is kept of a document: its outlet (interned, or [`NO_OUTLET`]) and where its id ends
+/// in `Corroborate::doc_ids`. Ids stay in memory (about 10 bytes a document) because every
+/// table lists documents by id, in no order a file could be read in.
+#[derive(Debug, Clone, Copy)]
 struct DocRec {
-    id: Box<str>,
-    outlet: Option<Box<str>>,
-    source: u32,
+    outlet: u32,
+    id_end: u32,
 }
+
+const NO_OUTLET: u32 = u32::MAX;
 
 /// The corpus stage: see the crate documentation.
 pub struct Corroborate {
     options: CorroborateOptions,
     docs: Vec<DocRec>,
-    sources: HashMap<String, u32>,
+    /// Every document id, one after another.
+    doc_ids: String,
+    /// Set when the ids no longer fit `DocRec::id_end`.
+    too_many_ids: bool,
+    /// Outlets, claims' units, subjects and qualifiers.
+    strings: Interner,
+    spill: Spill,
     quotes: Vec<QuoteRec>,
     variants: Variants,
-    nodes: Vec<NameNode>,
+    names: NameNodes,
     claims: Vec<ClaimRec>,
 }
 
@@ -119,10 +132,13 @@ impl Corroborate {
         Ok(Corroborate {
             options,
             docs: Vec::new(),
-            sources: HashMap::new(),
+            doc_ids: String::new(),
+            too_many_ids: false,
+            strings: Interner::default(),
+            spill: Spill::default(),
             quotes: Vec::new(),
             variants: Variants::default(),
-            nodes: Vec::new(),
+            names: NameNodes::default(),
             claims: Vec::new(),
         })
     }
@@ -142,6 +158,49 @@ impl Corroborate {
     }
 }
 
+impl Corroborate {
+    /// The source of each document: its outlet (compared folded), or, without one, the
+    /// document itself (documents with the same id being one). Computed once at the end, so
+    /// that `observe` keeps no map per document.
+    fn sources(&self) -> Vec<u32> {
+        let mut sources = vec![0u32; self.docs.len()];
+        let mut next = 0u32;
+        let mut by_outlet: HashMap<u32, u32> = HashMap::new();
+        let mut by_folded: HashMap<String, u32> = HashMap::new();
+        let mut lone: Vec<u32> = Vec::new();
+        for (d, doc) in self.docs.iter().enumerate() {
+            if doc.outlet == NO_OUTLET {
+                lone.push(d as u32);
+                continue;
+            }
+            sources[d] = *by_outlet.entry(doc.outlet).or_insert_with(|| {
+                let folded = names::fold_name(self.strings.get(doc.outlet));
+                *by_folded.entry(folded).or_insert_with(|| {
+                    next += 1;
+                    next - 1
+                })
+            });
+        }
+        let id = |d: u32| doc_id(&self.docs, &self.doc_ids, d);
+        lone.sort_by(|&a, &b| id(a).cmp(id(b)));
+        for (i, &d) in lone.iter().enumerate() {
+            if i == 0 || id(lone[i - 1]) != id(d) {
+                next += 1;
+            }
+            sources[d as usize] = next - 1;
+        }
+        sources
+    }
+}
+
+fn doc_id<'a>(docs: &[DocRec], ids: &'a str, d: u32) -> &'a str {
+    let start = match d {
+        0 => 0,
+        _ => docs[d as usize - 1].id_end as usize,
+    };
+    &ids[start..docs[d as usize].id_end as usize]
+}
+
 impl CorpusStage for Corroborate {
     fn observe(&mut self, doc: &Document) {
         if !doc.is_ok() {
@@ -154,17 +213,11 @@ impl CorpusStage for Corroborate {
             .as_deref()
             .map(str::trim)
             .filter(|o| !o.is_empty());
-        // Without an outlet each document is its own source.
-        let source_key = match outlet {
-            Some(o) => format!("outlet:{}", names::fold_name(o)),
-            None => format!("doc:{}", doc.id),
-        };
-        let next = self.sources.len() as u32;
-        let source = *self.sources.entry(source_key).or_insert(next);
+        self.doc_ids.push_str(&doc.id);
+        self.too_many_ids |= self.doc_ids.len() > u32::MAX as usize;
         self.docs.push(DocRec {
-            id: doc.id.as_str().into(),
-            outlet: outlet.map(Into::into),
-            source,
+            outlet: outlet.map_or(NO_OUTLET, |o| self.strings.intern(o)),
+            id_end: self.doc_ids.len() as u32,
         });
 
         for e in &doc.entities {
@@ -172,14 +225,14 @@ impl CorpusStage for Corroborate {
             if e.kind == EntityKind::Date || e.name.trim().is_empty() {
                 continue;
             }
-            self.nodes.push(NameNode {
-                kind: NodeKind::Entity(e.kind),
-                doc: d,
-                name: e.name.trim().into(),
-                aliases: e.aliases.iter().map(|a| a.trim().into()).collect(),
-                ext_key: e.key.as_str().into(),
-                mentions: e.mentions as u32,
-            });
+            self.names.add_entity(
+                d,
+                e.kind,
+                e.name.trim(),
+                e.aliases.iter().map(|a| a.trim()),
+                e.key.as_str(),
+                e.mentions as u32,
+            );
         }
 
         let mut speakers: HashMap<&str, u32> = HashMap::new();
@@ -204,27 +257,19 @@ impl CorpusStage for Corroborate {
                 .map(str::trim)
                 .filter(|s| names_someone(s))
                 .map(|s| {
-                    *speakers.entry(s).or_insert_with(|| {
-                        self.nodes.push(NameNode {
-                            kind: NodeKind::Speaker,
-                            doc: d,
-                            name: s.into(),
-                            aliases: Box::new([]),
-                            ext_key: "".into(),
-                            mentions: 0,
-                        });
-                        (self.nodes.len() - 1) as u32
-                    })
+                    *speakers
+                        .entry(s)
+                        .or_insert_with(|| self.names.add_speaker(d, s))
                 });
             let variant = self.variants.intern(key);
-            self.quotes.push(QuoteRec {
-                doc: d,
-                id: q.id.as_str().into(),
-                text: q.text.trim().into(),
-                partial: q.kind == QuoteKind::Partial,
-                speaker,
+            let at = self.spill.push(&[q.id.as_str(), q.text.trim()]);
+            self.quotes.push(QuoteRec::new(
+                d,
                 variant,
-            });
+                speaker,
+                q.kind == QuoteKind::Partial,
+                at,
+            ));
         }
 
         for c in &doc.claims {
@@ -236,28 +281,34 @@ impl CorpusStage for Corroborate {
             }
             self.claims.push(ClaimRec {
                 doc: d,
-                text: c.text.trim().into(),
+                at: self.spill.push(&[c.text.trim()]),
                 value: c.value,
-                unit: c.unit.as_str().into(),
-                subject: subject.into(),
-                qualifier: c.qualifier.as_deref().map(Into::into),
+                unit: self.strings.intern(c.unit.as_str()),
+                subject: self.strings.intern(subject),
+                qualifier: c.qualifier.as_deref().map(|q| self.strings.intern(q)),
             });
         }
     }
 
     fn finish(&mut self) -> Result<Vec<Table>, StageError> {
-        let docs = std::mem::take(&mut self.docs);
+        let error = |e: String| StageError::new(format!("corroborate: {e}"));
+        if self.too_many_ids {
+            return Err(error("more than 4 GiB of document ids".to_string()));
+        }
+        let spill = std::mem::take(&mut self.spill)
+            .into_reader()
+            .map_err(error)?;
         let quotes = std::mem::take(&mut self.quotes);
-        let variants = std::mem::take(&mut self.variants);
-        let nodes = std::mem::take(&mut self.nodes);
+        let mut variants = std::mem::take(&mut self.variants);
+        let mut names = std::mem::take(&mut self.names);
         let claims = std::mem::take(&mut self.claims);
-        self.sources.clear();
+        variants.freeze();
 
-        let resolution = names::resolve(&nodes);
-        let speakers: Vec<Option<u32>> = quotes
-            .iter()
-            .map(|q| q.speaker.map(|n| resolution.node_cluster[n as usize]))
-            .collect();
+        let resolution = names::resolve(&mut names);
+        let speakers = Speakers {
+            quotes: &quotes,
+            node_cluster: &resolution.node_cluster,
+        };
         let params = quotes::Params {
             similarity: self.options.similarity,
             min_words: self.options.min_words,
@@ -275,14 +326,17 @@ impl CorpusStage for Corroborate {
             .collect();
         let (groups, misattributions) = quotes::group(
             &quotes,
-            &speakers,
+            speakers,
             &speaker_names,
             &variants.tokens,
             variants.word_count(),
             &params,
         );
+        drop(speaker_names);
+        let sources = self.sources();
         let conflicts = claims::conflicts(
             &claims,
+            &self.strings,
             |subject| {
                 let folded = names::fold_subject(subject);
                 match resolution.place_or_org(&folded) {
@@ -290,42 +344,48 @@ impl CorpusStage for Corroborate {
                     None => folded,
                 }
             },
-            |d| docs[d as usize].source,
+            |d| sources[d as usize],
             self.options.claim_tolerance,
         );
 
         let out = Output {
-            docs: &docs,
+            docs: &self.docs,
+            sources: &sources,
+            doc_ids: &self.doc_ids,
+            strings: &self.strings,
+            spill: &spill,
             quotes: &quotes,
             tokens: &variants.tokens,
-            nodes: &nodes,
+            names: &names,
             resolution: &resolution,
             min_words: self.options.min_words,
         };
-        Ok(vec![
-            out.quote_groups(&groups),
-            out.quote_group_members(&groups),
-            out.corpus_entities(self.options.include_places),
-            out.discrepancies(&misattributions, &conflicts, &claims),
-        ])
+        let (quote_groups, members) = out.quote_tables(&groups)?;
+        drop(groups);
+        let tables = vec![
+            quote_groups,
+            members,
+            out.corpus_entities(self.options.include_places)
+                .map_err(|e| error(format!("corpus_entities: {e}")))?,
+            out.discrepancies(&misattributions, &conflicts, &claims)?,
+        ];
+        self.docs = Vec::new();
+        self.doc_ids = String::new();
+        Ok(tables)
     }
 }
 
 struct Output<'a> {
     docs: &'a [DocRec],
+    sources: &'a [u32],
+    doc_ids: &'a str,
+    strings: &'a Interner,
+    spill: &'a SpillReader,
     quotes: &'a [QuoteRec],
     tokens: &'a [Box<[u32]>],
-    nodes: &'a [NameNode],
+    names: &'a NameNodes,
     resolution: &'a names::Resolution,
     min_words: usize,
-}
-
-fn table(name: &str, columns: &[&str], rows: Vec<Vec<String>>) -> Table {
-    Table {
-        name: name.to_string(),
-        columns: columns.iter().map(|c| c.to_string()).collect(),
-        rows,
-    }
 }
 
 fn group_id(i: usize) -> String {
@@ -334,7 +394,7 @@ fn group_id(i: usize) -> String {
 
 impl Output<'_> {
     fn doc_id(&self, d: u32) -> &str {
-        &self.docs[d as usize].id
+        doc_id(self.docs, self.doc_ids, d)
     }
 
     fn speaker_name(&self, cluster: Option<u32>) -> (&str, &str) {
@@ -347,46 +407,17 @@ impl Output<'_> {
         }
     }
 
-    fn quote_groups(&self, groups: &[quotes::Group]) -> Table {
-        let rows = groups
-            .iter()
-            .enumerate()
-            .map(|(i, g)| {
-                let mut docs: Vec<u32> = Vec::new();
-                let mut sources = BTreeSet::new();
-                let mut wording = Wording::Exact;
-                for &q in &g.members {
-                    let d = self.quotes[q as usize].doc;
-                    if !docs.contains(&d) {
-                        docs.push(d);
-                    }
-                    sources.insert(self.docs[d as usize].source);
-                    wording = wording.max(quotes::wording(self.quotes, self.tokens, g.rep, q));
-                }
-                let substantial = g.members.iter().any(|&q| {
-                    self.tokens[self.quotes[q as usize].variant as usize].len() >= self.min_words
-                });
-                let full = g.members.iter().any(|&q| !self.quotes[q as usize].partial);
-                let (speaker, speaker_key) = self.speaker_name(g.speaker);
-                vec![
-                    group_id(i),
-                    speaker.to_string(),
-                    quotes::trim_text(&self.quotes[g.rep as usize].text).to_string(),
-                    sources.len().to_string(),
-                    join(docs.iter().map(|&d| self.doc_id(d)), "|"),
-                    g.members.len().to_string(),
-                    (sources.len() >= 2 && substantial).to_string(),
-                    if full { "full" } else { "partial" }.to_string(),
-                    match wording {
-                        Wording::Exact => "identical",
-                        w => w.as_str(),
-                    }
-                    .to_string(),
-                    speaker_key.to_string(),
-                ]
-            })
-            .collect();
-        table(
+    /// `[quote id, text]` of a quote.
+    fn read_quote(&self, q: u32) -> Result<spill::Record, StageError> {
+        self.spill
+            .read(self.quotes[q as usize].at, 2)
+            .map_err(|e| StageError::new(format!("corroborate: {e}")))
+    }
+
+    /// `quote_groups` and `quote_group_members`, written together: a group's wording is its
+    /// members', and each member's text is read once.
+    fn quote_tables(&self, groups: &[quotes::Group]) -> Result<(Table, Table), StageError> {
+        let mut group_table = Table::new(
             "quote_groups",
             &[
                 "group_id",
@@ -400,41 +431,87 @@ impl Output<'_> {
                 "wording",
                 "speaker_key",
             ],
-            rows,
-        )
-    }
-
-    fn quote_group_members(&self, groups: &[quotes::Group]) -> Table {
-        let mut rows = Vec::with_capacity(self.quotes.len());
-        for (i, g) in groups.iter().enumerate() {
-            for &q in &g.members {
-                let rec = &self.quotes[q as usize];
-                let doc = &self.docs[rec.doc as usize];
-                rows.push(vec![
-                    group_id(i),
-                    doc.id.to_string(),
-                    rec.id.to_string(),
-                    rec.text.to_string(),
-                    rec.speaker
-                        .map(|n| self.nodes[n as usize].name.to_string())
-                        .unwrap_or_default(),
-                    doc.outlet.as_deref().unwrap_or_default().to_string(),
-                    quotes::wording(self.quotes, self.tokens, g.rep, q)
-                        .as_str()
-                        .to_string(),
-                ]);
-            }
-        }
-        table(
+        );
+        let mut member_table = Table::new(
             "quote_group_members",
             &[
                 "group_id", "doc_id", "quote_id", "text", "speaker", "outlet", "wording",
             ],
-            rows,
-        )
+        );
+        let io =
+            |table: &str, e: std::io::Error| StageError::new(format!("corroborate: {table}: {e}"));
+        for (i, g) in groups.iter().enumerate() {
+            let id = group_id(i);
+            let rep = self.read_quote(g.rep)?;
+            let rep_rec = (&self.quotes[g.rep as usize], rep.field(1));
+            let mut docs: Vec<u32> = Vec::new();
+            let mut seen_docs = HashSet::new();
+            let mut sources = HashSet::new();
+            let mut wording = Wording::Exact;
+            for &q in &g.members {
+                let rec = &self.quotes[q as usize];
+                let read;
+                let member = if q == g.rep {
+                    &rep
+                } else {
+                    read = self.read_quote(q)?;
+                    &read
+                };
+                let w = quotes::wording(self.tokens, rep_rec, (rec, member.field(1)));
+                let doc = &self.docs[rec.doc as usize];
+                if seen_docs.insert(rec.doc) {
+                    docs.push(rec.doc);
+                }
+                sources.insert(self.sources[rec.doc as usize]);
+                wording = wording.max(w);
+                member_table
+                    .push(vec![
+                        id.clone(),
+                        self.doc_id(rec.doc).to_string(),
+                        member.field(0).to_string(),
+                        member.field(1).to_string(),
+                        rec.speaker()
+                            .map(|n| self.names.name(n).to_string())
+                            .unwrap_or_default(),
+                        match doc.outlet {
+                            NO_OUTLET => String::new(),
+                            o => self.strings.get(o).to_string(),
+                        },
+                        w.as_str().to_string(),
+                    ])
+                    .map_err(|e| io("quote_group_members", e))?;
+            }
+            let substantial = g.members.iter().any(|&q| {
+                self.tokens[self.quotes[q as usize].variant as usize].len() >= self.min_words
+            });
+            let full = g
+                .members
+                .iter()
+                .any(|&q| !self.quotes[q as usize].partial());
+            let (speaker, speaker_key) = self.speaker_name(g.speaker);
+            group_table
+                .push(vec![
+                    id,
+                    speaker.to_string(),
+                    quotes::trim_text(rep.field(1)).to_string(),
+                    sources.len().to_string(),
+                    join(docs.iter().map(|&d| self.doc_id(d)), "|"),
+                    g.members.len().to_string(),
+                    (sources.len() >= 2 && substantial).to_string(),
+                    if full { "full" } else { "partial" }.to_string(),
+                    match wording {
+                        Wording::Exact => "identical",
+                        w => w.as_str(),
+                    }
+                    .to_string(),
+                    speaker_key.to_string(),
+                ])
+                .map_err(|e| io("quote_groups", e))?;
+        }
+        Ok((group_table, member_table))
     }
 
-    fn corpus_entities(&self, include_places: bool) -> Table {
+    fn corpus_entities(&self, include_places: bool) -> std::io::Result<Table> {
         let mut list: Vec<&names::Cluster> = self
             .resolution
             .clusters
@@ -451,24 +528,7 @@ impl Output<'_> {
             _ => 2,
         };
         list.sort_by(|a, b| rank(a.kind).cmp(&rank(b.kind)).then(a.key.cmp(&b.key)));
-        let rows = list
-            .into_iter()
-            .map(|c| {
-                vec![
-                    c.key.clone(),
-                    c.name.clone(),
-                    c.kind
-                        .map(EntityKind::as_str)
-                        .unwrap_or_default()
-                        .to_string(),
-                    c.variants.join("|"),
-                    join(c.docs.iter().map(|&d| self.doc_id(d)), "|"),
-                    c.docs.len().to_string(),
-                    c.mentions.to_string(),
-                ]
-            })
-            .collect();
-        table(
+        let mut table = Table::new(
             "corpus_entities",
             &[
                 "key",
@@ -479,8 +539,23 @@ impl Output<'_> {
                 "documents",
                 "mentions",
             ],
-            rows,
-        )
+        );
+        for c in list {
+            let docs = self.resolution.docs(c, self.names);
+            table.push(vec![
+                c.key.clone(),
+                c.name.clone(),
+                c.kind
+                    .map(EntityKind::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+                c.variants.join("|"),
+                join(docs.iter().map(|&d| self.doc_id(d)), "|"),
+                docs.len().to_string(),
+                c.mentions.to_string(),
+            ])?;
+        }
+        Ok(table)
     }
 
     fn discrepancies(
@@ -488,47 +563,61 @@ impl Output<'_> {
         misattributions: &[quotes::Misattribution],
         conflicts: &[claims::Conflict],
         claims: &[ClaimRec],
-    ) -> Table {
-        let mut rows = Vec::new();
-        for c in conflicts {
-            let list: Vec<&ClaimRec> = c.claims.iter().map(|&i| &claims[i as usize]).collect();
-            rows.push(vec![
-                "claim".to_string(),
-                c.subject.clone(),
-                join(list.iter().map(|c| c.value.to_string()), "|"),
-                join(list.iter().map(|c| self.doc_id(c.doc)), "|"),
-                join(list.iter().map(|c| &*c.text), " | "),
-                c.unit.clone(),
-            ]);
-        }
-        for m in misattributions {
-            rows.push(vec![
-                "speaker".to_string(),
-                quotes::trim_text(&self.quotes[m.rep as usize].text).to_string(),
-                join(
-                    m.members.iter().map(|&(_, s)| self.speaker_name(Some(s)).0),
-                    "|",
-                ),
-                join(
-                    m.members
-                        .iter()
-                        .map(|&(q, _)| self.doc_id(self.quotes[q as usize].doc)),
-                    "|",
-                ),
-                join(
-                    m.members
-                        .iter()
-                        .map(|&(q, _)| &*self.quotes[q as usize].text),
-                    " | ",
-                ),
-                String::new(),
-            ]);
-        }
-        table(
+    ) -> Result<Table, StageError> {
+        let mut table = Table::new(
             "discrepancies",
             &["kind", "subject", "values", "doc_ids", "texts", "unit"],
-            rows,
-        )
+        );
+        let io = |e: std::io::Error| StageError::new(format!("corroborate: discrepancies: {e}"));
+        let read = |at| {
+            self.spill
+                .read(at, 1)
+                .map_err(|e| StageError::new(format!("corroborate: {e}")))
+        };
+        for c in conflicts {
+            let list: Vec<&ClaimRec> = c.claims.iter().map(|&i| &claims[i as usize]).collect();
+            let texts = list
+                .iter()
+                .map(|c| read(c.at))
+                .collect::<Result<Vec<_>, _>>()?;
+            table
+                .push(vec![
+                    "claim".to_string(),
+                    c.subject.clone(),
+                    join(list.iter().map(|c| c.value.to_string()), "|"),
+                    join(list.iter().map(|c| self.doc_id(c.doc)), "|"),
+                    join(texts.iter().map(|t| t.field(0)), " | "),
+                    c.unit.clone(),
+                ])
+                .map_err(io)?;
+        }
+        for m in misattributions {
+            let rep = self.read_quote(m.rep)?;
+            let texts = m
+                .members
+                .iter()
+                .map(|&(q, _)| self.read_quote(q))
+                .collect::<Result<Vec<_>, _>>()?;
+            table
+                .push(vec![
+                    "speaker".to_string(),
+                    quotes::trim_text(rep.field(1)).to_string(),
+                    join(
+                        m.members.iter().map(|&(_, s)| self.speaker_name(Some(s)).0),
+                        "|",
+                    ),
+                    join(
+                        m.members
+                            .iter()
+                            .map(|&(q, _)| self.doc_id(self.quotes[q as usize].doc)),
+                        "|",
+                    ),
+                    join(texts.iter().map(|t| t.field(1)), " | "),
+                    String::new(),
+                ])
+                .map_err(io)?;
+        }
+        Ok(table)
     }
 }
 

@@ -2,15 +2,17 @@
 //! and short forms across documents (`Zelensky` = `Zelenskyy`, `Witkoff` = `Steve Witkoff`,
 //! `EU` = `European Union`).
 //!
-//! Every entity a document reports and every quote speaker is a node; nodes are joined by
+//! Every entity a document reports and every quote speaker is a node (identical ones shared
+//! across documents, see [`NameNodes`]); nodes are joined by
 //! lookups in hash maps keyed by folded names (never by comparing all pairs), then read out as
 //! clusters.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use model::normalize::fold_char;
 use model::EntityKind;
 
+use crate::spill::Interner;
 use crate::unionfind::UnionFind;
 
 /// Words that stand before a name without being part of it.
@@ -252,23 +254,225 @@ fn given_compatible(a: &str, b: &str) -> bool {
 }
 
 /// What a node was seen as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NodeKind {
     Entity(EntityKind),
     /// A quote's speaker as a document names it; may be a person or an organization.
     Speaker,
 }
 
-/// One entity of one document, or one speaker name of one document.
+/// Documents in input order, each once, as varint-coded gaps: a name found in half the corpus
+/// costs about a byte per document.
+#[derive(Debug, Clone, Default)]
+pub struct DocList {
+    bytes: Vec<u8>,
+    last: u32,
+    len: u32,
+}
+
+impl DocList {
+    /// Adds a document; documents come in input order, so a repeat is the last one.
+    fn push(&mut self, doc: u32) {
+        if self.len > 0 && doc == self.last {
+            return;
+        }
+        let mut gap = if self.len == 0 { doc } else { doc - self.last };
+        loop {
+            let byte = (gap & 0x7f) as u8;
+            gap >>= 7;
+            if gap == 0 {
+                self.bytes.push(byte);
+                break;
+            }
+            self.bytes.push(byte | 0x80);
+        }
+        self.last = doc;
+        self.len += 1;
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        let mut at = 0;
+        let mut doc = 0u32;
+        std::iter::from_fn(move || {
+            if at >= self.bytes.len() {
+                return None;
+            }
+            let (mut gap, mut shift) = (0u32, 0);
+            loop {
+                let byte = self.bytes[at];
+                at += 1;
+                gap |= u32::from(byte & 0x7f) << shift;
+                shift += 7;
+                if byte & 0x80 == 0 {
+                    break;
+                }
+            }
+            doc += gap;
+            Some(doc)
+        })
+    }
+
+    fn first(&self) -> u32 {
+        self.iter().next().unwrap_or_default()
+    }
+}
+
+/// The entities and speakers of the corpus. Identical ones (same kind, name, aliases and entity
+/// key) that [`resolve`] is bound to put in one cluster are one node listing their documents;
+/// only those whose resolution depends on their document (a surname alone, a name without a
+/// key) get a node per document. Node ids follow first appearance, which is all the cluster
+/// numbering depends on.
+#[derive(Default)]
+pub struct NameNodes {
+    pub nodes: Vec<NameNode>,
+    strings: Interner,
+    alias_lists: Vec<Box<[u32]>>,
+    alias_ids: HashMap<Box<[u32]>, u32>,
+    /// (kind, name, aliases, entity key) → shared node, or `None` when such a node depends
+    /// on its document.
+    shared: HashMap<(NodeKind, u32, u32, u32), Option<u32>>,
+}
+
+/// One entity or speaker name, of one document or of every document that lists it alike.
 #[derive(Debug, Clone)]
 pub struct NameNode {
     pub kind: NodeKind,
-    pub doc: u32,
-    pub name: Box<str>,
-    pub aliases: Box<[Box<str>]>,
-    /// The entities stage's own key.
-    pub ext_key: Box<str>,
-    pub mentions: u32,
+    /// Interned, as the documents write it.
+    pub name: u32,
+    /// Interned list of interned aliases.
+    aliases: u32,
+    /// The entities stage's own key, interned.
+    ext_key: u32,
+    /// Per-document nodes this node stands for.
+    count: u32,
+    mentions: u64,
+    docs: DocList,
+}
+
+impl NameNodes {
+    pub fn name(&self, node: u32) -> &str {
+        self.strings.get(self.nodes[node as usize].name)
+    }
+
+    fn str(&self, id: u32) -> &str {
+        self.strings.get(id)
+    }
+
+    fn aliases(&self, node: &NameNode) -> impl Iterator<Item = &str> {
+        self.alias_lists[node.aliases as usize]
+            .iter()
+            .map(|&a| self.strings.get(a))
+    }
+
+    /// An entity of document `doc`; returns its node.
+    pub fn add_entity<'a>(
+        &mut self,
+        doc: u32,
+        kind: EntityKind,
+        name: &str,
+        aliases: impl Iterator<Item = &'a str>,
+        ext_key: &str,
+        mentions: u32,
+    ) -> u32 {
+        let list: Box<[u32]> = aliases.map(|a| self.strings.intern(a)).collect();
+        let next = self.alias_lists.len() as u32;
+        let aliases = *self.alias_ids.entry(list.clone()).or_insert(next);
+        if aliases == next {
+            self.alias_lists.push(list);
+        }
+        let name = self.strings.intern(name);
+        let ext_key = self.strings.intern(ext_key);
+        self.add(
+            NodeKind::Entity(kind),
+            doc,
+            name,
+            aliases,
+            ext_key,
+            mentions,
+        )
+    }
+
+    /// A quote speaker of document `doc` (once per document and name); returns its node.
+    pub fn add_speaker(&mut self, doc: u32, name: &str) -> u32 {
+        let name = self.strings.intern(name);
+        let no_aliases = match self.alias_ids.get(&[][..]) {
+            Some(&a) => a,
+            None => {
+                self.alias_lists.push(Box::new([]));
+                self.alias_ids
+                    .insert(Box::new([]), self.alias_lists.len() as u32 - 1);
+                self.alias_lists.len() as u32 - 1
+            }
+        };
+        let no_key = self.strings.intern("");
+        self.add(NodeKind::Speaker, doc, name, no_aliases, no_key, 0)
+    }
+
+    fn add(
+        &mut self,
+        kind: NodeKind,
+        doc: u32,
+        name: u32,
+        aliases: u32,
+        ext_key: u32,
+        mentions: u32,
+    ) -> u32 {
+        let identity = (kind, name, aliases, ext_key);
+        match self.shared.get(&identity).copied() {
+            Some(Some(n)) => {
+                let node = &mut self.nodes[n as usize];
+                node.count += 1;
+                node.mentions += u64::from(mentions);
+                node.docs.push(doc);
+                return n;
+            }
+            Some(None) => {}
+            None => {
+                let alike = self.resolves_alike(kind, name, aliases, ext_key);
+                let shared = alike.then_some(self.nodes.len() as u32);
+                self.shared.insert(identity, shared);
+            }
+        }
+        let mut docs = DocList::default();
+        docs.push(doc);
+        self.nodes.push(NameNode {
+            kind,
+            name,
+            aliases,
+            ext_key,
+            count: 1,
+            mentions: u64::from(mentions),
+            docs,
+        });
+        (self.nodes.len() - 1) as u32
+    }
+
+    /// Whether every node of this kind, name, aliases and key ends in one cluster whatever
+    /// its document: organizations and places that have a key to meet on, persons and
+    /// speakers with a given name (they meet on it). A surname alone resolves to its own
+    /// document's full name, and a name without any key meets nothing.
+    fn resolves_alike(&self, kind: NodeKind, name: u32, aliases: u32, ext_key: u32) -> bool {
+        match kind {
+            NodeKind::Entity(EntityKind::Org | EntityKind::Place) => {
+                !self.str(ext_key).is_empty()
+                    || !fold_name(self.str(name)).is_empty()
+                    || self.alias_lists[aliases as usize]
+                        .iter()
+                        .any(|&a| !fold_name(self.str(a)).is_empty())
+            }
+            NodeKind::Entity(EntityKind::Person) | NodeKind::Speaker => {
+                person_name(self.str(name)).is_some_and(|p| p.given.is_some())
+            }
+            NodeKind::Entity(_) => false,
+        }
+    }
+
+    /// Drops the lookup maps once every document is observed.
+    fn freeze(&mut self) {
+        self.strings.freeze();
+        self.alias_ids = HashMap::new();
+        self.shared = HashMap::new();
+    }
 }
 
 /// A corpus referent.
@@ -281,13 +485,13 @@ pub struct Cluster {
     pub kind: Option<EntityKind>,
     /// Every form the documents use, sorted.
     pub variants: Vec<String>,
-    /// Documents whose entities name it, in input order.
-    pub docs: Vec<u32>,
+    /// Its nodes, whose documents are read out when needed rather than kept per cluster.
+    nodes: Vec<u32>,
     pub mentions: u64,
 }
 
 /// Nodes resolved into clusters.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Resolution {
     /// Cluster of each node.
     pub node_cluster: Vec<u32>,
@@ -301,10 +505,27 @@ impl Resolution {
     pub fn place_or_org(&self, folded: &str) -> Option<u32> {
         self.key_cluster.get(folded).copied()
     }
+
+    /// Documents whose entities name the cluster, in input order.
+    pub fn docs(&self, cluster: &Cluster, nodes: &NameNodes) -> Vec<u32> {
+        let mut docs: Vec<u32> = cluster
+            .nodes
+            .iter()
+            .map(|&n| &nodes.nodes[n as usize])
+            .filter(|n| matches!(n.kind, NodeKind::Entity(_)))
+            .flat_map(|n| n.docs.iter())
+            .collect();
+        docs.sort_unstable();
+        docs.dedup();
+        docs
+    }
 }
 
 /// Resolves all nodes into clusters.
-pub fn resolve(nodes: &[NameNode]) -> Resolution {
+pub fn resolve(names: &mut NameNodes) -> Resolution {
+    names.freeze();
+    let names = &*names;
+    let nodes = &names.nodes[..];
     let mut uf = UnionFind::new(nodes.len());
     // Organizations and places: shared folded names, aliases and entity keys.
     let mut by_key: HashMap<(EntityKind, String), u32> = HashMap::new();
@@ -313,9 +534,10 @@ pub fn resolve(nodes: &[NameNode]) -> Resolution {
         let NodeKind::Entity(kind @ (EntityKind::Org | EntityKind::Place)) = node.kind else {
             continue;
         };
-        let ext = (!node.ext_key.is_empty()).then(|| format!("\u{1}{}", node.ext_key));
-        let keys = std::iter::once(fold_name(&node.name))
-            .chain(node.aliases.iter().map(|a| fold_name(a)))
+        let ext_key = names.str(node.ext_key);
+        let ext = (!ext_key.is_empty()).then(|| format!("\u{1}{ext_key}"));
+        let keys = std::iter::once(fold_name(names.str(node.name)))
+            .chain(names.aliases(node).map(fold_name))
             .chain(ext);
         for key in keys.filter(|k| !k.is_empty()) {
             key_kind.entry(key.clone()).or_insert(kind);
@@ -327,19 +549,19 @@ pub fn resolve(nodes: &[NameNode]) -> Resolution {
             }
         }
     }
-    link_acronyms(nodes, &mut uf);
+    link_acronyms(names, &mut uf);
 
     // Persons, and speakers that name no organization or place. Names repeat across
     // documents, so each distinct name is parsed once.
     let mut by_surname: BTreeMap<String, Vec<(u32, Option<String>)>> = BTreeMap::new();
-    let mut org_of: HashMap<&str, Option<u32>> = HashMap::new();
-    let mut parsed: HashMap<&str, Option<PersonName>> = HashMap::new();
+    let mut org_of: HashMap<u32, Option<u32>> = HashMap::new();
+    let mut parsed: HashMap<u32, Option<PersonName>> = HashMap::new();
     for (i, node) in nodes.iter().enumerate() {
         match node.kind {
             NodeKind::Entity(EntityKind::Person) => {}
             NodeKind::Speaker => {
-                let org = *org_of.entry(&node.name).or_insert_with(|| {
-                    let folded = fold_name(&node.name);
+                let org = *org_of.entry(node.name).or_insert_with(|| {
+                    let folded = fold_name(names.str(node.name));
                     key_kind.get(&folded).map(|kind| by_key[&(*kind, folded)])
                 });
                 if let Some(org) = org {
@@ -350,8 +572,8 @@ pub fn resolve(nodes: &[NameNode]) -> Resolution {
             _ => continue,
         }
         let p = parsed
-            .entry(&node.name)
-            .or_insert_with(|| person_name(&node.name));
+            .entry(node.name)
+            .or_insert_with(|| person_name(names.str(node.name)));
         if let Some(p) = p {
             by_surname
                 .entry(p.surname.clone())
@@ -364,18 +586,19 @@ pub fn resolve(nodes: &[NameNode]) -> Resolution {
         link_persons(nodes, list, &mut uf);
     }
 
-    read_out(nodes, &mut uf, by_key)
+    read_out(names, &mut uf, by_key)
 }
 
 /// `EU` joins `European Union` when exactly one multi-word name of that kind has those
 /// initials.
-fn link_acronyms(nodes: &[NameNode], uf: &mut UnionFind) {
+fn link_acronyms(names: &NameNodes, uf: &mut UnionFind) {
+    let nodes = &names.nodes;
     let mut initials: BTreeMap<(EntityKind, String), BTreeSet<u32>> = BTreeMap::new();
     for (i, node) in nodes.iter().enumerate() {
         let NodeKind::Entity(kind @ (EntityKind::Org | EntityKind::Place)) = node.kind else {
             continue;
         };
-        let ws: Vec<String> = words(&node.name)
+        let ws: Vec<String> = words(names.str(node.name))
             .map(|w| w.to_lowercase())
             .filter(|w| !ACRONYM_SKIP.contains(&w.as_str()))
             .collect();
@@ -391,7 +614,7 @@ fn link_acronyms(nodes: &[NameNode], uf: &mut UnionFind) {
         let NodeKind::Entity(kind @ (EntityKind::Org | EntityKind::Place)) = node.kind else {
             continue;
         };
-        let name = node.name.trim();
+        let name = names.str(node.name).trim();
         let letters = name.chars().filter(|c| c.is_alphabetic()).count();
         let is_acronym = (2..=6).contains(&letters)
             && name
@@ -440,12 +663,22 @@ fn link_persons(nodes: &[NameNode], list: &[(u32, Option<String>)], uf: &mut Uni
         .filter(|(_, g)| g.is_some())
         .map(|(n, _)| *n)
         .collect();
+    // A surname alone has a node of its own document; only those documents matter here.
+    let lone_docs: HashSet<u32> = list
+        .iter()
+        .filter(|(_, g)| g.is_none())
+        .map(|(n, _)| nodes[*n as usize].docs.first())
+        .collect();
+    if lone_docs.is_empty() {
+        return;
+    }
     let mut full_by_doc: HashMap<u32, Vec<u32>> = HashMap::new();
     for &n in &full {
-        full_by_doc
-            .entry(nodes[n as usize].doc)
-            .or_default()
-            .push(n);
+        for d in nodes[n as usize].docs.iter() {
+            if lone_docs.contains(&d) {
+                full_by_doc.entry(d).or_default().push(n);
+            }
+        }
     }
     let mut lone_root: Option<u32> = None;
     let mut dominant: Option<Option<u32>> = None;
@@ -454,7 +687,7 @@ fn link_persons(nodes: &[NameNode], list: &[(u32, Option<String>)], uf: &mut Uni
             continue;
         }
         // The document's own full name for this surname first, then the corpus's.
-        let doc = nodes[*node as usize].doc;
+        let doc = nodes[*node as usize].docs.first();
         let same_doc: BTreeSet<u32> = full_by_doc
             .get(&doc)
             .into_iter()
@@ -476,16 +709,20 @@ fn link_persons(nodes: &[NameNode], list: &[(u32, Option<String>)], uf: &mut Uni
 /// A member of the cluster among `full` that is named in at least twice as many documents
 /// as any other (a member, not a root, so that it stays valid as clusters grow).
 fn dominant_member(nodes: &[NameNode], full: &[u32], uf: &mut UnionFind) -> Option<u32> {
-    let mut docs: BTreeMap<u32, (u32, BTreeSet<u32>)> = BTreeMap::new();
+    let mut docs: BTreeMap<u32, (u32, Vec<u32>)> = BTreeMap::new();
     for &n in full {
         docs.entry(uf.find(n))
-            .or_insert_with(|| (n, BTreeSet::new()))
+            .or_insert_with(|| (n, Vec::new()))
             .1
-            .insert(nodes[n as usize].doc);
+            .extend(nodes[n as usize].docs.iter());
     }
     let mut counts: Vec<(usize, u32, u32)> = docs
-        .iter()
-        .map(|(root, (member, d))| (d.len(), *root, *member))
+        .into_iter()
+        .map(|(root, (member, mut d))| {
+            d.sort_unstable();
+            d.dedup();
+            (d.len(), root, member)
+        })
         .collect();
     counts.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     match counts.as_slice() {
@@ -505,10 +742,11 @@ fn kind_rank(kind: EntityKind) -> u8 {
 }
 
 fn read_out(
-    nodes: &[NameNode],
+    names: &NameNodes,
     uf: &mut UnionFind,
     by_key: HashMap<(EntityKind, String), u32>,
 ) -> Resolution {
+    let nodes = &names.nodes;
     // Clusters numbered by their first node, so numbering follows input order.
     let mut root_cluster: HashMap<u32, u32> = HashMap::new();
     let mut members: Vec<Vec<u32>> = Vec::new();
@@ -524,27 +762,35 @@ fn read_out(
     }
     let mut clusters = Vec::with_capacity(members.len());
     let mut used_keys: HashMap<String, usize> = HashMap::new();
-    for list in &members {
+    for list in members {
         let mut kinds: BTreeMap<u8, (usize, EntityKind)> = BTreeMap::new();
-        let mut forms: BTreeMap<&str, BTreeSet<u32>> = BTreeMap::new();
+        let mut forms: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
         let mut variants: BTreeSet<String> = BTreeSet::new();
-        let mut docs: BTreeSet<u32> = BTreeSet::new();
         let mut mentions = 0u64;
         let mut speaker_forms: BTreeMap<&str, usize> = BTreeMap::new();
-        for &n in list {
+        for &n in &list {
             let node = &nodes[n as usize];
+            let name = names.str(node.name);
             match node.kind {
                 NodeKind::Entity(kind) => {
-                    kinds.entry(kind_rank(kind)).or_insert((0, kind)).0 += 1;
-                    forms.entry(&node.name).or_default().insert(node.doc);
-                    variants.insert(node.name.to_string());
-                    variants.extend(node.aliases.iter().map(|a| a.to_string()));
-                    docs.insert(node.doc);
-                    mentions += u64::from(node.mentions);
+                    kinds.entry(kind_rank(kind)).or_insert((0, kind)).0 += node.count as usize;
+                    forms.entry(name).or_default().extend(node.docs.iter());
+                    variants.insert(name.to_string());
+                    variants.extend(names.aliases(node).map(str::to_string));
+                    mentions += node.mentions;
                 }
-                NodeKind::Speaker => *speaker_forms.entry(&node.name).or_default() += 1,
+                NodeKind::Speaker => *speaker_forms.entry(name).or_default() += node.count as usize,
             }
         }
+        // Documents per form.
+        let forms: BTreeMap<&str, usize> = forms
+            .into_iter()
+            .map(|(n, mut d)| {
+                d.sort_unstable();
+                d.dedup();
+                (n, d.len())
+            })
+            .collect();
         // The kind most of its entities were given; ties go to the earlier kind.
         let kind = kinds
             .values()
@@ -559,14 +805,14 @@ fn read_out(
         } else {
             let is_person = kind == Some(EntityKind::Person);
             let full = |n: &str| is_person && person_name(n).is_some_and(|p| p.given.is_some());
-            let scored: Vec<(bool, &str, &BTreeSet<u32>)> =
-                forms.iter().map(|(n, d)| (full(n), *n, d)).collect();
+            let scored: Vec<(bool, &str, usize)> =
+                forms.iter().map(|(n, d)| (full(n), *n, *d)).collect();
             scored
                 .into_iter()
                 .max_by(|(fa, a, da), (fb, b, db)| {
                     let bare = |n: &str| !n.to_lowercase().starts_with("the ");
                     fa.cmp(fb)
-                        .then(da.len().cmp(&db.len()))
+                        .then(da.cmp(db))
                         .then(bare(a).cmp(&bare(b)))
                         .then(a.chars().count().cmp(&b.chars().count()))
                         .then(b.cmp(a))
@@ -592,7 +838,7 @@ fn read_out(
             name,
             kind,
             variants: variants.into_iter().collect(),
-            docs: docs.into_iter().collect(),
+            nodes: list,
             mentions,
         });
     }

@@ -10,48 +10,137 @@
 //! shorter within a dense stretch of the longer. Text clusters are finally split by speaker.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
 
 use crate::names::PersonName;
+use crate::spill::{Addr, Interner};
 use crate::unionfind::UnionFind;
 
-/// The compact record kept for each speech quote.
-#[derive(Debug, Clone)]
+/// The compact record kept for each speech quote; its id and text wait in the spill file.
+#[derive(Debug, Clone, Copy)]
 pub struct QuoteRec {
     pub doc: u32,
-    pub id: Box<str>,
-    pub text: Box<str>,
-    pub partial: bool,
-    /// Speaker node (see [`crate::names`]).
-    pub speaker: Option<u32>,
     pub variant: u32,
+    /// Speaker node (see [`crate::names`]) or [`NO_SPEAKER`], with [`PARTIAL`] set for a
+    /// partial quote.
+    speaker: u32,
+    /// Where `[quote id, text]` is in the spill file.
+    pub at: Addr,
 }
 
-/// Distinct normalized quote texts as word-id sequences.
+const PARTIAL: u32 = 1 << 31;
+const NO_SPEAKER: u32 = PARTIAL - 1;
+
+impl QuoteRec {
+    pub fn new(doc: u32, variant: u32, speaker: Option<u32>, partial: bool, at: Addr) -> Self {
+        let speaker = speaker.map_or(NO_SPEAKER, |s| {
+            assert!(s < NO_SPEAKER, "too many speaker names");
+            s
+        });
+        QuoteRec {
+            doc,
+            variant,
+            speaker: speaker | if partial { PARTIAL } else { 0 },
+            at,
+        }
+    }
+
+    pub fn speaker(&self) -> Option<u32> {
+        let s = self.speaker & !PARTIAL;
+        (s != NO_SPEAKER).then_some(s)
+    }
+
+    pub fn partial(&self) -> bool {
+        self.speaker & PARTIAL != 0
+    }
+}
+
+/// The speaker cluster of each quote, looked up rather than stored per quote.
+#[derive(Clone, Copy)]
+pub struct Speakers<'a> {
+    pub quotes: &'a [QuoteRec],
+    pub node_cluster: &'a [u32],
+}
+
+impl Speakers<'_> {
+    fn get(&self, q: u32) -> Option<u32> {
+        self.quotes[q as usize]
+            .speaker()
+            .map(|n| self.node_cluster[n as usize])
+    }
+}
+
+/// Distinct normalized quote texts as word-id sequences. Keys are found by their hash and
+/// checked against the words they stand for, so the key texts themselves are not kept.
 #[derive(Debug, Default)]
 pub struct Variants {
-    by_key: HashMap<Box<str>, u32>,
-    words: HashMap<Box<str>, u32>,
+    by_hash: HashMap<u64, u32>,
+    /// Keys whose hash an earlier, different key already has.
+    collided: HashMap<Box<str>, u32>,
+    words: Interner,
     pub tokens: Vec<Box<[u32]>>,
 }
 
 impl Variants {
     pub fn intern(&mut self, key: &str) -> u32 {
-        if let Some(&v) = self.by_key.get(key) {
-            return v;
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        key.hash(&mut hasher);
+        let hash = hasher.finish();
+        match self.by_hash.get(&hash).copied() {
+            Some(v) if self.spells(v, key) => v,
+            Some(_) => match self.collided.get(key) {
+                Some(&v) => v,
+                None => {
+                    let v = self.add(key);
+                    self.collided.insert(key.into(), v);
+                    v
+                }
+            },
+            None => {
+                let v = self.add(key);
+                self.by_hash.insert(hash, v);
+                v
+            }
         }
-        let mut seq = Vec::new();
-        for w in key.split(' ').filter(|w| !w.is_empty()) {
-            let next = self.words.len() as u32;
-            seq.push(*self.words.entry(w.into()).or_insert(next));
+    }
+
+    /// Whether variant `v` was made from exactly `key`.
+    fn spells(&self, v: u32, key: &str) -> bool {
+        let mut rest = key;
+        for (i, &w) in self.tokens[v as usize].iter().enumerate() {
+            if i > 0 {
+                let Some(r) = rest.strip_prefix(' ') else {
+                    return false;
+                };
+                rest = r;
+            }
+            let Some(r) = rest.strip_prefix(self.words.get(w)) else {
+                return false;
+            };
+            rest = r;
         }
-        let v = self.tokens.len() as u32;
-        self.tokens.push(seq.into_boxed_slice());
-        self.by_key.insert(key.into(), v);
-        v
+        rest.is_empty()
+    }
+
+    fn add(&mut self, key: &str) -> u32 {
+        let seq: Box<[u32]> = key
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(|w| self.words.intern(w))
+            .collect();
+        self.tokens.push(seq);
+        (self.tokens.len() - 1) as u32
     }
 
     pub fn word_count(&self) -> usize {
         self.words.len()
+    }
+
+    /// Drops the lookups once every document is observed.
+    pub fn freeze(&mut self) {
+        self.by_hash = HashMap::new();
+        self.collided = HashMap::new();
+        self.words.freeze();
     }
 }
 
@@ -118,9 +207,13 @@ pub fn trim_text(text: &str) -> &str {
     text.trim().trim_end_matches([',', ';', ':']).trim_end()
 }
 
-pub fn wording(quotes: &[QuoteRec], tokens: &[Box<[u32]>], rep: u32, member: u32) -> Wording {
-    let (r, m) = (&quotes[rep as usize], &quotes[member as usize]);
-    if trim_text(&r.text) == trim_text(&m.text) {
+/// How `member` (with text `member_text`) words what `rep` (with `rep_text`) says.
+pub fn wording(
+    tokens: &[Box<[u32]>],
+    (r, rep_text): (&QuoteRec, &str),
+    (m, member_text): (&QuoteRec, &str),
+) -> Wording {
+    if trim_text(rep_text) == trim_text(member_text) {
         Wording::Exact
     } else if r.variant == m.variant {
         Wording::Normalized
@@ -137,7 +230,7 @@ pub fn wording(quotes: &[QuoteRec], tokens: &[Box<[u32]>], rep: u32, member: u32
 /// Groups the quotes. `speakers[q]` is the speaker cluster of quote `q`.
 pub fn group(
     quotes: &[QuoteRec],
-    speakers: &[Option<u32>],
+    speakers: Speakers<'_>,
     speaker_names: &[Option<PersonName>],
     tokens: &[Box<[u32]>],
     n_words: usize,
@@ -179,7 +272,7 @@ pub fn group(
             // Short quotes: only the same words of the same speaker.
             let mut by_speaker: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
             for &q in &variant_quotes[v as usize] {
-                match speakers[q as usize] {
+                match speakers.get(q) {
                     Some(s) => by_speaker.entry(s).or_default().push(q),
                     None => groups.push(new_group(vec![q], None, quotes, tokens)),
                 }
@@ -243,7 +336,7 @@ fn new_group(
 fn split_by_speaker(
     members: Vec<u32>,
     quotes: &[QuoteRec],
-    speakers: &[Option<u32>],
+    speakers: Speakers<'_>,
     speaker_names: &[Option<PersonName>],
     tokens: &[Box<[u32]>],
     params: &Params,
@@ -256,7 +349,7 @@ fn split_by_speaker(
     let mut named: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
     let mut unnamed = Vec::new();
     for &q in &members {
-        match speakers[q as usize] {
+        match speakers.get(q) {
             Some(s) => named.entry(s).or_default().push(q),
             None => unnamed.push(q),
         }
@@ -365,7 +458,7 @@ fn match_variants(
     n_words: usize,
     params: &Params,
     variant_quotes: &[Vec<u32>],
-    speakers: &[Option<u32>],
+    speakers: Speakers<'_>,
     uf: &mut UnionFind,
 ) {
     // Document frequency of each word among long variants; words are then renumbered by
@@ -542,7 +635,7 @@ fn attach_truncations(
     contained: Vec<(u32, u32, usize)>,
     tokens: &[Box<[u32]>],
     variant_quotes: &[Vec<u32>],
-    speakers: &[Option<u32>],
+    speakers: Speakers<'_>,
     uf: &mut UnionFind,
 ) {
     if contained.is_empty() {
@@ -560,7 +653,7 @@ fn attach_truncations(
             set.extend(
                 variant_quotes[v as usize]
                     .iter()
-                    .filter_map(|&q| speakers[q as usize]),
+                    .filter_map(|&q| speakers.get(q)),
             );
         }
     }

@@ -5,9 +5,23 @@
 use std::path::Path;
 
 use corroborate::{Corroborate, CorroborateOptions};
-use model::{
-    BuildContext, Claim, CorpusStage, Document, Entity, EntityKind, Quote, QuoteKind, Table,
-};
+use model::{BuildContext, Claim, CorpusStage, Document, Entity, EntityKind, Quote, QuoteKind};
+
+/// A corpus table with its rows read back, to compare and look rows up.
+#[derive(Debug, PartialEq)]
+struct Table {
+    name: String,
+    columns: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+fn collected(t: model::Table) -> Table {
+    Table {
+        rows: t.collect_rows().expect("rows read back"),
+        name: t.name,
+        columns: t.columns,
+    }
+}
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -173,7 +187,12 @@ fn run(fixture: &Fixture) -> Vec<Table> {
     for d in &fixture.docs {
         stage.observe(&build_doc(d));
     }
-    stage.finish().expect("finish")
+    stage
+        .finish()
+        .expect("finish")
+        .into_iter()
+        .map(collected)
+        .collect()
 }
 
 #[test]

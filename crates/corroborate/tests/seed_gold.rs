@@ -6,9 +6,23 @@
 use std::path::{Path, PathBuf};
 
 use corroborate::{Corroborate, CorroborateOptions};
-use model::{
-    BuildContext, Claim, CorpusStage, Document, Entity, EntityKind, Quote, QuoteKind, Table,
-};
+use model::{BuildContext, Claim, CorpusStage, Document, Entity, EntityKind, Quote, QuoteKind};
+
+/// A corpus table with its rows read back, to compare and look rows up.
+#[derive(Debug, PartialEq)]
+struct Table {
+    name: String,
+    columns: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+fn collected(t: model::Table) -> Table {
+    Table {
+        rows: t.collect_rows().expect("rows read back"),
+        name: t.name,
+        columns: t.columns,
+    }
+}
 use serde_json::Value;
 
 fn root() -> PathBuf {
@@ -137,7 +151,7 @@ fn seed_acceptance() {
     for doc in seed_docs() {
         stage.observe(&doc);
     }
-    let tables = stage.finish().unwrap();
+    let tables: Vec<Table> = stage.finish().unwrap().into_iter().map(collected).collect();
     let (groups, entities, discrepancies) = (&tables[0], &tables[2], &tables[3]);
 
     let concession: Vec<&Vec<String>> = groups

@@ -249,7 +249,8 @@ impl Exporter for CsvExporter {
 
     fn write_table(&mut self, table: &Table) -> Result<(), StageError> {
         let mut out = open(&mut self.staging, &self.prefix, &table.name, &table.columns)?;
-        for cells in &table.rows {
+        for cells in table.rows() {
+            let cells = cells.map_err(|e| StageError::new(format!("{}: {e}", table.name)))?;
             if cells.len() != out.columns {
                 // What the csv crate reported for a row of another width.
                 return Err(StageError::new(format!(
@@ -261,7 +262,7 @@ impl Exporter for CsvExporter {
                 )));
             }
             let mut row = out.rows(self.formula_guard, &mut self.scratch);
-            for cell in cells {
+            for cell in &cells {
                 row.text(cell);
             }
             row.end();

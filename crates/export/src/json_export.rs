@@ -186,19 +186,20 @@ impl Exporter for JsonExporter {
     fn write_table(&mut self, table: &Table) -> Result<(), StageError> {
         let name = format!("{}{}.jsonl", self.prefix, table.name);
         let mut out = self.staging.create(&name)?;
-        for row in &table.rows {
+        for row in table.rows() {
+            let row = row.map_err(|e| StageError::new(format!("{}: {e}", table.name)))?;
             let object: serde_json::Map<String, serde_json::Value> = table
                 .columns
                 .iter()
                 .zip(row)
-                .map(|(c, v)| (c.clone(), serde_json::Value::String(v.clone())))
+                .map(|(c, v)| (c.clone(), serde_json::Value::String(v)))
                 .collect();
             serde_json::to_writer(&mut out, &object)
                 .map_err(|e| StageError::new(format!("{name}: {e}")))?;
             out.write_all(b"\n").map_err(io_error(&name))?;
         }
         out.flush().map_err(io_error(&name))?;
-        self.files.push((name, table.rows.len()));
+        self.files.push((name, table.len()));
         Ok(())
     }
 

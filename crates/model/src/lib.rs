@@ -10,6 +10,7 @@ pub mod normalize;
 mod offsets;
 mod records;
 mod stage;
+mod table;
 mod text_index;
 mod words;
 
@@ -20,6 +21,7 @@ pub use offsets::{OffsetMap, TextBuilder};
 pub use records::{Claim, Entity, EntityKind, Mention, Quote, QuoteKind};
 pub use stage::{
     BuildContext, Capability, CorpusStage, DocumentStage, ExportSummary, Exporter, NoOptions,
-    StageError, StageOptions, Table,
+    StageError, StageOptions,
 };
+pub use table::{Rows, Table};
 pub use text_index::TextIndex;

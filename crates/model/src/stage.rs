@@ -6,6 +6,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::document::Document;
+use crate::table::Table;
 
 /// What a stage needs from the stages before it and provides to those after. The runner
 /// refuses a pipeline in which a stage needs something no earlier stage provides.
@@ -75,7 +76,9 @@ pub trait DocumentStage: Send + Sync {
 
 /// A stage that sees every document (in input order) after the per-document stages, and
 /// produces tables about the corpus. It must keep compact records, never whole texts, so that
-/// memory grows with the records and not with the corpus.
+/// memory grows with the records and not with the corpus; texts it needs for its output rows
+/// belong in a temporary file, and the [`Table`]s it returns spill their rows to one past a
+/// small budget, so a table of millions of rows costs no more memory than a small one.
 pub trait CorpusStage: Send {
     fn observe(&mut self, doc: &Document);
     fn finish(&mut self) -> Result<Vec<Table>, StageError>;
@@ -87,14 +90,6 @@ pub trait Exporter: Send {
     fn write_table(&mut self, table: &Table) -> Result<(), StageError>;
     /// Moves everything into place; nothing is visible at its final name before this.
     fn finish(self: Box<Self>) -> Result<ExportSummary, StageError>;
-}
-
-/// A plain table with a header, as corpus stages produce them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Table {
-    pub name: String,
-    pub columns: Vec<String>,
-    pub rows: Vec<Vec<String>>,
 }
 
 /// What an exporter wrote: file name → data rows.

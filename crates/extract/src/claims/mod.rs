@@ -6,6 +6,7 @@
 //! hedge in front of it (`about`, `more than`) and its subject (`Donetsk`, `regions`, `aid`).
 //! Years, dates, times, ordinals and labels (`Article 5`, `COVID-19`) are not claims.
 
+use std::cell::OnceCell;
 use std::ops::Range;
 
 use model::{BuildContext, Claim, Document, DocumentStage, StageError, StageOptions};
@@ -117,26 +118,21 @@ pub fn find_claims(
     let mut out = Vec::new();
     let mut tokens = Vec::new();
     for s in sentences {
+        // Most sentences hold no number at all: rule them out before tokenizing.
+        if !may_hold_claim(text, s.clone()) {
+            continue;
+        }
         tokens.clear();
         tokenize(text, s.clone(), &mut tokens);
-        // Most sentences hold no number at all: skip them before looking for dates.
-        let candidate = tokens.iter().any(|t| match t.kind {
-            TokenKind::Number => true,
-            TokenKind::Punct => matches!(&text[t.range()], "$" | "€" | "£" | "¥" | "₴" | "₽"),
-            TokenKind::Word => maybe_number_word(&text[t.range()]),
-            TokenKind::Possessive => false,
-        });
+        let candidate = tokens.iter().any(|t| may_start_quantity(text, t));
         if !candidate {
             continue;
         }
-        let dates: Vec<Range<usize>> = find_dates(text, std::slice::from_ref(s), None)
-            .into_iter()
-            .map(|d| d.bytes)
-            .collect();
         Scanner {
             text,
+            sentence: s.clone(),
             toks: &tokens,
-            dates: &dates,
+            dates: OnceCell::new(),
             options,
         }
         .scan(&mut out);
@@ -144,11 +140,142 @@ pub fn find_claims(
     out
 }
 
+/// Whether a token could start a quantity: a number, a currency sign or a number word.
+fn may_start_quantity(text: &str, t: &Token) -> bool {
+    match t.kind {
+        TokenKind::Number => true,
+        TokenKind::Punct => matches!(&text[t.range()], "$" | "€" | "£" | "¥" | "₴" | "₽"),
+        TokenKind::Word => maybe_number_word(&text[t.range()]),
+        TokenKind::Possessive => false,
+    }
+}
+
 struct Scanner<'a> {
     text: &'a str,
+    sentence: Range<usize>,
     toks: &'a [Token],
-    dates: &'a [Range<usize>],
+    /// Dates of the sentence, looked for only once a number might be one.
+    dates: OnceCell<Vec<Range<usize>>>,
     options: &'a ClaimsOptions,
+}
+
+/// Whether `text[range]` may hold a claim: an ASCII digit, a currency sign, or a run of
+/// ASCII letters that is a number word. Every sentence [`find_claims`] would look at passes (a
+/// number token starts with a digit; a number word is ASCII letters only, so a whole run), and
+/// most sentences fail it after one cheap pass over their bytes.
+fn may_hold_claim(text: &str, range: Range<usize>) -> bool {
+    let bytes = &text.as_bytes()[range];
+    let mut i = 0;
+    while i < bytes.len() {
+        match BYTE_CLASS[usize::from(bytes[i])] {
+            LETTER => {
+                let start = i;
+                i += 1;
+                while i < bytes.len() && BYTE_CLASS[usize::from(bytes[i])] == LETTER {
+                    i += 1;
+                }
+                if is_number_word(&bytes[start..i]) {
+                    return true;
+                }
+            }
+            DIGIT => return true,
+            LEAD => {
+                const SIGNS: [&str; 5] = ["€", "£", "¥", "₴", "₽"];
+                if SIGNS.iter().any(|c| bytes[i..].starts_with(c.as_bytes())) {
+                    return true;
+                }
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    false
+}
+
+const OTHER: u8 = 0;
+const LETTER: u8 = 1;
+/// An ASCII digit or `$`.
+const DIGIT: u8 = 2;
+/// The lead byte of a currency sign (`£`, `¥`: 0xC2; `€`, `₴`, `₽`: 0xE2).
+const LEAD: u8 = 3;
+
+const BYTE_CLASS: [u8; 256] = {
+    let mut t = [OTHER; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_alphabetic() {
+            LETTER
+        } else if c.is_ascii_digit() || c == b'$' {
+            DIGIT
+        } else if c == 0xC2 || c == 0xE2 {
+            LEAD
+        } else {
+            OTHER
+        };
+        b += 1;
+    }
+    t
+};
+
+/// Every word of three to eight letters that [`small_number`], [`denominator`] or
+/// [`scale_word`] knows, as a [`word_key`] in the slot [`word_slot`] gives it (empty slots are
+/// zero, which no word's key is). The one longer word, "seventeen", is tested apart.
+const NUMBER_WORDS: [u64; 128] = {
+    const WORDS: [&str; 55] = [
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+        "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "eighteen", "nineteen",
+        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "dozen",
+        "half", "halves", "third", "thirds", "quarter", "quarters", "fourth", "fourths", "fifth",
+        "fifths", "sixth", "sixths", "seventh", "sevenths", "eighth", "eighths", "ninth", "ninths",
+        "tenth", "tenths", "hundred", "thousand", "million", "billion", "trillion", "mln", "trn",
+    ];
+    let mut table = [0u64; 128];
+    let mut i = 0;
+    while i < WORDS.len() {
+        let k = word_key(WORDS[i].as_bytes());
+        let slot = word_slot(k);
+        assert!(
+            table[slot] == 0,
+            "two number words share a slot: pick another multiplier"
+        );
+        table[slot] = k;
+        i += 1;
+    }
+    table
+};
+
+/// A slot of [`NUMBER_WORDS`] (multiplicative hashing; the multiplier was picked so that no
+/// two of its words collide, which the table's construction checks at compile time).
+const fn word_slot(key: u64) -> usize {
+    (key.wrapping_mul(0x1294_32b1_6029_8a43) >> 57) as usize
+}
+
+/// A word of up to eight bytes packed into a number, ASCII letters folded to lowercase. A
+/// word has the key of a number word only if it is that word but for the case of ASCII
+/// letters: number words are lowercase letters, `| 0x20` makes one only out of a letter, and
+/// no key starts with a zero byte.
+const fn word_key(w: &[u8]) -> u64 {
+    let mut k = 0u64;
+    let mut i = 0;
+    while i < w.len() {
+        k = k << 8 | (w[i] | 0x20) as u64;
+        i += 1;
+    }
+    k
+}
+
+/// Whether `word` is, ignoring ASCII case, one of the number, fraction or scale words of three
+/// letters or more.
+fn is_number_word(word: &[u8]) -> bool {
+    match word.len() {
+        3..=8 => {
+            let key = word_key(word);
+            NUMBER_WORDS[word_slot(key)] == key
+        }
+        9 => word.eq_ignore_ascii_case(b"seventeen"),
+        _ => false,
+    }
 }
 
 /// Whether a word could be a number or fraction word (cheap first-letter and length test
@@ -164,34 +291,45 @@ fn maybe_number_word(word: &str) -> bool {
     ) {
         return false;
     }
-    let w = Lower::of(word);
-    let w = w.as_str();
-    small_number(w).is_some() || denominator(w).is_some() || scale_word(w).is_some()
+    let fast = is_number_word(b);
+    debug_assert_eq!(fast, {
+        let w = Lower::of(word);
+        let w = w.as_str();
+        small_number(w).is_some() || denominator(w).is_some() || scale_word(w).is_some()
+    });
+    fast
 }
 
-/// Lowercase ASCII copy of a short word in a stack buffer (no allocation per token).
-struct Lower {
-    buf: [u8; 24],
-    len: usize,
+/// Lowercase form of a short ASCII word (empty for any other word), without allocating: the
+/// word itself when it has no capital (most words), else a copy in a stack buffer.
+enum Lower<'a> {
+    Same(&'a str),
+    Copy { buf: [u8; 24], len: usize },
 }
 
-impl Lower {
-    fn of(word: &str) -> Lower {
-        let mut l = Lower {
-            buf: [0; 24],
-            len: 0,
-        };
-        if word.len() <= 24 && word.is_ascii() {
-            for (i, b) in word.bytes().enumerate() {
-                l.buf[i] = b.to_ascii_lowercase();
-            }
-            l.len = word.len();
+impl<'a> Lower<'a> {
+    fn of(word: &'a str) -> Lower<'a> {
+        if word.len() > 24 || !word.is_ascii() {
+            return Lower::Same("");
         }
-        l
+        if !word.bytes().any(|b| b.is_ascii_uppercase()) {
+            return Lower::Same(word);
+        }
+        let mut buf = [0; 24];
+        for (i, b) in word.bytes().enumerate() {
+            buf[i] = b.to_ascii_lowercase();
+        }
+        Lower::Copy {
+            buf,
+            len: word.len(),
+        }
     }
 
     fn as_str(&self) -> &str {
-        std::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
+        match self {
+            Lower::Same(w) => w,
+            Lower::Copy { buf, len } => std::str::from_utf8(&buf[..*len]).unwrap_or(""),
+        }
     }
 }
 
@@ -591,7 +729,7 @@ impl Scanner<'_> {
         &self.text[self.toks[i].range()]
     }
 
-    fn lower(&self, i: usize) -> Lower {
+    fn lower(&self, i: usize) -> Lower<'_> {
         Lower::of(self.word(i))
     }
 
@@ -602,6 +740,12 @@ impl Scanner<'_> {
     fn in_date(&self, i: usize) -> bool {
         let t = &self.toks[i];
         self.dates
+            .get_or_init(|| {
+                find_dates(self.text, std::slice::from_ref(&self.sentence), None)
+                    .into_iter()
+                    .map(|d| d.bytes)
+                    .collect()
+            })
             .iter()
             .any(|d| d.start <= t.start && t.end <= d.end)
     }
@@ -623,15 +767,19 @@ impl Scanner<'_> {
         }
     }
 
-    /// A quantity starting at token `i`, if any.
+    /// A quantity starting at token `i`, if any. Whether it lies in a date is asked last:
+    /// finding the sentence's dates costs more than all the rest.
     fn quantity(&self, i: usize) -> Option<Quantity> {
+        let q = self.quantity_here(i)?;
+        (!self.in_date(i)).then_some(q)
+    }
+
+    /// [`Scanner::quantity`] before the date test.
+    fn quantity_here(&self, i: usize) -> Option<Quantity> {
         let t = self.toks[i];
-        if self.in_date(i) {
-            return None;
-        }
         let n = self.toks.len();
         match t.kind {
-            TokenKind::Number => self.numeric(i),
+            TokenKind::Number => self.number(i),
             TokenKind::Punct => {
                 // Currency sign before a number: $1.5 billion, €20m, US$5.
                 let cur = match self.word(i) {
@@ -673,12 +821,16 @@ impl Scanner<'_> {
         }
     }
 
+    /// A quantity from the number at token `i`, unless it lies in a date.
     fn numeric(&self, i: usize) -> Option<Quantity> {
+        let q = self.number(i)?;
+        (!self.in_date(i)).then_some(q)
+    }
+
+    /// [`Scanner::numeric`] before the date test.
+    fn number(&self, i: usize) -> Option<Quantity> {
         let n = self.toks.len();
         let raw = self.word(i);
-        if self.in_date(i) {
-            return None;
-        }
         // Labels and codes: "Article 5", "COVID-19", "F-16", times "10:30".
         if i > 0 {
             let prev = self.word(i - 1);
@@ -809,8 +961,17 @@ impl Scanner<'_> {
         if i > 0 && self.word(i - 1) == "-" && !self.toks[i].space_before {
             return None;
         }
+        // Every quantity in words starts with a number word, "a", "an" or "half": most words
+        // are none of these, and telling so is cheaper than lowercasing them.
+        let word = self.word(i);
+        if word.len() > 2 && !is_number_word(word.as_bytes()) {
+            return None;
+        }
         let w = self.lower(i);
         let w = w.as_str();
+        if small_number(w).is_none() && !matches!(w, "a" | "an" | "half") {
+            return None;
+        }
         // Fractions: three-quarters, two-thirds, a third of, half of, one-fifth.
         if let Some(num) = small_number(w).filter(|v| *v >= 1.0 && *v <= 10.0) {
             if i + 2 < n
@@ -941,12 +1102,16 @@ impl Scanner<'_> {
         let mut start = q.first;
         let mut qualifier = None;
         for qual in QUALIFIERS {
-            let words: Vec<&str> = qual.split(' ').collect();
-            if q.first < words.len() {
+            let len = qual.split(' ').count();
+            if q.first < len {
                 continue;
             }
-            let from = q.first - words.len();
-            if words.iter().enumerate().all(|(k, w)| self.is(from + k, w)) {
+            let from = q.first - len;
+            if qual
+                .split(' ')
+                .enumerate()
+                .all(|(k, w)| self.is(from + k, w))
+            {
                 // "picked up to 0.7%", "went over 50": a verb's particle, not a hedge.
                 let verb_before = from > 0 && {
                     let v = self.lower(from - 1);
@@ -966,7 +1131,7 @@ impl Scanner<'_> {
                                 | "came"
                         )
                 };
-                if verb_before && words[0] == "up" {
+                if verb_before && qual.split(' ').next() == Some("up") {
                     break;
                 }
                 qualifier = Some(qual.to_string());
@@ -1168,6 +1333,79 @@ mod tests {
         assert_eq!(c[4].1, 1.5e9);
         assert_eq!(c[4].2, "USD");
         assert_eq!(c[4].3.as_deref(), Some("aid"));
+    }
+
+    #[test]
+    fn number_words_are_known_whatever_their_case() {
+        let words = [
+            "zero",
+            "One",
+            "TWO",
+            "seventeen",
+            "Seventeen",
+            "dozen",
+            "half",
+            "Halves",
+            "thirds",
+            "quarter",
+            "Quarters",
+            "hundred",
+            "thousand",
+            "Million",
+            "bn",
+            "mln",
+            "trn",
+            "k",
+            "seventeens",
+            "eleventh",
+            "once",
+            "tent",
+            "halve",
+            "quarterly",
+            "billions",
+            "t@n",
+            "Z\u{e9}ro",
+            "on",
+            "",
+        ];
+        for w in words {
+            let l = Lower::of(w);
+            let l = l.as_str();
+            let slow = (3..=9).contains(&w.len())
+                && (small_number(l).is_some()
+                    || denominator(l).is_some()
+                    || scale_word(l).is_some());
+            assert_eq!(is_number_word(w.as_bytes()), slow, "{w}");
+        }
+    }
+
+    /// Every sentence the token test keeps passes the byte prefilter first.
+    #[test]
+    fn prefilter_keeps_every_candidate_sentence() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/articles");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            let paragraphs: Vec<Range<usize>> = text
+                .split_inclusive('\n')
+                .scan(0, |at, p| {
+                    let r = *at..*at + p.len();
+                    *at = r.end;
+                    Some(r)
+                })
+                .collect();
+            let sentences = crate::text::split_sentences(&text, &paragraphs);
+            for s in sentences.iter().chain(std::iter::once(&(0..text.len()))) {
+                let mut tokens = Vec::new();
+                tokenize(&text, s.clone(), &mut tokens);
+                let candidate = tokens.iter().any(|t| may_start_quantity(&text, t));
+                if candidate {
+                    assert!(may_hold_claim(&text, s.clone()), "{}", &text[s.clone()]);
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 0);
     }
 
     #[test]

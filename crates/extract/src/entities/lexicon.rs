@@ -1,5 +1,5 @@
 //! The reference lists (places, organizations, public figures, first names, titles,
-//! honorifics), loaded once and matched in one Aho-Corasick pass per sentence.
+//! honorifics), loaded once into one Aho-Corasick automaton and looked up at each token.
 //!
 //! Every distinct surface form is one pattern; a pattern carries everything the lists know
 //! about it (`Georgia` is a country, a US state and a first name), and the finder decides from
@@ -8,7 +8,9 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::nfa::contiguous::NFA;
+use aho_corasick::{Anchored, Input, MatchKind};
 
 use super::normalize::name_key;
 use super::Gender;
@@ -104,7 +106,24 @@ pub(crate) struct RoleSig {
 
 /// The compiled reference lists.
 pub struct Lexicon {
-    ac: AhoCorasick,
+    /// Every surface form, leftmost-longest. A contiguous NFA rather than a DFA: lookups walk
+    /// only a few bytes from a token start (see `matches`), and the NFA's table is a fraction
+    /// of the DFA's megabytes, so more of it stays in cache.
+    nfa: NFA,
+    /// Where anchored walks of `nfa` start.
+    anchored: StateID,
+    /// The first two bytes of every pattern, as bits: most words start no pattern, and this
+    /// says so without walking the automaton.
+    starts: Box<[u64; 1024]>,
+    /// The bytes that are patterns on their own (`I`).
+    singles: [bool; 256],
+    /// Pattern prefixes that stop right before a non-alphanumeric character (`al` of
+    /// `al Thani`, `vice` of `vice president`): a token ending in one may hold the start of
+    /// a match that runs on past it (`Service president`). See [`Lexicon::matches`].
+    tails: Tails,
+    /// Some pattern is empty or starts with whitespace, so matches need not start on tokens:
+    /// only the plain scan is exact.
+    scan_only: bool,
     pub(crate) entries: Vec<Lex>,
     pub(crate) places: Vec<Canon>,
     pub(crate) orgs: Vec<Canon>,
@@ -159,43 +178,44 @@ impl Lexicon {
 
     /// The built-in lists plus the user's.
     pub fn build(extras: &Extras) -> Lexicon {
-        let mut b = Builder::default();
-        b.load_places(COUNTRIES, true);
-        b.load_places(CITIES, false);
-        b.load_places(REGIONS, false);
-        for line in &extras.places {
-            b.place_line(line, false);
-        }
-        for text in [ORGS, OUTLETS] {
-            for line in data_lines(text) {
-                b.org_line(line);
-            }
-        }
-        for line in &extras.orgs {
-            b.org_line(line);
-        }
-        b.load_first_names();
-        b.load_roles();
-        b.load_honorifics();
-        b.load_stopwords();
-        b.load_dates();
-        let mut people_roles = Vec::new();
-        for line in data_lines(PEOPLE) {
-            people_roles.push(b.person_line(line));
-        }
-        for line in &extras.people {
-            people_roles.push(b.person_line(line));
-        }
-        // A DFA: the lists are matched against every sentence, so search speed matters more
-        // than the few megabytes the table takes (built once, shared). Leftmost-longest: at
-        // each position the longest entry ("Donald Trump" over "Donald").
-        let ac = AhoCorasickBuilder::new()
+        let (b, people_roles) = Builder::with_lists(extras);
+        // Leftmost-longest: at each position the longest entry ("Donald Trump" over "Donald").
+        let nfa = NFA::builder()
             .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::DFA))
             .build(&b.patterns)
             .expect("gazetteer patterns compile");
+        let anchored = nfa
+            .start_state(Anchored::Yes)
+            .expect("anchored searches were built");
+        let mut starts = Box::new([0u64; 1024]);
+        let mut singles = [false; 256];
+        let mut tails = Tails::default();
+        for p in &b.patterns {
+            match *p.as_bytes() {
+                [a] => singles[a as usize] = true,
+                [a, b, ..] => {
+                    let bit = (a as usize) << 8 | b as usize;
+                    starts[bit / 64] |= 1 << (bit % 64);
+                }
+                [] => {}
+            }
+            for (k, c) in p.char_indices().skip(1) {
+                if !c.is_alphanumeric() {
+                    tails.insert(&p[..k]);
+                }
+            }
+        }
+        let scan_only = b
+            .patterns
+            .iter()
+            .any(|p| p.chars().next().is_none_or(char::is_whitespace));
         let mut lex = Lexicon {
-            ac,
+            nfa,
+            anchored,
+            starts,
+            singles,
+            tails,
+            scan_only,
             entries: b.entries,
             places: b.places,
             orgs: b.orgs,
@@ -209,7 +229,111 @@ impl Lexicon {
 
     /// Lexicon items of `text[range]`: for each token index, the longest list entry starting
     /// there and the token index it ends at (inclusive). Tokens must be those of `range`.
+    ///
+    /// The result is defined by one leftmost-longest scan of the whole sentence ([`Self::scan`]),
+    /// keeping the matches that start and end on token edges. That scan is slow: the gazetteer
+    /// holds many short common words, so it stops at nearly every token, and a DFA fast enough
+    /// to scan every byte takes megabytes that do not stay in cache. This gives the same
+    /// answer with an anchored lookup at each token start instead. The scan also finds
+    /// matches that start inside a word; those are dropped, but one that runs on past its word
+    /// (`vice president` in `Service president`) hides the entries it overlaps, so inside a
+    /// word that could start such a match (it ends in a pattern prefix that continues with a
+    /// non-alphanumeric character, see `tails`) every position is tried as the scan would.
     pub(crate) fn matches(
+        &self,
+        text: &str,
+        range: std::ops::Range<usize>,
+        tokens: &[Token],
+        out: &mut Vec<Option<(u32, usize)>>,
+    ) {
+        if self.scan_only {
+            return self.scan(text, range, tokens, out);
+        }
+        out.clear();
+        out.resize(tokens.len(), None);
+        let hay = &text.as_bytes()[..range.end];
+        // Where the scan would resume: the end of the last match it reported.
+        let mut at = range.start;
+        for ti in 0..tokens.len() {
+            let tok = tokens[ti];
+            if tok.start >= at {
+                if let Some((id, end)) = self.longest_at(hay, tok.start) {
+                    at = end;
+                    if let Some(tj) = token_ending_at(tokens, ti, at) {
+                        out[ti] = Some((id, tj));
+                    }
+                }
+            }
+            if at >= tok.end || !self.may_run_on(text, tok, range.end) {
+                continue;
+            }
+            // Matches inside the word are never kept, but one that runs past it hides what
+            // it overlaps. The scan takes the leftmost, so try each position in turn.
+            let mut q = at.max(tok.start + 1);
+            while q < tok.end {
+                match self.longest_at(hay, q) {
+                    Some((_, end)) => {
+                        q = end;
+                        at = end;
+                    }
+                    None => q += 1,
+                }
+            }
+        }
+    }
+
+    /// The longest entry starting at byte `start` of `hay` and where it ends. A walk of the
+    /// automaton's trie: the call overhead of a full anchored search would cost as much as
+    /// the few bytes a lookup reads.
+    #[inline]
+    fn longest_at(&self, hay: &[u8], start: usize) -> Option<(u32, usize)> {
+        let first = hay[start];
+        let pair = match hay.get(start + 1) {
+            Some(&b) => {
+                let bit = (first as usize) << 8 | b as usize;
+                self.starts[bit / 64] & (1 << (bit % 64)) != 0
+            }
+            None => false,
+        };
+        if !pair && !self.singles[first as usize] {
+            return None;
+        }
+        let mut sid = self.anchored;
+        let mut found = None;
+        for (i, &b) in hay[start..].iter().enumerate() {
+            sid = self.nfa.next_state(Anchored::Yes, sid, b);
+            if self.nfa.is_special(sid) {
+                if self.nfa.is_dead(sid) {
+                    break;
+                }
+                if self.nfa.is_match(sid) {
+                    let id = self.nfa.match_pattern(sid, 0);
+                    let end = start + i + 1;
+                    // Match states also carry the entries the unanchored search reaches
+                    // through failure links; those start later.
+                    if end - self.nfa.pattern_len(id) == start {
+                        found = Some((id.as_u32(), end));
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    /// Whether a match starting inside `tok` (after its first character) could run past it.
+    fn may_run_on(&self, text: &str, tok: Token, end: usize) -> bool {
+        let word = &text.as_bytes()[tok.start..tok.end];
+        if word.len() < 2 || tok.end >= end {
+            return false;
+        }
+        // Tokens mostly end before a non-alphanumeric character; after `U.S.` or `5` a letter
+        // may follow directly, and the tails do not cover that.
+        let follows = text[tok.end..end].chars().next();
+        follows.is_some_and(char::is_alphanumeric) || self.tails.ends(&word[1..])
+    }
+
+    /// The leftmost-longest scan of `text[range]` that defines [`Self::matches`].
+    fn scan(
         &self,
         text: &str,
         range: std::ops::Range<usize>,
@@ -221,11 +345,12 @@ impl Lexicon {
         if tokens.is_empty() {
             return;
         }
-        let hay = &text[range.clone()];
+        let input = Input::new(&text[range.clone()]);
+        let iter = self.nfa.try_find_iter(input);
         // Leftmost-longest matches come in text order: walk the tokens alongside. A match
         // that does not start and end on token edges (`king` in `making`) is dropped.
         let mut ti = 0;
-        for m in self.ac.find_iter(hay) {
+        for m in iter.expect("unanchored searches were built") {
             let s = range.start + m.start();
             let e = range.start + m.end();
             while ti < tokens.len() && tokens[ti].start < s {
@@ -237,17 +362,8 @@ impl Lexicon {
             if tokens[ti].start != s {
                 continue;
             }
-            let mut tj = ti;
-            while tj < tokens.len() && tokens[tj].end < e {
-                tj += 1;
-            }
-            if tj == tokens.len() || tokens[tj].end != e {
-                continue;
-            }
-            let id = m.pattern().as_u32();
-            match out[ti] {
-                Some((_, old)) if old >= tj => {}
-                _ => out[ti] = Some((id, tj)),
+            if let Some(tj) = token_ending_at(tokens, ti, e) {
+                out[ti] = Some((m.pattern().as_u32(), tj));
             }
         }
     }
@@ -286,6 +402,75 @@ impl Lexicon {
     }
 }
 
+/// The token from `ti` on that ends at byte `end`, if one does.
+fn token_ending_at(tokens: &[Token], ti: usize, end: usize) -> Option<usize> {
+    let tj = ti + tokens[ti..].iter().position(|t| t.end >= end)?;
+    (tokens[tj].end == end).then_some(tj)
+}
+
+/// A set of strings, stored reversed in a trie, asked whether a word ends in one of them.
+struct Tails {
+    /// The root's children by byte (0: none), as every word starts there.
+    root: [u32; 256],
+    /// Each node's edges as (byte, node), sorted by byte; node 0 is the root.
+    edges: Vec<Vec<(u8, u32)>>,
+    /// Whether the bytes from the root to the node, reversed, are in the set.
+    end: Vec<bool>,
+}
+
+impl Default for Tails {
+    fn default() -> Tails {
+        Tails {
+            root: [0; 256],
+            edges: vec![Vec::new()],
+            end: vec![false],
+        }
+    }
+}
+
+impl Tails {
+    fn insert(&mut self, s: &str) {
+        let mut node = 0;
+        for &b in s.as_bytes().iter().rev() {
+            node = match self.edges[node].binary_search_by_key(&b, |e| e.0) {
+                Ok(i) => self.edges[node][i].1 as usize,
+                Err(i) => {
+                    let new = self.edges.len();
+                    self.edges[node].insert(i, (b, new as u32));
+                    self.edges.push(Vec::new());
+                    self.end.push(false);
+                    if node == 0 {
+                        self.root[b as usize] = new as u32;
+                    }
+                    new
+                }
+            };
+        }
+        self.end[node] = true;
+    }
+
+    /// Whether some non-empty suffix of `word` is in the set.
+    fn ends(&self, word: &[u8]) -> bool {
+        let Some((&last, rest)) = word.split_last() else {
+            return false;
+        };
+        let mut node = self.root[last as usize] as usize;
+        if node == 0 {
+            return false;
+        }
+        for &b in rest.iter().rev() {
+            if self.end[node] {
+                return true;
+            }
+            match self.edges[node].iter().find(|e| e.0 == b) {
+                Some(e) => node = e.1 as usize,
+                None => return false,
+            }
+        }
+        self.end[node]
+    }
+}
+
 fn data_lines(text: &str) -> impl Iterator<Item = &str> {
     text.lines()
         .map(str::trim)
@@ -311,6 +496,38 @@ struct Builder {
 }
 
 impl Builder {
+    /// The built-in lists and `extras`, with the role of each known person as written.
+    fn with_lists(extras: &Extras) -> (Builder, Vec<String>) {
+        let mut b = Builder::default();
+        b.load_places(COUNTRIES, true);
+        b.load_places(CITIES, false);
+        b.load_places(REGIONS, false);
+        for line in &extras.places {
+            b.place_line(line, false);
+        }
+        for text in [ORGS, OUTLETS] {
+            for line in data_lines(text) {
+                b.org_line(line);
+            }
+        }
+        for line in &extras.orgs {
+            b.org_line(line);
+        }
+        b.load_first_names();
+        b.load_roles();
+        b.load_honorifics();
+        b.load_stopwords();
+        b.load_dates();
+        let mut people_roles = Vec::new();
+        for line in data_lines(PEOPLE) {
+            people_roles.push(b.person_line(line));
+        }
+        for line in &extras.people {
+            people_roles.push(b.person_line(line));
+        }
+        (b, people_roles)
+    }
+
     fn entry(&mut self, pattern: &str) -> &mut Lex {
         let i = match self.index.get(pattern) {
             Some(&i) => i,
@@ -654,5 +871,89 @@ mod tests {
         let putin = &lex.people[lex.entry(putin).person.unwrap() as usize];
         assert_eq!(putin.role.class, Some(RoleClass::Leader));
         assert_eq!(putin.role.places.len(), 1);
+    }
+
+    /// `matches` must agree with the plain scan on every sentence of `text`.
+    fn assert_same_as_scan(lex: &Lexicon, text: &str) {
+        let mut doc = model::Document::new("d", "d.txt", text.to_string());
+        crate::text::ensure_sentences(&mut doc);
+        let mut ranges = doc.sentences.clone();
+        ranges.push(0..text.len());
+        let (mut toks, mut fast, mut slow) = (Vec::new(), Vec::new(), Vec::new());
+        for r in ranges {
+            toks.clear();
+            tokenize(text, r.clone(), &mut toks);
+            lex.matches(text, r.clone(), &toks, &mut fast);
+            lex.scan(text, r.clone(), &toks, &mut slow);
+            assert_eq!(fast, slow, "{:?}", &text[r]);
+        }
+    }
+
+    #[test]
+    fn token_lookups_equal_the_scan() {
+        let lex = Lexicon::builtin();
+        for text in [
+            // Matches inside a word that run on into the next ones.
+            "The Postal Service president Joe Biden met the novice president in Doha.",
+            "A deal Thani signed; the Royal Thani and Mohammed bin Abdulrahman Al Thani.",
+            "Donald Trumpism, Putinism and U.S.A Today in Kyiv-based Rolls-Royce plants.",
+            "The 1990s Kyiv, 5bn Paris; subprime minister Keir Starmer’s office.",
+            "Mr. J. D. Vance and Sen. Lindsey Graham (R-S.C.) said on Jan. 5 in St. Louis.",
+            "",
+            "   ",
+        ] {
+            assert_same_as_scan(lex, text);
+        }
+        // A letter right after a token: `X.S.` then `Africa`.
+        let extras = Extras {
+            places: vec!["S.Africa".into()],
+            ..Extras::default()
+        };
+        assert_same_as_scan(
+            &Lexicon::build(&extras),
+            "In X.S.Africa and 5S.Africa today.",
+        );
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/articles");
+        for e in std::fs::read_dir(dir).unwrap() {
+            assert_same_as_scan(lex, &std::fs::read_to_string(e.unwrap().path()).unwrap());
+        }
+        // Pieces of patterns glued at random: many matches start inside words.
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let (b, _) = Builder::with_lists(&Extras::default());
+        let patterns = b.patterns;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..1 + next(12) {
+                let p = patterns[next(patterns.len())].as_str();
+                let cuts: Vec<usize> = (0..=p.len()).filter(|&i| p.is_char_boundary(i)).collect();
+                let (a, b) = (cuts[next(cuts.len())], cuts[next(cuts.len())]);
+                text.push_str(if next(3) == 0 {
+                    &p[a.min(b)..a.max(b)]
+                } else {
+                    p
+                });
+                text.push_str([" ", "", "-", ". ", "’s ", ", ", "5", "é"][next(8)]);
+            }
+            assert_same_as_scan(lex, &text);
+        }
+    }
+
+    /// The token lookups against the plain scan on a corpus of JSON lines with a `text` field:
+    /// `NEWSMILL_CORPUS=corpus.jsonl cargo test --release -p extract -- --ignored corpus`.
+    #[test]
+    #[ignore]
+    fn token_lookups_equal_the_scan_on_a_corpus() {
+        let lex = Lexicon::builtin();
+        let path = std::env::var("NEWSMILL_CORPUS").expect("NEWSMILL_CORPUS");
+        for line in std::fs::read_to_string(path).unwrap().lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            assert_same_as_scan(lex, v["text"].as_str().unwrap());
+        }
     }
 }

@@ -16,7 +16,7 @@ use super::lexicon::{
     is_capitalized_stopword, is_determiner, is_preposition, is_title_word, is_verb_filler,
     opens_subject, pronoun, CueHit, CueKind, Lexicon, Pronoun,
 };
-use super::tokens::{is_capitalized, is_possessive, tokenize, Tok};
+use super::tokens::{is_capitalized, is_possessive, lowercase, tokenize, Tok};
 use crate::entities::{Gender, Referents};
 
 /// Everything attribution looks at, for one document.
@@ -193,6 +193,7 @@ impl<'a> Scene<'a> {
         let mentions = &self.referents.mentions;
         let mut mi = mentions.partition_point(|m| m.bytes.end <= range.start);
         let mut out: Vec<Cand> = Vec::new();
+        let mut scratch = String::new();
         let mut i = 0;
         while i < toks.len() {
             let tok = &toks[i];
@@ -209,10 +210,11 @@ impl<'a> Scene<'a> {
             {
                 let referent = &self.referents.referents[m.referent];
                 let mention_text = &self.text[m.bytes.clone()];
-                let lower = mention_text.to_lowercase();
                 // A bare speaker noun ("Leaders") or a pronoun is better handled as one.
-                let plain_word = !mention_text.contains(' ')
-                    && (self.lex.is_speaker_noun(&lower) || pronoun(&lower).is_some());
+                let plain_word = !mention_text.contains(' ') && {
+                    let lower = lowercase(mention_text, &mut scratch);
+                    self.lex.is_speaker_noun(lower) || pronoun(lower).is_some()
+                };
                 let usable = matches!(referent.kind, EntityKind::Person | EntityKind::Org)
                     && !is_capitalized_stopword(mention_text)
                     && !mention_text.chars().all(|c| !c.is_alphabetic())
@@ -239,8 +241,8 @@ impl<'a> Scene<'a> {
                 mi += 1;
             }
             let word = tok.text(self.text);
-            let lower = word.to_lowercase();
-            if let Some(p) = pronoun(&lower) {
+            let lower = lowercase(word, &mut scratch);
+            if let Some(p) = pronoun(lower) {
                 out.push(Cand {
                     bytes: tok.bytes.clone(),
                     what: CandKind::Pronoun(p),
@@ -248,15 +250,19 @@ impl<'a> Scene<'a> {
                 i += 1;
                 continue;
             }
-            let next_capitalized = toks
-                .get(i + 1)
-                .is_some_and(|n| adjacent(self.text, tok, n) && is_capitalized(n.text(self.text)));
+            let next_capitalized = || {
+                toks.get(i + 1).is_some_and(|n| {
+                    adjacent(self.text, tok, n) && is_capitalized(n.text(self.text))
+                })
+            };
             // "Secretary of State Marco Rubio": a title, not a speaker noun.
-            let title_of = self.text[tok.bytes.end..].starts_with(" of ")
-                && toks
-                    .get(i + 2)
-                    .is_some_and(|n| is_capitalized(n.text(self.text)));
-            if self.lex.is_speaker_noun(&lower) && !next_capitalized && !title_of {
+            let title_of = || {
+                self.text[tok.bytes.end..].starts_with(" of ")
+                    && toks
+                        .get(i + 2)
+                        .is_some_and(|n| is_capitalized(n.text(self.text)))
+            };
+            if self.lex.is_speaker_noun(lower) && !next_capitalized() && !title_of() {
                 let start = self.noun_phrase_start(&toks, i);
                 // Drop candidates the phrase swallowed.
                 while out.last().is_some_and(|c| c.bytes.start >= start) {
@@ -280,7 +286,7 @@ impl<'a> Scene<'a> {
                     && toks[j + 1].bytes.start < next_mention
                     && !self
                         .lex
-                        .is_speaker_noun(&toks[j + 1].text(self.text).to_lowercase())
+                        .is_speaker_noun(lowercase(toks[j + 1].text(self.text), &mut scratch))
                 {
                     j += 1;
                 }

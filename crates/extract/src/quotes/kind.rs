@@ -75,11 +75,28 @@ pub enum Lead {
 }
 
 pub fn lead(before: &str) -> Lead {
-    let b = before.trim_end().to_lowercase();
-    let b = b.strip_suffix(" the").unwrap_or(&b).trim_end();
+    let before = before.trim_end();
+    // Only the last words decide, so lowercase a tail rather than the whole paragraph before
+    // the quotation. The tail answers for the whole once at least 16 bytes (more than the
+    // longest phrase) are left after stripping; lowercasing keeps every ASCII byte and every
+    // space where it was, so the ends compare the same.
+    let mut cut = before.len().saturating_sub(64);
+    while !before.is_char_boundary(cut) {
+        cut += 1;
+    }
+    let (lead, rest) = read_lead(&before[cut..].to_lowercase());
+    if cut == 0 || rest >= 16 {
+        return lead;
+    }
+    read_lead(&before.to_lowercase()).0
+}
+
+/// The lead of a lowercased text, and how many bytes were left after stripping.
+fn read_lead(b: &str) -> (Lead, usize) {
+    let b = b.strip_suffix(" the").unwrap_or(b).trim_end();
     let b = b.strip_suffix(" a").unwrap_or(b).trim_end();
     if b.ends_with("so-called") {
-        return Lead::SoCalled;
+        return (Lead::SoCalled, b.len());
     }
     const NAMING: [&str; 9] = [
         "known as",
@@ -92,11 +109,12 @@ pub fn lead(before: &str) -> Lead {
         "billed as",
         "branded as",
     ];
-    if NAMING.iter().any(|n| b.ends_with(n)) {
+    let lead = if NAMING.iter().any(|n| b.ends_with(n)) {
         Lead::Naming
     } else {
         Lead::Other
-    }
+    };
+    (lead, b.len())
 }
 
 /// Facts about one span that decide its kind.
@@ -111,10 +129,10 @@ pub struct Shape<'a> {
 }
 
 pub fn classify(s: &Shape<'_>) -> QuoteKind {
-    let lead = lead(s.before);
     if s.continues {
         return QuoteKind::Full;
     }
+    let lead = lead(s.before);
     if lead == Lead::SoCalled {
         return QuoteKind::Term;
     }
@@ -133,9 +151,10 @@ pub fn classify(s: &Shape<'_>) -> QuoteKind {
         .next();
     let capital_start = first.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
     let ellipsis_start = s.content.starts_with('…') || s.content.starts_with("...");
-    let words = s.content.split_whitespace().count();
+    // Counting stops as soon as the answer is known: quotations run to thousands of words.
+    let at_least = |n: usize| s.content.split_whitespace().take(n).count() == n;
     let full = if embedded {
-        capital_start && words >= s.min_full_words
+        capital_start && at_least(s.min_full_words)
     } else {
         capital_start
             || ellipsis_start
@@ -144,7 +163,7 @@ pub fn classify(s: &Shape<'_>) -> QuoteKind {
     };
     if full {
         QuoteKind::Full
-    } else if !s.attributed && words <= 4 {
+    } else if !s.attributed && !at_least(5) {
         QuoteKind::Term
     } else {
         QuoteKind::Partial

@@ -128,7 +128,11 @@ impl DocumentStage for Quotes {
         }
         for span in raw.iter_mut().filter(|s| s.unclosed.is_some()) {
             self.cut_at_attribution(&doc.text, span);
-            let at = doc.span(span.outer.start..span.outer.start).source_start;
+            let at = crate::text::spans(
+                doc,
+                std::slice::from_ref(&(span.outer.start..span.outer.start)),
+            )[0]
+            .source_start;
             let hint: String = doc.text[span.inner.clone()].chars().take(40).collect();
             warnings.push(format!(
                 "unclosed quotation mark at character {at} of the source (“{hint}…”); quote ended at {}",
@@ -141,8 +145,8 @@ impl DocumentStage for Quotes {
             }
             return Ok(());
         }
-        crate::text::ensure_sentences(doc);
-        let referents = crate::entities::find_referents(doc);
+        let found = crate::entities::shared_referents(crate::entities::Lexicon::builtin(), doc);
+        let referents = &found.referents;
         let quoted: Vec<Range<usize>> = raw
             .iter()
             .filter(|s| s.depth == 0)
@@ -173,7 +177,7 @@ impl DocumentStage for Quotes {
             text: &doc.text,
             paragraphs: &doc.paragraphs,
             sentences: &doc.sentences,
-            referents: &referents,
+            referents,
             quoted: &quoted,
             cues: &cues,
             lex: &self.lexicon,
@@ -381,8 +385,11 @@ impl Quotes {
 }
 
 fn to_records(doc: &Document, found: Vec<Found>) -> Vec<Quote> {
+    // All spans in one pass over the texts: `doc.span` would first index both texts whole.
+    let ranges: Vec<Range<usize>> = found.iter().map(|f| f.span.inner.clone()).collect();
+    let spans = crate::text::spans(doc, &ranges);
     let mut out = Vec::with_capacity(found.len());
-    for (i, f) in found.iter().enumerate() {
+    for ((i, f), span) in found.iter().enumerate().zip(spans) {
         let text = doc.text[f.span.inner.clone()].to_string();
         let key = model::normalize::quote_key(&text);
         let a = &f.attribution;
@@ -395,7 +402,7 @@ fn to_records(doc: &Document, found: Vec<Found>) -> Vec<Quote> {
             cue: a.cue.clone(),
             continues: f.continues.map(|c| format!("q{}", c + 1)),
             key,
-            span: doc.span(f.span.inner.clone()),
+            span,
         });
     }
     out

@@ -152,12 +152,7 @@ fn scan_paragraph(
     let bytes = body.as_bytes();
     let mut stack: Vec<Open> = Vec::new();
     let mut pos = 0;
-    // Every quote mark starts with one of these bytes (ASCII marks, or the lead byte of
-    // U+00AB/U+00BB and U+2018–U+203A): skip everything else without decoding.
-    while let Some(off) = bytes[pos..]
-        .iter()
-        .position(|&b| matches!(b, b'"' | b'\'' | 0xC2 | 0xE2))
-    {
+    while let Some(off) = next_mark_byte(&bytes[pos..]) {
         let i = pos + off;
         let Some(c) = body[i..].chars().next() else {
             break;
@@ -340,6 +335,41 @@ fn scan_paragraph(
     }
 }
 
+/// Every quote mark starts with one of these bytes: an ASCII mark, or the lead byte of
+/// U+00AB/U+00BB and of U+2018–U+203A.
+fn is_mark_byte(b: u8) -> bool {
+    matches!(b, b'"' | b'\'' | 0xC2 | 0xE2)
+}
+
+/// Offset of the first byte in `bytes` that may start a quote mark. Every byte of the text
+/// passes through here, so plain ASCII is skipped eight bytes at a time and only a word
+/// holding a candidate (or any non-ASCII byte) is looked at byte by byte.
+fn next_mark_byte(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Whether some byte of `x` equals `b` (the exact "has a zero byte" test on `x ^ b…b`).
+    let has = |x: u64, b: u8| {
+        let v = x ^ (ONES * u64::from(b));
+        v.wrapping_sub(ONES) & !v & HIGH != 0
+    };
+    let mut chunks = bytes.chunks_exact(8);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        let x = u64::from_le_bytes(chunk.try_into().expect("chunks of eight"));
+        if x & HIGH != 0 || has(x, b'"') || has(x, b'\'') {
+            if let Some(p) = chunk.iter().position(|&b| is_mark_byte(b)) {
+                return Some(base + p);
+            }
+        }
+        base += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| is_mark_byte(b))
+        .map(|p| base + p)
+}
+
 /// The words between the marks without the spaces some styles put inside them (« oui »).
 fn trim_inner(text: &str, r: Range<usize>) -> Range<usize> {
     let slice = &text[r.clone()];
@@ -416,6 +446,18 @@ mod tests {
                 .collect(),
             w,
         )
+    }
+
+    #[test]
+    fn mark_bytes_are_found_as_by_a_plain_scan() {
+        let text =
+            "plain ascii words then “curly” and \"straight\" and 'single' and «guillemets», \
+                    café — dash ’90s… end'";
+        let bytes = text.as_bytes();
+        for from in 0..bytes.len() {
+            let want = bytes[from..].iter().position(|&b| is_mark_byte(b));
+            assert_eq!(next_mark_byte(&bytes[from..]), want, "from {from}");
+        }
     }
 
     #[test]

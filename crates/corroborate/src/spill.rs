@@ -1,0 +1,213 @@
+//! Texts the stage only needs to write its output rows (quote texts and ids, claim texts, the
+//! document ids and outlets of quotes) wait in an unnamed temporary file, so that memory holds
+//! fixed-size records only. Records are appended during `observe` and read back by position in
+//! `finish`; the file is the operating system's page cache to hold, not the process's memory.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+
+/// Records start at multiples of this many bytes, so a `u32` address covers 32 GiB.
+const ALIGN: u64 = 8;
+
+/// Where a record starts, in units of [`ALIGN`] bytes.
+pub type Addr = u32;
+
+/// The append-only file. Write errors are kept and reported by [`Spill::into_reader`], since
+/// `observe` cannot fail.
+#[derive(Default)]
+pub struct Spill {
+    writer: Option<BufWriter<File>>,
+    len: u64,
+    error: Option<String>,
+    buf: Vec<u8>,
+}
+
+impl Spill {
+    /// Appends one record of fields; returns its address.
+    pub fn push(&mut self, fields: &[&str]) -> Addr {
+        let at = self.len / ALIGN;
+        if self.error.is_some() {
+            return 0;
+        }
+        if at > u64::from(u32::MAX) {
+            self.error = Some("more than 32 GiB of quote and claim texts".to_string());
+            return 0;
+        }
+        // [total length u32][field lengths u32…][field bytes…][padding]
+        self.buf.clear();
+        self.buf.extend_from_slice(&[0; 4]);
+        for f in fields {
+            self.buf.extend_from_slice(&(f.len() as u32).to_le_bytes());
+        }
+        for f in fields {
+            self.buf.extend_from_slice(f.as_bytes());
+        }
+        let total = self.buf.len() as u32;
+        self.buf[..4].copy_from_slice(&total.to_le_bytes());
+        self.buf
+            .resize(self.buf.len().next_multiple_of(ALIGN as usize), 0);
+        if self.writer.is_none() {
+            match tempfile::tempfile() {
+                Ok(f) => self.writer = Some(BufWriter::with_capacity(1 << 16, f)),
+                Err(e) => {
+                    self.error = Some(e.to_string());
+                    return 0;
+                }
+            }
+        }
+        if let Some(w) = self.writer.as_mut() {
+            if let Err(e) = w.write_all(&self.buf) {
+                self.error = Some(e.to_string());
+            }
+        }
+        self.len += self.buf.len() as u64;
+        at as Addr
+    }
+
+    /// Ends writing: the file, ready to be read by address.
+    pub fn into_reader(self) -> Result<SpillReader, String> {
+        if let Some(e) = self.error {
+            return Err(format!("temporary file: {e}"));
+        }
+        let file = match self.writer {
+            Some(w) => Some(
+                w.into_inner()
+                    .map_err(|e| format!("temporary file: {}", e.error()))?,
+            ),
+            None => None,
+        };
+        Ok(SpillReader {
+            file,
+            buf: std::cell::RefCell::new(Vec::new()),
+        })
+    }
+}
+
+/// Reads records back by address.
+pub struct SpillReader {
+    file: Option<File>,
+    buf: std::cell::RefCell<Vec<u8>>,
+}
+
+/// One record read back: its fields, in the order they were pushed.
+pub struct Record {
+    bytes: Vec<u8>,
+    /// (start, end) of each field in `bytes`.
+    fields: Vec<(usize, usize)>,
+}
+
+impl Record {
+    pub fn field(&self, i: usize) -> &str {
+        let (a, b) = self.fields[i];
+        // Written from `&str`s by `Spill::push`.
+        std::str::from_utf8(&self.bytes[a..b]).unwrap_or_default()
+    }
+}
+
+impl SpillReader {
+    /// The record at `at`, which has `n` fields.
+    pub fn read(&self, at: Addr, n: usize) -> Result<Record, String> {
+        let file = self
+            .file
+            .as_ref()
+            .ok_or("temporary file: nothing was written")?;
+        let offset = u64::from(at) * ALIGN;
+        // Most records are short: one read usually gets the whole of it.
+        let mut buf = self.buf.borrow_mut();
+        buf.resize(512, 0);
+        let got = read_at(file, &mut buf, offset)?;
+        if got < 4 {
+            return Err("temporary file: truncated".to_string());
+        }
+        let total = u32::from_le_bytes([buf[0], buf[1], buf[2], buf[3]]) as usize;
+        let mut bytes = vec![0; total];
+        let have = got.min(total);
+        bytes[..have].copy_from_slice(&buf[..have]);
+        let mut filled = have;
+        while filled < total {
+            let n = read_at(file, &mut bytes[filled..], offset + filled as u64)?;
+            if n == 0 {
+                return Err("temporary file: truncated".to_string());
+            }
+            filled += n;
+        }
+        let mut fields = Vec::with_capacity(n);
+        let mut start = 4 + 4 * n;
+        for i in 0..n {
+            let at = 4 + 4 * i;
+            let len = u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
+                as usize;
+            fields.push((start, start + len));
+            start += len;
+        }
+        if start > total {
+            return Err("temporary file: corrupt record".to_string());
+        }
+        Ok(Record { bytes, fields })
+    }
+}
+
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> Result<usize, String> {
+    #[cfg(unix)]
+    let n = std::os::unix::fs::FileExt::read_at(file, buf, offset);
+    #[cfg(windows)]
+    let n = std::os::windows::fs::FileExt::seek_read(file, buf, offset);
+    n.map_err(|e| format!("temporary file: {e}"))
+}
+
+/// Repeated strings (names, aliases, units, subjects, outlets, keys) stored once; records
+/// hold their `u32` ids.
+#[derive(Debug, Default)]
+pub struct Interner {
+    ids: HashMap<Box<str>, u32>,
+    strings: Vec<Box<str>>,
+}
+
+impl Interner {
+    pub fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        let id = self.strings.len() as u32;
+        let s: Box<str> = s.into();
+        self.strings.push(s.clone());
+        self.ids.insert(s, id);
+        id
+    }
+
+    pub fn len(&self) -> usize {
+        self.strings.len()
+    }
+
+    pub fn get(&self, id: u32) -> &str {
+        &self.strings[id as usize]
+    }
+
+    /// Drops the lookup map once no more strings come: ids still resolve.
+    pub fn freeze(&mut self) {
+        self.ids = HashMap::new();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_read_back_by_address() {
+        let mut spill = Spill::default();
+        let long = "é".repeat(700);
+        let a = spill.push(&["q1", "short text"]);
+        let b = spill.push(&["q2", &long, ""]);
+        let c = spill.push(&["q3", "x"]);
+        let reader = spill.into_reader().unwrap();
+        let r = reader.read(b, 3).unwrap();
+        assert_eq!(
+            (r.field(0), r.field(1), r.field(2)),
+            ("q2", long.as_str(), "")
+        );
+        assert_eq!(reader.read(a, 2).unwrap().field(1), "short text");
+        assert_eq!(reader.read(c, 2).unwrap().field(0), "q3");
+    }
+}
