@@ -14,7 +14,8 @@ use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const USAGE: &str = "usage: newsmill-bench [--mb N] [--threads 1,2] [--config FILE] [--corpus-stage] [--root DIR]
+const USAGE: &str =
+    "usage: newsmill-bench [--mb N] [--threads 1,2] [--config FILE] [--corpus-stage] [--root DIR]
        newsmill-bench --generate DOCS --to FILE.jsonl [--root DIR]   (corpus only)";
 
 struct Args {

@@ -280,7 +280,10 @@ mod tests {
             .split_whitespace()
             .filter(|w| w.chars().any(char::is_alphanumeric))
             .count();
-        assert_eq!(Document::new("d", "d.txt", text.into()).word_count(), by_definition);
+        assert_eq!(
+            Document::new("d", "d.txt", text.into()).word_count(),
+            by_definition
+        );
         assert_eq!(by_definition, 8);
         let mut doc = Document::new("d", "d.txt", "one two".into());
         assert_eq!(doc.word_count(), 2);

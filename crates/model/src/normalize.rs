@@ -85,7 +85,7 @@ fn is_apostrophe(c: char) -> bool {
 /// Scans `text` into normalized words and hands each to `emit`. One pass, one reused buffer.
 fn for_each_token(text: &str, mut emit: impl FnMut(&str)) {
     let chars: Vec<char> = text.chars().collect();
-    let mut word = String::new();
+    let mut word = String::with_capacity(32);
     // True while `word` is built only of dotted single letters (`u`, `us` from `U.S.`).
     let mut initialism = false;
     let mut letters_in_piece = 0usize;
@@ -116,7 +116,11 @@ fn for_each_token(text: &str, mut emit: impl FnMut(&str)) {
         let c = chars[i];
         let next = chars.get(i + 1).copied();
         let after = chars.get(i + 2).copied();
-        if c.is_alphanumeric() {
+        if c.is_ascii_alphanumeric() {
+            // Most letters of most quotes: no fold, and lowercasing needs no tables.
+            word.push(c.to_ascii_lowercase());
+            letters_in_piece += 1;
+        } else if c.is_alphanumeric() {
             match fold_char(c) {
                 Some(f) => word.push_str(f),
                 None => word.extend(c.to_lowercase()),

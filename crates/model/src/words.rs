@@ -118,7 +118,9 @@ mod tests {
         .map(String::from)
         .to_vec();
         // Every special byte at every position of a block, next to multi-byte characters.
-        for c in [' ', '\t', '\n', '\u{a0}', '“', '—', 'é', '1', ',', '\u{1f}', '\u{7f}'] {
+        for c in [
+            ' ', '\t', '\n', '\u{a0}', '“', '—', 'é', '1', ',', '\u{1f}', '\u{7f}',
+        ] {
             for pad in 0..70 {
                 texts.push(format!("{}{c}{}", "a".repeat(pad), "b ".repeat(pad % 7)));
                 texts.push(format!("{c}{}{c}{c} x", "é".repeat(pad)));
