@@ -533,7 +533,8 @@ fn match_variants(
 
     let mut stamp = vec![u32::MAX; tokens.len()];
     let mut dp = Vec::new();
-    let mut contained: Vec<(u32, u32, usize)> = Vec::new();
+    let mut lcs_len = BitLcs::default();
+    let mut contained: Vec<(u32, u32, u32)> = Vec::new();
     for s in 0..tokens.len() {
         if !long[s] {
             continue;
@@ -554,6 +555,11 @@ fn match_variants(
                     .iter()
                     .map(|&p| pair_postings.get(p)),
             );
+        let own_pairs = contained.len();
+        // A truncation of a quote already in its own cluster never moves (see
+        // `attach_truncations`), so once one is seen its other truncation pairs are moot.
+        let mut home = false;
+        lcs_len.load(seq_s);
         for &v in lists.flatten() {
             let vi = v as usize;
             if vi == s || stamp[vi] == s as u32 {
@@ -565,27 +571,52 @@ fn match_variants(
             if (n, vi) < (m, s) {
                 continue;
             }
+            let n_need = needed(n, params.similarity);
+            // Near-duplicates come in large families (one remark reprinted with small changes)
+            // whose members meet pairwise: within a cluster a pair can only change anything
+            // when it can be a truncation and the truncation is not yet known to be at home.
+            if (n_need == need || home) && uf.find(s as u32) == uf.find(v) {
+                continue;
+            }
             let slack = m - set_s.len();
             if merge_count(set_s, &sets[vi], need.saturating_sub(slack)) + slack < need {
                 continue;
             }
-            let (lcs, first, last) = lcs_align(seq_s, &tokens[vi], &mut dp);
+            let lcs = lcs_len.run(&tokens[vi]);
             if lcs < need {
                 continue;
             }
             // A truncation must sit in one stretch of the longer quote, not be picked
-            // word by word from all over it.
-            let span = last + 1 - first;
-            if (lcs as f64) < (params.similarity - 0.2) * span as f64 {
-                continue;
+            // word by word from all over it. The stretch is at most the whole longer quote,
+            // so only a long one needs the alignment.
+            let dense = |span: usize| (lcs as f64) >= (params.similarity - 0.2) * span as f64;
+            if !dense(n.min(LCS_CAP)) {
+                let (_, first, last) = lcs_align(seq_s, &tokens[vi], &mut dp);
+                if !dense(last + 1 - first) {
+                    continue;
+                }
             }
-            if lcs >= needed(n, params.similarity) {
+            if lcs >= n_need {
                 uf.union(s as u32, v);
-            } else {
-                contained.push((s as u32, v, lcs));
+            } else if !home {
+                if uf.find(s as u32) == uf.find(v) {
+                    home = true;
+                    contained.truncate(own_pairs);
+                } else {
+                    contained.push((s as u32, v, lcs as u32));
+                }
             }
         }
     }
+    drop((
+        stamp,
+        dp,
+        lcs_len,
+        unigram_postings,
+        pair_postings,
+        sets,
+        pairs,
+    ));
     attach_truncations(contained, tokens, variant_quotes, speakers, uf);
 }
 
@@ -632,7 +663,7 @@ impl Postings {
 /// truncations attach first, so that a short excerpt of a longer excerpt of a quote finds
 /// both in one cluster.
 fn attach_truncations(
-    contained: Vec<(u32, u32, usize)>,
+    mut contained: Vec<(u32, u32, u32)>,
     tokens: &[Box<[u32]>],
     variant_quotes: &[Vec<u32>],
     speakers: Speakers<'_>,
@@ -657,21 +688,16 @@ fn attach_truncations(
             );
         }
     }
-    // Longest truncation first: (Reverse(words), variant) → [(container, lcs)].
-    type Key = (std::cmp::Reverse<usize>, u32);
-    let mut by_truncation: BTreeMap<Key, Vec<(u32, usize)>> = BTreeMap::new();
-    for (s, v, lcs) in contained {
-        by_truncation
-            .entry((std::cmp::Reverse(tokens[s as usize].len()), s))
-            .or_default()
-            .push((v, lcs));
-    }
-    for ((_, s), containers) in by_truncation {
+    // Longest truncation first; a stable sort keeps each truncation's containers in the
+    // order they were found.
+    contained.sort_by_key(|&(s, _, _)| (std::cmp::Reverse(tokens[s as usize].len()), s));
+    for containers in contained.chunk_by(|a, b| a.0 == b.0) {
+        let s = containers[0].0;
         let own_root = uf.find(s);
         let own = &root_speakers[&own_root];
-        let mut scored: Vec<((bool, usize), u32, u32)> = containers
+        let mut scored: Vec<((bool, u32), u32, u32)> = containers
             .iter()
-            .map(|&(v, lcs)| {
+            .map(|&(_, v, lcs)| {
                 let root = uf.find(v);
                 let shared = !own.is_disjoint(&root_speakers[&root]);
                 ((shared, lcs), root, v)
@@ -722,11 +748,74 @@ fn merge_count(a: &[u32], b: &[u32], want: usize) -> usize {
     n
 }
 
+/// Quotes longer than this are compared on their first words.
+const LCS_CAP: usize = 600;
+
+/// The length of the longest common subsequence of one quote with many others, 64 words of
+/// the first at a time (Hyyrö's bit-parallel LCS): most verified pairs need only the length,
+/// and families of near-duplicates make for many pairs.
+#[derive(Default)]
+struct BitLcs {
+    blocks: usize,
+    /// Per word id, its row in `masks`: 0, the empty row, for words the loaded quote lacks.
+    slot: Vec<u32>,
+    loaded: Vec<u32>,
+    /// Row `r` (`blocks` words): where the loaded quote has the word of slot `r`; row 0 empty.
+    masks: Vec<u64>,
+    v: Vec<u64>,
+}
+
+impl BitLcs {
+    fn load(&mut self, a: &[u32]) {
+        for &w in &self.loaded {
+            self.slot[w as usize] = 0;
+        }
+        self.loaded.clear();
+        let a = &a[..a.len().min(LCS_CAP)];
+        self.blocks = a.len().div_ceil(64).max(1);
+        self.masks.clear();
+        self.masks.resize(self.blocks, 0);
+        for (i, &w) in a.iter().enumerate() {
+            if self.slot.len() <= w as usize {
+                self.slot.resize(w as usize + 1, 0);
+            }
+            if self.slot[w as usize] == 0 {
+                self.loaded.push(w);
+                self.slot[w as usize] = (self.masks.len() / self.blocks) as u32;
+                self.masks.resize(self.masks.len() + self.blocks, 0);
+            }
+            let row = self.slot[w as usize] as usize * self.blocks;
+            self.masks[row + i / 64] |= 1 << (i % 64);
+        }
+        self.v.resize(self.blocks, u64::MAX);
+    }
+
+    /// LCS length of the loaded quote and `b`, both cut at [`LCS_CAP`] words.
+    fn run(&mut self, b: &[u32]) -> usize {
+        let blocks = self.blocks;
+        let v = &mut self.v[..blocks];
+        // Bits past the quote's end stay set and so never count as matched.
+        v.fill(u64::MAX);
+        for &w in &b[..b.len().min(LCS_CAP)] {
+            let row = self.slot.get(w as usize).map_or(0, |&r| r as usize) * blocks;
+            let m = &self.masks[row..row + blocks];
+            let mut carry = false;
+            for (x, &mk) in v.iter_mut().zip(m) {
+                let u = *x & mk;
+                let (sum, c1) = x.overflowing_add(u);
+                let (sum, c2) = sum.overflowing_add(u64::from(carry));
+                carry = c1 || c2;
+                *x = sum | (*x & !mk);
+            }
+        }
+        v.iter().map(|x| x.count_zeros() as usize).sum()
+    }
+}
+
 /// Longest common subsequence of `a` in `b`: its length and the first and last positions of
 /// `b` it uses. Quotes longer than the cap are compared on their first words.
 fn lcs_align(a: &[u32], b: &[u32], dp: &mut Vec<u16>) -> (usize, usize, usize) {
-    const CAP: usize = 600;
-    let (a, b) = (&a[..a.len().min(CAP)], &b[..b.len().min(CAP)]);
+    let (a, b) = (&a[..a.len().min(LCS_CAP)], &b[..b.len().min(LCS_CAP)]);
     let (m, n) = (a.len(), b.len());
     let w = n + 1;
     dp.clear();
@@ -772,5 +861,28 @@ mod tests {
         assert_eq!(lcs_align(&[1, 2], &[3, 4], &mut dp).0, 0);
         assert_eq!(needed(10, 0.8), 8);
         assert_eq!(needed(4, 0.8), 4);
+    }
+
+    #[test]
+    fn bit_parallel_lcs_agrees_with_the_table() {
+        let mut state = 7u64;
+        let mut next = |n: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((state >> 33) % n) as u32
+        };
+        let (mut dp, mut bits) = (Vec::new(), BitLcs::default());
+        for round in 0..300 {
+            let (la, lb, alphabet) = match round % 3 {
+                0 => (1 + next(40), 1 + next(40), 6),
+                1 => (60 + next(100), 60 + next(150), 20),
+                _ => (590 + next(30), 580 + next(40), 50),
+            };
+            let a: Vec<u32> = (0..la).map(|_| next(alphabet)).collect();
+            let b: Vec<u32> = (0..lb).map(|_| next(alphabet + 3)).collect();
+            bits.load(&a);
+            assert_eq!(bits.run(&b), lcs_align(&a, &b, &mut dp).0, "{a:?} {b:?}");
+        }
     }
 }
