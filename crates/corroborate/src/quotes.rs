@@ -16,10 +16,10 @@ use crate::names::PersonName;
 use crate::spill::{Addr, Interner};
 use crate::unionfind::UnionFind;
 
-/// The compact record kept for each speech quote; its id and text wait in the spill file.
+/// The compact record kept for each speech quote (12 bytes; its document is found from
+/// [`Speakers::doc`]); its id and text wait in the spill file.
 #[derive(Debug, Clone, Copy)]
 pub struct QuoteRec {
-    pub doc: u32,
     pub variant: u32,
     /// Speaker node (see [`crate::names`]) or [`NO_SPEAKER`], with [`PARTIAL`] set for a
     /// partial quote.
@@ -32,13 +32,12 @@ const PARTIAL: u32 = 1 << 31;
 const NO_SPEAKER: u32 = PARTIAL - 1;
 
 impl QuoteRec {
-    pub fn new(doc: u32, variant: u32, speaker: Option<u32>, partial: bool, at: Addr) -> Self {
+    pub fn new(variant: u32, speaker: Option<u32>, partial: bool, at: Addr) -> Self {
         let speaker = speaker.map_or(NO_SPEAKER, |s| {
             assert!(s < NO_SPEAKER, "too many speaker names");
             s
         });
         QuoteRec {
-            doc,
             variant,
             speaker: speaker | if partial { PARTIAL } else { 0 },
             at,
@@ -60,9 +59,16 @@ impl QuoteRec {
 pub struct Speakers<'a> {
     pub quotes: &'a [QuoteRec],
     pub node_cluster: &'a [u32],
+    /// Index of each document's first quote.
+    pub doc_starts: &'a [u32],
 }
 
 impl Speakers<'_> {
+    /// The document of quote `q`.
+    pub fn doc(&self, q: u32) -> u32 {
+        quote_doc(self.doc_starts, q)
+    }
+
     fn get(&self, q: u32) -> Option<u32> {
         self.quotes[q as usize]
             .speaker()
@@ -132,6 +138,17 @@ impl Variants {
         (self.tokens.len() - 1) as u32
     }
 
+    /// `(lookups, words, tokens)` bytes held, for [`crate::memory`].
+    pub fn bytes(&self) -> (usize, usize, usize) {
+        use crate::memory::{boxes, chunk, map};
+        let collided: usize = self.collided.keys().map(|k| chunk(k.len())).sum();
+        (
+            map(&self.by_hash) + map(&self.collided) + collided,
+            self.words.bytes(),
+            boxes(&self.tokens),
+        )
+    }
+
     pub fn word_count(&self) -> usize {
         self.words.len()
     }
@@ -142,6 +159,11 @@ impl Variants {
         self.collided = HashMap::new();
         self.words.freeze();
     }
+}
+
+/// The document of quote `q`, given the index of each document's first quote.
+pub fn quote_doc(doc_starts: &[u32], q: u32) -> u32 {
+    (doc_starts.partition_point(|&s| s <= q) - 1) as u32
 }
 
 /// Grouping thresholds.
@@ -236,10 +258,13 @@ pub fn group(
     n_words: usize,
     params: &Params,
 ) -> (Vec<Group>, Vec<Misattribution>) {
-    let mut variant_quotes: Vec<Vec<u32>> = vec![Vec::new(); tokens.len()];
-    for (i, q) in quotes.iter().enumerate() {
-        variant_quotes[q.variant as usize].push(i as u32);
-    }
+    // Quotes of each variant, in input order.
+    let variant_quotes = Postings::build_from(tokens.len(), || {
+        quotes
+            .iter()
+            .enumerate()
+            .map(|(i, q)| (q.variant, i as u32))
+    });
     let long: Vec<bool> = tokens.iter().map(|t| t.len() >= params.min_words).collect();
     let mut uf = UnionFind::new(tokens.len());
     match_variants(
@@ -258,7 +283,7 @@ pub fn group(
     let mut clusters: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
     let mut root_first: HashMap<u32, u32> = HashMap::new();
     for v in 0..tokens.len() as u32 {
-        if variant_quotes[v as usize].is_empty() {
+        if variant_quotes.get(v).is_empty() {
             continue;
         }
         if long[v as usize] {
@@ -267,11 +292,11 @@ pub fn group(
             clusters
                 .entry(first)
                 .or_default()
-                .extend(&variant_quotes[v as usize]);
+                .extend(variant_quotes.get(v));
         } else {
             // Short quotes: only the same words of the same speaker.
             let mut by_speaker: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
-            for &q in &variant_quotes[v as usize] {
+            for &q in variant_quotes.get(v) {
                 match speakers.get(q) {
                     Some(s) => by_speaker.entry(s).or_default().push(q),
                     None => groups.push(new_group(vec![q], None, quotes, tokens)),
@@ -300,6 +325,22 @@ pub fn group(
         mut misattributions,
     } = found;
     groups.sort_by_key(|g| g.members[0]);
+    if crate::memory::enabled() {
+        use crate::memory::vec;
+        crate::memory::report(
+            "finish, grouped (besides the observed records)",
+            &[
+                ("variant quotes", variant_quotes.bytes()),
+                ("union-find", 8 * tokens.len()),
+                ("groups", vec(&groups)),
+                (
+                    "group members",
+                    groups.iter().map(|g| vec(&g.members)).sum(),
+                ),
+                ("misattributions", vec(&misattributions)),
+            ],
+        );
+    }
     misattributions.sort_by_key(|m| m.members[0].0);
     (groups, misattributions)
 }
@@ -394,7 +435,7 @@ fn split_by_speaker(
     };
     let docs: BTreeMap<u32, BTreeSet<u32>> = named
         .iter()
-        .map(|(s, list)| (*s, list.iter().map(|&q| quotes[q as usize].doc).collect()))
+        .map(|(s, list)| (*s, list.iter().map(|&q| speakers.doc(q)).collect()))
         .collect();
     let conflicting: BTreeSet<u32> = named
         .iter()
@@ -457,27 +498,96 @@ fn match_variants(
     long: &[bool],
     n_words: usize,
     params: &Params,
-    variant_quotes: &[Vec<u32>],
+    variant_quotes: &Postings,
     speakers: Speakers<'_>,
     uf: &mut UnionFind,
 ) {
+    // Word pairs, numbered, each variant's distinct pairs sorted rarest first. Only the
+    // rarest pairs of a variant are ever looked up, so once every pair is indexed each
+    // variant keeps just those.
+    let mut pair_ids: HashMap<u64, u32> = HashMap::new();
+    let mut pairs = Postings::default();
+    for (v, seq) in tokens.iter().enumerate() {
+        let start = pairs.items.len();
+        if long[v] {
+            pairs.items.extend(seq.windows(2).map(|w| {
+                let key = (u64::from(w[0]) << 32) | u64::from(w[1]);
+                let next = pair_ids.len() as u32;
+                *pair_ids.entry(key).or_insert(next)
+            }));
+            pairs.items[start..].sort_unstable();
+            let mut kept = start;
+            for i in start..pairs.items.len() {
+                if i == start || pairs.items[i] != pairs.items[kept - 1] {
+                    pairs.items[kept] = pairs.items[i];
+                    kept += 1;
+                }
+            }
+            pairs.items.truncate(kept);
+        }
+        pairs.offsets.push(pairs.items.len() as u32);
+    }
+    let mut pair_df = vec![0u32; pair_ids.len()];
+    if crate::memory::enabled() {
+        use crate::memory::{map, vec};
+        crate::memory::report(
+            "finish, word pairs numbered (besides the observed records)",
+            &[
+                ("variant quotes", variant_quotes.bytes()),
+                ("long", vec(&long.to_vec())),
+                ("pair ids", map(&pair_ids)),
+                ("pair sets", pairs.bytes()),
+                ("pair df", vec(&pair_df)),
+            ],
+        );
+    }
+    drop(pair_ids);
+    for &p in &pairs.items {
+        pair_df[p as usize] += 1;
+    }
+    for v in 0..tokens.len() {
+        pairs
+            .get_mut(v as u32)
+            .sort_unstable_by_key(|&p| (pair_df[p as usize], p));
+    }
+    let pair_postings = Postings::build(pair_df.len(), &pairs, |p| {
+        pair_df[p as usize] as usize <= params.max_block
+    });
+    drop(pair_df);
+    // What a variant with `m` words and `need` of them to share looks up: the pairs that a
+    // match with that many changed words must still share.
+    pairs.keep_prefixes(|v| {
+        let m = tokens[v as usize].len();
+        match long[v as usize] {
+            true => 2 * (m - needed(m, params.similarity)) + 2,
+            false => 0,
+        }
+    });
+
     // Document frequency of each word among long variants; words are then renumbered by
     // rarity so that each variant's distinct words, sorted, come rarest first.
     let mut df = vec![0u32; n_words];
-    let mut sets: Vec<Box<[u32]>> = Vec::with_capacity(tokens.len());
+    let mut sets = Postings::default();
     for (v, seq) in tokens.iter().enumerate() {
-        if !long[v] {
-            sets.push(Box::new([]));
-            continue;
+        let start = sets.items.len();
+        if long[v] {
+            sets.items.extend_from_slice(seq);
+            sets.items[start..].sort_unstable();
+            let mut kept = start;
+            for i in start..sets.items.len() {
+                if i == start || sets.items[i] != sets.items[kept - 1] {
+                    sets.items[kept] = sets.items[i];
+                    kept += 1;
+                }
+            }
+            sets.items.truncate(kept);
+            for &w in &sets.items[start..] {
+                df[w as usize] += 1;
+            }
         }
-        let mut set = seq.to_vec();
-        set.sort_unstable();
-        set.dedup();
-        for &w in &set {
-            df[w as usize] += 1;
-        }
-        sets.push(set.into_boxed_slice());
+        sets.offsets.push(sets.items.len() as u32);
     }
+    sets.items.shrink_to_fit();
     let mut by_rarity: Vec<u32> = (0..n_words as u32).collect();
     by_rarity.sort_unstable_by_key(|&w| (df[w as usize], w));
     let mut rank = vec![0u32; n_words];
@@ -486,52 +596,35 @@ fn match_variants(
     }
     let df_of_rank: Vec<u32> = by_rarity.iter().map(|&w| df[w as usize]).collect();
     drop((df, by_rarity));
-    for set in &mut sets {
-        for w in set.iter_mut() {
-            *w = rank[*w as usize];
-        }
-        set.sort_unstable();
+    for w in sets.items.iter_mut() {
+        *w = rank[*w as usize];
+    }
+    for v in 0..tokens.len() {
+        sets.get_mut(v as u32).sort_unstable();
     }
     drop(rank);
     let unigram_postings = Postings::build(n_words, &sets, |r| {
         df_of_rank[r as usize] as usize <= RARE_WORD_QUOTES.min(params.max_block)
     });
-
-    // Word pairs, numbered, each variant's distinct pairs sorted rarest first.
-    let mut pair_ids: HashMap<u64, u32> = HashMap::new();
-    let mut pairs: Vec<Box<[u32]>> = Vec::with_capacity(tokens.len());
-    for (v, seq) in tokens.iter().enumerate() {
-        if !long[v] {
-            pairs.push(Box::new([]));
-            continue;
-        }
-        let mut set: Vec<u32> = seq
-            .windows(2)
-            .map(|w| {
-                let key = (u64::from(w[0]) << 32) | u64::from(w[1]);
-                let next = pair_ids.len() as u32;
-                *pair_ids.entry(key).or_insert(next)
-            })
-            .collect();
-        set.sort_unstable();
-        set.dedup();
-        pairs.push(set.into_boxed_slice());
-    }
-    let mut pair_df = vec![0u32; pair_ids.len()];
-    drop(pair_ids);
-    for set in &pairs {
-        for &p in set.iter() {
-            pair_df[p as usize] += 1;
-        }
-    }
-    for set in &mut pairs {
-        set.sort_unstable_by_key(|&p| (pair_df[p as usize], p));
-    }
-    let pair_postings = Postings::build(pair_df.len(), &pairs, |p| {
-        pair_df[p as usize] as usize <= params.max_block
-    });
+    drop(df_of_rank);
 
     let mut stamp = vec![u32::MAX; tokens.len()];
+    if crate::memory::enabled() {
+        use crate::memory::vec;
+        crate::memory::report(
+            "finish, candidates indexed (besides the observed records)",
+            &[
+                ("variant quotes", variant_quotes.bytes()),
+                ("union-find", 8 * tokens.len()),
+                ("long", vec(&long.to_vec())),
+                ("word sets", sets.bytes()),
+                ("word postings", unigram_postings.bytes()),
+                ("pair prefixes", pairs.bytes()),
+                ("pair postings", pair_postings.bytes()),
+                ("stamp", vec(&stamp)),
+            ],
+        );
+    }
     let mut dp = Vec::new();
     let mut lcs_len = BitLcs::default();
     let mut contained: Vec<(u32, u32, u32)> = Vec::new();
@@ -539,22 +632,17 @@ fn match_variants(
         if !long[s] {
             continue;
         }
-        let (seq_s, set_s) = (&tokens[s], &sets[s]);
+        let (seq_s, set_s) = (&tokens[s], sets.get(s as u32));
         let m = seq_s.len();
         let need = needed(m, params.similarity);
         // Candidates: quotes sharing one of the rarest words that any match must share (when
         // those words are rare enough to be worth looking up), or one of the rarest word
         // pairs that a match with that many changed words must still share.
         let word_prefix = (m - need + 1).min(set_s.len());
-        let pair_prefix = (2 * (m - need) + 2).min(pairs[s].len());
         let lists = set_s[..word_prefix]
             .iter()
             .map(|&r| unigram_postings.get(r))
-            .chain(
-                pairs[s][..pair_prefix]
-                    .iter()
-                    .map(|&p| pair_postings.get(p)),
-            );
+            .chain(pairs.get(s as u32).iter().map(|&p| pair_postings.get(p)));
         let own_pairs = contained.len();
         // A truncation of a quote already in its own cluster never moves (see
         // `attach_truncations`), so once one is seen its other truncation pairs are moot.
@@ -579,7 +667,7 @@ fn match_variants(
                 continue;
             }
             let slack = m - set_s.len();
-            if merge_count(set_s, &sets[vi], need.saturating_sub(slack)) + slack < need {
+            if merge_count(set_s, sets.get(v), need.saturating_sub(slack)) + slack < need {
                 continue;
             }
             let lcs = lcs_len.run(&tokens[vi]);
@@ -608,6 +696,12 @@ fn match_variants(
             }
         }
     }
+    if crate::memory::enabled() {
+        crate::memory::report(
+            "finish, variants matched",
+            &[("truncations", crate::memory::vec(&contained))],
+        );
+    }
     drop((
         stamp,
         dp,
@@ -624,32 +718,77 @@ fn match_variants(
 /// part of a word pair.
 const RARE_WORD_QUOTES: usize = 100;
 
-/// Inverted lists (key → variants) in one flat array.
+/// Lists in one flat array: inverted lists (key → variants), or lists per variant.
 struct Postings {
+    /// Where each list ends, after a leading 0.
     offsets: Vec<u32>,
     items: Vec<u32>,
 }
 
+impl Default for Postings {
+    fn default() -> Self {
+        Postings {
+            offsets: vec![0],
+            items: Vec::new(),
+        }
+    }
+}
+
 impl Postings {
-    fn build(n_keys: usize, sets: &[Box<[u32]>], keep: impl Fn(u32) -> bool) -> Postings {
+    /// The inverted lists of `sets`: for each key, the sets holding it.
+    fn build(n_keys: usize, sets: &Postings, keep: impl Fn(u32) -> bool) -> Postings {
+        let n = sets.offsets.len() as u32 - 1;
+        Postings::build_from(n_keys, || {
+            (0..n)
+                .flat_map(move |v| sets.get(v).iter().map(move |&k| (k, v)))
+                .filter(|&(k, _)| keep(k))
+        })
+    }
+
+    /// Keeps the first `len(v)` items of each list `v`, at most.
+    fn keep_prefixes(&mut self, len: impl Fn(u32) -> usize) {
+        let mut kept = 0;
+        let mut start = 0;
+        for v in 0..self.offsets.len() - 1 {
+            let end = self.offsets[v + 1] as usize;
+            let take = len(v as u32).min(end - start);
+            self.items.copy_within(start..start + take, kept);
+            kept += take;
+            start = end;
+            self.offsets[v + 1] = kept as u32;
+        }
+        self.items.truncate(kept);
+        self.items.shrink_to_fit();
+    }
+
+    fn get_mut(&mut self, key: u32) -> &mut [u32] {
+        let (a, b) = (self.offsets[key as usize], self.offsets[key as usize + 1]);
+        &mut self.items[a as usize..b as usize]
+    }
+
+    /// Lists of `(key, item)` pairs, each list in the order `pairs` yields them.
+    fn build_from<I: Iterator<Item = (u32, u32)>>(
+        n_keys: usize,
+        pairs: impl Fn() -> I,
+    ) -> Postings {
         let mut offsets = vec![0u32; n_keys + 1];
-        for set in sets {
-            for &k in set.iter().filter(|&&k| keep(k)) {
-                offsets[k as usize + 1] += 1;
-            }
+        for (k, _) in pairs() {
+            offsets[k as usize + 1] += 1;
         }
         for i in 1..offsets.len() {
             offsets[i] += offsets[i - 1];
         }
-        let mut fill = offsets.clone();
         let mut items = vec![0u32; offsets[n_keys] as usize];
-        for (v, set) in sets.iter().enumerate() {
-            for &k in set.iter().filter(|&&k| keep(k)) {
-                items[fill[k as usize] as usize] = v as u32;
-                fill[k as usize] += 1;
-            }
+        let mut fill = offsets.clone();
+        for (k, item) in pairs() {
+            items[fill[k as usize] as usize] = item;
+            fill[k as usize] += 1;
         }
         Postings { offsets, items }
+    }
+
+    fn bytes(&self) -> usize {
+        crate::memory::vec(&self.offsets) + crate::memory::vec(&self.items)
     }
 
     fn get(&self, key: u32) -> &[u32] {
@@ -665,7 +804,7 @@ impl Postings {
 fn attach_truncations(
     mut contained: Vec<(u32, u32, u32)>,
     tokens: &[Box<[u32]>],
-    variant_quotes: &[Vec<u32>],
+    variant_quotes: &Postings,
     speakers: Speakers<'_>,
     uf: &mut UnionFind,
 ) {
@@ -678,11 +817,12 @@ fn attach_truncations(
         root_speakers.entry(uf.find(s)).or_default();
         root_speakers.entry(uf.find(v)).or_default();
     }
-    for v in 0..variant_quotes.len() as u32 {
+    for v in 0..tokens.len() as u32 {
         let root = uf.find(v);
         if let Some(set) = root_speakers.get_mut(&root) {
             set.extend(
-                variant_quotes[v as usize]
+                variant_quotes
+                    .get(v)
                     .iter()
                     .filter_map(|&q| speakers.get(q)),
             );
