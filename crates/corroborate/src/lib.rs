@@ -442,7 +442,7 @@ struct Output<'a> {
     spill: &'a SpillReader,
     quotes: &'a [QuoteRec],
     doc_starts: &'a [u32],
-    tokens: &'a [Box<[u32]>],
+    tokens: &'a quotes::Tokens,
     names: &'a NameNodes,
     resolution: &'a names::Resolution,
     min_words: usize,

@@ -84,7 +84,8 @@ pub struct Variants {
     /// Keys whose hash an earlier, different key already has.
     collided: HashMap<Box<str>, u32>,
     words: Interner,
-    pub tokens: Vec<Box<[u32]>>,
+    /// Word ids of each variant, in one flat array.
+    pub tokens: Tokens,
 }
 
 impl Variants {
@@ -129,23 +130,22 @@ impl Variants {
     }
 
     fn add(&mut self, key: &str) -> u32 {
-        let seq: Box<[u32]> = key
-            .split(' ')
-            .filter(|w| !w.is_empty())
-            .map(|w| self.words.intern(w))
-            .collect();
-        self.tokens.push(seq);
+        for w in key.split(' ').filter(|w| !w.is_empty()) {
+            let id = self.words.intern(w);
+            self.tokens.items.push(id);
+        }
+        self.tokens.offsets.push(self.tokens.items.len() as u32);
         (self.tokens.len() - 1) as u32
     }
 
     /// `(lookups, words, tokens)` bytes held, for [`crate::memory`].
     pub fn bytes(&self) -> (usize, usize, usize) {
-        use crate::memory::{boxes, chunk, map};
+        use crate::memory::{chunk, map};
         let collided: usize = self.collided.keys().map(|k| chunk(k.len())).sum();
         (
             map(&self.by_hash) + map(&self.collided) + collided,
             self.words.bytes(),
-            boxes(&self.tokens),
+            self.tokens.bytes(),
         )
     }
 
@@ -158,6 +158,7 @@ impl Variants {
         self.by_hash = HashMap::new();
         self.collided = HashMap::new();
         self.words.freeze();
+        self.tokens.shrink_to_fit();
     }
 }
 
@@ -231,7 +232,7 @@ pub fn trim_text(text: &str) -> &str {
 
 /// How `member` (with text `member_text`) words what `rep` (with `rep_text`) says.
 pub fn wording(
-    tokens: &[Box<[u32]>],
+    tokens: &Tokens,
     (r, rep_text): (&QuoteRec, &str),
     (m, member_text): (&QuoteRec, &str),
 ) -> Wording {
@@ -254,7 +255,7 @@ pub fn group(
     quotes: &[QuoteRec],
     speakers: Speakers<'_>,
     speaker_names: &[Option<PersonName>],
-    tokens: &[Box<[u32]>],
+    tokens: &Tokens,
     n_words: usize,
     params: &Params,
 ) -> (Vec<Group>, Vec<Misattribution>) {
@@ -349,7 +350,7 @@ fn new_group(
     members: Vec<u32>,
     speaker: Option<u32>,
     quotes: &[QuoteRec],
-    tokens: &[Box<[u32]>],
+    tokens: &Tokens,
 ) -> Group {
     let mut same: HashMap<u32, usize> = HashMap::new();
     for &q in &members {
@@ -379,7 +380,7 @@ fn split_by_speaker(
     quotes: &[QuoteRec],
     speakers: Speakers<'_>,
     speaker_names: &[Option<PersonName>],
-    tokens: &[Box<[u32]>],
+    tokens: &Tokens,
     params: &Params,
     found: &mut Found,
 ) {
@@ -494,7 +495,7 @@ fn merge_surname_only(named: &mut BTreeMap<u32, Vec<u32>>, speaker_names: &[Opti
 /// Joins matching long variants in `uf`: peers first, then each truncation to the one
 /// cluster it fits best.
 fn match_variants(
-    tokens: &[Box<[u32]>],
+    tokens: &Tokens,
     long: &[bool],
     n_words: usize,
     params: &Params,
@@ -718,11 +719,23 @@ fn match_variants(
 /// part of a word pair.
 const RARE_WORD_QUOTES: usize = 100;
 
+/// Word ids of each variant.
+pub type Tokens = Postings;
+
 /// Lists in one flat array: inverted lists (key → variants), or lists per variant.
-struct Postings {
+#[derive(Debug)]
+pub struct Postings {
     /// Where each list ends, after a leading 0.
     offsets: Vec<u32>,
     items: Vec<u32>,
+}
+
+impl std::ops::Index<usize> for Postings {
+    type Output = [u32];
+
+    fn index(&self, v: usize) -> &[u32] {
+        self.get(v as u32)
+    }
 }
 
 impl Default for Postings {
@@ -761,6 +774,19 @@ impl Postings {
         self.items.shrink_to_fit();
     }
 
+    pub fn len(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &[u32]> {
+        (0..self.len() as u32).map(|v| self.get(v))
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.offsets.shrink_to_fit();
+        self.items.shrink_to_fit();
+    }
+
     fn get_mut(&mut self, key: u32) -> &mut [u32] {
         let (a, b) = (self.offsets[key as usize], self.offsets[key as usize + 1]);
         &mut self.items[a as usize..b as usize]
@@ -791,7 +817,7 @@ impl Postings {
         crate::memory::vec(&self.offsets) + crate::memory::vec(&self.items)
     }
 
-    fn get(&self, key: u32) -> &[u32] {
+    pub fn get(&self, key: u32) -> &[u32] {
         &self.items[self.offsets[key as usize] as usize..self.offsets[key as usize + 1] as usize]
     }
 }
@@ -803,7 +829,7 @@ impl Postings {
 /// both in one cluster.
 fn attach_truncations(
     mut contained: Vec<(u32, u32, u32)>,
-    tokens: &[Box<[u32]>],
+    tokens: &Tokens,
     variant_quotes: &Postings,
     speakers: Speakers<'_>,
     uf: &mut UnionFind,
