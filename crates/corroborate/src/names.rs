@@ -504,6 +504,10 @@ impl NameNodes {
         self.strings.freeze();
         self.alias_ids = HashMap::new();
         self.shared = HashMap::new();
+        for node in &mut self.nodes {
+            node.docs.bytes.shrink_to_fit();
+        }
+        self.nodes.shrink_to_fit();
     }
 }
 

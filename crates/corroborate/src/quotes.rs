@@ -507,28 +507,39 @@ fn match_variants(
     // rarest pairs of a variant are ever looked up, so once every pair is indexed each
     // variant keeps just those.
     let mut pair_ids: HashMap<u64, u32> = HashMap::new();
-    let mut pairs = Postings::default();
+    let mut pair_df: Vec<u32> = Vec::new();
+    // A variant's distinct pairs, in the first pass by key, in the second by id.
+    let mut scratch: Vec<u64> = Vec::new();
+    let mut ids: Vec<u32> = Vec::new();
+    let distinct_pairs = |seq: &[u32], scratch: &mut Vec<u64>| {
+        scratch.clear();
+        scratch.extend(
+            seq.windows(2)
+                .map(|w| (u64::from(w[0]) << 32) | u64::from(w[1])),
+        );
+    };
     for (v, seq) in tokens.iter().enumerate() {
-        let start = pairs.items.len();
-        if long[v] {
-            pairs.items.extend(seq.windows(2).map(|w| {
-                let key = (u64::from(w[0]) << 32) | u64::from(w[1]);
-                let next = pair_ids.len() as u32;
-                *pair_ids.entry(key).or_insert(next)
-            }));
-            pairs.items[start..].sort_unstable();
-            let mut kept = start;
-            for i in start..pairs.items.len() {
-                if i == start || pairs.items[i] != pairs.items[kept - 1] {
-                    pairs.items[kept] = pairs.items[i];
-                    kept += 1;
-                }
-            }
-            pairs.items.truncate(kept);
+        if !long[v] {
+            continue;
         }
-        pairs.offsets.push(pairs.items.len() as u32);
+        distinct_pairs(seq, &mut scratch);
+        // Numbered in order of first appearance.
+        ids.clear();
+        for &key in &scratch {
+            let next = pair_ids.len() as u32;
+            let id = *pair_ids.entry(key).or_insert(next);
+            if id == next {
+                pair_df.push(0);
+            }
+            ids.push(id);
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        for &p in &ids {
+            pair_df[p as usize] += 1;
+        }
     }
-    let mut pair_df = vec![0u32; pair_ids.len()];
+    pair_df.shrink_to_fit();
     if crate::memory::enabled() {
         use crate::memory::{map, vec};
         crate::memory::report(
@@ -537,33 +548,42 @@ fn match_variants(
                 ("variant quotes", variant_quotes.bytes()),
                 ("long", vec(&long.to_vec())),
                 ("pair ids", map(&pair_ids)),
-                ("pair sets", pairs.bytes()),
                 ("pair df", vec(&pair_df)),
             ],
         );
     }
-    drop(pair_ids);
-    for &p in &pairs.items {
-        pair_df[p as usize] += 1;
+    // Second pass: each variant's pairs rarest first, every one indexed, the rarest kept.
+    let indexed = |p: u32| pair_df[p as usize] as usize <= params.max_block;
+    let mut pair_postings = Postings::default();
+    for (p, &df) in pair_df.iter().enumerate() {
+        let n = if indexed(p as u32) { df } else { 0 };
+        pair_postings.offsets.push(pair_postings.offsets[p] + n);
     }
-    for v in 0..tokens.len() {
-        pairs
-            .get_mut(v as u32)
-            .sort_unstable_by_key(|&p| (pair_df[p as usize], p));
-    }
-    let pair_postings = Postings::build(pair_df.len(), &pairs, |p| {
-        pair_df[p as usize] as usize <= params.max_block
-    });
-    drop(pair_df);
-    // What a variant with `m` words and `need` of them to share looks up: the pairs that a
-    // match with that many changed words must still share.
-    pairs.keep_prefixes(|v| {
-        let m = tokens[v as usize].len();
-        match long[v as usize] {
-            true => 2 * (m - needed(m, params.similarity)) + 2,
-            false => 0,
+    pair_postings.items = vec![0; pair_postings.offsets[pair_df.len()] as usize];
+    let mut fill = pair_postings.offsets.clone();
+    let mut pairs = Postings::default();
+    for (v, seq) in tokens.iter().enumerate() {
+        if long[v] {
+            distinct_pairs(seq, &mut scratch);
+            ids.clear();
+            ids.extend(scratch.iter().map(|key| pair_ids[key]));
+            ids.sort_unstable();
+            ids.dedup();
+            ids.sort_unstable_by_key(|&p| (pair_df[p as usize], p));
+            for &p in ids.iter().filter(|&&p| indexed(p)) {
+                pair_postings.items[fill[p as usize] as usize] = v as u32;
+                fill[p as usize] += 1;
+            }
+            // What a variant with `m` words and `need` of them to share looks up: the pairs
+            // that a match with that many changed words must still share.
+            let m = seq.len();
+            let prefix = 2 * (m - needed(m, params.similarity)) + 2;
+            pairs.items.extend(&ids[..prefix.min(ids.len())]);
         }
-    });
+        pairs.offsets.push(pairs.items.len() as u32);
+    }
+    drop((pair_ids, pair_df, fill, scratch, ids));
+    pairs.shrink_to_fit();
 
     // Document frequency of each word among long variants; words are then renumbered by
     // rarity so that each variant's distinct words, sorted, come rarest first.
@@ -756,22 +776,6 @@ impl Postings {
                 .flat_map(move |v| sets.get(v).iter().map(move |&k| (k, v)))
                 .filter(|&(k, _)| keep(k))
         })
-    }
-
-    /// Keeps the first `len(v)` items of each list `v`, at most.
-    fn keep_prefixes(&mut self, len: impl Fn(u32) -> usize) {
-        let mut kept = 0;
-        let mut start = 0;
-        for v in 0..self.offsets.len() - 1 {
-            let end = self.offsets[v + 1] as usize;
-            let take = len(v as u32).min(end - start);
-            self.items.copy_within(start..start + take, kept);
-            kept += take;
-            start = end;
-            self.offsets[v + 1] = kept as u32;
-        }
-        self.items.truncate(kept);
-        self.items.shrink_to_fit();
     }
 
     pub fn len(&self) -> usize {
