@@ -242,7 +242,7 @@ pub fn wording(
         Wording::Normalized
     } else {
         let (rt, mt) = (&tokens[r.variant as usize], &tokens[m.variant as usize]);
-        if !mt.is_empty() && mt.len() < rt.len() && rt.windows(mt.len()).any(|w| w == &mt[..]) {
+        if !mt.is_empty() && mt.len() < rt.len() && rt.windows(mt.len()).any(|w| w == mt) {
             Wording::Truncated
         } else {
             Wording::Changed
