@@ -8,6 +8,7 @@
 //! join, so time and memory grow with the records, not with the square of their number.
 
 mod claims;
+mod memory;
 mod names;
 mod quotes;
 mod spill;
@@ -98,6 +99,8 @@ pub struct Corroborate {
     strings: Interner,
     spill: Spill,
     quotes: Vec<QuoteRec>,
+    /// Index in `quotes` of each document's first quote.
+    doc_starts: Vec<u32>,
     variants: Variants,
     names: NameNodes,
     claims: Vec<ClaimRec>,
@@ -137,6 +140,7 @@ impl Corroborate {
             strings: Interner::default(),
             spill: Spill::default(),
             quotes: Vec::new(),
+            doc_starts: Vec::new(),
             variants: Variants::default(),
             names: NameNodes::default(),
             claims: Vec::new(),
@@ -193,6 +197,43 @@ impl Corroborate {
     }
 }
 
+impl Corroborate {
+    /// Prints what the records of `observe` hold (see [`memory`]).
+    fn report_memory(&self) {
+        use memory::vec;
+        let (lookups, words, tokens) = self.variants.bytes();
+        let (nodes, node_docs, name_strings, aliases) = self.names.bytes();
+        memory::report(
+            "observed",
+            &[
+                ("docs", vec(&self.docs)),
+                ("doc ids", memory::chunk(self.doc_ids.capacity())),
+                ("strings", self.strings.bytes()),
+                ("quotes", vec(&self.quotes)),
+                ("doc starts", vec(&self.doc_starts)),
+                ("variant lookups", lookups),
+                ("variant words", words),
+                ("variant tokens", tokens),
+                ("name nodes", nodes),
+                ("name node docs", node_docs),
+                ("name strings", name_strings),
+                ("name aliases, lookups", aliases),
+                ("claims", vec(&self.claims)),
+            ],
+        );
+        if memory::enabled() {
+            eprintln!(
+                "  ({} docs, {} quotes, {} variants, {} name nodes, {} claims)",
+                self.docs.len(),
+                self.quotes.len(),
+                self.variants.tokens.len(),
+                self.names.nodes.len(),
+                self.claims.len()
+            );
+        }
+    }
+}
+
 fn doc_id<'a>(docs: &[DocRec], ids: &'a str, d: u32) -> &'a str {
     let start = match d {
         0 => 0,
@@ -219,6 +260,7 @@ impl CorpusStage for Corroborate {
             outlet: outlet.map_or(NO_OUTLET, |o| self.strings.intern(o)),
             id_end: self.doc_ids.len() as u32,
         });
+        self.doc_starts.push(self.quotes.len() as u32);
 
         for e in &doc.entities {
             // Places are kept even when not listed: claims' subjects are matched to them.
@@ -264,7 +306,6 @@ impl CorpusStage for Corroborate {
             let variant = self.variants.intern(key);
             let at = self.spill.push(&[q.id.as_str(), q.text.trim()]);
             self.quotes.push(QuoteRec::new(
-                d,
                 variant,
                 speaker,
                 q.kind == QuoteKind::Partial,
@@ -291,6 +332,9 @@ impl CorpusStage for Corroborate {
     }
 
     fn finish(&mut self) -> Result<Vec<Table>, StageError> {
+        if memory::enabled() {
+            self.report_memory();
+        }
         let error = |e: String| StageError::new(format!("corroborate: {e}"));
         if self.too_many_ids {
             return Err(error("more than 4 GiB of document ids".to_string()));
@@ -305,9 +349,23 @@ impl CorpusStage for Corroborate {
         variants.freeze();
 
         let resolution = names::resolve(&mut names);
+        if memory::enabled() {
+            let (lookups, words, _) = variants.bytes();
+            let (.., name_strings, aliases) = names.bytes();
+            memory::report(
+                "finish, names resolved",
+                &[
+                    ("resolution", resolution.bytes()),
+                    ("variant lookups, words", lookups + words),
+                    ("name strings, aliases", name_strings + aliases),
+                ],
+            );
+        }
+        let doc_starts = std::mem::take(&mut self.doc_starts);
         let speakers = Speakers {
             quotes: &quotes,
             node_cluster: &resolution.node_cluster,
+            doc_starts: &doc_starts,
         };
         let params = quotes::Params {
             similarity: self.options.similarity,
@@ -355,6 +413,7 @@ impl CorpusStage for Corroborate {
             strings: &self.strings,
             spill: &spill,
             quotes: &quotes,
+            doc_starts: &doc_starts,
             tokens: &variants.tokens,
             names: &names,
             resolution: &resolution,
@@ -382,7 +441,8 @@ struct Output<'a> {
     strings: &'a Interner,
     spill: &'a SpillReader,
     quotes: &'a [QuoteRec],
-    tokens: &'a [Box<[u32]>],
+    doc_starts: &'a [u32],
+    tokens: &'a quotes::Tokens,
     names: &'a NameNodes,
     resolution: &'a names::Resolution,
     min_words: usize,
@@ -395,6 +455,10 @@ fn group_id(i: usize) -> String {
 impl Output<'_> {
     fn doc_id(&self, d: u32) -> &str {
         doc_id(self.docs, self.doc_ids, d)
+    }
+
+    fn quote_doc(&self, q: u32) -> u32 {
+        quotes::quote_doc(self.doc_starts, q)
     }
 
     fn speaker_name(&self, cluster: Option<u32>) -> (&str, &str) {
@@ -458,16 +522,17 @@ impl Output<'_> {
                     &read
                 };
                 let w = quotes::wording(self.tokens, rep_rec, (rec, member.field(1)));
-                let doc = &self.docs[rec.doc as usize];
-                if seen_docs.insert(rec.doc) {
-                    docs.push(rec.doc);
+                let d = self.quote_doc(q);
+                let doc = &self.docs[d as usize];
+                if seen_docs.insert(d) {
+                    docs.push(d);
                 }
-                sources.insert(self.sources[rec.doc as usize]);
+                sources.insert(self.sources[d as usize]);
                 wording = wording.max(w);
                 member_table
                     .push(vec![
                         id.clone(),
-                        self.doc_id(rec.doc).to_string(),
+                        self.doc_id(d).to_string(),
                         member.field(0).to_string(),
                         member.field(1).to_string(),
                         rec.speaker()
@@ -609,7 +674,7 @@ impl Output<'_> {
                     join(
                         m.members
                             .iter()
-                            .map(|&(q, _)| self.doc_id(self.quotes[q as usize].doc)),
+                            .map(|&(q, _)| self.doc_id(self.quote_doc(q))),
                         "|",
                     ),
                     join(texts.iter().map(|t| t.field(1)), " | "),

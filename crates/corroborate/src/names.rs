@@ -271,12 +271,24 @@ pub struct DocList {
 }
 
 impl DocList {
-    /// Adds a document; documents come in input order, so a repeat is the last one.
+    /// Adds a document; documents come in input order, so a repeat is the last one. A list
+    /// of one document (most are) keeps it in `last` and allocates nothing.
     fn push(&mut self, doc: u32) {
         if self.len > 0 && doc == self.last {
             return;
         }
-        let mut gap = if self.len == 0 { doc } else { doc - self.last };
+        if self.len == 1 {
+            let first = self.last;
+            self.encode(first);
+        }
+        if self.len >= 1 {
+            self.encode(doc - self.last);
+        }
+        self.last = doc;
+        self.len += 1;
+    }
+
+    fn encode(&mut self, mut gap: u32) {
         loop {
             let byte = (gap & 0x7f) as u8;
             gap >>= 7;
@@ -286,14 +298,17 @@ impl DocList {
             }
             self.bytes.push(byte | 0x80);
         }
-        self.last = doc;
-        self.len += 1;
     }
 
     pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
         let mut at = 0;
         let mut doc = 0u32;
+        let mut single = self.len == 1;
         std::iter::from_fn(move || {
+            if single {
+                single = false;
+                return Some(self.last);
+            }
             if at >= self.bytes.len() {
                 return None;
             }
@@ -352,6 +367,23 @@ pub struct NameNode {
 impl NameNodes {
     pub fn name(&self, node: u32) -> &str {
         self.strings.get(self.nodes[node as usize].name)
+    }
+
+    /// `(nodes, their document lists, strings, alias lists and lookups)` bytes held, for
+    /// [`crate::memory`].
+    pub fn bytes(&self) -> (usize, usize, usize, usize) {
+        use crate::memory::{boxes, chunk, map, vec};
+        let alias_keys: usize = self
+            .alias_ids
+            .keys()
+            .map(|k| chunk(std::mem::size_of_val(&**k)))
+            .sum();
+        (
+            vec(&self.nodes),
+            self.nodes.iter().map(|n| vec(&n.docs.bytes)).sum(),
+            self.strings.bytes(),
+            boxes(&self.alias_lists) + map(&self.alias_ids) + alias_keys + map(&self.shared),
+        )
     }
 
     fn str(&self, id: u32) -> &str {
@@ -472,6 +504,10 @@ impl NameNodes {
         self.strings.freeze();
         self.alias_ids = HashMap::new();
         self.shared = HashMap::new();
+        for node in &mut self.nodes {
+            node.docs.bytes.shrink_to_fit();
+        }
+        self.nodes.shrink_to_fit();
     }
 }
 
@@ -504,6 +540,27 @@ impl Resolution {
     /// The organization or place cluster a folded name names, if any.
     pub fn place_or_org(&self, folded: &str) -> Option<u32> {
         self.key_cluster.get(folded).copied()
+    }
+
+    /// Bytes held, for [`crate::memory`].
+    pub fn bytes(&self) -> usize {
+        use crate::memory::{chunk, map, vec};
+        let clusters: usize = self
+            .clusters
+            .iter()
+            .map(|c| {
+                chunk(c.key.capacity())
+                    + chunk(c.name.capacity())
+                    + vec(&c.variants)
+                    + c.variants
+                        .iter()
+                        .map(|v| chunk(v.capacity()))
+                        .sum::<usize>()
+                    + vec(&c.nodes)
+            })
+            .sum();
+        let keys: usize = self.key_cluster.keys().map(|k| chunk(k.capacity())).sum();
+        vec(&self.node_cluster) + vec(&self.clusters) + clusters + map(&self.key_cluster) + keys
     }
 
     /// Documents whose entities name the cluster, in input order.

@@ -16,10 +16,10 @@ use crate::names::PersonName;
 use crate::spill::{Addr, Interner};
 use crate::unionfind::UnionFind;
 
-/// The compact record kept for each speech quote; its id and text wait in the spill file.
+/// The compact record kept for each speech quote (12 bytes; its document is found from
+/// [`Speakers::doc`]); its id and text wait in the spill file.
 #[derive(Debug, Clone, Copy)]
 pub struct QuoteRec {
-    pub doc: u32,
     pub variant: u32,
     /// Speaker node (see [`crate::names`]) or [`NO_SPEAKER`], with [`PARTIAL`] set for a
     /// partial quote.
@@ -32,13 +32,12 @@ const PARTIAL: u32 = 1 << 31;
 const NO_SPEAKER: u32 = PARTIAL - 1;
 
 impl QuoteRec {
-    pub fn new(doc: u32, variant: u32, speaker: Option<u32>, partial: bool, at: Addr) -> Self {
+    pub fn new(variant: u32, speaker: Option<u32>, partial: bool, at: Addr) -> Self {
         let speaker = speaker.map_or(NO_SPEAKER, |s| {
             assert!(s < NO_SPEAKER, "too many speaker names");
             s
         });
         QuoteRec {
-            doc,
             variant,
             speaker: speaker | if partial { PARTIAL } else { 0 },
             at,
@@ -60,9 +59,16 @@ impl QuoteRec {
 pub struct Speakers<'a> {
     pub quotes: &'a [QuoteRec],
     pub node_cluster: &'a [u32],
+    /// Index of each document's first quote.
+    pub doc_starts: &'a [u32],
 }
 
 impl Speakers<'_> {
+    /// The document of quote `q`.
+    pub fn doc(&self, q: u32) -> u32 {
+        quote_doc(self.doc_starts, q)
+    }
+
     fn get(&self, q: u32) -> Option<u32> {
         self.quotes[q as usize]
             .speaker()
@@ -78,7 +84,8 @@ pub struct Variants {
     /// Keys whose hash an earlier, different key already has.
     collided: HashMap<Box<str>, u32>,
     words: Interner,
-    pub tokens: Vec<Box<[u32]>>,
+    /// Word ids of each variant, in one flat array.
+    pub tokens: Tokens,
 }
 
 impl Variants {
@@ -123,13 +130,23 @@ impl Variants {
     }
 
     fn add(&mut self, key: &str) -> u32 {
-        let seq: Box<[u32]> = key
-            .split(' ')
-            .filter(|w| !w.is_empty())
-            .map(|w| self.words.intern(w))
-            .collect();
-        self.tokens.push(seq);
+        for w in key.split(' ').filter(|w| !w.is_empty()) {
+            let id = self.words.intern(w);
+            self.tokens.items.push(id);
+        }
+        self.tokens.offsets.push(self.tokens.items.len() as u32);
         (self.tokens.len() - 1) as u32
+    }
+
+    /// `(lookups, words, tokens)` bytes held, for [`crate::memory`].
+    pub fn bytes(&self) -> (usize, usize, usize) {
+        use crate::memory::{chunk, map};
+        let collided: usize = self.collided.keys().map(|k| chunk(k.len())).sum();
+        (
+            map(&self.by_hash) + map(&self.collided) + collided,
+            self.words.bytes(),
+            self.tokens.bytes(),
+        )
     }
 
     pub fn word_count(&self) -> usize {
@@ -141,7 +158,13 @@ impl Variants {
         self.by_hash = HashMap::new();
         self.collided = HashMap::new();
         self.words.freeze();
+        self.tokens.shrink_to_fit();
     }
+}
+
+/// The document of quote `q`, given the index of each document's first quote.
+pub fn quote_doc(doc_starts: &[u32], q: u32) -> u32 {
+    (doc_starts.partition_point(|&s| s <= q) - 1) as u32
 }
 
 /// Grouping thresholds.
@@ -209,7 +232,7 @@ pub fn trim_text(text: &str) -> &str {
 
 /// How `member` (with text `member_text`) words what `rep` (with `rep_text`) says.
 pub fn wording(
-    tokens: &[Box<[u32]>],
+    tokens: &Tokens,
     (r, rep_text): (&QuoteRec, &str),
     (m, member_text): (&QuoteRec, &str),
 ) -> Wording {
@@ -219,7 +242,7 @@ pub fn wording(
         Wording::Normalized
     } else {
         let (rt, mt) = (&tokens[r.variant as usize], &tokens[m.variant as usize]);
-        if !mt.is_empty() && mt.len() < rt.len() && rt.windows(mt.len()).any(|w| w == &mt[..]) {
+        if !mt.is_empty() && mt.len() < rt.len() && rt.windows(mt.len()).any(|w| w == mt) {
             Wording::Truncated
         } else {
             Wording::Changed
@@ -232,14 +255,17 @@ pub fn group(
     quotes: &[QuoteRec],
     speakers: Speakers<'_>,
     speaker_names: &[Option<PersonName>],
-    tokens: &[Box<[u32]>],
+    tokens: &Tokens,
     n_words: usize,
     params: &Params,
 ) -> (Vec<Group>, Vec<Misattribution>) {
-    let mut variant_quotes: Vec<Vec<u32>> = vec![Vec::new(); tokens.len()];
-    for (i, q) in quotes.iter().enumerate() {
-        variant_quotes[q.variant as usize].push(i as u32);
-    }
+    // Quotes of each variant, in input order.
+    let variant_quotes = Postings::build_from(tokens.len(), || {
+        quotes
+            .iter()
+            .enumerate()
+            .map(|(i, q)| (q.variant, i as u32))
+    });
     let long: Vec<bool> = tokens.iter().map(|t| t.len() >= params.min_words).collect();
     let mut uf = UnionFind::new(tokens.len());
     match_variants(
@@ -258,7 +284,7 @@ pub fn group(
     let mut clusters: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
     let mut root_first: HashMap<u32, u32> = HashMap::new();
     for v in 0..tokens.len() as u32 {
-        if variant_quotes[v as usize].is_empty() {
+        if variant_quotes.get(v).is_empty() {
             continue;
         }
         if long[v as usize] {
@@ -267,11 +293,11 @@ pub fn group(
             clusters
                 .entry(first)
                 .or_default()
-                .extend(&variant_quotes[v as usize]);
+                .extend(variant_quotes.get(v));
         } else {
             // Short quotes: only the same words of the same speaker.
             let mut by_speaker: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
-            for &q in &variant_quotes[v as usize] {
+            for &q in variant_quotes.get(v) {
                 match speakers.get(q) {
                     Some(s) => by_speaker.entry(s).or_default().push(q),
                     None => groups.push(new_group(vec![q], None, quotes, tokens)),
@@ -300,6 +326,22 @@ pub fn group(
         mut misattributions,
     } = found;
     groups.sort_by_key(|g| g.members[0]);
+    if crate::memory::enabled() {
+        use crate::memory::vec;
+        crate::memory::report(
+            "finish, grouped (besides the observed records)",
+            &[
+                ("variant quotes", variant_quotes.bytes()),
+                ("union-find", 8 * tokens.len()),
+                ("groups", vec(&groups)),
+                (
+                    "group members",
+                    groups.iter().map(|g| vec(&g.members)).sum(),
+                ),
+                ("misattributions", vec(&misattributions)),
+            ],
+        );
+    }
     misattributions.sort_by_key(|m| m.members[0].0);
     (groups, misattributions)
 }
@@ -308,7 +350,7 @@ fn new_group(
     members: Vec<u32>,
     speaker: Option<u32>,
     quotes: &[QuoteRec],
-    tokens: &[Box<[u32]>],
+    tokens: &Tokens,
 ) -> Group {
     let mut same: HashMap<u32, usize> = HashMap::new();
     for &q in &members {
@@ -338,7 +380,7 @@ fn split_by_speaker(
     quotes: &[QuoteRec],
     speakers: Speakers<'_>,
     speaker_names: &[Option<PersonName>],
-    tokens: &[Box<[u32]>],
+    tokens: &Tokens,
     params: &Params,
     found: &mut Found,
 ) {
@@ -394,7 +436,7 @@ fn split_by_speaker(
     };
     let docs: BTreeMap<u32, BTreeSet<u32>> = named
         .iter()
-        .map(|(s, list)| (*s, list.iter().map(|&q| quotes[q as usize].doc).collect()))
+        .map(|(s, list)| (*s, list.iter().map(|&q| speakers.doc(q)).collect()))
         .collect();
     let conflicting: BTreeSet<u32> = named
         .iter()
@@ -453,31 +495,120 @@ fn merge_surname_only(named: &mut BTreeMap<u32, Vec<u32>>, speaker_names: &[Opti
 /// Joins matching long variants in `uf`: peers first, then each truncation to the one
 /// cluster it fits best.
 fn match_variants(
-    tokens: &[Box<[u32]>],
+    tokens: &Tokens,
     long: &[bool],
     n_words: usize,
     params: &Params,
-    variant_quotes: &[Vec<u32>],
+    variant_quotes: &Postings,
     speakers: Speakers<'_>,
     uf: &mut UnionFind,
 ) {
+    // Word pairs, numbered, each variant's distinct pairs sorted rarest first. Only the
+    // rarest pairs of a variant are ever looked up, so once every pair is indexed each
+    // variant keeps just those.
+    let mut pair_ids: HashMap<u64, u32> = HashMap::new();
+    let mut pair_df: Vec<u32> = Vec::new();
+    // A variant's distinct pairs, in the first pass by key, in the second by id.
+    let mut scratch: Vec<u64> = Vec::new();
+    let mut ids: Vec<u32> = Vec::new();
+    let distinct_pairs = |seq: &[u32], scratch: &mut Vec<u64>| {
+        scratch.clear();
+        scratch.extend(
+            seq.windows(2)
+                .map(|w| (u64::from(w[0]) << 32) | u64::from(w[1])),
+        );
+    };
+    for (v, seq) in tokens.iter().enumerate() {
+        if !long[v] {
+            continue;
+        }
+        distinct_pairs(seq, &mut scratch);
+        // Numbered in order of first appearance.
+        ids.clear();
+        for &key in &scratch {
+            let next = pair_ids.len() as u32;
+            let id = *pair_ids.entry(key).or_insert(next);
+            if id == next {
+                pair_df.push(0);
+            }
+            ids.push(id);
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        for &p in &ids {
+            pair_df[p as usize] += 1;
+        }
+    }
+    pair_df.shrink_to_fit();
+    if crate::memory::enabled() {
+        use crate::memory::{map, vec};
+        crate::memory::report(
+            "finish, word pairs numbered (besides the observed records)",
+            &[
+                ("variant quotes", variant_quotes.bytes()),
+                ("long", vec(&long.to_vec())),
+                ("pair ids", map(&pair_ids)),
+                ("pair df", vec(&pair_df)),
+            ],
+        );
+    }
+    // Second pass: each variant's pairs rarest first, every one indexed, the rarest kept.
+    let indexed = |p: u32| pair_df[p as usize] as usize <= params.max_block;
+    let mut pair_postings = Postings::default();
+    for (p, &df) in pair_df.iter().enumerate() {
+        let n = if indexed(p as u32) { df } else { 0 };
+        pair_postings.offsets.push(pair_postings.offsets[p] + n);
+    }
+    pair_postings.items = vec![0; pair_postings.offsets[pair_df.len()] as usize];
+    let mut fill = pair_postings.offsets.clone();
+    let mut pairs = Postings::default();
+    for (v, seq) in tokens.iter().enumerate() {
+        if long[v] {
+            distinct_pairs(seq, &mut scratch);
+            ids.clear();
+            ids.extend(scratch.iter().map(|key| pair_ids[key]));
+            ids.sort_unstable();
+            ids.dedup();
+            ids.sort_unstable_by_key(|&p| (pair_df[p as usize], p));
+            for &p in ids.iter().filter(|&&p| indexed(p)) {
+                pair_postings.items[fill[p as usize] as usize] = v as u32;
+                fill[p as usize] += 1;
+            }
+            // What a variant with `m` words and `need` of them to share looks up: the pairs
+            // that a match with that many changed words must still share.
+            let m = seq.len();
+            let prefix = 2 * (m - needed(m, params.similarity)) + 2;
+            pairs.items.extend(&ids[..prefix.min(ids.len())]);
+        }
+        pairs.offsets.push(pairs.items.len() as u32);
+    }
+    drop((pair_ids, pair_df, fill, scratch, ids));
+    pairs.shrink_to_fit();
+
     // Document frequency of each word among long variants; words are then renumbered by
     // rarity so that each variant's distinct words, sorted, come rarest first.
     let mut df = vec![0u32; n_words];
-    let mut sets: Vec<Box<[u32]>> = Vec::with_capacity(tokens.len());
+    let mut sets = Postings::default();
     for (v, seq) in tokens.iter().enumerate() {
-        if !long[v] {
-            sets.push(Box::new([]));
-            continue;
+        let start = sets.items.len();
+        if long[v] {
+            sets.items.extend_from_slice(seq);
+            sets.items[start..].sort_unstable();
+            let mut kept = start;
+            for i in start..sets.items.len() {
+                if i == start || sets.items[i] != sets.items[kept - 1] {
+                    sets.items[kept] = sets.items[i];
+                    kept += 1;
+                }
+            }
+            sets.items.truncate(kept);
+            for &w in &sets.items[start..] {
+                df[w as usize] += 1;
+            }
         }
-        let mut set = seq.to_vec();
-        set.sort_unstable();
-        set.dedup();
-        for &w in &set {
-            df[w as usize] += 1;
-        }
-        sets.push(set.into_boxed_slice());
+        sets.offsets.push(sets.items.len() as u32);
     }
+    sets.items.shrink_to_fit();
     let mut by_rarity: Vec<u32> = (0..n_words as u32).collect();
     by_rarity.sort_unstable_by_key(|&w| (df[w as usize], w));
     let mut rank = vec![0u32; n_words];
@@ -486,52 +617,35 @@ fn match_variants(
     }
     let df_of_rank: Vec<u32> = by_rarity.iter().map(|&w| df[w as usize]).collect();
     drop((df, by_rarity));
-    for set in &mut sets {
-        for w in set.iter_mut() {
-            *w = rank[*w as usize];
-        }
-        set.sort_unstable();
+    for w in sets.items.iter_mut() {
+        *w = rank[*w as usize];
+    }
+    for v in 0..tokens.len() {
+        sets.get_mut(v as u32).sort_unstable();
     }
     drop(rank);
     let unigram_postings = Postings::build(n_words, &sets, |r| {
         df_of_rank[r as usize] as usize <= RARE_WORD_QUOTES.min(params.max_block)
     });
-
-    // Word pairs, numbered, each variant's distinct pairs sorted rarest first.
-    let mut pair_ids: HashMap<u64, u32> = HashMap::new();
-    let mut pairs: Vec<Box<[u32]>> = Vec::with_capacity(tokens.len());
-    for (v, seq) in tokens.iter().enumerate() {
-        if !long[v] {
-            pairs.push(Box::new([]));
-            continue;
-        }
-        let mut set: Vec<u32> = seq
-            .windows(2)
-            .map(|w| {
-                let key = (u64::from(w[0]) << 32) | u64::from(w[1]);
-                let next = pair_ids.len() as u32;
-                *pair_ids.entry(key).or_insert(next)
-            })
-            .collect();
-        set.sort_unstable();
-        set.dedup();
-        pairs.push(set.into_boxed_slice());
-    }
-    let mut pair_df = vec![0u32; pair_ids.len()];
-    drop(pair_ids);
-    for set in &pairs {
-        for &p in set.iter() {
-            pair_df[p as usize] += 1;
-        }
-    }
-    for set in &mut pairs {
-        set.sort_unstable_by_key(|&p| (pair_df[p as usize], p));
-    }
-    let pair_postings = Postings::build(pair_df.len(), &pairs, |p| {
-        pair_df[p as usize] as usize <= params.max_block
-    });
+    drop(df_of_rank);
 
     let mut stamp = vec![u32::MAX; tokens.len()];
+    if crate::memory::enabled() {
+        use crate::memory::vec;
+        crate::memory::report(
+            "finish, candidates indexed (besides the observed records)",
+            &[
+                ("variant quotes", variant_quotes.bytes()),
+                ("union-find", 8 * tokens.len()),
+                ("long", vec(&long.to_vec())),
+                ("word sets", sets.bytes()),
+                ("word postings", unigram_postings.bytes()),
+                ("pair prefixes", pairs.bytes()),
+                ("pair postings", pair_postings.bytes()),
+                ("stamp", vec(&stamp)),
+            ],
+        );
+    }
     let mut dp = Vec::new();
     let mut lcs_len = BitLcs::default();
     let mut contained: Vec<(u32, u32, u32)> = Vec::new();
@@ -539,22 +653,17 @@ fn match_variants(
         if !long[s] {
             continue;
         }
-        let (seq_s, set_s) = (&tokens[s], &sets[s]);
+        let (seq_s, set_s) = (&tokens[s], sets.get(s as u32));
         let m = seq_s.len();
         let need = needed(m, params.similarity);
         // Candidates: quotes sharing one of the rarest words that any match must share (when
         // those words are rare enough to be worth looking up), or one of the rarest word
         // pairs that a match with that many changed words must still share.
         let word_prefix = (m - need + 1).min(set_s.len());
-        let pair_prefix = (2 * (m - need) + 2).min(pairs[s].len());
         let lists = set_s[..word_prefix]
             .iter()
             .map(|&r| unigram_postings.get(r))
-            .chain(
-                pairs[s][..pair_prefix]
-                    .iter()
-                    .map(|&p| pair_postings.get(p)),
-            );
+            .chain(pairs.get(s as u32).iter().map(|&p| pair_postings.get(p)));
         let own_pairs = contained.len();
         // A truncation of a quote already in its own cluster never moves (see
         // `attach_truncations`), so once one is seen its other truncation pairs are moot.
@@ -579,7 +688,7 @@ fn match_variants(
                 continue;
             }
             let slack = m - set_s.len();
-            if merge_count(set_s, &sets[vi], need.saturating_sub(slack)) + slack < need {
+            if merge_count(set_s, sets.get(v), need.saturating_sub(slack)) + slack < need {
                 continue;
             }
             let lcs = lcs_len.run(&tokens[vi]);
@@ -608,6 +717,12 @@ fn match_variants(
             }
         }
     }
+    if crate::memory::enabled() {
+        crate::memory::report(
+            "finish, variants matched",
+            &[("truncations", crate::memory::vec(&contained))],
+        );
+    }
     drop((
         stamp,
         dp,
@@ -624,35 +739,89 @@ fn match_variants(
 /// part of a word pair.
 const RARE_WORD_QUOTES: usize = 100;
 
-/// Inverted lists (key → variants) in one flat array.
-struct Postings {
+/// Word ids of each variant.
+pub type Tokens = Postings;
+
+/// Lists in one flat array: inverted lists (key → variants), or lists per variant.
+#[derive(Debug)]
+pub struct Postings {
+    /// Where each list ends, after a leading 0.
     offsets: Vec<u32>,
     items: Vec<u32>,
 }
 
+impl std::ops::Index<usize> for Postings {
+    type Output = [u32];
+
+    fn index(&self, v: usize) -> &[u32] {
+        self.get(v as u32)
+    }
+}
+
+impl Default for Postings {
+    fn default() -> Self {
+        Postings {
+            offsets: vec![0],
+            items: Vec::new(),
+        }
+    }
+}
+
 impl Postings {
-    fn build(n_keys: usize, sets: &[Box<[u32]>], keep: impl Fn(u32) -> bool) -> Postings {
+    /// The inverted lists of `sets`: for each key, the sets holding it.
+    fn build(n_keys: usize, sets: &Postings, keep: impl Fn(u32) -> bool) -> Postings {
+        let n = sets.offsets.len() as u32 - 1;
+        Postings::build_from(n_keys, || {
+            (0..n)
+                .flat_map(move |v| sets.get(v).iter().map(move |&k| (k, v)))
+                .filter(|&(k, _)| keep(k))
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &[u32]> {
+        (0..self.len() as u32).map(|v| self.get(v))
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.offsets.shrink_to_fit();
+        self.items.shrink_to_fit();
+    }
+
+    fn get_mut(&mut self, key: u32) -> &mut [u32] {
+        let (a, b) = (self.offsets[key as usize], self.offsets[key as usize + 1]);
+        &mut self.items[a as usize..b as usize]
+    }
+
+    /// Lists of `(key, item)` pairs, each list in the order `pairs` yields them.
+    fn build_from<I: Iterator<Item = (u32, u32)>>(
+        n_keys: usize,
+        pairs: impl Fn() -> I,
+    ) -> Postings {
         let mut offsets = vec![0u32; n_keys + 1];
-        for set in sets {
-            for &k in set.iter().filter(|&&k| keep(k)) {
-                offsets[k as usize + 1] += 1;
-            }
+        for (k, _) in pairs() {
+            offsets[k as usize + 1] += 1;
         }
         for i in 1..offsets.len() {
             offsets[i] += offsets[i - 1];
         }
-        let mut fill = offsets.clone();
         let mut items = vec![0u32; offsets[n_keys] as usize];
-        for (v, set) in sets.iter().enumerate() {
-            for &k in set.iter().filter(|&&k| keep(k)) {
-                items[fill[k as usize] as usize] = v as u32;
-                fill[k as usize] += 1;
-            }
+        let mut fill = offsets.clone();
+        for (k, item) in pairs() {
+            items[fill[k as usize] as usize] = item;
+            fill[k as usize] += 1;
         }
         Postings { offsets, items }
     }
 
-    fn get(&self, key: u32) -> &[u32] {
+    fn bytes(&self) -> usize {
+        crate::memory::vec(&self.offsets) + crate::memory::vec(&self.items)
+    }
+
+    pub fn get(&self, key: u32) -> &[u32] {
         &self.items[self.offsets[key as usize] as usize..self.offsets[key as usize + 1] as usize]
     }
 }
@@ -664,8 +833,8 @@ impl Postings {
 /// both in one cluster.
 fn attach_truncations(
     mut contained: Vec<(u32, u32, u32)>,
-    tokens: &[Box<[u32]>],
-    variant_quotes: &[Vec<u32>],
+    tokens: &Tokens,
+    variant_quotes: &Postings,
     speakers: Speakers<'_>,
     uf: &mut UnionFind,
 ) {
@@ -678,11 +847,12 @@ fn attach_truncations(
         root_speakers.entry(uf.find(s)).or_default();
         root_speakers.entry(uf.find(v)).or_default();
     }
-    for v in 0..variant_quotes.len() as u32 {
+    for v in 0..tokens.len() as u32 {
         let root = uf.find(v);
         if let Some(set) = root_speakers.get_mut(&root) {
             set.extend(
-                variant_quotes[v as usize]
+                variant_quotes
+                    .get(v)
                     .iter()
                     .filter_map(|&q| speakers.get(q)),
             );

@@ -188,6 +188,15 @@ impl Interner {
     pub fn freeze(&mut self) {
         self.ids = HashMap::new();
     }
+
+    /// Bytes held, for [`crate::memory`].
+    pub fn bytes(&self) -> usize {
+        use crate::memory::{chunk, map, vec};
+        let strs: usize = self.strings.iter().map(|s| chunk(s.len())).sum();
+        // The map's keys are copies of the strings.
+        let keys = if self.ids.is_empty() { 0 } else { strs };
+        vec(&self.strings) + strs + map(&self.ids) + keys
+    }
 }
 
 #[cfg(test)]
