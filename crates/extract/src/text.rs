@@ -415,6 +415,37 @@ const ASCII_WORD: [bool; 256] = {
     t
 };
 
+/// The first index from `i` on whose byte is not an ASCII letter or digit (or `bytes.len()`).
+#[inline]
+fn skip_ascii_word(bytes: &[u8], mut i: usize) -> usize {
+    // Eight bytes at a time: words are mostly longer than the loop overhead of one byte each.
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // A byte below 0x80 is in lo..=hi when adding 0x80 - lo sets its top bit and adding
+    // 0x7f - hi does not; neither sum carries into the next byte.
+    let in_range = |x: u64, lo: u8, hi: u8| {
+        let a = x + LOW * u64::from(0x80 - lo);
+        let b = x + LOW * u64::from(0x7f - hi);
+        a & !b & HIGH
+    };
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        let ascii = !w & HIGH;
+        // Without the top bit, so that the sums above stay within each byte.
+        let x = w & !HIGH;
+        let word = ascii & (in_range(x, b'0', b'9') | in_range(x | (LOW * 0x20), b'a', b'z'));
+        if word != HIGH {
+            // The lowest byte whose flag is clear.
+            return i + ((!word & HIGH).trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && ASCII_WORD[bytes[i] as usize] {
+        i += 1;
+    }
+    i
+}
+
 /// What a [`Token`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenKind {
@@ -447,9 +478,10 @@ impl Token {
 /// Appends the tokens of `text[range]` to `out` (offsets into `text`). Hyphens and dashes are
 /// separate punctuation tokens, so `Trump-Putin` gives two words.
 pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
-    let bytes = text.as_bytes();
-    let mut i = range.start;
     let end = range.end;
+    // Cut at the end so indexing below `end` needs no second bounds check.
+    let bytes = &text.as_bytes()[..end];
+    let mut i = range.start;
     let mut space_before = true;
     while i < end {
         let b = bytes[i];
@@ -492,9 +524,7 @@ pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
             i += c.len_utf8();
             loop {
                 // ASCII letters and digits: the common case, without decoding.
-                while i < end && ASCII_WORD[bytes[i] as usize] {
-                    i += 1;
-                }
+                i = skip_ascii_word(bytes, i);
                 if i >= end {
                     break;
                 }
@@ -585,6 +615,29 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn word_runs_skip_as_the_byte_loop_does() {
+        // Every byte value at every offset of a chunk, after and before letters.
+        for b in 0..=255u8 {
+            for at in 0..20 {
+                let mut bytes = b"abcdefghijklmnopqrstuvwxyz0123456789".to_vec();
+                bytes[at] = b;
+                for from in 0..bytes.len() {
+                    let want = from
+                        + bytes[from..]
+                            .iter()
+                            .position(|b| !b.is_ascii_alphanumeric())
+                            .unwrap_or(bytes.len() - from);
+                    assert_eq!(
+                        skip_ascii_word(&bytes, from),
+                        want,
+                        "{b} at {at} from {from}"
+                    );
+                }
+            }
+        }
+    }
 
     fn sentences(text: &str) -> Vec<&str> {
         split_sentences(text, std::slice::from_ref(&(0..text.len())))

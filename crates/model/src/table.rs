@@ -7,7 +7,7 @@ use std::io::{BufReader, BufWriter, Read, Write};
 
 /// Bytes of rows (text plus the `String`/`Vec` headers) kept in memory before the rows go to
 /// a temporary file.
-const MEMORY_BUDGET: usize = 4 << 20;
+const MEMORY_BUDGET: usize = 1 << 20;
 
 /// A plain table with a header, as corpus stages produce them.
 #[derive(Debug)]

@@ -137,7 +137,40 @@ struct Finder<'a> {
     first_word: usize,
 }
 
-const SPEECH_VERBS: &[&str] = &[
+/// A list of words with a cheap first test: which lengths occur with each first byte. Most
+/// words tested against a list are in none, and comparing them with every entry is slow.
+struct Words {
+    list: &'static [&'static str],
+    /// Bit `n` of entry `b`: some word starts with byte `b` and is `n` bytes long.
+    shapes: [u32; 128],
+}
+
+impl Words {
+    const fn new(list: &'static [&'static str]) -> Words {
+        let mut shapes = [0u32; 128];
+        let mut k = 0;
+        while k < list.len() {
+            let w = list[k].as_bytes();
+            assert!(!w.is_empty() && w.len() < 32 && w[0] < 128);
+            shapes[w[0] as usize] |= 1 << w.len();
+            k += 1;
+        }
+        Words { list, shapes }
+    }
+
+    #[inline]
+    fn contains(&self, w: &str) -> bool {
+        let b = w.as_bytes();
+        match b.first() {
+            Some(&f) if f < 128 && b.len() < 32 => {
+                self.shapes[f as usize] >> b.len() & 1 != 0 && self.list.contains(&w)
+            }
+            _ => false,
+        }
+    }
+}
+
+static SPEECH_VERBS: Words = Words::new(&[
     "said",
     "says",
     "told",
@@ -183,14 +216,14 @@ const SPEECH_VERBS: &[&str] = &[
     "recounted",
     "testified",
     "alleged",
-];
+]);
 
-const PARTICLES: &[&str] = &[
+static PARTICLES: Words = Words::new(&[
     "von", "van", "der", "den", "de", "da", "di", "du", "la", "le", "del", "della", "dos", "das",
     "bin", "ibn", "al", "el", "ter", "ten", "y", "zu", "af",
-];
+]);
 
-const ORG_WORDS: &[&str] = &[
+static ORG_WORDS: Words = Words::new(&[
     "Court",
     "Commission",
     "Council",
@@ -314,9 +347,9 @@ const ORG_WORDS: &[&str] = &[
     "Project",
     "Programme",
     "Program",
-];
+]);
 
-const PLACE_WORDS: &[&str] = &[
+static PLACE_WORDS: Words = Words::new(&[
     "City",
     "County",
     "Province",
@@ -342,9 +375,9 @@ const PLACE_WORDS: &[&str] = &[
     "Krai",
     "Raion",
     "Governorate",
-];
+]);
 
-const PLACE_NOUNS_AFTER: &[&str] = &[
+static PLACE_NOUNS_AFTER: Words = Words::new(&[
     "region",
     "oblast",
     "province",
@@ -362,7 +395,7 @@ const PLACE_NOUNS_AFTER: &[&str] = &[
     "regions",
     "villages",
     "towns",
-];
+]);
 
 impl<'a> Finder<'a> {
     fn word(&self, i: usize) -> &'a str {
@@ -372,6 +405,12 @@ impl<'a> Finder<'a> {
 
     fn lex_of(&self, i: usize) -> Option<&'a Lex> {
         self.items[i].lex.map(|id| self.lex.entry(id))
+    }
+
+    fn is_lower_in(&self, i: usize, words: &Words) -> bool {
+        i < self.items.len()
+            && self.items[i].kind == TokenKind::Word
+            && words.contains(self.word(i))
     }
 
     fn is_lower_word(&self, i: usize, words: &[&str]) -> bool {
@@ -398,15 +437,10 @@ impl<'a> Finder<'a> {
             let mut end = self.tokens[last].end;
             let mut next = last + 1;
             let s = &self.text[tok.start..end];
-            let first = s.chars().next().unwrap_or(' ');
-            let cap = tok.kind == TokenKind::Word && first.is_uppercase();
+            let cap = tok.kind == TokenKind::Word && starts_uppercase(s);
             // Only capitalized words can be acronyms or initials: skip the counting otherwise.
             let (letters, acronym) = if cap {
-                let letters = s.chars().filter(|c| c.is_alphabetic()).count();
-                (
-                    letters,
-                    letters >= 2 && s.chars().all(|c| !c.is_alphabetic() || c.is_uppercase()),
-                )
+                letters_and_acronym(s)
             } else {
                 (0, false)
             };
@@ -522,7 +556,7 @@ impl<'a> Finder<'a> {
     }
 
     fn is_connector(&self, i: usize) -> bool {
-        self.is_lower_word(i, &["of", "for", "and"]) || self.is_lower_word(i, PARTICLES)
+        self.is_lower_word(i, &["of", "for", "and"]) || self.is_lower_in(i, &PARTICLES)
     }
 
     fn is_role(&self, i: usize) -> bool {
@@ -710,9 +744,9 @@ impl<'a> Finder<'a> {
                 .is_some_and(|l| l.first.is_some() || l.person.is_some() || l.honorific.is_some());
             let last = self.word(b - 1);
             let org = (a..b).any(|k| {
-                ORG_WORDS.contains(&self.word(k)) && self.lex_of(k).is_none_or(|l| l.org.is_none())
+                ORG_WORDS.contains(self.word(k)) && self.lex_of(k).is_none_or(|l| l.org.is_none())
             });
-            if !first_is_name && (org || PLACE_WORDS.contains(&last)) {
+            if !first_is_name && (org || PLACE_WORDS.contains(last)) {
                 let whole = self.items[a].start..self.items[b - 1].end;
                 let whole_lex = self.lex_of(a).filter(|_| b - a == 1);
                 let hint = if org { Hint::NewOrg } else { Hint::NewPlace };
@@ -808,7 +842,7 @@ impl<'a> Finder<'a> {
                 while j < b {
                     let lj = self.lex_of(j);
                     let ok = if self.items[j].kind == TokenKind::Word && !self.items[j].cap {
-                        PARTICLES.contains(&self.word(j)) && j + 1 < b
+                        PARTICLES.contains(self.word(j)) && j + 1 < b
                     } else if self.items[j].initial {
                         true
                     } else {
@@ -924,7 +958,7 @@ impl<'a> Finder<'a> {
         }
         let closes = j >= n
             || matches!(self.word(j), "," | "." | ";" | ")" | "—")
-            || self.is_lower_word(j, SPEECH_VERBS);
+            || self.is_lower_in(j, &SPEECH_VERBS);
         if !closes || self.lex_of(i - 2).and_then(|l| l.role) == Some(RoleClass::Other) {
             return None;
         }
@@ -1040,7 +1074,7 @@ impl<'a> Finder<'a> {
 
     fn speech_context(&self, i: usize, j: usize) -> bool {
         let n = self.items.len();
-        if j < n && self.is_lower_word(j, SPEECH_VERBS) {
+        if j < n && self.is_lower_in(j, &SPEECH_VERBS) {
             return true;
         }
         // ", said Jane Doe." / "according to Jane Doe"
@@ -1055,7 +1089,7 @@ impl<'a> Finder<'a> {
 
     fn place_context(&self, i: usize, j: usize) -> bool {
         let n = self.items.len();
-        if j < n && self.is_lower_word(j, PLACE_NOUNS_AFTER) {
+        if j < n && self.is_lower_in(j, &PLACE_NOUNS_AFTER) {
             return true;
         }
         let followed_by_cap = j < n && self.items[j].cap;
@@ -1093,6 +1127,7 @@ impl<'a> Finder<'a> {
         let mut i = 0;
         while i < n {
             let det = self.items[i].kind == TokenKind::Word
+                && self.items[i].end - self.items[i].start <= 3
                 && matches!(self.word(i), "the" | "The" | "a" | "A" | "an" | "An");
             let possessor = self
                 .lex_of(i)
@@ -1157,25 +1192,25 @@ impl<'a> Finder<'a> {
 
         // 1. Full personal names (two words or more, or known figures), longest first so
         //    that "Al Thani" finds "Mohammed bin Abdulrahman Al Thani".
-        let mut by_length: Vec<usize> = (0..self.cands.len()).collect();
-        by_length.sort_by_key(|&ci| std::cmp::Reverse(self.cands[ci].words));
-        for ci in by_length {
-            let c = &self.cands[ci];
-            if c.hint != Hint::Name {
-                continue;
-            }
+        let full_name = |c: &Cand| {
             let full = c.words >= 2
                 && (c.first.is_some()
                     || c.person.is_some()
                     || c.role.is_some()
                     || c.honorific
                     || (c.speech && !c.sentence_initial));
-            if !full && c.person.is_none() {
-                continue;
-            }
+            c.hint == Hint::Name && (full || c.person.is_some())
+        };
+        // Only these are taken here: sorting just them keeps their order and sorts less.
+        let mut by_length: Vec<usize> = (0..self.cands.len())
+            .filter(|&ci| full_name(&self.cands[ci]))
+            .collect();
+        by_length.sort_by_key(|&ci| std::cmp::Reverse(self.cands[ci].words));
+        for ci in by_length {
+            let c = &self.cands[ci];
             let name = &text[c.bytes.clone()];
             let key = match c.person {
-                Some(p) => name_key(&lex.people[p as usize].name),
+                Some(p) => lex.people[p as usize].key.clone(),
                 None => name_key(name),
             };
             if c.first.is_none() && c.person.is_none() {
@@ -1218,19 +1253,19 @@ impl<'a> Finder<'a> {
             let by_surname = surname_match(&refs, &key, c.bytes.start, &self.cands, &assigned);
             // Names written family name first ("Lee" for Lee Jae-myung).
             let by_surname = by_surname.or_else(|| {
-                let hits: Vec<usize> = refs
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, r)| {
-                        r.kind == EntityKind::Person
-                            && r.known.is_some()
-                            && r.key.len() > key.len()
-                            && r.key.starts_with(&key)
-                            && r.key.as_bytes()[key.len()] == b' '
-                    })
-                    .map(|(i, _)| i)
-                    .collect();
-                (is_name && hits.len() == 1).then(|| hits[0])
+                if !is_name {
+                    return None;
+                }
+                let mut hits = refs.iter().enumerate().filter(|(_, r)| {
+                    r.kind == EntityKind::Person
+                        && r.known.is_some()
+                        && r.key.len() > key.len()
+                        && r.key.starts_with(&key)
+                        && r.key.as_bytes()[key.len()] == b' '
+                });
+                // Only a single hit counts.
+                let first = hits.next()?.0;
+                hits.next().is_none().then_some(first)
             });
             if let Some(r) = by_surname {
                 assigned[ci] = Some(r);
@@ -1241,7 +1276,7 @@ impl<'a> Finder<'a> {
             }
             if c.surname_of.len() == 1 {
                 let p = c.surname_of[0];
-                let key = name_key(&lex.people[p as usize].name);
+                let key = lex.people[p as usize].key.clone();
                 let r = find_person(&refs, &key).unwrap_or_else(|| {
                     refs.push(Ref::person(key));
                     refs.len() - 1
@@ -1308,7 +1343,7 @@ impl<'a> Finder<'a> {
                 w > nw || (w == nw && refs[r].kind != EntityKind::Person && surface.len() > n.len())
             });
             if fuller {
-                info.name = Some(surface.to_string());
+                info.name = Some(surface);
             }
             info.first = info.first.min(c.bytes.start);
             if c.honorific {
@@ -1317,7 +1352,7 @@ impl<'a> Finder<'a> {
             }
             info.gender = info.gender.or(c.gender);
             if let Some((rb, sig)) = &c.role {
-                let role = text[rb.clone()].to_string();
+                let role = &text[rb.clone()];
                 match &info.role {
                     None => info.role = Some(role),
                     Some(old) => {
@@ -1340,7 +1375,7 @@ impl<'a> Finder<'a> {
                     .as_ref()
                     .is_none_or(|n| word_count(n) < word_count(&known.name))
                 {
-                    info.name = Some(known.name.clone());
+                    info.name = Some(&known.name);
                 }
                 info.gender = info.honorific_gender.or(info.gender).or(known.gender);
                 info.known_sig = Some(known.role.clone());
@@ -1367,10 +1402,10 @@ impl<'a> Finder<'a> {
         for (ni, &r) in order.iter().enumerate() {
             new_index[r] = ni;
             let info = &infos[r];
-            let name = info.name.clone().unwrap_or_default();
+            let name = info.name.unwrap_or_default().to_string();
             let key = if refs[r].kind == EntityKind::Person {
                 match refs[r].known {
-                    Some(p) => name_key(&lex.people[p as usize].name),
+                    Some(p) => lex.people[p as usize].key.clone(),
                     None => name_key(&name),
                 }
             } else {
@@ -1384,7 +1419,7 @@ impl<'a> Finder<'a> {
                 } else {
                     None
                 },
-                role: info.role.clone(),
+                role: info.role.map(str::to_string),
                 key,
             });
         }
@@ -1421,15 +1456,39 @@ impl Ref {
 }
 
 #[derive(Debug, Default)]
-struct RefInfo {
-    name: Option<String>,
+struct RefInfo<'a> {
+    /// Borrowed from the text or the lists until the referent is built.
+    name: Option<&'a str>,
     first: usize,
     gender: Option<Gender>,
     honorific_gender: Option<Gender>,
-    role: Option<String>,
+    role: Option<&'a str>,
     sigs: Vec<RoleSig>,
     known_sig: Option<RoleSig>,
     mentions: Vec<(Range<usize>, bool)>,
+}
+
+/// Whether `s` starts with an uppercase letter; ASCII without decoding.
+#[inline]
+fn starts_uppercase(s: &str) -> bool {
+    match s.as_bytes().first() {
+        Some(&b) if b < 0x80 => b.is_ascii_uppercase(),
+        _ => s.chars().next().is_some_and(char::is_uppercase),
+    }
+}
+
+/// The letters of `s` and whether there are two or more, all uppercase (`NATO`, `U.S.`).
+fn letters_and_acronym(s: &str) -> (usize, bool) {
+    if s.is_ascii() {
+        let letters = s.bytes().filter(u8::is_ascii_alphabetic).count();
+        let lower = s.bytes().any(|b| b.is_ascii_lowercase());
+        return (letters, letters >= 2 && !lower);
+    }
+    let letters = s.chars().filter(|c| c.is_alphabetic()).count();
+    (
+        letters,
+        letters >= 2 && s.chars().all(|c| !c.is_alphabetic() || c.is_uppercase()),
+    )
 }
 
 fn word_count(s: &str) -> usize {
@@ -1467,40 +1526,34 @@ fn surname_match(
     cands: &[Cand],
     assigned: &[Option<usize>],
 ) -> Option<usize> {
-    let matching: Vec<usize> = refs
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| {
-            r.kind == EntityKind::Person
-                && r.key.len() > key.len()
-                && r.key.ends_with(key)
-                && r.key.as_bytes()[r.key.len() - key.len() - 1] == b' '
-        })
-        .map(|(i, _)| i)
-        .collect();
-    match matching.len() {
-        0 => None,
-        1 => Some(matching[0]),
-        _ => {
-            let mut best = None;
-            for (ci, c) in cands.iter().enumerate() {
-                if c.bytes.start >= at {
-                    break;
-                }
-                if let Some(r) = assigned[ci] {
-                    if matching.contains(&r) {
-                        best = Some(r);
-                    }
-                }
+    let matches = |r: &Ref| {
+        r.kind == EntityKind::Person
+            && r.key.len() > key.len()
+            && r.key.ends_with(key)
+            && r.key.as_bytes()[r.key.len() - key.len() - 1] == b' '
+    };
+    let mut matching = refs.iter().enumerate().filter(|(_, r)| matches(r));
+    let first = matching.next()?.0;
+    if matching.next().is_none() {
+        return Some(first);
+    }
+    let mut best = None;
+    for (ci, c) in cands.iter().enumerate() {
+        if c.bytes.start >= at {
+            break;
+        }
+        if let Some(r) = assigned[ci] {
+            if matches(&refs[r]) {
+                best = Some(r);
             }
-            best.or(Some(matching[0]))
         }
     }
+    best.or(Some(first))
 }
 
 /// The person a role phrase refers to: the best match of head and nationality among the
 /// persons with a role, the most recently mentioned on ties, else the next one mentioned.
-fn link_role(refs: &[Ref], infos: &[RefInfo], rm: &RoleMention) -> Option<usize> {
+fn link_role(refs: &[Ref], infos: &[RefInfo<'_>], rm: &RoleMention) -> Option<usize> {
     let mut best: Option<(i32, usize, usize)> = None; // (score, recency rank, ref)
     for (r, info) in infos.iter().enumerate() {
         if refs[r].kind != EntityKind::Person || info.mentions.is_empty() {

@@ -90,6 +90,8 @@ pub(crate) struct Canon {
 #[derive(Debug, Clone)]
 pub(crate) struct KnownPerson {
     pub name: String,
+    /// [`name_key`] of `name`, which the finder needs for every mention.
+    pub key: String,
     pub gender: Option<Gender>,
     pub role: RoleSig,
 }
@@ -124,6 +126,8 @@ pub struct Lexicon {
     /// Some pattern is empty or starts with whitespace, so matches need not start on tokens:
     /// only the plain scan is exact.
     scan_only: bool,
+    /// Tells lexicons apart for the per-thread [`WordMemo`], which holds walks of this one.
+    id: u64,
     pub(crate) entries: Vec<Lex>,
     pub(crate) places: Vec<Canon>,
     pub(crate) orgs: Vec<Canon>,
@@ -216,6 +220,7 @@ impl Lexicon {
             singles,
             tails,
             scan_only,
+            id: NEXT_LEXICON_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             entries: b.entries,
             places: b.places,
             orgs: b.orgs,
@@ -251,20 +256,57 @@ impl Lexicon {
         }
         out.clear();
         out.resize(tokens.len(), None);
+        WORD_MEMO.with(|m| {
+            let mut memo = m.borrow_mut();
+            if memo.lexicon != self.id || memo.words.len() >= WordMemo::CAPACITY {
+                memo.words.clear();
+                memo.lexicon = self.id;
+            }
+            self.matches_memo(text, range, tokens, out, &mut memo.words);
+        });
+    }
+
+    fn matches_memo(
+        &self,
+        text: &str,
+        range: std::ops::Range<usize>,
+        tokens: &[Token],
+        out: &mut [Option<(u32, usize)>],
+        memo: &mut HashMap<u128, WordWalk, WordHash>,
+    ) {
         let hay = &text.as_bytes()[..range.end];
         // Where the scan would resume: the end of the last match it reported.
         let mut at = range.start;
         for ti in 0..tokens.len() {
             let tok = tokens[ti];
+            let word = &hay[tok.start..tok.end];
+            // The same words come back all the time: their walk is looked up, not redone. A
+            // single byte (mostly punctuation) is cheaper to walk than to look up.
+            let key = (word.len() > 1).then(|| word_key(hay, tok.start, tok.end));
+            let walk = key.flatten().map(|k| match memo.get(&k) {
+                Some(&w) => w,
+                None => *memo.entry(k).or_insert(self.walk(word)),
+            });
             if tok.start >= at {
-                if let Some((id, end)) = self.longest_at(hay, tok.start) {
+                let found = match walk {
+                    Some(w) => self.finish_walk(hay, tok.start, tok.end, w),
+                    None => self.longest_at(hay, tok.start),
+                };
+                if let Some((id, end)) = found {
                     at = end;
                     if let Some(tj) = token_ending_at(tokens, ti, at) {
                         out[ti] = Some((id, tj));
                     }
                 }
             }
-            if at >= tok.end || !self.may_run_on(text, tok, range.end) {
+            if at >= tok.end {
+                continue;
+            }
+            let runs_on = match walk {
+                Some(w) => self.may_run_on_with(text, tok, range.end, || w.tails),
+                None => self.may_run_on(text, tok, range.end),
+            };
+            if !runs_on {
                 continue;
             }
             // Matches inside the word are never kept, but one that runs past it hides what
@@ -320,16 +362,96 @@ impl Lexicon {
         found
     }
 
+    /// What [`Self::longest_at`] and [`Self::may_run_on`] learn from the bytes of one word
+    /// alone.
+    fn walk(&self, word: &[u8]) -> WordWalk {
+        let mut sid = self.anchored;
+        let mut found = None;
+        for (i, &b) in word.iter().enumerate() {
+            sid = self.nfa.next_state(Anchored::Yes, sid, b);
+            if self.nfa.is_special(sid) {
+                if self.nfa.is_dead(sid) {
+                    break;
+                }
+                if self.nfa.is_match(sid) {
+                    let id = self.nfa.match_pattern(sid, 0);
+                    // As in `longest_at`: only entries that start at the word's start.
+                    if i + 1 == self.nfa.pattern_len(id) {
+                        found = Some((id.as_u32(), (i + 1) as u8));
+                    }
+                }
+            }
+        }
+        WordWalk {
+            sid,
+            found,
+            tails: word.len() >= 2 && self.tails.ends(&word[1..]),
+        }
+    }
+
+    /// [`Self::longest_at`] at the token `start..end`, from the walk of its bytes.
+    #[inline]
+    fn finish_walk(
+        &self,
+        hay: &[u8],
+        start: usize,
+        end: usize,
+        w: WordWalk,
+    ) -> Option<(u32, usize)> {
+        let mut found = w.found.map(|(id, len)| (id, start + len as usize));
+        let mut sid = w.sid;
+        if self.nfa.is_dead(sid) {
+            return found;
+        }
+        for (i, &b) in hay[end..].iter().enumerate() {
+            sid = self.nfa.next_state(Anchored::Yes, sid, b);
+            if self.nfa.is_special(sid) {
+                if self.nfa.is_dead(sid) {
+                    break;
+                }
+                if self.nfa.is_match(sid) {
+                    let id = self.nfa.match_pattern(sid, 0);
+                    let e = end + i + 1;
+                    if e - self.nfa.pattern_len(id) == start {
+                        found = Some((id.as_u32(), e));
+                    }
+                }
+            }
+        }
+        found
+    }
+
     /// Whether a match starting inside `tok` (after its first character) could run past it.
     fn may_run_on(&self, text: &str, tok: Token, end: usize) -> bool {
         let word = &text.as_bytes()[tok.start..tok.end];
-        if word.len() < 2 || tok.end >= end {
+        self.may_run_on_with(text, tok, end, || self.tails.ends(&word[1..]))
+    }
+
+    /// [`Self::may_run_on`], with `tails` saying whether the word after its first byte ends
+    /// in a tail.
+    #[inline]
+    fn may_run_on_with(
+        &self,
+        text: &str,
+        tok: Token,
+        end: usize,
+        tails: impl FnOnce() -> bool,
+    ) -> bool {
+        if tok.end - tok.start < 2 || tok.end >= end {
             return false;
         }
         // Tokens mostly end before a non-alphanumeric character; after `U.S.` or `5` a letter
         // may follow directly, and the tails do not cover that.
-        let follows = text[tok.end..end].chars().next();
-        follows.is_some_and(char::is_alphanumeric) || self.tails.ends(&word[1..])
+        let next = text.as_bytes()[tok.end];
+        let follows = if next < 0x80 {
+            next.is_ascii_alphanumeric()
+        } else {
+            text[tok.end..end]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric)
+        };
+        follows || tails()
     }
 
     /// The leftmost-longest scan of `text[range]` that defines [`Self::matches`].
@@ -399,6 +521,85 @@ impl Lexicon {
 
     pub(crate) fn entry(&self, id: u32) -> &Lex {
         &self.entries[id as usize]
+    }
+}
+
+static NEXT_LEXICON_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The walk of the anchored automaton over the bytes of one word: where it stands after them
+/// (dead or not), the longest entry it found inside them (id, length), and whether the word
+/// after its first byte ends in a tail.
+#[derive(Debug, Clone, Copy)]
+struct WordWalk {
+    sid: StateID,
+    found: Option<(u32, u8)>,
+    tails: bool,
+}
+
+/// Walks of words seen on this thread, for one lexicon at a time.
+#[derive(Default)]
+struct WordMemo {
+    lexicon: u64,
+    words: HashMap<u128, WordWalk, WordHash>,
+}
+
+impl WordMemo {
+    /// Enough for the vocabulary of many documents, small enough to stay a few megabytes.
+    const CAPACITY: usize = 1 << 16;
+}
+
+thread_local! {
+    static WORD_MEMO: std::cell::RefCell<WordMemo> = std::cell::RefCell::new(WordMemo {
+        lexicon: u64::MAX,
+        words: HashMap::default(),
+    });
+}
+
+/// The word `hay[start..end]` if at most 15 bytes, with its length, as a map key that needs no
+/// allocation.
+#[inline]
+fn word_key(hay: &[u8], start: usize, end: usize) -> Option<u128> {
+    let len = end - start;
+    if len > 15 {
+        return None;
+    }
+    let bytes = match hay.get(start..start + 16) {
+        // One load, the bytes after the word masked off.
+        Some(b) => u128::from_le_bytes(b.try_into().expect("sixteen bytes")),
+        None => {
+            let mut buf = [0u8; 16];
+            buf[..len].copy_from_slice(&hay[start..end]);
+            u128::from_le_bytes(buf)
+        }
+    };
+    Some(bytes & ((1u128 << (8 * len)) - 1) | (len as u128) << 120)
+}
+
+/// A multiply-and-fold hash for [`word_key`]s: SipHash would cost more than the walk it saves.
+type WordHash = std::hash::BuildHasherDefault<WordHasher>;
+
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl std::hash::Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(b as u64);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        let h = (self.0 ^ n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        self.0 = h ^ (h >> 29);
+    }
+
+    fn write_u128(&mut self, n: u128) {
+        self.write_u64(n as u64);
+        self.write_u64((n >> 64) as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
@@ -626,6 +827,7 @@ impl Builder {
         let id = self.people.len() as u32;
         self.people.push(KnownPerson {
             name: name.to_string(),
+            key: name_key(name),
             gender,
             role: RoleSig::default(),
         });
