@@ -8,21 +8,8 @@ use std::path::{Path, PathBuf};
 use corroborate::{Corroborate, CorroborateOptions};
 use model::{BuildContext, Claim, CorpusStage, Document, Entity, EntityKind, Quote, QuoteKind};
 
-/// A corpus table with its rows read back, to compare and look rows up.
-#[derive(Debug, PartialEq)]
-struct Table {
-    name: String,
-    columns: Vec<String>,
-    rows: Vec<Vec<String>>,
-}
-
-fn collected(t: model::Table) -> Table {
-    Table {
-        rows: t.collect_rows().expect("rows read back"),
-        name: t.name,
-        columns: t.columns,
-    }
-}
+mod common;
+use common::{collected, Table};
 use serde_json::Value;
 
 fn root() -> PathBuf {

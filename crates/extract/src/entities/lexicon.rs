@@ -340,9 +340,23 @@ impl Lexicon {
         if !pair && !self.singles[first as usize] {
             return None;
         }
-        let mut sid = self.anchored;
         let mut found = None;
-        for (i, &b) in hay[start..].iter().enumerate() {
+        self.walk_on(self.anchored, &hay[start..], 0, &mut found);
+        found.map(|(id, len)| (id, start + len))
+    }
+
+    /// Walks the anchored automaton from `sid` over `bytes`, which begin `done` bytes after
+    /// the start of the entries sought, keeping in `found` the longest entry that begins at
+    /// that start as (pattern, length). Returns the state reached (dead if the walk stopped).
+    #[inline]
+    fn walk_on(
+        &self,
+        mut sid: StateID,
+        bytes: &[u8],
+        done: usize,
+        found: &mut Option<(u32, usize)>,
+    ) -> StateID {
+        for (i, &b) in bytes.iter().enumerate() {
             sid = self.nfa.next_state(Anchored::Yes, sid, b);
             if self.nfa.is_special(sid) {
                 if self.nfa.is_dead(sid) {
@@ -350,38 +364,24 @@ impl Lexicon {
                 }
                 if self.nfa.is_match(sid) {
                     let id = self.nfa.match_pattern(sid, 0);
-                    let end = start + i + 1;
+                    let len = done + i + 1;
                     // Match states also carry the entries the unanchored search reaches
                     // through failure links; those start later.
-                    if end - self.nfa.pattern_len(id) == start {
-                        found = Some((id.as_u32(), end));
+                    if self.nfa.pattern_len(id) == len {
+                        *found = Some((id.as_u32(), len));
                     }
                 }
             }
         }
-        found
+        sid
     }
 
     /// What [`Self::longest_at`] and [`Self::may_run_on`] learn from the bytes of one word
     /// alone.
     fn walk(&self, word: &[u8]) -> WordWalk {
-        let mut sid = self.anchored;
         let mut found = None;
-        for (i, &b) in word.iter().enumerate() {
-            sid = self.nfa.next_state(Anchored::Yes, sid, b);
-            if self.nfa.is_special(sid) {
-                if self.nfa.is_dead(sid) {
-                    break;
-                }
-                if self.nfa.is_match(sid) {
-                    let id = self.nfa.match_pattern(sid, 0);
-                    // As in `longest_at`: only entries that start at the word's start.
-                    if i + 1 == self.nfa.pattern_len(id) {
-                        found = Some((id.as_u32(), (i + 1) as u8));
-                    }
-                }
-            }
-        }
+        let sid = self.walk_on(self.anchored, word, 0, &mut found);
+        let found = found.map(|(id, len)| (id, len as u8));
         WordWalk {
             sid,
             found,
@@ -398,27 +398,11 @@ impl Lexicon {
         end: usize,
         w: WordWalk,
     ) -> Option<(u32, usize)> {
-        let mut found = w.found.map(|(id, len)| (id, start + len as usize));
-        let mut sid = w.sid;
-        if self.nfa.is_dead(sid) {
-            return found;
+        let mut found = w.found.map(|(id, len)| (id, len as usize));
+        if !self.nfa.is_dead(w.sid) {
+            self.walk_on(w.sid, &hay[end..], end - start, &mut found);
         }
-        for (i, &b) in hay[end..].iter().enumerate() {
-            sid = self.nfa.next_state(Anchored::Yes, sid, b);
-            if self.nfa.is_special(sid) {
-                if self.nfa.is_dead(sid) {
-                    break;
-                }
-                if self.nfa.is_match(sid) {
-                    let id = self.nfa.match_pattern(sid, 0);
-                    let e = end + i + 1;
-                    if e - self.nfa.pattern_len(id) == start {
-                        found = Some((id.as_u32(), e));
-                    }
-                }
-            }
-        }
-        found
+        found.map(|(id, len)| (id, start + len))
     }
 
     /// Whether a match starting inside `tok` (after its first character) could run past it.
