@@ -378,30 +378,11 @@ fn char_offsets(text: &str, positions: &[usize]) -> Vec<usize> {
     let (mut at, mut chars) = (0usize, 0usize);
     for i in order {
         let p = positions[i].min(bytes.len());
-        chars += count_chars(&bytes[at..p]);
+        chars += model::count_chars(&bytes[at..p]);
         at = p;
         out[i] = chars;
     }
     out
-}
-
-/// Characters in a UTF-8 byte slice: its bytes less its continuation bytes (0b10xx_xxxx),
-/// counted eight at a time since spans are located across whole documents.
-fn count_chars(bytes: &[u8]) -> usize {
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let mut words = bytes.chunks_exact(8);
-    let mut continuation = 0;
-    for word in &mut words {
-        let w = u64::from_le_bytes(word.try_into().expect("eight bytes"));
-        // Bit 7 set and bit 6 clear (bit 6 shifted onto bit 7 of the same byte).
-        continuation += (w & !(w << 1) & HIGHS).count_ones() as usize;
-    }
-    continuation += words
-        .remainder()
-        .iter()
-        .filter(|&&b| (0x80..0xc0).contains(&b))
-        .count();
-    bytes.len() - continuation
 }
 
 /// ASCII letters and digits.
@@ -601,19 +582,6 @@ pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn characters_are_counted_as_str_counts_them() {
-        let text = "Zelensky’s “peace” — 42 €, naïve 中文 🙂 plain ascii text here, and more";
-        for start in 0..text.len() {
-            for end in start..=text.len() {
-                if text.is_char_boundary(start) && text.is_char_boundary(end) {
-                    let piece = &text[start..end];
-                    assert_eq!(super::count_chars(piece.as_bytes()), piece.chars().count());
-                }
-            }
-        }
-    }
-
     use super::*;
 
     #[test]
