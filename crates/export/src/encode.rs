@@ -28,10 +28,15 @@ fn bytes_below(word: u64, limit: u8) -> u64 {
 }
 
 /// Index of the first byte of `bytes` at or after `from` for which `flags` (over eight bytes
-/// read little-endian) has a bit; `bytes.len()` if there is none. `flags` must flag no `A`:
-/// the last few bytes are read padded with it.
+/// read little-endian) has a bit, or which `special` marks in the last few bytes (the two
+/// must agree); `bytes.len()` if there is none.
 #[inline(always)]
-fn find_special(bytes: &[u8], mut from: usize, flags: impl Fn(u64) -> u64) -> usize {
+fn find_special(
+    bytes: &[u8],
+    mut from: usize,
+    flags: impl Fn(u64) -> u64,
+    special: &[bool; 256],
+) -> usize {
     while let Some(chunk) = bytes.get(from..from + 8) {
         let found = flags(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
         if found != 0 {
@@ -39,27 +44,41 @@ fn find_special(bytes: &[u8], mut from: usize, flags: impl Fn(u64) -> u64) -> us
         }
         from += 8;
     }
-    let rest = &bytes[from..];
-    if !rest.is_empty() {
-        // Assembled by hand: a variable-length copy would be a call to `memcpy`.
-        let mut word = 0;
-        for &b in rest.iter().rev() {
-            word = word << 8 | u64::from(b);
-        }
-        word |= (ONES * u64::from(b'A')) & !((1 << (8 * rest.len())) - 1);
-        let found = flags(word);
-        if found != 0 {
-            return from + (found.trailing_zeros() / 8) as usize;
-        }
-    }
-    bytes.len()
+    // Fewer than eight bytes left (most cells are short, so this is most of the work): a
+    // table lookup a byte costs less than assembling a padded word.
+    bytes[from..]
+        .iter()
+        .position(|&b| special[usize::from(b)])
+        .map_or(bytes.len(), |i| from + i)
 }
+
+/// A byte table marking `extra` and, with `controls`, every byte below 0x20.
+const fn byte_table(extra: &[u8], controls: bool) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = controls && b < 0x20;
+        b += 1;
+    }
+    let mut i = 0;
+    while i < extra.len() {
+        table[extra[i] as usize] = true;
+        i += 1;
+    }
+    table
+}
+
+const JSON_SPECIAL: [bool; 256] = byte_table(b"\"\\", true);
+const CSV_SPECIAL: [bool; 256] = byte_table(b",\"\n\r", false);
 
 /// JSON strings escape `"`, `\` and control characters (what serde_json escapes, no more).
 fn next_json_escape(bytes: &[u8], from: usize) -> usize {
-    find_special(bytes, from, |w| {
-        bytes_below(w, 0x20) | bytes_equal(w, b'"') | bytes_equal(w, b'\\')
-    })
+    find_special(
+        bytes,
+        from,
+        |w| bytes_below(w, 0x20) | bytes_equal(w, b'"') | bytes_equal(w, b'\\'),
+        &JSON_SPECIAL,
+    )
 }
 
 /// Appends `s` as a JSON string, quotes included, byte for byte as serde_json writes it.
@@ -98,9 +117,17 @@ pub(crate) fn push_json_str(out: &mut Vec<u8>, s: &str) {
 /// Whether a CSV field must be quoted: it holds the delimiter, a quote or a line break (the
 /// csv crate's rule for its default `QuoteStyle::Necessary`).
 pub(crate) fn csv_needs_quotes(bytes: &[u8]) -> bool {
-    let found = find_special(bytes, 0, |w| {
-        bytes_equal(w, b',') | bytes_equal(w, b'"') | bytes_equal(w, b'\n') | bytes_equal(w, b'\r')
-    });
+    let found = find_special(
+        bytes,
+        0,
+        |w| {
+            bytes_equal(w, b',')
+                | bytes_equal(w, b'"')
+                | bytes_equal(w, b'\n')
+                | bytes_equal(w, b'\r')
+        },
+        &CSV_SPECIAL,
+    );
     found < bytes.len()
 }
 

@@ -3,6 +3,7 @@
 //! This is the only crate that knows about the command line, TOML and the terminal; the
 //! stage crates only see documents and their own typed options.
 
+mod alloc;
 mod config;
 mod diagnostics;
 mod registry;
@@ -16,10 +17,8 @@ use clap::{Args, Parser, Subcommand};
 
 use config::Overrides;
 
-// The stages make and drop many small strings per document; mimalloc's thread-local free lists
-// cut the allocator's share of a run from about a fifth to a few percent.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: alloc::MiMalloc = alloc::MiMalloc;
 
 /// Mill news articles into clean, structured, cross-referenced tables.
 ///
