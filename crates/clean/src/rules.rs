@@ -2,8 +2,10 @@
 //! inside or below the story), whether the line is boilerplate, and what it tells.
 
 use std::collections::HashSet;
+use std::sync::LazyLock;
 
 use chrono::Weekday;
+use memchr::memmem::Finder;
 use regex::{Captures, Regex};
 
 use crate::dates::{DateParser, Found, MONTH, NUMERIC, WEEKDAY};
@@ -332,9 +334,9 @@ impl Rules {
         {
             return Some(Hit::new(Kind::Image));
         }
-        let linkish = line.contains("://")
-            || line.contains("www.")
-            || (!line.contains(' ') && line.contains('.') && line.contains('/'));
+        let linkish = has(line, &URL_SCHEME)
+            || has(line, &WWW)
+            || (!has_byte(line, b' ') && has_byte(line, b'.') && has_byte(line, b'/'));
         if self.on(Kind::Link) && linkish && self.link.is_match(line) {
             return Some(Hit::new(Kind::Link));
         }
@@ -361,7 +363,7 @@ impl Rules {
             }
         }
         // A prompt is not a sentence: `Share the burden, she said.` stays.
-        let sentence = line.contains(", ") && ends_with_stop(line);
+        let sentence = has(line, &COMMA_SPACE) && ends_with_stop(line);
         if self.on(Kind::Share) && words(line) <= 20 && !sentence && self.share.is_match(line) {
             return Some(Hit::new(Kind::Share));
         }
@@ -832,6 +834,20 @@ fn compile(key: &str, pattern: &str) -> Result<Regex, PatternError> {
     })
 }
 
+// Every line up to 300 bytes is searched for these; the `memchr` crate's prebuilt searchers
+// cost a fraction of `str::contains`, which sets up a new search each call.
+static URL_SCHEME: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("://"));
+static WWW: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("www."));
+static COMMA_SPACE: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(", "));
+
+fn has(line: &str, needle: &Finder) -> bool {
+    needle.find(line.as_bytes()).is_some()
+}
+
+fn has_byte(line: &str, byte: u8) -> bool {
+    memchr::memchr(byte, line.as_bytes()).is_some()
+}
+
 fn ends_with_stop(s: &str) -> bool {
     s.trim_end_matches(['”', '"', '’', '\'', ')'])
         .ends_with('.')
@@ -839,17 +855,51 @@ fn ends_with_stop(s: &str) -> bool {
 
 /// Number of space-separated words (lines are normalized: only ASCII spaces remain, but tabs
 /// and newlines are counted as breaks too).
+///
+/// Every line is counted several times over, so the bytes are read eight at a time: a word
+/// starts at each byte that is not a break and follows one.
 pub(crate) fn words(s: &str) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let bytes = s.as_bytes();
     let mut n = 0;
-    let mut in_word = false;
-    for &b in s.as_bytes() {
-        let space = matches!(b, b' ' | b'\t' | b'\n' | b'\r');
-        if !space && !in_word {
+    let mut after_break = true;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        // The high bit of every byte below 0x21 (ASCII controls and the space), exactly.
+        let low = !(((w & LOW7) + 0x5F * ONES) | w) & HIGHS;
+        let x = w ^ (u64::from(b' ') * ONES);
+        let spaces = !(((x & LOW7) + LOW7) | x) & HIGHS;
+        let breaks = if low == spaces {
+            spaces
+        } else {
+            // A tab, newline or other control byte: rare, classified one byte at a time.
+            let mut mask = 0;
+            for (i, &b) in chunk.iter().enumerate() {
+                if is_break(b) {
+                    mask |= 0x80 << (8 * i);
+                }
+            }
+            mask
+        };
+        let starts = !breaks & HIGHS & ((breaks << 8) | if after_break { 0x80 } else { 0 });
+        n += starts.count_ones() as usize;
+        after_break = breaks >> 63 != 0;
+    }
+    for &b in chunks.remainder() {
+        let brk = is_break(b);
+        if !brk && after_break {
             n += 1;
         }
-        in_word = !space;
+        after_break = brk;
     }
     n
+}
+
+fn is_break(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r')
 }
 
 fn title_case(word: &str) -> String {
@@ -873,5 +923,33 @@ mod tests {
     #[test]
     fn builtins_compile() {
         Rules::new(&CleanOptions::default()).unwrap();
+    }
+
+    #[test]
+    fn words_are_counted_as_one_byte_at_a_time() {
+        let by_definition = |s: &str| {
+            s.split([' ', '\t', '\n', '\r'])
+                .filter(|w| !w.is_empty())
+                .count()
+        };
+        let pieces = ["a", " ", "  ", "word", "\t", "\n", "\r", "\u{1}", "é", "“x”", "!"];
+        // Every sequence of up to three pieces, at every offset in an eight-byte chunk.
+        let mut samples = vec![String::new()];
+        for _ in 0..3 {
+            let mut next = Vec::new();
+            for s in &samples {
+                for p in pieces {
+                    next.push(format!("{s}{p}"));
+                }
+            }
+            samples.extend(next);
+            samples.dedup();
+        }
+        for s in samples.iter().filter(|s| s.len() < 20) {
+            for pad in 0..9 {
+                let line = format!("{}{s}{}", "x".repeat(pad), " y".repeat(pad));
+                assert_eq!(words(&line), by_definition(&line), "{line:?}");
+            }
+        }
     }
 }

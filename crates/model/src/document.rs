@@ -257,13 +257,17 @@ impl Document {
 fn line_paragraphs(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
-    for line in text.split_inclusive('\n') {
-        let end = start + line.len();
-        let content = line.trim_end_matches(['\n', '\r']);
+    // Line ends found with the `memchr` crate: every document passes through here once.
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len()));
+    for end in ends {
+        if start > text.len() {
+            break;
+        }
+        let content = text[start..end].trim_end_matches(['\n', '\r']);
         if !content.trim().is_empty() {
             out.push(start..start + content.len());
         }
-        start = end;
+        start = end + 1;
     }
     out
 }
@@ -272,6 +276,32 @@ fn line_paragraphs(text: &str) -> Vec<Range<usize>> {
 mod tests {
     use super::*;
     use crate::offsets::TextBuilder;
+
+    #[test]
+    fn paragraphs_are_the_non_blank_lines() {
+        let by_definition = |text: &str| {
+            let mut out = Vec::new();
+            let mut start = 0;
+            for line in text.split_inclusive('\n') {
+                let content = line.trim_end_matches(['\n', '\r']);
+                if !content.trim().is_empty() {
+                    out.push(start..start + content.len());
+                }
+                start += line.len();
+            }
+            out
+        };
+        for text in [
+            "",
+            "a",
+            "a\n",
+            "\n\na\r\n \n\u{a0}\nb c\n\n",
+            "x\n\ny",
+            "\n",
+        ] {
+            assert_eq!(line_paragraphs(text), by_definition(text), "{text:?}");
+        }
+    }
 
     #[test]
     fn words_are_whitespace_separated_and_need_a_letter_or_digit() {
