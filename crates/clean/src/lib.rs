@@ -188,10 +188,13 @@ fn is_prose(line: &Line) -> bool {
     if line.long {
         return true;
     }
-    let n = rules::words(&line.norm);
-    // Headlines may end in `!` or `?`; prose of any length ends in a full stop.
-    (n >= 8 && matches!(final_char(&line.norm), Some('.' | '…')))
-        || (n >= 25 && ends_sentence(&line.norm))
+    // Headlines may end in `!` or `?`; prose of any length ends in a full stop. (The ending
+    // is tested first: it is cheaper than counting the words.)
+    match final_char(&line.norm) {
+        Some('.' | '…') => rules::words(&line.norm) >= 8,
+        Some('!' | '?') => rules::words(&line.norm) >= 25,
+        _ => false,
+    }
 }
 
 fn starts_upper(s: &str) -> bool {
@@ -462,8 +465,14 @@ impl Clean {
                 }
             }
             let para_start = open.map_or(sink.builder.text().len(), |(s, _)| s);
-            self.norm
-                .line(input, lines[i].range.clone(), &mut sink, &mut stats);
+            let line = &lines[i];
+            if !line.long && matches!(line.norm, Cow::Borrowed(s) if !s.is_empty()) {
+                // Already found normalized when the line was read: copied as it is.
+                sink.copy(line.range.clone());
+            } else {
+                self.norm
+                    .line(input, line.range.clone(), &mut sink, &mut stats);
+            }
             open = Some((para_start, i));
         }
         if let Some((start, _)) = open.take() {

@@ -364,7 +364,7 @@ impl Rules {
         }
         // A prompt is not a sentence: `Share the burden, she said.` stays.
         let sentence = has(line, &COMMA_SPACE) && ends_with_stop(line);
-        if self.on(Kind::Share) && words(line) <= 20 && !sentence && self.share.is_match(line) {
+        if self.on(Kind::Share) && !sentence && words(line) <= 20 && self.share.is_match(line) {
             return Some(Hit::new(Kind::Share));
         }
         if self.on(Kind::Related) && self.related.is_match(line) {
