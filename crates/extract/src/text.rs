@@ -38,11 +38,8 @@ fn split_paragraph(para: &str, base: usize, out: &mut Vec<Range<usize>>) {
     let mut i = 0usize;
     while i < bytes.len() {
         // Jump to the next candidate end mark.
-        match bytes[i..]
-            .iter()
-            .position(|&b| matches!(b, b'.' | b'!' | b'?' | 0xE2))
-        {
-            Some(p) => i += p,
+        match find_end_mark(bytes, i) {
+            Some(p) => i = p,
             None => break,
         }
         let b = bytes[i];
@@ -97,6 +94,50 @@ fn split_paragraph(para: &str, base: usize, out: &mut Vec<Range<usize>>) {
         i = start;
     }
     push_trimmed(para, base, start..para.len(), out);
+}
+
+/// The first index from `i` on holding `.`, `!`, `?` or the start of `…`; `i` must not be
+/// inside a `…`.
+#[inline]
+fn find_end_mark(bytes: &[u8], mut i: usize) -> Option<usize> {
+    // `…` is sought by its last byte, 0xA6: its lead byte 0xE2 also leads the curly quotes and
+    // apostrophes news copy is full of, and each of those would stop the scan.
+    loop {
+        let p = find_end_byte(bytes, i)?;
+        if bytes[p] != 0xA6 {
+            return Some(p);
+        }
+        if p >= 2 && bytes[p - 2..p] == ELLIPSIS[..2] {
+            return Some(p - 2);
+        }
+        i = p + 1;
+    }
+}
+
+/// The first index from `i` on holding `.`, `!`, `?` or 0xA6.
+#[inline]
+fn find_end_byte(bytes: &[u8], mut i: usize) -> Option<usize> {
+    // Eight bytes at a time: sentences run a hundred bytes or more between end marks.
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Flags bytes equal to `b`. A borrow can flag a byte above a true hit, never below one,
+    // so the lowest flag is exact.
+    let eq = |w: u64, b: u8| {
+        let x = w ^ (LOW * u64::from(b));
+        x.wrapping_sub(LOW) & !x & HIGH
+    };
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        let hits = eq(w, b'.') | eq(w, b'!') | eq(w, b'?') | eq(w, 0xA6);
+        if hits != 0 {
+            return Some(i + (hits.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    bytes[i..]
+        .iter()
+        .position(|&b| matches!(b, b'.' | b'!' | b'?' | 0xA6))
+        .map(|p| i + p)
 }
 
 fn push_trimmed(para: &str, base: usize, r: Range<usize>, out: &mut Vec<Range<usize>>) {
@@ -250,13 +291,7 @@ pub(crate) fn is_sentence_opener(word: &str) -> bool {
 /// than body text: short and without final punctuation, or mostly title-cased.
 pub fn is_headline_like(para: &str) -> bool {
     // Long paragraphs are body text; counting spaces is cheaper than walking the words.
-    if para.len() > 200
-        && para.as_bytes()[..400.min(para.len())]
-            .iter()
-            .filter(|&&b| b == b' ')
-            .count()
-            > 32
-    {
+    if para.len() > 200 && count_spaces(&para.as_bytes()[..400.min(para.len())]) > 32 {
         return false;
     }
     let trimmed = para.trim();
@@ -304,6 +339,32 @@ pub fn is_headline_like(para: &str) -> bool {
     }
     // Tabloid headlines end with "!" or "?"; body sentences are rarely title-cased throughout.
     title_cased && words <= 25 && !trimmed.ends_with('.') && !trimmed.ends_with(['”', '"'])
+}
+
+/// The number of ASCII spaces in `bytes`.
+fn count_spaces(bytes: &[u8]) -> usize {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // One count per byte lane, added up every 255 chunks so that no lane overflows.
+    let sum = |lanes: u64| {
+        let pairs = (lanes & 0x00ff_00ff_00ff_00ff) + (lanes >> 8 & 0x00ff_00ff_00ff_00ff);
+        (pairs.wrapping_mul(0x0001_0001_0001_0001) >> 48) as usize
+    };
+    let mut chunks = bytes.chunks_exact(8);
+    let (mut total, mut lanes, mut n) = (0usize, 0u64, 0u32);
+    for chunk in chunks.by_ref() {
+        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes")) ^ (LOW * 0x20);
+        // Top bit of each byte set when the byte is not zero, without carries across bytes.
+        let nonzero = ((x & !HIGH) + !HIGH) | x;
+        lanes += (!nonzero & HIGH) >> 7;
+        n += 1;
+        if n == 255 {
+            total += sum(lanes);
+            (lanes, n) = (0, 0);
+        }
+    }
+    total += sum(lanes);
+    total + chunks.remainder().iter().filter(|&&b| b == b' ').count()
 }
 
 fn is_minor_title_word(w: &str) -> bool {
@@ -612,6 +673,47 @@ mod tests {
             .into_iter()
             .map(|r| &text[r])
             .collect()
+    }
+
+    #[test]
+    fn end_marks_are_found_as_the_byte_loop_finds_them() {
+        // What the splitter stops at: an end mark, or the lead byte of `…`.
+        let want = |bytes: &[u8], from: usize| {
+            (from..bytes.len()).find(|&p| {
+                matches!(bytes[p], b'.' | b'!' | b'?') || bytes[p..].starts_with(ELLIPSIS)
+            })
+        };
+        for b in 0..=255u8 {
+            for at in 0..20 {
+                let mut bytes = b"abcdefghij klmnopqrst uvwxyz".to_vec();
+                bytes[at] = b;
+                for from in 0..bytes.len() {
+                    assert_eq!(
+                        find_end_mark(&bytes, from),
+                        want(&bytes, from),
+                        "{b} at {at}"
+                    );
+                }
+            }
+        }
+        let text = "a…b’c”d!e?f.g\u{2026}h\u{a6}iЦjæ “k” l… …".repeat(3);
+        for from in (0..text.len()).filter(|&p| text.is_char_boundary(p)) {
+            assert_eq!(
+                find_end_mark(text.as_bytes(), from),
+                want(text.as_bytes(), from)
+            );
+        }
+    }
+
+    #[test]
+    fn spaces_are_counted_as_the_byte_loop_counts_them() {
+        let text = "a b  c\u{a0}d\te \u{2026} ".repeat(200);
+        for end in 0..text.len().min(3000) {
+            let bytes = &text.as_bytes()[..end];
+            let want = bytes.iter().filter(|&&b| b == b' ').count();
+            assert_eq!(count_spaces(bytes), want, "{end}");
+        }
+        assert_eq!(count_spaces(&[b' '; 4000]), 4000);
     }
 
     #[test]

@@ -17,6 +17,8 @@ struct Item {
     end: usize,
     kind: TokenKind,
     lex: Option<u32>,
+    /// [`Lex::flags`] of `lex` (0 without one).
+    flags: u16,
     /// A word starting with an uppercase letter.
     cap: bool,
     /// Two or more letters, all uppercase (`NATO`, `U.S.`).
@@ -427,20 +429,27 @@ impl<'a> Finder<'a> {
         self.lex
             .matches(self.text, range, &self.tokens, &mut matches);
         self.items.clear();
+        let text = self.text;
+        let bytes = text.as_bytes();
+        let tokens = &self.tokens;
+        let flags_of = |lex: Option<u32>| lex.map_or(0, |id| self.lex.flags[id as usize]);
+        // A one-byte token `b`, without slicing the text.
+        let is_byte = |t: &Token, b: u8| t.end == t.start + 1 && bytes[t.start] == b;
+        let mut date = false;
+        let mut first_word = None;
         let mut t = 0;
-        while t < self.tokens.len() {
-            let tok = self.tokens[t];
+        while t < tokens.len() {
+            let tok = tokens[t];
             let (lex, last) = match matches[t] {
                 Some((id, end)) => (Some(id), end),
                 None => (None, t),
             };
-            let mut end = self.tokens[last].end;
+            let mut end = tokens[last].end;
             let mut next = last + 1;
-            let s = &self.text[tok.start..end];
-            let cap = tok.kind == TokenKind::Word && starts_uppercase(s);
+            let cap = tok.kind == TokenKind::Word && starts_uppercase(&text[tok.start..end]);
             // Only capitalized words can be acronyms or initials: skip the counting otherwise.
             let (letters, acronym) = if cap {
-                letters_and_acronym(s)
+                letters_and_acronym(&text[tok.start..end])
             } else {
                 (0, false)
             };
@@ -450,34 +459,28 @@ impl<'a> Finder<'a> {
             // are one word; "Trump-Putin" (two known names) stays two.
             if cap
                 && last == t
-                && next + 1 < self.tokens.len()
-                && &self.text[self.tokens[next].range()] == "-"
-                && !self.tokens[next].space_before
-                && !self.tokens[next + 1].space_before
-                && self.tokens[next + 1].kind == TokenKind::Word
-                && self.text[self.tokens[next + 1].range()]
-                    .chars()
-                    .next()
-                    .is_some_and(char::is_uppercase)
+                && next + 1 < tokens.len()
+                && is_byte(&tokens[next], b'-')
+                && !tokens[next].space_before
+                && !tokens[next + 1].space_before
+                && tokens[next + 1].kind == TokenKind::Word
+                && starts_uppercase(&text[tokens[next + 1].range()])
             {
-                let known = |m: Option<(u32, usize)>| {
-                    m.map(|(id, _)| self.lex.entry(id)).is_some_and(|l| {
-                        l.person.is_some()
-                            || !l.surname_of.is_empty()
-                            || l.place.is_some()
-                            || l.org.is_some()
-                            || l.role.is_some()
-                            || l.modifier
-                            || l.demonym.is_some()
-                    })
-                };
+                const KNOWN: u16 = Lex::PERSON
+                    | Lex::SURNAME
+                    | Lex::PLACE
+                    | Lex::ORG
+                    | Lex::ROLE
+                    | Lex::MODIFIER
+                    | Lex::DEMONYM;
+                let known = |m: Option<(u32, usize)>| flags_of(m.map(|(id, _)| id)) & KNOWN != 0;
                 let right = matches[next + 1];
-                let left_first = lex.is_some_and(|id| self.lex.entry(id).first.is_some());
+                let left_first = flags_of(lex) & Lex::FIRST != 0;
                 let right_single = right.is_none_or(|(_, e)| e == next + 1);
                 if right_single
                     && ((left_first && !known(right)) || (lex.is_none() && right.is_none()))
                 {
-                    end = self.tokens[next + 1].end;
+                    end = tokens[next + 1].end;
                     next += 2;
                     if !left_first {
                         lex = None;
@@ -487,19 +490,28 @@ impl<'a> Finder<'a> {
             if lex.is_none()
                 && cap
                 && letters == 1
-                && next < self.tokens.len()
-                && &self.text[self.tokens[next].range()] == "."
-                && !self.tokens[next].space_before
+                && next < tokens.len()
+                && is_byte(&tokens[next], b'.')
+                && !tokens[next].space_before
             {
                 initial = true;
-                end = self.tokens[next].end;
+                end = tokens[next].end;
                 next += 1;
+            }
+            let flags = flags_of(lex);
+            date |= tok.kind == TokenKind::Number || flags & Lex::DATE != 0;
+            // The first word (items before it are opening quotes or dashes).
+            if first_word.is_none()
+                && (tok.kind != TokenKind::Punct || is_byte(&tok, b',') || is_byte(&tok, b';'))
+            {
+                first_word = Some(self.items.len());
             }
             self.items.push(Item {
                 start: tok.start,
                 end,
                 kind: tok.kind,
                 lex,
+                flags,
                 cap,
                 acronym,
                 initial,
@@ -507,14 +519,7 @@ impl<'a> Finder<'a> {
             t = next;
         }
         self.matches = matches;
-        // Index of the first word (items before it are opening quotes or dashes).
-        self.first_word = self
-            .items
-            .iter()
-            .position(|it| {
-                it.kind != TokenKind::Punct || matches!(&self.text[it.start..it.end], "," | ";")
-            })
-            .unwrap_or(0);
+        self.first_word = first_word.unwrap_or(0);
         self.consumed.clear();
         self.consumed.resize(self.items.len(), false);
 
@@ -545,9 +550,7 @@ impl<'a> Finder<'a> {
             i = j;
         }
         self.role_mentions();
-        self.items.iter().any(|it| {
-            it.kind == TokenKind::Number || it.lex.is_some_and(|id| self.lex.entry(id).date_word)
-        })
+        date
     }
 
     fn seq_member(&self, i: usize) -> bool {
@@ -556,28 +559,19 @@ impl<'a> Finder<'a> {
     }
 
     fn is_connector(&self, i: usize) -> bool {
-        self.is_lower_word(i, &["of", "for", "and"]) || self.is_lower_in(i, &PARTICLES)
+        // All connectors are lowercase: a capitalized word is none of them.
+        !self.items[i].cap
+            && (self.is_lower_word(i, &["of", "for", "and"]) || self.is_lower_in(i, &PARTICLES))
     }
 
     fn is_role(&self, i: usize) -> bool {
-        self.lex_of(i).is_some_and(|l| l.role.is_some())
+        self.items[i].flags & Lex::ROLE != 0
     }
 
     fn is_role_part(&self, i: usize) -> bool {
         let it = &self.items[i];
-        if it.kind != TokenKind::Word {
-            return false;
-        }
-        match self.lex_of(i) {
-            Some(l) => {
-                l.role.is_some()
-                    || l.modifier
-                    || l.demonym.is_some()
-                    || l.place.is_some()
-                    || l.org.is_some()
-            }
-            None => false,
-        }
+        it.kind == TokenKind::Word
+            && it.flags & (Lex::ROLE | Lex::MODIFIER | Lex::DEMONYM | Lex::PLACE | Lex::ORG) != 0
     }
 
     /// First item of the title that ends with the role head at `h`.
@@ -595,9 +589,12 @@ impl<'a> Finder<'a> {
         if !it.cap {
             return false;
         }
-        match self.lex_of(i) {
+        match it.lex {
             None => !it.acronym,
-            Some(l) => l.person.is_some() || (!l.surname_of.is_empty() && l.role.is_none()),
+            Some(_) => {
+                it.flags & Lex::PERSON != 0
+                    || (it.flags & Lex::SURNAME != 0 && it.flags & Lex::ROLE == 0)
+            }
         }
     }
 
@@ -1129,9 +1126,7 @@ impl<'a> Finder<'a> {
             let det = self.items[i].kind == TokenKind::Word
                 && self.items[i].end - self.items[i].start <= 3
                 && matches!(self.word(i), "the" | "The" | "a" | "A" | "an" | "An");
-            let possessor = self
-                .lex_of(i)
-                .is_some_and(|l| l.place.is_some() || l.org.is_some())
+            let possessor = self.items[i].flags & (Lex::PLACE | Lex::ORG) != 0
                 && i + 1 < n
                 && self.items[i + 1].kind == TokenKind::Possessive;
             if !(det || possessor) || self.consumed[i] {
