@@ -527,109 +527,45 @@ pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
     let mut space_before = true;
     while i < end {
         let b = bytes[i];
-        if b.is_ascii_whitespace() {
-            space_before = true;
-            i += 1;
-            continue;
-        }
-        let c = if b < 0x80 {
-            b as char
-        } else {
-            text[i..end].chars().next().unwrap_or(' ')
-        };
-        if c.is_whitespace() {
-            space_before = true;
-            i += c.len_utf8();
-            continue;
-        }
         let start = i;
         let kind;
-        if c.is_ascii_digit() {
-            i += 1;
-            while i < end {
-                let d = bytes[i];
-                if d.is_ascii_digit() {
-                    i += 1;
-                } else if (d == b',' || d == b'.') && i + 1 < end && bytes[i + 1].is_ascii_digit() {
-                    i += 2;
-                } else {
-                    break;
-                }
-            }
-            // "10th", "1990s", "5bn": letters glued to digits stay in the token.
-            while i < end && bytes[i].is_ascii_alphabetic() {
+        // ASCII first, without decoding: the classes below are what `char` says of it.
+        if b < 0x80 {
+            if b.is_ascii_alphabetic() {
+                i = word_end(text, start, i + 1, end);
+                kind = TokenKind::Word;
+            } else if b.is_ascii_digit() {
+                i = number_end(bytes, i + 1, end);
+                kind = TokenKind::Number;
+            } else if b.is_ascii_whitespace() || b == 0x0b {
+                space_before = true;
                 i += 1;
+                continue;
+            } else if b == b'\'' && possessive_at(text, i + 1, end, space_before) {
+                i += 2;
+                kind = TokenKind::Possessive;
+            } else {
+                i += 1;
+                kind = TokenKind::Punct;
             }
-            kind = TokenKind::Number;
-        } else if !('\u{2000}'..='\u{206f}').contains(&c) && c.is_alphabetic() {
-            // General Punctuation (quotes, dashes) is never alphabetic: no table lookup.
-            i += c.len_utf8();
-            loop {
-                // ASCII letters and digits: the common case, without decoding.
-                i = skip_ascii_word(bytes, i);
-                if i >= end {
-                    break;
-                }
-                // An ASCII space or punctuation other than ' and . ends the word at once.
-                let nb = bytes[i];
-                if nb < 0x80 && nb != b'\'' && nb != b'.' {
-                    break;
-                }
-                let Some(n) = text[i..end].chars().next() else {
-                    break;
-                };
-                if n.is_alphanumeric() {
-                    i += n.len_utf8();
-                    continue;
-                }
-                // Inner apostrophe (O’Brien, don’t) but not the possessive ’s.
-                if matches!(n, '\'' | '’') {
-                    let after = &text[i + n.len_utf8()..end];
-                    let mut it = after.chars();
-                    let a = it.next();
-                    let a2 = it.next();
-                    let possessive =
-                        matches!(a, Some('s' | 'S')) && !a2.is_some_and(char::is_alphanumeric);
-                    if a.is_some_and(char::is_alphabetic) && !possessive {
-                        i += n.len_utf8();
-                        continue;
-                    }
-                    break;
-                }
-                // Dotted acronyms: U.S., U.K., D.C. (single letters separated by dots).
-                if n == '.' {
-                    let word = &text[start..i];
-                    let last_seg = word.rsplit('.').next().unwrap_or(word);
-                    if last_seg.chars().count() == 1 {
-                        let after = &text[i + 1..end];
-                        let a = after.chars().next();
-                        let a2 = after.chars().nth(1);
-                        if a.is_some_and(char::is_alphabetic) && a2 == Some('.') {
-                            i += 1;
-                            continue;
-                        }
-                        if word.contains('.') {
-                            // Closing dot of U.S.
-                            i += 1;
-                        }
-                    }
-                }
-                break;
-            }
-            kind = TokenKind::Word;
-        } else if matches!(c, '\'' | '’')
-            && !space_before
-            && text[i + c.len_utf8()..end].starts_with(['s', 'S'])
-            && !text[i + c.len_utf8() + 1..end]
-                .chars()
-                .next()
-                .is_some_and(char::is_alphanumeric)
-        {
-            i += c.len_utf8() + 1;
-            kind = TokenKind::Possessive;
         } else {
-            i += c.len_utf8();
-            kind = TokenKind::Punct;
+            let c = text[i..end].chars().next().unwrap_or(' ');
+            if c.is_whitespace() {
+                space_before = true;
+                i += c.len_utf8();
+                continue;
+            }
+            if !('\u{2000}'..='\u{206f}').contains(&c) && c.is_alphabetic() {
+                // General Punctuation (quotes, dashes) is never alphabetic: no table lookup.
+                i = word_end(text, start, i + c.len_utf8(), end);
+                kind = TokenKind::Word;
+            } else if c == '’' && possessive_at(text, i + c.len_utf8(), end, space_before) {
+                i += c.len_utf8() + 1;
+                kind = TokenKind::Possessive;
+            } else {
+                i += c.len_utf8();
+                kind = TokenKind::Punct;
+            }
         }
         out.push(Token {
             start,
@@ -639,6 +575,96 @@ pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
         });
         space_before = false;
     }
+}
+
+/// Whether the `'` or `’` ending right before byte `after` is the possessive clitic: glued to
+/// the previous token and followed by an `s` that ends the word.
+#[inline(always)]
+fn possessive_at(text: &str, after: usize, end: usize, space_before: bool) -> bool {
+    !space_before
+        && text[after..end].starts_with(['s', 'S'])
+        && !text[after + 1..end]
+            .chars()
+            .next()
+            .is_some_and(char::is_alphanumeric)
+}
+
+/// The end of the number whose first digit ends right before byte `i`.
+#[inline(always)]
+fn number_end(bytes: &[u8], mut i: usize, end: usize) -> usize {
+    while i < end {
+        let d = bytes[i];
+        if d.is_ascii_digit() {
+            i += 1;
+        } else if (d == b',' || d == b'.') && i + 1 < end && bytes[i + 1].is_ascii_digit() {
+            i += 2;
+        } else {
+            break;
+        }
+    }
+    // "10th", "1990s", "5bn": letters glued to digits stay in the token.
+    while i < end && bytes[i].is_ascii_alphabetic() {
+        i += 1;
+    }
+    i
+}
+
+/// The end of the word starting at byte `start` whose first character ends right before `i`.
+#[inline(always)]
+fn word_end(text: &str, start: usize, mut i: usize, end: usize) -> usize {
+    let bytes = &text.as_bytes()[..end];
+    loop {
+        // ASCII letters and digits: the common case, without decoding.
+        i = skip_ascii_word(bytes, i);
+        if i >= end {
+            break;
+        }
+        // An ASCII space or punctuation other than ' and . ends the word at once.
+        let nb = bytes[i];
+        if nb < 0x80 && nb != b'\'' && nb != b'.' {
+            break;
+        }
+        let Some(n) = text[i..end].chars().next() else {
+            break;
+        };
+        if n.is_alphanumeric() {
+            i += n.len_utf8();
+            continue;
+        }
+        // Inner apostrophe (O’Brien, don’t) but not the possessive ’s.
+        if matches!(n, '\'' | '’') {
+            let after = &text[i + n.len_utf8()..end];
+            let mut it = after.chars();
+            let a = it.next();
+            let a2 = it.next();
+            let possessive = matches!(a, Some('s' | 'S')) && !a2.is_some_and(char::is_alphanumeric);
+            if a.is_some_and(char::is_alphabetic) && !possessive {
+                i += n.len_utf8();
+                continue;
+            }
+            break;
+        }
+        // Dotted acronyms: U.S., U.K., D.C. (single letters separated by dots).
+        if n == '.' {
+            let word = &text[start..i];
+            let last_seg = word.rsplit('.').next().unwrap_or(word);
+            if last_seg.chars().count() == 1 {
+                let after = &text[i + 1..end];
+                let a = after.chars().next();
+                let a2 = after.chars().nth(1);
+                if a.is_some_and(char::is_alphabetic) && a2 == Some('.') {
+                    i += 1;
+                    continue;
+                }
+                if word.contains('.') {
+                    // Closing dot of U.S.
+                    i += 1;
+                }
+            }
+        }
+        break;
+    }
+    i
 }
 
 #[cfg(test)]
@@ -768,6 +794,168 @@ mod tests {
         let batch = spans(&doc, &ranges);
         for (r, s) in ranges.iter().zip(&batch) {
             assert_eq!(&doc.span(r.clone()), s);
+        }
+    }
+
+    /// The tokenizer as it was before its ASCII shortcut, to check the shortcut against.
+    fn reference_tokenize(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
+        let end = range.end;
+        // Cut at the end so indexing below `end` needs no second bounds check.
+        let bytes = &text.as_bytes()[..end];
+        let mut i = range.start;
+        let mut space_before = true;
+        while i < end {
+            let b = bytes[i];
+            if b.is_ascii_whitespace() {
+                space_before = true;
+                i += 1;
+                continue;
+            }
+            let c = if b < 0x80 {
+                b as char
+            } else {
+                text[i..end].chars().next().unwrap_or(' ')
+            };
+            if c.is_whitespace() {
+                space_before = true;
+                i += c.len_utf8();
+                continue;
+            }
+            let start = i;
+            let kind;
+            if c.is_ascii_digit() {
+                i += 1;
+                while i < end {
+                    let d = bytes[i];
+                    if d.is_ascii_digit() {
+                        i += 1;
+                    } else if (d == b',' || d == b'.')
+                        && i + 1 < end
+                        && bytes[i + 1].is_ascii_digit()
+                    {
+                        i += 2;
+                    } else {
+                        break;
+                    }
+                }
+                // "10th", "1990s", "5bn": letters glued to digits stay in the token.
+                while i < end && bytes[i].is_ascii_alphabetic() {
+                    i += 1;
+                }
+                kind = TokenKind::Number;
+            } else if !('\u{2000}'..='\u{206f}').contains(&c) && c.is_alphabetic() {
+                // General Punctuation (quotes, dashes) is never alphabetic: no table lookup.
+                i += c.len_utf8();
+                loop {
+                    // ASCII letters and digits: the common case, without decoding.
+                    i = skip_ascii_word(bytes, i);
+                    if i >= end {
+                        break;
+                    }
+                    // An ASCII space or punctuation other than ' and . ends the word at once.
+                    let nb = bytes[i];
+                    if nb < 0x80 && nb != b'\'' && nb != b'.' {
+                        break;
+                    }
+                    let Some(n) = text[i..end].chars().next() else {
+                        break;
+                    };
+                    if n.is_alphanumeric() {
+                        i += n.len_utf8();
+                        continue;
+                    }
+                    // Inner apostrophe (O’Brien, don’t) but not the possessive ’s.
+                    if matches!(n, '\'' | '’') {
+                        let after = &text[i + n.len_utf8()..end];
+                        let mut it = after.chars();
+                        let a = it.next();
+                        let a2 = it.next();
+                        let possessive =
+                            matches!(a, Some('s' | 'S')) && !a2.is_some_and(char::is_alphanumeric);
+                        if a.is_some_and(char::is_alphabetic) && !possessive {
+                            i += n.len_utf8();
+                            continue;
+                        }
+                        break;
+                    }
+                    // Dotted acronyms: U.S., U.K., D.C. (single letters separated by dots).
+                    if n == '.' {
+                        let word = &text[start..i];
+                        let last_seg = word.rsplit('.').next().unwrap_or(word);
+                        if last_seg.chars().count() == 1 {
+                            let after = &text[i + 1..end];
+                            let a = after.chars().next();
+                            let a2 = after.chars().nth(1);
+                            if a.is_some_and(char::is_alphabetic) && a2 == Some('.') {
+                                i += 1;
+                                continue;
+                            }
+                            if word.contains('.') {
+                                // Closing dot of U.S.
+                                i += 1;
+                            }
+                        }
+                    }
+                    break;
+                }
+                kind = TokenKind::Word;
+            } else if matches!(c, '\'' | '’')
+                && !space_before
+                && text[i + c.len_utf8()..end].starts_with(['s', 'S'])
+                && !text[i + c.len_utf8() + 1..end]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_alphanumeric)
+            {
+                i += c.len_utf8() + 1;
+                kind = TokenKind::Possessive;
+            } else {
+                i += c.len_utf8();
+                kind = TokenKind::Punct;
+            }
+            out.push(Token {
+                start,
+                end: i,
+                kind,
+                space_before,
+            });
+            space_before = false;
+        }
+    }
+
+    #[test]
+    fn tokens_equal_the_char_by_char_tokenizer() {
+        let pieces = [
+            "a", "Z", "5", "’s", "'s", "'S", "’", "'", "s", " ", "\u{b}", "\u{a0}", ".", ",", "-",
+            "U.S.", "é", "中", "—", "“", "\u{2028}", "٣", "1,2", "x.", "\t", "\n", "$", "k",
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..20_000 {
+            let text: String = (0..1 + next(12))
+                .map(|_| pieces[next(pieces.len())])
+                .collect();
+            let cuts: Vec<usize> = (0..=text.len())
+                .filter(|&p| text.is_char_boundary(p))
+                .collect();
+            let (a, b) = (cuts[next(cuts.len())], cuts[next(cuts.len())]);
+            let r = a.min(b)..a.max(b);
+            let (mut got, mut want) = (Vec::new(), Vec::new());
+            tokenize(&text, r.clone(), &mut got);
+            reference_tokenize(&text, r, &mut want);
+            assert_eq!(got, want, "{text:?}");
+        }
+        for b in 0..0x80u8 {
+            let text = format!("ab{0}cd e{0} 1{0}2 x{0}s {0}", b as char);
+            let (mut got, mut want) = (Vec::new(), Vec::new());
+            tokenize(&text, 0..text.len(), &mut got);
+            reference_tokenize(&text, 0..text.len(), &mut want);
+            assert_eq!(got, want, "byte {b}");
         }
     }
 

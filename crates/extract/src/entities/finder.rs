@@ -161,11 +161,11 @@ impl Words {
     }
 
     #[inline]
-    fn contains(&self, w: &str) -> bool {
-        let b = w.as_bytes();
+    fn contains(&self, b: &[u8]) -> bool {
         match b.first() {
             Some(&f) if f < 128 && b.len() < 32 => {
-                self.shapes[f as usize] >> b.len() & 1 != 0 && self.list.contains(&w)
+                self.shapes[f as usize] >> b.len() & 1 != 0
+                    && self.list.iter().any(|w| w.as_bytes() == b)
             }
             _ => false,
         }
@@ -409,16 +409,23 @@ impl<'a> Finder<'a> {
         self.items[i].lex.map(|id| self.lex.entry(id))
     }
 
+    /// The bytes of item `i`: comparing them needs no character boundary checks.
+    fn word_bytes(&self, i: usize) -> &'a [u8] {
+        let it = &self.items[i];
+        &self.text.as_bytes()[it.start..it.end]
+    }
+
     fn is_lower_in(&self, i: usize, words: &Words) -> bool {
         i < self.items.len()
             && self.items[i].kind == TokenKind::Word
-            && words.contains(self.word(i))
+            && words.contains(self.word_bytes(i))
     }
 
     fn is_lower_word(&self, i: usize, words: &[&str]) -> bool {
-        i < self.items.len()
-            && self.items[i].kind == TokenKind::Word
-            && words.contains(&self.word(i))
+        i < self.items.len() && self.items[i].kind == TokenKind::Word && {
+            let w = self.word_bytes(i);
+            words.iter().any(|x| x.as_bytes() == w)
+        }
     }
 
     /// Finds the candidates of one sentence; returns whether it may hold a date.
@@ -446,7 +453,7 @@ impl<'a> Finder<'a> {
             };
             let mut end = tokens[last].end;
             let mut next = last + 1;
-            let cap = tok.kind == TokenKind::Word && starts_uppercase(&text[tok.start..end]);
+            let cap = tok.kind == TokenKind::Word && starts_uppercase_at(text, tok.start);
             // Only capitalized words can be acronyms or initials: skip the counting otherwise.
             let (letters, acronym) = if cap {
                 letters_and_acronym(&text[tok.start..end])
@@ -464,7 +471,7 @@ impl<'a> Finder<'a> {
                 && !tokens[next].space_before
                 && !tokens[next + 1].space_before
                 && tokens[next + 1].kind == TokenKind::Word
-                && starts_uppercase(&text[tokens[next + 1].range()])
+                && starts_uppercase_at(text, tokens[next + 1].start)
             {
                 const KNOWN: u16 = Lex::PERSON
                     | Lex::SURNAME
@@ -741,9 +748,10 @@ impl<'a> Finder<'a> {
                 .is_some_and(|l| l.first.is_some() || l.person.is_some() || l.honorific.is_some());
             let last = self.word(b - 1);
             let org = (a..b).any(|k| {
-                ORG_WORDS.contains(self.word(k)) && self.lex_of(k).is_none_or(|l| l.org.is_none())
+                ORG_WORDS.contains(self.word_bytes(k))
+                    && self.lex_of(k).is_none_or(|l| l.org.is_none())
             });
-            if !first_is_name && (org || PLACE_WORDS.contains(last)) {
+            if !first_is_name && (org || PLACE_WORDS.contains(last.as_bytes())) {
                 let whole = self.items[a].start..self.items[b - 1].end;
                 let whole_lex = self.lex_of(a).filter(|_| b - a == 1);
                 let hint = if org { Hint::NewOrg } else { Hint::NewPlace };
@@ -839,7 +847,7 @@ impl<'a> Finder<'a> {
                 while j < b {
                     let lj = self.lex_of(j);
                     let ok = if self.items[j].kind == TokenKind::Word && !self.items[j].cap {
-                        PARTICLES.contains(self.word(j)) && j + 1 < b
+                        PARTICLES.contains(self.word_bytes(j)) && j + 1 < b
                     } else if self.items[j].initial {
                         true
                     } else {
@@ -1125,7 +1133,10 @@ impl<'a> Finder<'a> {
         while i < n {
             let det = self.items[i].kind == TokenKind::Word
                 && self.items[i].end - self.items[i].start <= 3
-                && matches!(self.word(i), "the" | "The" | "a" | "A" | "an" | "An");
+                && matches!(
+                    self.word_bytes(i),
+                    b"the" | b"The" | b"a" | b"A" | b"an" | b"An"
+                );
             let possessor = self.items[i].flags & (Lex::PLACE | Lex::ORG) != 0
                 && i + 1 < n
                 && self.items[i + 1].kind == TokenKind::Possessive;
@@ -1463,22 +1474,31 @@ struct RefInfo<'a> {
     mentions: Vec<(Range<usize>, bool)>,
 }
 
-/// Whether `s` starts with an uppercase letter; ASCII without decoding.
+/// Whether the character at byte `at` of `text` is an uppercase letter; ASCII without slicing.
 #[inline]
-fn starts_uppercase(s: &str) -> bool {
-    match s.as_bytes().first() {
+fn starts_uppercase_at(text: &str, at: usize) -> bool {
+    match text.as_bytes().get(at) {
         Some(&b) if b < 0x80 => b.is_ascii_uppercase(),
-        _ => s.chars().next().is_some_and(char::is_uppercase),
+        Some(_) => text[at..].chars().next().is_some_and(char::is_uppercase),
+        None => false,
     }
 }
 
 /// The letters of `s` and whether there are two or more, all uppercase (`NATO`, `U.S.`).
 fn letters_and_acronym(s: &str) -> (usize, bool) {
-    if s.is_ascii() {
-        let letters = s.bytes().filter(u8::is_ascii_alphabetic).count();
-        let lower = s.bytes().any(|b| b.is_ascii_lowercase());
-        return (letters, letters >= 2 && !lower);
+    // One pass over ASCII bytes; the char path only when a non-ASCII byte turns up.
+    let (mut letters, mut lower) = (0, false);
+    for &b in s.as_bytes() {
+        if b >= 0x80 {
+            return letters_and_acronym_chars(s);
+        }
+        letters += usize::from(b.is_ascii_alphabetic());
+        lower |= b.is_ascii_lowercase();
     }
+    (letters, letters >= 2 && !lower)
+}
+
+fn letters_and_acronym_chars(s: &str) -> (usize, bool) {
     let letters = s.chars().filter(|c| c.is_alphabetic()).count();
     (
         letters,

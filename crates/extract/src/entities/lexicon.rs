@@ -323,7 +323,8 @@ impl Lexicon {
             let word = &hay[tok.start..tok.end];
             // The same words come back all the time: their walk is looked up, not redone. A
             // single byte (mostly punctuation) is cheaper to walk than to look up.
-            let key = (word.len() > 1).then(|| word_key(hay, tok.start, tok.end));
+            // The whole text for the key: its one 16-byte load may read past the sentence.
+            let key = (word.len() > 1).then(|| word_key(text.as_bytes(), tok.start, tok.end));
             let walk = key.flatten().map(|k| {
                 let slot = &mut memo[WordMemo::slot(k)];
                 if slot.0 != k {
@@ -426,10 +427,18 @@ impl Lexicon {
         let mut found = None;
         let sid = self.walk_on(self.anchored, word, 0, &mut found);
         let found = found.map(|(id, len)| (id, len as u8));
+        let mut dead_after = 0;
+        for (k, &b) in FOLLOWERS.iter().enumerate() {
+            if self.nfa.is_dead(sid) || self.nfa.is_dead(self.nfa.next_state(Anchored::Yes, sid, b))
+            {
+                dead_after |= 1 << k;
+            }
+        }
         WordWalk {
             sid,
             found,
             tails: word.len() >= 2 && self.tails.ends(&word[1..]),
+            dead_after,
         }
     }
 
@@ -443,7 +452,15 @@ impl Lexicon {
         w: WordWalk,
     ) -> Option<(u32, usize)> {
         let mut found = w.found.map(|(id, len)| (id, len as usize));
-        if !self.nfa.is_dead(w.sid) {
+        // Most words are followed by a space or a comma or full stop that ends every entry
+        // they begin: the walk would stop at once.
+        let stops = match hay.get(end) {
+            Some(b' ') => w.dead_after & 1 != 0,
+            Some(b',') => w.dead_after & 2 != 0,
+            Some(b'.') => w.dead_after & 4 != 0,
+            _ => false,
+        };
+        if !stops && !self.nfa.is_dead(w.sid) {
             self.walk_on(w.sid, &hay[end..], end - start, &mut found);
         }
         found.map(|(id, len)| (id, start + len))
@@ -562,7 +579,12 @@ struct WordWalk {
     sid: StateID,
     found: Option<(u32, u8)>,
     tails: bool,
+    /// Bit `k`: the walk dies on [`FOLLOWERS`]`[k]` right after the word.
+    dead_after: u8,
 }
+
+/// The bytes that most often follow a word.
+const FOLLOWERS: [u8; 3] = [b' ', b',', b'.'];
 
 /// Walks of words seen on this thread, for one lexicon at a time: a direct-mapped table (a
 /// word evicts the one in its slot), as a hash map lookup costs more than most walks it saves.
