@@ -182,18 +182,121 @@ fn period_ends_sentence(para: &str, dot: usize, next: &str) -> bool {
 }
 
 fn is_abbreviation(word: &str) -> bool {
-    const ABBR: &[&str] = &[
-        "Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Gen", "Sen", "Rep", "Gov", "Lt", "Col", "Maj",
-        "Capt", "Sgt", "Cpl", "Pvt", "Adm", "Cmdr", "Cdr", "Brig", "St", "Ste", "Jr", "Sr", "Rev",
-        "Hon", "Pres", "Supt", "Insp", "Det", "Mt", "Ft", "Sens", "Reps", "Messrs", "Mme", "Mlle",
-        "No", "Nos", "Vol", "Vols", "vs", "v", "approx", "est", "Inc", "Corp", "Ltd", "Co", "Bros",
-        "Ave", "Blvd", "Rd", "Dept", "Univ", "Assn", "Fig", "pp", "p", "cf", "e.g", "i.e", "etc",
-        "al", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
-        "Ala", "Ariz", "Ark", "Calif", "Colo", "Conn", "Del", "Fla", "Ga", "Ill", "Ind", "Kan",
-        "Ky", "La", "Md", "Mass", "Mich", "Minn", "Miss", "Mo", "Mont", "Neb", "Nev", "Okla",
-        "Ore", "Pa", "Tenn", "Tex", "Va", "Vt", "Wash", "Wis", "Wyo", "a.m", "p.m",
-    ];
-    ABBR.contains(&word)
+    // A match, not a list scan: it compiles to a test of the length and a few bytes.
+    matches!(
+        word,
+        "Mr" | "Mrs"
+            | "Ms"
+            | "Mx"
+            | "Dr"
+            | "Prof"
+            | "Gen"
+            | "Sen"
+            | "Rep"
+            | "Gov"
+            | "Lt"
+            | "Col"
+            | "Maj"
+            | "Capt"
+            | "Sgt"
+            | "Cpl"
+            | "Pvt"
+            | "Adm"
+            | "Cmdr"
+            | "Cdr"
+            | "Brig"
+            | "St"
+            | "Ste"
+            | "Jr"
+            | "Sr"
+            | "Rev"
+            | "Hon"
+            | "Pres"
+            | "Supt"
+            | "Insp"
+            | "Det"
+            | "Mt"
+            | "Ft"
+            | "Sens"
+            | "Reps"
+            | "Messrs"
+            | "Mme"
+            | "Mlle"
+            | "No"
+            | "Nos"
+            | "Vol"
+            | "Vols"
+            | "vs"
+            | "v"
+            | "approx"
+            | "est"
+            | "Inc"
+            | "Corp"
+            | "Ltd"
+            | "Co"
+            | "Bros"
+            | "Ave"
+            | "Blvd"
+            | "Rd"
+            | "Dept"
+            | "Univ"
+            | "Assn"
+            | "Fig"
+            | "pp"
+            | "p"
+            | "cf"
+            | "e.g"
+            | "i.e"
+            | "etc"
+            | "al"
+            | "Jan"
+            | "Feb"
+            | "Mar"
+            | "Apr"
+            | "Jun"
+            | "Jul"
+            | "Aug"
+            | "Sep"
+            | "Sept"
+            | "Oct"
+            | "Nov"
+            | "Dec"
+            | "Ala"
+            | "Ariz"
+            | "Ark"
+            | "Calif"
+            | "Colo"
+            | "Conn"
+            | "Del"
+            | "Fla"
+            | "Ga"
+            | "Ill"
+            | "Ind"
+            | "Kan"
+            | "Ky"
+            | "La"
+            | "Md"
+            | "Mass"
+            | "Mich"
+            | "Minn"
+            | "Miss"
+            | "Mo"
+            | "Mont"
+            | "Neb"
+            | "Nev"
+            | "Okla"
+            | "Ore"
+            | "Pa"
+            | "Tenn"
+            | "Tex"
+            | "Va"
+            | "Vt"
+            | "Wash"
+            | "Wis"
+            | "Wyo"
+            | "a.m"
+            | "p.m"
+    )
 }
 
 fn is_month_abbreviation(word: &str) -> bool {
@@ -216,75 +319,75 @@ fn is_month_abbreviation(word: &str) -> bool {
 
 /// Words that typically open a sentence but rarely continue a name.
 pub(crate) fn is_sentence_opener(word: &str) -> bool {
-    const OPENERS: &[&str] = &[
-        "The",
-        "A",
-        "An",
-        "He",
-        "She",
-        "It",
-        "They",
-        "We",
-        "I",
-        "You",
-        "But",
-        "And",
-        "Or",
-        "So",
-        "Yet",
-        "This",
-        "That",
-        "These",
-        "Those",
-        "There",
-        "Here",
-        "In",
-        "On",
-        "At",
-        "For",
-        "With",
-        "After",
-        "Before",
-        "When",
-        "While",
-        "If",
-        "As",
-        "Its",
-        "His",
-        "Her",
-        "Their",
-        "Our",
-        "My",
-        "Meanwhile",
-        "However",
-        "Still",
-        "Now",
-        "Then",
-        "Also",
-        "Some",
-        "Many",
-        "Most",
-        "Officials",
-        "Critics",
-        "No",
-        "Not",
-        "What",
-        "Why",
-        "How",
-        "Who",
-        "Where",
-        "Despite",
-        "Although",
-        "Since",
-        "Until",
-        "According",
-        "Asked",
-        "Last",
-        "Next",
-        "Earlier",
-        "Later",
-    ];
-    OPENERS.contains(&word)
+    matches!(
+        word,
+        "The"
+            | "A"
+            | "An"
+            | "He"
+            | "She"
+            | "It"
+            | "They"
+            | "We"
+            | "I"
+            | "You"
+            | "But"
+            | "And"
+            | "Or"
+            | "So"
+            | "Yet"
+            | "This"
+            | "That"
+            | "These"
+            | "Those"
+            | "There"
+            | "Here"
+            | "In"
+            | "On"
+            | "At"
+            | "For"
+            | "With"
+            | "After"
+            | "Before"
+            | "When"
+            | "While"
+            | "If"
+            | "As"
+            | "Its"
+            | "His"
+            | "Her"
+            | "Their"
+            | "Our"
+            | "My"
+            | "Meanwhile"
+            | "However"
+            | "Still"
+            | "Now"
+            | "Then"
+            | "Also"
+            | "Some"
+            | "Many"
+            | "Most"
+            | "Officials"
+            | "Critics"
+            | "No"
+            | "Not"
+            | "What"
+            | "Why"
+            | "How"
+            | "Who"
+            | "Where"
+            | "Despite"
+            | "Although"
+            | "Since"
+            | "Until"
+            | "According"
+            | "Asked"
+            | "Last"
+            | "Next"
+            | "Earlier"
+            | "Later"
+    )
 }
 
 /// Whether a paragraph looks like a headline, section heading, byline or masthead line rather

@@ -19,6 +19,8 @@ struct Item {
     lex: Option<u32>,
     /// [`Lex::flags`] of `lex` (0 without one).
     flags: u16,
+    /// An article ("the", "a", "an") that may open a role phrase.
+    det: bool,
     /// A word starting with an uppercase letter.
     cap: bool,
     /// Two or more letters, all uppercase (`NATO`, `U.S.`).
@@ -455,10 +457,10 @@ impl<'a> Finder<'a> {
             let mut next = last + 1;
             let cap = tok.kind == TokenKind::Word && starts_uppercase_at(text, tok.start);
             // Only capitalized words can be acronyms or initials: skip the counting otherwise.
-            let (letters, acronym) = if cap {
+            let (single_letter, acronym) = if cap {
                 letters_and_acronym(&text[tok.start..end])
             } else {
-                (0, false)
+                (false, false)
             };
             let mut initial = false;
             let mut lex = lex;
@@ -496,7 +498,7 @@ impl<'a> Finder<'a> {
             }
             if lex.is_none()
                 && cap
-                && letters == 1
+                && single_letter
                 && next < tokens.len()
                 && is_byte(&tokens[next], b'.')
                 && !tokens[next].space_before
@@ -513,12 +515,19 @@ impl<'a> Finder<'a> {
             {
                 first_word = Some(self.items.len());
             }
+            let det = tok.kind == TokenKind::Word
+                && end - tok.start <= 3
+                && matches!(
+                    &bytes[tok.start..end],
+                    b"the" | b"The" | b"a" | b"A" | b"an" | b"An"
+                );
             self.items.push(Item {
                 start: tok.start,
                 end,
                 kind: tok.kind,
                 lex,
                 flags,
+                det,
                 cap,
                 acronym,
                 initial,
@@ -1131,12 +1140,7 @@ impl<'a> Finder<'a> {
         let n = self.items.len();
         let mut i = 0;
         while i < n {
-            let det = self.items[i].kind == TokenKind::Word
-                && self.items[i].end - self.items[i].start <= 3
-                && matches!(
-                    self.word_bytes(i),
-                    b"the" | b"The" | b"a" | b"A" | b"an" | b"An"
-                );
+            let det = self.items[i].det;
             let possessor = self.items[i].flags & (Lex::PLACE | Lex::ORG) != 0
                 && i + 1 < n
                 && self.items[i + 1].kind == TokenKind::Possessive;
@@ -1344,12 +1348,14 @@ impl<'a> Finder<'a> {
             let surface = &text[c.bytes.clone()];
             // The fullest form: more words; for places and organizations, on a tie, more
             // letters ("United States" over "U.S.", "U.S." over "US").
+            let w = word_count(surface);
             let fuller = info.name.as_ref().is_none_or(|n| {
-                let (w, nw) = (word_count(surface), word_count(n));
+                let nw = info.name_words;
                 w > nw || (w == nw && refs[r].kind != EntityKind::Person && surface.len() > n.len())
             });
             if fuller {
                 info.name = Some(surface);
+                info.name_words = w;
             }
             info.first = info.first.min(c.bytes.start);
             if c.honorific {
@@ -1465,6 +1471,8 @@ impl Ref {
 struct RefInfo<'a> {
     /// Borrowed from the text or the lists until the referent is built.
     name: Option<&'a str>,
+    /// [`word_count`] of `name`, while the mentions are read.
+    name_words: usize,
     first: usize,
     gender: Option<Gender>,
     honorific_gender: Option<Gender>,
@@ -1484,18 +1492,24 @@ fn starts_uppercase_at(text: &str, at: usize) -> bool {
     }
 }
 
-/// The letters of `s` and whether there are two or more, all uppercase (`NATO`, `U.S.`).
-fn letters_and_acronym(s: &str) -> (usize, bool) {
-    // One pass over ASCII bytes; the char path only when a non-ASCII byte turns up.
+/// Whether `s` has a single letter, and whether it has two or more, all uppercase (`NATO`,
+/// `U.S.`).
+fn letters_and_acronym(s: &str) -> (bool, bool) {
+    // One pass over ASCII bytes, which stops as soon as both answers are no (at the second
+    // letter of most capitalized words); the char path when a non-ASCII byte turns up.
     let (mut letters, mut lower) = (0, false);
     for &b in s.as_bytes() {
         if b >= 0x80 {
-            return letters_and_acronym_chars(s);
+            let (letters, acronym) = letters_and_acronym_chars(s);
+            return (letters == 1, acronym);
         }
         letters += usize::from(b.is_ascii_alphabetic());
         lower |= b.is_ascii_lowercase();
+        if lower && letters >= 2 {
+            return (false, false);
+        }
     }
-    (letters, letters >= 2 && !lower)
+    (letters == 1, letters >= 2 && !lower)
 }
 
 fn letters_and_acronym_chars(s: &str) -> (usize, bool) {
