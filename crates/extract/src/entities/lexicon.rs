@@ -608,10 +608,12 @@ impl WordMemo {
 }
 
 thread_local! {
-    static WORD_MEMO: std::cell::RefCell<WordMemo> = std::cell::RefCell::new(WordMemo {
-        lexicon: u64::MAX,
-        slots: Vec::new(),
-    });
+    static WORD_MEMO: std::cell::RefCell<WordMemo> = const {
+        std::cell::RefCell::new(WordMemo {
+            lexicon: u64::MAX,
+            slots: Vec::new(),
+        })
+    };
 }
 
 /// The word `hay[start..end]` if at most 15 bytes, with its length, as a map key that needs no
