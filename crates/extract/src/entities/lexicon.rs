@@ -1179,6 +1179,25 @@ mod tests {
         }
     }
 
+    #[test]
+    fn word_keys_tell_words_apart_whatever_follows() {
+        let mut seen = std::collections::HashMap::new();
+        let text = b"abcdefghijklmnopqrstuvwxyzabcdefghij";
+        for start in 0..8 {
+            for len in 1..=15 {
+                let word = &text[start..start + len];
+                // The same word at the end of a text, where the 16-byte load falls short.
+                let alone = word_key(word, 0, len).unwrap();
+                assert_eq!(word_key(text, start, start + len), Some(alone));
+                assert_ne!(alone, 0);
+                if let Some(other) = seen.insert(alone, word) {
+                    assert_eq!(other, word);
+                }
+            }
+        }
+        assert_eq!(word_key(text, 0, 16), None);
+    }
+
     /// The token lookups against the plain scan on a corpus of JSON lines with a `text` field:
     /// `NEWSMILL_CORPUS=corpus.jsonl cargo test --release -p extract -- --ignored corpus`.
     #[test]
