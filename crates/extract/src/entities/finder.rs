@@ -640,14 +640,10 @@ impl<'a> Finder<'a> {
     fn sequence(&mut self, mut a: usize, mut b: usize) {
         // Leading sentence openers and function words are not part of a name.
         while a < b {
-            let l = self.lex_of(a);
-            let stop = l.is_some_and(|l| {
-                l.stop
-                    && l.place.is_none()
-                    && l.org.is_none()
-                    && l.person.is_none()
-                    && !(l.first.is_some() && a + 1 < b && self.is_name_like(a + 1))
-            });
+            let f = self.items[a].flags;
+            let stop = f & Lex::STOP != 0
+                && f & (Lex::PLACE | Lex::ORG | Lex::PERSON) == 0
+                && !(f & Lex::FIRST != 0 && a + 1 < b && self.is_name_like(a + 1));
             if stop || self.is_connector(a) {
                 a += 1;
             } else {
@@ -1107,23 +1103,26 @@ impl<'a> Finder<'a> {
             return true;
         }
         let followed_by_cap = j < n && self.items[j].cap;
-        let hyphen_next = j < n && self.word(j) == "-";
+        let hyphen_next = j < n && self.word_bytes(j) == b"-";
         if i >= 1
             && !followed_by_cap
             && !hyphen_next
             && self.items[i - 1].kind == TokenKind::Word
-            && [
-                "in",
-                "near",
-                "outside",
-                "across",
-                "throughout",
-                "around",
-                "towards",
-                "toward",
-            ]
-            .iter()
-            .any(|p| self.word(i - 1).eq_ignore_ascii_case(p))
+            && {
+                let before = self.word_bytes(i - 1);
+                [
+                    "in",
+                    "near",
+                    "outside",
+                    "across",
+                    "throughout",
+                    "around",
+                    "towards",
+                    "toward",
+                ]
+                .iter()
+                .any(|p| before.eq_ignore_ascii_case(p.as_bytes()))
+            }
         {
             return true;
         }
