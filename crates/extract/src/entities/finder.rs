@@ -1401,14 +1401,18 @@ impl<'a> Finder<'a> {
         let mut order: Vec<usize> = (0..refs.len())
             .filter(|&r| !infos[r].mentions.is_empty())
             .collect();
-        order.sort_by_key(|&r| {
-            infos[r]
-                .mentions
-                .iter()
-                .map(|m| m.0.start)
-                .min()
-                .unwrap_or(usize::MAX)
-        });
+        // Each referent's first mention, found once rather than at every comparison.
+        let first_mention: Vec<usize> = infos
+            .iter()
+            .map(|info| {
+                info.mentions
+                    .iter()
+                    .map(|m| m.0.start)
+                    .min()
+                    .unwrap_or(usize::MAX)
+            })
+            .collect();
+        order.sort_by_key(|&r| first_mention[r]);
         let mut new_index = vec![usize::MAX; refs.len()];
         for (ni, &r) in order.iter().enumerate() {
             new_index[r] = ni;
