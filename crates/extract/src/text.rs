@@ -38,11 +38,8 @@ fn split_paragraph(para: &str, base: usize, out: &mut Vec<Range<usize>>) {
     let mut i = 0usize;
     while i < bytes.len() {
         // Jump to the next candidate end mark.
-        match bytes[i..]
-            .iter()
-            .position(|&b| matches!(b, b'.' | b'!' | b'?' | 0xE2))
-        {
-            Some(p) => i += p,
+        match find_end_mark(bytes, i) {
+            Some(p) => i = p,
             None => break,
         }
         let b = bytes[i];
@@ -99,6 +96,50 @@ fn split_paragraph(para: &str, base: usize, out: &mut Vec<Range<usize>>) {
     push_trimmed(para, base, start..para.len(), out);
 }
 
+/// The first index from `i` on holding `.`, `!`, `?` or the start of `…`; `i` must not be
+/// inside a `…`.
+#[inline]
+fn find_end_mark(bytes: &[u8], mut i: usize) -> Option<usize> {
+    // `…` is sought by its last byte, 0xA6: its lead byte 0xE2 also leads the curly quotes and
+    // apostrophes news copy is full of, and each of those would stop the scan.
+    loop {
+        let p = find_end_byte(bytes, i)?;
+        if bytes[p] != 0xA6 {
+            return Some(p);
+        }
+        if p >= 2 && bytes[p - 2..p] == ELLIPSIS[..2] {
+            return Some(p - 2);
+        }
+        i = p + 1;
+    }
+}
+
+/// The first index from `i` on holding `.`, `!`, `?` or 0xA6.
+#[inline]
+fn find_end_byte(bytes: &[u8], mut i: usize) -> Option<usize> {
+    // Eight bytes at a time: sentences run a hundred bytes or more between end marks.
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Flags bytes equal to `b`. A borrow can flag a byte above a true hit, never below one,
+    // so the lowest flag is exact.
+    let eq = |w: u64, b: u8| {
+        let x = w ^ (LOW * u64::from(b));
+        x.wrapping_sub(LOW) & !x & HIGH
+    };
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        let hits = eq(w, b'.') | eq(w, b'!') | eq(w, b'?') | eq(w, 0xA6);
+        if hits != 0 {
+            return Some(i + (hits.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    bytes[i..]
+        .iter()
+        .position(|&b| matches!(b, b'.' | b'!' | b'?' | 0xA6))
+        .map(|p| i + p)
+}
+
 fn push_trimmed(para: &str, base: usize, r: Range<usize>, out: &mut Vec<Range<usize>>) {
     let s = &para[r.clone()];
     let lead = s.len() - s.trim_start().len();
@@ -141,18 +182,121 @@ fn period_ends_sentence(para: &str, dot: usize, next: &str) -> bool {
 }
 
 fn is_abbreviation(word: &str) -> bool {
-    const ABBR: &[&str] = &[
-        "Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Gen", "Sen", "Rep", "Gov", "Lt", "Col", "Maj",
-        "Capt", "Sgt", "Cpl", "Pvt", "Adm", "Cmdr", "Cdr", "Brig", "St", "Ste", "Jr", "Sr", "Rev",
-        "Hon", "Pres", "Supt", "Insp", "Det", "Mt", "Ft", "Sens", "Reps", "Messrs", "Mme", "Mlle",
-        "No", "Nos", "Vol", "Vols", "vs", "v", "approx", "est", "Inc", "Corp", "Ltd", "Co", "Bros",
-        "Ave", "Blvd", "Rd", "Dept", "Univ", "Assn", "Fig", "pp", "p", "cf", "e.g", "i.e", "etc",
-        "al", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
-        "Ala", "Ariz", "Ark", "Calif", "Colo", "Conn", "Del", "Fla", "Ga", "Ill", "Ind", "Kan",
-        "Ky", "La", "Md", "Mass", "Mich", "Minn", "Miss", "Mo", "Mont", "Neb", "Nev", "Okla",
-        "Ore", "Pa", "Tenn", "Tex", "Va", "Vt", "Wash", "Wis", "Wyo", "a.m", "p.m",
-    ];
-    ABBR.contains(&word)
+    // A match, not a list scan: it compiles to a test of the length and a few bytes.
+    matches!(
+        word,
+        "Mr" | "Mrs"
+            | "Ms"
+            | "Mx"
+            | "Dr"
+            | "Prof"
+            | "Gen"
+            | "Sen"
+            | "Rep"
+            | "Gov"
+            | "Lt"
+            | "Col"
+            | "Maj"
+            | "Capt"
+            | "Sgt"
+            | "Cpl"
+            | "Pvt"
+            | "Adm"
+            | "Cmdr"
+            | "Cdr"
+            | "Brig"
+            | "St"
+            | "Ste"
+            | "Jr"
+            | "Sr"
+            | "Rev"
+            | "Hon"
+            | "Pres"
+            | "Supt"
+            | "Insp"
+            | "Det"
+            | "Mt"
+            | "Ft"
+            | "Sens"
+            | "Reps"
+            | "Messrs"
+            | "Mme"
+            | "Mlle"
+            | "No"
+            | "Nos"
+            | "Vol"
+            | "Vols"
+            | "vs"
+            | "v"
+            | "approx"
+            | "est"
+            | "Inc"
+            | "Corp"
+            | "Ltd"
+            | "Co"
+            | "Bros"
+            | "Ave"
+            | "Blvd"
+            | "Rd"
+            | "Dept"
+            | "Univ"
+            | "Assn"
+            | "Fig"
+            | "pp"
+            | "p"
+            | "cf"
+            | "e.g"
+            | "i.e"
+            | "etc"
+            | "al"
+            | "Jan"
+            | "Feb"
+            | "Mar"
+            | "Apr"
+            | "Jun"
+            | "Jul"
+            | "Aug"
+            | "Sep"
+            | "Sept"
+            | "Oct"
+            | "Nov"
+            | "Dec"
+            | "Ala"
+            | "Ariz"
+            | "Ark"
+            | "Calif"
+            | "Colo"
+            | "Conn"
+            | "Del"
+            | "Fla"
+            | "Ga"
+            | "Ill"
+            | "Ind"
+            | "Kan"
+            | "Ky"
+            | "La"
+            | "Md"
+            | "Mass"
+            | "Mich"
+            | "Minn"
+            | "Miss"
+            | "Mo"
+            | "Mont"
+            | "Neb"
+            | "Nev"
+            | "Okla"
+            | "Ore"
+            | "Pa"
+            | "Tenn"
+            | "Tex"
+            | "Va"
+            | "Vt"
+            | "Wash"
+            | "Wis"
+            | "Wyo"
+            | "a.m"
+            | "p.m"
+    )
 }
 
 fn is_month_abbreviation(word: &str) -> bool {
@@ -175,88 +319,82 @@ fn is_month_abbreviation(word: &str) -> bool {
 
 /// Words that typically open a sentence but rarely continue a name.
 pub(crate) fn is_sentence_opener(word: &str) -> bool {
-    const OPENERS: &[&str] = &[
-        "The",
-        "A",
-        "An",
-        "He",
-        "She",
-        "It",
-        "They",
-        "We",
-        "I",
-        "You",
-        "But",
-        "And",
-        "Or",
-        "So",
-        "Yet",
-        "This",
-        "That",
-        "These",
-        "Those",
-        "There",
-        "Here",
-        "In",
-        "On",
-        "At",
-        "For",
-        "With",
-        "After",
-        "Before",
-        "When",
-        "While",
-        "If",
-        "As",
-        "Its",
-        "His",
-        "Her",
-        "Their",
-        "Our",
-        "My",
-        "Meanwhile",
-        "However",
-        "Still",
-        "Now",
-        "Then",
-        "Also",
-        "Some",
-        "Many",
-        "Most",
-        "Officials",
-        "Critics",
-        "No",
-        "Not",
-        "What",
-        "Why",
-        "How",
-        "Who",
-        "Where",
-        "Despite",
-        "Although",
-        "Since",
-        "Until",
-        "According",
-        "Asked",
-        "Last",
-        "Next",
-        "Earlier",
-        "Later",
-    ];
-    OPENERS.contains(&word)
+    matches!(
+        word,
+        "The"
+            | "A"
+            | "An"
+            | "He"
+            | "She"
+            | "It"
+            | "They"
+            | "We"
+            | "I"
+            | "You"
+            | "But"
+            | "And"
+            | "Or"
+            | "So"
+            | "Yet"
+            | "This"
+            | "That"
+            | "These"
+            | "Those"
+            | "There"
+            | "Here"
+            | "In"
+            | "On"
+            | "At"
+            | "For"
+            | "With"
+            | "After"
+            | "Before"
+            | "When"
+            | "While"
+            | "If"
+            | "As"
+            | "Its"
+            | "His"
+            | "Her"
+            | "Their"
+            | "Our"
+            | "My"
+            | "Meanwhile"
+            | "However"
+            | "Still"
+            | "Now"
+            | "Then"
+            | "Also"
+            | "Some"
+            | "Many"
+            | "Most"
+            | "Officials"
+            | "Critics"
+            | "No"
+            | "Not"
+            | "What"
+            | "Why"
+            | "How"
+            | "Who"
+            | "Where"
+            | "Despite"
+            | "Although"
+            | "Since"
+            | "Until"
+            | "According"
+            | "Asked"
+            | "Last"
+            | "Next"
+            | "Earlier"
+            | "Later"
+    )
 }
 
 /// Whether a paragraph looks like a headline, section heading, byline or masthead line rather
 /// than body text: short and without final punctuation, or mostly title-cased.
 pub fn is_headline_like(para: &str) -> bool {
     // Long paragraphs are body text; counting spaces is cheaper than walking the words.
-    if para.len() > 200
-        && para.as_bytes()[..400.min(para.len())]
-            .iter()
-            .filter(|&&b| b == b' ')
-            .count()
-            > 32
-    {
+    if para.len() > 200 && count_spaces(&para.as_bytes()[..400.min(para.len())]) > 32 {
         return false;
     }
     let trimmed = para.trim();
@@ -304,6 +442,32 @@ pub fn is_headline_like(para: &str) -> bool {
     }
     // Tabloid headlines end with "!" or "?"; body sentences are rarely title-cased throughout.
     title_cased && words <= 25 && !trimmed.ends_with('.') && !trimmed.ends_with(['”', '"'])
+}
+
+/// The number of ASCII spaces in `bytes`.
+fn count_spaces(bytes: &[u8]) -> usize {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // One count per byte lane, added up every 255 chunks so that no lane overflows.
+    let sum = |lanes: u64| {
+        let pairs = (lanes & 0x00ff_00ff_00ff_00ff) + (lanes >> 8 & 0x00ff_00ff_00ff_00ff);
+        (pairs.wrapping_mul(0x0001_0001_0001_0001) >> 48) as usize
+    };
+    let mut chunks = bytes.chunks_exact(8);
+    let (mut total, mut lanes, mut n) = (0usize, 0u64, 0u32);
+    for chunk in chunks.by_ref() {
+        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes")) ^ (LOW * 0x20);
+        // Top bit of each byte set when the byte is not zero, without carries across bytes.
+        let nonzero = ((x & !HIGH) + !HIGH) | x;
+        lanes += (!nonzero & HIGH) >> 7;
+        n += 1;
+        if n == 255 {
+            total += sum(lanes);
+            (lanes, n) = (0, 0);
+        }
+    }
+    total += sum(lanes);
+    total + chunks.remainder().iter().filter(|&&b| b == b' ').count()
 }
 
 fn is_minor_title_word(w: &str) -> bool {
@@ -466,109 +630,45 @@ pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
     let mut space_before = true;
     while i < end {
         let b = bytes[i];
-        if b.is_ascii_whitespace() {
-            space_before = true;
-            i += 1;
-            continue;
-        }
-        let c = if b < 0x80 {
-            b as char
-        } else {
-            text[i..end].chars().next().unwrap_or(' ')
-        };
-        if c.is_whitespace() {
-            space_before = true;
-            i += c.len_utf8();
-            continue;
-        }
         let start = i;
         let kind;
-        if c.is_ascii_digit() {
-            i += 1;
-            while i < end {
-                let d = bytes[i];
-                if d.is_ascii_digit() {
-                    i += 1;
-                } else if (d == b',' || d == b'.') && i + 1 < end && bytes[i + 1].is_ascii_digit() {
-                    i += 2;
-                } else {
-                    break;
-                }
-            }
-            // "10th", "1990s", "5bn": letters glued to digits stay in the token.
-            while i < end && bytes[i].is_ascii_alphabetic() {
+        // ASCII first, without decoding: the classes below are what `char` says of it.
+        if b < 0x80 {
+            if b.is_ascii_alphabetic() {
+                i = word_end(text, start, i + 1, end);
+                kind = TokenKind::Word;
+            } else if b.is_ascii_digit() {
+                i = number_end(bytes, i + 1, end);
+                kind = TokenKind::Number;
+            } else if b.is_ascii_whitespace() || b == 0x0b {
+                space_before = true;
                 i += 1;
+                continue;
+            } else if b == b'\'' && possessive_at(text, i + 1, end, space_before) {
+                i += 2;
+                kind = TokenKind::Possessive;
+            } else {
+                i += 1;
+                kind = TokenKind::Punct;
             }
-            kind = TokenKind::Number;
-        } else if !('\u{2000}'..='\u{206f}').contains(&c) && c.is_alphabetic() {
-            // General Punctuation (quotes, dashes) is never alphabetic: no table lookup.
-            i += c.len_utf8();
-            loop {
-                // ASCII letters and digits: the common case, without decoding.
-                i = skip_ascii_word(bytes, i);
-                if i >= end {
-                    break;
-                }
-                // An ASCII space or punctuation other than ' and . ends the word at once.
-                let nb = bytes[i];
-                if nb < 0x80 && nb != b'\'' && nb != b'.' {
-                    break;
-                }
-                let Some(n) = text[i..end].chars().next() else {
-                    break;
-                };
-                if n.is_alphanumeric() {
-                    i += n.len_utf8();
-                    continue;
-                }
-                // Inner apostrophe (O’Brien, don’t) but not the possessive ’s.
-                if matches!(n, '\'' | '’') {
-                    let after = &text[i + n.len_utf8()..end];
-                    let mut it = after.chars();
-                    let a = it.next();
-                    let a2 = it.next();
-                    let possessive =
-                        matches!(a, Some('s' | 'S')) && !a2.is_some_and(char::is_alphanumeric);
-                    if a.is_some_and(char::is_alphabetic) && !possessive {
-                        i += n.len_utf8();
-                        continue;
-                    }
-                    break;
-                }
-                // Dotted acronyms: U.S., U.K., D.C. (single letters separated by dots).
-                if n == '.' {
-                    let word = &text[start..i];
-                    let last_seg = word.rsplit('.').next().unwrap_or(word);
-                    if last_seg.chars().count() == 1 {
-                        let after = &text[i + 1..end];
-                        let a = after.chars().next();
-                        let a2 = after.chars().nth(1);
-                        if a.is_some_and(char::is_alphabetic) && a2 == Some('.') {
-                            i += 1;
-                            continue;
-                        }
-                        if word.contains('.') {
-                            // Closing dot of U.S.
-                            i += 1;
-                        }
-                    }
-                }
-                break;
-            }
-            kind = TokenKind::Word;
-        } else if matches!(c, '\'' | '’')
-            && !space_before
-            && text[i + c.len_utf8()..end].starts_with(['s', 'S'])
-            && !text[i + c.len_utf8() + 1..end]
-                .chars()
-                .next()
-                .is_some_and(char::is_alphanumeric)
-        {
-            i += c.len_utf8() + 1;
-            kind = TokenKind::Possessive;
         } else {
-            i += c.len_utf8();
-            kind = TokenKind::Punct;
+            let c = text[i..end].chars().next().unwrap_or(' ');
+            if c.is_whitespace() {
+                space_before = true;
+                i += c.len_utf8();
+                continue;
+            }
+            if !('\u{2000}'..='\u{206f}').contains(&c) && c.is_alphabetic() {
+                // General Punctuation (quotes, dashes) is never alphabetic: no table lookup.
+                i = word_end(text, start, i + c.len_utf8(), end);
+                kind = TokenKind::Word;
+            } else if c == '’' && possessive_at(text, i + c.len_utf8(), end, space_before) {
+                i += c.len_utf8() + 1;
+                kind = TokenKind::Possessive;
+            } else {
+                i += c.len_utf8();
+                kind = TokenKind::Punct;
+            }
         }
         out.push(Token {
             start,
@@ -578,6 +678,96 @@ pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
         });
         space_before = false;
     }
+}
+
+/// Whether the `'` or `’` ending right before byte `after` is the possessive clitic: glued to
+/// the previous token and followed by an `s` that ends the word.
+#[inline(always)]
+fn possessive_at(text: &str, after: usize, end: usize, space_before: bool) -> bool {
+    !space_before
+        && text[after..end].starts_with(['s', 'S'])
+        && !text[after + 1..end]
+            .chars()
+            .next()
+            .is_some_and(char::is_alphanumeric)
+}
+
+/// The end of the number whose first digit ends right before byte `i`.
+#[inline(always)]
+fn number_end(bytes: &[u8], mut i: usize, end: usize) -> usize {
+    while i < end {
+        let d = bytes[i];
+        if d.is_ascii_digit() {
+            i += 1;
+        } else if (d == b',' || d == b'.') && i + 1 < end && bytes[i + 1].is_ascii_digit() {
+            i += 2;
+        } else {
+            break;
+        }
+    }
+    // "10th", "1990s", "5bn": letters glued to digits stay in the token.
+    while i < end && bytes[i].is_ascii_alphabetic() {
+        i += 1;
+    }
+    i
+}
+
+/// The end of the word starting at byte `start` whose first character ends right before `i`.
+#[inline(always)]
+fn word_end(text: &str, start: usize, mut i: usize, end: usize) -> usize {
+    let bytes = &text.as_bytes()[..end];
+    loop {
+        // ASCII letters and digits: the common case, without decoding.
+        i = skip_ascii_word(bytes, i);
+        if i >= end {
+            break;
+        }
+        // An ASCII space or punctuation other than ' and . ends the word at once.
+        let nb = bytes[i];
+        if nb < 0x80 && nb != b'\'' && nb != b'.' {
+            break;
+        }
+        let Some(n) = text[i..end].chars().next() else {
+            break;
+        };
+        if n.is_alphanumeric() {
+            i += n.len_utf8();
+            continue;
+        }
+        // Inner apostrophe (O’Brien, don’t) but not the possessive ’s.
+        if matches!(n, '\'' | '’') {
+            let after = &text[i + n.len_utf8()..end];
+            let mut it = after.chars();
+            let a = it.next();
+            let a2 = it.next();
+            let possessive = matches!(a, Some('s' | 'S')) && !a2.is_some_and(char::is_alphanumeric);
+            if a.is_some_and(char::is_alphabetic) && !possessive {
+                i += n.len_utf8();
+                continue;
+            }
+            break;
+        }
+        // Dotted acronyms: U.S., U.K., D.C. (single letters separated by dots).
+        if n == '.' {
+            let word = &text[start..i];
+            let last_seg = word.rsplit('.').next().unwrap_or(word);
+            if last_seg.chars().count() == 1 {
+                let after = &text[i + 1..end];
+                let a = after.chars().next();
+                let a2 = after.chars().nth(1);
+                if a.is_some_and(char::is_alphabetic) && a2 == Some('.') {
+                    i += 1;
+                    continue;
+                }
+                if word.contains('.') {
+                    // Closing dot of U.S.
+                    i += 1;
+                }
+            }
+        }
+        break;
+    }
+    i
 }
 
 #[cfg(test)]
@@ -612,6 +802,47 @@ mod tests {
             .into_iter()
             .map(|r| &text[r])
             .collect()
+    }
+
+    #[test]
+    fn end_marks_are_found_as_the_byte_loop_finds_them() {
+        // What the splitter stops at: an end mark, or the lead byte of `…`.
+        let want = |bytes: &[u8], from: usize| {
+            (from..bytes.len()).find(|&p| {
+                matches!(bytes[p], b'.' | b'!' | b'?') || bytes[p..].starts_with(ELLIPSIS)
+            })
+        };
+        for b in 0..=255u8 {
+            for at in 0..20 {
+                let mut bytes = b"abcdefghij klmnopqrst uvwxyz".to_vec();
+                bytes[at] = b;
+                for from in 0..bytes.len() {
+                    assert_eq!(
+                        find_end_mark(&bytes, from),
+                        want(&bytes, from),
+                        "{b} at {at}"
+                    );
+                }
+            }
+        }
+        let text = "a…b’c”d!e?f.g\u{2026}h\u{a6}iЦjæ “k” l… …".repeat(3);
+        for from in (0..text.len()).filter(|&p| text.is_char_boundary(p)) {
+            assert_eq!(
+                find_end_mark(text.as_bytes(), from),
+                want(text.as_bytes(), from)
+            );
+        }
+    }
+
+    #[test]
+    fn spaces_are_counted_as_the_byte_loop_counts_them() {
+        let text = "a b  c\u{a0}d\te \u{2026} ".repeat(200);
+        for end in 0..text.len().min(3000) {
+            let bytes = &text.as_bytes()[..end];
+            let want = bytes.iter().filter(|&&b| b == b' ').count();
+            assert_eq!(count_spaces(bytes), want, "{end}");
+        }
+        assert_eq!(count_spaces(&[b' '; 4000]), 4000);
     }
 
     #[test]
@@ -666,6 +897,168 @@ mod tests {
         let batch = spans(&doc, &ranges);
         for (r, s) in ranges.iter().zip(&batch) {
             assert_eq!(&doc.span(r.clone()), s);
+        }
+    }
+
+    /// The tokenizer as it was before its ASCII shortcut, to check the shortcut against.
+    fn reference_tokenize(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
+        let end = range.end;
+        // Cut at the end so indexing below `end` needs no second bounds check.
+        let bytes = &text.as_bytes()[..end];
+        let mut i = range.start;
+        let mut space_before = true;
+        while i < end {
+            let b = bytes[i];
+            if b.is_ascii_whitespace() {
+                space_before = true;
+                i += 1;
+                continue;
+            }
+            let c = if b < 0x80 {
+                b as char
+            } else {
+                text[i..end].chars().next().unwrap_or(' ')
+            };
+            if c.is_whitespace() {
+                space_before = true;
+                i += c.len_utf8();
+                continue;
+            }
+            let start = i;
+            let kind;
+            if c.is_ascii_digit() {
+                i += 1;
+                while i < end {
+                    let d = bytes[i];
+                    if d.is_ascii_digit() {
+                        i += 1;
+                    } else if (d == b',' || d == b'.')
+                        && i + 1 < end
+                        && bytes[i + 1].is_ascii_digit()
+                    {
+                        i += 2;
+                    } else {
+                        break;
+                    }
+                }
+                // "10th", "1990s", "5bn": letters glued to digits stay in the token.
+                while i < end && bytes[i].is_ascii_alphabetic() {
+                    i += 1;
+                }
+                kind = TokenKind::Number;
+            } else if !('\u{2000}'..='\u{206f}').contains(&c) && c.is_alphabetic() {
+                // General Punctuation (quotes, dashes) is never alphabetic: no table lookup.
+                i += c.len_utf8();
+                loop {
+                    // ASCII letters and digits: the common case, without decoding.
+                    i = skip_ascii_word(bytes, i);
+                    if i >= end {
+                        break;
+                    }
+                    // An ASCII space or punctuation other than ' and . ends the word at once.
+                    let nb = bytes[i];
+                    if nb < 0x80 && nb != b'\'' && nb != b'.' {
+                        break;
+                    }
+                    let Some(n) = text[i..end].chars().next() else {
+                        break;
+                    };
+                    if n.is_alphanumeric() {
+                        i += n.len_utf8();
+                        continue;
+                    }
+                    // Inner apostrophe (O’Brien, don’t) but not the possessive ’s.
+                    if matches!(n, '\'' | '’') {
+                        let after = &text[i + n.len_utf8()..end];
+                        let mut it = after.chars();
+                        let a = it.next();
+                        let a2 = it.next();
+                        let possessive =
+                            matches!(a, Some('s' | 'S')) && !a2.is_some_and(char::is_alphanumeric);
+                        if a.is_some_and(char::is_alphabetic) && !possessive {
+                            i += n.len_utf8();
+                            continue;
+                        }
+                        break;
+                    }
+                    // Dotted acronyms: U.S., U.K., D.C. (single letters separated by dots).
+                    if n == '.' {
+                        let word = &text[start..i];
+                        let last_seg = word.rsplit('.').next().unwrap_or(word);
+                        if last_seg.chars().count() == 1 {
+                            let after = &text[i + 1..end];
+                            let a = after.chars().next();
+                            let a2 = after.chars().nth(1);
+                            if a.is_some_and(char::is_alphabetic) && a2 == Some('.') {
+                                i += 1;
+                                continue;
+                            }
+                            if word.contains('.') {
+                                // Closing dot of U.S.
+                                i += 1;
+                            }
+                        }
+                    }
+                    break;
+                }
+                kind = TokenKind::Word;
+            } else if matches!(c, '\'' | '’')
+                && !space_before
+                && text[i + c.len_utf8()..end].starts_with(['s', 'S'])
+                && !text[i + c.len_utf8() + 1..end]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_alphanumeric)
+            {
+                i += c.len_utf8() + 1;
+                kind = TokenKind::Possessive;
+            } else {
+                i += c.len_utf8();
+                kind = TokenKind::Punct;
+            }
+            out.push(Token {
+                start,
+                end: i,
+                kind,
+                space_before,
+            });
+            space_before = false;
+        }
+    }
+
+    #[test]
+    fn tokens_equal_the_char_by_char_tokenizer() {
+        let pieces = [
+            "a", "Z", "5", "’s", "'s", "'S", "’", "'", "s", " ", "\u{b}", "\u{a0}", ".", ",", "-",
+            "U.S.", "é", "中", "—", "“", "\u{2028}", "٣", "1,2", "x.", "\t", "\n", "$", "k",
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..20_000 {
+            let text: String = (0..1 + next(12))
+                .map(|_| pieces[next(pieces.len())])
+                .collect();
+            let cuts: Vec<usize> = (0..=text.len())
+                .filter(|&p| text.is_char_boundary(p))
+                .collect();
+            let (a, b) = (cuts[next(cuts.len())], cuts[next(cuts.len())]);
+            let r = a.min(b)..a.max(b);
+            let (mut got, mut want) = (Vec::new(), Vec::new());
+            tokenize(&text, r.clone(), &mut got);
+            reference_tokenize(&text, r, &mut want);
+            assert_eq!(got, want, "{text:?}");
+        }
+        for b in 0..0x80u8 {
+            let text = format!("ab{0}cd e{0} 1{0}2 x{0}s {0}", b as char);
+            let (mut got, mut want) = (Vec::new(), Vec::new());
+            tokenize(&text, 0..text.len(), &mut got);
+            reference_tokenize(&text, 0..text.len(), &mut want);
+            assert_eq!(got, want, "byte {b}");
         }
     }
 

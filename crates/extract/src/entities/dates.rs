@@ -27,6 +27,45 @@ const MONTHS: &str = "January|February|March|April|May|June|July|August|Septembe
 const MONTHS_FULL: &str =
     "January|February|March|April|May|June|July|August|September|October|November|December";
 
+/// Capture group indices of [`date_regex`] (checked by a test): looking groups up by name
+/// costs a hash of the name each time.
+const G_ISO: usize = 1;
+const G_IY: usize = 2;
+const G_IM: usize = 3;
+const G_ID: usize = 4;
+const G_MO: usize = 5;
+const G_PM: usize = 6;
+const G_M4: usize = 7;
+const G_D4: usize = 8;
+const G_Y4: usize = 9;
+const G_MDY: usize = 10;
+const G_M1: usize = 11;
+const G_D1: usize = 12;
+const G_Y1: usize = 13;
+const G_DMY: usize = 14;
+const G_D2: usize = 15;
+const G_M2: usize = 16;
+const G_Y2: usize = 17;
+const G_MY: usize = 18;
+const G_M3: usize = 19;
+const G_Y3: usize = 20;
+const G_YR: usize = 21;
+const G_Y5: usize = 22;
+const G_Y6: usize = 23;
+const G_WD: usize = 24;
+const G_WP: usize = 25;
+const G_W: usize = 26;
+const G_WS: usize = 27;
+const G_REL: usize = 28;
+const G_N: usize = 29;
+const G_U: usize = 30;
+/// The group names in index order, for that test.
+#[cfg(test)]
+const GROUP_NAMES: [&str; 30] = [
+    "iso", "iy", "im", "id", "mo", "pm", "m4", "d4", "y4", "mdy", "m1", "d1", "y1", "dmy", "d2",
+    "m2", "y2", "my", "m3", "y3", "yr", "y5", "y6", "wd", "wp", "w", "ws", "rel", "n", "u",
+];
+
 fn date_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
@@ -104,7 +143,7 @@ pub(crate) fn find_dates_in(
         for caps in re.captures_iter(sentence) {
             // "If we're not strong today, we'll pay dearly tomorrow": inside a quotation these
             // words are the speaker's rhetoric, not dates.
-            if let Some(rel) = caps.name("rel") {
+            if let Some(rel) = caps.get(G_REL) {
                 let before = &sentence[..rel.start()];
                 let open = before.matches(['“', '"']).count();
                 let close = before.matches('”').count();
@@ -119,13 +158,13 @@ pub(crate) fn find_dates_in(
             // Tense from the writer's words: "will" inside a quotation is the speaker's.
             let fut =
                 *future.get_or_insert_with(|| future_regex().is_match(&outside_quotes(sentence)));
-            let explicit = caps.name("wp").is_some_and(|p| {
+            let explicit = caps.get(G_WP).is_some_and(|p| {
                 matches!(
                     p.as_str().to_ascii_lowercase().as_str(),
                     "last" | "next" | "this"
                 )
             });
-            if let (Some(w), false) = (caps.name("w"), explicit) {
+            if let (Some(w), false) = (caps.get(G_W), explicit) {
                 if fut {
                     if let Some(w) = weekday(w.as_str()) {
                         weekday_future[w.num_days_from_monday() as usize] = true;
@@ -176,17 +215,17 @@ fn resolve(
     weekday_future: &[bool; 7],
 ) -> Option<Resolved> {
     let anchor = || published.map(|p| format!("published {p}"));
-    let num = |name: &str| caps.name(name).and_then(|m| m.as_str().parse::<u32>().ok());
-    if caps.name("iso").is_some() {
-        let (y, m, d) = (num("iy")? as i32, num("im")?, num("id")?);
+    let num = |group: usize| caps.get(group).and_then(|m| m.as_str().parse::<u32>().ok());
+    if caps.get(G_ISO).is_some() {
+        let (y, m, d) = (num(G_IY)? as i32, num(G_IM)?, num(G_ID)?);
         NaiveDate::from_ymd_opt(y, m, d)?;
-        let whole = caps.name("iso")?;
+        let whole = caps.get(G_ISO)?;
         return Some((whole.range(), Some(format!("{y:04}-{m:02}-{d:02}")), None));
     }
-    if let Some(whole) = caps.name("mo") {
-        let month = month_number(caps.name("m4")?.as_str())?;
-        let start = caps.name("m4")?.start();
-        let prefix = caps.name("pm").map(|m| m.as_str().to_ascii_lowercase());
+    if let Some(whole) = caps.get(G_MO) {
+        let month = month_number(caps.get(G_M4)?.as_str())?;
+        let start = caps.get(G_M4)?.start();
+        let prefix = caps.get(G_PM).map(|m| m.as_str().to_ascii_lowercase());
         let span = match prefix.as_deref() {
             Some("last" | "next" | "this" | "early" | "late") => whole.start()..whole.end(),
             _ => start..whole.end(),
@@ -194,46 +233,46 @@ fn resolve(
         return Some(month_date(
             span,
             month,
-            num("d4"),
-            num("y4").map(|y| y as i32),
+            num(G_D4),
+            num(G_Y4).map(|y| y as i32),
             prefix.as_deref(),
             published,
             future,
         ));
     }
-    if let Some(whole) = caps.name("mdy") {
-        let month = month_number(caps.name("m1")?.as_str())?;
+    if let Some(whole) = caps.get(G_MDY) {
+        let month = month_number(caps.get(G_M1)?.as_str())?;
         return Some(month_date(
             whole.range(),
             month,
-            num("d1"),
-            num("y1").map(|y| y as i32),
+            num(G_D1),
+            num(G_Y1).map(|y| y as i32),
             None,
             published,
             future,
         ));
     }
-    if let Some(whole) = caps.name("dmy") {
-        let month = month_number(caps.name("m2")?.as_str())?;
-        let end = caps.name("y2").map_or(caps.name("m2")?.end(), |m| m.end());
+    if let Some(whole) = caps.get(G_DMY) {
+        let month = month_number(caps.get(G_M2)?.as_str())?;
+        let end = caps.get(G_Y2).map_or(caps.get(G_M2)?.end(), |m| m.end());
         return Some(month_date(
             whole.start()..end,
             month,
-            num("d2"),
-            num("y2").map(|y| y as i32),
+            num(G_D2),
+            num(G_Y2).map(|y| y as i32),
             None,
             published,
             future,
         ));
     }
-    if let Some(whole) = caps.name("my") {
-        let month = month_number(caps.name("m3")?.as_str())?;
-        let y = num("y3")?;
+    if let Some(whole) = caps.get(G_MY) {
+        let month = month_number(caps.get(G_M3)?.as_str())?;
+        let y = num(G_Y3)?;
         return Some((whole.range(), Some(format!("{y:04}-{month:02}")), None));
     }
-    if caps.name("yr").is_some() {
-        let y = caps.name("y5")?;
-        return Some(match caps.name("y6") {
+    if caps.get(G_YR).is_some() {
+        let y = caps.get(G_Y5)?;
+        return Some(match caps.get(G_Y6) {
             Some(y2) => (
                 y.start()..y2.end(),
                 Some(format!("{}/{}", y.as_str(), y2.as_str())),
@@ -242,10 +281,10 @@ fn resolve(
             None => (y.range(), Some(y.as_str().to_string()), None),
         });
     }
-    if let Some(whole) = caps.name("wd") {
-        let w = caps.name("w")?;
-        let prefix = caps.name("wp").map(|m| m.as_str().to_ascii_lowercase());
-        let possessive = caps.name("ws").is_some();
+    if let Some(whole) = caps.get(G_WD) {
+        let w = caps.get(G_W)?;
+        let prefix = caps.get(G_WP).map(|m| m.as_str().to_ascii_lowercase());
+        let possessive = caps.get(G_WS).is_some();
         // A weekday alone ("Fox News Sunday") is too often part of a name.
         if prefix.is_none() && !possessive {
             return None;
@@ -281,7 +320,7 @@ fn resolve(
         };
         return Some((span, Some(date.to_string()), anchor()));
     }
-    if let Some(whole) = caps.name("rel") {
+    if let Some(whole) = caps.get(G_REL) {
         let Some(p) = published else {
             return Some((whole.range(), None, None));
         };
@@ -387,7 +426,7 @@ fn relative(phrase: &str, p: NaiveDate, caps: &Captures) -> Option<String> {
         "last year" | "past year" => (p.year() - 1).to_string(),
         "next year" => (p.year() + 1).to_string(),
         _ => {
-            let n = match caps.name("n")?.as_str().to_ascii_lowercase().as_str() {
+            let n = match caps.get(G_N)?.as_str().to_ascii_lowercase().as_str() {
                 "a" | "an" | "one" => 1,
                 "two" => 2,
                 "three" => 3,
@@ -400,7 +439,7 @@ fn relative(phrase: &str, p: NaiveDate, caps: &Captures) -> Option<String> {
                 "ten" => 10,
                 digits => digits.parse().ok()?,
             };
-            let unit = caps.name("u")?.as_str().to_ascii_lowercase();
+            let unit = caps.get(G_U)?.as_str().to_ascii_lowercase();
             match unit.trim_end_matches('s') {
                 "day" => (p - Duration::days(n)).to_string(),
                 "week" => week(p - Duration::days(7 * n)),
@@ -455,6 +494,14 @@ mod tests {
             .into_iter()
             .map(|d| (text[d.bytes].to_string(), d.value))
             .collect()
+    }
+
+    #[test]
+    fn group_indices_match_the_pattern() {
+        let names: Vec<_> = date_regex().capture_names().skip(1).collect();
+        let want: Vec<_> = GROUP_NAMES.iter().map(|&n| Some(n)).collect();
+        assert_eq!(names, want);
+        assert_eq!(date_regex().captures_len(), G_U + 1);
     }
 
     #[test]

@@ -17,6 +17,10 @@ struct Item {
     end: usize,
     kind: TokenKind,
     lex: Option<u32>,
+    /// [`Lex::flags`] of `lex` (0 without one).
+    flags: u16,
+    /// An article ("the", "a", "an") that may open a role phrase.
+    det: bool,
     /// A word starting with an uppercase letter.
     cap: bool,
     /// Two or more letters, all uppercase (`NATO`, `U.S.`).
@@ -159,11 +163,11 @@ impl Words {
     }
 
     #[inline]
-    fn contains(&self, w: &str) -> bool {
-        let b = w.as_bytes();
+    fn contains(&self, b: &[u8]) -> bool {
         match b.first() {
             Some(&f) if f < 128 && b.len() < 32 => {
-                self.shapes[f as usize] >> b.len() & 1 != 0 && self.list.contains(&w)
+                self.shapes[f as usize] >> b.len() & 1 != 0
+                    && self.list.iter().any(|w| w.as_bytes() == b)
             }
             _ => false,
         }
@@ -407,16 +411,23 @@ impl<'a> Finder<'a> {
         self.items[i].lex.map(|id| self.lex.entry(id))
     }
 
+    /// The bytes of item `i`: comparing them needs no character boundary checks.
+    fn word_bytes(&self, i: usize) -> &'a [u8] {
+        let it = &self.items[i];
+        &self.text.as_bytes()[it.start..it.end]
+    }
+
     fn is_lower_in(&self, i: usize, words: &Words) -> bool {
         i < self.items.len()
             && self.items[i].kind == TokenKind::Word
-            && words.contains(self.word(i))
+            && words.contains(self.word_bytes(i))
     }
 
     fn is_lower_word(&self, i: usize, words: &[&str]) -> bool {
-        i < self.items.len()
-            && self.items[i].kind == TokenKind::Word
-            && words.contains(&self.word(i))
+        i < self.items.len() && self.items[i].kind == TokenKind::Word && {
+            let w = self.word_bytes(i);
+            words.iter().any(|x| x.as_bytes() == w)
+        }
     }
 
     /// Finds the candidates of one sentence; returns whether it may hold a date.
@@ -427,22 +438,29 @@ impl<'a> Finder<'a> {
         self.lex
             .matches(self.text, range, &self.tokens, &mut matches);
         self.items.clear();
+        let text = self.text;
+        let bytes = text.as_bytes();
+        let tokens = &self.tokens;
+        let flags_of = |lex: Option<u32>| lex.map_or(0, |id| self.lex.flags[id as usize]);
+        // A one-byte token `b`, without slicing the text.
+        let is_byte = |t: &Token, b: u8| t.end == t.start + 1 && bytes[t.start] == b;
+        let mut date = false;
+        let mut first_word = None;
         let mut t = 0;
-        while t < self.tokens.len() {
-            let tok = self.tokens[t];
+        while t < tokens.len() {
+            let tok = tokens[t];
             let (lex, last) = match matches[t] {
                 Some((id, end)) => (Some(id), end),
                 None => (None, t),
             };
-            let mut end = self.tokens[last].end;
+            let mut end = tokens[last].end;
             let mut next = last + 1;
-            let s = &self.text[tok.start..end];
-            let cap = tok.kind == TokenKind::Word && starts_uppercase(s);
+            let cap = tok.kind == TokenKind::Word && starts_uppercase_at(text, tok.start);
             // Only capitalized words can be acronyms or initials: skip the counting otherwise.
-            let (letters, acronym) = if cap {
-                letters_and_acronym(s)
+            let (single_letter, acronym) = if cap {
+                letters_and_acronym(&text[tok.start..end])
             } else {
-                (0, false)
+                (false, false)
             };
             let mut initial = false;
             let mut lex = lex;
@@ -450,34 +468,28 @@ impl<'a> Finder<'a> {
             // are one word; "Trump-Putin" (two known names) stays two.
             if cap
                 && last == t
-                && next + 1 < self.tokens.len()
-                && &self.text[self.tokens[next].range()] == "-"
-                && !self.tokens[next].space_before
-                && !self.tokens[next + 1].space_before
-                && self.tokens[next + 1].kind == TokenKind::Word
-                && self.text[self.tokens[next + 1].range()]
-                    .chars()
-                    .next()
-                    .is_some_and(char::is_uppercase)
+                && next + 1 < tokens.len()
+                && is_byte(&tokens[next], b'-')
+                && !tokens[next].space_before
+                && !tokens[next + 1].space_before
+                && tokens[next + 1].kind == TokenKind::Word
+                && starts_uppercase_at(text, tokens[next + 1].start)
             {
-                let known = |m: Option<(u32, usize)>| {
-                    m.map(|(id, _)| self.lex.entry(id)).is_some_and(|l| {
-                        l.person.is_some()
-                            || !l.surname_of.is_empty()
-                            || l.place.is_some()
-                            || l.org.is_some()
-                            || l.role.is_some()
-                            || l.modifier
-                            || l.demonym.is_some()
-                    })
-                };
+                const KNOWN: u16 = Lex::PERSON
+                    | Lex::SURNAME
+                    | Lex::PLACE
+                    | Lex::ORG
+                    | Lex::ROLE
+                    | Lex::MODIFIER
+                    | Lex::DEMONYM;
+                let known = |m: Option<(u32, usize)>| flags_of(m.map(|(id, _)| id)) & KNOWN != 0;
                 let right = matches[next + 1];
-                let left_first = lex.is_some_and(|id| self.lex.entry(id).first.is_some());
+                let left_first = flags_of(lex) & Lex::FIRST != 0;
                 let right_single = right.is_none_or(|(_, e)| e == next + 1);
                 if right_single
                     && ((left_first && !known(right)) || (lex.is_none() && right.is_none()))
                 {
-                    end = self.tokens[next + 1].end;
+                    end = tokens[next + 1].end;
                     next += 2;
                     if !left_first {
                         lex = None;
@@ -486,20 +498,36 @@ impl<'a> Finder<'a> {
             }
             if lex.is_none()
                 && cap
-                && letters == 1
-                && next < self.tokens.len()
-                && &self.text[self.tokens[next].range()] == "."
-                && !self.tokens[next].space_before
+                && single_letter
+                && next < tokens.len()
+                && is_byte(&tokens[next], b'.')
+                && !tokens[next].space_before
             {
                 initial = true;
-                end = self.tokens[next].end;
+                end = tokens[next].end;
                 next += 1;
             }
+            let flags = flags_of(lex);
+            date |= tok.kind == TokenKind::Number || flags & Lex::DATE != 0;
+            // The first word (items before it are opening quotes or dashes).
+            if first_word.is_none()
+                && (tok.kind != TokenKind::Punct || is_byte(&tok, b',') || is_byte(&tok, b';'))
+            {
+                first_word = Some(self.items.len());
+            }
+            let det = tok.kind == TokenKind::Word
+                && end - tok.start <= 3
+                && matches!(
+                    &bytes[tok.start..end],
+                    b"the" | b"The" | b"a" | b"A" | b"an" | b"An"
+                );
             self.items.push(Item {
                 start: tok.start,
                 end,
                 kind: tok.kind,
                 lex,
+                flags,
+                det,
                 cap,
                 acronym,
                 initial,
@@ -507,14 +535,7 @@ impl<'a> Finder<'a> {
             t = next;
         }
         self.matches = matches;
-        // Index of the first word (items before it are opening quotes or dashes).
-        self.first_word = self
-            .items
-            .iter()
-            .position(|it| {
-                it.kind != TokenKind::Punct || matches!(&self.text[it.start..it.end], "," | ";")
-            })
-            .unwrap_or(0);
+        self.first_word = first_word.unwrap_or(0);
         self.consumed.clear();
         self.consumed.resize(self.items.len(), false);
 
@@ -545,9 +566,7 @@ impl<'a> Finder<'a> {
             i = j;
         }
         self.role_mentions();
-        self.items.iter().any(|it| {
-            it.kind == TokenKind::Number || it.lex.is_some_and(|id| self.lex.entry(id).date_word)
-        })
+        date
     }
 
     fn seq_member(&self, i: usize) -> bool {
@@ -556,28 +575,19 @@ impl<'a> Finder<'a> {
     }
 
     fn is_connector(&self, i: usize) -> bool {
-        self.is_lower_word(i, &["of", "for", "and"]) || self.is_lower_in(i, &PARTICLES)
+        // All connectors are lowercase: a capitalized word is none of them.
+        !self.items[i].cap
+            && (self.is_lower_word(i, &["of", "for", "and"]) || self.is_lower_in(i, &PARTICLES))
     }
 
     fn is_role(&self, i: usize) -> bool {
-        self.lex_of(i).is_some_and(|l| l.role.is_some())
+        self.items[i].flags & Lex::ROLE != 0
     }
 
     fn is_role_part(&self, i: usize) -> bool {
         let it = &self.items[i];
-        if it.kind != TokenKind::Word {
-            return false;
-        }
-        match self.lex_of(i) {
-            Some(l) => {
-                l.role.is_some()
-                    || l.modifier
-                    || l.demonym.is_some()
-                    || l.place.is_some()
-                    || l.org.is_some()
-            }
-            None => false,
-        }
+        it.kind == TokenKind::Word
+            && it.flags & (Lex::ROLE | Lex::MODIFIER | Lex::DEMONYM | Lex::PLACE | Lex::ORG) != 0
     }
 
     /// First item of the title that ends with the role head at `h`.
@@ -595,9 +605,12 @@ impl<'a> Finder<'a> {
         if !it.cap {
             return false;
         }
-        match self.lex_of(i) {
+        match it.lex {
             None => !it.acronym,
-            Some(l) => l.person.is_some() || (!l.surname_of.is_empty() && l.role.is_none()),
+            Some(_) => {
+                it.flags & Lex::PERSON != 0
+                    || (it.flags & Lex::SURNAME != 0 && it.flags & Lex::ROLE == 0)
+            }
         }
     }
 
@@ -627,14 +640,10 @@ impl<'a> Finder<'a> {
     fn sequence(&mut self, mut a: usize, mut b: usize) {
         // Leading sentence openers and function words are not part of a name.
         while a < b {
-            let l = self.lex_of(a);
-            let stop = l.is_some_and(|l| {
-                l.stop
-                    && l.place.is_none()
-                    && l.org.is_none()
-                    && l.person.is_none()
-                    && !(l.first.is_some() && a + 1 < b && self.is_name_like(a + 1))
-            });
+            let f = self.items[a].flags;
+            let stop = f & Lex::STOP != 0
+                && f & (Lex::PLACE | Lex::ORG | Lex::PERSON) == 0
+                && !(f & Lex::FIRST != 0 && a + 1 < b && self.is_name_like(a + 1));
             if stop || self.is_connector(a) {
                 a += 1;
             } else {
@@ -744,9 +753,10 @@ impl<'a> Finder<'a> {
                 .is_some_and(|l| l.first.is_some() || l.person.is_some() || l.honorific.is_some());
             let last = self.word(b - 1);
             let org = (a..b).any(|k| {
-                ORG_WORDS.contains(self.word(k)) && self.lex_of(k).is_none_or(|l| l.org.is_none())
+                ORG_WORDS.contains(self.word_bytes(k))
+                    && self.lex_of(k).is_none_or(|l| l.org.is_none())
             });
-            if !first_is_name && (org || PLACE_WORDS.contains(last)) {
+            if !first_is_name && (org || PLACE_WORDS.contains(last.as_bytes())) {
                 let whole = self.items[a].start..self.items[b - 1].end;
                 let whole_lex = self.lex_of(a).filter(|_| b - a == 1);
                 let hint = if org { Hint::NewOrg } else { Hint::NewPlace };
@@ -842,7 +852,7 @@ impl<'a> Finder<'a> {
                 while j < b {
                     let lj = self.lex_of(j);
                     let ok = if self.items[j].kind == TokenKind::Word && !self.items[j].cap {
-                        PARTICLES.contains(self.word(j)) && j + 1 < b
+                        PARTICLES.contains(self.word_bytes(j)) && j + 1 < b
                     } else if self.items[j].initial {
                         true
                     } else {
@@ -1093,23 +1103,26 @@ impl<'a> Finder<'a> {
             return true;
         }
         let followed_by_cap = j < n && self.items[j].cap;
-        let hyphen_next = j < n && self.word(j) == "-";
+        let hyphen_next = j < n && self.word_bytes(j) == b"-";
         if i >= 1
             && !followed_by_cap
             && !hyphen_next
             && self.items[i - 1].kind == TokenKind::Word
-            && [
-                "in",
-                "near",
-                "outside",
-                "across",
-                "throughout",
-                "around",
-                "towards",
-                "toward",
-            ]
-            .iter()
-            .any(|p| self.word(i - 1).eq_ignore_ascii_case(p))
+            && {
+                let before = self.word_bytes(i - 1);
+                [
+                    "in",
+                    "near",
+                    "outside",
+                    "across",
+                    "throughout",
+                    "around",
+                    "towards",
+                    "toward",
+                ]
+                .iter()
+                .any(|p| before.eq_ignore_ascii_case(p.as_bytes()))
+            }
         {
             return true;
         }
@@ -1126,12 +1139,8 @@ impl<'a> Finder<'a> {
         let n = self.items.len();
         let mut i = 0;
         while i < n {
-            let det = self.items[i].kind == TokenKind::Word
-                && self.items[i].end - self.items[i].start <= 3
-                && matches!(self.word(i), "the" | "The" | "a" | "A" | "an" | "An");
-            let possessor = self
-                .lex_of(i)
-                .is_some_and(|l| l.place.is_some() || l.org.is_some())
+            let det = self.items[i].det;
+            let possessor = self.items[i].flags & (Lex::PLACE | Lex::ORG) != 0
                 && i + 1 < n
                 && self.items[i + 1].kind == TokenKind::Possessive;
             if !(det || possessor) || self.consumed[i] {
@@ -1338,12 +1347,14 @@ impl<'a> Finder<'a> {
             let surface = &text[c.bytes.clone()];
             // The fullest form: more words; for places and organizations, on a tie, more
             // letters ("United States" over "U.S.", "U.S." over "US").
+            let w = word_count(surface);
             let fuller = info.name.as_ref().is_none_or(|n| {
-                let (w, nw) = (word_count(surface), word_count(n));
+                let nw = info.name_words;
                 w > nw || (w == nw && refs[r].kind != EntityKind::Person && surface.len() > n.len())
             });
             if fuller {
                 info.name = Some(surface);
+                info.name_words = w;
             }
             info.first = info.first.min(c.bytes.start);
             if c.honorific {
@@ -1390,14 +1401,18 @@ impl<'a> Finder<'a> {
         let mut order: Vec<usize> = (0..refs.len())
             .filter(|&r| !infos[r].mentions.is_empty())
             .collect();
-        order.sort_by_key(|&r| {
-            infos[r]
-                .mentions
-                .iter()
-                .map(|m| m.0.start)
-                .min()
-                .unwrap_or(usize::MAX)
-        });
+        // Each referent's first mention, found once rather than at every comparison.
+        let first_mention: Vec<usize> = infos
+            .iter()
+            .map(|info| {
+                info.mentions
+                    .iter()
+                    .map(|m| m.0.start)
+                    .min()
+                    .unwrap_or(usize::MAX)
+            })
+            .collect();
+        order.sort_by_key(|&r| first_mention[r]);
         let mut new_index = vec![usize::MAX; refs.len()];
         for (ni, &r) in order.iter().enumerate() {
             new_index[r] = ni;
@@ -1459,6 +1474,8 @@ impl Ref {
 struct RefInfo<'a> {
     /// Borrowed from the text or the lists until the referent is built.
     name: Option<&'a str>,
+    /// [`word_count`] of `name`, while the mentions are read.
+    name_words: usize,
     first: usize,
     gender: Option<Gender>,
     honorific_gender: Option<Gender>,
@@ -1468,22 +1485,37 @@ struct RefInfo<'a> {
     mentions: Vec<(Range<usize>, bool)>,
 }
 
-/// Whether `s` starts with an uppercase letter; ASCII without decoding.
+/// Whether the character at byte `at` of `text` is an uppercase letter; ASCII without slicing.
 #[inline]
-fn starts_uppercase(s: &str) -> bool {
-    match s.as_bytes().first() {
+fn starts_uppercase_at(text: &str, at: usize) -> bool {
+    match text.as_bytes().get(at) {
         Some(&b) if b < 0x80 => b.is_ascii_uppercase(),
-        _ => s.chars().next().is_some_and(char::is_uppercase),
+        Some(_) => text[at..].chars().next().is_some_and(char::is_uppercase),
+        None => false,
     }
 }
 
-/// The letters of `s` and whether there are two or more, all uppercase (`NATO`, `U.S.`).
-fn letters_and_acronym(s: &str) -> (usize, bool) {
-    if s.is_ascii() {
-        let letters = s.bytes().filter(u8::is_ascii_alphabetic).count();
-        let lower = s.bytes().any(|b| b.is_ascii_lowercase());
-        return (letters, letters >= 2 && !lower);
+/// Whether `s` has a single letter, and whether it has two or more, all uppercase (`NATO`,
+/// `U.S.`).
+fn letters_and_acronym(s: &str) -> (bool, bool) {
+    // One pass over ASCII bytes, which stops as soon as both answers are no (at the second
+    // letter of most capitalized words); the char path when a non-ASCII byte turns up.
+    let (mut letters, mut lower) = (0, false);
+    for &b in s.as_bytes() {
+        if b >= 0x80 {
+            let (letters, acronym) = letters_and_acronym_chars(s);
+            return (letters == 1, acronym);
+        }
+        letters += usize::from(b.is_ascii_alphabetic());
+        lower |= b.is_ascii_lowercase();
+        if lower && letters >= 2 {
+            return (false, false);
+        }
     }
+    (letters == 1, letters >= 2 && !lower)
+}
+
+fn letters_and_acronym_chars(s: &str) -> (usize, bool) {
     let letters = s.chars().filter(|c| c.is_alphabetic()).count();
     (
         letters,

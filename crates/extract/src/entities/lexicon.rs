@@ -80,6 +80,43 @@ pub(crate) struct Lex {
     pub date_word: bool,
 }
 
+impl Lex {
+    pub(crate) const PLACE: u16 = 1;
+    pub(crate) const ORG: u16 = 1 << 1;
+    pub(crate) const PERSON: u16 = 1 << 2;
+    pub(crate) const SURNAME: u16 = 1 << 3;
+    pub(crate) const FIRST: u16 = 1 << 4;
+    pub(crate) const ROLE: u16 = 1 << 5;
+    pub(crate) const MODIFIER: u16 = 1 << 6;
+    pub(crate) const DEMONYM: u16 = 1 << 7;
+    pub(crate) const HONORIFIC: u16 = 1 << 8;
+    pub(crate) const STOP: u16 = 1 << 9;
+    pub(crate) const DATE: u16 = 1 << 10;
+
+    /// Which of its readings the entry has, as bits.
+    fn flags(&self) -> u16 {
+        let mut f = 0;
+        for (on, bit) in [
+            (self.place.is_some(), Self::PLACE),
+            (self.org.is_some(), Self::ORG),
+            (self.person.is_some(), Self::PERSON),
+            (!self.surname_of.is_empty(), Self::SURNAME),
+            (self.first.is_some(), Self::FIRST),
+            (self.role.is_some(), Self::ROLE),
+            (self.modifier, Self::MODIFIER),
+            (self.demonym.is_some(), Self::DEMONYM),
+            (self.honorific.is_some(), Self::HONORIFIC),
+            (self.stop, Self::STOP),
+            (self.date_word, Self::DATE),
+        ] {
+            if on {
+                f |= bit;
+            }
+        }
+        f
+    }
+}
+
 /// A place or organization: its cross-document key (of the canonical name).
 #[derive(Debug, Clone)]
 pub(crate) struct Canon {
@@ -129,6 +166,8 @@ pub struct Lexicon {
     /// Tells lexicons apart for the per-thread [`WordMemo`], which holds walks of this one.
     id: u64,
     pub(crate) entries: Vec<Lex>,
+    /// [`Lex::flags`] of each entry: the finder tests these for nearly every token.
+    pub(crate) flags: Vec<u16>,
     pub(crate) places: Vec<Canon>,
     pub(crate) orgs: Vec<Canon>,
     pub(crate) people: Vec<KnownPerson>,
@@ -221,6 +260,7 @@ impl Lexicon {
             tails,
             scan_only,
             id: NEXT_LEXICON_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            flags: b.entries.iter().map(Lex::flags).collect(),
             entries: b.entries,
             places: b.places,
             orgs: b.orgs,
@@ -258,11 +298,12 @@ impl Lexicon {
         out.resize(tokens.len(), None);
         WORD_MEMO.with(|m| {
             let mut memo = m.borrow_mut();
-            if memo.lexicon != self.id || memo.words.len() >= WordMemo::CAPACITY {
-                memo.words.clear();
+            if memo.lexicon != self.id || memo.slots.is_empty() {
+                memo.slots.clear();
+                memo.slots.resize(WordMemo::SLOTS, (0, self.walk(&[])));
                 memo.lexicon = self.id;
             }
-            self.matches_memo(text, range, tokens, out, &mut memo.words);
+            self.matches_memo(text, range, tokens, out, &mut memo.slots);
         });
     }
 
@@ -272,7 +313,7 @@ impl Lexicon {
         range: std::ops::Range<usize>,
         tokens: &[Token],
         out: &mut [Option<(u32, usize)>],
-        memo: &mut HashMap<u128, WordWalk, WordHash>,
+        memo: &mut [(u128, WordWalk)],
     ) {
         let hay = &text.as_bytes()[..range.end];
         // Where the scan would resume: the end of the last match it reported.
@@ -282,10 +323,14 @@ impl Lexicon {
             let word = &hay[tok.start..tok.end];
             // The same words come back all the time: their walk is looked up, not redone. A
             // single byte (mostly punctuation) is cheaper to walk than to look up.
-            let key = (word.len() > 1).then(|| word_key(hay, tok.start, tok.end));
-            let walk = key.flatten().map(|k| match memo.get(&k) {
-                Some(&w) => w,
-                None => *memo.entry(k).or_insert(self.walk(word)),
+            // The whole text for the key: its one 16-byte load may read past the sentence.
+            let key = (word.len() > 1).then(|| word_key(text.as_bytes(), tok.start, tok.end));
+            let walk = key.flatten().map(|k| {
+                let slot = &mut memo[WordMemo::slot(k)];
+                if slot.0 != k {
+                    *slot = (k, self.walk(word));
+                }
+                slot.1
             });
             if tok.start >= at {
                 let found = match walk {
@@ -382,10 +427,18 @@ impl Lexicon {
         let mut found = None;
         let sid = self.walk_on(self.anchored, word, 0, &mut found);
         let found = found.map(|(id, len)| (id, len as u8));
+        let mut dead_after = 0;
+        for (k, &b) in FOLLOWERS.iter().enumerate() {
+            if self.nfa.is_dead(sid) || self.nfa.is_dead(self.nfa.next_state(Anchored::Yes, sid, b))
+            {
+                dead_after |= 1 << k;
+            }
+        }
         WordWalk {
             sid,
             found,
             tails: word.len() >= 2 && self.tails.ends(&word[1..]),
+            dead_after,
         }
     }
 
@@ -399,7 +452,15 @@ impl Lexicon {
         w: WordWalk,
     ) -> Option<(u32, usize)> {
         let mut found = w.found.map(|(id, len)| (id, len as usize));
-        if !self.nfa.is_dead(w.sid) {
+        // Most words are followed by a space or a comma or full stop that ends every entry
+        // they begin: the walk would stop at once.
+        let stops = match hay.get(end) {
+            Some(b' ') => w.dead_after & 1 != 0,
+            Some(b',') => w.dead_after & 2 != 0,
+            Some(b'.') => w.dead_after & 4 != 0,
+            _ => false,
+        };
+        if !stops && !self.nfa.is_dead(w.sid) {
             self.walk_on(w.sid, &hay[end..], end - start, &mut found);
         }
         found.map(|(id, len)| (id, start + len))
@@ -518,25 +579,41 @@ struct WordWalk {
     sid: StateID,
     found: Option<(u32, u8)>,
     tails: bool,
+    /// Bit `k`: the walk dies on [`FOLLOWERS`]`[k]` right after the word.
+    dead_after: u8,
 }
 
-/// Walks of words seen on this thread, for one lexicon at a time.
+/// The bytes that most often follow a word.
+const FOLLOWERS: [u8; 3] = [b' ', b',', b'.'];
+
+/// Walks of words seen on this thread, for one lexicon at a time: a direct-mapped table (a
+/// word evicts the one in its slot), as a hash map lookup costs more than most walks it saves.
 #[derive(Default)]
 struct WordMemo {
     lexicon: u64,
-    words: HashMap<u128, WordWalk, WordHash>,
+    /// ([`word_key`], its walk); key 0 (no word has it: the length is in the key) is empty.
+    slots: Vec<(u128, WordWalk)>,
 }
 
 impl WordMemo {
-    /// Enough for the vocabulary of many documents, small enough to stay a few megabytes.
-    const CAPACITY: usize = 1 << 16;
+    /// Enough for the common vocabulary of news copy; half a megabyte.
+    const SLOTS: usize = 1 << 14;
+
+    #[inline]
+    fn slot(key: u128) -> usize {
+        let h = ((key as u64) ^ ((key >> 64) as u64).rotate_left(29))
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (h >> (64 - Self::SLOTS.trailing_zeros())) as usize
+    }
 }
 
 thread_local! {
-    static WORD_MEMO: std::cell::RefCell<WordMemo> = std::cell::RefCell::new(WordMemo {
-        lexicon: u64::MAX,
-        words: HashMap::default(),
-    });
+    static WORD_MEMO: std::cell::RefCell<WordMemo> = const {
+        std::cell::RefCell::new(WordMemo {
+            lexicon: u64::MAX,
+            slots: Vec::new(),
+        })
+    };
 }
 
 /// The word `hay[start..end]` if at most 15 bytes, with its length, as a map key that needs no
@@ -557,34 +634,6 @@ fn word_key(hay: &[u8], start: usize, end: usize) -> Option<u128> {
         }
     };
     Some(bytes & ((1u128 << (8 * len)) - 1) | (len as u128) << 120)
-}
-
-/// A multiply-and-fold hash for [`word_key`]s: SipHash would cost more than the walk it saves.
-type WordHash = std::hash::BuildHasherDefault<WordHasher>;
-
-#[derive(Default)]
-struct WordHasher(u64);
-
-impl std::hash::Hasher for WordHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(b as u64);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        let h = (self.0 ^ n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        self.0 = h ^ (h >> 29);
-    }
-
-    fn write_u128(&mut self, n: u128) {
-        self.write_u64(n as u64);
-        self.write_u64((n >> 64) as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
 }
 
 /// The token from `ti` on that ends at byte `end`, if one does.
@@ -1128,6 +1177,25 @@ mod tests {
             }
             assert_same_as_scan(lex, &text);
         }
+    }
+
+    #[test]
+    fn word_keys_tell_words_apart_whatever_follows() {
+        let mut seen = std::collections::HashMap::new();
+        let text = b"abcdefghijklmnopqrstuvwxyzabcdefghij";
+        for start in 0..8 {
+            for len in 1..=15 {
+                let word = &text[start..start + len];
+                // The same word at the end of a text, where the 16-byte load falls short.
+                let alone = word_key(word, 0, len).unwrap();
+                assert_eq!(word_key(text, start, start + len), Some(alone));
+                assert_ne!(alone, 0);
+                if let Some(other) = seen.insert(alone, word) {
+                    assert_eq!(other, word);
+                }
+            }
+        }
+        assert_eq!(word_key(text, 0, 16), None);
     }
 
     /// The token lookups against the plain scan on a corpus of JSON lines with a `text` field:
