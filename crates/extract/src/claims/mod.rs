@@ -165,122 +165,69 @@ struct Scanner<'a> {
 /// number token starts with a digit; a number word is ASCII letters only, so a whole run), and
 /// most sentences fail it after one cheap pass over their bytes.
 fn may_hold_claim(text: &str, range: Range<usize>) -> bool {
-    let all = text.as_bytes();
-    let bytes = &all[range.clone()];
-    let mut words = bytes.chunks_exact(8);
-    // Start of the run of ASCII letters open at the current word, if any.
-    let mut run: Option<usize> = None;
-    for (k, w) in (&mut words).enumerate() {
-        let x = u64::from_le_bytes(w.try_into().expect("eight bytes"));
-        let at = range.start + 8 * k;
-        if in_ascii_range(x, b'0', b'9') | in_ascii_range(x, b'$', b'$') != 0 {
-            return true;
-        }
-        if x & HIGHS != 0 && currency_sign_in(&all[..range.end], at, x) {
-            return true;
-        }
-        let letters = in_ascii_range(x | 0x2020_2020_2020_2020, b'a', b'z');
-        // Walk the letter runs that end in this word: each boundary is a set bit to find.
-        let mut from = 0u32;
-        while from < 64 {
-            let live = HIGHS & (u64::MAX << from);
-            match run {
-                Some(start) => {
-                    let others = !letters & live;
-                    if others == 0 {
-                        break;
-                    }
-                    let end = at + (others.trailing_zeros() / 8) as usize;
-                    if run_is_number_word(all, start, end) {
-                        return true;
-                    }
-                    run = None;
-                    from = (end - at) as u32 * 8;
+    let bytes = &text.as_bytes()[range];
+    let mut i = 0;
+    while i < bytes.len() {
+        match BYTE_CLASS[usize::from(bytes[i])] {
+            LETTER => {
+                // The run's `word_key` is built as it is scanned: most runs are no number
+                // word, and a second pass over each cost as much as the scan.
+                let start = i;
+                let mut key = u64::from(bytes[i] | 0x20);
+                i += 1;
+                while i < bytes.len() && BYTE_CLASS[usize::from(bytes[i])] == LETTER {
+                    key = key << 8 | u64::from(bytes[i] | 0x20);
+                    i += 1;
                 }
-                None => {
-                    let open = letters & live;
-                    if open == 0 {
-                        break;
-                    }
-                    let start = at + (open.trailing_zeros() / 8) as usize;
-                    run = Some(start);
-                    from = (start - at) as u32 * 8;
+                let found = match i - start {
+                    3..=8 => NUMBER_WORDS[word_slot(key)] == key,
+                    9 => bytes[start..i].eq_ignore_ascii_case(b"seventeen"),
+                    _ => false,
+                };
+                debug_assert_eq!(found, is_number_word(&bytes[start..i]));
+                if found {
+                    return true;
                 }
             }
-        }
-    }
-    // The last few bytes, one at a time, as the words above would treat them.
-    let tail = range.end - words.remainder().len();
-    for i in tail..range.end {
-        let b = all[i];
-        if b.is_ascii_alphabetic() {
-            run.get_or_insert(i);
-            continue;
-        }
-        if let Some(start) = run.take() {
-            if run_is_number_word(all, start, i) {
-                return true;
+            DIGIT => return true,
+            LEAD => {
+                const SIGNS: [&str; 5] = ["€", "£", "¥", "₴", "₽"];
+                if SIGNS.iter().any(|c| bytes[i..].starts_with(c.as_bytes())) {
+                    return true;
+                }
+                i += 1;
             }
+            _ => i += 1,
         }
-        if b.is_ascii_digit() || b == b'$' || currency_sign_at(&all[..range.end], i) {
-            return true;
-        }
-    }
-    run.is_some_and(|start| run_is_number_word(all, start, range.end))
-}
-
-const HIGHS: u64 = 0x8080_8080_8080_8080;
-const ONES: u64 = 0x0101_0101_0101_0101;
-
-/// The high bit of each byte of `x` that is an ASCII byte in `lo..=hi` (`lo` at least 1):
-/// adding `0x80 - lo` sets a lane's high bit from `lo` on, adding `0x7f - hi` from `hi + 1`
-/// on, and neither sum carries into the next lane.
-fn in_ascii_range(x: u64, lo: u8, hi: u8) -> u64 {
-    let t = x & !HIGHS;
-    let from_lo = t + ONES * u64::from(0x80 - lo);
-    let past_hi = t + ONES * u64::from(0x7f - hi);
-    from_lo & !past_hi & !x & HIGHS
-}
-
-/// Whether a currency sign starts, and ends within `all`, at one of the lead bytes (0xC2,
-/// 0xE2) of the word `x` read at `all[at..]`.
-fn currency_sign_in(all: &[u8], at: usize, x: u64) -> bool {
-    let mut leads = x & HIGHS;
-    while leads != 0 {
-        let i = at + (leads.trailing_zeros() / 8) as usize;
-        if currency_sign_at(all, i) {
-            return true;
-        }
-        leads &= leads - 1;
     }
     false
 }
 
-fn currency_sign_at(all: &[u8], i: usize) -> bool {
-    const SIGNS: [&str; 5] = ["€", "£", "¥", "₴", "₽"];
-    matches!(all[i], 0xC2 | 0xE2) && SIGNS.iter().any(|c| all[i..].starts_with(c.as_bytes()))
-}
+const OTHER: u8 = 0;
+const LETTER: u8 = 1;
+/// An ASCII digit or `$`.
+const DIGIT: u8 = 2;
+/// The lead byte of a currency sign (`£`, `¥`: 0xC2; `€`, `₴`, `₽`: 0xE2).
+const LEAD: u8 = 3;
 
-/// Whether the maximal run of ASCII letters `all[start..end]` is a number word.
-fn run_is_number_word(all: &[u8], start: usize, end: usize) -> bool {
-    let len = end - start;
-    if !(3..=9).contains(&len) {
-        return false;
+const BYTE_CLASS: [u8; 256] = {
+    let mut t = [OTHER; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_alphabetic() {
+            LETTER
+        } else if c.is_ascii_digit() || c == b'$' {
+            DIGIT
+        } else if c == 0xC2 || c == 0xE2 {
+            LEAD
+        } else {
+            OTHER
+        };
+        b += 1;
     }
-    let found = match all.get(start..start + 8) {
-        // The run's `word_key` from one load: the first `len` bytes, folded, most
-        // significant first.
-        Some(w) if len <= 8 => {
-            let x = u64::from_le_bytes(w.try_into().expect("eight bytes"));
-            let keep = u64::MAX >> (8 * (8 - len));
-            let key = ((x | 0x2020_2020_2020_2020) & keep).swap_bytes() >> (8 * (8 - len));
-            NUMBER_WORDS[word_slot(key)] == key
-        }
-        _ => is_number_word(&all[start..end]),
-    };
-    debug_assert_eq!(found, is_number_word(&all[start..end]));
-    found
-}
+    t
+};
 
 /// Every word of three to eight letters that [`small_number`], [`denominator`] or
 /// [`scale_word`] knows, as a [`word_key`] in the slot [`word_slot`] gives it (empty slots are
@@ -1480,55 +1427,19 @@ mod tests {
         .is_empty());
     }
 
-    const OTHER: u8 = 0;
-    const LETTER: u8 = 1;
-    /// An ASCII digit or `$`.
-    const DIGIT: u8 = 2;
-    /// The lead byte of a currency sign (`£`, `¥`: 0xC2; `€`, `₴`, `₽`: 0xE2).
-    const LEAD: u8 = 3;
-
-    const BYTE_CLASS: [u8; 256] = {
-        let mut t = [OTHER; 256];
-        let mut b = 0;
-        while b < 256 {
-            let c = b as u8;
-            t[b] = if c.is_ascii_alphabetic() {
-                LETTER
-            } else if c.is_ascii_digit() || c == b'$' {
-                DIGIT
-            } else if c == 0xC2 || c == 0xE2 {
-                LEAD
-            } else {
-                OTHER
-            };
-            b += 1;
-        }
-        t
-    };
-
-    /// The byte-at-a-time prefilter the word-at-a-time one replaced.
+    /// The prefilter before it built the word key while scanning.
     fn reference_may_hold_claim(text: &str, range: Range<usize>) -> bool {
         let bytes = &text.as_bytes()[range];
         let mut i = 0;
         while i < bytes.len() {
             match BYTE_CLASS[usize::from(bytes[i])] {
                 LETTER => {
-                    // The run's `word_key` is built as it is scanned: most runs are no number
-                    // word, and a second pass over each cost as much as the scan.
                     let start = i;
-                    let mut key = u64::from(bytes[i] | 0x20);
                     i += 1;
                     while i < bytes.len() && BYTE_CLASS[usize::from(bytes[i])] == LETTER {
-                        key = key << 8 | u64::from(bytes[i] | 0x20);
                         i += 1;
                     }
-                    let found = match i - start {
-                        3..=8 => NUMBER_WORDS[word_slot(key)] == key,
-                        9 => bytes[start..i].eq_ignore_ascii_case(b"seventeen"),
-                        _ => false,
-                    };
-                    debug_assert_eq!(found, is_number_word(&bytes[start..i]));
-                    if found {
+                    if is_number_word(&bytes[start..i]) {
                         return true;
                     }
                 }
@@ -1547,7 +1458,7 @@ mod tests {
     }
 
     #[test]
-    fn word_prefilter_equals_the_byte_prefilter() {
+    fn prefilter_equals_the_two_pass_prefilter() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/articles");
         let mut texts: Vec<String> = std::fs::read_dir(dir)
             .unwrap()
