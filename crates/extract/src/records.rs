@@ -80,21 +80,19 @@ pub(crate) fn spans(doc: &mut Document, ranges: &[Range<usize>]) -> Vec<Span> {
 /// `prefix` followed by `n` in decimal (`e12`), as `format!` writes it, without the
 /// formatting machinery: every record of every document gets one.
 pub(crate) fn numbered(prefix: char, n: usize) -> String {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut n = n;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    let mut id = String::with_capacity(1 + digits.len() - at);
+    let mut id = String::with_capacity(8);
     id.push(prefix);
-    id.push_str(std::str::from_utf8(&digits[at..]).expect("ASCII digits"));
-    id
+    let mut unit = 1;
+    while n / unit >= 10 {
+        unit *= 10;
+    }
+    loop {
+        id.push(char::from(b'0' + (n / unit % 10) as u8));
+        if unit == 1 {
+            return id;
+        }
+        unit /= 10;
+    }
 }
 
 impl Counts {

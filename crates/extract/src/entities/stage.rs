@@ -179,6 +179,7 @@ impl DocumentStage for Entities {
                 add_alias(entity, &doc.text[m.bytes.clone()]);
             }
         }
+        let from_finder = mentions.len();
         if self.options.dates {
             let mut by_value: HashMap<String, usize> = HashMap::new();
             for d in find_dates_in(&doc.text, date_sentences, doc.meta.published, false) {
@@ -224,15 +225,32 @@ impl DocumentStage for Entities {
             entities.push(entity);
         }
         // Mentions in text order, those at the same place by entity: what a stable sort of
-        // them listed entity by entity gives (equal keys are equal records).
-        let mut mentions: Vec<(Range<usize>, usize)> = mentions
-            .into_iter()
-            .map(|(bytes, k)| (bytes, numbered[k]))
-            .collect();
+        // them listed entity by entity gives (equal keys are equal records). The finder's
+        // mentions and the dates are each in text order already: merge them.
         let key = |m: &(Range<usize>, usize)| (m.0.start, m.0.end, m.1);
-        if !mentions.is_sorted_by_key(key) {
-            mentions.sort_unstable_by_key(key);
+        for m in &mut mentions {
+            m.1 = numbered[m.1];
         }
+        let (names, dates) = mentions.split_at(from_finder);
+        let mentions: Vec<(Range<usize>, usize)> =
+            if names.is_sorted_by_key(key) && dates.is_sorted_by_key(key) {
+                let mut merged = Vec::with_capacity(mentions.len());
+                let (mut a, mut b) = (names.iter().peekable(), dates.iter().peekable());
+                while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
+                    if key(y) < key(x) {
+                        merged.push(b.next().expect("peeked").clone());
+                    } else {
+                        merged.push(a.next().expect("peeked").clone());
+                    }
+                }
+                merged.extend(a.cloned());
+                merged.extend(b.cloned());
+                merged
+            } else {
+                let mut all = mentions;
+                all.sort_unstable_by_key(key);
+                all
+            };
         let ranges: Vec<Range<usize>> = mentions.iter().map(|m| m.0.clone()).collect();
         let spans = spans(doc, &ranges);
         let mentions: Vec<Mention> = spans
