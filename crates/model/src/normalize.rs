@@ -110,6 +110,15 @@ fn for_each_token(text: &str, mut emit: impl FnMut(&str)) {
             letters_in_piece += i - start;
             continue;
         }
+        if bytes[i] == b' ' {
+            // The usual word break: none of the rules below looks past a space.
+            flush(&mut word, &mut pending_per, apostrophe, &mut emit);
+            apostrophe = false;
+            initialism = false;
+            letters_in_piece = 0;
+            i += 1;
+            continue;
+        }
         let c = char_at(text, i).expect("a character starts here");
         let len = c.len_utf8();
         let next = char_at(text, i + len);
@@ -162,9 +171,12 @@ fn for_each_token(text: &str, mut emit: impl FnMut(&str)) {
     }
 }
 
-/// The character starting at byte `i` of `text`, if any.
+/// The character starting at byte `i` of `text` (a character boundary), if any.
 fn char_at(text: &str, i: usize) -> Option<char> {
-    text.get(i..)?.chars().next()
+    match *text.as_bytes().get(i)? {
+        b if b < 0x80 => Some(char::from(b)),
+        _ => text[i..].chars().next(),
+    }
 }
 
 /// Hands the word built so far to `emit` (holding back a `per` that may start `per cent`).
