@@ -6,4 +6,5 @@
 pub mod claims;
 pub mod entities;
 pub mod quotes;
+mod records;
 pub mod text;

@@ -2,6 +2,7 @@
 //! `doc.mentions` (every mention, with its span).
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use model::{
     BuildContext, Document, DocumentStage, Entity, EntityKind, Mention, StageError, StageOptions,
@@ -11,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::dates::find_dates_in;
 use super::lexicon::{Extras, Lexicon};
 use super::normalize::name_key;
-use crate::text::spans;
+use crate::records::spans;
 
 /// Options of the entities stage.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -133,18 +134,19 @@ impl DocumentStage for Entities {
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {
         let found = super::shared_referents(self.lexicon(), doc);
         let (refs, date_sentences) = (&found.referents, &found.date_sentences);
-        // (first mention, kind, name, role, aliases, key, value, anchor, mentions)
+        // One entity per referent (and per date value), with its first mention and count.
         struct Pending {
             first: usize,
-            entity: Entity,
-            mentions: Vec<std::ops::Range<usize>>,
+            count: usize,
+            entity: Option<Entity>,
         }
         let mut pending: Vec<Pending> = refs
             .referents
             .iter()
             .map(|r| Pending {
                 first: usize::MAX,
-                entity: Entity {
+                count: 0,
+                entity: Some(Entity {
                     id: String::new(),
                     name: r.name.clone(),
                     kind: r.kind,
@@ -154,24 +156,30 @@ impl DocumentStage for Entities {
                     key: r.key.clone(),
                     value: None,
                     anchor: None,
-                },
-                mentions: Vec::new(),
+                }),
             })
             .collect();
+        // Every mention with the index of its entry in `pending`.
+        let mut mentions: Vec<(Range<usize>, usize)> = Vec::with_capacity(refs.mentions.len());
+        let add_alias = |entity: &mut Entity, surface: &str| {
+            if surface != entity.name && !entity.aliases.iter().any(|a| a == surface) {
+                entity.aliases.push(surface.to_string());
+            }
+        };
         for m in &refs.mentions {
             if m.by_role && !self.options.role_mentions {
                 continue;
             }
             let p = &mut pending[m.referent];
             p.first = p.first.min(m.bytes.start);
-            p.mentions.push(m.bytes.clone());
+            p.count += 1;
+            mentions.push((m.bytes.clone(), m.referent));
             if !m.by_role {
-                let surface = &doc.text[m.bytes.clone()];
-                if surface != p.entity.name && !p.entity.aliases.iter().any(|a| a == surface) {
-                    p.entity.aliases.push(surface.to_string());
-                }
+                let entity = p.entity.as_mut().expect("taken only below");
+                add_alias(entity, &doc.text[m.bytes.clone()]);
             }
         }
+        let from_finder = mentions.len();
         if self.options.dates {
             let mut by_value: HashMap<String, usize> = HashMap::new();
             for d in find_dates_in(&doc.text, date_sentences, doc.meta.published, false) {
@@ -180,7 +188,8 @@ impl DocumentStage for Entities {
                 let i = *by_value.entry(key.clone()).or_insert_with(|| {
                     pending.push(Pending {
                         first: d.bytes.start,
-                        entity: Entity {
+                        count: 0,
+                        entity: Some(Entity {
                             id: String::new(),
                             name: surface.to_string(),
                             kind: EntityKind::Date,
@@ -190,43 +199,64 @@ impl DocumentStage for Entities {
                             key,
                             value: d.value.clone(),
                             anchor: d.anchor.clone(),
-                        },
-                        mentions: Vec::new(),
+                        }),
                     });
                     pending.len() - 1
                 });
                 let p = &mut pending[i];
-                if surface != p.entity.name && !p.entity.aliases.iter().any(|a| a == surface) {
-                    p.entity.aliases.push(surface.to_string());
+                add_alias(p.entity.as_mut().expect("taken only below"), surface);
+                p.count += 1;
+                mentions.push((d.bytes, i));
+            }
+        }
+        // Entities in order of first mention; ties keep the order above.
+        let mut order: Vec<usize> = (0..pending.len())
+            .filter(|&k| pending[k].count > 0)
+            .collect();
+        order.sort_unstable_by_key(|&k| (pending[k].first, k));
+        let mut numbered = vec![usize::MAX; pending.len()];
+        let mut entities = Vec::with_capacity(order.len());
+        for (i, &k) in order.iter().enumerate() {
+            numbered[k] = i;
+            let p = &mut pending[k];
+            let mut entity = p.entity.take().expect("each entry is taken once");
+            entity.id = crate::records::numbered('e', i + 1);
+            entity.mentions = p.count;
+            entities.push(entity);
+        }
+        // Mentions in text order, those at the same place by entity: what a stable sort of
+        // them listed entity by entity gives (equal keys are equal records). The finder's
+        // mentions and the dates are each in text order already: merge them.
+        let key = |m: &(Range<usize>, usize)| (m.0.start, m.0.end, m.1);
+        for m in &mut mentions {
+            m.1 = numbered[m.1];
+        }
+        let (names, dates) = mentions.split_at(from_finder);
+        let mentions: Vec<(Range<usize>, usize)> =
+            if names.is_sorted_by_key(key) && dates.is_sorted_by_key(key) {
+                let mut merged = Vec::with_capacity(mentions.len());
+                let (mut a, mut b) = (names.iter().peekable(), dates.iter().peekable());
+                while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
+                    if key(y) < key(x) {
+                        merged.push(b.next().expect("peeked").clone());
+                    } else {
+                        merged.push(a.next().expect("peeked").clone());
+                    }
                 }
-                p.mentions.push(d.bytes);
-            }
-        }
-        pending.retain(|p| !p.mentions.is_empty());
-        pending.sort_by_key(|p| p.first);
-        let mut entities = Vec::with_capacity(pending.len());
-        let mut owners = Vec::new();
-        let mut ranges = Vec::new();
-        for (i, mut p) in pending.into_iter().enumerate() {
-            let id = format!("e{}", i + 1);
-            p.entity.id = id;
-            p.entity.mentions = p.mentions.len();
-            for bytes in p.mentions {
-                owners.push(i);
-                ranges.push(bytes);
-            }
-            entities.push(p.entity);
-        }
-        // In text order, so spans are counted in one forward pass.
-        let mut order: Vec<usize> = (0..ranges.len()).collect();
-        order.sort_by_key(|&k| (ranges[k].start, ranges[k].end));
-        let owners: Vec<usize> = order.iter().map(|&k| owners[k]).collect();
-        let ranges: Vec<std::ops::Range<usize>> =
-            order.iter().map(|&k| ranges[k].clone()).collect();
-        let mentions: Vec<Mention> = spans(doc, &ranges)
+                merged.extend(a.cloned());
+                merged.extend(b.cloned());
+                merged
+            } else {
+                let mut all = mentions;
+                all.sort_unstable_by_key(key);
+                all
+            };
+        let ranges: Vec<Range<usize>> = mentions.iter().map(|m| m.0.clone()).collect();
+        let spans = spans(doc, &ranges);
+        let mentions: Vec<Mention> = spans
             .into_iter()
-            .zip(owners)
-            .map(|(span, i)| Mention {
+            .zip(&mentions)
+            .map(|(span, &(_, i))| Mention {
                 entity_id: entities[i].id.clone(),
                 text: doc.text[span.bytes.clone()].to_string(),
                 span,

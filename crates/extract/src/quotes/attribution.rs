@@ -969,19 +969,26 @@ impl<'a> Scene<'a> {
     fn resolve_role(&self, role: &str, at: usize) -> Option<String> {
         let mut before: Option<usize> = None;
         let mut after: Vec<usize> = Vec::new();
+        // Whether each referent's own role names `role`: asked once per referent, not once
+        // per mention.
+        let mut role_of: Vec<Option<bool>> = vec![None; self.referents.referents.len()];
         for m in &self.referents.mentions {
             let r = &self.referents.referents[m.referent];
             if r.kind != EntityKind::Person {
                 continue;
             }
-            let mention_words = self.text[m.bytes.clone()].to_lowercase();
-            let has_role = r.role.as_deref().is_some_and(|x| {
-                x.to_lowercase()
+            let by_role = *role_of[m.referent].get_or_insert_with(|| {
+                r.role.as_deref().is_some_and(|x| {
+                    x.to_lowercase()
+                        .split_whitespace()
+                        .any(|w| w.trim_end_matches('s') == role)
+                })
+            });
+            let has_role = by_role
+                || self.text[m.bytes.clone()]
+                    .to_lowercase()
                     .split_whitespace()
-                    .any(|w| w.trim_end_matches('s') == role)
-            }) || mention_words
-                .split_whitespace()
-                .any(|w| expand_title(w) == role)
+                    .any(|w| expand_title(w) == role)
                 || self.titled_before(m.bytes.start, role)
                 || self.appositive_after(m.bytes.end, role);
             if !has_role {

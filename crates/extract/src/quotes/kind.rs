@@ -42,10 +42,17 @@ fn is_title_small_word(w: &str) -> bool {
 /// lowercase but title small words, no sentence stop inside.
 pub fn is_title_case(content: &str) -> bool {
     let trimmed = content.trim_end_matches([',', ';', ':', ' ', '.']);
-    // A title is one phrase: no sentence stop inside.
-    if trimmed.contains(['.', '!', '?']) && !trimmed.contains("...") {
+    // The words first: most quotations fail on their second or third word, while the test
+    // for a sentence stop reads them whole.
+    if !title_words(trimmed) {
         return false;
     }
+    // A title is one phrase: no sentence stop inside.
+    !trimmed.contains(['.', '!', '?']) || trimmed.contains("...")
+}
+
+/// Two or more capitalized words and nothing lowercase but title small words.
+fn title_words(trimmed: &str) -> bool {
     let mut capitalized = 0;
     for w in trimmed.split_whitespace() {
         let w = w.trim_matches(|c: char| !c.is_alphanumeric());
@@ -84,7 +91,17 @@ pub fn lead(before: &str) -> Lead {
     while !before.is_char_boundary(cut) {
         cut += 1;
     }
-    let (lead, rest) = read_lead(&before[cut..].to_lowercase());
+    let tail = &before[cut..];
+    let (lead, rest) = if tail.is_ascii() {
+        // At most 64 bytes: lowercased on the stack.
+        let mut buf = [0u8; 64];
+        let buf = &mut buf[..tail.len()];
+        buf.copy_from_slice(tail.as_bytes());
+        buf.make_ascii_lowercase();
+        read_lead(std::str::from_utf8(buf).expect("ASCII stays UTF-8"))
+    } else {
+        read_lead(&tail.to_lowercase())
+    };
     if cut == 0 || rest >= 16 {
         return lead;
     }

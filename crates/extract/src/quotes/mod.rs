@@ -128,7 +128,7 @@ impl DocumentStage for Quotes {
         }
         for span in raw.iter_mut().filter(|s| s.unclosed.is_some()) {
             self.cut_at_attribution(&doc.text, span);
-            let at = crate::text::spans(
+            let at = crate::records::spans(
                 doc,
                 std::slice::from_ref(&(span.outer.start..span.outer.start)),
             )[0]
@@ -154,6 +154,17 @@ impl DocumentStage for Quotes {
             .collect();
         // Cues matter only around quotations: their paragraphs and the ones before them.
         let cues = {
+            // Cues inside quotations are dropped below. When no cue holds a quote mark, none
+            // runs into or out of a quotation with both its marks, so the search skips those:
+            // the cues outside come out the same (see `find_cues_outside`).
+            let closed: Vec<Range<usize>> = if self.lexicon.cues_hold_no_marks() {
+                raw.iter()
+                    .filter(|s| s.depth == 0 && s.unclosed.is_none())
+                    .map(|s| s.outer.clone())
+                    .collect()
+            } else {
+                Vec::new()
+            };
             let mut hits = Vec::new();
             let mut searched_to = 0;
             let mut paras: Vec<usize> = raw.iter().map(|s| s.paragraph).collect();
@@ -162,7 +173,8 @@ impl DocumentStage for Quotes {
                 let from = doc.paragraphs[p.saturating_sub(1)].start.max(searched_to);
                 let to = doc.paragraphs[p].end;
                 if from < to {
-                    self.lexicon.find_cues(&doc.text, from..to, &mut hits);
+                    self.lexicon
+                        .find_cues_outside(&doc.text, from..to, &closed, &mut hits);
                     searched_to = to;
                 }
             }
@@ -384,23 +396,22 @@ impl Quotes {
     }
 }
 
-fn to_records(doc: &Document, found: Vec<Found>) -> Vec<Quote> {
-    // All spans in one pass over the texts: `doc.span` would first index both texts whole.
+fn to_records(doc: &mut Document, found: Vec<Found>) -> Vec<Quote> {
     let ranges: Vec<Range<usize>> = found.iter().map(|f| f.span.inner.clone()).collect();
-    let spans = crate::text::spans(doc, &ranges);
+    let spans = crate::records::spans(doc, &ranges);
     let mut out = Vec::with_capacity(found.len());
     for ((i, f), span) in found.iter().enumerate().zip(spans) {
         let text = doc.text[f.span.inner.clone()].to_string();
         let key = model::normalize::quote_key(&text);
         let a = &f.attribution;
         out.push(Quote {
-            id: format!("q{}", i + 1),
+            id: crate::records::numbered('q', i + 1),
             text,
             kind: f.kind,
             speaker: a.speaker.clone(),
             speaker_mention: a.mention.clone(),
             cue: a.cue.clone(),
-            continues: f.continues.map(|c| format!("q{}", c + 1)),
+            continues: f.continues.map(|c| crate::records::numbered('q', c + 1)),
             key,
             span,
         });
