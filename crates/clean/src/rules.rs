@@ -932,7 +932,9 @@ mod tests {
                 .filter(|w| !w.is_empty())
                 .count()
         };
-        let pieces = ["a", " ", "  ", "word", "\t", "\n", "\r", "\u{1}", "é", "“x”", "!"];
+        let pieces = [
+            "a", " ", "  ", "word", "\t", "\n", "\r", "\u{1}", "é", "“x”", "!",
+        ];
         // Every sequence of up to three pieces, at every offset in an eight-byte chunk.
         let mut samples = vec![String::new()];
         for _ in 0..3 {
