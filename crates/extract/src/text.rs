@@ -498,57 +498,6 @@ fn is_minor_title_word(w: &str) -> bool {
     )
 }
 
-/// Spans of many byte ranges of `doc.text` at once: the same as calling `doc.span` on each,
-/// but counting characters in one pass over each text instead of once per range.
-pub fn spans(doc: &model::Document, ranges: &[Range<usize>]) -> Vec<model::Span> {
-    let mut text_pos = Vec::with_capacity(ranges.len() * 2);
-    let mut source_pos = Vec::with_capacity(ranges.len() * 2);
-    for r in ranges {
-        let src = doc.source_bytes(r.clone());
-        text_pos.push(r.start);
-        text_pos.push(r.end);
-        source_pos.push(src.start);
-        source_pos.push(src.end);
-    }
-    let text_chars = char_offsets(&doc.text, &text_pos);
-    // Without a cleaning stage the working text is the source: count once.
-    let source_chars = if source_pos == text_pos && doc.text == doc.source_text {
-        text_chars.clone()
-    } else {
-        char_offsets(&doc.source_text, &source_pos)
-    };
-    ranges
-        .iter()
-        .enumerate()
-        .map(|(i, r)| model::Span {
-            start: text_chars[2 * i],
-            end: text_chars[2 * i + 1],
-            source_start: source_chars[2 * i],
-            source_end: source_chars[2 * i + 1],
-            bytes: r.clone(),
-        })
-        .collect()
-}
-
-/// Number of characters starting before each byte position (in the order given).
-fn char_offsets(text: &str, positions: &[usize]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..positions.len()).collect();
-    // Starts and ends of ranges in text order are nearly sorted; sort only what is not.
-    if !positions.is_sorted() {
-        order.sort_by_key(|&i| positions[i]);
-    }
-    let bytes = text.as_bytes();
-    let mut out = vec![0; positions.len()];
-    let (mut at, mut chars) = (0usize, 0usize);
-    for i in order {
-        let p = positions[i].min(bytes.len());
-        chars += model::count_chars(&bytes[at..p]);
-        at = p;
-        out[i] = chars;
-    }
-    out
-}
-
 /// ASCII letters and digits.
 const ASCII_WORD: [bool; 256] = {
     let mut t = [false; 256];
@@ -883,21 +832,6 @@ mod tests {
         assert!(is_headline_like("08-21-2025 Vol 2059"));
         assert!(!is_headline_like("Putin met Trump in Alaska."));
         assert!(!is_headline_like("“Yes,” he said."));
-    }
-
-    #[test]
-    fn batch_spans_equal_single_spans() {
-        let text = "“Trump’s” envoy — Zelenskyy met Putin’s aide.\n\nÉlysée said “no”.".to_string();
-        let doc = model::Document::new("d", "d.txt", text.clone());
-        let ranges: Vec<Range<usize>> = text
-            .char_indices()
-            .map(|(b, _)| b)
-            .flat_map(|a| [a..text.len(), 0..a])
-            .collect();
-        let batch = spans(&doc, &ranges);
-        for (r, s) in ranges.iter().zip(&batch) {
-            assert_eq!(&doc.span(r.clone()), s);
-        }
     }
 
     /// The tokenizer as it was before its ASCII shortcut, to check the shortcut against.

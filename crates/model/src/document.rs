@@ -124,8 +124,9 @@ pub struct Document {
     offsets: OffsetMap,
     #[serde(skip)]
     text_index: OnceLock<TextIndex>,
+    /// `None` when the working text is the source text (no stage rewrote it).
     #[serde(skip)]
-    source_index: OnceLock<TextIndex>,
+    source_index: OnceLock<Option<TextIndex>>,
     #[serde(skip)]
     word_count: OnceLock<usize>,
     /// What stages derived from the working text and may share (see [`Derived`]).
@@ -220,6 +221,8 @@ impl Document {
         self.mentions.clear();
         self.claims.clear();
         self.text_index = OnceLock::new();
+        // Whether the source needs an index of its own depends on the new text.
+        self.source_index = OnceLock::new();
         self.derived.clear();
         self.word_count = OnceLock::new();
     }
@@ -229,7 +232,11 @@ impl Document {
         let text_index = self.text_index.get_or_init(|| TextIndex::new(&self.text));
         let source_index = self
             .source_index
-            .get_or_init(|| TextIndex::new(&self.source_text));
+            .get_or_init(|| {
+                (self.source_text != self.text).then(|| TextIndex::new(&self.source_text))
+            })
+            .as_ref()
+            .unwrap_or(text_index);
         let source = self.offsets.source_range(bytes.clone());
         Span {
             start: text_index.char_offset(&self.text, bytes.start),

@@ -24,4 +24,4 @@ pub use stage::{
     StageError, StageOptions,
 };
 pub use table::{Rows, Table};
-pub use text_index::{count_chars, TextIndex};
+pub use text_index::TextIndex;
