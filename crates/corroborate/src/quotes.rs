@@ -12,27 +12,27 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 
+use crate::chunked::Chunked;
 use crate::names::PersonName;
-use crate::spill::{Addr, Interner};
+use crate::spill::Interner;
 use crate::unionfind::UnionFind;
 
-/// The compact record kept for each speech quote (12 bytes; its document is found from
-/// [`Speakers::doc`]); its id and text wait in the spill file.
+/// The compact record kept for each speech quote (8 bytes; its document is found from
+/// [`Speakers::doc`]); its id and text wait in the spill file, after the document's earlier
+/// quotes.
 #[derive(Debug, Clone, Copy)]
 pub struct QuoteRec {
     pub variant: u32,
     /// Speaker node (see [`crate::names`]) or [`NO_SPEAKER`], with [`PARTIAL`] set for a
     /// partial quote.
     speaker: u32,
-    /// Where `[quote id, text]` is in the spill file.
-    pub at: Addr,
 }
 
 const PARTIAL: u32 = 1 << 31;
 const NO_SPEAKER: u32 = PARTIAL - 1;
 
 impl QuoteRec {
-    pub fn new(variant: u32, speaker: Option<u32>, partial: bool, at: Addr) -> Self {
+    pub fn new(variant: u32, speaker: Option<u32>, partial: bool) -> Self {
         let speaker = speaker.map_or(NO_SPEAKER, |s| {
             assert!(s < NO_SPEAKER, "too many speaker names");
             s
@@ -40,7 +40,6 @@ impl QuoteRec {
         QuoteRec {
             variant,
             speaker: speaker | if partial { PARTIAL } else { 0 },
-            at,
         }
     }
 
@@ -52,15 +51,24 @@ impl QuoteRec {
     pub fn partial(&self) -> bool {
         self.speaker & PARTIAL != 0
     }
+
+    /// The record as two numbers, for [`crate::spill::PairFile`].
+    pub fn to_raw(self) -> (u32, u32) {
+        (self.variant, self.speaker)
+    }
+
+    pub fn from_raw(variant: u32, speaker: u32) -> Self {
+        QuoteRec { variant, speaker }
+    }
 }
 
 /// The speaker cluster of each quote, looked up rather than stored per quote.
 #[derive(Clone, Copy)]
 pub struct Speakers<'a> {
-    pub quotes: &'a [QuoteRec],
+    pub quotes: &'a Chunked<QuoteRec>,
     pub node_cluster: &'a [u32],
     /// Index of each document's first quote.
-    pub doc_starts: &'a [u32],
+    pub doc_starts: &'a Chunked<u32>,
 }
 
 impl Speakers<'_> {
@@ -163,7 +171,7 @@ impl Variants {
 }
 
 /// The document of quote `q`, given the index of each document's first quote.
-pub fn quote_doc(doc_starts: &[u32], q: u32) -> u32 {
+pub fn quote_doc(doc_starts: &Chunked<u32>, q: u32) -> u32 {
     (doc_starts.partition_point(|&s| s <= q) - 1) as u32
 }
 
@@ -250,15 +258,35 @@ pub fn wording(
     }
 }
 
-/// Groups the quotes. `speakers[q]` is the speaker cluster of quote `q`.
+/// What matching the variants' texts finds, before quotes and speakers are looked at.
+pub struct TextMatch {
+    /// Peers joined.
+    uf: UnionFind,
+    /// Truncation pairs, for [`attach_truncations`].
+    contained: Vec<(u32, u32, u32)>,
+}
+
+/// Matches the long variants' texts: needs only the variants, so that the quote records can
+/// wait on disk meanwhile.
+pub fn match_text(tokens: &Tokens, n_words: usize, params: &Params) -> TextMatch {
+    let long: Vec<bool> = tokens.iter().map(|t| t.len() >= params.min_words).collect();
+    let mut uf = UnionFind::new(tokens.len());
+    let contained = match_variants(tokens, &long, n_words, params, &mut uf);
+    TextMatch { uf, contained }
+}
+
+/// Groups the quotes, given their variants' [`match_text`]. `speakers[q]` is the speaker
+/// cluster of quote `q`.
 pub fn group(
-    quotes: &[QuoteRec],
+    quotes: &Chunked<QuoteRec>,
     speakers: Speakers<'_>,
     speaker_names: &[Option<PersonName>],
     tokens: &Tokens,
-    n_words: usize,
+    matched: TextMatch,
     params: &Params,
 ) -> (Vec<Group>, Vec<Misattribution>) {
+    let TextMatch { mut uf, contained } = matched;
+    let long: Vec<bool> = tokens.iter().map(|t| t.len() >= params.min_words).collect();
     // Quotes of each variant, in input order.
     let variant_quotes = Postings::build_from(tokens.len(), || {
         quotes
@@ -266,17 +294,7 @@ pub fn group(
             .enumerate()
             .map(|(i, q)| (q.variant, i as u32))
     });
-    let long: Vec<bool> = tokens.iter().map(|t| t.len() >= params.min_words).collect();
-    let mut uf = UnionFind::new(tokens.len());
-    match_variants(
-        tokens,
-        &long,
-        n_words,
-        params,
-        &variant_quotes,
-        speakers,
-        &mut uf,
-    );
+    attach_truncations(contained, tokens, &variant_quotes, speakers, &mut uf);
 
     let mut found = Found::default();
     let groups = &mut found.groups;
@@ -349,7 +367,7 @@ pub fn group(
 fn new_group(
     members: Vec<u32>,
     speaker: Option<u32>,
-    quotes: &[QuoteRec],
+    quotes: &Chunked<QuoteRec>,
     tokens: &Tokens,
 ) -> Group {
     let mut same: HashMap<u32, usize> = HashMap::new();
@@ -377,7 +395,7 @@ fn new_group(
 
 fn split_by_speaker(
     members: Vec<u32>,
-    quotes: &[QuoteRec],
+    quotes: &Chunked<QuoteRec>,
     speakers: Speakers<'_>,
     speaker_names: &[Option<PersonName>],
     tokens: &Tokens,
@@ -492,17 +510,15 @@ fn merge_surname_only(named: &mut BTreeMap<u32, Vec<u32>>, speaker_names: &[Opti
     }
 }
 
-/// Joins matching long variants in `uf`: peers first, then each truncation to the one
-/// cluster it fits best.
+/// Joins peers among long variants in `uf`; returns the truncation pairs `(shorter, longer,
+/// LCS)`, for [`attach_truncations`].
 fn match_variants(
     tokens: &Tokens,
     long: &[bool],
     n_words: usize,
     params: &Params,
-    variant_quotes: &Postings,
-    speakers: Speakers<'_>,
     uf: &mut UnionFind,
-) {
+) -> Vec<(u32, u32, u32)> {
     // Word pairs, numbered, each variant's distinct pairs sorted rarest first. Only the
     // rarest pairs of a variant are ever looked up, so once every pair is indexed each
     // variant keeps just those.
@@ -545,7 +561,6 @@ fn match_variants(
         crate::memory::report(
             "finish, word pairs numbered (besides the observed records)",
             &[
-                ("variant quotes", variant_quotes.bytes()),
                 ("long", vec(&long.to_vec())),
                 ("pair ids", map(&pair_ids)),
                 ("pair df", vec(&pair_df)),
@@ -635,7 +650,6 @@ fn match_variants(
         crate::memory::report(
             "finish, candidates indexed (besides the observed records)",
             &[
-                ("variant quotes", variant_quotes.bytes()),
                 ("union-find", 8 * tokens.len()),
                 ("long", vec(&long.to_vec())),
                 ("word sets", sets.bytes()),
@@ -732,7 +746,7 @@ fn match_variants(
         sets,
         pairs,
     ));
-    attach_truncations(contained, tokens, variant_quotes, speakers, uf);
+    contained
 }
 
 /// Words in at most this many quotes find candidates on their own; commoner words only as

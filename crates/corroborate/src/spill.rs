@@ -26,6 +26,12 @@ pub struct Spill {
 impl Spill {
     /// Appends one record of fields; returns its address.
     pub fn push(&mut self, fields: &[&str]) -> Addr {
+        let fields: Vec<&[u8]> = fields.iter().map(|f| f.as_bytes()).collect();
+        self.push_bytes(&fields)
+    }
+
+    /// Appends one record of binary fields (read back with [`Record::bytes`]).
+    pub fn push_bytes(&mut self, fields: &[&[u8]]) -> Addr {
         let at = self.len / ALIGN;
         if self.error.is_some() {
             return 0;
@@ -41,7 +47,7 @@ impl Spill {
             self.buf.extend_from_slice(&(f.len() as u32).to_le_bytes());
         }
         for f in fields {
-            self.buf.extend_from_slice(f.as_bytes());
+            self.buf.extend_from_slice(f);
         }
         let total = self.buf.len() as u32;
         self.buf[..4].copy_from_slice(&total.to_le_bytes());
@@ -79,6 +85,7 @@ impl Spill {
         };
         Ok(SpillReader {
             file,
+            end: self.len,
             buf: std::cell::RefCell::new(Vec::new()),
         })
     }
@@ -87,6 +94,8 @@ impl Spill {
 /// Reads records back by address.
 pub struct SpillReader {
     file: Option<File>,
+    /// Length of the file: where the next record would have started.
+    end: u64,
     buf: std::cell::RefCell<Vec<u8>>,
 }
 
@@ -99,13 +108,76 @@ pub struct Record {
 
 impl Record {
     pub fn field(&self, i: usize) -> &str {
-        let (a, b) = self.fields[i];
         // Written from `&str`s by `Spill::push`.
-        std::str::from_utf8(&self.bytes[a..b]).unwrap_or_default()
+        std::str::from_utf8(self.bytes(i)).unwrap_or_default()
+    }
+
+    pub fn bytes(&self, i: usize) -> &[u8] {
+        let (a, b) = self.fields[i];
+        &self.bytes[a..b]
+    }
+
+    /// Units of [`ALIGN`] bytes the record takes in the file.
+    fn units(&self) -> u32 {
+        (self.bytes.len() as u64)
+            .next_multiple_of(ALIGN)
+            .div_euclid(ALIGN) as u32
     }
 }
 
 impl SpillReader {
+    /// The record `skip` records after the one at `at` (records of `n` fields each): a
+    /// document's quotes are consecutive, so one address per document finds them all.
+    pub fn read_nth(&self, at: Addr, skip: u32, n: usize) -> Result<Record, String> {
+        if skip == 0 {
+            return self.read(at, n);
+        }
+        let file = self
+            .file
+            .as_ref()
+            .ok_or("temporary file: nothing was written")?;
+        // Walk the length headers through one window of the file, read again only when a
+        // header lies past it.
+        let mut buf = self.buf.borrow_mut();
+        buf.resize(4096, 0);
+        let mut offset = u64::from(at) * ALIGN;
+        let (mut window, mut got) = (offset, 0);
+        for _ in 0..skip {
+            if offset + 4 > window + got as u64 {
+                window = offset;
+                got = read_at(file, &mut buf, offset)?;
+                if got < 4 {
+                    return Err("temporary file: truncated".to_string());
+                }
+            }
+            let i = (offset - window) as usize;
+            let total = u32::from_le_bytes([buf[i], buf[i + 1], buf[i + 2], buf[i + 3]]);
+            offset += u64::from(total).next_multiple_of(ALIGN);
+        }
+        drop(buf);
+        self.read((offset / ALIGN) as Addr, n)
+    }
+
+    /// Every record (of `n` fields) with its address, in the order they were pushed.
+    pub fn records(&self, n: usize) -> impl Iterator<Item = Result<(Addr, Record), String>> + '_ {
+        let mut at: u64 = 0;
+        std::iter::from_fn(move || {
+            if at >= self.end.div_ceil(ALIGN) {
+                return None;
+            }
+            let record = self.read(at as Addr, n);
+            let item = record.map(|r| {
+                let here = at as Addr;
+                at += u64::from(r.units());
+                (here, r)
+            });
+            if item.is_err() {
+                at = u64::MAX;
+            }
+            Some(item)
+        })
+    }
+
     /// The record at `at`, which has `n` fields.
     pub fn read(&self, at: Addr, n: usize) -> Result<Record, String> {
         let file = self
@@ -218,5 +290,70 @@ mod tests {
         );
         assert_eq!(reader.read(a, 2).unwrap().field(1), "short text");
         assert_eq!(reader.read(c, 2).unwrap().field(0), "q3");
+    }
+}
+
+/// Fixed-size records of two `u32`s, appended in `observe` and read back in order: records
+/// the stage needs only in some phases of `finish` wait on disk for them.
+#[derive(Default)]
+pub struct PairFile {
+    writer: Option<BufWriter<File>>,
+    len: usize,
+    error: Option<String>,
+}
+
+impl PairFile {
+    pub fn push(&mut self, a: u32, b: u32) {
+        if self.error.is_some() {
+            return;
+        }
+        if self.writer.is_none() {
+            match tempfile::tempfile() {
+                Ok(f) => self.writer = Some(BufWriter::with_capacity(1 << 16, f)),
+                Err(e) => {
+                    self.error = Some(e.to_string());
+                    return;
+                }
+            }
+        }
+        let mut record = [0u8; 8];
+        record[..4].copy_from_slice(&a.to_le_bytes());
+        record[4..].copy_from_slice(&b.to_le_bytes());
+        if let Some(Err(e)) = self.writer.as_mut().map(|w| w.write_all(&record)) {
+            self.error = Some(e.to_string());
+        }
+        self.len += 1;
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Every record in order, to `each`; the file is kept for another pass.
+    pub fn read(&mut self, mut each: impl FnMut(u32, u32)) -> Result<(), String> {
+        use std::io::{BufReader, Read, Seek};
+        if let Some(e) = &self.error {
+            return Err(format!("temporary file: {e}"));
+        }
+        let Some(writer) = self.writer.as_mut() else {
+            return Ok(());
+        };
+        let fail = |e: std::io::Error| format!("temporary file: {e}");
+        writer.flush().map_err(fail)?;
+        let file = writer.get_mut();
+        file.rewind().map_err(fail)?;
+        let mut reader = BufReader::with_capacity(1 << 16, &*file);
+        let mut record = [0u8; 8];
+        for _ in 0..self.len {
+            reader.read_exact(&mut record).map_err(fail)?;
+            let [a0, a1, a2, a3, b0, b1, b2, b3] = record;
+            each(
+                u32::from_le_bytes([a0, a1, a2, a3]),
+                u32::from_le_bytes([b0, b1, b2, b3]),
+            );
+        }
+        drop(reader);
+        file.seek(std::io::SeekFrom::End(0)).map_err(fail)?;
+        Ok(())
     }
 }
