@@ -507,7 +507,7 @@ impl Output<'_> {
 
     /// `quote_groups` and `quote_group_members`, written together: a group's wording is its
     /// members', and each member's text is read once.
-    fn quote_tables(&self, groups: &[quotes::Group]) -> Result<(Table, Table), StageError> {
+    fn quote_tables(&self, groups: &quotes::Groups) -> Result<(Table, Table), StageError> {
         let mut group_table = Table::new(
             "quote_groups",
             &[
@@ -539,7 +539,7 @@ impl Output<'_> {
             let mut seen_docs = HashSet::new();
             let mut sources = HashSet::new();
             let mut wording = Wording::Exact;
-            for &q in &g.members {
+            for &q in g.members {
                 let rec = &self.quotes[q as usize];
                 let read;
                 let member = if q == g.rep {

@@ -185,15 +185,63 @@ pub struct Params {
 }
 
 /// What grouping finds.
-#[derive(Default)]
 struct Found {
-    groups: Vec<Group>,
+    groups: Groups,
     misattributions: Vec<Misattribution>,
 }
 
-/// One utterance of one speaker across documents.
+/// The groups, their members in one flat array: most groups have a member or two, and a
+/// vector apiece would cost more than its members.
+pub struct Groups {
+    members: Vec<u32>,
+    heads: Vec<GroupHead>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct GroupHead {
+    start: u32,
+    len: u32,
+    speaker: Option<u32>,
+    rep: u32,
+}
+
+/// One group, as [`Groups::iter`] shows it.
+pub struct GroupRef<'a> {
+    /// Quote indices in input order.
+    pub members: &'a [u32],
+    /// Speaker cluster.
+    pub speaker: Option<u32>,
+    /// The member whose wording represents the group (the fullest).
+    pub rep: u32,
+}
+
+impl Groups {
+    fn push(&mut self, g: Group) {
+        self.heads.push(GroupHead {
+            start: self.members.len() as u32,
+            len: g.members.len() as u32,
+            speaker: g.speaker,
+            rep: g.rep,
+        });
+        self.members.extend_from_slice(&g.members);
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = GroupRef<'_>> {
+        self.heads.iter().map(|h| GroupRef {
+            members: &self.members[h.start as usize..(h.start + h.len) as usize],
+            speaker: h.speaker,
+            rep: h.rep,
+        })
+    }
+
+    fn bytes(&self) -> usize {
+        crate::memory::vec(&self.members) + crate::memory::vec(&self.heads)
+    }
+}
+
+/// One utterance of one speaker across documents, while it is being formed.
 #[derive(Debug, Clone)]
-pub struct Group {
+struct Group {
     /// Quote indices in input order.
     pub members: Vec<u32>,
     /// Speaker cluster.
@@ -284,7 +332,7 @@ pub fn group(
     tokens: &Tokens,
     matched: TextMatch,
     params: &Params,
-) -> (Vec<Group>, Vec<Misattribution>) {
+) -> (Groups, Vec<Misattribution>) {
     let TextMatch { mut uf, contained } = matched;
     let long: Vec<bool> = tokens.iter().map(|t| t.len() >= params.min_words).collect();
     // Quotes of each variant, in input order.
@@ -296,7 +344,14 @@ pub fn group(
     });
     attach_truncations(contained, tokens, &variant_quotes, speakers, &mut uf);
 
-    let mut found = Found::default();
+    let mut found = Found {
+        // Every quote is a member of exactly one group.
+        groups: Groups {
+            members: Vec::with_capacity(quotes.len()),
+            heads: Vec::new(),
+        },
+        misattributions: Vec::new(),
+    };
     let groups = &mut found.groups;
     // Text clusters of long variants, keyed by root, in order of first variant.
     let mut clusters: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
@@ -343,7 +398,7 @@ pub fn group(
         mut groups,
         mut misattributions,
     } = found;
-    groups.sort_by_key(|g| g.members[0]);
+    groups.heads.sort_by_key(|g| groups.members[g.start as usize]);
     if crate::memory::enabled() {
         use crate::memory::vec;
         crate::memory::report(
@@ -351,11 +406,7 @@ pub fn group(
             &[
                 ("variant quotes", variant_quotes.bytes()),
                 ("union-find", 8 * tokens.len()),
-                ("groups", vec(&groups)),
-                (
-                    "group members",
-                    groups.iter().map(|g| vec(&g.members)).sum(),
-                ),
+                ("groups", groups.bytes()),
                 ("misattributions", vec(&misattributions)),
             ],
         );
@@ -527,6 +578,7 @@ fn match_variants(
     // A variant's distinct pairs, in the first pass by key, in the second by id.
     let mut scratch: Vec<u64> = Vec::new();
     let mut ids: Vec<u32> = Vec::new();
+    let mut prefixes = 0;
     let distinct_pairs = |seq: &[u32], scratch: &mut Vec<u64>| {
         scratch.clear();
         scratch.extend(
@@ -554,6 +606,7 @@ fn match_variants(
         for &p in &ids {
             pair_df[p as usize] += 1;
         }
+        prefixes += pair_prefix(seq.len(), params.similarity).min(ids.len());
     }
     pair_df.shrink_to_fit();
     if crate::memory::enabled() {
@@ -577,6 +630,8 @@ fn match_variants(
     pair_postings.items = vec![0; pair_postings.offsets[pair_df.len()] as usize];
     let mut fill = pair_postings.offsets.clone();
     let mut pairs = Postings::default();
+    pairs.items.reserve_exact(prefixes);
+    pairs.offsets.reserve_exact(tokens.len());
     for (v, seq) in tokens.iter().enumerate() {
         if long[v] {
             distinct_pairs(seq, &mut scratch);
@@ -589,41 +644,28 @@ fn match_variants(
                 pair_postings.items[fill[p as usize] as usize] = v as u32;
                 fill[p as usize] += 1;
             }
-            // What a variant with `m` words and `need` of them to share looks up: the pairs
-            // that a match with that many changed words must still share.
-            let m = seq.len();
-            let prefix = 2 * (m - needed(m, params.similarity)) + 2;
+            let prefix = pair_prefix(seq.len(), params.similarity);
             pairs.items.extend(&ids[..prefix.min(ids.len())]);
         }
         pairs.offsets.push(pairs.items.len() as u32);
     }
     drop((pair_ids, pair_df, fill, scratch, ids));
-    pairs.shrink_to_fit();
 
     // Document frequency of each word among long variants; words are then renumbered by
     // rarity so that each variant's distinct words, sorted, come rarest first.
     let mut df = vec![0u32; n_words];
-    let mut sets = Postings::default();
+    let mut set = Vec::new();
     for (v, seq) in tokens.iter().enumerate() {
-        let start = sets.items.len();
         if long[v] {
-            sets.items.extend_from_slice(seq);
-            sets.items[start..].sort_unstable();
-            let mut kept = start;
-            for i in start..sets.items.len() {
-                if i == start || sets.items[i] != sets.items[kept - 1] {
-                    sets.items[kept] = sets.items[i];
-                    kept += 1;
-                }
-            }
-            sets.items.truncate(kept);
-            for &w in &sets.items[start..] {
+            set.clear();
+            set.extend_from_slice(seq);
+            set.sort_unstable();
+            set.dedup();
+            for &w in &set {
                 df[w as usize] += 1;
             }
         }
-        sets.offsets.push(sets.items.len() as u32);
     }
-    sets.items.shrink_to_fit();
     let mut by_rarity: Vec<u32> = (0..n_words as u32).collect();
     by_rarity.sort_unstable_by_key(|&w| (df[w as usize], w));
     let mut rank = vec![0u32; n_words];
@@ -632,15 +674,25 @@ fn match_variants(
     }
     let df_of_rank: Vec<u32> = by_rarity.iter().map(|&w| df[w as usize]).collect();
     drop((df, by_rarity));
-    for w in sets.items.iter_mut() {
-        *w = rank[*w as usize];
-    }
-    for v in 0..tokens.len() {
-        sets.get_mut(v as u32).sort_unstable();
-    }
+    let sets = Sets::build(tokens.len(), |v, set| {
+        set.clear();
+        if long[v] {
+            set.extend(tokens[v].iter().map(|&w| rank[w as usize]));
+            set.sort_unstable();
+            set.dedup();
+        }
+    });
     drop(rank);
-    let unigram_postings = Postings::build(n_words, &sets, |r| {
-        df_of_rank[r as usize] as usize <= RARE_WORD_QUOTES.min(params.max_block)
+    let unigram_postings = Postings::build_from(n_words, || {
+        (0..tokens.len() as u32)
+            .flat_map(|v| {
+                let mut set = Vec::new();
+                sets.decode(v, &mut set);
+                set.into_iter().map(move |r| (r, v))
+            })
+            .filter(|&(r, _)| {
+                df_of_rank[r as usize] as usize <= RARE_WORD_QUOTES.min(params.max_block)
+            })
     });
     drop(df_of_rank);
 
@@ -661,13 +713,16 @@ fn match_variants(
         );
     }
     let mut dp = Vec::new();
+    let (mut set_s, mut set_v) = (Vec::new(), Vec::new());
     let mut lcs_len = BitLcs::default();
     let mut contained: Vec<(u32, u32, u32)> = Vec::new();
     for s in 0..tokens.len() {
         if !long[s] {
             continue;
         }
-        let (seq_s, set_s) = (&tokens[s], sets.get(s as u32));
+        let seq_s = &tokens[s];
+        sets.decode(s as u32, &mut set_s);
+        let set_s = &set_s[..];
         let m = seq_s.len();
         let need = needed(m, params.similarity);
         // Candidates: quotes sharing one of the rarest words that any match must share (when
@@ -702,7 +757,8 @@ fn match_variants(
                 continue;
             }
             let slack = m - set_s.len();
-            if merge_count(set_s, sets.get(v), need.saturating_sub(slack)) + slack < need {
+            sets.decode(v, &mut set_v);
+            if merge_count(set_s, &set_v, need.saturating_sub(slack)) + slack < need {
                 continue;
             }
             let lcs = lcs_len.run(&tokens[vi]);
@@ -749,6 +805,80 @@ fn match_variants(
     contained
 }
 
+/// Each variant's distinct words (as rarity ranks), ascending, as varint-coded gaps: the
+/// gaps are small, so a word costs a byte or two rather than four.
+struct Sets {
+    bytes: Vec<u8>,
+    /// Where each set ends, after a leading 0.
+    offsets: Vec<u32>,
+}
+
+impl Sets {
+    /// The sets `fill(v, set)` leaves in `set`, one per variant, each ascending.
+    fn build(n: usize, fill: impl Fn(usize, &mut Vec<u32>)) -> Sets {
+        let mut set = Vec::new();
+        // Sized first, so the one large buffer is allocated once.
+        let mut total = 0;
+        for v in 0..n {
+            fill(v, &mut set);
+            total += Sets::encode(&set, None);
+        }
+        let mut sets = Sets {
+            bytes: Vec::with_capacity(total),
+            offsets: Vec::with_capacity(n + 1),
+        };
+        sets.offsets.push(0);
+        for v in 0..n {
+            fill(v, &mut set);
+            Sets::encode(&set, Some(&mut sets.bytes));
+            sets.offsets.push(sets.bytes.len() as u32);
+        }
+        sets
+    }
+
+    /// Appends the coded `set` to `out`, if given; returns its length in bytes.
+    fn encode(set: &[u32], mut out: Option<&mut Vec<u8>>) -> usize {
+        let (mut prev, mut len) = (0u32, 0);
+        for &x in set {
+            let mut gap = x - prev;
+            prev = x;
+            loop {
+                let byte = (gap & 0x7f) as u8;
+                gap >>= 7;
+                len += 1;
+                let more = gap != 0;
+                if let Some(out) = out.as_deref_mut() {
+                    out.push(if more { byte | 0x80 } else { byte });
+                }
+                if !more {
+                    break;
+                }
+            }
+        }
+        len
+    }
+
+    fn decode(&self, v: u32, out: &mut Vec<u32>) {
+        out.clear();
+        let bytes = &self.bytes[self.offsets[v as usize] as usize..self.offsets[v as usize + 1] as usize];
+        let (mut x, mut gap, mut shift) = (0u32, 0u32, 0);
+        for &b in bytes {
+            gap |= u32::from(b & 0x7f) << shift;
+            shift += 7;
+            if b & 0x80 == 0 {
+                x += gap;
+                out.push(x);
+                gap = 0;
+                shift = 0;
+            }
+        }
+    }
+
+    fn bytes(&self) -> usize {
+        crate::memory::vec(&self.bytes) + crate::memory::vec(&self.offsets)
+    }
+}
+
 /// Words in at most this many quotes find candidates on their own; commoner words only as
 /// part of a word pair.
 const RARE_WORD_QUOTES: usize = 100;
@@ -782,16 +912,6 @@ impl Default for Postings {
 }
 
 impl Postings {
-    /// The inverted lists of `sets`: for each key, the sets holding it.
-    fn build(n_keys: usize, sets: &Postings, keep: impl Fn(u32) -> bool) -> Postings {
-        let n = sets.offsets.len() as u32 - 1;
-        Postings::build_from(n_keys, || {
-            (0..n)
-                .flat_map(move |v| sets.get(v).iter().map(move |&k| (k, v)))
-                .filter(|&(k, _)| keep(k))
-        })
-    }
-
     pub fn len(&self) -> usize {
         self.offsets.len() - 1
     }
@@ -803,11 +923,6 @@ impl Postings {
     fn shrink_to_fit(&mut self) {
         self.offsets.shrink_to_fit();
         self.items.shrink_to_fit();
-    }
-
-    fn get_mut(&mut self, key: u32) -> &mut [u32] {
-        let (a, b) = (self.offsets[key as usize], self.offsets[key as usize + 1]);
-        &mut self.items[a as usize..b as usize]
     }
 
     /// Lists of `(key, item)` pairs, each list in the order `pairs` yields them.
@@ -904,6 +1019,12 @@ fn attach_truncations(
         uf.union(s, best.2);
         root_speakers.insert(uf.find(s), merged);
     }
+}
+
+/// What a variant with `m` words looks up: the rarest pairs that a match with as many
+/// changed words as `similarity` allows must still share.
+fn pair_prefix(m: usize, similarity: f64) -> usize {
+    2 * (m - needed(m, similarity)) + 2
 }
 
 /// Words of an `m`-word quote another must share to match at `similarity`.
