@@ -348,6 +348,7 @@ impl CorpusStage for Corroborate {
         self.doc_ids.freeze();
 
         let resolution = names::resolve(&mut names);
+        names.park().map_err(error)?;
         if memory::enabled() {
             let (lookups, words, _) = variants.bytes();
             let (.., name_strings, aliases) = names.bytes();
@@ -399,22 +400,28 @@ impl CorpusStage for Corroborate {
         let sources = self.sources();
         memory::report("finish, sources", &[]);
 
-        let out = Output {
-            docs: &self.docs,
-            sources: &sources,
-            doc_ids: &self.doc_ids,
-            strings: &self.strings,
-            spill: &spill,
-            quotes: &quotes,
-            doc_starts: &doc_starts,
-            tokens: &variants.tokens,
-            names: &names,
-            resolution: &resolution,
-            min_words: self.options.min_words,
-        };
-        let (quote_groups, members) = out.quote_tables(&groups)?;
-        drop(groups);
+        // A macro rather than a closure: the names are borrowed twice, parked and not.
+        macro_rules! output {
+            ($names:expr) => {
+                Output {
+                    docs: &self.docs,
+                    sources: &sources,
+                    doc_ids: &self.doc_ids,
+                    strings: &self.strings,
+                    spill: &spill,
+                    doc_starts: &doc_starts,
+                    names: $names,
+                    resolution: &resolution,
+                    min_words: self.options.min_words,
+                }
+            };
+        }
+        let (quote_groups, members) =
+            output!(&names).quote_tables(&groups, &quotes, &variants.tokens)?;
+        drop((groups, quotes, variants));
         memory::report("finish, quote tables written", &[]);
+        names.unpark().map_err(error)?;
+        let out = output!(&names);
         let entities = out
             .corpus_entities(self.options.include_places)
             .map_err(|e| error(format!("corpus_entities: {e}")))?;
@@ -453,9 +460,7 @@ struct Output<'a> {
     doc_ids: &'a DocIds,
     strings: &'a Interner,
     spill: &'a SpillReader,
-    quotes: &'a Chunked<QuoteRec>,
     doc_starts: &'a Chunked<u32>,
-    tokens: &'a quotes::Tokens,
     names: &'a NameNodes,
     resolution: &'a names::Resolution,
     min_words: usize,
@@ -507,7 +512,12 @@ impl Output<'_> {
 
     /// `quote_groups` and `quote_group_members`, written together: a group's wording is its
     /// members', and each member's text is read once.
-    fn quote_tables(&self, groups: &quotes::Groups) -> Result<(Table, Table), StageError> {
+    fn quote_tables(
+        &self,
+        groups: &quotes::Groups,
+        quotes: &Chunked<QuoteRec>,
+        tokens: &quotes::Tokens,
+    ) -> Result<(Table, Table), StageError> {
         let mut group_table = Table::new(
             "quote_groups",
             &[
@@ -534,13 +544,13 @@ impl Output<'_> {
         for (i, g) in groups.iter().enumerate() {
             let id = group_id(i);
             let rep = self.read_quote(g.rep)?;
-            let rep_rec = (&self.quotes[g.rep as usize], rep.field(1));
+            let rep_rec = (&quotes[g.rep as usize], rep.field(1));
             let mut docs: Vec<u32> = Vec::new();
             let mut seen_docs = HashSet::new();
             let mut sources = HashSet::new();
             let mut wording = Wording::Exact;
             for &q in g.members {
-                let rec = &self.quotes[q as usize];
+                let rec = &quotes[q as usize];
                 let read;
                 let member = if q == g.rep {
                     &rep
@@ -548,7 +558,7 @@ impl Output<'_> {
                     read = self.read_quote(q)?;
                     &read
                 };
-                let w = quotes::wording(self.tokens, rep_rec, (rec, member.field(1)));
+                let w = quotes::wording(tokens, rep_rec, (rec, member.field(1)));
                 let d = self.quote_doc(q);
                 let doc = &self.docs[d as usize];
                 if seen_docs.insert(d) {
@@ -574,12 +584,12 @@ impl Output<'_> {
                     .map_err(|e| io("quote_group_members", e))?;
             }
             let substantial = g.members.iter().any(|&q| {
-                self.tokens[self.quotes[q as usize].variant as usize].len() >= self.min_words
+                tokens[quotes[q as usize].variant as usize].len() >= self.min_words
             });
             let full = g
                 .members
                 .iter()
-                .any(|&q| !self.quotes[q as usize].partial());
+                .any(|&q| !quotes[q as usize].partial());
             let (speaker, speaker_key) = self.speaker_name(g.speaker);
             group_table
                 .push(vec![
