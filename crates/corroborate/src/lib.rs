@@ -584,7 +584,7 @@ impl Output<'_> {
                     .map_err(|e| io("quote_group_members", e))?;
             }
             let substantial = g.members.iter().any(|&q| {
-                tokens[quotes[q as usize].variant as usize].len() >= self.min_words
+                tokens.words(quotes[q as usize].variant as usize) >= self.min_words
             });
             let full = g
                 .members

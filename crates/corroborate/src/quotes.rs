@@ -122,7 +122,7 @@ impl Variants {
     /// Whether variant `v` was made from exactly `key`.
     fn spells(&self, v: u32, key: &str) -> bool {
         let mut rest = key;
-        for (i, &w) in self.tokens[v as usize].iter().enumerate() {
+        for (i, w) in self.tokens.iter_words(v as usize).enumerate() {
             if i > 0 {
                 let Some(r) = rest.strip_prefix(' ') else {
                     return false;
@@ -140,9 +140,9 @@ impl Variants {
     fn add(&mut self, key: &str) -> u32 {
         for w in key.split(' ').filter(|w| !w.is_empty()) {
             let id = self.words.intern(w);
-            self.tokens.items.push(id);
+            self.tokens.push_word(id);
         }
-        self.tokens.offsets.push(self.tokens.items.len() as u32);
+        self.tokens.end_variant();
         (self.tokens.len() - 1) as u32
     }
 
@@ -297,7 +297,8 @@ pub fn wording(
     } else if r.variant == m.variant {
         Wording::Normalized
     } else {
-        let (rt, mt) = (&tokens[r.variant as usize], &tokens[m.variant as usize]);
+        let rt: Vec<u32> = tokens.iter_words(r.variant as usize).collect();
+        let mt: Vec<u32> = tokens.iter_words(m.variant as usize).collect();
         if !mt.is_empty() && mt.len() < rt.len() && rt.windows(mt.len()).any(|w| w == mt) {
             Wording::Truncated
         } else {
@@ -317,7 +318,9 @@ pub struct TextMatch {
 /// Matches the long variants' texts: needs only the variants, so that the quote records can
 /// wait on disk meanwhile.
 pub fn match_text(tokens: &Tokens, n_words: usize, params: &Params) -> TextMatch {
-    let long: Vec<bool> = tokens.iter().map(|t| t.len() >= params.min_words).collect();
+    let long: Vec<bool> = (0..tokens.len())
+        .map(|v| tokens.words(v) >= params.min_words)
+        .collect();
     let mut uf = UnionFind::new(tokens.len());
     let contained = match_variants(tokens, &long, n_words, params, &mut uf);
     TextMatch { uf, contained }
@@ -334,7 +337,9 @@ pub fn group(
     params: &Params,
 ) -> (Groups, Vec<Misattribution>) {
     let TextMatch { mut uf, contained } = matched;
-    let long: Vec<bool> = tokens.iter().map(|t| t.len() >= params.min_words).collect();
+    let long: Vec<bool> = (0..tokens.len())
+        .map(|v| tokens.words(v) >= params.min_words)
+        .collect();
     // Quotes of each variant, in input order.
     let variant_quotes = Postings::build_from(tokens.len(), || {
         quotes
@@ -431,7 +436,7 @@ fn new_group(
         .min_by_key(|&&q| {
             let v = quotes[q as usize].variant;
             (
-                std::cmp::Reverse(tokens[v as usize].len()),
+                std::cmp::Reverse(tokens.words(v as usize)),
                 std::cmp::Reverse(same[&v]),
                 q,
             )
@@ -500,7 +505,7 @@ fn split_by_speaker(
     // documents never name both.
     let long_enough = |list: &[u32]| {
         list.iter().any(|&q| {
-            tokens[quotes[q as usize].variant as usize].len() >= params.attribution_min_words
+            tokens.words(quotes[q as usize].variant as usize) >= params.attribution_min_words
         })
     };
     let docs: BTreeMap<u32, BTreeSet<u32>> = named
@@ -590,7 +595,7 @@ fn match_variants(
         if !long[v] {
             continue;
         }
-        distinct_pairs(seq, &mut scratch);
+        distinct_pairs(&seq, &mut scratch);
         // Numbered in order of first appearance.
         ids.clear();
         for &key in &scratch {
@@ -634,7 +639,7 @@ fn match_variants(
     pairs.offsets.reserve_exact(tokens.len());
     for (v, seq) in tokens.iter().enumerate() {
         if long[v] {
-            distinct_pairs(seq, &mut scratch);
+            distinct_pairs(&seq, &mut scratch);
             ids.clear();
             ids.extend(scratch.iter().map(|key| pair_ids[key]));
             ids.sort_unstable();
@@ -658,7 +663,7 @@ fn match_variants(
     for (v, seq) in tokens.iter().enumerate() {
         if long[v] {
             set.clear();
-            set.extend_from_slice(seq);
+            set.extend_from_slice(&seq);
             set.sort_unstable();
             set.dedup();
             for &w in &set {
@@ -677,7 +682,7 @@ fn match_variants(
     let sets = Sets::build(tokens.len(), |v, set| {
         set.clear();
         if long[v] {
-            set.extend(tokens[v].iter().map(|&w| rank[w as usize]));
+            set.extend(tokens.iter_words(v).map(|w| rank[w as usize]));
             set.sort_unstable();
             set.dedup();
         }
@@ -714,13 +719,15 @@ fn match_variants(
     }
     let mut dp = Vec::new();
     let (mut set_s, mut set_v) = (Vec::new(), Vec::new());
+    let (mut seq_s, mut seq_v) = (Vec::new(), Vec::new());
     let mut lcs_len = BitLcs::default();
     let mut contained: Vec<(u32, u32, u32)> = Vec::new();
     for s in 0..tokens.len() {
         if !long[s] {
             continue;
         }
-        let seq_s = &tokens[s];
+        tokens.decode(s, &mut seq_s);
+        let seq_s = &seq_s[..];
         sets.decode(s as u32, &mut set_s);
         let set_s = &set_s[..];
         let m = seq_s.len();
@@ -744,7 +751,7 @@ fn match_variants(
                 continue;
             }
             stamp[vi] = s as u32;
-            let n = tokens[vi].len();
+            let n = tokens.words(vi);
             // Each pair is verified once, from its shorter side.
             if (n, vi) < (m, s) {
                 continue;
@@ -761,7 +768,8 @@ fn match_variants(
             if merge_count(set_s, &set_v, need.saturating_sub(slack)) + slack < need {
                 continue;
             }
-            let lcs = lcs_len.run(&tokens[vi]);
+            tokens.decode(vi, &mut seq_v);
+            let lcs = lcs_len.run(&seq_v);
             if lcs < need {
                 continue;
             }
@@ -770,7 +778,7 @@ fn match_variants(
             // so only a long one needs the alignment.
             let dense = |span: usize| (lcs as f64) >= (params.similarity - 0.2) * span as f64;
             if !dense(n.min(LCS_CAP)) {
-                let (_, first, last) = lcs_align(seq_s, &tokens[vi], &mut dp);
+                let (_, first, last) = lcs_align(seq_s, &seq_v, &mut dp);
                 if !dense(last + 1 - first) {
                     continue;
                 }
@@ -883,8 +891,91 @@ impl Sets {
 /// part of a word pair.
 const RARE_WORD_QUOTES: usize = 100;
 
-/// Word ids of each variant.
-pub type Tokens = Postings;
+/// Word ids of each variant, as varints in one flat array: ids follow first appearance, so
+/// the common words, met first, take a byte, and most others two.
+#[derive(Debug)]
+pub struct Tokens {
+    bytes: Vec<u8>,
+    /// Where each variant ends, after a leading 0.
+    offsets: Vec<u32>,
+}
+
+impl Default for Tokens {
+    fn default() -> Self {
+        Tokens {
+            bytes: Vec::new(),
+            offsets: vec![0],
+        }
+    }
+}
+
+impl Tokens {
+    /// Number of variants.
+    pub fn len(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    fn coded(&self, v: usize) -> &[u8] {
+        &self.bytes[self.offsets[v] as usize..self.offsets[v + 1] as usize]
+    }
+
+    /// Number of words of variant `v`.
+    pub fn words(&self, v: usize) -> usize {
+        self.coded(v).iter().filter(|&&b| b & 0x80 == 0).count()
+    }
+
+    /// The word ids of variant `v`, in order.
+    pub fn iter_words(&self, v: usize) -> impl Iterator<Item = u32> + '_ {
+        let mut bytes = self.coded(v).iter();
+        std::iter::from_fn(move || {
+            let (mut id, mut shift) = (0u32, 0);
+            loop {
+                let b = *bytes.next()?;
+                id |= u32::from(b & 0x7f) << shift;
+                shift += 7;
+                if b & 0x80 == 0 {
+                    return Some(id);
+                }
+            }
+        })
+    }
+
+    /// The word ids of variant `v`, into `out`.
+    pub fn decode(&self, v: usize, out: &mut Vec<u32>) {
+        out.clear();
+        out.extend(self.iter_words(v));
+    }
+
+    /// Every variant's word ids, in order.
+    pub fn iter(&self) -> impl Iterator<Item = Vec<u32>> + '_ {
+        (0..self.len()).map(|v| self.iter_words(v).collect())
+    }
+
+    fn push_word(&mut self, mut id: u32) {
+        loop {
+            let byte = (id & 0x7f) as u8;
+            id >>= 7;
+            if id == 0 {
+                self.bytes.push(byte);
+                return;
+            }
+            self.bytes.push(byte | 0x80);
+        }
+    }
+
+    fn end_variant(&mut self) {
+        self.offsets.push(self.bytes.len() as u32);
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.bytes.shrink_to_fit();
+        self.offsets.shrink_to_fit();
+    }
+
+    fn bytes(&self) -> usize {
+        crate::memory::vec(&self.bytes) + crate::memory::vec(&self.offsets)
+    }
+}
 
 /// Lists in one flat array: inverted lists (key → variants), or lists per variant.
 #[derive(Debug)]
@@ -912,19 +1003,6 @@ impl Default for Postings {
 }
 
 impl Postings {
-    pub fn len(&self) -> usize {
-        self.offsets.len() - 1
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = &[u32]> {
-        (0..self.len() as u32).map(|v| self.get(v))
-    }
-
-    fn shrink_to_fit(&mut self) {
-        self.offsets.shrink_to_fit();
-        self.items.shrink_to_fit();
-    }
-
     /// Lists of `(key, item)` pairs, each list in the order `pairs` yields them.
     fn build_from<I: Iterator<Item = (u32, u32)>>(
         n_keys: usize,
@@ -989,7 +1067,7 @@ fn attach_truncations(
     }
     // Longest truncation first; a stable sort keeps each truncation's containers in the
     // order they were found.
-    contained.sort_by_key(|&(s, _, _)| (std::cmp::Reverse(tokens[s as usize].len()), s));
+    contained.sort_by_key(|&(s, _, _)| (std::cmp::Reverse(tokens.words(s as usize)), s));
     for containers in contained.chunk_by(|a, b| a.0 == b.0) {
         let s = containers[0].0;
         let own_root = uf.find(s);
