@@ -1,9 +1,9 @@
 //! The `corroborate` corpus stage: groups the same quotation and the same person across
 //! documents, and reports where documents disagree.
 //!
-//! [`Corroborate::observe`] keeps fixed-size records of each document (quotes, claims,
-//! interned names, entities shared across documents) and never the document itself; the texts
-//! only output rows need wait in a temporary file;
+//! [`Corroborate::observe`] keeps compact records of each document (quotes, claims, interned
+//! names, entities shared across documents) and never the document itself; the texts only
+//! output rows need, and records only some phases need, wait in temporary files;
 //! [`Corroborate::finish`] matches them with hash lookups and a prefix-filtered similarity
 //! join, so time and memory grow with the records, not with the square of their number.
 
@@ -421,10 +421,13 @@ impl CorpusStage for Corroborate {
         drop((groups, quotes, variants));
         memory::report("finish, quote tables written", &[]);
         names.unpark().map_err(error)?;
-        let out = output!(&names);
-        let entities = out
+        let entities = output!(&names)
             .corpus_entities(self.options.include_places)
             .map_err(|e| error(format!("corpus_entities: {e}")))?;
+        // Discrepancy rows name speakers by cluster: the nodes can go before the largest rows.
+        drop(names);
+        let no_names = NameNodes::default();
+        let out = output!(&no_names);
         memory::report("finish, corpus entities written", &[]);
         // Claims come back from their file only now, with the quote groups gone.
         let claims = ClaimRec::load(&claim_spill).map_err(error)?;
@@ -583,13 +586,11 @@ impl Output<'_> {
                     ])
                     .map_err(|e| io("quote_group_members", e))?;
             }
-            let substantial = g.members.iter().any(|&q| {
-                tokens.words(quotes[q as usize].variant as usize) >= self.min_words
-            });
-            let full = g
+            let substantial = g
                 .members
                 .iter()
-                .any(|&q| !quotes[q as usize].partial());
+                .any(|&q| tokens.words(quotes[q as usize].variant as usize) >= self.min_words);
+            let full = g.members.iter().any(|&q| !quotes[q as usize].partial());
             let (speaker, speaker_key) = self.speaker_name(g.speaker);
             group_table
                 .push(vec![

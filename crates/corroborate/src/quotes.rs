@@ -358,20 +358,18 @@ pub fn group(
         misattributions: Vec::new(),
     };
     let groups = &mut found.groups;
-    // Text clusters of long variants, keyed by root, in order of first variant.
-    let mut clusters: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
-    let mut root_first: HashMap<u32, u32> = HashMap::new();
+    // Text clusters of long variants, numbered in order of first variant. A cluster's quotes
+    // are gathered only when it is split, so that they are never all held at once.
+    let mut cluster_of_root: HashMap<u32, u32> = HashMap::new();
+    let mut cluster_of = vec![u32::MAX; tokens.len()];
     for v in 0..tokens.len() as u32 {
         if variant_quotes.get(v).is_empty() {
             continue;
         }
         if long[v as usize] {
             let root = uf.find(v);
-            let first = *root_first.entry(root).or_insert(v);
-            clusters
-                .entry(first)
-                .or_default()
-                .extend(variant_quotes.get(v));
+            let next = cluster_of_root.len() as u32;
+            cluster_of[v as usize] = *cluster_of_root.entry(root).or_insert(next);
         } else {
             // Short quotes: only the same words of the same speaker.
             let mut by_speaker: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
@@ -387,7 +385,23 @@ pub fn group(
             }
         }
     }
-    for mut members in clusters.into_values() {
+    let n_clusters = cluster_of_root.len();
+    drop(cluster_of_root);
+    let cluster_variants = Postings::build_from(n_clusters, || {
+        cluster_of
+            .iter()
+            .enumerate()
+            .filter(|&(_, &c)| c != u32::MAX)
+            .map(|(v, &c)| (c, v as u32))
+    });
+    drop(cluster_of);
+    for c in 0..n_clusters as u32 {
+        let mut members: Vec<u32> = cluster_variants
+            .get(c)
+            .iter()
+            .flat_map(|&v| variant_quotes.get(v))
+            .copied()
+            .collect();
         members.sort_unstable();
         split_by_speaker(
             members,
@@ -403,7 +417,9 @@ pub fn group(
         mut groups,
         mut misattributions,
     } = found;
-    groups.heads.sort_by_key(|g| groups.members[g.start as usize]);
+    groups
+        .heads
+        .sort_by_key(|g| groups.members[g.start as usize]);
     if crate::memory::enabled() {
         use crate::memory::vec;
         crate::memory::report(
@@ -718,7 +734,9 @@ fn match_variants(
         );
     }
     let mut dp = Vec::new();
-    let (mut set_s, mut set_v) = (Vec::new(), Vec::new());
+    let mut set_s = Vec::new();
+    // Word counts, looked up for every candidate.
+    let lens: Vec<u32> = (0..tokens.len()).map(|v| tokens.words(v) as u32).collect();
     let (mut seq_s, mut seq_v) = (Vec::new(), Vec::new());
     let mut lcs_len = BitLcs::default();
     let mut contained: Vec<(u32, u32, u32)> = Vec::new();
@@ -751,7 +769,7 @@ fn match_variants(
                 continue;
             }
             stamp[vi] = s as u32;
-            let n = tokens.words(vi);
+            let n = lens[vi] as usize;
             // Each pair is verified once, from its shorter side.
             if (n, vi) < (m, s) {
                 continue;
@@ -764,8 +782,7 @@ fn match_variants(
                 continue;
             }
             let slack = m - set_s.len();
-            sets.decode(v, &mut set_v);
-            if merge_count(set_s, &set_v, need.saturating_sub(slack)) + slack < need {
+            if sets.merge_count(set_s, v, need.saturating_sub(slack)) + slack < need {
                 continue;
             }
             tokens.decode(vi, &mut seq_v);
@@ -819,6 +836,7 @@ struct Sets {
     bytes: Vec<u8>,
     /// Where each set ends, after a leading 0.
     offsets: Vec<u32>,
+    lens: Vec<u32>,
 }
 
 impl Sets {
@@ -834,12 +852,14 @@ impl Sets {
         let mut sets = Sets {
             bytes: Vec::with_capacity(total),
             offsets: Vec::with_capacity(n + 1),
+            lens: Vec::with_capacity(n),
         };
         sets.offsets.push(0);
         for v in 0..n {
             fill(v, &mut set);
             Sets::encode(&set, Some(&mut sets.bytes));
             sets.offsets.push(sets.bytes.len() as u32);
+            sets.lens.push(set.len() as u32);
         }
         sets
     }
@@ -868,7 +888,8 @@ impl Sets {
 
     fn decode(&self, v: u32, out: &mut Vec<u32>) {
         out.clear();
-        let bytes = &self.bytes[self.offsets[v as usize] as usize..self.offsets[v as usize + 1] as usize];
+        let bytes =
+            &self.bytes[self.offsets[v as usize] as usize..self.offsets[v as usize + 1] as usize];
         let (mut x, mut gap, mut shift) = (0u32, 0u32, 0);
         for &b in bytes {
             gap |= u32::from(b & 0x7f) << shift;
@@ -882,8 +903,55 @@ impl Sets {
         }
     }
 
+    /// Number of values `a` (ascending) and set `v` share, or less than `want` as soon as
+    /// `want` is out of reach: set `v` is decoded only as far as the count needs.
+    fn merge_count(&self, a: &[u32], v: u32, want: usize) -> usize {
+        let bytes = &self.bytes[self.offsets[v as usize] as usize..];
+        let b_len = self.lens[v as usize] as usize;
+        let (mut at, mut x) = (0, 0u32);
+        let mut next = || {
+            let (mut gap, mut shift) = (0u32, 0);
+            loop {
+                let b = bytes[at];
+                at += 1;
+                gap |= u32::from(b & 0x7f) << shift;
+                shift += 7;
+                if b & 0x80 == 0 {
+                    x += gap;
+                    return x;
+                }
+            }
+        };
+        if b_len == 0 {
+            return 0;
+        }
+        let mut bj = next();
+        let (mut i, mut j, mut n) = (0, 0, 0);
+        while i < a.len() && j < b_len {
+            if n + (a.len() - i).min(b_len - j) < want {
+                return n;
+            }
+            match a[i].cmp(&bj) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater | std::cmp::Ordering::Equal => {
+                    if a[i] == bj {
+                        n += 1;
+                        i += 1;
+                    }
+                    j += 1;
+                    if j < b_len {
+                        bj = next();
+                    }
+                }
+            }
+        }
+        n
+    }
+
     fn bytes(&self) -> usize {
-        crate::memory::vec(&self.bytes) + crate::memory::vec(&self.offsets)
+        crate::memory::vec(&self.bytes)
+            + crate::memory::vec(&self.offsets)
+            + crate::memory::vec(&self.lens)
     }
 }
 
@@ -1110,27 +1178,6 @@ fn needed(m: usize, similarity: f64) -> usize {
     ((similarity * m as f64) - 1e-9).ceil().max(1.0) as usize
 }
 
-/// Number of values two ascending lists share, or less than `want` as soon as `want` is out
-/// of reach.
-fn merge_count(a: &[u32], b: &[u32], want: usize) -> usize {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        if n + (a.len() - i).min(b.len() - j) < want {
-            return n;
-        }
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    n
-}
-
 /// Quotes longer than this are compared on their first words.
 const LCS_CAP: usize = 600;
 
@@ -1244,6 +1291,43 @@ mod tests {
         assert_eq!(lcs_align(&[1, 2], &[3, 4], &mut dp).0, 0);
         assert_eq!(needed(10, 0.8), 8);
         assert_eq!(needed(4, 0.8), 4);
+    }
+
+    #[test]
+    fn coded_words_and_sets_read_back() {
+        let lists: Vec<Vec<u32>> = vec![
+            vec![],
+            vec![0, 1, 127, 128, 16_383, 16_384, u32::MAX],
+            vec![5, 5, 3],
+        ];
+        let mut tokens = Tokens::default();
+        for list in &lists {
+            for &w in list {
+                tokens.push_word(w);
+            }
+            tokens.end_variant();
+        }
+        let mut out = Vec::new();
+        for (v, list) in lists.iter().enumerate() {
+            tokens.decode(v, &mut out);
+            assert_eq!(&out, list);
+            assert_eq!(tokens.words(v), list.len());
+        }
+        let sets = Sets::build(lists.len(), |v, set| {
+            set.clear();
+            set.extend(&lists[v]);
+            set.sort_unstable();
+            set.dedup();
+        });
+        sets.decode(1, &mut out);
+        assert_eq!(out, lists[1]);
+        sets.decode(2, &mut out);
+        assert_eq!(out, [3, 5]);
+        assert_eq!(sets.merge_count(&[3, 4, 5], 2, 0), 2);
+        assert_eq!(sets.merge_count(&[1, 128, 16_384], 1, 0), 3);
+        assert_eq!(sets.merge_count(&[1, 2], 0, 0), 0);
+        // Out of reach: stops early, below `want`.
+        assert!(sets.merge_count(&[4], 2, 2) < 2);
     }
 
     #[test]

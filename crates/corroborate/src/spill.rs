@@ -1,7 +1,8 @@
-//! Texts the stage only needs to write its output rows (quote texts and ids, claim texts, the
-//! document ids and outlets of quotes) wait in an unnamed temporary file, so that memory holds
-//! fixed-size records only. Records are appended during `observe` and read back by position in
-//! `finish`; the file is the operating system's page cache to hold, not the process's memory.
+//! What the stage needs only in some phases waits in unnamed temporary files, so that memory
+//! holds what the phase at hand uses: quote ids and texts and claim texts, read back by
+//! position when `finish` writes rows ([`Spill`]), and fixed-size records read back in order
+//! ([`PairFile`]). The files are the operating system's page cache to hold, not the
+//! process's memory.
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -290,6 +291,44 @@ mod tests {
         );
         assert_eq!(reader.read(a, 2).unwrap().field(1), "short text");
         assert_eq!(reader.read(c, 2).unwrap().field(0), "q3");
+    }
+
+    #[test]
+    fn records_read_back_in_order_and_by_count() {
+        let mut spill = Spill::default();
+        let texts: Vec<String> = (0..300).map(|i| "x".repeat(i * 7 % 90)).collect();
+        let first = spill.push(&["q0", &texts[0]]);
+        for (i, t) in texts.iter().enumerate().skip(1) {
+            spill.push(&[&format!("q{i}"), t]);
+        }
+        let reader = spill.into_reader().unwrap();
+        for k in [0u32, 1, 2, 57, 299] {
+            let r = reader.read_nth(first, k, 2).unwrap();
+            assert_eq!(r.field(0), format!("q{k}"));
+            assert_eq!(r.field(1), texts[k as usize]);
+        }
+        let all: Vec<String> = reader
+            .records(2)
+            .map(|r| r.unwrap().1.field(1).to_string())
+            .collect();
+        assert_eq!(all, texts);
+    }
+
+    #[test]
+    fn pairs_read_back_twice() {
+        let mut file = PairFile::default();
+        for i in 0..20_000u32 {
+            file.push(i, u32::MAX - i);
+        }
+        for _ in 0..2 {
+            let mut n = 0u32;
+            file.read(|a, b| {
+                assert_eq!((a, b), (n, u32::MAX - n));
+                n += 1;
+            })
+            .unwrap();
+            assert_eq!(n, 20_000);
+        }
     }
 }
 
