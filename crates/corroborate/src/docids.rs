@@ -4,7 +4,7 @@
 //! stored whole, so one id is decoded from at most `BLOCK` entries. Tables list documents by
 //! id in no order a file could be read in, so the ids stay in memory, at a few bytes each.
 
-const BLOCK: usize = 16;
+const BLOCK: usize = 8;
 
 #[derive(Debug, Default)]
 pub struct DocIds {
@@ -13,6 +13,8 @@ pub struct DocIds {
     blocks: Vec<u64>,
     len: usize,
     last: Vec<u8>,
+    /// Where ids are decoded.
+    scratch: std::cell::RefCell<Vec<u8>>,
 }
 
 fn put_varint(out: &mut Vec<u8>, mut n: usize) {
@@ -59,7 +61,7 @@ impl DocIds {
 
     /// Appends id `d` to `out`.
     pub fn push_to(&self, d: u32, out: &mut String) {
-        let mut id = Vec::new();
+        let mut id = self.scratch.borrow_mut();
         self.decode(d as usize, &mut id);
         // Each id was pushed whole from a `&str`, and is rebuilt whole.
         out.push_str(std::str::from_utf8(&id).unwrap_or_default());

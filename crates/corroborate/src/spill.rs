@@ -11,6 +11,9 @@ use std::io::{BufWriter, Write};
 /// Records start at multiples of this many bytes, so a `u32` address covers 32 GiB.
 const ALIGN: u64 = 8;
 
+/// Bytes read at once when walking a document's records.
+const WINDOW: usize = 4096;
+
 /// Where a record starts, in units of [`ALIGN`] bytes.
 pub type Addr = u32;
 
@@ -140,7 +143,7 @@ impl SpillReader {
         // Walk the length headers through one window of the file, read again only when a
         // header lies past it.
         let mut buf = self.buf.borrow_mut();
-        buf.resize(4096, 0);
+        buf.resize(WINDOW, 0);
         let mut offset = u64::from(at) * ALIGN;
         let (mut window, mut got) = (offset, 0);
         for _ in 0..skip {
@@ -188,8 +191,8 @@ impl SpillReader {
         let offset = u64::from(at) * ALIGN;
         // Most records are short: one read usually gets the whole of it.
         let mut buf = self.buf.borrow_mut();
-        buf.resize(512, 0);
-        let got = read_at(file, &mut buf, offset)?;
+        buf.resize(WINDOW, 0);
+        let got = read_at(file, &mut buf[..512], offset)?;
         if got < 4 {
             return Err("temporary file: truncated".to_string());
         }
