@@ -45,7 +45,7 @@ fn get_varint(bytes: &[u8], at: &mut usize) -> usize {
 impl DocIds {
     pub fn push(&mut self, id: &str) {
         let id = id.as_bytes();
-        let shared = if self.len % BLOCK == 0 {
+        let shared = if self.len.is_multiple_of(BLOCK) {
             self.blocks.push(self.bytes.len() as u64);
             0
         } else {

@@ -740,10 +740,7 @@ fn match_variants(
     let (mut seq_s, mut seq_v) = (Vec::new(), Vec::new());
     let mut lcs_len = BitLcs::default();
     let mut contained: Vec<(u32, u32, u32)> = Vec::new();
-    for s in 0..tokens.len() {
-        if !long[s] {
-            continue;
-        }
+    for s in (0..tokens.len()).filter(|&s| long[s]) {
         tokens.decode(s, &mut seq_s);
         let seq_s = &seq_s[..];
         sets.decode(s as u32, &mut set_s);
