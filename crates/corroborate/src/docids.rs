@@ -77,11 +77,43 @@ impl DocIds {
         id.clear();
         let mut at = self.blocks[d / BLOCK] as usize;
         for _ in 0..=d % BLOCK {
-            let shared = get_varint(&self.bytes, &mut at);
-            let rest = get_varint(&self.bytes, &mut at);
-            id.truncate(shared);
-            id.extend_from_slice(&self.bytes[at..at + rest]);
-            at += rest;
+            self.next(id, &mut at);
+        }
+    }
+
+    /// Turns `id` into the id whose entry starts at `at`, and moves `at` past it.
+    fn next(&self, id: &mut Vec<u8>, at: &mut usize) {
+        let shared = get_varint(&self.bytes, at);
+        let rest = get_varint(&self.bytes, at);
+        id.truncate(shared);
+        id.extend_from_slice(&self.bytes[*at..*at + rest]);
+        *at += rest;
+    }
+
+    /// Ids of `docs`, `sep`-joined, appended to `out`. Ascending documents of one block are
+    /// decoded in one walk (lists of documents are in input order).
+    pub fn join_to(&self, docs: impl Iterator<Item = u32>, sep: &str, out: &mut String) {
+        let mut id = self.scratch.borrow_mut();
+        id.clear();
+        // The document after the one `id` holds, and where its entry starts.
+        let (mut next, mut at) = (0usize, 0usize);
+        for (i, d) in docs.enumerate() {
+            let d = d as usize;
+            let current = next.checked_sub(1);
+            let walk_on = current.is_some_and(|c| c <= d && c / BLOCK == d / BLOCK) && i > 0;
+            if !walk_on {
+                next = d - d % BLOCK;
+                at = self.blocks[d / BLOCK] as usize;
+            }
+            while next <= d {
+                self.next(&mut id, &mut at);
+                next += 1;
+            }
+            if i > 0 {
+                out.push_str(sep);
+            }
+            // Each id was pushed whole from a `&str`, and is rebuilt whole.
+            out.push_str(std::str::from_utf8(&id).unwrap_or_default());
         }
     }
 
@@ -126,6 +158,11 @@ mod tests {
         for (d, id) in list.iter().enumerate() {
             assert_eq!(&ids.get(d as u32), id);
         }
+        let mut joined = String::new();
+        let picks = [0u32, 1, 2, 2, 9, 15, 16, 17, 40, 3, 99];
+        ids.join_to(picks.iter().copied(), "|", &mut joined);
+        let want: Vec<&str> = picks.iter().map(|&d| list[d as usize].as_str()).collect();
+        assert_eq!(joined, want.join("|"));
         let mut scratch = Default::default();
         assert_eq!(
             ids.cmp(3, 9, &mut scratch),

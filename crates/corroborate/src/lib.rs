@@ -481,12 +481,7 @@ impl Output<'_> {
     /// Ids of `docs`, `|`-joined.
     fn join_ids(&self, docs: impl Iterator<Item = u32>) -> String {
         let mut out = String::new();
-        for (i, d) in docs.enumerate() {
-            if i > 0 {
-                out.push('|');
-            }
-            self.doc_ids.push_to(d, &mut out);
-        }
+        self.doc_ids.join_to(docs, "|", &mut out);
         out
     }
 

@@ -1008,12 +1008,24 @@ impl Tokens {
     /// The word ids of variant `v`, into `out`.
     pub fn decode(&self, v: usize, out: &mut Vec<u32>) {
         out.clear();
-        out.extend(self.iter_words(v));
+        let (mut id, mut shift) = (0u32, 0);
+        for &b in self.coded(v) {
+            id |= u32::from(b & 0x7f) << shift;
+            shift += 7;
+            if b & 0x80 == 0 {
+                out.push(id);
+                (id, shift) = (0, 0);
+            }
+        }
     }
 
     /// Every variant's word ids, in order.
     pub fn iter(&self) -> impl Iterator<Item = Vec<u32>> + '_ {
-        (0..self.len()).map(|v| self.iter_words(v).collect())
+        (0..self.len()).map(|v| {
+            let mut words = Vec::new();
+            self.decode(v, &mut words);
+            words
+        })
     }
 
     fn push_word(&mut self, mut id: u32) {
