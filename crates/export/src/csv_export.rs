@@ -261,12 +261,29 @@ impl Exporter for CsvExporter {
                     out.columns
                 )));
             }
+            // A corpus row can join a hundred thousand quotes (tens of MB): the rows before
+            // it go to the file and the buffer is sized once for it, rather than doubled up
+            // to it (old and new buffer alive at once), and shrunk back after.
+            let big = cells.iter().map(String::len).sum::<usize>() > CHUNK;
+            if big {
+                out.spill(0)?;
+                let quoted = |c: &String| match csv_needs_quotes(c.as_bytes()) {
+                    true => c.len() + 3 + c.bytes().filter(|&b| b == b'"').count(),
+                    false => c.len() + 1,
+                };
+                out.buf
+                    .reserve_exact(cells.iter().map(quoted).sum::<usize>() + 4);
+            }
             let mut row = out.rows(self.formula_guard, &mut self.scratch);
             for cell in &cells {
                 row.text(cell);
             }
             row.end();
             out.spill(CHUNK)?;
+            if big {
+                out.spill(0)?;
+                out.buf = Vec::with_capacity(CHUNK + CHUNK / 4);
+            }
         }
         self.tables.push(out);
         Ok(())
