@@ -449,7 +449,7 @@ impl CorpusStage for Corroborate {
             &[("claims", memory::vec(&claims))],
         );
         let discrepancies =
-            out.discrepancies(&misattributions, &conflicts, &claims, &claim_spill)?;
+            out.discrepancies(&misattributions, &conflicts, claims, &claim_spill)?;
         memory::report("finish, discrepancies written", &[]);
         self.docs = Chunked::default();
         self.doc_ids = DocIds::default();
@@ -660,7 +660,7 @@ impl Output<'_> {
         &self,
         misattributions: &[quotes::Misattribution],
         conflicts: &[claims::Conflict],
-        claims: &[ClaimRec],
+        claims: Vec<ClaimRec>,
         claim_spill: &SpillReader,
     ) -> Result<Table, StageError> {
         let mut table = Table::new(
@@ -687,6 +687,8 @@ impl Output<'_> {
                 ])
                 .map_err(io)?;
         }
+        // The claims go before the misattribution rows, the largest of all.
+        drop(claims);
         for m in misattributions {
             let rep = self.read_quote(m.rep)?;
             let texts = join_read(m.members.len(), " | ", |i| self.read_quote(m.members[i].0))?;

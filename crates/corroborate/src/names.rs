@@ -580,15 +580,13 @@ impl NameNodes {
         }
     }
 
-    /// Drops the lookup maps once every document is observed.
+    /// Drops the lookup maps once every document is observed. The nodes are not shrunk:
+    /// they go to disk right after resolution (see [`NameNodes::park`]) and come back at their
+    /// exact size, and shrinking each list in place only scatters small free blocks.
     fn freeze(&mut self) {
         self.strings.freeze();
         self.alias_ids = HashMap::new();
         self.shared = HashMap::new();
-        for node in &mut self.nodes {
-            node.docs.bytes.shrink_to_fit();
-        }
-        self.nodes.shrink_to_fit();
     }
 }
 
