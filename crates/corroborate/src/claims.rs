@@ -4,19 +4,60 @@
 
 use std::collections::BTreeMap;
 
-use crate::spill::{Addr, Interner};
+use crate::spill::{Addr, Interner, SpillReader};
 
-/// The compact record kept for each claim with a subject: strings are interned, the text
-/// waits in the spill file.
+/// The compact record of each claim with a subject: strings are interned. `observe` writes
+/// it to the claims' spill file with the claim's text, and `finish` reads it back.
 #[derive(Debug, Clone, Copy)]
 pub struct ClaimRec {
     pub doc: u32,
-    /// Where `[text]` is in the spill file.
+    /// Where `[record, text]` is in the claims' spill file.
     pub at: Addr,
     pub value: f64,
     pub unit: u32,
     pub subject: u32,
     pub qualifier: Option<u32>,
+}
+
+const NO_QUALIFIER: u32 = u32::MAX;
+
+impl ClaimRec {
+    /// The record's fields but `at`, for the spill file.
+    pub fn encode(&self) -> [u8; 24] {
+        let mut out = [0; 24];
+        out[..4].copy_from_slice(&self.doc.to_le_bytes());
+        out[4..12].copy_from_slice(&self.value.to_bits().to_le_bytes());
+        out[12..16].copy_from_slice(&self.unit.to_le_bytes());
+        out[16..20].copy_from_slice(&self.subject.to_le_bytes());
+        let qualifier = self.qualifier.unwrap_or(NO_QUALIFIER);
+        out[20..].copy_from_slice(&qualifier.to_le_bytes());
+        out
+    }
+
+    fn decode(at: Addr, bytes: &[u8]) -> Option<ClaimRec> {
+        let u32_at = |i: usize| Some(u32::from_le_bytes(bytes.get(i..i + 4)?.try_into().ok()?));
+        let bits = u64::from_le_bytes(bytes.get(4..12)?.try_into().ok()?);
+        Some(ClaimRec {
+            doc: u32_at(0)?,
+            at,
+            value: f64::from_bits(bits),
+            unit: u32_at(12)?,
+            subject: u32_at(16)?,
+            qualifier: Some(u32_at(20)?).filter(|&q| q != NO_QUALIFIER),
+        })
+    }
+
+    /// Every claim, in input order, from the claims' spill file.
+    pub fn load(spill: &SpillReader) -> Result<Vec<ClaimRec>, String> {
+        spill
+            .records(2)
+            .map(|r| {
+                let (at, record) = r?;
+                ClaimRec::decode(at, record.bytes(0))
+                    .ok_or_else(|| "temporary file: corrupt claim".to_string())
+            })
+            .collect()
+    }
 }
 
 /// A claim's strings, as [`disagree`] and [`conflicts`] read them.

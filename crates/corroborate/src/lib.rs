@@ -1,13 +1,15 @@
 //! The `corroborate` corpus stage: groups the same quotation and the same person across
 //! documents, and reports where documents disagree.
 //!
-//! [`Corroborate::observe`] keeps fixed-size records of each document (quotes, claims,
-//! interned names, entities shared across documents) and never the document itself; the texts
-//! only output rows need wait in a temporary file;
+//! [`Corroborate::observe`] keeps compact records of each document (quotes, claims, interned
+//! names, entities shared across documents) and never the document itself; the texts only
+//! output rows need, and records only some phases need, wait in temporary files;
 //! [`Corroborate::finish`] matches them with hash lookups and a prefix-filtered similarity
 //! join, so time and memory grow with the records, not with the square of their number.
 
+mod chunked;
 mod claims;
+mod docids;
 mod memory;
 mod names;
 mod quotes;
@@ -22,10 +24,12 @@ use model::{
 };
 use serde::{Deserialize, Serialize};
 
+use chunked::Chunked;
 use claims::ClaimRec;
+use docids::DocIds;
 use names::NameNodes;
 use quotes::{QuoteRec, Speakers, Variants, Wording};
-use spill::{Interner, Spill, SpillReader};
+use spill::{Addr, Interner, PairFile, Spill, SpillReader};
 
 pub use names::{fold_name, fold_word, person_name, PersonName};
 
@@ -76,13 +80,12 @@ impl StageOptions for CorroborateOptions {
     }
 }
 
-/// What is kept of a document: its outlet (interned, or [`NO_OUTLET`]) and where its id ends
-/// in `Corroborate::doc_ids`. Ids stay in memory (about 10 bytes a document) because every
-/// table lists documents by id, in no order a file could be read in.
+/// What is kept of a document besides its id: its outlet (interned, or [`NO_OUTLET`]) and
+/// where its first quote's record is in the spill file (the others follow it).
 #[derive(Debug, Clone, Copy)]
 struct DocRec {
     outlet: u32,
-    id_end: u32,
+    quotes_at: Addr,
 }
 
 const NO_OUTLET: u32 = u32::MAX;
@@ -90,20 +93,22 @@ const NO_OUTLET: u32 = u32::MAX;
 /// The corpus stage: see the crate documentation.
 pub struct Corroborate {
     options: CorroborateOptions,
-    docs: Vec<DocRec>,
-    /// Every document id, one after another.
-    doc_ids: String,
-    /// Set when the ids no longer fit `DocRec::id_end`.
-    too_many_ids: bool,
+    docs: Chunked<DocRec>,
+    doc_ids: DocIds,
     /// Outlets, claims' units, subjects and qualifiers.
     strings: Interner,
+    /// `[quote id, text]` of each quote, a document's quotes one after another.
     spill: Spill,
-    quotes: Vec<QuoteRec>,
+    /// Each quote's [`QuoteRec`]: read back once the variants' texts are matched.
+    quotes: PairFile,
     /// Index in `quotes` of each document's first quote.
-    doc_starts: Vec<u32>,
+    doc_starts: Chunked<u32>,
     variants: Variants,
     names: NameNodes,
-    claims: Vec<ClaimRec>,
+    /// The claims, whole (see [`ClaimRec::encode`]): they are needed only at the very end,
+    /// once quotes are grouped and their structures freed.
+    claims: Spill,
+    claim_count: usize,
 }
 
 impl Corroborate {
@@ -134,16 +139,16 @@ impl Corroborate {
         }
         Ok(Corroborate {
             options,
-            docs: Vec::new(),
-            doc_ids: String::new(),
-            too_many_ids: false,
+            docs: Chunked::default(),
+            doc_ids: DocIds::default(),
             strings: Interner::default(),
             spill: Spill::default(),
-            quotes: Vec::new(),
-            doc_starts: Vec::new(),
+            quotes: PairFile::default(),
+            doc_starts: Chunked::default(),
             variants: Variants::default(),
             names: NameNodes::default(),
-            claims: Vec::new(),
+            claims: Spill::default(),
+            claim_count: 0,
         })
     }
 
@@ -185,10 +190,14 @@ impl Corroborate {
                 })
             });
         }
-        let id = |d: u32| doc_id(&self.docs, &self.doc_ids, d);
-        lone.sort_by(|&a, &b| id(a).cmp(id(b)));
+        // Ids usually come sorted (files of a folder, numbered articles): check before sorting.
+        let mut scratch = Default::default();
+        let mut cmp = |a: u32, b: u32| self.doc_ids.cmp(a, b, &mut scratch);
+        if lone.windows(2).any(|w| cmp(w[0], w[1]).is_gt()) {
+            lone.sort_by(|&a, &b| cmp(a, b));
+        }
         for (i, &d) in lone.iter().enumerate() {
-            if i == 0 || id(lone[i - 1]) != id(d) {
+            if i == 0 || cmp(lone[i - 1], d).is_ne() {
                 next += 1;
             }
             sources[d as usize] = next - 1;
@@ -200,17 +209,15 @@ impl Corroborate {
 impl Corroborate {
     /// Prints what the records of `observe` hold (see [`memory`]).
     fn report_memory(&self) {
-        use memory::vec;
         let (lookups, words, tokens) = self.variants.bytes();
         let (nodes, node_docs, name_strings, aliases) = self.names.bytes();
         memory::report(
             "observed",
             &[
-                ("docs", vec(&self.docs)),
-                ("doc ids", memory::chunk(self.doc_ids.capacity())),
+                ("docs", self.docs.bytes()),
+                ("doc ids", self.doc_ids.bytes()),
                 ("strings", self.strings.bytes()),
-                ("quotes", vec(&self.quotes)),
-                ("doc starts", vec(&self.doc_starts)),
+                ("doc starts", self.doc_starts.bytes()),
                 ("variant lookups", lookups),
                 ("variant words", words),
                 ("variant tokens", tokens),
@@ -218,7 +225,6 @@ impl Corroborate {
                 ("name node docs", node_docs),
                 ("name strings", name_strings),
                 ("name aliases, lookups", aliases),
-                ("claims", vec(&self.claims)),
             ],
         );
         if memory::enabled() {
@@ -228,18 +234,10 @@ impl Corroborate {
                 self.quotes.len(),
                 self.variants.tokens.len(),
                 self.names.nodes.len(),
-                self.claims.len()
+                self.claim_count
             );
         }
     }
-}
-
-fn doc_id<'a>(docs: &[DocRec], ids: &'a str, d: u32) -> &'a str {
-    let start = match d {
-        0 => 0,
-        _ => docs[d as usize - 1].id_end as usize,
-    };
-    &ids[start..docs[d as usize].id_end as usize]
 }
 
 impl CorpusStage for Corroborate {
@@ -254,12 +252,9 @@ impl CorpusStage for Corroborate {
             .as_deref()
             .map(str::trim)
             .filter(|o| !o.is_empty());
-        self.doc_ids.push_str(&doc.id);
-        self.too_many_ids |= self.doc_ids.len() > u32::MAX as usize;
-        self.docs.push(DocRec {
-            outlet: outlet.map_or(NO_OUTLET, |o| self.strings.intern(o)),
-            id_end: self.doc_ids.len() as u32,
-        });
+        self.doc_ids.push(&doc.id);
+        let outlet = outlet.map_or(NO_OUTLET, |o| self.strings.intern(o));
+        let mut quotes_at = None;
         self.doc_starts.push(self.quotes.len() as u32);
 
         for e in &doc.entities {
@@ -305,13 +300,15 @@ impl CorpusStage for Corroborate {
                 });
             let variant = self.variants.intern(key);
             let at = self.spill.push(&[q.id.as_str(), q.text.trim()]);
-            self.quotes.push(QuoteRec::new(
-                variant,
-                speaker,
-                q.kind == QuoteKind::Partial,
-                at,
-            ));
+            quotes_at.get_or_insert(at);
+            let (variant, speaker) =
+                QuoteRec::new(variant, speaker, q.kind == QuoteKind::Partial).to_raw();
+            self.quotes.push(variant, speaker);
         }
+        self.docs.push(DocRec {
+            outlet,
+            quotes_at: quotes_at.unwrap_or_default(),
+        });
 
         for c in &doc.claims {
             let Some(subject) = c.subject.as_deref().map(str::trim) else {
@@ -320,14 +317,17 @@ impl CorpusStage for Corroborate {
             if subject.is_empty() || !c.value.is_finite() {
                 continue;
             }
-            self.claims.push(ClaimRec {
+            let claim = ClaimRec {
                 doc: d,
-                at: self.spill.push(&[c.text.trim()]),
+                at: 0,
                 value: c.value,
                 unit: self.strings.intern(c.unit.as_str()),
                 subject: self.strings.intern(subject),
                 qualifier: c.qualifier.as_deref().map(|q| self.strings.intern(q)),
-            });
+            };
+            self.claims
+                .push_bytes(&[&claim.encode(), c.text.trim().as_bytes()]);
+            self.claim_count += 1;
         }
     }
 
@@ -336,19 +336,19 @@ impl CorpusStage for Corroborate {
             self.report_memory();
         }
         let error = |e: String| StageError::new(format!("corroborate: {e}"));
-        if self.too_many_ids {
-            return Err(error("more than 4 GiB of document ids".to_string()));
-        }
         let spill = std::mem::take(&mut self.spill)
             .into_reader()
             .map_err(error)?;
-        let quotes = std::mem::take(&mut self.quotes);
+        let claim_spill = std::mem::take(&mut self.claims)
+            .into_reader()
+            .map_err(error)?;
         let mut variants = std::mem::take(&mut self.variants);
         let mut names = std::mem::take(&mut self.names);
-        let claims = std::mem::take(&mut self.claims);
         variants.freeze();
+        self.doc_ids.freeze();
 
         let resolution = names::resolve(&mut names);
+        names.park().map_err(error)?;
         if memory::enabled() {
             let (lookups, words, _) = variants.bytes();
             let (.., name_strings, aliases) = names.bytes();
@@ -361,17 +361,23 @@ impl CorpusStage for Corroborate {
                 ],
             );
         }
-        let doc_starts = std::mem::take(&mut self.doc_starts);
-        let speakers = Speakers {
-            quotes: &quotes,
-            node_cluster: &resolution.node_cluster,
-            doc_starts: &doc_starts,
-        };
         let params = quotes::Params {
             similarity: self.options.similarity,
             min_words: self.options.min_words,
             attribution_min_words: self.options.attribution_min_words,
             max_block: self.options.max_block,
+        };
+        let matched = quotes::match_text(&variants.tokens, variants.word_count(), &params);
+        let mut quotes = Chunked::default();
+        self.quotes
+            .read(|variant, speaker| quotes.push(QuoteRec::from_raw(variant, speaker)))
+            .map_err(error)?;
+        self.quotes = PairFile::default();
+        let doc_starts = std::mem::take(&mut self.doc_starts);
+        let speakers = Speakers {
+            quotes: &quotes,
+            node_cluster: &resolution.node_cluster,
+            doc_starts: &doc_starts,
         };
         // Speakers' names as persons, to tell a surname alone from a full name.
         let speaker_names: Vec<Option<PersonName>> = resolution
@@ -387,11 +393,44 @@ impl CorpusStage for Corroborate {
             speakers,
             &speaker_names,
             &variants.tokens,
-            variants.word_count(),
+            matched,
             &params,
         );
         drop(speaker_names);
         let sources = self.sources();
+        memory::report("finish, sources", &[]);
+
+        // A macro rather than a closure: the names are borrowed twice, parked and not.
+        macro_rules! output {
+            ($names:expr) => {
+                Output {
+                    docs: &self.docs,
+                    sources: &sources,
+                    doc_ids: &self.doc_ids,
+                    strings: &self.strings,
+                    spill: &spill,
+                    doc_starts: &doc_starts,
+                    names: $names,
+                    resolution: &resolution,
+                    min_words: self.options.min_words,
+                }
+            };
+        }
+        let (quote_groups, members) =
+            output!(&names).quote_tables(&groups, &quotes, &variants.tokens)?;
+        drop((groups, quotes, variants));
+        memory::report("finish, quote tables written", &[]);
+        names.unpark().map_err(error)?;
+        let entities = output!(&names)
+            .corpus_entities(self.options.include_places)
+            .map_err(|e| error(format!("corpus_entities: {e}")))?;
+        // Discrepancy rows name speakers by cluster: the nodes can go before the largest rows.
+        drop(names);
+        let no_names = NameNodes::default();
+        let out = output!(&no_names);
+        memory::report("finish, corpus entities written", &[]);
+        // Claims come back from their file only now, with the quote groups gone.
+        let claims = ClaimRec::load(&claim_spill).map_err(error)?;
         let conflicts = claims::conflicts(
             &claims,
             &self.strings,
@@ -405,44 +444,26 @@ impl CorpusStage for Corroborate {
             |d| sources[d as usize],
             self.options.claim_tolerance,
         );
-
-        let out = Output {
-            docs: &self.docs,
-            sources: &sources,
-            doc_ids: &self.doc_ids,
-            strings: &self.strings,
-            spill: &spill,
-            quotes: &quotes,
-            doc_starts: &doc_starts,
-            tokens: &variants.tokens,
-            names: &names,
-            resolution: &resolution,
-            min_words: self.options.min_words,
-        };
-        let (quote_groups, members) = out.quote_tables(&groups)?;
-        drop(groups);
-        let tables = vec![
-            quote_groups,
-            members,
-            out.corpus_entities(self.options.include_places)
-                .map_err(|e| error(format!("corpus_entities: {e}")))?,
-            out.discrepancies(&misattributions, &conflicts, &claims)?,
-        ];
-        self.docs = Vec::new();
-        self.doc_ids = String::new();
-        Ok(tables)
+        memory::report(
+            "finish, claims compared",
+            &[("claims", memory::vec(&claims))],
+        );
+        let discrepancies =
+            out.discrepancies(&misattributions, &conflicts, claims, &claim_spill)?;
+        memory::report("finish, discrepancies written", &[]);
+        self.docs = Chunked::default();
+        self.doc_ids = DocIds::default();
+        Ok(vec![quote_groups, members, entities, discrepancies])
     }
 }
 
 struct Output<'a> {
-    docs: &'a [DocRec],
+    docs: &'a Chunked<DocRec>,
     sources: &'a [u32],
-    doc_ids: &'a str,
+    doc_ids: &'a DocIds,
     strings: &'a Interner,
     spill: &'a SpillReader,
-    quotes: &'a [QuoteRec],
-    doc_starts: &'a [u32],
-    tokens: &'a quotes::Tokens,
+    doc_starts: &'a Chunked<u32>,
     names: &'a NameNodes,
     resolution: &'a names::Resolution,
     min_words: usize,
@@ -453,8 +474,15 @@ fn group_id(i: usize) -> String {
 }
 
 impl Output<'_> {
-    fn doc_id(&self, d: u32) -> &str {
-        doc_id(self.docs, self.doc_ids, d)
+    fn doc_id(&self, d: u32) -> String {
+        self.doc_ids.get(d)
+    }
+
+    /// Ids of `docs`, `|`-joined.
+    fn join_ids(&self, docs: impl Iterator<Item = u32>) -> String {
+        let mut out = String::new();
+        self.doc_ids.join_to(docs, "|", &mut out);
+        out
     }
 
     fn quote_doc(&self, q: u32) -> u32 {
@@ -473,14 +501,21 @@ impl Output<'_> {
 
     /// `[quote id, text]` of a quote.
     fn read_quote(&self, q: u32) -> Result<spill::Record, StageError> {
+        let d = self.quote_doc(q);
+        let first = self.doc_starts[d as usize];
         self.spill
-            .read(self.quotes[q as usize].at, 2)
+            .read_nth(self.docs[d as usize].quotes_at, q - first, 2)
             .map_err(|e| StageError::new(format!("corroborate: {e}")))
     }
 
     /// `quote_groups` and `quote_group_members`, written together: a group's wording is its
     /// members', and each member's text is read once.
-    fn quote_tables(&self, groups: &[quotes::Group]) -> Result<(Table, Table), StageError> {
+    fn quote_tables(
+        &self,
+        groups: &quotes::Groups,
+        quotes: &Chunked<QuoteRec>,
+        tokens: &quotes::Tokens,
+    ) -> Result<(Table, Table), StageError> {
         let mut group_table = Table::new(
             "quote_groups",
             &[
@@ -507,13 +542,13 @@ impl Output<'_> {
         for (i, g) in groups.iter().enumerate() {
             let id = group_id(i);
             let rep = self.read_quote(g.rep)?;
-            let rep_rec = (&self.quotes[g.rep as usize], rep.field(1));
+            let rep_rec = (&quotes[g.rep as usize], rep.field(1));
             let mut docs: Vec<u32> = Vec::new();
             let mut seen_docs = HashSet::new();
             let mut sources = HashSet::new();
             let mut wording = Wording::Exact;
-            for &q in &g.members {
-                let rec = &self.quotes[q as usize];
+            for &q in g.members {
+                let rec = &quotes[q as usize];
                 let read;
                 let member = if q == g.rep {
                     &rep
@@ -521,7 +556,7 @@ impl Output<'_> {
                     read = self.read_quote(q)?;
                     &read
                 };
-                let w = quotes::wording(self.tokens, rep_rec, (rec, member.field(1)));
+                let w = quotes::wording(tokens, rep_rec, (rec, member.field(1)));
                 let d = self.quote_doc(q);
                 let doc = &self.docs[d as usize];
                 if seen_docs.insert(d) {
@@ -532,7 +567,7 @@ impl Output<'_> {
                 member_table
                     .push(vec![
                         id.clone(),
-                        self.doc_id(d).to_string(),
+                        self.doc_id(d),
                         member.field(0).to_string(),
                         member.field(1).to_string(),
                         rec.speaker()
@@ -546,13 +581,11 @@ impl Output<'_> {
                     ])
                     .map_err(|e| io("quote_group_members", e))?;
             }
-            let substantial = g.members.iter().any(|&q| {
-                self.tokens[self.quotes[q as usize].variant as usize].len() >= self.min_words
-            });
-            let full = g
+            let substantial = g
                 .members
                 .iter()
-                .any(|&q| !self.quotes[q as usize].partial());
+                .any(|&q| tokens.words(quotes[q as usize].variant as usize) >= self.min_words);
+            let full = g.members.iter().any(|&q| !quotes[q as usize].partial());
             let (speaker, speaker_key) = self.speaker_name(g.speaker);
             group_table
                 .push(vec![
@@ -560,7 +593,7 @@ impl Output<'_> {
                     speaker.to_string(),
                     quotes::trim_text(rep.field(1)).to_string(),
                     sources.len().to_string(),
-                    join(docs.iter().map(|&d| self.doc_id(d)), "|"),
+                    self.join_ids(docs.iter().copied()),
                     g.members.len().to_string(),
                     (sources.len() >= 2 && substantial).to_string(),
                     if full { "full" } else { "partial" }.to_string(),
@@ -615,7 +648,7 @@ impl Output<'_> {
                     .unwrap_or_default()
                     .to_string(),
                 c.variants.join("|"),
-                join(docs.iter().map(|&d| self.doc_id(d)), "|"),
+                self.join_ids(docs.iter().copied()),
                 docs.len().to_string(),
                 c.mentions.to_string(),
             ])?;
@@ -627,7 +660,8 @@ impl Output<'_> {
         &self,
         misattributions: &[quotes::Misattribution],
         conflicts: &[claims::Conflict],
-        claims: &[ClaimRec],
+        claims: Vec<ClaimRec>,
+        claim_spill: &SpillReader,
     ) -> Result<Table, StageError> {
         let mut table = Table::new(
             "discrepancies",
@@ -635,34 +669,29 @@ impl Output<'_> {
         );
         let io = |e: std::io::Error| StageError::new(format!("corroborate: discrepancies: {e}"));
         let read = |at| {
-            self.spill
-                .read(at, 1)
+            claim_spill
+                .read(at, 2)
                 .map_err(|e| StageError::new(format!("corroborate: {e}")))
         };
         for c in conflicts {
             let list: Vec<&ClaimRec> = c.claims.iter().map(|&i| &claims[i as usize]).collect();
-            let texts = list
-                .iter()
-                .map(|c| read(c.at))
-                .collect::<Result<Vec<_>, _>>()?;
+            let texts = join_read(list.len(), " | ", |i| read(list[i].at))?;
             table
                 .push(vec![
                     "claim".to_string(),
                     c.subject.clone(),
                     join(list.iter().map(|c| c.value.to_string()), "|"),
-                    join(list.iter().map(|c| self.doc_id(c.doc)), "|"),
-                    join(texts.iter().map(|t| t.field(0)), " | "),
+                    self.join_ids(list.iter().map(|c| c.doc)),
+                    texts,
                     c.unit.clone(),
                 ])
                 .map_err(io)?;
         }
+        // The claims go before the misattribution rows, the largest of all.
+        drop(claims);
         for m in misattributions {
             let rep = self.read_quote(m.rep)?;
-            let texts = m
-                .members
-                .iter()
-                .map(|&(q, _)| self.read_quote(q))
-                .collect::<Result<Vec<_>, _>>()?;
+            let texts = join_read(m.members.len(), " | ", |i| self.read_quote(m.members[i].0))?;
             table
                 .push(vec![
                     "speaker".to_string(),
@@ -671,13 +700,8 @@ impl Output<'_> {
                         m.members.iter().map(|&(_, s)| self.speaker_name(Some(s)).0),
                         "|",
                     ),
-                    join(
-                        m.members
-                            .iter()
-                            .map(|&(q, _)| self.doc_id(self.quote_doc(q))),
-                        "|",
-                    ),
-                    join(texts.iter().map(|t| t.field(1)), " | "),
+                    self.join_ids(m.members.iter().map(|&(q, _)| self.quote_doc(q))),
+                    texts,
                     String::new(),
                 ])
                 .map_err(io)?;
@@ -695,6 +719,27 @@ fn names_someone(speaker: &str) -> bool {
         .filter_map(|w| w.chars().next())
         // Capitalized, or in a script without case.
         .any(|c| c.is_uppercase() || (c.is_alphabetic() && !c.is_lowercase()))
+}
+
+/// Field 1 of `n` records, `sep`-joined. A row may join a hundred thousand quotes: the records
+/// are read twice, to size the text, rather than held all at once.
+fn join_read(
+    n: usize,
+    sep: &str,
+    read: impl Fn(usize) -> Result<spill::Record, StageError>,
+) -> Result<String, StageError> {
+    let mut len = sep.len() * n.saturating_sub(1);
+    for i in 0..n {
+        len += read(i)?.field(1).len();
+    }
+    let mut out = String::with_capacity(len);
+    for i in 0..n {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(read(i)?.field(1));
+    }
+    Ok(out)
 }
 
 fn join<S: AsRef<str>>(items: impl Iterator<Item = S>, sep: &str) -> String {

@@ -63,10 +63,13 @@ pub fn report(phase: &str, items: &[(&str, usize)]) {
         return;
     }
     let total: usize = items.iter().map(|i| i.1).sum();
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    let start = START.get_or_init(std::time::Instant::now);
     eprintln!(
-        "corroborate memory, {phase}: {:.1} MB accounted, RSS {:.1} MB",
+        "corroborate memory, {phase}: {:.1} MB accounted, RSS {:.1} MB (+{:.1} s)",
         total as f64 / 1e6,
-        rss_kb() as f64 / 1e3
+        rss_kb() as f64 / 1e3,
+        start.elapsed().as_secs_f64()
     );
     for (name, bytes) in items {
         eprintln!("  {name:<28} {:>9.2} MB", *bytes as f64 / 1e6);

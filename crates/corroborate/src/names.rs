@@ -340,6 +340,9 @@ impl DocList {
 #[derive(Default)]
 pub struct NameNodes {
     pub nodes: Vec<NameNode>,
+    /// While the nodes wait on disk (see [`NameNodes::park`]): the file, and each node's
+    /// name, which is all quote rows need of them.
+    parked: Option<(std::fs::File, Vec<u32>)>,
     strings: Interner,
     alias_lists: Vec<Box<[u32]>>,
     alias_ids: HashMap<Box<[u32]>, u32>,
@@ -366,7 +369,85 @@ pub struct NameNode {
 
 impl NameNodes {
     pub fn name(&self, node: u32) -> &str {
-        self.strings.get(self.nodes[node as usize].name)
+        let name = match &self.parked {
+            Some((_, names)) => names[node as usize],
+            None => self.nodes[node as usize].name,
+        };
+        self.strings.get(name)
+    }
+
+    /// Moves the nodes to a temporary file, keeping their names: once resolved, the nodes
+    /// and their document lists are needed again only to list each referent's documents,
+    /// and the quotes are matched and grouped meanwhile.
+    pub fn park(&mut self) -> Result<(), String> {
+        use std::io::Write;
+        let fail = |e: std::io::Error| format!("temporary file: {e}");
+        let file = tempfile::tempfile().map_err(fail)?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
+        let names = self.nodes.iter().map(|n| n.name).collect();
+        for node in std::mem::take(&mut self.nodes) {
+            let kind: u8 = match node.kind {
+                NodeKind::Speaker => 0,
+                NodeKind::Entity(k) => 1 + kind_rank(k),
+            };
+            let mut head = Vec::with_capacity(41);
+            head.push(kind);
+            for x in [node.name, node.aliases, node.ext_key, node.count] {
+                head.extend_from_slice(&x.to_le_bytes());
+            }
+            head.extend_from_slice(&node.mentions.to_le_bytes());
+            for x in [node.docs.last, node.docs.len, node.docs.bytes.len() as u32] {
+                head.extend_from_slice(&x.to_le_bytes());
+            }
+            w.write_all(&head).map_err(fail)?;
+            w.write_all(&node.docs.bytes).map_err(fail)?;
+        }
+        let file = w.into_inner().map_err(|e| fail(e.into_error()))?;
+        self.parked = Some((file, names));
+        Ok(())
+    }
+
+    /// Reads the nodes [`NameNodes::park`] moved to disk back.
+    pub fn unpark(&mut self) -> Result<(), String> {
+        use std::io::{Read, Seek};
+        let Some((mut file, names)) = self.parked.take() else {
+            return Ok(());
+        };
+        let fail = |e: std::io::Error| format!("temporary file: {e}");
+        file.rewind().map_err(fail)?;
+        let mut r = std::io::BufReader::with_capacity(1 << 16, file);
+        let mut nodes = Vec::with_capacity(names.len());
+        let mut head = [0u8; 37];
+        for _ in 0..names.len() {
+            r.read_exact(&mut head).map_err(fail)?;
+            let u = |i: usize| u32::from_le_bytes([head[i], head[i + 1], head[i + 2], head[i + 3]]);
+            let mut mentions = [0u8; 8];
+            mentions.copy_from_slice(&head[17..25]);
+            let kind = match head[0] {
+                0 => NodeKind::Speaker,
+                1 => NodeKind::Entity(EntityKind::Person),
+                2 => NodeKind::Entity(EntityKind::Org),
+                3 => NodeKind::Entity(EntityKind::Place),
+                _ => NodeKind::Entity(EntityKind::Date),
+            };
+            let mut bytes = vec![0u8; u(33) as usize];
+            r.read_exact(&mut bytes).map_err(fail)?;
+            nodes.push(NameNode {
+                kind,
+                name: u(1),
+                aliases: u(5),
+                ext_key: u(9),
+                count: u(13),
+                mentions: u64::from_le_bytes(mentions),
+                docs: DocList {
+                    bytes,
+                    last: u(25),
+                    len: u(29),
+                },
+            });
+        }
+        self.nodes = nodes;
+        Ok(())
     }
 
     /// `(nodes, their document lists, strings, alias lists and lookups)` bytes held, for
@@ -499,15 +580,13 @@ impl NameNodes {
         }
     }
 
-    /// Drops the lookup maps once every document is observed.
+    /// Drops the lookup maps once every document is observed. The nodes are not shrunk:
+    /// they go to disk right after resolution (see [`NameNodes::park`]) and come back at their
+    /// exact size, and shrinking each list in place only scatters small free blocks.
     fn freeze(&mut self) {
         self.strings.freeze();
         self.alias_ids = HashMap::new();
         self.shared = HashMap::new();
-        for node in &mut self.nodes {
-            node.docs.bytes.shrink_to_fit();
-        }
-        self.nodes.shrink_to_fit();
     }
 }
 

@@ -12,27 +12,27 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 
+use crate::chunked::Chunked;
 use crate::names::PersonName;
-use crate::spill::{Addr, Interner};
+use crate::spill::Interner;
 use crate::unionfind::UnionFind;
 
-/// The compact record kept for each speech quote (12 bytes; its document is found from
-/// [`Speakers::doc`]); its id and text wait in the spill file.
+/// The compact record kept for each speech quote (8 bytes; its document is found from
+/// [`Speakers::doc`]); its id and text wait in the spill file, after the document's earlier
+/// quotes.
 #[derive(Debug, Clone, Copy)]
 pub struct QuoteRec {
     pub variant: u32,
     /// Speaker node (see [`crate::names`]) or [`NO_SPEAKER`], with [`PARTIAL`] set for a
     /// partial quote.
     speaker: u32,
-    /// Where `[quote id, text]` is in the spill file.
-    pub at: Addr,
 }
 
 const PARTIAL: u32 = 1 << 31;
 const NO_SPEAKER: u32 = PARTIAL - 1;
 
 impl QuoteRec {
-    pub fn new(variant: u32, speaker: Option<u32>, partial: bool, at: Addr) -> Self {
+    pub fn new(variant: u32, speaker: Option<u32>, partial: bool) -> Self {
         let speaker = speaker.map_or(NO_SPEAKER, |s| {
             assert!(s < NO_SPEAKER, "too many speaker names");
             s
@@ -40,7 +40,6 @@ impl QuoteRec {
         QuoteRec {
             variant,
             speaker: speaker | if partial { PARTIAL } else { 0 },
-            at,
         }
     }
 
@@ -52,15 +51,24 @@ impl QuoteRec {
     pub fn partial(&self) -> bool {
         self.speaker & PARTIAL != 0
     }
+
+    /// The record as two numbers, for [`crate::spill::PairFile`].
+    pub fn to_raw(self) -> (u32, u32) {
+        (self.variant, self.speaker)
+    }
+
+    pub fn from_raw(variant: u32, speaker: u32) -> Self {
+        QuoteRec { variant, speaker }
+    }
 }
 
 /// The speaker cluster of each quote, looked up rather than stored per quote.
 #[derive(Clone, Copy)]
 pub struct Speakers<'a> {
-    pub quotes: &'a [QuoteRec],
+    pub quotes: &'a Chunked<QuoteRec>,
     pub node_cluster: &'a [u32],
     /// Index of each document's first quote.
-    pub doc_starts: &'a [u32],
+    pub doc_starts: &'a Chunked<u32>,
 }
 
 impl Speakers<'_> {
@@ -114,7 +122,7 @@ impl Variants {
     /// Whether variant `v` was made from exactly `key`.
     fn spells(&self, v: u32, key: &str) -> bool {
         let mut rest = key;
-        for (i, &w) in self.tokens[v as usize].iter().enumerate() {
+        for (i, w) in self.tokens.iter_words(v as usize).enumerate() {
             if i > 0 {
                 let Some(r) = rest.strip_prefix(' ') else {
                     return false;
@@ -132,9 +140,9 @@ impl Variants {
     fn add(&mut self, key: &str) -> u32 {
         for w in key.split(' ').filter(|w| !w.is_empty()) {
             let id = self.words.intern(w);
-            self.tokens.items.push(id);
+            self.tokens.push_word(id);
         }
-        self.tokens.offsets.push(self.tokens.items.len() as u32);
+        self.tokens.end_variant();
         (self.tokens.len() - 1) as u32
     }
 
@@ -163,7 +171,7 @@ impl Variants {
 }
 
 /// The document of quote `q`, given the index of each document's first quote.
-pub fn quote_doc(doc_starts: &[u32], q: u32) -> u32 {
+pub fn quote_doc(doc_starts: &Chunked<u32>, q: u32) -> u32 {
     (doc_starts.partition_point(|&s| s <= q) - 1) as u32
 }
 
@@ -177,15 +185,63 @@ pub struct Params {
 }
 
 /// What grouping finds.
-#[derive(Default)]
 struct Found {
-    groups: Vec<Group>,
+    groups: Groups,
     misattributions: Vec<Misattribution>,
 }
 
-/// One utterance of one speaker across documents.
+/// The groups, their members in one flat array: most groups have a member or two, and a
+/// vector apiece would cost more than its members.
+pub struct Groups {
+    members: Vec<u32>,
+    heads: Vec<GroupHead>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct GroupHead {
+    start: u32,
+    len: u32,
+    speaker: Option<u32>,
+    rep: u32,
+}
+
+/// One group, as [`Groups::iter`] shows it.
+pub struct GroupRef<'a> {
+    /// Quote indices in input order.
+    pub members: &'a [u32],
+    /// Speaker cluster.
+    pub speaker: Option<u32>,
+    /// The member whose wording represents the group (the fullest).
+    pub rep: u32,
+}
+
+impl Groups {
+    fn push(&mut self, g: Group) {
+        self.heads.push(GroupHead {
+            start: self.members.len() as u32,
+            len: g.members.len() as u32,
+            speaker: g.speaker,
+            rep: g.rep,
+        });
+        self.members.extend_from_slice(&g.members);
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = GroupRef<'_>> {
+        self.heads.iter().map(|h| GroupRef {
+            members: &self.members[h.start as usize..(h.start + h.len) as usize],
+            speaker: h.speaker,
+            rep: h.rep,
+        })
+    }
+
+    fn bytes(&self) -> usize {
+        crate::memory::vec(&self.members) + crate::memory::vec(&self.heads)
+    }
+}
+
+/// One utterance of one speaker across documents, while it is being formed.
 #[derive(Debug, Clone)]
-pub struct Group {
+struct Group {
     /// Quote indices in input order.
     pub members: Vec<u32>,
     /// Speaker cluster.
@@ -241,7 +297,8 @@ pub fn wording(
     } else if r.variant == m.variant {
         Wording::Normalized
     } else {
-        let (rt, mt) = (&tokens[r.variant as usize], &tokens[m.variant as usize]);
+        let rt: Vec<u32> = tokens.iter_words(r.variant as usize).collect();
+        let mt: Vec<u32> = tokens.iter_words(m.variant as usize).collect();
         if !mt.is_empty() && mt.len() < rt.len() && rt.windows(mt.len()).any(|w| w == mt) {
             Wording::Truncated
         } else {
@@ -250,15 +307,39 @@ pub fn wording(
     }
 }
 
-/// Groups the quotes. `speakers[q]` is the speaker cluster of quote `q`.
+/// What matching the variants' texts finds, before quotes and speakers are looked at.
+pub struct TextMatch {
+    /// Peers joined.
+    uf: UnionFind,
+    /// Truncation pairs, for [`attach_truncations`].
+    contained: Vec<(u32, u32, u32)>,
+}
+
+/// Matches the long variants' texts: needs only the variants, so that the quote records can
+/// wait on disk meanwhile.
+pub fn match_text(tokens: &Tokens, n_words: usize, params: &Params) -> TextMatch {
+    let long: Vec<bool> = (0..tokens.len())
+        .map(|v| tokens.words(v) >= params.min_words)
+        .collect();
+    let mut uf = UnionFind::new(tokens.len());
+    let contained = match_variants(tokens, &long, n_words, params, &mut uf);
+    TextMatch { uf, contained }
+}
+
+/// Groups the quotes, given their variants' [`match_text`]. `speakers[q]` is the speaker
+/// cluster of quote `q`.
 pub fn group(
-    quotes: &[QuoteRec],
+    quotes: &Chunked<QuoteRec>,
     speakers: Speakers<'_>,
     speaker_names: &[Option<PersonName>],
     tokens: &Tokens,
-    n_words: usize,
+    matched: TextMatch,
     params: &Params,
-) -> (Vec<Group>, Vec<Misattribution>) {
+) -> (Groups, Vec<Misattribution>) {
+    let TextMatch { mut uf, contained } = matched;
+    let long: Vec<bool> = (0..tokens.len())
+        .map(|v| tokens.words(v) >= params.min_words)
+        .collect();
     // Quotes of each variant, in input order.
     let variant_quotes = Postings::build_from(tokens.len(), || {
         quotes
@@ -266,34 +347,29 @@ pub fn group(
             .enumerate()
             .map(|(i, q)| (q.variant, i as u32))
     });
-    let long: Vec<bool> = tokens.iter().map(|t| t.len() >= params.min_words).collect();
-    let mut uf = UnionFind::new(tokens.len());
-    match_variants(
-        tokens,
-        &long,
-        n_words,
-        params,
-        &variant_quotes,
-        speakers,
-        &mut uf,
-    );
+    attach_truncations(contained, tokens, &variant_quotes, speakers, &mut uf);
 
-    let mut found = Found::default();
+    let mut found = Found {
+        // Every quote is a member of exactly one group.
+        groups: Groups {
+            members: Vec::with_capacity(quotes.len()),
+            heads: Vec::new(),
+        },
+        misattributions: Vec::new(),
+    };
     let groups = &mut found.groups;
-    // Text clusters of long variants, keyed by root, in order of first variant.
-    let mut clusters: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
-    let mut root_first: HashMap<u32, u32> = HashMap::new();
+    // Text clusters of long variants, numbered in order of first variant. A cluster's quotes
+    // are gathered only when it is split, so that they are never all held at once.
+    let mut cluster_of_root: HashMap<u32, u32> = HashMap::new();
+    let mut cluster_of = vec![u32::MAX; tokens.len()];
     for v in 0..tokens.len() as u32 {
         if variant_quotes.get(v).is_empty() {
             continue;
         }
         if long[v as usize] {
             let root = uf.find(v);
-            let first = *root_first.entry(root).or_insert(v);
-            clusters
-                .entry(first)
-                .or_default()
-                .extend(variant_quotes.get(v));
+            let next = cluster_of_root.len() as u32;
+            cluster_of[v as usize] = *cluster_of_root.entry(root).or_insert(next);
         } else {
             // Short quotes: only the same words of the same speaker.
             let mut by_speaker: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
@@ -309,7 +385,23 @@ pub fn group(
             }
         }
     }
-    for mut members in clusters.into_values() {
+    let n_clusters = cluster_of_root.len();
+    drop(cluster_of_root);
+    let cluster_variants = Postings::build_from(n_clusters, || {
+        cluster_of
+            .iter()
+            .enumerate()
+            .filter(|&(_, &c)| c != u32::MAX)
+            .map(|(v, &c)| (c, v as u32))
+    });
+    drop(cluster_of);
+    for c in 0..n_clusters as u32 {
+        let mut members: Vec<u32> = cluster_variants
+            .get(c)
+            .iter()
+            .flat_map(|&v| variant_quotes.get(v))
+            .copied()
+            .collect();
         members.sort_unstable();
         split_by_speaker(
             members,
@@ -325,7 +417,9 @@ pub fn group(
         mut groups,
         mut misattributions,
     } = found;
-    groups.sort_by_key(|g| g.members[0]);
+    groups
+        .heads
+        .sort_by_key(|g| groups.members[g.start as usize]);
     if crate::memory::enabled() {
         use crate::memory::vec;
         crate::memory::report(
@@ -333,11 +427,7 @@ pub fn group(
             &[
                 ("variant quotes", variant_quotes.bytes()),
                 ("union-find", 8 * tokens.len()),
-                ("groups", vec(&groups)),
-                (
-                    "group members",
-                    groups.iter().map(|g| vec(&g.members)).sum(),
-                ),
+                ("groups", groups.bytes()),
                 ("misattributions", vec(&misattributions)),
             ],
         );
@@ -349,7 +439,7 @@ pub fn group(
 fn new_group(
     members: Vec<u32>,
     speaker: Option<u32>,
-    quotes: &[QuoteRec],
+    quotes: &Chunked<QuoteRec>,
     tokens: &Tokens,
 ) -> Group {
     let mut same: HashMap<u32, usize> = HashMap::new();
@@ -362,7 +452,7 @@ fn new_group(
         .min_by_key(|&&q| {
             let v = quotes[q as usize].variant;
             (
-                std::cmp::Reverse(tokens[v as usize].len()),
+                std::cmp::Reverse(tokens.words(v as usize)),
                 std::cmp::Reverse(same[&v]),
                 q,
             )
@@ -377,7 +467,7 @@ fn new_group(
 
 fn split_by_speaker(
     members: Vec<u32>,
-    quotes: &[QuoteRec],
+    quotes: &Chunked<QuoteRec>,
     speakers: Speakers<'_>,
     speaker_names: &[Option<PersonName>],
     tokens: &Tokens,
@@ -431,7 +521,7 @@ fn split_by_speaker(
     // documents never name both.
     let long_enough = |list: &[u32]| {
         list.iter().any(|&q| {
-            tokens[quotes[q as usize].variant as usize].len() >= params.attribution_min_words
+            tokens.words(quotes[q as usize].variant as usize) >= params.attribution_min_words
         })
     };
     let docs: BTreeMap<u32, BTreeSet<u32>> = named
@@ -492,17 +582,15 @@ fn merge_surname_only(named: &mut BTreeMap<u32, Vec<u32>>, speaker_names: &[Opti
     }
 }
 
-/// Joins matching long variants in `uf`: peers first, then each truncation to the one
-/// cluster it fits best.
+/// Joins peers among long variants in `uf`; returns the truncation pairs `(shorter, longer,
+/// LCS)`, for [`attach_truncations`].
 fn match_variants(
     tokens: &Tokens,
     long: &[bool],
     n_words: usize,
     params: &Params,
-    variant_quotes: &Postings,
-    speakers: Speakers<'_>,
     uf: &mut UnionFind,
-) {
+) -> Vec<(u32, u32, u32)> {
     // Word pairs, numbered, each variant's distinct pairs sorted rarest first. Only the
     // rarest pairs of a variant are ever looked up, so once every pair is indexed each
     // variant keeps just those.
@@ -511,6 +599,7 @@ fn match_variants(
     // A variant's distinct pairs, in the first pass by key, in the second by id.
     let mut scratch: Vec<u64> = Vec::new();
     let mut ids: Vec<u32> = Vec::new();
+    let mut prefixes = 0;
     let distinct_pairs = |seq: &[u32], scratch: &mut Vec<u64>| {
         scratch.clear();
         scratch.extend(
@@ -522,7 +611,7 @@ fn match_variants(
         if !long[v] {
             continue;
         }
-        distinct_pairs(seq, &mut scratch);
+        distinct_pairs(&seq, &mut scratch);
         // Numbered in order of first appearance.
         ids.clear();
         for &key in &scratch {
@@ -538,6 +627,7 @@ fn match_variants(
         for &p in &ids {
             pair_df[p as usize] += 1;
         }
+        prefixes += pair_prefix(seq.len(), params.similarity).min(ids.len());
     }
     pair_df.shrink_to_fit();
     if crate::memory::enabled() {
@@ -545,7 +635,6 @@ fn match_variants(
         crate::memory::report(
             "finish, word pairs numbered (besides the observed records)",
             &[
-                ("variant quotes", variant_quotes.bytes()),
                 ("long", vec(&long.to_vec())),
                 ("pair ids", map(&pair_ids)),
                 ("pair df", vec(&pair_df)),
@@ -562,9 +651,11 @@ fn match_variants(
     pair_postings.items = vec![0; pair_postings.offsets[pair_df.len()] as usize];
     let mut fill = pair_postings.offsets.clone();
     let mut pairs = Postings::default();
+    pairs.items.reserve_exact(prefixes);
+    pairs.offsets.reserve_exact(tokens.len());
     for (v, seq) in tokens.iter().enumerate() {
         if long[v] {
-            distinct_pairs(seq, &mut scratch);
+            distinct_pairs(&seq, &mut scratch);
             ids.clear();
             ids.extend(scratch.iter().map(|key| pair_ids[key]));
             ids.sort_unstable();
@@ -574,41 +665,28 @@ fn match_variants(
                 pair_postings.items[fill[p as usize] as usize] = v as u32;
                 fill[p as usize] += 1;
             }
-            // What a variant with `m` words and `need` of them to share looks up: the pairs
-            // that a match with that many changed words must still share.
-            let m = seq.len();
-            let prefix = 2 * (m - needed(m, params.similarity)) + 2;
+            let prefix = pair_prefix(seq.len(), params.similarity);
             pairs.items.extend(&ids[..prefix.min(ids.len())]);
         }
         pairs.offsets.push(pairs.items.len() as u32);
     }
     drop((pair_ids, pair_df, fill, scratch, ids));
-    pairs.shrink_to_fit();
 
     // Document frequency of each word among long variants; words are then renumbered by
     // rarity so that each variant's distinct words, sorted, come rarest first.
     let mut df = vec![0u32; n_words];
-    let mut sets = Postings::default();
+    let mut set = Vec::new();
     for (v, seq) in tokens.iter().enumerate() {
-        let start = sets.items.len();
         if long[v] {
-            sets.items.extend_from_slice(seq);
-            sets.items[start..].sort_unstable();
-            let mut kept = start;
-            for i in start..sets.items.len() {
-                if i == start || sets.items[i] != sets.items[kept - 1] {
-                    sets.items[kept] = sets.items[i];
-                    kept += 1;
-                }
-            }
-            sets.items.truncate(kept);
-            for &w in &sets.items[start..] {
+            set.clear();
+            set.extend_from_slice(&seq);
+            set.sort_unstable();
+            set.dedup();
+            for &w in &set {
                 df[w as usize] += 1;
             }
         }
-        sets.offsets.push(sets.items.len() as u32);
     }
-    sets.items.shrink_to_fit();
     let mut by_rarity: Vec<u32> = (0..n_words as u32).collect();
     by_rarity.sort_unstable_by_key(|&w| (df[w as usize], w));
     let mut rank = vec![0u32; n_words];
@@ -617,15 +695,25 @@ fn match_variants(
     }
     let df_of_rank: Vec<u32> = by_rarity.iter().map(|&w| df[w as usize]).collect();
     drop((df, by_rarity));
-    for w in sets.items.iter_mut() {
-        *w = rank[*w as usize];
-    }
-    for v in 0..tokens.len() {
-        sets.get_mut(v as u32).sort_unstable();
-    }
+    let sets = Sets::build(tokens.len(), |v, set| {
+        set.clear();
+        if long[v] {
+            set.extend(tokens.iter_words(v).map(|w| rank[w as usize]));
+            set.sort_unstable();
+            set.dedup();
+        }
+    });
     drop(rank);
-    let unigram_postings = Postings::build(n_words, &sets, |r| {
-        df_of_rank[r as usize] as usize <= RARE_WORD_QUOTES.min(params.max_block)
+    let unigram_postings = Postings::build_from(n_words, || {
+        (0..tokens.len() as u32)
+            .flat_map(|v| {
+                let mut set = Vec::new();
+                sets.decode(v, &mut set);
+                set.into_iter().map(move |r| (r, v))
+            })
+            .filter(|&(r, _)| {
+                df_of_rank[r as usize] as usize <= RARE_WORD_QUOTES.min(params.max_block)
+            })
     });
     drop(df_of_rank);
 
@@ -635,7 +723,6 @@ fn match_variants(
         crate::memory::report(
             "finish, candidates indexed (besides the observed records)",
             &[
-                ("variant quotes", variant_quotes.bytes()),
                 ("union-find", 8 * tokens.len()),
                 ("long", vec(&long.to_vec())),
                 ("word sets", sets.bytes()),
@@ -647,13 +734,17 @@ fn match_variants(
         );
     }
     let mut dp = Vec::new();
+    let mut set_s = Vec::new();
+    // Word counts, looked up for every candidate.
+    let lens: Vec<u32> = (0..tokens.len()).map(|v| tokens.words(v) as u32).collect();
+    let (mut seq_s, mut seq_v) = (Vec::new(), Vec::new());
     let mut lcs_len = BitLcs::default();
     let mut contained: Vec<(u32, u32, u32)> = Vec::new();
-    for s in 0..tokens.len() {
-        if !long[s] {
-            continue;
-        }
-        let (seq_s, set_s) = (&tokens[s], sets.get(s as u32));
+    for s in (0..tokens.len()).filter(|&s| long[s]) {
+        tokens.decode(s, &mut seq_s);
+        let seq_s = &seq_s[..];
+        sets.decode(s as u32, &mut set_s);
+        let set_s = &set_s[..];
         let m = seq_s.len();
         let need = needed(m, params.similarity);
         // Candidates: quotes sharing one of the rarest words that any match must share (when
@@ -675,7 +766,7 @@ fn match_variants(
                 continue;
             }
             stamp[vi] = s as u32;
-            let n = tokens[vi].len();
+            let n = lens[vi] as usize;
             // Each pair is verified once, from its shorter side.
             if (n, vi) < (m, s) {
                 continue;
@@ -688,10 +779,11 @@ fn match_variants(
                 continue;
             }
             let slack = m - set_s.len();
-            if merge_count(set_s, sets.get(v), need.saturating_sub(slack)) + slack < need {
+            if sets.merge_count(set_s, v, need.saturating_sub(slack)) + slack < need {
                 continue;
             }
-            let lcs = lcs_len.run(&tokens[vi]);
+            tokens.decode(vi, &mut seq_v);
+            let lcs = lcs_len.run(&seq_v);
             if lcs < need {
                 continue;
             }
@@ -700,7 +792,7 @@ fn match_variants(
             // so only a long one needs the alignment.
             let dense = |span: usize| (lcs as f64) >= (params.similarity - 0.2) * span as f64;
             if !dense(n.min(LCS_CAP)) {
-                let (_, first, last) = lcs_align(seq_s, &tokens[vi], &mut dp);
+                let (_, first, last) = lcs_align(seq_s, &seq_v, &mut dp);
                 if !dense(last + 1 - first) {
                     continue;
                 }
@@ -732,15 +824,235 @@ fn match_variants(
         sets,
         pairs,
     ));
-    attach_truncations(contained, tokens, variant_quotes, speakers, uf);
+    contained
+}
+
+/// Each variant's distinct words (as rarity ranks), ascending, as varint-coded gaps: the
+/// gaps are small, so a word costs a byte or two rather than four.
+struct Sets {
+    bytes: Vec<u8>,
+    /// Where each set ends, after a leading 0.
+    offsets: Vec<u32>,
+    lens: Vec<u32>,
+}
+
+impl Sets {
+    /// The sets `fill(v, set)` leaves in `set`, one per variant, each ascending.
+    fn build(n: usize, fill: impl Fn(usize, &mut Vec<u32>)) -> Sets {
+        let mut set = Vec::new();
+        // Sized first, so the one large buffer is allocated once.
+        let mut total = 0;
+        for v in 0..n {
+            fill(v, &mut set);
+            total += Sets::encode(&set, None);
+        }
+        let mut sets = Sets {
+            bytes: Vec::with_capacity(total),
+            offsets: Vec::with_capacity(n + 1),
+            lens: Vec::with_capacity(n),
+        };
+        sets.offsets.push(0);
+        for v in 0..n {
+            fill(v, &mut set);
+            Sets::encode(&set, Some(&mut sets.bytes));
+            sets.offsets.push(sets.bytes.len() as u32);
+            sets.lens.push(set.len() as u32);
+        }
+        sets
+    }
+
+    /// Appends the coded `set` to `out`, if given; returns its length in bytes.
+    fn encode(set: &[u32], mut out: Option<&mut Vec<u8>>) -> usize {
+        let (mut prev, mut len) = (0u32, 0);
+        for &x in set {
+            let mut gap = x - prev;
+            prev = x;
+            loop {
+                let byte = (gap & 0x7f) as u8;
+                gap >>= 7;
+                len += 1;
+                let more = gap != 0;
+                if let Some(out) = out.as_deref_mut() {
+                    out.push(if more { byte | 0x80 } else { byte });
+                }
+                if !more {
+                    break;
+                }
+            }
+        }
+        len
+    }
+
+    fn decode(&self, v: u32, out: &mut Vec<u32>) {
+        out.clear();
+        let bytes =
+            &self.bytes[self.offsets[v as usize] as usize..self.offsets[v as usize + 1] as usize];
+        let (mut x, mut gap, mut shift) = (0u32, 0u32, 0);
+        for &b in bytes {
+            gap |= u32::from(b & 0x7f) << shift;
+            shift += 7;
+            if b & 0x80 == 0 {
+                x += gap;
+                out.push(x);
+                gap = 0;
+                shift = 0;
+            }
+        }
+    }
+
+    /// Number of values `a` (ascending) and set `v` share, or less than `want` as soon as
+    /// `want` is out of reach: set `v` is decoded only as far as the count needs.
+    fn merge_count(&self, a: &[u32], v: u32, want: usize) -> usize {
+        let bytes = &self.bytes[self.offsets[v as usize] as usize..];
+        let b_len = self.lens[v as usize] as usize;
+        let (mut at, mut x) = (0, 0u32);
+        let mut next = || {
+            let (mut gap, mut shift) = (0u32, 0);
+            loop {
+                let b = bytes[at];
+                at += 1;
+                gap |= u32::from(b & 0x7f) << shift;
+                shift += 7;
+                if b & 0x80 == 0 {
+                    x += gap;
+                    return x;
+                }
+            }
+        };
+        if b_len == 0 {
+            return 0;
+        }
+        let mut bj = next();
+        let (mut i, mut j, mut n) = (0, 0, 0);
+        while i < a.len() && j < b_len {
+            if n + (a.len() - i).min(b_len - j) < want {
+                return n;
+            }
+            match a[i].cmp(&bj) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater | std::cmp::Ordering::Equal => {
+                    if a[i] == bj {
+                        n += 1;
+                        i += 1;
+                    }
+                    j += 1;
+                    if j < b_len {
+                        bj = next();
+                    }
+                }
+            }
+        }
+        n
+    }
+
+    fn bytes(&self) -> usize {
+        crate::memory::vec(&self.bytes)
+            + crate::memory::vec(&self.offsets)
+            + crate::memory::vec(&self.lens)
+    }
 }
 
 /// Words in at most this many quotes find candidates on their own; commoner words only as
 /// part of a word pair.
 const RARE_WORD_QUOTES: usize = 100;
 
-/// Word ids of each variant.
-pub type Tokens = Postings;
+/// Word ids of each variant, as varints in one flat array: ids follow first appearance, so
+/// the common words, met first, take a byte, and most others two.
+#[derive(Debug)]
+pub struct Tokens {
+    bytes: Vec<u8>,
+    /// Where each variant ends, after a leading 0.
+    offsets: Vec<u32>,
+}
+
+impl Default for Tokens {
+    fn default() -> Self {
+        Tokens {
+            bytes: Vec::new(),
+            offsets: vec![0],
+        }
+    }
+}
+
+impl Tokens {
+    /// Number of variants.
+    pub fn len(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    fn coded(&self, v: usize) -> &[u8] {
+        &self.bytes[self.offsets[v] as usize..self.offsets[v + 1] as usize]
+    }
+
+    /// Number of words of variant `v`.
+    pub fn words(&self, v: usize) -> usize {
+        self.coded(v).iter().filter(|&&b| b & 0x80 == 0).count()
+    }
+
+    /// The word ids of variant `v`, in order.
+    pub fn iter_words(&self, v: usize) -> impl Iterator<Item = u32> + '_ {
+        let mut bytes = self.coded(v).iter();
+        std::iter::from_fn(move || {
+            let (mut id, mut shift) = (0u32, 0);
+            loop {
+                let b = *bytes.next()?;
+                id |= u32::from(b & 0x7f) << shift;
+                shift += 7;
+                if b & 0x80 == 0 {
+                    return Some(id);
+                }
+            }
+        })
+    }
+
+    /// The word ids of variant `v`, into `out`.
+    pub fn decode(&self, v: usize, out: &mut Vec<u32>) {
+        out.clear();
+        let (mut id, mut shift) = (0u32, 0);
+        for &b in self.coded(v) {
+            id |= u32::from(b & 0x7f) << shift;
+            shift += 7;
+            if b & 0x80 == 0 {
+                out.push(id);
+                (id, shift) = (0, 0);
+            }
+        }
+    }
+
+    /// Every variant's word ids, in order.
+    pub fn iter(&self) -> impl Iterator<Item = Vec<u32>> + '_ {
+        (0..self.len()).map(|v| {
+            let mut words = Vec::new();
+            self.decode(v, &mut words);
+            words
+        })
+    }
+
+    fn push_word(&mut self, mut id: u32) {
+        loop {
+            let byte = (id & 0x7f) as u8;
+            id >>= 7;
+            if id == 0 {
+                self.bytes.push(byte);
+                return;
+            }
+            self.bytes.push(byte | 0x80);
+        }
+    }
+
+    fn end_variant(&mut self) {
+        self.offsets.push(self.bytes.len() as u32);
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.bytes.shrink_to_fit();
+        self.offsets.shrink_to_fit();
+    }
+
+    fn bytes(&self) -> usize {
+        crate::memory::vec(&self.bytes) + crate::memory::vec(&self.offsets)
+    }
+}
 
 /// Lists in one flat array: inverted lists (key → variants), or lists per variant.
 #[derive(Debug)]
@@ -768,34 +1080,6 @@ impl Default for Postings {
 }
 
 impl Postings {
-    /// The inverted lists of `sets`: for each key, the sets holding it.
-    fn build(n_keys: usize, sets: &Postings, keep: impl Fn(u32) -> bool) -> Postings {
-        let n = sets.offsets.len() as u32 - 1;
-        Postings::build_from(n_keys, || {
-            (0..n)
-                .flat_map(move |v| sets.get(v).iter().map(move |&k| (k, v)))
-                .filter(|&(k, _)| keep(k))
-        })
-    }
-
-    pub fn len(&self) -> usize {
-        self.offsets.len() - 1
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = &[u32]> {
-        (0..self.len() as u32).map(|v| self.get(v))
-    }
-
-    fn shrink_to_fit(&mut self) {
-        self.offsets.shrink_to_fit();
-        self.items.shrink_to_fit();
-    }
-
-    fn get_mut(&mut self, key: u32) -> &mut [u32] {
-        let (a, b) = (self.offsets[key as usize], self.offsets[key as usize + 1]);
-        &mut self.items[a as usize..b as usize]
-    }
-
     /// Lists of `(key, item)` pairs, each list in the order `pairs` yields them.
     fn build_from<I: Iterator<Item = (u32, u32)>>(
         n_keys: usize,
@@ -860,7 +1144,7 @@ fn attach_truncations(
     }
     // Longest truncation first; a stable sort keeps each truncation's containers in the
     // order they were found.
-    contained.sort_by_key(|&(s, _, _)| (std::cmp::Reverse(tokens[s as usize].len()), s));
+    contained.sort_by_key(|&(s, _, _)| (std::cmp::Reverse(tokens.words(s as usize)), s));
     for containers in contained.chunk_by(|a, b| a.0 == b.0) {
         let s = containers[0].0;
         let own_root = uf.find(s);
@@ -892,30 +1176,15 @@ fn attach_truncations(
     }
 }
 
+/// What a variant with `m` words looks up: the rarest pairs that a match with as many
+/// changed words as `similarity` allows must still share.
+fn pair_prefix(m: usize, similarity: f64) -> usize {
+    2 * (m - needed(m, similarity)) + 2
+}
+
 /// Words of an `m`-word quote another must share to match at `similarity`.
 fn needed(m: usize, similarity: f64) -> usize {
     ((similarity * m as f64) - 1e-9).ceil().max(1.0) as usize
-}
-
-/// Number of values two ascending lists share, or less than `want` as soon as `want` is out
-/// of reach.
-fn merge_count(a: &[u32], b: &[u32], want: usize) -> usize {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        if n + (a.len() - i).min(b.len() - j) < want {
-            return n;
-        }
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    n
 }
 
 /// Quotes longer than this are compared on their first words.
@@ -1031,6 +1300,43 @@ mod tests {
         assert_eq!(lcs_align(&[1, 2], &[3, 4], &mut dp).0, 0);
         assert_eq!(needed(10, 0.8), 8);
         assert_eq!(needed(4, 0.8), 4);
+    }
+
+    #[test]
+    fn coded_words_and_sets_read_back() {
+        let lists: Vec<Vec<u32>> = vec![
+            vec![],
+            vec![0, 1, 127, 128, 16_383, 16_384, u32::MAX],
+            vec![5, 5, 3],
+        ];
+        let mut tokens = Tokens::default();
+        for list in &lists {
+            for &w in list {
+                tokens.push_word(w);
+            }
+            tokens.end_variant();
+        }
+        let mut out = Vec::new();
+        for (v, list) in lists.iter().enumerate() {
+            tokens.decode(v, &mut out);
+            assert_eq!(&out, list);
+            assert_eq!(tokens.words(v), list.len());
+        }
+        let sets = Sets::build(lists.len(), |v, set| {
+            set.clear();
+            set.extend(&lists[v]);
+            set.sort_unstable();
+            set.dedup();
+        });
+        sets.decode(1, &mut out);
+        assert_eq!(out, lists[1]);
+        sets.decode(2, &mut out);
+        assert_eq!(out, [3, 5]);
+        assert_eq!(sets.merge_count(&[3, 4, 5], 2, 0), 2);
+        assert_eq!(sets.merge_count(&[1, 128, 16_384], 1, 0), 3);
+        assert_eq!(sets.merge_count(&[1, 2], 0, 0), 0);
+        // Out of reach: stops early, below `want`.
+        assert!(sets.merge_count(&[4], 2, 2) < 2);
     }
 
     #[test]

@@ -226,6 +226,37 @@ impl RowWriter<'_> {
         *self.rows += 1;
     }
 }
+
+/// A row too large to collect in a table's buffer, as [`RowWriter`] would encode it (the
+/// row is not empty: it has more than a chunk of bytes).
+fn write_big_row(file: &mut BufWriter<File>, cells: &[String], guard: bool) -> std::io::Result<()> {
+    for (i, cell) in cells.iter().enumerate() {
+        if i > 0 {
+            file.write_all(b",")?;
+        }
+        let guard: &[u8] = if guard && needs_guard(cell) {
+            b"'"
+        } else {
+            b""
+        };
+        if csv_needs_quotes(cell.as_bytes()) {
+            file.write_all(b"\"")?;
+            file.write_all(guard)?;
+            for (j, part) in cell.split('"').enumerate() {
+                if j > 0 {
+                    file.write_all(b"\"\"")?;
+                }
+                file.write_all(part.as_bytes())?;
+            }
+            file.write_all(b"\"")?;
+        } else {
+            file.write_all(guard)?;
+            file.write_all(cell.as_bytes())?;
+        }
+    }
+    file.write_all(b"\r\n")
+}
+
 /// Spreadsheets run a cell that starts with `=`, `+`, `-`, `@` (or tab/CR) as a formula;
 /// numbers such as `-5` are left alone. A guarded cell is written with a leading `'`.
 fn needs_guard(cell: &str) -> bool {
@@ -260,6 +291,16 @@ impl Exporter for CsvExporter {
                     cells.len(),
                     out.columns
                 )));
+            }
+            // A corpus row can join a hundred thousand quotes (tens of MB): it goes straight
+            // to the file, after the rows before it, rather than through the buffer, which
+            // would double up to its size (old and new buffers alive at once) and keep it.
+            if cells.iter().map(String::len).sum::<usize>() > CHUNK {
+                out.spill(0)?;
+                write_big_row(&mut out.file, &cells, self.formula_guard)
+                    .map_err(|e| StageError::new(format!("{}.csv: {e}", out.name)))?;
+                out.rows += 1;
+                continue;
             }
             let mut row = out.rows(self.formula_guard, &mut self.scratch);
             for cell in &cells {

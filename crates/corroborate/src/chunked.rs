@@ -1,0 +1,93 @@
+//! An append-only vector in fixed-size chunks, for records that grow with the corpus. A `Vec`
+//! doubles: on average a quarter of it is spare capacity, and while it moves to a buffer
+//! twice as large both buffers are alive, so a 25 MB vector briefly costs 75 MB. Chunks cost
+//! at most one chunk of spare room and never move.
+
+/// Elements per chunk: large enough that chunk boundaries cost nothing, small enough that the
+/// last chunk's spare room is small (at most `CHUNK * size_of::<T>()` bytes).
+const CHUNK: usize = 1 << 14;
+
+#[derive(Debug)]
+pub struct Chunked<T> {
+    chunks: Vec<Vec<T>>,
+    len: usize,
+}
+
+impl<T> Default for Chunked<T> {
+    fn default() -> Self {
+        Chunked {
+            chunks: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<T> Chunked<T> {
+    pub fn push(&mut self, item: T) {
+        if self.len.is_multiple_of(CHUNK) {
+            self.chunks.push(Vec::with_capacity(CHUNK));
+        }
+        if let Some(last) = self.chunks.last_mut() {
+            last.push(item);
+        }
+        self.len += 1;
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + '_ {
+        self.chunks.iter().flatten()
+    }
+
+    /// Index of the first element for which `pred` is false, the elements being partitioned
+    /// (all `true` ones first), as [`slice::partition_point`].
+    pub fn partition_point(&self, pred: impl Fn(&T) -> bool) -> usize {
+        let chunk = self.chunks.partition_point(|c| c.last().is_some_and(&pred));
+        match self.chunks.get(chunk) {
+            Some(c) => chunk * CHUNK + c.partition_point(pred),
+            None => self.len,
+        }
+    }
+
+    /// Bytes held, for [`crate::memory`].
+    pub fn bytes(&self) -> usize {
+        crate::memory::vec(&self.chunks) + self.chunks.iter().map(crate::memory::vec).sum::<usize>()
+    }
+}
+
+impl<T> std::ops::Index<usize> for Chunked<T> {
+    type Output = T;
+
+    fn index(&self, i: usize) -> &T {
+        &self.chunks[i / CHUNK][i % CHUNK]
+    }
+}
+
+impl<T> std::ops::IndexMut<usize> for Chunked<T> {
+    fn index_mut(&mut self, i: usize) -> &mut T {
+        &mut self.chunks[i / CHUNK][i % CHUNK]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indexes_across_chunks() {
+        let mut c = Chunked::default();
+        for i in 0..(3 * CHUNK + 5) as u32 {
+            c.push(i * 2);
+        }
+        assert_eq!(c.len(), 3 * CHUNK + 5);
+        assert_eq!(c[CHUNK + 1], (CHUNK as u32 + 1) * 2);
+        assert_eq!(c.iter().count(), c.len());
+        assert_eq!(c.iter().last(), Some(&((3 * CHUNK as u32 + 4) * 2)));
+        for probe in [0u32, 1, 2, CHUNK as u32 * 2, CHUNK as u32 * 2 + 1, u32::MAX] {
+            let want = (0..c.len()).filter(|&i| c[i] < probe).count();
+            assert_eq!(c.partition_point(|&x| x < probe), want, "{probe}");
+        }
+    }
+}
