@@ -15,6 +15,7 @@ use regex::Regex;
 use regex_automata::nfa::thompson::backtrack::{self, BoundedBacktracker};
 use regex_automata::nfa::thompson::{self, pikevm::PikeVM, WhichCaptures};
 use regex_automata::util::captures::Captures;
+use regex_automata::util::syntax::parse;
 use regex_automata::{meta, Anchored, Input, PatternID, Span};
 
 /// A date expression found in the text.
@@ -156,15 +157,25 @@ fn date_finder() -> &'static DateFinder {
     static FINDER: OnceLock<DateFinder> = OnceLock::new();
     FINDER.get_or_init(|| {
         let forms = date_forms();
+        // Parsed once for both engines: translating the Unicode classes is much of the cost.
+        let hirs: Vec<_> = forms
+            .iter()
+            .map(|(_, p)| parse(p).expect("date form parses"))
+            .collect();
         let find = meta::Regex::builder()
-            .configure(meta::Config::new().which_captures(WhichCaptures::Implicit))
-            .build_many(&forms.iter().map(|(_, p)| p.as_str()).collect::<Vec<_>>())
+            .configure(
+                meta::Config::new()
+                    .which_captures(WhichCaptures::Implicit)
+                    .auto_prefilter(false),
+            )
+            .build_many_from_hir(&hirs)
             .expect("date forms compile");
         let forms = forms
             .iter()
-            .map(|(name, pattern)| {
+            .zip(&hirs)
+            .map(|((name, _), hir)| {
                 let nfa = thompson::Compiler::new()
-                    .build(pattern)
+                    .build_from_hir(hir)
                     .expect("date form compiles");
                 let global = nfa
                     .group_info()
