@@ -4,12 +4,19 @@
 //! document's published date when there is one, with that anchor recorded, and left without a
 //! value when there is none.
 
+use std::cell::RefCell;
 use std::ops::Range;
 use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
-use regex::{Captures, Regex};
+use regex::Regex;
+
+use regex_automata::nfa::thompson::backtrack::{self, BoundedBacktracker};
+use regex_automata::nfa::thompson::{self, pikevm::PikeVM, WhichCaptures};
+use regex_automata::util::captures::Captures;
+use regex_automata::util::syntax::parse;
+use regex_automata::{meta, Anchored, Input, PatternID, Span};
 
 /// A date expression found in the text.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,8 +34,8 @@ const MONTHS: &str = "January|February|March|April|May|June|July|August|Septembe
 const MONTHS_FULL: &str =
     "January|February|March|April|May|June|July|August|September|October|November|December";
 
-/// Capture group indices of [`date_regex`] (checked by a test): looking groups up by name
-/// costs a hash of the name each time.
+/// Group indices in [`Groups`], those of the one-regex form of the date forms (checked by a
+/// test): looking groups up by name costs a hash of the name each time.
 const G_ISO: usize = 1;
 const G_IY: usize = 2;
 const G_IM: usize = 3;
@@ -59,30 +66,138 @@ const G_WS: usize = 27;
 const G_REL: usize = 28;
 const G_N: usize = 29;
 const G_U: usize = 30;
-/// The group names in index order, for that test.
-#[cfg(test)]
+/// The group names in index order.
 const GROUP_NAMES: [&str; 30] = [
     "iso", "iy", "im", "id", "mo", "pm", "m4", "d4", "y4", "mdy", "m1", "d1", "y1", "dmy", "d2",
     "m2", "y2", "my", "m3", "y3", "yr", "y5", "y6", "wd", "wp", "w", "ws", "rel", "n", "u",
 ];
 
+/// The date forms in priority order (the order of the alternation they stand for): the name
+/// of the group spanning each, and its pattern.
+fn date_forms() -> [(&'static str, String); 8] {
+    let b = "(?-u:\\b)";
+    [
+        (
+            "iso",
+            format!(r"{b}(?P<iy>\d{{4}})-(?P<im>\d{{2}})-(?P<id>\d{{2}}){b}"),
+        ),
+        (
+            "mo",
+            format!(
+                r"{b}(?P<pm>in|since|by|until|from|of|for|last|next|this|early|late|on|In|Since|By|Until|From|For|Last|Next|This|Early|Late|On)\s+(?P<m4>{MONTHS_FULL}){b}(?:\s+(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?{b})?(?:,?\s+(?P<y4>\d{{4}}){b})?"
+            ),
+        ),
+        (
+            "mdy",
+            format!(
+                r"{b}(?P<m1>{MONTHS})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?{b}(?:,?\s+(?P<y1>\d{{4}}){b})?"
+            ),
+        ),
+        (
+            "dmy",
+            format!(
+                r"{b}(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{MONTHS})(?:{b}|\s)(?:,?\s*(?P<y2>\d{{4}}){b})?"
+            ),
+        ),
+        ("my", format!(r"{b}(?P<m3>{MONTHS}),?\s+(?P<y3>\d{{4}}){b}")),
+        (
+            "yr",
+            format!(
+                r"{b}(?:in|since|by|until|from|before|after|during|through|In|Since|By|Until|From|Before|After|During)\s+(?:the\s+(?:year\s+)?)?(?P<y5>1[89]\d\d|20\d\d){b}(?:\s*[-–]\s*(?P<y6>1[89]\d\d|20\d\d){b})?"
+            ),
+        ),
+        (
+            "wd",
+            format!(
+                r"{b}(?:(?P<wp>on|last|next|this|since|until|by|from|On|Last|Next|This|Since|Until|By|From)\s+)?(?P<w>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?P<ws>['’]s)?{b}"
+            ),
+        ),
+        (
+            "rel",
+            format!(
+                r"(?i:{b}(?:today|yesterday|tomorrow|tonight|(?:earlier|later)\s+this\s+(?:week|month|year)|(?:last|next|this|past)\s+(?:week|month|year|weekend|night)|(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?P<u>days?|weeks?|months?|years?)\s+ago){b})"
+            ),
+        ),
+    ]
+}
+
+/// The one regex the forms were written as, with every group: what [`DateFinder`] must agree
+/// with.
+#[cfg(test)]
 fn date_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        let b = "(?-u:\\b)";
-        let pattern = format!(
-            r"(?x)
-            (?P<iso>{b}(?P<iy>\d{{4}})-(?P<im>\d{{2}})-(?P<id>\d{{2}}){b})
-            |(?P<mo>{b}(?P<pm>in|since|by|until|from|of|for|last|next|this|early|late|on|In|Since|By|Until|From|For|Last|Next|This|Early|Late|On)\s+(?P<m4>{MONTHS_FULL}){b}(?:\s+(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?{b})?(?:,?\s+(?P<y4>\d{{4}}){b})?)
-            |(?P<mdy>{b}(?P<m1>{MONTHS})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?{b}(?:,?\s+(?P<y1>\d{{4}}){b})?)
-            |(?P<dmy>{b}(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{MONTHS})(?:{b}|\s)(?:,?\s*(?P<y2>\d{{4}}){b})?)
-            |(?P<my>{b}(?P<m3>{MONTHS}),?\s+(?P<y3>\d{{4}}){b})
-            |(?P<yr>{b}(?:in|since|by|until|from|before|after|during|through|In|Since|By|Until|From|Before|After|During)\s+(?:the\s+(?:year\s+)?)?(?P<y5>1[89]\d\d|20\d\d){b}(?:\s*[-–]\s*(?P<y6>1[89]\d\d|20\d\d){b})?)
-            |(?P<wd>{b}(?:(?P<wp>on|last|next|this|since|until|by|from|On|Last|Next|This|Since|Until|By|From)\s+)?(?P<w>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?P<ws>['’]s)?{b})
-            |(?P<rel>(?i:{b}(?:today|yesterday|tomorrow|tonight|(?:earlier|later)\s+this\s+(?:week|month|year)|(?:last|next|this|past)\s+(?:week|month|year|weekend|night)|(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?P<u>days?|weeks?|months?|years?)\s+ago){b}))
-            "
-        );
-        Regex::new(&pattern).expect("date regex compiles")
+        let alternatives: Vec<String> = date_forms()
+            .iter()
+            .map(|(name, body)| format!("(?P<{name}>{body})"))
+            .collect();
+        Regex::new(&alternatives.join("|")).expect("date regex compiles")
+    })
+}
+
+/// Finds date forms with a multi-pattern regex, whose pattern id says which form matched, then
+/// runs only that form's small capture engine on the match. One alternation with 30 groups
+/// made the capture engine walk every earlier form and carry all the slots for each match.
+struct DateFinder {
+    /// The forms as patterns in priority order, without groups: leftmost-first over patterns
+    /// is the alternation's semantics.
+    find: meta::Regex,
+    forms: Vec<Form>,
+}
+
+struct Form {
+    captures: BoundedBacktracker,
+    /// For the rare span too long for the backtracker's visited set.
+    fallback: PikeVM,
+    /// The [`Groups`] index of each of the form's groups (0 is the whole form).
+    global: Vec<usize>,
+}
+
+fn date_finder() -> &'static DateFinder {
+    static FINDER: OnceLock<DateFinder> = OnceLock::new();
+    FINDER.get_or_init(|| {
+        let forms = date_forms();
+        // Parsed once for both engines: translating the Unicode classes is much of the cost.
+        let hirs: Vec<_> = forms
+            .iter()
+            .map(|(_, p)| parse(p).expect("date form parses"))
+            .collect();
+        let find = meta::Regex::builder()
+            .configure(
+                meta::Config::new()
+                    .which_captures(WhichCaptures::Implicit)
+                    .auto_prefilter(false),
+            )
+            .build_many_from_hir(&hirs)
+            .expect("date forms compile");
+        let forms = forms
+            .iter()
+            .zip(&hirs)
+            .map(|((name, _), hir)| {
+                let nfa = thompson::Compiler::new()
+                    .build_from_hir(hir)
+                    .expect("date form compiles");
+                let global = nfa
+                    .group_info()
+                    .pattern_names(PatternID::ZERO)
+                    .map(|n| {
+                        let n = n.unwrap_or(name);
+                        GROUP_NAMES
+                            .iter()
+                            .position(|&g| g == n)
+                            .expect("every date group is named")
+                            + 1
+                    })
+                    .collect();
+                Form {
+                    captures: BoundedBacktracker::new_from_nfa(nfa.clone())
+                        .expect("date form backtracker builds"),
+                    fallback: PikeVM::new_from_nfa(nfa).expect("date form pikevm builds"),
+                    global,
+                }
+            })
+            .collect();
+        DateFinder { find, forms }
     })
 }
 
@@ -126,7 +241,7 @@ pub(crate) fn find_dates_in(
     published: Option<NaiveDate>,
     prefilter: bool,
 ) -> Vec<DateMention> {
-    let re = date_regex();
+    let finder = date_finder();
     // Pass 1: every match with whether its sentence speaks of the future. A weekday named
     // several times in a story is one day ("Monday’s talks" … "will meet on Monday"), so
     // weekdays take the future reading if any sentence naming them points forward.
@@ -140,7 +255,8 @@ pub(crate) fn find_dates_in(
             continue;
         }
         let mut future: Option<bool> = None;
-        for caps in re.captures_iter(sentence) {
+        for m in finder.find.find_iter(sentence) {
+            let caps = finder.groups(sentence, m.pattern(), m.range());
             // "If we're not strong today, we'll pay dearly tomorrow": inside a quotation these
             // words are the speaker's rhetoric, not dates.
             if let Some(rel) = caps.get(G_REL) {
@@ -206,10 +322,84 @@ fn outside_quotes(sentence: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// A match's groups, indexed like the one-regex form (`G_*`).
+struct Groups<'h> {
+    haystack: &'h str,
+    spans: [Option<Span>; G_U + 1],
+}
+
+/// One group of a match.
+#[derive(Clone, Copy)]
+struct Group<'h> {
+    haystack: &'h str,
+    span: Span,
+}
+
+impl<'h> Group<'h> {
+    fn start(&self) -> usize {
+        self.span.start
+    }
+    fn end(&self) -> usize {
+        self.span.end
+    }
+    fn range(&self) -> Range<usize> {
+        self.span.range()
+    }
+    fn as_str(&self) -> &'h str {
+        &self.haystack[self.span.range()]
+    }
+}
+
+impl<'h> Groups<'h> {
+    fn get(&self, group: usize) -> Option<Group<'h>> {
+        self.spans[group].map(|span| Group {
+            haystack: self.haystack,
+            span,
+        })
+    }
+}
+
+impl DateFinder {
+    /// The groups of the `form` match at `span` of `haystack`. The search is anchored on the
+    /// match but sees the whole haystack, so word boundaries at its edges read as before.
+    fn groups<'h>(&self, haystack: &'h str, form: PatternID, span: Range<usize>) -> Groups<'h> {
+        thread_local! {
+            // Per form, made when first needed.
+            static CACHES: RefCell<Vec<Option<(backtrack::Cache, Captures)>>> =
+                const { RefCell::new(Vec::new()) };
+        }
+        let id = form.as_usize();
+        let form = &self.forms[id];
+        let input = Input::new(haystack).span(span).anchored(Anchored::Yes);
+        let mut spans = [None; G_U + 1];
+        CACHES.with(|c| {
+            let mut c = c.borrow_mut();
+            if c.len() < self.forms.len() {
+                c.resize_with(self.forms.len(), || None);
+            }
+            let (cache, caps) = c[id].get_or_insert_with(|| {
+                (
+                    form.captures.create_cache(),
+                    form.captures.create_captures(),
+                )
+            });
+            if form.captures.try_search(cache, &input, caps).is_err() {
+                form.fallback
+                    .search(&mut form.fallback.create_cache(), &input, caps);
+            }
+            debug_assert!(caps.is_match(), "a found form matches on its span");
+            for (local, &global) in form.global.iter().enumerate() {
+                spans[global] = caps.get_group(local);
+            }
+        });
+        Groups { haystack, spans }
+    }
+}
+
 type Resolved = (Range<usize>, Option<String>, Option<String>);
 
 fn resolve(
-    caps: &Captures,
+    caps: &Groups<'_>,
     published: Option<NaiveDate>,
     future: bool,
     weekday_future: &[bool; 7],
@@ -385,7 +575,7 @@ fn month_date(
     (span, Some(value), Some(format!("published {p}")))
 }
 
-fn relative(phrase: &str, p: NaiveDate, caps: &Captures) -> Option<String> {
+fn relative(phrase: &str, p: NaiveDate, caps: &Groups<'_>) -> Option<String> {
     let week = |d: NaiveDate| {
         let w = d.iso_week();
         format!("{:04}-W{:02}", w.year(), w.week())
@@ -502,6 +692,45 @@ mod tests {
         let want: Vec<_> = GROUP_NAMES.iter().map(|&n| Some(n)).collect();
         assert_eq!(names, want);
         assert_eq!(date_regex().captures_len(), G_U + 1);
+    }
+
+    #[test]
+    fn form_search_gives_the_groups_of_the_one_regex() {
+        let sentences = [
+            "The invasion began in February 2022; the memorandum dates back to 1994.",
+            "On Aug. 15, 2025 they met, and again on 3 September 2025 and on August 15.",
+            "On Sunday, leaders met. Monday’s talks will follow. Last week he spoke.",
+            "three days ago he left; 2 weeks ago, an hour ago, A year ago, one month ago.",
+            "Published 2025-08-21, revised 2025-13-40 and 12025-08-21 and 2025-08-211.",
+            "in March 3rd, 2024 and since June, by July 4th 1999, until Oct. 2023, late May.",
+            "the 21st of March, 2024; 4 July,2020; 5 Sept. 2021; 30 Feb and 31st of Dec.",
+            "From 1998 – 2003, during the year 2001, in the 1990s, through 2010-2012, after 1850.",
+            "Last Friday's vote, next Tuesday, this Wednesday’s, since Monday, Fox News Sunday.",
+            "TODAY, Tonight, tomorrow, yesterday, earlier this week, later  this\tyear, past weekend.",
+            "The Mayday 24 May flight and Marching 12 and Augusta 2020 are not all dates.",
+            "“We will win today,” he said tomorrow; \"tonight\" and next month and this year.",
+            "Unicode digits: in ٢٠٢٤, on March ١٥, ٣ days ago, 2024-٠٨-١٥ and March\u{a0}5, 2024.",
+            "",
+        ];
+        let finder = date_finder();
+        for sentence in sentences {
+            let old: Vec<Vec<Option<Range<usize>>>> = date_regex()
+                .captures_iter(sentence)
+                .map(|c| (0..=G_U).map(|g| c.get(g).map(|m| m.range())).collect())
+                .collect();
+            let new: Vec<Vec<Option<Range<usize>>>> = finder
+                .find
+                .find_iter(sentence)
+                .map(|m| {
+                    let g = finder.groups(sentence, m.pattern(), m.range());
+                    let mut v: Vec<_> = (0..=G_U).map(|i| g.get(i).map(|x| x.range())).collect();
+                    v[0] = Some(m.range());
+                    v
+                })
+                .collect();
+            assert_eq!(new, old, "{sentence}");
+            assert!(!old.is_empty() || sentence.is_empty(), "{sentence}");
+        }
     }
 
     #[test]
