@@ -6,7 +6,7 @@ use std::io::{BufWriter, Write};
 use model::{Document, ExportSummary, Exporter, StageError, StageOptions, Table};
 use serde::{Deserialize, Serialize};
 
-use crate::encode::{csv_needs_quotes, push_csv_doubling_quotes, push_usize};
+use crate::encode::{csv_field, push_usize};
 use crate::staging::Staging;
 use crate::tables::{fill_rows, table_names, FillRows, TABLES};
 use crate::ExportContext;
@@ -165,21 +165,10 @@ impl RowWriter<'_> {
     /// A text cell, formula-guarded and quoted as needed.
     pub(crate) fn text(&mut self, cell: &str) {
         self.delimit();
-        let guard: &[u8] = if self.guard && needs_guard(cell) {
-            b"'"
-        } else {
-            b""
-        };
-        if csv_needs_quotes(cell.as_bytes()) {
-            // The guard goes inside the quotes: it is part of the cell's value.
-            self.out.push(b'"');
-            self.out.extend_from_slice(guard);
-            push_csv_doubling_quotes(self.out, cell);
-            self.out.push(b'"');
-        } else {
-            self.out.extend_from_slice(guard);
-            self.out.extend_from_slice(cell.as_bytes());
-        }
+        let out = &mut *self.out;
+        csv_field(cell, self.guard && needs_guard(cell), |piece| {
+            out.extend_from_slice(piece)
+        });
     }
 
     /// An optional text cell; empty when absent.
@@ -230,31 +219,18 @@ impl RowWriter<'_> {
 /// A row too large to collect in a table's buffer, as [`RowWriter`] would encode it (the
 /// row is not empty: it has more than a chunk of bytes).
 fn write_big_row(file: &mut BufWriter<File>, cells: &[String], guard: bool) -> std::io::Result<()> {
+    let mut result = Ok(());
     for (i, cell) in cells.iter().enumerate() {
         if i > 0 {
-            file.write_all(b",")?;
+            result = result.and_then(|()| file.write_all(b","));
         }
-        let guard: &[u8] = if guard && needs_guard(cell) {
-            b"'"
-        } else {
-            b""
-        };
-        if csv_needs_quotes(cell.as_bytes()) {
-            file.write_all(b"\"")?;
-            file.write_all(guard)?;
-            for (j, part) in cell.split('"').enumerate() {
-                if j > 0 {
-                    file.write_all(b"\"\"")?;
-                }
-                file.write_all(part.as_bytes())?;
+        csv_field(cell, guard && needs_guard(cell), |piece| {
+            if result.is_ok() {
+                result = file.write_all(piece);
             }
-            file.write_all(b"\"")?;
-        } else {
-            file.write_all(guard)?;
-            file.write_all(cell.as_bytes())?;
-        }
+        });
     }
-    file.write_all(b"\r\n")
+    result.and_then(|()| file.write_all(b"\r\n"))
 }
 
 /// Spreadsheets run a cell that starts with `=`, `+`, `-`, `@` (or tab/CR) as a formula;
@@ -333,6 +309,42 @@ impl Exporter for CsvExporter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_big_row_is_encoded_as_a_row_in_the_buffer() {
+        let cells: Vec<String> = [
+            "plain",
+            "=SUM(A1)",
+            "-5",
+            "with, comma",
+            "say \"hi\"",
+            "+\"quoted\" guard",
+            "",
+            "line\nbreak",
+        ]
+        .iter()
+        .map(|c| c.repeat(3))
+        .collect();
+        for guard in [false, true] {
+            let (mut buf, mut scratch, mut rows) = (Vec::new(), String::new(), 0);
+            let mut row = RowWriter {
+                out: &mut buf,
+                scratch: &mut scratch,
+                guard,
+                row_start: None,
+                rows: &mut rows,
+            };
+            for cell in &cells {
+                row.text(cell);
+            }
+            row.end();
+            let path = tempfile::NamedTempFile::new().unwrap();
+            let mut file = BufWriter::new(path.reopen().unwrap());
+            write_big_row(&mut file, &cells, guard).unwrap();
+            file.flush().unwrap();
+            assert_eq!(std::fs::read(path.path()).unwrap(), buf, "guard {guard}");
+        }
+    }
 
     #[test]
     fn formulas_are_guarded_but_numbers_are_not() {
