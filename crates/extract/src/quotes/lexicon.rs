@@ -93,7 +93,9 @@ impl Lexicon {
                 }
             })
             .collect();
-        let no_marks = !phrases.iter().any(|p| p.contains(is_quote_mark));
+        let no_marks = !phrases
+            .iter()
+            .any(|p| p.contains(super::spans::is_quote_mark));
         let cues = DFA::builder()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
@@ -201,14 +203,6 @@ impl Lexicon {
     pub fn is_speaker_noun(&self, lower: &str) -> bool {
         self.speaker_nouns.contains(lower)
     }
-}
-
-/// Characters that may open or close a quotation (see `spans`).
-fn is_quote_mark(c: char) -> bool {
-    matches!(
-        c,
-        '“' | '”' | '„' | '«' | '»' | '‹' | '›' | '"' | '‘' | '’' | '\''
-    )
 }
 
 /// Whether the character ending at byte `s` continues a word (letters, digits, a hyphen:

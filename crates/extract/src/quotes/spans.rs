@@ -158,10 +158,7 @@ fn scan_paragraph(
             break;
         };
         pos = i + c.len_utf8();
-        if !matches!(
-            c,
-            '“' | '”' | '„' | '«' | '»' | '‹' | '›' | '"' | '‘' | '’' | '\''
-        ) {
+        if !is_quote_mark(c) {
             continue;
         }
         let prev = body[..i].chars().next_back();
@@ -333,6 +330,14 @@ fn scan_paragraph(
             });
         }
     }
+}
+
+/// Characters that may open or close a quotation.
+pub(crate) fn is_quote_mark(c: char) -> bool {
+    matches!(
+        c,
+        '“' | '”' | '„' | '«' | '»' | '‹' | '›' | '"' | '‘' | '’' | '\''
+    )
 }
 
 /// Every quote mark starts with one of these bytes: an ASCII mark, or the lead byte of
