@@ -4,6 +4,8 @@
 //! stored whole, so one id is decoded from at most `BLOCK` entries. Tables list documents by
 //! id in no order a file could be read in, so the ids stay in memory, at a few bytes each.
 
+use crate::varint;
+
 const BLOCK: usize = 8;
 
 #[derive(Debug, Default)]
@@ -17,31 +19,6 @@ pub struct DocIds {
     scratch: std::cell::RefCell<Vec<u8>>,
 }
 
-fn put_varint(out: &mut Vec<u8>, mut n: usize) {
-    loop {
-        let byte = (n & 0x7f) as u8;
-        n >>= 7;
-        if n == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
-}
-
-fn get_varint(bytes: &[u8], at: &mut usize) -> usize {
-    let (mut n, mut shift) = (0usize, 0);
-    loop {
-        let byte = bytes[*at];
-        *at += 1;
-        n |= usize::from(byte & 0x7f) << shift;
-        shift += 7;
-        if byte & 0x80 == 0 {
-            return n;
-        }
-    }
-}
-
 impl DocIds {
     pub fn push(&mut self, id: &str) {
         let id = id.as_bytes();
@@ -51,8 +28,8 @@ impl DocIds {
         } else {
             self.last.iter().zip(id).take_while(|(a, b)| a == b).count()
         };
-        put_varint(&mut self.bytes, shared);
-        put_varint(&mut self.bytes, id.len() - shared);
+        varint::put(&mut self.bytes, shared as u64);
+        varint::put(&mut self.bytes, (id.len() - shared) as u64);
         self.bytes.extend_from_slice(&id[shared..]);
         self.last.clear();
         self.last.extend_from_slice(id);
@@ -83,8 +60,8 @@ impl DocIds {
 
     /// Turns `id` into the id whose entry starts at `at`, and moves `at` past it.
     fn next(&self, id: &mut Vec<u8>, at: &mut usize) {
-        let shared = get_varint(&self.bytes, at);
-        let rest = get_varint(&self.bytes, at);
+        let shared = varint::get(&self.bytes, at) as usize;
+        let rest = varint::get(&self.bytes, at) as usize;
         id.truncate(shared);
         id.extend_from_slice(&self.bytes[*at..*at + rest]);
         *at += rest;

@@ -15,6 +15,7 @@ mod names;
 mod quotes;
 mod spill;
 mod unionfind;
+mod varint;
 
 use std::collections::{HashMap, HashSet};
 

@@ -14,6 +14,7 @@ use model::EntityKind;
 
 use crate::spill::Interner;
 use crate::unionfind::UnionFind;
+use crate::varint;
 
 /// Words that stand before a name without being part of it.
 const TITLES: &[&str] = &[
@@ -288,16 +289,8 @@ impl DocList {
         self.len += 1;
     }
 
-    fn encode(&mut self, mut gap: u32) {
-        loop {
-            let byte = (gap & 0x7f) as u8;
-            gap >>= 7;
-            if gap == 0 {
-                self.bytes.push(byte);
-                break;
-            }
-            self.bytes.push(byte | 0x80);
-        }
+    fn encode(&mut self, gap: u32) {
+        varint::put(&mut self.bytes, u64::from(gap));
     }
 
     pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
@@ -312,17 +305,7 @@ impl DocList {
             if at >= self.bytes.len() {
                 return None;
             }
-            let (mut gap, mut shift) = (0u32, 0);
-            loop {
-                let byte = self.bytes[at];
-                at += 1;
-                gap |= u32::from(byte & 0x7f) << shift;
-                shift += 7;
-                if byte & 0x80 == 0 {
-                    break;
-                }
-            }
-            doc += gap;
+            doc += varint::get(&self.bytes, &mut at) as u32;
             Some(doc)
         })
     }

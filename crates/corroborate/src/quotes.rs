@@ -16,6 +16,7 @@ use crate::chunked::Chunked;
 use crate::names::PersonName;
 use crate::spill::Interner;
 use crate::unionfind::UnionFind;
+use crate::varint;
 
 /// The compact record kept for each speech quote (8 bytes; its document is found from
 /// [`Speakers::doc`]); its id and text wait in the spill file, after the document's earlier
@@ -865,19 +866,11 @@ impl Sets {
     fn encode(set: &[u32], mut out: Option<&mut Vec<u8>>) -> usize {
         let (mut prev, mut len) = (0u32, 0);
         for &x in set {
-            let mut gap = x - prev;
+            let gap = u64::from(x - prev);
             prev = x;
-            loop {
-                let byte = (gap & 0x7f) as u8;
-                gap >>= 7;
-                len += 1;
-                let more = gap != 0;
-                if let Some(out) = out.as_deref_mut() {
-                    out.push(if more { byte | 0x80 } else { byte });
-                }
-                if !more {
-                    break;
-                }
+            len += varint::len(gap);
+            if let Some(out) = out.as_deref_mut() {
+                varint::put(out, gap);
             }
         }
         len
@@ -887,17 +880,11 @@ impl Sets {
         out.clear();
         let bytes =
             &self.bytes[self.offsets[v as usize] as usize..self.offsets[v as usize + 1] as usize];
-        let (mut x, mut gap, mut shift) = (0u32, 0u32, 0);
-        for &b in bytes {
-            gap |= u32::from(b & 0x7f) << shift;
-            shift += 7;
-            if b & 0x80 == 0 {
-                x += gap;
-                out.push(x);
-                gap = 0;
-                shift = 0;
-            }
-        }
+        let mut x = 0u32;
+        out.extend(varint::iter(bytes).map(|gap| {
+            x += gap as u32;
+            x
+        }));
     }
 
     /// Number of values `a` (ascending) and set `v` share, or less than `want` as soon as
@@ -907,17 +894,8 @@ impl Sets {
         let b_len = self.lens[v as usize] as usize;
         let (mut at, mut x) = (0, 0u32);
         let mut next = || {
-            let (mut gap, mut shift) = (0u32, 0);
-            loop {
-                let b = bytes[at];
-                at += 1;
-                gap |= u32::from(b & 0x7f) << shift;
-                shift += 7;
-                if b & 0x80 == 0 {
-                    x += gap;
-                    return x;
-                }
-            }
+            x += varint::get(bytes, &mut at) as u32;
+            x
         };
         if b_len == 0 {
             return 0;
@@ -986,37 +964,18 @@ impl Tokens {
 
     /// Number of words of variant `v`.
     pub fn words(&self, v: usize) -> usize {
-        self.coded(v).iter().filter(|&&b| b & 0x80 == 0).count()
+        varint::count(self.coded(v))
     }
 
     /// The word ids of variant `v`, in order.
     pub fn iter_words(&self, v: usize) -> impl Iterator<Item = u32> + '_ {
-        let mut bytes = self.coded(v).iter();
-        std::iter::from_fn(move || {
-            let (mut id, mut shift) = (0u32, 0);
-            loop {
-                let b = *bytes.next()?;
-                id |= u32::from(b & 0x7f) << shift;
-                shift += 7;
-                if b & 0x80 == 0 {
-                    return Some(id);
-                }
-            }
-        })
+        varint::iter(self.coded(v)).map(|id| id as u32)
     }
 
     /// The word ids of variant `v`, into `out`.
     pub fn decode(&self, v: usize, out: &mut Vec<u32>) {
         out.clear();
-        let (mut id, mut shift) = (0u32, 0);
-        for &b in self.coded(v) {
-            id |= u32::from(b & 0x7f) << shift;
-            shift += 7;
-            if b & 0x80 == 0 {
-                out.push(id);
-                (id, shift) = (0, 0);
-            }
-        }
+        out.extend(varint::iter(self.coded(v)).map(|id| id as u32));
     }
 
     /// Every variant's word ids, in order.
@@ -1028,16 +987,8 @@ impl Tokens {
         })
     }
 
-    fn push_word(&mut self, mut id: u32) {
-        loop {
-            let byte = (id & 0x7f) as u8;
-            id >>= 7;
-            if id == 0 {
-                self.bytes.push(byte);
-                return;
-            }
-            self.bytes.push(byte | 0x80);
-        }
+    fn push_word(&mut self, id: u32) {
+        varint::put(&mut self.bytes, u64::from(id));
     }
 
     fn end_variant(&mut self) {

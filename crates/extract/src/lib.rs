@@ -8,3 +8,14 @@ pub mod entities;
 pub mod quotes;
 mod records;
 pub mod text;
+
+/// The seed articles of `data/articles`, for tests that check a fast path against its
+/// reference on real text.
+#[cfg(test)]
+fn seed_texts() -> Vec<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/articles");
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect()
+}

@@ -663,11 +663,7 @@ mod tests {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&phrases)
             .unwrap();
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/articles");
-        let mut texts: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
-            .collect();
+        let mut texts = crate::seed_texts();
         // Matches that hide others: a rejected match inside a word, one running past a
         // word's end, cues at the very ends.
         texts.push(
@@ -711,11 +707,7 @@ mod tests {
     fn cues_outside_quotations_survive_the_skip() {
         let lex = Lexicon::new(&[], &[]).unwrap();
         assert!(lex.cues_hold_no_marks());
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/articles");
-        let mut texts: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
-            .collect();
+        let mut texts = crate::seed_texts();
         texts.push(
             "He said “said he” said she, according to“ told ”the aide. \"added\" added \
              Xsaid ‘warned’ told “unclosed said Janet\nand 'noted' noted «dit» said"
