@@ -6,7 +6,7 @@ use std::io::{BufWriter, Write};
 use model::{Document, ExportSummary, Exporter, StageError, StageOptions, Table};
 use serde::{Deserialize, Serialize};
 
-use crate::encode::{csv_field, push_usize};
+use crate::encode::{csv_field, csv_needs_quotes, push_usize};
 use crate::staging::Staging;
 use crate::tables::{fill_rows, table_names, FillRows, TABLES};
 use crate::ExportContext;
@@ -58,10 +58,11 @@ struct OpenTable {
 }
 
 impl OpenTable {
-    fn rows<'a>(&'a mut self, guard: bool, scratch: &'a mut String) -> RowWriter<'a> {
+    fn rows<'a>(&'a mut self, guard: bool, scratch: &'a mut String, id: &'a [u8]) -> RowWriter<'a> {
         RowWriter {
             out: &mut self.buf,
             scratch,
+            id,
             guard,
             row_start: None,
             rows: &mut self.rows,
@@ -87,6 +88,8 @@ pub struct CsvExporter {
     formula_guard: bool,
     /// Reused for cells assembled from several values (joined lists, dates).
     scratch: String,
+    /// The current document's id as a cell: every row of every table starts with it.
+    id: Vec<u8>,
 }
 
 impl CsvExporter {
@@ -110,6 +113,7 @@ impl CsvExporter {
             prefix,
             formula_guard: options.formula_guard,
             scratch: String::new(),
+            id: Vec::new(),
         })
     }
 }
@@ -131,7 +135,7 @@ fn open<S: AsRef<str>>(
         rows: 0,
     };
     let mut scratch = String::new();
-    let mut header = table.rows(false, &mut scratch);
+    let mut header = table.rows(false, &mut scratch, &[]);
     for column in columns {
         header.text(column.as_ref());
     }
@@ -147,6 +151,8 @@ fn open<S: AsRef<str>>(
 pub(crate) struct RowWriter<'a> {
     out: &'a mut Vec<u8>,
     scratch: &'a mut String,
+    /// The document id's cell, encoded once per document.
+    id: &'a [u8],
     guard: bool,
     /// Where the current row starts in `out`; `None` before its first cell.
     row_start: Option<usize>,
@@ -155,6 +161,7 @@ pub(crate) struct RowWriter<'a> {
 
 impl RowWriter<'_> {
     /// Starts a cell: a delimiter unless it is the row's first.
+    #[inline(always)]
     fn delimit(&mut self) {
         match self.row_start {
             Some(_) => self.out.push(b','),
@@ -163,20 +170,39 @@ impl RowWriter<'_> {
     }
 
     /// A text cell, formula-guarded and quoted as needed.
+    #[inline(always)]
     pub(crate) fn text(&mut self, cell: &str) {
         self.delimit();
+        let guarded = self.guard && needs_guard(cell);
+        if !guarded && !csv_needs_quotes(cell.as_bytes()) {
+            // Nearly every cell: copied as it is, in one piece.
+            self.out.extend_from_slice(cell.as_bytes());
+            return;
+        }
+        self.special(cell, guarded);
+    }
+
+    /// A cell that needs the guard or quotes (rare: kept out of the inlined common case).
+    #[inline(never)]
+    fn special(&mut self, cell: &str, guarded: bool) {
         let out = &mut *self.out;
-        csv_field(cell, self.guard && needs_guard(cell), |piece| {
-            out.extend_from_slice(piece)
-        });
+        csv_field(cell, guarded, |piece| out.extend_from_slice(piece));
+    }
+
+    /// The document id's cell.
+    pub(crate) fn doc_id(&mut self) {
+        self.delimit();
+        self.out.extend_from_slice(self.id);
     }
 
     /// An optional text cell; empty when absent.
+    #[inline(always)]
     pub(crate) fn opt(&mut self, cell: &Option<String>) {
         self.text(cell.as_deref().unwrap_or_default());
     }
 
     /// A count or offset. Digits never need quotes, nor the guard (which leaves numbers alone).
+    #[inline(always)]
     pub(crate) fn number(&mut self, n: usize) {
         self.delimit();
         push_usize(self.out, n);
@@ -184,6 +210,12 @@ impl RowWriter<'_> {
 
     /// A cell of several values with `separator` between them.
     pub(crate) fn joined(&mut self, parts: &[String], separator: &str) {
+        // Lists of aliases, authors and credits mostly have one item or none.
+        match parts {
+            [] => return self.text(""),
+            [only] => return self.text(only),
+            _ => {}
+        }
         self.text_with(|cell| {
             for (i, part) in parts.iter().enumerate() {
                 if i > 0 {
@@ -245,9 +277,15 @@ fn needs_guard(cell: &str) -> bool {
 
 impl Exporter for CsvExporter {
     fn write_document(&mut self, doc: &Document) -> Result<(), StageError> {
+        self.id.clear();
+        let guarded = self.formula_guard && needs_guard(&doc.id);
+        csv_field(&doc.id, guarded, |piece| self.id.extend_from_slice(piece));
         for table in &mut self.tables {
             if let Some(fill) = table.fill {
-                fill(doc, &mut table.rows(self.formula_guard, &mut self.scratch));
+                fill(
+                    doc,
+                    &mut table.rows(self.formula_guard, &mut self.scratch, &self.id),
+                );
                 table.spill(CHUNK)?;
             }
         }
@@ -278,7 +316,7 @@ impl Exporter for CsvExporter {
                 out.rows += 1;
                 continue;
             }
-            let mut row = out.rows(self.formula_guard, &mut self.scratch);
+            let mut row = out.rows(self.formula_guard, &mut self.scratch, &[]);
             for cell in &cells {
                 row.text(cell);
             }
@@ -330,6 +368,7 @@ mod tests {
             let mut row = RowWriter {
                 out: &mut buf,
                 scratch: &mut scratch,
+                id: &[],
                 guard,
                 row_start: None,
                 rows: &mut rows,

@@ -5,16 +5,47 @@
 //! grown) and find the bytes that need quoting or escaping eight at a time: almost every cell
 //! and string has none.
 
+/// The decimal digits of 0 to 99, two to an entry.
+const PAIRS: [[u8; 2]; 100] = {
+    let mut pairs = [[0; 2]; 100];
+    let mut i = 0;
+    while i < 100 {
+        pairs[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
+        i += 1;
+    }
+    pairs
+};
+
 /// Appends `n` in decimal (what `n.to_string()` gives, without the allocation).
+#[inline(always)]
 pub(crate) fn push_usize(out: &mut Vec<u8>, n: usize) {
-    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+    // Offsets and counts are nearly all below 100 000. Appending an array of known length
+    // compiles to a few stores, where a slice of variable length (itoa's) costs a call to
+    // memcpy, which cost more than the digits.
+    if n < 10 {
+        out.push(b'0' + n as u8);
+    } else if n < 100 {
+        out.extend_from_slice(&PAIRS[n]);
+    } else if n < 1000 {
+        let [c, d] = PAIRS[n % 100];
+        out.extend_from_slice(&[b'0' + (n / 100) as u8, c, d]);
+    } else if n < 10_000 {
+        let ([a, b], [c, d]) = (PAIRS[n / 100], PAIRS[n % 100]);
+        out.extend_from_slice(&[a, b, c, d]);
+    } else if n < 100_000 {
+        let ([a, b], [c, d]) = (PAIRS[n / 100 % 100], PAIRS[n % 100]);
+        out.extend_from_slice(&[b'0' + (n / 10_000) as u8, a, b, c, d]);
+    } else {
+        out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+    }
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
 
 /// The high bit of each byte of `word` that equals `byte`. Bits above the first match may be
-/// spurious (borrows), so only the lowest set bit (the first match, little-endian) is exact.
+/// spurious (borrows), so only the lowest set bit (the first match, little-endian) is exact;
+/// the result is zero exactly when no byte matches.
 #[inline(always)]
 fn bytes_equal(word: u64, byte: u8) -> u64 {
     let x = word ^ (ONES * u64::from(byte));
@@ -27,9 +58,40 @@ fn bytes_below(word: u64, limit: u8) -> u64 {
     word.wrapping_sub(ONES * u64::from(limit)) & !word & HIGHS
 }
 
+#[inline(always)]
+fn word_at(bytes: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(bytes[at..at + 8].try_into().expect("eight bytes"))
+}
+
+/// Whether any byte of `bytes` is one that `flags` (over eight bytes read little-endian)
+/// marks, or `special` (the same bytes) for strings shorter than four bytes.
+#[inline(always)]
+fn any_special(bytes: &[u8], flags: impl Fn(u64) -> u64, special: &[bool; 256]) -> bool {
+    let n = bytes.len();
+    if n >= 8 {
+        // Whole words, then the last eight bytes (overlapping the last word read): a
+        // byte-at-a-time tail cost more than the word.
+        let mut at = 0;
+        while at + 8 < n {
+            if flags(word_at(bytes, at)) != 0 {
+                return true;
+            }
+            at += 8;
+        }
+        flags(word_at(bytes, n - 8)) != 0
+    } else if n >= 4 {
+        // First four and last four bytes (overlapping) as one word.
+        let head = u32::from_le_bytes(bytes[..4].try_into().expect("four bytes"));
+        let tail = u32::from_le_bytes(bytes[n - 4..].try_into().expect("four bytes"));
+        flags(u64::from(head) | u64::from(tail) << 32) != 0
+    } else {
+        bytes.iter().any(|&b| special[usize::from(b)])
+    }
+}
+
 /// Index of the first byte of `bytes` at or after `from` for which `flags` (over eight bytes
-/// read little-endian) has a bit, or which `special` marks in the last few bytes (the two
-/// must agree); `bytes.len()` if there is none.
+/// read little-endian) has a bit, or which `special` marks (the two must agree);
+/// `bytes.len()` if there is none.
 #[inline(always)]
 fn find_special(
     bytes: &[u8],
@@ -37,19 +99,45 @@ fn find_special(
     flags: impl Fn(u64) -> u64,
     special: &[bool; 256],
 ) -> usize {
-    while let Some(chunk) = bytes.get(from..from + 8) {
-        let found = flags(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
+    let n = bytes.len();
+    // Two words a round: long texts (a document's) have runs of hundreds of bytes between
+    // escapes.
+    while from + 16 <= n {
+        let (low, high) = (flags(word_at(bytes, from)), flags(word_at(bytes, from + 8)));
+        if low | high != 0 {
+            return if low != 0 {
+                from + (low.trailing_zeros() / 8) as usize
+            } else {
+                from + 8 + (high.trailing_zeros() / 8) as usize
+            };
+        }
+        from += 16;
+    }
+    if from + 8 <= n {
+        let found = flags(word_at(bytes, from));
         if found != 0 {
             return from + (found.trailing_zeros() / 8) as usize;
         }
         from += 8;
     }
-    // Fewer than eight bytes left (most cells are short, so this is most of the work): a
-    // table lookup a byte costs less than assembling a padded word.
+    if from >= n {
+        return n;
+    }
+    if n >= 8 {
+        // The last eight bytes, without those already scanned: no match among those means no
+        // borrow out of them, so the lowest bit left is exact.
+        let scanned = 8 - (n - from);
+        let found = flags(word_at(bytes, n - 8)) >> (8 * scanned);
+        return if found != 0 {
+            from + (found.trailing_zeros() / 8) as usize
+        } else {
+            n
+        };
+    }
     bytes[from..]
         .iter()
         .position(|&b| special[usize::from(b)])
-        .map_or(bytes.len(), |i| from + i)
+        .map_or(n, |i| from + i)
 }
 
 /// A byte table marking `extra` and, with `controls`, every byte below 0x20.
@@ -72,19 +160,34 @@ const JSON_SPECIAL: [bool; 256] = byte_table(b"\"\\", true);
 const CSV_SPECIAL: [bool; 256] = byte_table(b",\"\n\r", false);
 
 /// JSON strings escape `"`, `\` and control characters (what serde_json escapes, no more).
+#[inline(always)]
+fn json_flags(w: u64) -> u64 {
+    bytes_below(w, 0x20) | bytes_equal(w, b'"') | bytes_equal(w, b'\\')
+}
+
 fn next_json_escape(bytes: &[u8], from: usize) -> usize {
-    find_special(
-        bytes,
-        from,
-        |w| bytes_below(w, 0x20) | bytes_equal(w, b'"') | bytes_equal(w, b'\\'),
-        &JSON_SPECIAL,
-    )
+    find_special(bytes, from, json_flags, &JSON_SPECIAL)
 }
 
 /// Appends `s` as a JSON string, quotes included, byte for byte as serde_json writes it.
+#[inline(always)]
 pub(crate) fn push_json_str(out: &mut Vec<u8>, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let bytes = s.as_bytes();
+    // Most strings are short (ids, names, keys) and have nothing to escape: one check and
+    // one copy.
+    if bytes.len() < 16 && !any_special(bytes, json_flags, &JSON_SPECIAL) {
+        out.reserve(bytes.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+    } else {
+        push_json_escaped(out, bytes);
+    }
+}
+
+#[inline(never)]
+fn push_json_escaped(out: &mut Vec<u8>, bytes: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     out.reserve(bytes.len() + 2);
     out.push(b'"');
     let mut start = 0;
@@ -116,10 +219,10 @@ pub(crate) fn push_json_str(out: &mut Vec<u8>, s: &str) {
 
 /// Whether a CSV field must be quoted: it holds the delimiter, a quote or a line break (the
 /// csv crate's rule for its default `QuoteStyle::Necessary`).
+#[inline(always)]
 pub(crate) fn csv_needs_quotes(bytes: &[u8]) -> bool {
-    let found = find_special(
+    any_special(
         bytes,
-        0,
         |w| {
             bytes_equal(w, b',')
                 | bytes_equal(w, b'"')
@@ -127,8 +230,7 @@ pub(crate) fn csv_needs_quotes(bytes: &[u8]) -> bool {
                 | bytes_equal(w, b'\r')
         },
         &CSV_SPECIAL,
-    );
-    found < bytes.len()
+    )
 }
 
 /// Hands a field's encoding to `put` piece by piece: the formula guard (`'`) when `guarded`
@@ -143,6 +245,11 @@ pub(crate) fn csv_field(s: &str, guarded: bool, mut put: impl FnMut(&[u8])) {
         put(s.as_bytes());
         return;
     }
+    csv_quoted(s, guard, put);
+}
+
+/// The quoted form of a field that needs quotes.
+fn csv_quoted(s: &str, guard: &[u8], mut put: impl FnMut(&[u8])) {
     put(b"\"");
     put(guard);
     let mut parts = s.split('"');
@@ -206,7 +313,26 @@ mod tests {
 
     #[test]
     fn numbers_are_written_in_decimal() {
-        for n in [0, 7, 10, 99, 100, 12345, usize::MAX] {
+        for n in [
+            0,
+            7,
+            9,
+            10,
+            42,
+            99,
+            100,
+            507,
+            999,
+            1000,
+            4096,
+            9999,
+            10_000,
+            12345,
+            99_999,
+            100_000,
+            123_456_789,
+            usize::MAX,
+        ] {
             let mut out = Vec::new();
             push_usize(&mut out, n);
             assert_eq!(out, n.to_string().as_bytes());

@@ -248,6 +248,7 @@ pub(crate) fn push_document(out: &mut Vec<u8>, doc: &Document, words: usize) {
     out.push(b'}');
 }
 
+#[inline(always)]
 fn push_opt_str(out: &mut Vec<u8>, s: &Option<String>) {
     match s {
         Some(s) => push_json_str(out, s),
@@ -255,6 +256,7 @@ fn push_opt_str(out: &mut Vec<u8>, s: &Option<String>) {
     }
 }
 
+#[inline(always)]
 fn push_array<T>(out: &mut Vec<u8>, items: &[T], mut push: impl FnMut(&mut Vec<u8>, &T)) {
     out.push(b'[');
     for (i, item) in items.iter().enumerate() {
@@ -266,11 +268,13 @@ fn push_array<T>(out: &mut Vec<u8>, items: &[T], mut push: impl FnMut(&mut Vec<u
     out.push(b']');
 }
 
+#[inline(always)]
 fn push_str_array(out: &mut Vec<u8>, items: &[String]) {
     push_array(out, items, |out, s| push_json_str(out, s));
 }
 
 /// The span's fields, flattened into the record that holds it (`bytes` is never exported).
+#[inline(always)]
 fn push_span(out: &mut Vec<u8>, span: &Span) {
     let Span {
         start,

@@ -153,7 +153,7 @@ fn error_rows(doc: &Document, row: &mut RowWriter) {
         row.text(&doc.source);
         row.text(stage);
         row.text(message);
-        row.text(&doc.id);
+        row.doc_id();
         row.end();
     }
 }
@@ -174,7 +174,7 @@ fn quote_rows(doc: &Document, row: &mut RowWriter) {
             key,
             span,
         } = quote;
-        row.text(&doc.id);
+        row.doc_id();
         row.text(id);
         row.text(text);
         row.opt(speaker);
@@ -204,7 +204,7 @@ fn entity_rows(doc: &Document, row: &mut RowWriter) {
             value,
             anchor,
         } = entity;
-        row.text(&doc.id);
+        row.doc_id();
         row.text(id);
         row.text(name);
         row.text(kind.as_str());
@@ -228,7 +228,7 @@ fn mention_rows(doc: &Document, row: &mut RowWriter) {
             text,
             span,
         } = mention;
-        row.text(&doc.id);
+        row.doc_id();
         row.text(entity_id);
         row.text(text);
         span_cells(row, span);
@@ -250,7 +250,7 @@ fn claim_rows(doc: &Document, row: &mut RowWriter) {
             qualifier,
             span,
         } = claim;
-        row.text(&doc.id);
+        row.doc_id();
         row.text(id);
         row.text(text);
         row.text(&format_number(*value));
@@ -268,7 +268,7 @@ fn removed_rows(doc: &Document, row: &mut RowWriter) {
     }
     for removed in &doc.removed {
         let RemovedLine { line, reason, text } = removed;
-        row.text(&doc.id);
+        row.doc_id();
         row.number(*line);
         row.text(reason);
         row.text(text);
@@ -289,7 +289,7 @@ fn document_row(doc: &Document, row: &mut RowWriter) {
         url,
         outlet,
     } = &doc.meta;
-    row.text(&doc.id);
+    row.doc_id();
     row.text(&doc.source);
     row.text(match doc.status {
         Status::Ok => "ok",
