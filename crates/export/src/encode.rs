@@ -172,14 +172,21 @@ fn next_json_escape(bytes: &[u8], from: usize) -> usize {
 /// Appends `s` as a JSON string, quotes included, byte for byte as serde_json writes it.
 #[inline(always)]
 pub(crate) fn push_json_str(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    push_json_body(out, s);
+    out.push(b'"');
+}
+
+/// Appends what goes between the quotes of `s` as a JSON string. Records write their
+/// quotes as part of the constant text around a value (`","text":"`), one append fewer
+/// each side.
+#[inline(always)]
+pub(crate) fn push_json_body(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     // Most strings are short (ids, names, keys) and have nothing to escape: one check and
     // one copy.
     if bytes.len() < 16 && !any_special(bytes, json_flags, &JSON_SPECIAL) {
-        out.reserve(bytes.len() + 2);
-        out.push(b'"');
         out.extend_from_slice(bytes);
-        out.push(b'"');
     } else {
         push_json_escaped(out, bytes);
     }
@@ -188,8 +195,7 @@ pub(crate) fn push_json_str(out: &mut Vec<u8>, s: &str) {
 #[inline(never)]
 fn push_json_escaped(out: &mut Vec<u8>, bytes: &[u8]) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.reserve(bytes.len() + 2);
-    out.push(b'"');
+    out.reserve(bytes.len() + 1);
     let mut start = 0;
     loop {
         let i = next_json_escape(bytes, start);
@@ -214,7 +220,6 @@ fn push_json_escaped(out: &mut Vec<u8>, bytes: &[u8]) {
         }
         start = i + 1;
     }
-    out.push(b'"');
 }
 
 /// Whether a CSV field must be quoted: it holds the delimiter, a quote or a line break (the

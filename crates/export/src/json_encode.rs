@@ -13,7 +13,7 @@ use model::{
     Span, Status, Warning,
 };
 
-use crate::encode::{push_json_str, push_usize};
+use crate::encode::{push_json_body, push_json_str, push_usize};
 
 /// Appends the compact JSON object of `doc` (no newline). `words` is its word count.
 pub(crate) fn push_document(out: &mut Vec<u8>, doc: &Document, words: usize) {
@@ -125,8 +125,8 @@ pub(crate) fn push_document(out: &mut Vec<u8>, doc: &Document, words: usize) {
         out.push(b'}');
     });
 
-    out.extend_from_slice(b",\"quotes\":");
-    push_array(out, &doc.quotes, |out, quote| {
+    out.extend_from_slice(b",\"quotes\":[");
+    push_records(out, &doc.quotes, b"{\"id\":\"", |out, quote| {
         let Quote {
             id,
             text,
@@ -138,13 +138,12 @@ pub(crate) fn push_document(out: &mut Vec<u8>, doc: &Document, words: usize) {
             key,
             span,
         } = quote;
-        out.extend_from_slice(b"{\"id\":");
-        push_json_str(out, id);
-        out.extend_from_slice(b",\"text\":");
-        push_json_str(out, text);
-        out.extend_from_slice(b",\"kind\":");
-        push_json_str(out, kind.as_str());
-        out.extend_from_slice(b",\"speaker\":");
+        push_json_body(out, id);
+        out.extend_from_slice(b"\",\"text\":\"");
+        push_json_body(out, text);
+        out.extend_from_slice(b"\",\"kind\":\"");
+        push_json_body(out, kind.as_str());
+        out.extend_from_slice(b"\",\"speaker\":");
         push_opt_str(out, speaker);
         out.extend_from_slice(b",\"speaker_mention\":");
         push_opt_str(out, speaker_mention);
@@ -152,14 +151,13 @@ pub(crate) fn push_document(out: &mut Vec<u8>, doc: &Document, words: usize) {
         push_opt_str(out, cue);
         out.extend_from_slice(b",\"continues\":");
         push_opt_str(out, continues);
-        out.extend_from_slice(b",\"key\":");
-        push_json_str(out, key);
-        push_span(out, span);
-        out.push(b'}');
+        out.extend_from_slice(b",\"key\":\"");
+        push_json_body(out, key);
+        push_span(out, b"\",\"start\":", span);
     });
 
-    out.extend_from_slice(b",\"entities\":");
-    push_array(out, &doc.entities, |out, entity| {
+    out.extend_from_slice(b",\"entities\":[");
+    push_records(out, &doc.entities, b"{\"id\":\"", |out, entity| {
         let Entity {
             id,
             name,
@@ -171,44 +169,41 @@ pub(crate) fn push_document(out: &mut Vec<u8>, doc: &Document, words: usize) {
             value,
             anchor,
         } = entity;
-        out.extend_from_slice(b"{\"id\":");
-        push_json_str(out, id);
-        out.extend_from_slice(b",\"name\":");
-        push_json_str(out, name);
-        out.extend_from_slice(b",\"kind\":");
-        push_json_str(out, kind.as_str());
-        out.extend_from_slice(b",\"role\":");
+        push_json_body(out, id);
+        out.extend_from_slice(b"\",\"name\":\"");
+        push_json_body(out, name);
+        out.extend_from_slice(b"\",\"kind\":\"");
+        push_json_body(out, kind.as_str());
+        out.extend_from_slice(b"\",\"role\":");
         push_opt_str(out, role);
         out.extend_from_slice(b",\"aliases\":");
         push_str_array(out, aliases);
         out.extend_from_slice(b",\"mentions\":");
         push_usize(out, *mentions);
-        out.extend_from_slice(b",\"key\":");
-        push_json_str(out, key);
-        out.extend_from_slice(b",\"value\":");
+        out.extend_from_slice(b",\"key\":\"");
+        push_json_body(out, key);
+        out.extend_from_slice(b"\",\"value\":");
         push_opt_str(out, value);
         out.extend_from_slice(b",\"anchor\":");
         push_opt_str(out, anchor);
         out.push(b'}');
     });
 
-    out.extend_from_slice(b",\"mentions\":");
-    push_array(out, &doc.mentions, |out, mention| {
+    out.extend_from_slice(b",\"mentions\":[");
+    push_records(out, &doc.mentions, b"{\"entity_id\":\"", |out, mention| {
         let Mention {
             entity_id,
             text,
             span,
         } = mention;
-        out.extend_from_slice(b"{\"entity_id\":");
-        push_json_str(out, entity_id);
-        out.extend_from_slice(b",\"text\":");
-        push_json_str(out, text);
-        push_span(out, span);
-        out.push(b'}');
+        push_json_body(out, entity_id);
+        out.extend_from_slice(b"\",\"text\":\"");
+        push_json_body(out, text);
+        push_span(out, b"\",\"start\":", span);
     });
 
-    out.extend_from_slice(b",\"claims\":");
-    push_array(out, &doc.claims, |out, claim| {
+    out.extend_from_slice(b",\"claims\":[");
+    push_records(out, &doc.claims, b"{\"id\":\"", |out, claim| {
         let Claim {
             id,
             text,
@@ -218,22 +213,20 @@ pub(crate) fn push_document(out: &mut Vec<u8>, doc: &Document, words: usize) {
             qualifier,
             span,
         } = claim;
-        out.extend_from_slice(b"{\"id\":");
-        push_json_str(out, id);
-        out.extend_from_slice(b",\"text\":");
-        push_json_str(out, text);
-        out.extend_from_slice(b",\"value\":");
+        push_json_body(out, id);
+        out.extend_from_slice(b"\",\"text\":\"");
+        push_json_body(out, text);
+        out.extend_from_slice(b"\",\"value\":");
         // Floats are rare; serde_json's own formatting (shortest round trip, `null` for NaN
         // and infinities) keeps them exactly as before.
         serde_json::to_writer(&mut *out, value).expect("write to a Vec");
-        out.extend_from_slice(b",\"unit\":");
-        push_json_str(out, unit);
-        out.extend_from_slice(b",\"subject\":");
+        out.extend_from_slice(b",\"unit\":\"");
+        push_json_body(out, unit);
+        out.extend_from_slice(b"\",\"subject\":");
         push_opt_str(out, subject);
         out.extend_from_slice(b",\"qualifier\":");
         push_opt_str(out, qualifier);
-        push_span(out, span);
-        out.push(b'}');
+        push_span(out, b",\"start\":", span);
     });
 
     out.extend_from_slice(b",\"warnings\":");
@@ -273,9 +266,29 @@ fn push_str_array(out: &mut Vec<u8>, items: &[String]) {
     push_array(out, items, |out, s| push_json_str(out, s));
 }
 
-/// The span's fields, flattened into the record that holds it (`bytes` is never exported).
+/// The records of an array whose opening bracket is written: each starts with `open` (`{`
+/// and the first key, with the first value's opening quote), after a comma but the first.
 #[inline(always)]
-fn push_span(out: &mut Vec<u8>, span: &Span) {
+fn push_records<T>(
+    out: &mut Vec<u8>,
+    items: &[T],
+    open: &[u8],
+    mut push: impl FnMut(&mut Vec<u8>, &T),
+) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(open);
+        push(out, item);
+    }
+    out.push(b']');
+}
+
+/// The span's fields, flattened into the record that holds it, and the record's closing
+/// brace (`bytes` is never exported). `lead` closes the field before and starts the first.
+#[inline(always)]
+fn push_span(out: &mut Vec<u8>, lead: &[u8], span: &Span) {
     let Span {
         start,
         end,
@@ -283,7 +296,7 @@ fn push_span(out: &mut Vec<u8>, span: &Span) {
         source_end,
         bytes: _,
     } = span;
-    out.extend_from_slice(b",\"start\":");
+    out.extend_from_slice(lead);
     push_usize(out, *start);
     out.extend_from_slice(b",\"end\":");
     push_usize(out, *end);
@@ -291,4 +304,5 @@ fn push_span(out: &mut Vec<u8>, span: &Span) {
     push_usize(out, *source_start);
     out.extend_from_slice(b",\"source_end\":");
     push_usize(out, *source_end);
+    out.push(b'}');
 }
