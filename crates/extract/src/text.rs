@@ -581,24 +581,31 @@ pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
         let b = bytes[i];
         let start = i;
         let kind;
-        // ASCII first, without decoding: the classes below are what `char` says of it.
+        // ASCII first, without decoding: the classes below are what `char` says of it. One
+        // table lookup sorts the byte, where a chain of class tests would take several.
         if b < 0x80 {
-            if b.is_ascii_alphabetic() {
-                i = word_end(text, start, i + 1, end);
-                kind = TokenKind::Word;
-            } else if b.is_ascii_digit() {
-                i = number_end(bytes, i + 1, end);
-                kind = TokenKind::Number;
-            } else if b.is_ascii_whitespace() || b == 0x0b {
-                space_before = true;
-                i += 1;
-                continue;
-            } else if b == b'\'' && possessive_at(text, i + 1, end, space_before) {
-                i += 2;
-                kind = TokenKind::Possessive;
-            } else {
-                i += 1;
-                kind = TokenKind::Punct;
+            match ASCII_CLASS[b as usize] {
+                C_LETTER => {
+                    i = word_end(text, start, i + 1, end);
+                    kind = TokenKind::Word;
+                }
+                C_DIGIT => {
+                    i = number_end(bytes, i + 1, end);
+                    kind = TokenKind::Number;
+                }
+                C_SPACE => {
+                    space_before = true;
+                    i += 1;
+                    continue;
+                }
+                _ if b == b'\'' && possessive_at(text, i + 1, end, space_before) => {
+                    i += 2;
+                    kind = TokenKind::Possessive;
+                }
+                _ => {
+                    i += 1;
+                    kind = TokenKind::Punct;
+                }
             }
         } else {
             let c = text[i..end].chars().next().unwrap_or(' ');
@@ -625,9 +632,38 @@ pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
             kind,
             space_before,
         });
-        space_before = false;
+        // Most tokens are followed by one plain space: take it here rather than in a turn of
+        // the loop of its own.
+        space_before = i < end && bytes[i] == b' ';
+        i += usize::from(space_before);
     }
 }
+
+const C_OTHER: u8 = 0;
+const C_LETTER: u8 = 1;
+const C_DIGIT: u8 = 2;
+const C_SPACE: u8 = 3;
+
+/// The tokenizer's class of each ASCII byte: ASCII letters, digits, and whitespace as `char`
+/// has it plus vertical tab (0x0b), which `char::is_whitespace` also counts.
+const ASCII_CLASS: [u8; 128] = {
+    let mut t = [C_OTHER; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_alphabetic() {
+            C_LETTER
+        } else if c.is_ascii_digit() {
+            C_DIGIT
+        } else if c.is_ascii_whitespace() || c == 0x0b {
+            C_SPACE
+        } else {
+            C_OTHER
+        };
+        b += 1;
+    }
+    t
+};
 
 /// Whether the `'` or `’` ending right before byte `after` is the possessive clitic: glued to
 /// the previous token and followed by an `s` that ends the word.

@@ -778,43 +778,43 @@ impl<'a> Finder<'a> {
                 i += 1;
                 continue;
             }
-            if let Some(g) = l.and_then(|l| l.honorific) {
-                gender = g.or(gender);
-                honorific = true;
-                i += 1;
-                continue;
+            // The entry's readings are read from its flags: the entry itself is touched only
+            // for the values a branch needs, as the entries are large and spread out.
+            let f = it.flags;
+            if f & Lex::HONORIFIC != 0 {
+                if let Some(g) = l.and_then(|l| l.honorific) {
+                    gender = g.or(gender);
+                    honorific = true;
+                    i += 1;
+                    continue;
+                }
             }
             let next_is_name = i + 1 < b && self.is_name_like(i + 1);
             if let Some(l) = l {
-                let name_reading = l.person.is_some()
-                    || !l.surname_of.is_empty()
-                    || (l.first.is_some() && next_is_name)
+                let name_reading = f & (Lex::PERSON | Lex::SURNAME) != 0
+                    || (f & Lex::FIRST != 0 && next_is_name)
                     || honorific;
                 if !name_reading {
-                    match (l.place, l.org) {
-                        (_, Some(o)) => {
-                            self.push_simple(it.start..it.end, Hint::Org(o));
-                            i += 1;
-                            role = None;
-                            continue;
-                        }
-                        (Some(p), None) => {
-                            let ctx = self.place_context(i, i + 1);
-                            let mut c = self.simple(it.start..it.end, Hint::Place(p));
-                            c.place_ctx = ctx;
-                            self.cands.push(c);
-                            i += 1;
-                            role = None;
-                            continue;
-                        }
-                        _ => {}
+                    if f & Lex::ORG != 0 {
+                        let o = l.org.expect("ORG flag");
+                        self.push_simple(it.start..it.end, Hint::Org(o));
+                        i += 1;
+                        role = None;
+                        continue;
                     }
-                    let title_word = l.date_word
-                        || l.stop
-                        || l.role.is_some()
-                        || l.modifier
-                        || l.demonym.is_some();
-                    if title_word && (l.first.is_none() || !next_is_name) {
+                    if f & Lex::PLACE != 0 {
+                        let p = l.place.expect("PLACE flag");
+                        let ctx = self.place_context(i, i + 1);
+                        let mut c = self.simple(it.start..it.end, Hint::Place(p));
+                        c.place_ctx = ctx;
+                        self.cands.push(c);
+                        i += 1;
+                        role = None;
+                        continue;
+                    }
+                    const TITLE: u16 =
+                        Lex::DATE | Lex::STOP | Lex::ROLE | Lex::MODIFIER | Lex::DEMONYM;
+                    if f & TITLE != 0 && (f & Lex::FIRST == 0 || !next_is_name) {
                         i += 1;
                         role = None;
                         continue;
@@ -846,30 +846,26 @@ impl<'a> Finder<'a> {
             }
             // A name: a first name, a known person or an unknown capitalized word, then
             // surnames, particles and initials.
-            let starts_with_first = l.is_some_and(|l| l.first.is_some() || l.person.is_some());
+            let starts_with_first = f & (Lex::FIRST | Lex::PERSON) != 0;
             let mut j = i + 1;
-            if l.is_none_or(|l| l.person.is_none()) {
+            if f & Lex::PERSON == 0 {
                 while j < b {
-                    let lj = self.lex_of(j);
-                    let ok = if self.items[j].kind == TokenKind::Word && !self.items[j].cap {
+                    let itj = &self.items[j];
+                    let fj = itj.flags;
+                    let ok = if itj.kind == TokenKind::Word && !itj.cap {
                         PARTICLES.contains(self.word_bytes(j)) && j + 1 < b
-                    } else if self.items[j].initial {
+                    } else if itj.initial {
                         true
+                    } else if itj.lex.is_none() {
+                        !itj.acronym || starts_with_first
                     } else {
-                        match lj {
-                            None => !self.items[j].acronym || starts_with_first,
-                            Some(lj) => {
-                                lj.person.is_none()
-                                    && (!lj.surname_of.is_empty()
-                                        || (lj.first.is_some() && starts_with_first)
-                                        || (starts_with_first
-                                            && lj.role.is_none()
-                                            && lj.place.is_none()
-                                            && lj.org.is_none()
-                                            && !(j + 1 < self.items.len()
-                                                && self.items[j + 1].kind == TokenKind::Number)))
-                            }
-                        }
+                        fj & Lex::PERSON == 0
+                            && (fj & Lex::SURNAME != 0
+                                || (fj & Lex::FIRST != 0 && starts_with_first)
+                                || (starts_with_first
+                                    && fj & (Lex::ROLE | Lex::PLACE | Lex::ORG) == 0
+                                    && !(j + 1 < self.items.len()
+                                        && self.items[j + 1].kind == TokenKind::Number)))
                     };
                     if !ok {
                         break;
@@ -877,7 +873,7 @@ impl<'a> Finder<'a> {
                     // A known surname ends a name that did not start with a first name
                     // ("Putin Alaska Summit").
                     j += 1;
-                    if !starts_with_first && lj.is_some_and(|lj| !lj.surname_of.is_empty()) {
+                    if !starts_with_first && fj & Lex::SURNAME != 0 {
                         break;
                     }
                 }
