@@ -18,12 +18,12 @@
 ///   `cannot` = `can not`); `'s` and `'d` are ambiguous and kept.
 pub fn quote_key(text: &str) -> String {
     let mut key = KeyBuf {
-        out: String::with_capacity(text.len()),
+        out: Vec::with_capacity(text.len()),
         sep: 0,
         start: 0,
     };
     scan(text, &mut key);
-    key.out
+    String::from_utf8(key.out).expect("the key is built of whole characters")
 }
 
 /// The words of [`quote_key`], in order (no word holds a space, none is empty).
@@ -87,7 +87,9 @@ fn is_apostrophe(c: char) -> bool {
 /// being scanned, built in place behind its separator. Every quote of every document gets a
 /// key, and building each word in a buffer of its own cost a second copy of it.
 struct KeyBuf {
-    out: String,
+    /// Bytes, not a `String`: ASCII is pushed a byte at a time without a check per byte;
+    /// everything else is pushed as whole characters.
+    out: Vec<u8>,
     /// Where the separator before the current word starts (`start` when it has none).
     sep: usize,
     /// Where the current word starts; `out.len()` while no word is being built.
@@ -95,7 +97,7 @@ struct KeyBuf {
 }
 
 impl KeyBuf {
-    fn word(&self) -> &str {
+    fn word(&self) -> &[u8] {
         &self.out[self.start..]
     }
 
@@ -108,7 +110,7 @@ impl KeyBuf {
         if self.start == self.out.len() {
             self.sep = self.out.len();
             if !self.out.is_empty() {
-                self.out.push(' ');
+                self.out.push(b' ');
             }
             self.start = self.out.len();
         }
@@ -117,16 +119,16 @@ impl KeyBuf {
     /// Appends a whole word while none is being built.
     fn emit(&mut self, token: &str) {
         if !self.out.is_empty() {
-            self.out.push(' ');
+            self.out.push(b' ');
         }
-        self.out.push_str(token);
+        self.out.extend_from_slice(token.as_bytes());
         self.start = self.out.len();
     }
 
     /// Replaces the current word from byte `keep` of it on with `rest`.
     fn replace_from(&mut self, keep: usize, rest: &str) {
         self.out.truncate(self.start + keep);
-        self.out.push_str(rest);
+        self.out.extend_from_slice(rest.as_bytes());
     }
 
     /// Ends the current word: what comes next is a new one.
@@ -135,12 +137,15 @@ impl KeyBuf {
     }
 }
 
-/// `is_ascii_alphanumeric` by table: the scan asks it of nearly every byte of a quote.
-const ASCII_ALNUM: [bool; 256] = {
-    let mut t = [false; 256];
+/// The lowercase of each ASCII letter or digit, zero for every other byte: the scan asks it
+/// of nearly every byte of a quote.
+const ASCII_KEY_BYTE: [u8; 256] = {
+    let mut t = [0u8; 256];
     let mut b = 0;
     while b < 256 {
-        t[b] = (b as u8).is_ascii_alphanumeric();
+        if (b as u8).is_ascii_alphanumeric() {
+            t[b] = (b as u8).to_ascii_lowercase();
+        }
         b += 1;
     }
     t
@@ -161,16 +166,16 @@ fn scan(text: &str, key: &mut KeyBuf) {
     let mut apostrophe = false;
     let mut i = 0;
     while i < bytes.len() {
-        if ASCII_ALNUM[usize::from(bytes[i])] {
+        if ASCII_KEY_BYTE[usize::from(bytes[i])] != 0 {
             let start = i;
-            i += 1;
-            while i < bytes.len() && ASCII_ALNUM[usize::from(bytes[i])] {
+            key.begin();
+            while let Some(&k) = bytes.get(i).map(|&b| &ASCII_KEY_BYTE[usize::from(b)]) {
+                if k == 0 {
+                    break;
+                }
+                key.out.push(k);
                 i += 1;
             }
-            key.begin();
-            let from = key.out.len();
-            key.out.push_str(&text[start..i]);
-            key.out[from..].make_ascii_lowercase();
             letters_in_piece += i - start;
             continue;
         }
@@ -189,25 +194,30 @@ fn scan(text: &str, key: &mut KeyBuf) {
         if c.is_alphanumeric() {
             key.begin();
             match fold_char(c) {
-                Some(f) => key.out.push_str(f),
-                None => key.out.extend(c.to_lowercase()),
+                Some(f) => key.out.extend_from_slice(f.as_bytes()),
+                None => {
+                    for l in c.to_lowercase() {
+                        key.out
+                            .extend_from_slice(l.encode_utf8(&mut [0; 4]).as_bytes());
+                    }
+                }
             }
             letters_in_piece += 1;
         } else if is_apostrophe(c) && !key.word_is_empty() && next.is_some_and(char::is_alphabetic)
         {
-            key.out.push('\'');
+            key.out.push(b'\'');
             apostrophe = true;
             initialism = false;
         } else if (c == ',' || c == '.')
-            && key.word().as_bytes().last().is_some_and(u8::is_ascii_digit)
+            && key.word().last().is_some_and(u8::is_ascii_digit)
             && next.is_some_and(|d| d.is_ascii_digit())
         {
             if c == '.' {
-                key.out.push('.');
+                key.out.push(b'.');
             }
         } else if c == '.'
             && letters_in_piece == 1
-            && (initialism || key.word().chars().count() == 1)
+            && (initialism || chars_in(key.word()) == 1)
             && next.is_some_and(char::is_alphabetic)
             && !next
                 .and_then(|n| char_at(text, i + len + n.len_utf8()))
@@ -237,6 +247,11 @@ fn scan(text: &str, key: &mut KeyBuf) {
     }
 }
 
+/// Characters in UTF-8 `bytes`: the bytes that are no continuation byte.
+fn chars_in(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
+}
+
 /// The character starting at byte `i` of `text` (a character boundary), if any.
 fn char_at(text: &str, i: usize) -> Option<char> {
     match *text.as_bytes().get(i)? {
@@ -252,26 +267,27 @@ fn flush(key: &mut KeyBuf, pending_per: &mut bool, apostrophe: bool) {
         return;
     }
     // The word starts with a letter or digit, so it keeps at least that.
-    let trimmed = key.word().trim_end_matches('\'').len();
-    key.out.truncate(key.start + trimmed);
+    while key.word().last() == Some(&b'\'') {
+        key.out.pop();
+    }
     if *pending_per {
         *pending_per = false;
-        if key.word() == "cent" {
+        if key.word() == b"cent" {
             key.replace_from(0, "percent");
             key.close();
             return;
         }
         if key.sep == 0 {
             // The held-back `per` was the first word: it goes first, this word after it.
-            key.out.insert_str(0, "per ");
+            key.out.splice(0..0, *b"per ");
             key.sep = 3;
         } else {
-            key.out.insert_str(key.sep, " per");
+            key.out.splice(key.sep..key.sep, *b" per");
             key.sep += 4;
         }
         key.start += 4;
     }
-    if key.word() == "per" {
+    if key.word() == b"per" {
         *pending_per = true;
         key.out.truncate(key.sep);
         key.close();
@@ -288,7 +304,7 @@ fn expand_word(key: &mut KeyBuf, apostrophe: bool) {
         key.replace_from(0, digits);
         return;
     }
-    if word == "cannot" {
+    if word == b"cannot" {
         key.replace_from(0, "can not");
         return;
     }
@@ -296,22 +312,22 @@ fn expand_word(key: &mut KeyBuf, apostrophe: bool) {
     if !apostrophe {
         return;
     }
-    if let Some(stem) = word.strip_suffix("n't") {
+    if let Some(stem) = word.strip_suffix(b"n't") {
         let stem_len = stem.len();
         match stem {
-            "wo" => key.replace_from(0, "will not"),
-            "ca" => key.replace_from(0, "can not"),
-            "sha" => key.replace_from(0, "shall not"),
-            "ai" | "" => {}
+            b"wo" => key.replace_from(0, "will not"),
+            b"ca" => key.replace_from(0, "can not"),
+            b"sha" => key.replace_from(0, "shall not"),
+            b"ai" | b"" => {}
             _ => key.replace_from(stem_len, " not"),
         }
         return;
     }
     for (suffix, full) in [
-        ("'re", " are"),
-        ("'ve", " have"),
-        ("'ll", " will"),
-        ("'m", " am"),
+        (&b"'re"[..], " are"),
+        (b"'ve", " have"),
+        (b"'ll", " will"),
+        (b"'m", " am"),
     ] {
         if let Some(stem) = word.strip_suffix(suffix) {
             if !stem.is_empty() {
@@ -323,11 +339,10 @@ fn expand_word(key: &mut KeyBuf, apostrophe: bool) {
     }
 }
 
-fn number_word(word: &str) -> Option<&'static str> {
+fn number_word(word: &[u8]) -> Option<&'static str> {
     // Packed into a number and compared with the packed number words: one comparison per
     // candidate instead of a string comparison (this runs for every word of every quote).
-    const fn key(w: &str) -> u64 {
-        let b = w.as_bytes();
+    const fn key(b: &[u8]) -> u64 {
         let mut k = 0u64;
         let mut i = 0;
         while i < b.len() {
@@ -336,26 +351,26 @@ fn number_word(word: &str) -> Option<&'static str> {
         }
         k
     }
-    const ZERO: u64 = key("zero");
-    const ONE: u64 = key("one");
-    const TWO: u64 = key("two");
-    const THREE: u64 = key("three");
-    const FOUR: u64 = key("four");
-    const FIVE: u64 = key("five");
-    const SIX: u64 = key("six");
-    const SEVEN: u64 = key("seven");
-    const EIGHT: u64 = key("eight");
-    const NINE: u64 = key("nine");
-    const TEN: u64 = key("ten");
-    const ELEVEN: u64 = key("eleven");
-    const TWELVE: u64 = key("twelve");
-    const THIRTEEN: u64 = key("thirteen");
-    const FOURTEEN: u64 = key("fourteen");
-    const FIFTEEN: u64 = key("fifteen");
-    const SIXTEEN: u64 = key("sixteen");
-    const EIGHTEEN: u64 = key("eighteen");
-    const NINETEEN: u64 = key("nineteen");
-    const TWENTY: u64 = key("twenty");
+    const ZERO: u64 = key(b"zero");
+    const ONE: u64 = key(b"one");
+    const TWO: u64 = key(b"two");
+    const THREE: u64 = key(b"three");
+    const FOUR: u64 = key(b"four");
+    const FIVE: u64 = key(b"five");
+    const SIX: u64 = key(b"six");
+    const SEVEN: u64 = key(b"seven");
+    const EIGHT: u64 = key(b"eight");
+    const NINE: u64 = key(b"nine");
+    const TEN: u64 = key(b"ten");
+    const ELEVEN: u64 = key(b"eleven");
+    const TWELVE: u64 = key(b"twelve");
+    const THIRTEEN: u64 = key(b"thirteen");
+    const FOURTEEN: u64 = key(b"fourteen");
+    const FIFTEEN: u64 = key(b"fifteen");
+    const SIXTEEN: u64 = key(b"sixteen");
+    const EIGHTEEN: u64 = key(b"eighteen");
+    const NINETEEN: u64 = key(b"nineteen");
+    const TWENTY: u64 = key(b"twenty");
     match word.len() {
         // No key starts with a zero byte, so words of different lengths never share one.
         3..=8 => Some(match key(word) {
@@ -381,7 +396,7 @@ fn number_word(word: &str) -> Option<&'static str> {
             TWENTY => "20",
             _ => return None,
         }),
-        9 => (word == "seventeen").then_some("17"),
+        9 => (word == b"seventeen").then_some("17"),
         _ => None,
     }
 }

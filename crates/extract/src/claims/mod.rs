@@ -186,6 +186,10 @@ fn may_hold_claim(text: &str, range: Range<usize>) -> bool {
                 if found {
                     return true;
                 }
+                // A space ends most runs: step over it without another dispatch.
+                if bytes.get(i) == Some(&b' ') {
+                    i += 1;
+                }
             }
             DIGIT => return true,
             LEAD => {
