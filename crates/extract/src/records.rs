@@ -4,10 +4,10 @@ use std::ops::Range;
 
 use model::{Document, Span};
 
-/// Spans of byte ranges of `doc.text` (`Document::span` of each: its character index is
-/// built once per text and kept with the document).
+/// Spans of byte ranges of `doc.text` (`Document::spans`: its character indexes are built
+/// once per text and kept with the document).
 pub(crate) fn spans(doc: &Document, ranges: &[Range<usize>]) -> Vec<Span> {
-    ranges.iter().map(|r| doc.span(r.clone())).collect()
+    doc.spans(ranges)
 }
 
 /// `prefix` followed by `n` in decimal (`e12`), as `format!` writes it, without the

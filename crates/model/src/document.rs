@@ -229,6 +229,23 @@ impl Document {
 
     /// Locates a byte range of `text` in both texts, in characters.
     pub fn span(&self, bytes: Range<usize>) -> Span {
+        let mut hint = 0;
+        self.span_with(self.indexes(), bytes, &mut hint)
+    }
+
+    /// [`Document::span`] of each range: the indexes are looked up once, and ranges sorted by
+    /// start (as stages emit records) are mapped to the source by a walk, not a search each.
+    pub fn spans(&self, ranges: &[Range<usize>]) -> Vec<Span> {
+        let indexes = self.indexes();
+        let mut hint = 0;
+        ranges
+            .iter()
+            .map(|r| self.span_with(indexes, r.clone(), &mut hint))
+            .collect()
+    }
+
+    /// The character indexes of the working text and of the source text.
+    fn indexes(&self) -> (&TextIndex, &TextIndex) {
         let text_index = self.text_index.get_or_init(|| TextIndex::new(&self.text));
         let source_index = self
             .source_index
@@ -237,7 +254,17 @@ impl Document {
             })
             .as_ref()
             .unwrap_or(text_index);
-        let source = self.offsets.source_range(bytes.clone());
+        (text_index, source_index)
+    }
+
+    #[inline]
+    fn span_with(
+        &self,
+        (text_index, source_index): (&TextIndex, &TextIndex),
+        bytes: Range<usize>,
+        hint: &mut usize,
+    ) -> Span {
+        let source = self.offsets.source_range_from(bytes.clone(), hint);
         Span {
             start: text_index.char_offset(&self.text, bytes.start),
             end: text_index.char_offset(&self.text, bytes.end),

@@ -72,6 +72,61 @@ impl OffsetMap {
         }
         self.source_start(range.start)..self.source_end(range.end)
     }
+
+    /// [`OffsetMap::source_range`], searching from `hint` (a segment index this returns for
+    /// the next call): records come sorted by start, and from the segment of the one before
+    /// the next is a step or two away, where two binary searches per range cost more.
+    pub fn source_range_from(&self, range: Range<usize>, hint: &mut usize) -> Range<usize> {
+        let segs = &self.segments;
+        // The first segment that ends after the start; `hint` is used only when every
+        // segment before it ends at or before the start.
+        let lower =
+            if *hint <= segs.len() && (*hint == 0 || segs[*hint - 1].text_end <= range.start) {
+                *hint
+            } else {
+                0
+            };
+        let i = forward_partition_point(segs, lower, |s| s.text_end <= range.start);
+        *hint = i;
+        let start = match segs.get(i) {
+            Some(s) if s.verbatim => s.source_start + (range.start - s.text_start.min(range.start)),
+            Some(s) => s.source_start,
+            None => segs.last().map_or(range.start, |s| s.source_end),
+        };
+        if range.is_empty() {
+            return start..start;
+        }
+        // Segments before `i` end at or before the start, so they start before the end.
+        let j = forward_partition_point(segs, i, |s| s.text_start < range.end);
+        let end = if j == 0 {
+            segs.first().map_or(range.end, |s| s.source_start)
+        } else {
+            let s = &segs[j - 1];
+            if s.verbatim {
+                s.source_start + (range.end.min(s.text_end) - s.text_start)
+            } else {
+                s.source_end
+            }
+        };
+        start..end
+    }
+}
+
+/// `segs.partition_point(pred)` when `pred` holds for every segment before `from`: a few
+/// steps forward, then a binary search of the rest.
+fn forward_partition_point(
+    segs: &[Segment],
+    from: usize,
+    pred: impl Fn(&Segment) -> bool,
+) -> usize {
+    let mut i = from;
+    for _ in 0..4 {
+        match segs.get(i) {
+            Some(s) if pred(s) => i += 1,
+            _ => return i,
+        }
+    }
+    i + segs[i.min(segs.len())..].partition_point(pred)
 }
 
 /// Builds a derived text piece by piece while recording where each piece came from.
@@ -181,6 +236,56 @@ mod tests {
         assert_eq!(&source[r], "â€™");
         let r = map.source_range(0..text.find('“').unwrap());
         assert_eq!(&source[r], "He said  ");
+    }
+
+    #[test]
+    fn hinted_ranges_map_as_unhinted_ones() {
+        let source = "ab  cd\n\nâ€™ef gh  ij\n".repeat(6);
+        let mut b = TextBuilder::default();
+        let mut at = 0;
+        for (k, line) in source.split_inclusive('\n').enumerate() {
+            let end = at + line.len();
+            match k % 3 {
+                0 => b.copy(&source, at..end),
+                1 => b.replace(at..end, "’ x"),
+                _ => {
+                    b.insert("¶");
+                    b.copy(&source, at..at + 2);
+                    b.replace(at + 2..end, "");
+                }
+            }
+            at = end;
+        }
+        let (text, map) = b.finish();
+        let mut ranges = Vec::new();
+        for a in 0..=text.len() + 1 {
+            for len in [0, 1, 3, 9, 40] {
+                ranges.push(a..a + len);
+            }
+        }
+        let mut hint = 0;
+        for r in &ranges {
+            assert_eq!(
+                map.source_range_from(r.clone(), &mut hint),
+                map.source_range(r.clone()),
+                "{r:?}"
+            );
+        }
+        // Any order, any hint.
+        for (k, r) in ranges.iter().rev().enumerate() {
+            let mut hint = k % 7;
+            assert_eq!(
+                map.source_range_from(r.clone(), &mut hint),
+                map.source_range(r.clone()),
+                "{r:?}"
+            );
+        }
+        let mut hint = 0;
+        let empty = OffsetMap::default();
+        assert_eq!(
+            empty.source_range_from(3..5, &mut hint),
+            empty.source_range(3..5)
+        );
     }
 
     #[test]
