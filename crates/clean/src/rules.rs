@@ -106,6 +106,7 @@ pub(crate) struct Rules {
     extra: Vec<(Kind, Regex)>,
     not_name: HashSet<String>,
     masthead_piece: Regex,
+    masthead_groups: PieceGroups,
     /// The same pieces as a whole-line test, cheap enough to run before capturing.
     masthead_line: Regex,
     masthead_strong: Regex,
@@ -124,6 +125,33 @@ pub(crate) struct Rules {
     copyright: Regex,
     tags: Regex,
     role_words: Regex,
+}
+
+/// Indices of the named groups of the masthead piece pattern.
+#[derive(Debug)]
+struct PieceGroups {
+    upd: usize,
+    time: usize,
+    sep: usize,
+    vol: usize,
+    iss: usize,
+}
+
+impl PieceGroups {
+    fn of(re: &Regex) -> Self {
+        let at = |name: &str| {
+            re.capture_names()
+                .position(|n| n == Some(name))
+                .expect("masthead piece group")
+        };
+        PieceGroups {
+            upd: at("upd"),
+            time: at("time"),
+            sep: at("sep"),
+            vol: at("vol"),
+            iss: at("iss"),
+        }
+    }
 }
 
 /// A bad user pattern, named by its option key.
@@ -228,6 +256,7 @@ impl Rules {
                 | (?-u:\b)(?:19|20)\d{{2}}(?-u:\b)
                 | (?P<sep>{sep})"
         );
+        let masthead_piece = re(&format!("(?xi){masthead_pieces}"));
         Ok(Rules {
             dates: DateParser::new(o.date_order),
             enabled,
@@ -236,7 +265,8 @@ impl Rules {
             max_item_words: o.breadcrumb.max_item_words.max(1),
             extra,
             not_name: list(NOT_NAME_WORDS).map(str::to_lowercase).collect(),
-            masthead_piece: re(&format!("(?xi){masthead_pieces}")),
+            masthead_groups: PieceGroups::of(&masthead_piece),
+            masthead_piece,
             masthead_line: re(&format!("(?xi)^(?:{masthead_pieces})+$")),
             masthead_strong: re(&format!(
                 r"(?i)(?-u:\b){WEEKDAY}(?-u:\b)|\d|(?-u:\b)edition(?-u:\b)|(?-u:\b){MONTH}(?-u:\b)"
@@ -340,7 +370,10 @@ impl Rules {
         if self.on(Kind::Link) && linkish && self.link.is_match(line) {
             return Some(Hit::new(Kind::Link));
         }
-        if self.on(Kind::Advertisement) && self.advertisement.is_match(line) {
+        if self.on(Kind::Advertisement)
+            && starts_like(line, AD_SKIP, AD_STARTS)
+            && self.advertisement.is_match(line)
+        {
             return Some(Hit::new(Kind::Advertisement));
         }
         // A bare agency name (`Reuters`, `Associated Press`) above or below the story names
@@ -364,10 +397,18 @@ impl Rules {
         }
         // A prompt is not a sentence: `Share the burden, she said.` stays.
         let sentence = has(line, &COMMA_SPACE) && ends_with_stop(line);
-        if self.on(Kind::Share) && !sentence && words(line) <= 20 && self.share.is_match(line) {
+        if self.on(Kind::Share)
+            && !sentence
+            && share_possible(line)
+            && words_up_to(line, 21) <= 20
+            && self.share.is_match(line)
+        {
             return Some(Hit::new(Kind::Share));
         }
-        if self.on(Kind::Related) && self.related.is_match(line) {
+        if self.on(Kind::Related)
+            && starts_like(line, b"", RELATED_STARTS)
+            && self.related.is_match(line)
+        {
             return Some(Hit::new(Kind::Related));
         }
         if edge && self.on(Kind::Masthead) {
@@ -440,24 +481,35 @@ impl Rules {
         let mut strong = false;
         let mut updated = false;
         let mut time = false;
-        for c in self.masthead_piece.captures_iter(line) {
-            let m = c.get(0)?;
+        // One set of capture slots for all pieces, groups read by index: no piece matches
+        // the empty string, so each search from the end of the last piece is the next step
+        // of `captures_iter`.
+        let g = &self.masthead_groups;
+        let mut locs = self.masthead_piece.capture_locations();
+        while covered < line.len() {
+            let Some(m) = self
+                .masthead_piece
+                .captures_read_at(&mut locs, line, covered)
+            else {
+                break;
+            };
             if m.start() != covered {
                 return None;
             }
             covered = m.end();
-            updated |= c.name("upd").is_some();
-            time |= c.name("time").is_some();
+            let upd = locs.get(g.upd).is_some();
+            let tm = locs.get(g.time).is_some();
+            updated |= upd;
+            time |= tm;
             // A clock time alone is a live blog's entry stamp, not a masthead.
-            strong |=
-                c.name("upd").is_none() && c.name("sep").is_none() && c.name("time").is_none();
-            if let Some(v) = c.name("vol") {
+            strong |= !upd && locs.get(g.sep).is_none() && !tm;
+            if let Some((a, b)) = locs.get(g.vol) {
                 hit.meta
                     .volume
-                    .get_or_insert_with(|| v.as_str().to_string());
+                    .get_or_insert_with(|| line[a..b].to_string());
             }
-            if let Some(v) = c.name("iss") {
-                hit.meta.issue.get_or_insert_with(|| v.as_str().to_string());
+            if let Some((a, b)) = locs.get(g.iss) {
+                hit.meta.issue.get_or_insert_with(|| line[a..b].to_string());
             }
         }
         if covered != line.len() || !(strong || updated && time) {
@@ -472,33 +524,37 @@ impl Rules {
 
     /// A line that is only an agency's name, with nothing that makes it a picture credit.
     fn bare_agency(&self, line: &str) -> bool {
+        if line.len() > 40 || line.starts_with(['(', '[']) || line.contains('/') {
+            return false;
+        }
         let lower = line.to_lowercase();
-        line.len() <= 40
-            && !line.starts_with(['(', '['])
-            && !line.contains('/')
-            && ![
-                "photo",
-                "getty",
-                "image",
-                "pool",
-                "shutterstock",
-                "alamy",
-                "unsplash",
-                "istock",
-                "pa ",
-            ]
-            .iter()
-            .any(|k| lower.contains(k))
+        ![
+            "photo",
+            "getty",
+            "image",
+            "pool",
+            "shutterstock",
+            "alamy",
+            "unsplash",
+            "istock",
+            "pa ",
+        ]
+        .iter()
+        .any(|k| lower.contains(k))
             && self.credit_agency.is_match(line)
     }
 
     /// The credit, when the line is an image credit (or a caption ending in one).
     fn credit(&self, line: &str) -> Option<String> {
-        let c = if self.credit_prefix.is_match(line) {
+        // `：` is the only character of the prefix rule's separators that is not ASCII; its
+        // first byte stands for it.
+        let prefix = starts_like(line, b"", CREDIT_PREFIX_STARTS)
+            && memchr::memchr3(b':', b'|', 0xEF, line.as_bytes()).is_some();
+        let c = if prefix && self.credit_prefix.is_match(line) {
             self.credit_prefix.captures(line)?
-        } else if self.credit_by.is_match(line) {
+        } else if starts_like(line, b"", CREDIT_BY_STARTS) && self.credit_by.is_match(line) {
             self.credit_by.captures(line)?
-        } else if line.len() <= 90 && self.credit_agency.is_match(line) {
+        } else if line.len() <= 90 && agency_bytes_only(line) && self.credit_agency.is_match(line) {
             self.credit_agency.captures(line)?
         } else if self.caption_credit_possible(line) && self.credit_trailing.is_match(line) {
             self.credit_trailing.captures(line)?
@@ -534,6 +590,9 @@ impl Rules {
             from += 1;
         }
         let tail = &line[from..];
+        if !has_byte(tail, b':') {
+            return false;
+        }
         ["hotograph:", "hoto:", "mage:", "icture:", "llustration:"]
             .iter()
             .any(|k| tail.contains(k))
@@ -562,9 +621,7 @@ impl Rules {
             }
             return Some(hit);
         }
-        if let Some(c) = self
-            .byline_by
-            .is_match(line)
+        if let Some(c) = (starts_like(line, b"", BYLINE_BY_STARTS) && self.byline_by.is_match(line))
             .then(|| self.byline_by.captures(line))
             .flatten()
         {
@@ -859,6 +916,12 @@ fn ends_with_stop(s: &str) -> bool {
 /// Every line is counted several times over, so the bytes are read eight at a time: a word
 /// starts at each byte that is not a break and follows one.
 pub(crate) fn words(s: &str) -> usize {
+    words_up_to(s, usize::MAX)
+}
+
+/// [`words`], but counting stops once `limit` is reached: `words_up_to(s, 9) >= 8` reads
+/// only as far as the eighth word.
+pub(crate) fn words_up_to(s: &str, limit: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
@@ -887,6 +950,9 @@ pub(crate) fn words(s: &str) -> usize {
         let starts = !breaks & HIGHS & ((breaks << 8) | if after_break { 0x80 } else { 0 });
         n += starts.count_ones() as usize;
         after_break = breaks >> 63 != 0;
+        if n >= limit {
+            return n;
+        }
     }
     for &b in chunks.remainder() {
         let brk = is_break(b);
@@ -896,6 +962,89 @@ pub(crate) fn words(s: &str) -> usize {
         after_break = brk;
     }
     n
+}
+
+// First letters of the anchored rules, tested before the rules themselves: nearly every line
+// of an article starts with a pair no rule starts with, and the test costs a fraction of
+// even a failing regex search. Each list is every alternative's first two letters.
+
+/// ASCII bytes of the leading class the advertisement rule skips (`\s`, `-`, `_`, `*`, `[`,
+/// `(`, `|`; its other members are not ASCII).
+const AD_SKIP: &[u8] = b" \t\n\x0b\x0c\r-_*[(|";
+const AD_STARTS: &[[u8; 2]] = &[
+    *b"ad", *b"sp", *b"pa", *b"pr", *b"st", *b"ar", *b"te", *b"co", *b"sc", *b"sk", *b"re",
+];
+const RELATED_STARTS: &[[u8; 2]] = &[
+    *b"re", *b"al", *b"mo", *b"se", *b"yo", *b"to", *b"tr", *b"wh", *b"fu", *b"mu", *b"do", *b"ed",
+    *b"wa", *b"li", *b"vi", *b"ex", *b"po", *b"ph", *b"ga", *b"in",
+];
+const SHARE_STARTS: &[[u8; 2]] = &[
+    *b"sh", *b"tw", *b"pi", *b"em", *b"e-", *b"pr", *b"co", *b"sa", *b"su", *b"si", *b"lo", *b"wh",
+    *b"fa", *b"li", *b"re", *b"te", *b"fl", *b"me", *b"bl", *b"in", *b"sm", *b"fo", *b"jo", *b"ge",
+    *b"cl", *b"ta", *b"le", *b"po", *b"ad", *b"vi", *b"ty", *b"do",
+];
+const CREDIT_PREFIX_STARTS: &[[u8; 2]] = &[
+    *b"ma", *b"to", *b"le", *b"he", *b"co", *b"fe", *b"fi", *b"ph", *b"im", *b"pi", *b"il", *b"gr",
+    *b"vi", *b"fo", *b"cr", *b"so", *b"th",
+];
+const CREDIT_BY_STARTS: &[[u8; 2]] = &[*b"ph", *b"im", *b"pi", *b"il", *b"gr"];
+const BYLINE_BY_STARTS: &[[u8; 2]] = &[
+    *b"by", *b"wr", *b"wo", *b"st", *b"te", *b"po", *b"co", *b"au", *b"re",
+];
+
+/// The first two bytes of `line` after any leading bytes in `skip`, lower-cased (0 past the
+/// end), or `None` when either is not ASCII: a Unicode space or a case variant such as `ſ`
+/// or `K` may start a match there, so only the rule itself can tell.
+fn first_two(line: &str, skip: &[u8]) -> Option<[u8; 2]> {
+    let b = line.as_bytes();
+    let start = b.iter().position(|c| !skip.contains(c)).unwrap_or(b.len());
+    let x = b.get(start).copied().unwrap_or(0);
+    let y = b.get(start + 1).copied().unwrap_or(0);
+    (x.is_ascii() && y.is_ascii()).then(|| [x.to_ascii_lowercase(), y.to_ascii_lowercase()])
+}
+
+/// Whether a rule whose alternatives start with one of `starts` may match `line`.
+fn starts_like(line: &str, skip: &[u8], starts: &[[u8; 2]]) -> bool {
+    first_two(line, skip).is_none_or(|p| starts.contains(&p))
+}
+
+/// The share rule's starts, where `x` alone is a word and `threads` the only `th` word (the
+/// pair of every line opening with `The`).
+fn share_possible(line: &str) -> bool {
+    match first_two(line, b"") {
+        None => true,
+        Some([b'x', _]) => true,
+        Some([b't', b'h']) => line
+            .as_bytes()
+            .get(2)
+            .is_none_or(|&c| !c.is_ascii() || c.to_ascii_lowercase() == b'r'),
+        Some(p) => SHARE_STARTS.contains(&p),
+    }
+}
+
+/// Whether every ASCII byte of `line` may stand in a bare agency credit: letters, spaces, the
+/// brackets, `.`, `'`, `-` and `/` (the rule's other characters are not ASCII).
+fn agency_bytes_only(line: &str) -> bool {
+    line.bytes().all(|c| {
+        !c.is_ascii()
+            || c.is_ascii_alphabetic()
+            || matches!(
+                c,
+                b' ' | b'\t'
+                    | b'\n'
+                    | b'\x0b'
+                    | b'\x0c'
+                    | b'\r'
+                    | b'.'
+                    | b'\''
+                    | b'-'
+                    | b'/'
+                    | b'('
+                    | b')'
+                    | b'['
+                    | b']'
+            )
+    })
 }
 
 fn is_break(b: u8) -> bool {
