@@ -14,8 +14,10 @@ mod rules;
 
 use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::LazyLock;
 
 use chrono::Datelike;
+use memchr::memmem::Finder;
 use model::{
     BuildContext, Capability, Dateline, Document, DocumentStage, Heading, RemovedLine, StageError,
     TextBuilder,
@@ -690,9 +692,12 @@ impl Clean {
         while !para.is_char_boundary(end) {
             end -= 1;
         }
-        let (at, dash) = ["—", "–", "--", " - "]
+        let (at, dash) = DATELINE_DASHES
             .iter()
-            .filter_map(|d| para[..end].find(d).map(|i| (i, *d)))
+            .filter_map(|d| {
+                d.find(&para.as_bytes()[..end])
+                    .map(|i| (i, std::str::from_utf8(d.needle()).unwrap_or_default()))
+            })
             .min_by_key(|(i, _)| *i)?;
         let after = &para[at + dash.len()..];
         if !(dash == " - " || after.starts_with(' ')) {
@@ -844,6 +849,11 @@ impl Clean {
         }
     }
 }
+
+/// The dashes that end a dateline, as prebuilt searchers: `str::find` sets up a new search
+/// for each of them in every document.
+static DATELINE_DASHES: LazyLock<[Finder<'static>; 4]> =
+    LazyLock::new(|| ["—", "–", "--", " - "].map(Finder::new));
 
 fn weekday_name(w: chrono::Weekday) -> &'static str {
     use chrono::Weekday::*;

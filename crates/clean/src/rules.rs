@@ -364,9 +364,11 @@ impl Rules {
         {
             return Some(Hit::new(Kind::Image));
         }
-        let linkish = has(line, &URL_SCHEME)
-            || has(line, &WWW)
-            || (!has_byte(line, b' ') && has_byte(line, b'.') && has_byte(line, b'/'));
+        let f = byte_flags(line);
+        let has_all = |flags: u16| f & flags == flags;
+        let linkish = (has_all(F_COLON) && has(line, &URL_SCHEME))
+            || (has_all(F_W | F_DOT) && has(line, &WWW))
+            || (!has_all(F_SPACE) && has_all(F_DOT | F_SLASH));
         if self.on(Kind::Link) && linkish && self.link.is_match(line) {
             return Some(Hit::new(Kind::Link));
         }
@@ -384,19 +386,20 @@ impl Rules {
             return Some(hit);
         }
         if self.on(Kind::ImageCredit) {
-            if let Some(credit) = self.credit(line) {
+            if let Some(credit) = self.credit(line, f) {
                 let mut hit = Hit::new(Kind::ImageCredit);
                 hit.meta.credit = Some(credit);
                 return Some(hit);
             }
         }
         if self.on(Kind::Byline) {
-            if let Some(hit) = self.byline(line, edge) {
+            if let Some(hit) = self.byline(line, edge, f) {
                 return Some(hit);
             }
         }
         // A prompt is not a sentence: `Share the burden, she said.` stays.
-        let sentence = has(line, &COMMA_SPACE) && ends_with_stop(line);
+        let sentence =
+            has_all(F_COMMA | F_SPACE) && has(line, &COMMA_SPACE) && ends_with_stop(line);
         if self.on(Kind::Share)
             && !sentence
             && share_possible(line)
@@ -545,18 +548,18 @@ impl Rules {
     }
 
     /// The credit, when the line is an image credit (or a caption ending in one).
-    fn credit(&self, line: &str) -> Option<String> {
+    fn credit(&self, line: &str, f: u16) -> Option<String> {
         // `：` is the only character of the prefix rule's separators that is not ASCII; its
         // first byte stands for it.
-        let prefix = starts_like(line, b"", CREDIT_PREFIX_STARTS)
-            && memchr::memchr3(b':', b'|', 0xEF, line.as_bytes()).is_some();
+        let prefix =
+            f & (F_COLON | F_PIPE | F_EF) != 0 && starts_like(line, b"", CREDIT_PREFIX_STARTS);
         let c = if prefix && self.credit_prefix.is_match(line) {
             self.credit_prefix.captures(line)?
         } else if starts_like(line, b"", CREDIT_BY_STARTS) && self.credit_by.is_match(line) {
             self.credit_by.captures(line)?
-        } else if line.len() <= 90 && agency_bytes_only(line) && self.credit_agency.is_match(line) {
+        } else if line.len() <= 90 && f & F_NOT_AGENCY == 0 && self.credit_agency.is_match(line) {
             self.credit_agency.captures(line)?
-        } else if self.caption_credit_possible(line) && self.credit_trailing.is_match(line) {
+        } else if self.caption_credit_possible(line, f) && self.credit_trailing.is_match(line) {
             self.credit_trailing.captures(line)?
         } else {
             return None;
@@ -581,7 +584,7 @@ impl Rules {
 
     /// Cheap gate for the caption rule, which would otherwise scan every line: the credit is
     /// bracketed at the end, or follows `Photograph:` near the end.
-    fn caption_credit_possible(&self, line: &str) -> bool {
+    fn caption_credit_possible(&self, line: &str, f: u16) -> bool {
         if line.ends_with([')', ']']) || line.ends_with(").") || line.ends_with("].") {
             return true;
         }
@@ -590,7 +593,7 @@ impl Rules {
             from += 1;
         }
         let tail = &line[from..];
-        if !has_byte(tail, b':') {
+        if f & F_COLON == 0 || !has_byte(tail, b':') {
             return false;
         }
         ["hotograph:", "hoto:", "mage:", "icture:", "llustration:"]
@@ -600,7 +603,7 @@ impl Rules {
 
     /// `By Jane Doe`, `Jane Doe | Reuters`, `Reporting by …; Editing by …`, and at the edges
     /// of the story `Jane Doe, Political Correspondent`.
-    fn byline(&self, line: &str, edge: bool) -> Option<Hit> {
+    fn byline(&self, line: &str, edge: bool, f: u16) -> Option<Hit> {
         let mut hit = Hit::new(Kind::Byline);
         let lower_first = line.as_bytes()[0].to_ascii_lowercase();
         if matches!(lower_first, b'r' | b'w' | b'c' | b'e' | b'p' | b'a' | b'(')
@@ -631,7 +634,7 @@ impl Rules {
             hit.meta.date = date;
             return Some(hit);
         }
-        if line.contains('|') {
+        if f & F_PIPE != 0 {
             let mut parts = line.split('|').map(str::trim);
             let names = self.names(parts.next()?)?;
             let rest: Vec<&str> = parts.collect();
@@ -1022,12 +1025,28 @@ fn share_possible(line: &str) -> bool {
     }
 }
 
-/// Whether every ASCII byte of `line` may stand in a bare agency credit: letters, spaces, the
-/// brackets, `.`, `'`, `-` and `/` (the rule's other characters are not ASCII).
-fn agency_bytes_only(line: &str) -> bool {
-    line.bytes().all(|c| {
-        !c.is_ascii()
-            || c.is_ascii_alphabetic()
+// Which of the bytes the rules look for a line holds, from one pass over it: each test
+// below would otherwise be a search of its own.
+const F_SPACE: u16 = 1;
+const F_DOT: u16 = 1 << 1;
+const F_SLASH: u16 = 1 << 2;
+const F_COLON: u16 = 1 << 3;
+const F_PIPE: u16 = 1 << 4;
+const F_COMMA: u16 = 1 << 5;
+/// A lower-case `w` (`www.` is searched for case-sensitively).
+const F_W: u16 = 1 << 6;
+/// The first byte of `：`.
+const F_EF: u16 = 1 << 7;
+/// An ASCII byte that cannot stand in a bare agency credit: all but letters, white space,
+/// the brackets, `.`, `'`, `-` and `/` (the rule's other characters are not ASCII).
+const F_NOT_AGENCY: u16 = 1 << 8;
+
+static BYTE_FLAGS: [u16; 256] = {
+    let mut t = [0u16; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        let agency = c.is_ascii_alphabetic()
             || matches!(
                 c,
                 b' ' | b'\t'
@@ -1043,8 +1062,25 @@ fn agency_bytes_only(line: &str) -> bool {
                     | b')'
                     | b'['
                     | b']'
-            )
-    })
+            );
+        if !agency {
+            t[b] = F_NOT_AGENCY;
+        }
+        b += 1;
+    }
+    t[b' ' as usize] |= F_SPACE;
+    t[b'.' as usize] |= F_DOT;
+    t[b'/' as usize] |= F_SLASH;
+    t[b':' as usize] |= F_COLON;
+    t[b'|' as usize] |= F_PIPE;
+    t[b',' as usize] |= F_COMMA;
+    t[b'w' as usize] |= F_W;
+    t[0xEF] |= F_EF;
+    t
+};
+
+fn byte_flags(line: &str) -> u16 {
+    line.bytes().fold(0, |f, b| f | BYTE_FLAGS[b as usize])
 }
 
 fn is_break(b: u8) -> bool {
