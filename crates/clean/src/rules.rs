@@ -2,7 +2,7 @@
 //! inside or below the story), whether the line is boilerplate, and what it tells.
 
 use std::collections::HashSet;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use chrono::Weekday;
 use memchr::memmem::Finder;
@@ -105,7 +105,12 @@ pub(crate) struct Rules {
     max_item_words: usize,
     extra: Vec<(Kind, Regex)>,
     not_name: HashSet<String>,
+    /// The masthead pieces with ASCII `\d` and `\s`, the same rule for any line without
+    /// other digits or spaces, and a third as costly to build.
     masthead_piece: Regex,
+    /// The pieces as written, built the first time a line needs them.
+    masthead_piece_unicode: OnceLock<Regex>,
+    masthead_piece_pattern: String,
     masthead_groups: PieceGroups,
     masthead_strong: Regex,
     credit_prefix: Regex,
@@ -254,7 +259,8 @@ impl Rules {
                 | (?-u:\b)(?:19|20)\d{{2}}(?-u:\b)
                 | (?P<sep>{sep})"
         );
-        let masthead_piece = re(&format!("(?xi){masthead_pieces}"));
+        let masthead_piece_pattern = format!("(?xi){masthead_pieces}");
+        let masthead_piece = re(&ascii_digits_and_spaces(&masthead_piece_pattern));
         Ok(Rules {
             dates: DateParser::new(o.date_order),
             enabled,
@@ -265,6 +271,8 @@ impl Rules {
             not_name: list(NOT_NAME_WORDS).map(str::to_lowercase).collect(),
             masthead_groups: PieceGroups::of(&masthead_piece),
             masthead_piece,
+            masthead_piece_unicode: OnceLock::new(),
+            masthead_piece_pattern,
             masthead_strong: re(&format!(
                 r"(?i)(?-u:\b){WEEKDAY}(?-u:\b)|\d|(?-u:\b)edition(?-u:\b)|(?-u:\b){MONTH}(?-u:\b)"
             )),
@@ -486,12 +494,16 @@ impl Rules {
         // the empty string, so each search from the end of the last piece is the next step
         // of `captures_iter`.
         let g = &self.masthead_groups;
-        let mut locs = self.masthead_piece.capture_locations();
+        let pieces = if has_unicode_digit_or_space(line) {
+            self.masthead_piece_unicode.get_or_init(|| {
+                Regex::new(&self.masthead_piece_pattern).expect("built-in clean pattern")
+            })
+        } else {
+            &self.masthead_piece
+        };
+        let mut locs = pieces.capture_locations();
         while covered < line.len() {
-            let Some(m) = self
-                .masthead_piece
-                .captures_read_at(&mut locs, line, covered)
-            else {
+            let Some(m) = pieces.captures_read_at(&mut locs, line, covered) else {
                 break;
             };
             if m.start() != covered {
@@ -884,6 +896,25 @@ impl Rules {
     }
 }
 
+/// `pattern` with `\d` and `\s` as ASCII classes. Unicode's classes hold hundreds of ranges
+/// that every use in a pattern compiles again; on a line whose digits and spaces are all
+/// ASCII (see [`has_unicode_digit_or_space`]) both forms match alike.
+fn ascii_digits_and_spaces(pattern: &str) -> String {
+    debug_assert!(!pattern.contains(r"\D") && !pattern.contains(r"\S"));
+    pattern
+        .replace(r"\d", "[0-9]")
+        .replace(r"\s", r"[\t\n\x0B\x0C\r\x20]")
+}
+
+/// Whether `line` has a digit or white space beyond ASCII, where Unicode's `\d` and `\s`
+/// differ from [`ascii_digits_and_spaces`]. (`is_numeric` holds every decimal digit.)
+fn has_unicode_digit_or_space(line: &str) -> bool {
+    !line.is_ascii()
+        && line
+            .chars()
+            .any(|c| !c.is_ascii() && (c.is_numeric() || c.is_whitespace()))
+}
+
 fn compile(key: &str, pattern: &str) -> Result<Regex, PatternError> {
     Regex::new(pattern).map_err(|source| PatternError {
         option: format!("{key}.extra_patterns"),
@@ -1106,6 +1137,43 @@ mod tests {
     #[test]
     fn builtins_compile() {
         Rules::new(&CleanOptions::default()).unwrap();
+    }
+
+    #[test]
+    fn ascii_masthead_pieces_match_as_the_unicode_ones_do() {
+        let rules = Rules::new(&CleanOptions::default()).unwrap();
+        let unicode = Regex::new(&rules.masthead_piece_pattern).unwrap();
+        for line in [
+            "Monday, August 21, 2025",
+            "Vol. 12 No. 345 | Late Edition",
+            "Updated 10:30 a.m. ET · Page A1",
+            "21.08.2025 — Price: $2.50",
+            "Tuesday 3rd of March 2024 final edition #12",
+            "MON 08/21/25",
+        ] {
+            assert!(!has_unicode_digit_or_space(line));
+            let ours: Vec<_> = rules
+                .masthead_piece
+                .captures_iter(line)
+                .map(|c| {
+                    (0..c.len())
+                        .map(|g| c.get(g).map(|m| m.range()))
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            let theirs: Vec<_> = unicode
+                .captures_iter(line)
+                .map(|c| {
+                    (0..c.len())
+                        .map(|g| c.get(g).map(|m| m.range()))
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            assert_eq!(ours, theirs, "{line}");
+        }
+        assert!(has_unicode_digit_or_space("Monday ٣ March"));
+        assert!(has_unicode_digit_or_space("Monday\u{a0}3 March"));
+        assert!(!has_unicode_digit_or_space("Monday — 3 March"));
     }
 
     #[test]
