@@ -14,8 +14,10 @@ mod rules;
 
 use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::LazyLock;
 
 use chrono::Datelike;
+use memchr::memmem::Finder;
 use model::{
     BuildContext, Capability, Dateline, Document, DocumentStage, Heading, RemovedLine, StageError,
     TextBuilder,
@@ -191,8 +193,8 @@ fn is_prose(line: &Line) -> bool {
     // Headlines may end in `!` or `?`; prose of any length ends in a full stop. (The ending
     // is tested first: it is cheaper than counting the words.)
     match final_char(&line.norm) {
-        Some('.' | '…') => rules::words(&line.norm) >= 8,
-        Some('!' | '?') => rules::words(&line.norm) >= 25,
+        Some('.' | '…') => rules::words_up_to(&line.norm, 8) >= 8,
+        Some('!' | '?') => rules::words_up_to(&line.norm, 25) >= 25,
         _ => false,
     }
 }
@@ -246,9 +248,10 @@ impl Clean {
             return true;
         }
         let s = strip_marks(&line.norm);
-        let n = rules::words(s);
+        let max = self.options.structure.title_max_words;
+        let n = rules::words_up_to(s, max.saturating_add(1));
         n >= 2
-            && n <= self.options.structure.title_max_words
+            && n <= max
             && s.len() <= 250
             && starts_upper(s)
             && !matches!(final_char(s), Some('.' | ',' | ';' | ':' | '…'))
@@ -258,7 +261,7 @@ impl Clean {
     /// A section label or nameplate: a few words, no sentence.
     fn label_shape(&self, line: &Line) -> bool {
         let s = &line.norm;
-        let n = rules::words(s);
+        let n = rules::words_up_to(s, 4);
         // Every word capitalized (`Middle East`, `WORLD`): `Peace at last` is a headline.
         !line.long
             && (1..=3).contains(&n)
@@ -273,11 +276,12 @@ impl Clean {
             return false;
         }
         if line.norm.starts_with('#') {
-            return rules::words(strip_marks(&line.norm)) >= 1;
+            return rules::words_up_to(strip_marks(&line.norm), 1) >= 1;
         }
         let s = strip_marks(&line.norm);
-        let n = rules::words(s);
-        if n == 0 || n > self.options.structure.heading_max_words || s.len() > 120 {
+        let max = self.options.structure.heading_max_words;
+        let n = rules::words_up_to(s, max.saturating_add(1));
+        if n == 0 || n > max || s.len() > 120 {
             return false;
         }
         if !starts_upper(s)
@@ -317,11 +321,15 @@ impl Clean {
         };
 
         // 1. Lines, normalized where short enough to be anything but prose.
-        let mut lines = Vec::new();
+        // Newlines found by the `memchr` crate (several times faster than `str::split`), and
+        // counted first so that the lines are stored once, not copied as the vector grows.
+        let newline_at = || memchr::memchr_iter(b'\n', input.as_bytes());
+        let mut lines = Vec::with_capacity(newline_at().count() + 1);
         let mut start = 0;
-        for (i, raw) in input.split('\n').enumerate() {
-            let range = start..start + raw.len();
-            start = range.end + 1;
+        for (i, end) in newline_at().chain([input.len()]).enumerate() {
+            let raw = &input[start..end];
+            let range = start..end;
+            start = end + 1;
             let number = if identity {
                 i + 1
             } else {
@@ -684,9 +692,12 @@ impl Clean {
         while !para.is_char_boundary(end) {
             end -= 1;
         }
-        let (at, dash) = ["—", "–", "--", " - "]
+        let (at, dash) = DATELINE_DASHES
             .iter()
-            .filter_map(|d| para[..end].find(d).map(|i| (i, *d)))
+            .filter_map(|d| {
+                d.find(&para.as_bytes()[..end])
+                    .map(|i| (i, std::str::from_utf8(d.needle()).unwrap_or_default()))
+            })
             .min_by_key(|(i, _)| *i)?;
         let after = &para[at + dash.len()..];
         if !(dash == " - " || after.starts_with(' ')) {
@@ -838,6 +849,11 @@ impl Clean {
         }
     }
 }
+
+/// The dashes that end a dateline, as prebuilt searchers: `str::find` sets up a new search
+/// for each of them in every document.
+static DATELINE_DASHES: LazyLock<[Finder<'static>; 4]> =
+    LazyLock::new(|| ["—", "–", "--", " - "].map(Finder::new));
 
 fn weekday_name(w: chrono::Weekday) -> &'static str {
     use chrono::Weekday::*;

@@ -310,20 +310,10 @@ impl Normalizer {
         }
         let mut i = 0;
         while i < b.len() {
-            // Eight plain ASCII bytes at a time (no control byte, no high bit).
-            if let Some(chunk) = b.get(i..i + 8) {
-                let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-                const HIGH: u64 = 0x8080_8080_8080_8080;
-                const ONES: u64 = 0x0101_0101_0101_0101;
-                let below_space = w.wrapping_sub(0x20 * ONES) & !w & HIGH;
-                let d = w ^ (0x7F * ONES);
-                let del = d.wrapping_sub(ONES) & !d & HIGH;
-                if w & HIGH == 0 && below_space == 0 && del == 0 {
-                    i += 8;
-                    continue;
-                }
-            }
-            let x = b[i];
+            i += plain_ascii_len(&b[i..]);
+            let Some(&x) = b.get(i) else {
+                break;
+            };
             if x < 0x80 {
                 if x < 0x20 || x == 0x7F {
                     return false;
@@ -355,6 +345,28 @@ impl Normalizer {
         }
         true
     }
+}
+
+/// Length of the run of printable ASCII (0x20..=0x7E) that starts `b`, read eight bytes at a
+/// time; the bytes of a last incomplete group of eight are left to the caller.
+fn plain_ascii_len(b: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const LOW7: u64 = !HIGH;
+    let mut n = 0;
+    for chunk in b.chunks_exact(8) {
+        let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        // `t` is each byte's low seven bits plus one, at most 0x80: no byte carries into the
+        // next. A byte is plain when its high bit is clear, it is not 0x7F (`t` = 0x80) and
+        // it is at least 0x20 (`t` + 0x5F reaches 0x80).
+        let t = (w & LOW7) + ONES;
+        let bad = (w | t | !(t + 0x5F * ONES)) & HIGH;
+        if bad != 0 {
+            return n + (bad.trailing_zeros() / 8) as usize;
+        }
+        n += 8;
+    }
+    n
 }
 
 fn flush(sink: &mut impl Sink, run: &mut Option<usize>, end: usize) {
@@ -408,6 +420,65 @@ mod tests {
             "a b cd software"
         );
         assert_eq!(norm("“It’s”", true), "\"It's\"");
+    }
+
+    /// `as_is` one character at a time.
+    fn as_is_by_definition(n: &Normalizer, s: &str) -> bool {
+        if s.starts_with(' ') || s.ends_with(' ') || s.contains("  ") {
+            return false;
+        }
+        s.char_indices().all(|(i, c)| {
+            if c.is_ascii() {
+                return c >= ' ' && c != '\u{7f}';
+            }
+            if ('\u{2010}'..='\u{2027}').contains(&c) {
+                return !(n.straighten_quotes && straight(c).is_some());
+            }
+            !(is_space(c)
+                || is_invisible(c)
+                || c.is_control()
+                || (n.straighten_quotes && straight(c).is_some())
+                || (n.repair_mojibake
+                    && ('\u{C2}'..='\u{F4}').contains(&c)
+                    && decode_mojibake(&s[i..]).is_some())
+                || canonical_combining_class(c) != 0
+                || is_nfc_quick(std::iter::once(c)) != IsNormalized::Yes)
+        })
+    }
+
+    #[test]
+    fn as_is_agrees_with_its_definition() {
+        let pieces = [
+            "a", " ", "  ", "\t", "\u{1}", "\u{7f}", "’", "“", "é", "\u{a0}", "Ã©", "\u{301}",
+            "\u{200b}", "word",
+        ];
+        let mut samples = vec![String::new()];
+        for _ in 0..3 {
+            let mut next = Vec::new();
+            for s in &samples {
+                for p in pieces {
+                    next.push(format!("{s}{p}"));
+                }
+            }
+            samples.extend(next);
+        }
+        for n in [
+            Normalizer {
+                repair_mojibake: true,
+                straighten_quotes: false,
+            },
+            Normalizer {
+                repair_mojibake: false,
+                straighten_quotes: true,
+            },
+        ] {
+            for s in &samples {
+                for pad in 0..10 {
+                    let line = format!("{}{s}{}", "x".repeat(pad), " y".repeat(pad % 4));
+                    assert_eq!(n.as_is(&line), as_is_by_definition(&n, &line), "{line:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! inside or below the story), whether the line is boilerplate, and what it tells.
 
 use std::collections::HashSet;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use chrono::Weekday;
 use memchr::memmem::Finder;
@@ -105,9 +105,13 @@ pub(crate) struct Rules {
     max_item_words: usize,
     extra: Vec<(Kind, Regex)>,
     not_name: HashSet<String>,
+    /// The masthead pieces with ASCII `\d` and `\s`, the same rule for any line without
+    /// other digits or spaces, and a third as costly to build.
     masthead_piece: Regex,
-    /// The same pieces as a whole-line test, cheap enough to run before capturing.
-    masthead_line: Regex,
+    /// The pieces as written, built the first time a line needs them.
+    masthead_piece_unicode: OnceLock<Regex>,
+    masthead_piece_pattern: String,
+    masthead_groups: PieceGroups,
     masthead_strong: Regex,
     credit_prefix: Regex,
     credit_by: Regex,
@@ -124,6 +128,33 @@ pub(crate) struct Rules {
     copyright: Regex,
     tags: Regex,
     role_words: Regex,
+}
+
+/// Indices of the named groups of the masthead piece pattern.
+#[derive(Debug)]
+struct PieceGroups {
+    upd: usize,
+    time: usize,
+    sep: usize,
+    vol: usize,
+    iss: usize,
+}
+
+impl PieceGroups {
+    fn of(re: &Regex) -> Self {
+        let at = |name: &str| {
+            re.capture_names()
+                .position(|n| n == Some(name))
+                .expect("masthead piece group")
+        };
+        PieceGroups {
+            upd: at("upd"),
+            time: at("time"),
+            sep: at("sep"),
+            vol: at("vol"),
+            iss: at("iss"),
+        }
+    }
 }
 
 /// A bad user pattern, named by its option key.
@@ -228,6 +259,8 @@ impl Rules {
                 | (?-u:\b)(?:19|20)\d{{2}}(?-u:\b)
                 | (?P<sep>{sep})"
         );
+        let masthead_piece_pattern = format!("(?xi){masthead_pieces}");
+        let masthead_piece = re(&ascii_digits_and_spaces(&masthead_piece_pattern));
         Ok(Rules {
             dates: DateParser::new(o.date_order),
             enabled,
@@ -236,8 +269,10 @@ impl Rules {
             max_item_words: o.breadcrumb.max_item_words.max(1),
             extra,
             not_name: list(NOT_NAME_WORDS).map(str::to_lowercase).collect(),
-            masthead_piece: re(&format!("(?xi){masthead_pieces}")),
-            masthead_line: re(&format!("(?xi)^(?:{masthead_pieces})+$")),
+            masthead_groups: PieceGroups::of(&masthead_piece),
+            masthead_piece,
+            masthead_piece_unicode: OnceLock::new(),
+            masthead_piece_pattern,
             masthead_strong: re(&format!(
                 r"(?i)(?-u:\b){WEEKDAY}(?-u:\b)|\d|(?-u:\b)edition(?-u:\b)|(?-u:\b){MONTH}(?-u:\b)"
             )),
@@ -334,13 +369,18 @@ impl Rules {
         {
             return Some(Hit::new(Kind::Image));
         }
-        let linkish = has(line, &URL_SCHEME)
-            || has(line, &WWW)
-            || (!has_byte(line, b' ') && has_byte(line, b'.') && has_byte(line, b'/'));
+        let f = byte_flags(line);
+        let has_all = |flags: u16| f & flags == flags;
+        let linkish = (has_all(F_COLON) && has(line, &URL_SCHEME))
+            || (has_all(F_W | F_DOT) && has(line, &WWW))
+            || (!has_all(F_SPACE) && has_all(F_DOT | F_SLASH));
         if self.on(Kind::Link) && linkish && self.link.is_match(line) {
             return Some(Hit::new(Kind::Link));
         }
-        if self.on(Kind::Advertisement) && self.advertisement.is_match(line) {
+        if self.on(Kind::Advertisement)
+            && starts_like(line, AD_SKIP, AD_STARTS)
+            && self.advertisement.is_match(line)
+        {
             return Some(Hit::new(Kind::Advertisement));
         }
         // A bare agency name (`Reuters`, `Associated Press`) above or below the story names
@@ -351,23 +391,32 @@ impl Rules {
             return Some(hit);
         }
         if self.on(Kind::ImageCredit) {
-            if let Some(credit) = self.credit(line) {
+            if let Some(credit) = self.credit(line, f) {
                 let mut hit = Hit::new(Kind::ImageCredit);
                 hit.meta.credit = Some(credit);
                 return Some(hit);
             }
         }
         if self.on(Kind::Byline) {
-            if let Some(hit) = self.byline(line, edge) {
+            if let Some(hit) = self.byline(line, edge, f) {
                 return Some(hit);
             }
         }
         // A prompt is not a sentence: `Share the burden, she said.` stays.
-        let sentence = has(line, &COMMA_SPACE) && ends_with_stop(line);
-        if self.on(Kind::Share) && !sentence && words(line) <= 20 && self.share.is_match(line) {
+        let sentence =
+            has_all(F_COMMA | F_SPACE) && has(line, &COMMA_SPACE) && ends_with_stop(line);
+        if self.on(Kind::Share)
+            && !sentence
+            && share_possible(line)
+            && words_up_to(line, 21) <= 20
+            && self.share.is_match(line)
+        {
             return Some(Hit::new(Kind::Share));
         }
-        if self.on(Kind::Related) && self.related.is_match(line) {
+        if self.on(Kind::Related)
+            && starts_like(line, b"", RELATED_STARTS)
+            && self.related.is_match(line)
+        {
             return Some(Hit::new(Kind::Related));
         }
         if edge && self.on(Kind::Masthead) {
@@ -429,10 +478,11 @@ impl Rules {
 
     /// A line made only of weekday, date, volume, issue, edition and time pieces.
     fn masthead(&self, line: &str) -> Option<Hit> {
-        if line.len() > 150
-            || !self.masthead_strong.is_match(line)
-            || !self.masthead_line.is_match(line)
-        {
+        // No whole-line pattern `^(?:pieces)+$` tests the line first: pieces that tile the
+        // line one after another are a match of it, so it could only say no earlier, for
+        // the few lines that pass `masthead_strong` and are no masthead, and it cost as much
+        // to build as any two other rules.
+        if line.len() > 150 || !self.masthead_strong.is_match(line) {
             return None;
         }
         let mut hit = Hit::new(Kind::Masthead);
@@ -440,24 +490,39 @@ impl Rules {
         let mut strong = false;
         let mut updated = false;
         let mut time = false;
-        for c in self.masthead_piece.captures_iter(line) {
-            let m = c.get(0)?;
+        // One set of capture slots for all pieces, groups read by index: no piece matches
+        // the empty string, so each search from the end of the last piece is the next step
+        // of `captures_iter`.
+        let g = &self.masthead_groups;
+        let pieces = if has_unicode_digit_or_space(line) {
+            self.masthead_piece_unicode.get_or_init(|| {
+                Regex::new(&self.masthead_piece_pattern).expect("built-in clean pattern")
+            })
+        } else {
+            &self.masthead_piece
+        };
+        let mut locs = pieces.capture_locations();
+        while covered < line.len() {
+            let Some(m) = pieces.captures_read_at(&mut locs, line, covered) else {
+                break;
+            };
             if m.start() != covered {
                 return None;
             }
             covered = m.end();
-            updated |= c.name("upd").is_some();
-            time |= c.name("time").is_some();
+            let upd = locs.get(g.upd).is_some();
+            let tm = locs.get(g.time).is_some();
+            updated |= upd;
+            time |= tm;
             // A clock time alone is a live blog's entry stamp, not a masthead.
-            strong |=
-                c.name("upd").is_none() && c.name("sep").is_none() && c.name("time").is_none();
-            if let Some(v) = c.name("vol") {
+            strong |= !upd && locs.get(g.sep).is_none() && !tm;
+            if let Some((a, b)) = locs.get(g.vol) {
                 hit.meta
                     .volume
-                    .get_or_insert_with(|| v.as_str().to_string());
+                    .get_or_insert_with(|| line[a..b].to_string());
             }
-            if let Some(v) = c.name("iss") {
-                hit.meta.issue.get_or_insert_with(|| v.as_str().to_string());
+            if let Some((a, b)) = locs.get(g.iss) {
+                hit.meta.issue.get_or_insert_with(|| line[a..b].to_string());
             }
         }
         if covered != line.len() || !(strong || updated && time) {
@@ -472,35 +537,39 @@ impl Rules {
 
     /// A line that is only an agency's name, with nothing that makes it a picture credit.
     fn bare_agency(&self, line: &str) -> bool {
+        if line.len() > 40 || line.starts_with(['(', '[']) || line.contains('/') {
+            return false;
+        }
         let lower = line.to_lowercase();
-        line.len() <= 40
-            && !line.starts_with(['(', '['])
-            && !line.contains('/')
-            && ![
-                "photo",
-                "getty",
-                "image",
-                "pool",
-                "shutterstock",
-                "alamy",
-                "unsplash",
-                "istock",
-                "pa ",
-            ]
-            .iter()
-            .any(|k| lower.contains(k))
+        ![
+            "photo",
+            "getty",
+            "image",
+            "pool",
+            "shutterstock",
+            "alamy",
+            "unsplash",
+            "istock",
+            "pa ",
+        ]
+        .iter()
+        .any(|k| lower.contains(k))
             && self.credit_agency.is_match(line)
     }
 
     /// The credit, when the line is an image credit (or a caption ending in one).
-    fn credit(&self, line: &str) -> Option<String> {
-        let c = if self.credit_prefix.is_match(line) {
+    fn credit(&self, line: &str, f: u16) -> Option<String> {
+        // `：` is the only character of the prefix rule's separators that is not ASCII; its
+        // first byte stands for it.
+        let prefix =
+            f & (F_COLON | F_PIPE | F_EF) != 0 && starts_like(line, b"", CREDIT_PREFIX_STARTS);
+        let c = if prefix && self.credit_prefix.is_match(line) {
             self.credit_prefix.captures(line)?
-        } else if self.credit_by.is_match(line) {
+        } else if starts_like(line, b"", CREDIT_BY_STARTS) && self.credit_by.is_match(line) {
             self.credit_by.captures(line)?
-        } else if line.len() <= 90 && self.credit_agency.is_match(line) {
+        } else if line.len() <= 90 && f & F_NOT_AGENCY == 0 && self.credit_agency.is_match(line) {
             self.credit_agency.captures(line)?
-        } else if self.caption_credit_possible(line) && self.credit_trailing.is_match(line) {
+        } else if self.caption_credit_possible(line, f) && self.credit_trailing.is_match(line) {
             self.credit_trailing.captures(line)?
         } else {
             return None;
@@ -525,7 +594,7 @@ impl Rules {
 
     /// Cheap gate for the caption rule, which would otherwise scan every line: the credit is
     /// bracketed at the end, or follows `Photograph:` near the end.
-    fn caption_credit_possible(&self, line: &str) -> bool {
+    fn caption_credit_possible(&self, line: &str, f: u16) -> bool {
         if line.ends_with([')', ']']) || line.ends_with(").") || line.ends_with("].") {
             return true;
         }
@@ -534,6 +603,9 @@ impl Rules {
             from += 1;
         }
         let tail = &line[from..];
+        if f & F_COLON == 0 || !has_byte(tail, b':') {
+            return false;
+        }
         ["hotograph:", "hoto:", "mage:", "icture:", "llustration:"]
             .iter()
             .any(|k| tail.contains(k))
@@ -541,7 +613,7 @@ impl Rules {
 
     /// `By Jane Doe`, `Jane Doe | Reuters`, `Reporting by …; Editing by …`, and at the edges
     /// of the story `Jane Doe, Political Correspondent`.
-    fn byline(&self, line: &str, edge: bool) -> Option<Hit> {
+    fn byline(&self, line: &str, edge: bool, f: u16) -> Option<Hit> {
         let mut hit = Hit::new(Kind::Byline);
         let lower_first = line.as_bytes()[0].to_ascii_lowercase();
         if matches!(lower_first, b'r' | b'w' | b'c' | b'e' | b'p' | b'a' | b'(')
@@ -562,9 +634,7 @@ impl Rules {
             }
             return Some(hit);
         }
-        if let Some(c) = self
-            .byline_by
-            .is_match(line)
+        if let Some(c) = (starts_like(line, b"", BYLINE_BY_STARTS) && self.byline_by.is_match(line))
             .then(|| self.byline_by.captures(line))
             .flatten()
         {
@@ -574,7 +644,7 @@ impl Rules {
             hit.meta.date = date;
             return Some(hit);
         }
-        if line.contains('|') {
+        if f & F_PIPE != 0 {
             let mut parts = line.split('|').map(str::trim);
             let names = self.names(parts.next()?)?;
             let rest: Vec<&str> = parts.collect();
@@ -826,6 +896,25 @@ impl Rules {
     }
 }
 
+/// `pattern` with `\d` and `\s` as ASCII classes. Unicode's classes hold hundreds of ranges
+/// that every use in a pattern compiles again; on a line whose digits and spaces are all
+/// ASCII (see [`has_unicode_digit_or_space`]) both forms match alike.
+fn ascii_digits_and_spaces(pattern: &str) -> String {
+    debug_assert!(!pattern.contains(r"\D") && !pattern.contains(r"\S"));
+    pattern
+        .replace(r"\d", "[0-9]")
+        .replace(r"\s", r"[\t\n\x0B\x0C\r\x20]")
+}
+
+/// Whether `line` has a digit or white space beyond ASCII, where Unicode's `\d` and `\s`
+/// differ from [`ascii_digits_and_spaces`]. (`is_numeric` holds every decimal digit.)
+fn has_unicode_digit_or_space(line: &str) -> bool {
+    !line.is_ascii()
+        && line
+            .chars()
+            .any(|c| !c.is_ascii() && (c.is_numeric() || c.is_whitespace()))
+}
+
 fn compile(key: &str, pattern: &str) -> Result<Regex, PatternError> {
     Regex::new(pattern).map_err(|source| PatternError {
         option: format!("{key}.extra_patterns"),
@@ -859,6 +948,12 @@ fn ends_with_stop(s: &str) -> bool {
 /// Every line is counted several times over, so the bytes are read eight at a time: a word
 /// starts at each byte that is not a break and follows one.
 pub(crate) fn words(s: &str) -> usize {
+    words_up_to(s, usize::MAX)
+}
+
+/// [`words`], but counting stops once `limit` is reached: `words_up_to(s, 9) >= 8` reads
+/// only as far as the eighth word.
+pub(crate) fn words_up_to(s: &str, limit: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
@@ -887,6 +982,9 @@ pub(crate) fn words(s: &str) -> usize {
         let starts = !breaks & HIGHS & ((breaks << 8) | if after_break { 0x80 } else { 0 });
         n += starts.count_ones() as usize;
         after_break = breaks >> 63 != 0;
+        if n >= limit {
+            return n;
+        }
     }
     for &b in chunks.remainder() {
         let brk = is_break(b);
@@ -896,6 +994,122 @@ pub(crate) fn words(s: &str) -> usize {
         after_break = brk;
     }
     n
+}
+
+// First letters of the anchored rules, tested before the rules themselves: nearly every line
+// of an article starts with a pair no rule starts with, and the test costs a fraction of
+// even a failing regex search. Each list is every alternative's first two letters.
+
+/// ASCII bytes of the leading class the advertisement rule skips (`\s`, `-`, `_`, `*`, `[`,
+/// `(`, `|`; its other members are not ASCII).
+const AD_SKIP: &[u8] = b" \t\n\x0b\x0c\r-_*[(|";
+const AD_STARTS: &[[u8; 2]] = &[
+    *b"ad", *b"sp", *b"pa", *b"pr", *b"st", *b"ar", *b"te", *b"co", *b"sc", *b"sk", *b"re",
+];
+const RELATED_STARTS: &[[u8; 2]] = &[
+    *b"re", *b"al", *b"mo", *b"se", *b"yo", *b"to", *b"tr", *b"wh", *b"fu", *b"mu", *b"do", *b"ed",
+    *b"wa", *b"li", *b"vi", *b"ex", *b"po", *b"ph", *b"ga", *b"in",
+];
+const SHARE_STARTS: &[[u8; 2]] = &[
+    *b"sh", *b"tw", *b"pi", *b"em", *b"e-", *b"pr", *b"co", *b"sa", *b"su", *b"si", *b"lo", *b"wh",
+    *b"fa", *b"li", *b"re", *b"te", *b"fl", *b"me", *b"bl", *b"in", *b"sm", *b"fo", *b"jo", *b"ge",
+    *b"cl", *b"ta", *b"le", *b"po", *b"ad", *b"vi", *b"ty", *b"do",
+];
+const CREDIT_PREFIX_STARTS: &[[u8; 2]] = &[
+    *b"ma", *b"to", *b"le", *b"he", *b"co", *b"fe", *b"fi", *b"ph", *b"im", *b"pi", *b"il", *b"gr",
+    *b"vi", *b"fo", *b"cr", *b"so", *b"th",
+];
+const CREDIT_BY_STARTS: &[[u8; 2]] = &[*b"ph", *b"im", *b"pi", *b"il", *b"gr"];
+const BYLINE_BY_STARTS: &[[u8; 2]] = &[
+    *b"by", *b"wr", *b"wo", *b"st", *b"te", *b"po", *b"co", *b"au", *b"re",
+];
+
+/// The first two bytes of `line` after any leading bytes in `skip`, lower-cased (0 past the
+/// end), or `None` when either is not ASCII: a Unicode space or a case variant such as `ſ`
+/// or `K` may start a match there, so only the rule itself can tell.
+fn first_two(line: &str, skip: &[u8]) -> Option<[u8; 2]> {
+    let b = line.as_bytes();
+    let start = b.iter().position(|c| !skip.contains(c)).unwrap_or(b.len());
+    let x = b.get(start).copied().unwrap_or(0);
+    let y = b.get(start + 1).copied().unwrap_or(0);
+    (x.is_ascii() && y.is_ascii()).then(|| [x.to_ascii_lowercase(), y.to_ascii_lowercase()])
+}
+
+/// Whether a rule whose alternatives start with one of `starts` may match `line`.
+fn starts_like(line: &str, skip: &[u8], starts: &[[u8; 2]]) -> bool {
+    first_two(line, skip).is_none_or(|p| starts.contains(&p))
+}
+
+/// The share rule's starts, where `x` alone is a word and `threads` the only `th` word (the
+/// pair of every line opening with `The`).
+fn share_possible(line: &str) -> bool {
+    match first_two(line, b"") {
+        None => true,
+        Some([b'x', _]) => true,
+        Some([b't', b'h']) => line
+            .as_bytes()
+            .get(2)
+            .is_none_or(|&c| !c.is_ascii() || c.to_ascii_lowercase() == b'r'),
+        Some(p) => SHARE_STARTS.contains(&p),
+    }
+}
+
+// Which of the bytes the rules look for a line holds, from one pass over it: each test
+// below would otherwise be a search of its own.
+const F_SPACE: u16 = 1;
+const F_DOT: u16 = 1 << 1;
+const F_SLASH: u16 = 1 << 2;
+const F_COLON: u16 = 1 << 3;
+const F_PIPE: u16 = 1 << 4;
+const F_COMMA: u16 = 1 << 5;
+/// A lower-case `w` (`www.` is searched for case-sensitively).
+const F_W: u16 = 1 << 6;
+/// The first byte of `：`.
+const F_EF: u16 = 1 << 7;
+/// An ASCII byte that cannot stand in a bare agency credit: all but letters, white space,
+/// the brackets, `.`, `'`, `-` and `/` (the rule's other characters are not ASCII).
+const F_NOT_AGENCY: u16 = 1 << 8;
+
+static BYTE_FLAGS: [u16; 256] = {
+    let mut t = [0u16; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        let agency = c.is_ascii_alphabetic()
+            || matches!(
+                c,
+                b' ' | b'\t'
+                    | b'\n'
+                    | b'\x0b'
+                    | b'\x0c'
+                    | b'\r'
+                    | b'.'
+                    | b'\''
+                    | b'-'
+                    | b'/'
+                    | b'('
+                    | b')'
+                    | b'['
+                    | b']'
+            );
+        if !agency {
+            t[b] = F_NOT_AGENCY;
+        }
+        b += 1;
+    }
+    t[b' ' as usize] |= F_SPACE;
+    t[b'.' as usize] |= F_DOT;
+    t[b'/' as usize] |= F_SLASH;
+    t[b':' as usize] |= F_COLON;
+    t[b'|' as usize] |= F_PIPE;
+    t[b',' as usize] |= F_COMMA;
+    t[b'w' as usize] |= F_W;
+    t[0xEF] |= F_EF;
+    t
+};
+
+fn byte_flags(line: &str) -> u16 {
+    line.bytes().fold(0, |f, b| f | BYTE_FLAGS[b as usize])
 }
 
 fn is_break(b: u8) -> bool {
@@ -923,6 +1137,43 @@ mod tests {
     #[test]
     fn builtins_compile() {
         Rules::new(&CleanOptions::default()).unwrap();
+    }
+
+    #[test]
+    fn ascii_masthead_pieces_match_as_the_unicode_ones_do() {
+        let rules = Rules::new(&CleanOptions::default()).unwrap();
+        let unicode = Regex::new(&rules.masthead_piece_pattern).unwrap();
+        for line in [
+            "Monday, August 21, 2025",
+            "Vol. 12 No. 345 | Late Edition",
+            "Updated 10:30 a.m. ET · Page A1",
+            "21.08.2025 — Price: $2.50",
+            "Tuesday 3rd of March 2024 final edition #12",
+            "MON 08/21/25",
+        ] {
+            assert!(!has_unicode_digit_or_space(line));
+            let ours: Vec<_> = rules
+                .masthead_piece
+                .captures_iter(line)
+                .map(|c| {
+                    (0..c.len())
+                        .map(|g| c.get(g).map(|m| m.range()))
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            let theirs: Vec<_> = unicode
+                .captures_iter(line)
+                .map(|c| {
+                    (0..c.len())
+                        .map(|g| c.get(g).map(|m| m.range()))
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            assert_eq!(ours, theirs, "{line}");
+        }
+        assert!(has_unicode_digit_or_space("Monday ٣ March"));
+        assert!(has_unicode_digit_or_space("Monday\u{a0}3 March"));
+        assert!(!has_unicode_digit_or_space("Monday — 3 March"));
     }
 
     #[test]

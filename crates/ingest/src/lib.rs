@@ -72,7 +72,8 @@ pub struct FileReader {
     files: std::vec::IntoIter<InputFile>,
     options: IngestOptions,
     ids: IdAllocator,
-    current_jsonl: Option<(PathBuf, jsonl::Lines<BufReader<File>>)>,
+    /// The JSONL file being read, by the label its documents' sources start with.
+    current_jsonl: Option<(String, jsonl::Lines<BufReader<File>>)>,
 }
 
 impl FileReader {
@@ -117,11 +118,10 @@ impl Iterator for FileReader {
 
     fn next(&mut self) -> Option<Document> {
         loop {
-            if let Some((path, lines)) = &mut self.current_jsonl {
+            if let Some((label, lines)) = &mut self.current_jsonl {
                 match lines.next() {
                     Some(line) => {
-                        let mut doc =
-                            jsonl::parse_line(line, &path.display().to_string(), &self.options);
+                        let mut doc = jsonl::parse_line(line, label, &self.options);
                         doc.id = self.ids.allocate(&doc.id);
                         return Some(doc);
                     }
@@ -135,7 +135,7 @@ impl Iterator for FileReader {
                     Ok(f) => {
                         let lines =
                             jsonl::Lines::new(BufReader::new(f), self.options.max_file_bytes);
-                        self.current_jsonl = Some((file.path, lines));
+                        self.current_jsonl = Some((file.path.display().to_string(), lines));
                     }
                     Err(e) => {
                         let id = self.ids.allocate(&file_stem(&file.path));
@@ -203,6 +203,17 @@ pub fn document_from_bytes(id: String, source: String, bytes: &[u8]) -> Document
 /// A file stem made safe for file names: letters, digits, `-`, `_` and `.` are kept, anything
 /// else becomes `_`.
 pub fn safe_id(raw: &str) -> String {
+    // Ids given in JSONL are nearly always safe already: returned as they are, without
+    // being rebuilt a character at a time.
+    if !raw.is_empty()
+        && raw.len() <= MAX_ID_BYTES
+        && !raw.starts_with('.')
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    {
+        return raw.to_string();
+    }
     let id: String = raw
         .chars()
         .map(|c| {
