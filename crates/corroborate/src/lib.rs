@@ -12,6 +12,7 @@ mod claims;
 mod docids;
 mod memory;
 mod names;
+mod nodedocs;
 mod quotes;
 mod spill;
 mod unionfind;
@@ -348,8 +349,8 @@ impl CorpusStage for Corroborate {
         variants.freeze();
         self.doc_ids.freeze();
 
-        let resolution = names::resolve(&mut names);
-        names.park().map_err(error)?;
+        let resolution = names::resolve(&mut names).map_err(error)?;
+        names.drop_nodes();
         if memory::enabled() {
             let (lookups, words, _) = variants.bytes();
             let (.., name_strings, aliases) = names.bytes();
@@ -401,7 +402,7 @@ impl CorpusStage for Corroborate {
         let sources = self.sources();
         memory::report("finish, sources", &[]);
 
-        // A macro rather than a closure: the names are borrowed twice, parked and not.
+        // A macro rather than a closure: the names are borrowed twice, with nodes and not.
         macro_rules! output {
             ($names:expr) => {
                 Output {
@@ -421,7 +422,6 @@ impl CorpusStage for Corroborate {
             output!(&names).quote_tables(&groups, &quotes, &variants.tokens)?;
         drop((groups, quotes, variants));
         memory::report("finish, quote tables written", &[]);
-        names.unpark().map_err(error)?;
         let entities = output!(&names)
             .corpus_entities(self.options.include_places)
             .map_err(|e| error(format!("corpus_entities: {e}")))?;
@@ -640,7 +640,10 @@ impl Output<'_> {
             ],
         );
         for c in list {
-            let docs = self.resolution.docs(c, self.names);
+            let docs = self
+                .resolution
+                .docs(c, self.names)
+                .map_err(std::io::Error::other)?;
             table.push(vec![
                 c.key.clone(),
                 c.name.clone(),
