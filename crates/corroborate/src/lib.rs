@@ -369,7 +369,9 @@ impl CorpusStage for Corroborate {
             attribution_min_words: self.options.attribution_min_words,
             max_block: self.options.max_block,
         };
+        variants.load().map_err(error)?;
         let matched = quotes::match_text(&variants.tokens, variants.word_count(), &params);
+        variants.tokens.unload().map_err(error)?;
         let mut quotes = Chunked::default();
         self.quotes
             .read(|variant, speaker| quotes.push(QuoteRec::from_raw(variant, speaker)))
@@ -557,7 +559,8 @@ impl Output<'_> {
                     read = self.read_quote(q)?;
                     &read
                 };
-                let w = quotes::wording(tokens, rep_rec, (rec, member.field(1)));
+                let w = quotes::wording(tokens, rep_rec, (rec, member.field(1)))
+                    .map_err(|e| StageError::new(format!("corroborate: {e}")))?;
                 let d = self.quote_doc(q);
                 let doc = &self.docs[d as usize];
                 if seen_docs.insert(d) {
