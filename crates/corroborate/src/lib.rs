@@ -550,6 +550,7 @@ impl Output<'_> {
             let mut seen_docs = HashSet::new();
             let mut sources = HashSet::new();
             let mut wording = Wording::Exact;
+            let mut rep_words = None;
             for &q in g.members {
                 let rec = &quotes[q as usize];
                 let read;
@@ -559,7 +560,7 @@ impl Output<'_> {
                     read = self.read_quote(q)?;
                     &read
                 };
-                let w = quotes::wording(tokens, rep_rec, (rec, member.field(1)))
+                let w = quotes::wording(tokens, rep_rec, (rec, member.field(1)), &mut rep_words)
                     .map_err(|e| StageError::new(format!("corroborate: {e}")))?;
                 let d = self.quote_doc(q);
                 let doc = &self.docs[d as usize];

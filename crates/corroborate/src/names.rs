@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use model::normalize::fold_char;
 use model::EntityKind;
 
+use crate::chunked::Chunked;
 use crate::nodedocs::{NodeDocs, NodeDocsBuilder};
 use crate::spill::Interner;
 use crate::unionfind::UnionFind;
@@ -269,7 +270,8 @@ pub enum NodeKind {
 /// numbering depends on.
 #[derive(Default)]
 pub struct NameNodes {
-    pub nodes: Vec<NameNode>,
+    /// In chunks: a vector's doubling would leave up to half its room unused.
+    pub nodes: Chunked<NameNode>,
     /// Once the nodes are resolved (see [`NameNodes::drop_nodes`]): each node's name, which
     /// is all quote rows need of them.
     names: Option<Vec<u32>>,
@@ -318,20 +320,20 @@ impl NameNodes {
     /// [`NameNodes::docs`].
     pub fn drop_nodes(&mut self) {
         self.names = Some(self.nodes.iter().map(|n| n.name).collect());
-        self.nodes = Vec::new();
+        self.nodes = Chunked::default();
     }
 
     /// `(nodes, their document lists, strings, alias lists and lookups)` bytes held, for
     /// [`crate::memory`].
     pub fn bytes(&self) -> (usize, usize, usize, usize) {
-        use crate::memory::{boxes, chunk, map, vec};
+        use crate::memory::{boxes, chunk, map};
         let alias_keys: usize = self
             .alias_ids
             .keys()
             .map(|k| chunk(std::mem::size_of_val(&**k)))
             .sum();
         (
-            vec(&self.nodes),
+            self.nodes.bytes(),
             self.doc_pairs.bytes() + self.docs.bytes(),
             self.strings.bytes(),
             boxes(&self.alias_lists) + map(&self.alias_ids) + alias_keys + map(&self.shared),
@@ -552,7 +554,7 @@ fn node_docs(names: &NameNodes, n: u32, out: &mut Vec<u32>) -> Result<(), String
 pub fn resolve(names: &mut NameNodes) -> Result<Resolution, String> {
     names.freeze()?;
     let names = &*names;
-    let nodes = &names.nodes[..];
+    let nodes = &names.nodes;
     let mut uf = UnionFind::new(nodes.len());
     // Organizations and places: shared folded names, aliases and entity keys.
     let mut by_key: HashMap<(EntityKind, String), u32> = HashMap::new();
@@ -666,7 +668,7 @@ fn link_persons(
     list: &[(u32, Option<String>)],
     uf: &mut UnionFind,
 ) -> Result<(), String> {
-    let nodes = &names.nodes[..];
+    let nodes = &names.nodes;
     let mut by_given: BTreeMap<&str, u32> = BTreeMap::new();
     for (node, given) in list {
         if let Some(g) = given {

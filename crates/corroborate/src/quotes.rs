@@ -300,18 +300,27 @@ pub fn trim_text(text: &str) -> &str {
 }
 
 /// How `member` (with text `member_text`) words what `rep` (with `rep_text`) says.
+/// `rep_words` keeps the representative's words once read, for the group's other members.
 pub fn wording(
     tokens: &Tokens,
     (r, rep_text): (&QuoteRec, &str),
     (m, member_text): (&QuoteRec, &str),
+    rep_words: &mut Option<Vec<u32>>,
 ) -> Result<Wording, String> {
     Ok(if trim_text(rep_text) == trim_text(member_text) {
         Wording::Exact
     } else if r.variant == m.variant {
         Wording::Normalized
     } else {
-        let (mut rt, mut mt) = (Vec::new(), Vec::new());
-        tokens.read_words(r.variant as usize, &mut rt)?;
+        let rt = match rep_words {
+            Some(words) => words,
+            None => {
+                let mut words = Vec::new();
+                tokens.read_words(r.variant as usize, &mut words)?;
+                rep_words.insert(words)
+            }
+        };
+        let mut mt = Vec::new();
         tokens.read_words(m.variant as usize, &mut mt)?;
         if !mt.is_empty() && mt.len() < rt.len() && rt.windows(mt.len()).any(|w| w == mt) {
             Wording::Truncated
