@@ -12,6 +12,7 @@ mod claims;
 mod docids;
 mod memory;
 mod names;
+mod nodedocs;
 mod quotes;
 mod spill;
 mod unionfind;
@@ -348,8 +349,8 @@ impl CorpusStage for Corroborate {
         variants.freeze();
         self.doc_ids.freeze();
 
-        let resolution = names::resolve(&mut names);
-        names.park().map_err(error)?;
+        let resolution = names::resolve(&mut names).map_err(error)?;
+        names.drop_nodes();
         if memory::enabled() {
             let (lookups, words, _) = variants.bytes();
             let (.., name_strings, aliases) = names.bytes();
@@ -368,7 +369,9 @@ impl CorpusStage for Corroborate {
             attribution_min_words: self.options.attribution_min_words,
             max_block: self.options.max_block,
         };
+        variants.load().map_err(error)?;
         let matched = quotes::match_text(&variants.tokens, variants.word_count(), &params);
+        variants.tokens.unload().map_err(error)?;
         let mut quotes = Chunked::default();
         self.quotes
             .read(|variant, speaker| quotes.push(QuoteRec::from_raw(variant, speaker)))
@@ -401,7 +404,7 @@ impl CorpusStage for Corroborate {
         let sources = self.sources();
         memory::report("finish, sources", &[]);
 
-        // A macro rather than a closure: the names are borrowed twice, parked and not.
+        // A macro rather than a closure: the names are borrowed twice, with nodes and not.
         macro_rules! output {
             ($names:expr) => {
                 Output {
@@ -421,7 +424,6 @@ impl CorpusStage for Corroborate {
             output!(&names).quote_tables(&groups, &quotes, &variants.tokens)?;
         drop((groups, quotes, variants));
         memory::report("finish, quote tables written", &[]);
-        names.unpark().map_err(error)?;
         let entities = output!(&names)
             .corpus_entities(self.options.include_places)
             .map_err(|e| error(format!("corpus_entities: {e}")))?;
@@ -548,6 +550,7 @@ impl Output<'_> {
             let mut seen_docs = HashSet::new();
             let mut sources = HashSet::new();
             let mut wording = Wording::Exact;
+            let mut rep_words = None;
             for &q in g.members {
                 let rec = &quotes[q as usize];
                 let read;
@@ -557,7 +560,8 @@ impl Output<'_> {
                     read = self.read_quote(q)?;
                     &read
                 };
-                let w = quotes::wording(tokens, rep_rec, (rec, member.field(1)));
+                let w = quotes::wording(tokens, rep_rec, (rec, member.field(1)), &mut rep_words)
+                    .map_err(|e| StageError::new(format!("corroborate: {e}")))?;
                 let d = self.quote_doc(q);
                 let doc = &self.docs[d as usize];
                 if seen_docs.insert(d) {
@@ -640,7 +644,10 @@ impl Output<'_> {
             ],
         );
         for c in list {
-            let docs = self.resolution.docs(c, self.names);
+            let docs = self
+                .resolution
+                .docs(c, self.names)
+                .map_err(std::io::Error::other)?;
             table.push(vec![
                 c.key.clone(),
                 c.name.clone(),

@@ -12,9 +12,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use model::normalize::fold_char;
 use model::EntityKind;
 
+use crate::chunked::Chunked;
+use crate::nodedocs::{NodeDocs, NodeDocsBuilder};
 use crate::spill::Interner;
 use crate::unionfind::UnionFind;
-use crate::varint;
 
 /// Words that stand before a name without being part of it.
 const TITLES: &[&str] = &[
@@ -262,59 +263,6 @@ pub enum NodeKind {
     Speaker,
 }
 
-/// Documents in input order, each once, as varint-coded gaps: a name found in half the corpus
-/// costs about a byte per document.
-#[derive(Debug, Clone, Default)]
-pub struct DocList {
-    bytes: Vec<u8>,
-    last: u32,
-    len: u32,
-}
-
-impl DocList {
-    /// Adds a document; documents come in input order, so a repeat is the last one. A list
-    /// of one document (most are) keeps it in `last` and allocates nothing.
-    fn push(&mut self, doc: u32) {
-        if self.len > 0 && doc == self.last {
-            return;
-        }
-        if self.len == 1 {
-            let first = self.last;
-            self.encode(first);
-        }
-        if self.len >= 1 {
-            self.encode(doc - self.last);
-        }
-        self.last = doc;
-        self.len += 1;
-    }
-
-    fn encode(&mut self, gap: u32) {
-        varint::put(&mut self.bytes, u64::from(gap));
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
-        let mut at = 0;
-        let mut doc = 0u32;
-        let mut single = self.len == 1;
-        std::iter::from_fn(move || {
-            if single {
-                single = false;
-                return Some(self.last);
-            }
-            if at >= self.bytes.len() {
-                return None;
-            }
-            doc += varint::get(&self.bytes, &mut at) as u32;
-            Some(doc)
-        })
-    }
-
-    fn first(&self) -> u32 {
-        self.iter().next().unwrap_or_default()
-    }
-}
-
 /// The entities and speakers of the corpus. Identical ones (same kind, name, aliases and entity
 /// key) that [`resolve`] is bound to put in one cluster are one node listing their documents;
 /// only those whose resolution depends on their document (a surname alone, a name without a
@@ -322,16 +270,21 @@ impl DocList {
 /// numbering depends on.
 #[derive(Default)]
 pub struct NameNodes {
-    pub nodes: Vec<NameNode>,
-    /// While the nodes wait on disk (see [`NameNodes::park`]): the file, and each node's
-    /// name, which is all quote rows need of them.
-    parked: Option<(std::fs::File, Vec<u32>)>,
+    /// In chunks: a vector's doubling would leave up to half its room unused.
+    pub nodes: Chunked<NameNode>,
+    /// Once the nodes are resolved (see [`NameNodes::drop_nodes`]): each node's name, which
+    /// is all quote rows need of them.
+    names: Option<Vec<u32>>,
     strings: Interner,
     alias_lists: Vec<Box<[u32]>>,
     alias_ids: HashMap<Box<[u32]>, u32>,
     /// (kind, name, aliases, entity key) → shared node, or `None` when such a node depends
     /// on its document.
     shared: HashMap<(NodeKind, u32, u32, u32), Option<u32>>,
+    /// Each node's documents, collected on disk while documents are observed.
+    doc_pairs: NodeDocsBuilder,
+    /// Each node's documents, once every document is observed.
+    pub docs: NodeDocs,
 }
 
 /// One entity or speaker name, of one document or of every document that lists it alike.
@@ -347,104 +300,41 @@ pub struct NameNode {
     /// Per-document nodes this node stands for.
     count: u32,
     mentions: u64,
-    docs: DocList,
+    /// The first and the last document naming it (the only one, for a node per document);
+    /// the list of them all is in [`NameNodes::docs`].
+    first: u32,
+    last: u32,
 }
 
 impl NameNodes {
     pub fn name(&self, node: u32) -> &str {
-        let name = match &self.parked {
-            Some((_, names)) => names[node as usize],
+        let name = match &self.names {
+            Some(names) => names[node as usize],
             None => self.nodes[node as usize].name,
         };
         self.strings.get(name)
     }
 
-    /// Moves the nodes to a temporary file, keeping their names: once resolved, the nodes
-    /// and their document lists are needed again only to list each referent's documents,
-    /// and the quotes are matched and grouped meanwhile.
-    pub fn park(&mut self) -> Result<(), String> {
-        use std::io::Write;
-        let fail = |e: std::io::Error| format!("temporary file: {e}");
-        let file = tempfile::tempfile().map_err(fail)?;
-        let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
-        let names = self.nodes.iter().map(|n| n.name).collect();
-        for node in std::mem::take(&mut self.nodes) {
-            let kind: u8 = match node.kind {
-                NodeKind::Speaker => 0,
-                NodeKind::Entity(k) => 1 + kind_rank(k),
-            };
-            let mut head = Vec::with_capacity(41);
-            head.push(kind);
-            for x in [node.name, node.aliases, node.ext_key, node.count] {
-                head.extend_from_slice(&x.to_le_bytes());
-            }
-            head.extend_from_slice(&node.mentions.to_le_bytes());
-            for x in [node.docs.last, node.docs.len, node.docs.bytes.len() as u32] {
-                head.extend_from_slice(&x.to_le_bytes());
-            }
-            w.write_all(&head).map_err(fail)?;
-            w.write_all(&node.docs.bytes).map_err(fail)?;
-        }
-        let file = w.into_inner().map_err(|e| fail(e.into_error()))?;
-        self.parked = Some((file, names));
-        Ok(())
-    }
-
-    /// Reads the nodes [`NameNodes::park`] moved to disk back.
-    pub fn unpark(&mut self) -> Result<(), String> {
-        use std::io::{Read, Seek};
-        let Some((mut file, names)) = self.parked.take() else {
-            return Ok(());
-        };
-        let fail = |e: std::io::Error| format!("temporary file: {e}");
-        file.rewind().map_err(fail)?;
-        let mut r = std::io::BufReader::with_capacity(1 << 16, file);
-        let mut nodes = Vec::with_capacity(names.len());
-        let mut head = [0u8; 37];
-        for _ in 0..names.len() {
-            r.read_exact(&mut head).map_err(fail)?;
-            let u = |i: usize| u32::from_le_bytes([head[i], head[i + 1], head[i + 2], head[i + 3]]);
-            let mut mentions = [0u8; 8];
-            mentions.copy_from_slice(&head[17..25]);
-            let kind = match head[0] {
-                0 => NodeKind::Speaker,
-                1 => NodeKind::Entity(EntityKind::Person),
-                2 => NodeKind::Entity(EntityKind::Org),
-                3 => NodeKind::Entity(EntityKind::Place),
-                _ => NodeKind::Entity(EntityKind::Date),
-            };
-            let mut bytes = vec![0u8; u(33) as usize];
-            r.read_exact(&mut bytes).map_err(fail)?;
-            nodes.push(NameNode {
-                kind,
-                name: u(1),
-                aliases: u(5),
-                ext_key: u(9),
-                count: u(13),
-                mentions: u64::from_le_bytes(mentions),
-                docs: DocList {
-                    bytes,
-                    last: u(25),
-                    len: u(29),
-                },
-            });
-        }
-        self.nodes = nodes;
-        Ok(())
+    /// Drops the nodes, keeping their names: once resolved, the nodes are needed again
+    /// only to list each referent's documents, which [`Resolution::docs`] reads from
+    /// [`NameNodes::docs`].
+    pub fn drop_nodes(&mut self) {
+        self.names = Some(self.nodes.iter().map(|n| n.name).collect());
+        self.nodes = Chunked::default();
     }
 
     /// `(nodes, their document lists, strings, alias lists and lookups)` bytes held, for
     /// [`crate::memory`].
     pub fn bytes(&self) -> (usize, usize, usize, usize) {
-        use crate::memory::{boxes, chunk, map, vec};
+        use crate::memory::{boxes, chunk, map};
         let alias_keys: usize = self
             .alias_ids
             .keys()
             .map(|k| chunk(std::mem::size_of_val(&**k)))
             .sum();
         (
-            vec(&self.nodes),
-            self.nodes.iter().map(|n| vec(&n.docs.bytes)).sum(),
+            self.nodes.bytes(),
+            self.doc_pairs.bytes() + self.docs.bytes(),
             self.strings.bytes(),
             boxes(&self.alias_lists) + map(&self.alias_ids) + alias_keys + map(&self.shared),
         )
@@ -519,7 +409,10 @@ impl NameNodes {
                 let node = &mut self.nodes[n as usize];
                 node.count += 1;
                 node.mentions += u64::from(mentions);
-                node.docs.push(doc);
+                if node.last != doc {
+                    node.last = doc;
+                    self.doc_pairs.push(n, doc);
+                }
                 return n;
             }
             Some(None) => {}
@@ -529,8 +422,8 @@ impl NameNodes {
                 self.shared.insert(identity, shared);
             }
         }
-        let mut docs = DocList::default();
-        docs.push(doc);
+        let n = self.nodes.len() as u32;
+        self.doc_pairs.push(n, doc);
         self.nodes.push(NameNode {
             kind,
             name,
@@ -538,9 +431,10 @@ impl NameNodes {
             ext_key,
             count: 1,
             mentions: u64::from(mentions),
-            docs,
+            first: doc,
+            last: doc,
         });
-        (self.nodes.len() - 1) as u32
+        n
     }
 
     /// Whether every node of this kind, name, aliases and key ends in one cluster whatever
@@ -563,13 +457,15 @@ impl NameNodes {
         }
     }
 
-    /// Drops the lookup maps once every document is observed. The nodes are not shrunk:
-    /// they go to disk right after resolution (see [`NameNodes::park`]) and come back at their
-    /// exact size, and shrinking each list in place only scatters small free blocks.
-    fn freeze(&mut self) {
+    /// Drops the lookup maps once every document is observed, and sorts the documents'
+    /// lists out by node. The nodes are not shrunk: they go right after resolution (see
+    /// [`NameNodes::drop_nodes`]).
+    fn freeze(&mut self) -> Result<(), String> {
         self.strings.freeze();
         self.alias_ids = HashMap::new();
         self.shared = HashMap::new();
+        self.docs = std::mem::take(&mut self.doc_pairs).finish(self.nodes.len())?;
+        Ok(())
     }
 }
 
@@ -583,7 +479,8 @@ pub struct Cluster {
     pub kind: Option<EntityKind>,
     /// Every form the documents use, sorted.
     pub variants: Vec<String>,
-    /// Its nodes, whose documents are read out when needed rather than kept per cluster.
+    /// Its entity nodes (speakers list no documents), whose documents are read out when
+    /// needed rather than kept per cluster.
     nodes: Vec<u32>,
     pub mentions: u64,
 }
@@ -626,25 +523,38 @@ impl Resolution {
     }
 
     /// Documents whose entities name the cluster, in input order.
-    pub fn docs(&self, cluster: &Cluster, nodes: &NameNodes) -> Vec<u32> {
-        let mut docs: Vec<u32> = cluster
-            .nodes
-            .iter()
-            .map(|&n| &nodes.nodes[n as usize])
-            .filter(|n| matches!(n.kind, NodeKind::Entity(_)))
-            .flat_map(|n| n.docs.iter())
-            .collect();
-        docs.sort_unstable();
-        docs.dedup();
-        docs
+    pub fn docs(&self, cluster: &Cluster, nodes: &NameNodes) -> Result<Vec<u32>, String> {
+        let mut docs: Vec<u32> = Vec::new();
+        let mut list = Vec::new();
+        for &n in &cluster.nodes {
+            nodes.docs.read(n, &mut list)?;
+            docs.extend_from_slice(&list);
+        }
+        if cluster.nodes.len() > 1 {
+            docs.sort_unstable();
+            docs.dedup();
+        }
+        Ok(docs)
+    }
+}
+
+/// The documents of node `n`, into `out`: read from disk unless it has only one.
+fn node_docs(names: &NameNodes, n: u32, out: &mut Vec<u32>) -> Result<(), String> {
+    let node = &names.nodes[n as usize];
+    if node.first == node.last {
+        out.clear();
+        out.push(node.first);
+        Ok(())
+    } else {
+        names.docs.read(n, out)
     }
 }
 
 /// Resolves all nodes into clusters.
-pub fn resolve(names: &mut NameNodes) -> Resolution {
-    names.freeze();
+pub fn resolve(names: &mut NameNodes) -> Result<Resolution, String> {
+    names.freeze()?;
     let names = &*names;
-    let nodes = &names.nodes[..];
+    let nodes = &names.nodes;
     let mut uf = UnionFind::new(nodes.len());
     // Organizations and places: shared folded names, aliases and entity keys.
     let mut by_key: HashMap<(EntityKind, String), u32> = HashMap::new();
@@ -702,7 +612,7 @@ pub fn resolve(names: &mut NameNodes) -> Resolution {
     }
     drop((org_of, parsed));
     for list in by_surname.values() {
-        link_persons(nodes, list, &mut uf);
+        link_persons(names, list, &mut uf)?;
     }
 
     read_out(names, &mut uf, by_key)
@@ -753,7 +663,12 @@ fn link_acronyms(names: &NameNodes, uf: &mut UnionFind) {
 
 /// Joins the persons who share a folded surname: equal or compatible given names, and
 /// surname-only mentions where the full name they stand for is clear.
-fn link_persons(nodes: &[NameNode], list: &[(u32, Option<String>)], uf: &mut UnionFind) {
+fn link_persons(
+    names: &NameNodes,
+    list: &[(u32, Option<String>)],
+    uf: &mut UnionFind,
+) -> Result<(), String> {
+    let nodes = &names.nodes;
     let mut by_given: BTreeMap<&str, u32> = BTreeMap::new();
     for (node, given) in list {
         if let Some(g) = given {
@@ -786,14 +701,16 @@ fn link_persons(nodes: &[NameNode], list: &[(u32, Option<String>)], uf: &mut Uni
     let lone_docs: HashSet<u32> = list
         .iter()
         .filter(|(_, g)| g.is_none())
-        .map(|(n, _)| nodes[*n as usize].docs.first())
+        .map(|(n, _)| nodes[*n as usize].first)
         .collect();
     if lone_docs.is_empty() {
-        return;
+        return Ok(());
     }
     let mut full_by_doc: HashMap<u32, Vec<u32>> = HashMap::new();
+    let mut docs = Vec::new();
     for &n in &full {
-        for d in nodes[n as usize].docs.iter() {
+        node_docs(names, n, &mut docs)?;
+        for &d in &docs {
             if lone_docs.contains(&d) {
                 full_by_doc.entry(d).or_default().push(n);
             }
@@ -806,7 +723,7 @@ fn link_persons(nodes: &[NameNode], list: &[(u32, Option<String>)], uf: &mut Uni
             continue;
         }
         // The document's own full name for this surname first, then the corpus's.
-        let doc = nodes[*node as usize].docs.first();
+        let doc = nodes[*node as usize].first;
         let same_doc: BTreeSet<u32> = full_by_doc
             .get(&doc)
             .into_iter()
@@ -816,24 +733,34 @@ fn link_persons(nodes: &[NameNode], list: &[(u32, Option<String>)], uf: &mut Uni
         let target = if same_doc.len() == 1 {
             same_doc.into_iter().next()
         } else {
-            *dominant.get_or_insert_with(|| dominant_member(nodes, &full, uf))
+            match dominant {
+                Some(d) => d,
+                None => *dominant.insert(dominant_member(names, &full, uf)?),
+            }
         };
         match target.or(lone_root) {
             Some(t) => uf.union(t, *node),
             None => lone_root = Some(*node),
         }
     }
+    Ok(())
 }
 
 /// A member of the cluster among `full` that is named in at least twice as many documents
 /// as any other (a member, not a root, so that it stays valid as clusters grow).
-fn dominant_member(nodes: &[NameNode], full: &[u32], uf: &mut UnionFind) -> Option<u32> {
+fn dominant_member(
+    names: &NameNodes,
+    full: &[u32],
+    uf: &mut UnionFind,
+) -> Result<Option<u32>, String> {
     let mut docs: BTreeMap<u32, (u32, Vec<u32>)> = BTreeMap::new();
+    let mut list = Vec::new();
     for &n in full {
+        node_docs(names, n, &mut list)?;
         docs.entry(uf.find(n))
             .or_insert_with(|| (n, Vec::new()))
             .1
-            .extend(nodes[n as usize].docs.iter());
+            .extend_from_slice(&list);
     }
     let mut counts: Vec<(usize, u32, u32)> = docs
         .into_iter()
@@ -844,11 +771,11 @@ fn dominant_member(nodes: &[NameNode], full: &[u32], uf: &mut UnionFind) -> Opti
         })
         .collect();
     counts.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    match counts.as_slice() {
+    Ok(match counts.as_slice() {
         [] => None,
         [(_, _, only)] => Some(*only),
         [(best, _, member), (second, _, _), ..] => (*best >= 2 * *second).then_some(*member),
-    }
+    })
 }
 
 fn kind_rank(kind: EntityKind) -> u8 {
@@ -864,7 +791,7 @@ fn read_out(
     names: &NameNodes,
     uf: &mut UnionFind,
     by_key: HashMap<(EntityKind, String), u32>,
-) -> Resolution {
+) -> Result<Resolution, String> {
     let nodes = &names.nodes;
     // Clusters numbered by their first node, so numbering follows input order.
     let mut root_cluster: HashMap<u32, u32> = HashMap::new();
@@ -881,6 +808,7 @@ fn read_out(
     }
     let mut clusters = Vec::with_capacity(members.len());
     let mut used_keys: HashMap<String, usize> = HashMap::new();
+    let mut docs = Vec::new();
     for list in members {
         let mut kinds: BTreeMap<u8, (usize, EntityKind)> = BTreeMap::new();
         let mut forms: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
@@ -893,7 +821,8 @@ fn read_out(
             match node.kind {
                 NodeKind::Entity(kind) => {
                     kinds.entry(kind_rank(kind)).or_insert((0, kind)).0 += node.count as usize;
-                    forms.entry(name).or_default().extend(node.docs.iter());
+                    node_docs(names, n, &mut docs)?;
+                    forms.entry(name).or_default().extend_from_slice(&docs);
                     variants.insert(name.to_string());
                     variants.extend(names.aliases(node).map(str::to_string));
                     mentions += node.mentions;
@@ -957,7 +886,10 @@ fn read_out(
             name,
             kind,
             variants: variants.into_iter().collect(),
-            nodes: list,
+            nodes: list
+                .into_iter()
+                .filter(|&n| matches!(nodes[n as usize].kind, NodeKind::Entity(_)))
+                .collect(),
             mentions,
         });
     }
@@ -966,11 +898,11 @@ fn read_out(
         .filter(|((_, k), _)| !k.starts_with('\u{1}'))
         .map(|((_, k), n)| (k, node_cluster[n as usize]))
         .collect();
-    Resolution {
+    Ok(Resolution {
         node_cluster,
         clusters,
         key_cluster,
-    }
+    })
 }
 
 #[cfg(test)]

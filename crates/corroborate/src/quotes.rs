@@ -121,9 +121,17 @@ impl Variants {
     }
 
     /// Whether variant `v` was made from exactly `key`.
-    fn spells(&self, v: u32, key: &str) -> bool {
+    fn spells(&mut self, v: u32, key: &str) -> bool {
+        let coded = match self.tokens.observed(v as usize) {
+            Ok(coded) => coded,
+            Err(e) => {
+                self.tokens.error.get_or_insert(e);
+                return false;
+            }
+        };
         let mut rest = key;
-        for (i, w) in self.tokens.iter_words(v as usize).enumerate() {
+        for (i, w) in varint::iter(coded).enumerate() {
+            let w = w as u32;
             if i > 0 {
                 let Some(r) = rest.strip_prefix(' ') else {
                     return false;
@@ -167,7 +175,11 @@ impl Variants {
         self.by_hash = HashMap::new();
         self.collided = HashMap::new();
         self.words.freeze();
-        self.tokens.shrink_to_fit();
+    }
+
+    /// Brings the word ids back from disk, for matching.
+    pub fn load(&mut self) -> Result<(), String> {
+        self.tokens.load()
     }
 }
 
@@ -288,24 +300,34 @@ pub fn trim_text(text: &str) -> &str {
 }
 
 /// How `member` (with text `member_text`) words what `rep` (with `rep_text`) says.
+/// `rep_words` keeps the representative's words once read, for the group's other members.
 pub fn wording(
     tokens: &Tokens,
     (r, rep_text): (&QuoteRec, &str),
     (m, member_text): (&QuoteRec, &str),
-) -> Wording {
-    if trim_text(rep_text) == trim_text(member_text) {
+    rep_words: &mut Option<Vec<u32>>,
+) -> Result<Wording, String> {
+    Ok(if trim_text(rep_text) == trim_text(member_text) {
         Wording::Exact
     } else if r.variant == m.variant {
         Wording::Normalized
     } else {
-        let rt: Vec<u32> = tokens.iter_words(r.variant as usize).collect();
-        let mt: Vec<u32> = tokens.iter_words(m.variant as usize).collect();
+        let rt = match rep_words {
+            Some(words) => words,
+            None => {
+                let mut words = Vec::new();
+                tokens.read_words(r.variant as usize, &mut words)?;
+                rep_words.insert(words)
+            }
+        };
+        let mut mt = Vec::new();
+        tokens.read_words(m.variant as usize, &mut mt)?;
         if !mt.is_empty() && mt.len() < rt.len() && rt.windows(mt.len()).any(|w| w == mt) {
             Wording::Truncated
         } else {
             Wording::Changed
         }
-    }
+    })
 }
 
 /// What matching the variants' texts finds, before quotes and speakers are looked at.
@@ -935,12 +957,25 @@ impl Sets {
 const RARE_WORD_QUOTES: usize = 100;
 
 /// Word ids of each variant, as varints in one flat array: ids follow first appearance, so
-/// the common words, met first, take a byte, and most others two.
+/// the common words, met first, take a byte, and most others two. While documents are
+/// observed the array grows with the corpus's distinct texts, and only a variant's repeats
+/// need it, to tell it from a hash collision: it goes to a temporary file as it grows, and
+/// comes back whole for matching ([`Tokens::load`]).
 #[derive(Debug)]
 pub struct Tokens {
+    /// After `flushed` bytes in `file`: the rest.
     bytes: Vec<u8>,
     /// Where each variant ends, after a leading 0.
     offsets: Vec<u32>,
+    file: Option<std::fs::File>,
+    flushed: u64,
+    /// A write or read error while observing, reported by [`Tokens::load`].
+    error: Option<String>,
+    /// A variant read back from `file`.
+    scratch: Vec<u8>,
+    /// Word count of each variant, once matching is done and the words are needed only
+    /// for rows (see [`Tokens::unload`]).
+    lens: Option<Vec<u32>>,
 }
 
 impl Default for Tokens {
@@ -948,9 +983,17 @@ impl Default for Tokens {
         Tokens {
             bytes: Vec::new(),
             offsets: vec![0],
+            file: None,
+            flushed: 0,
+            error: None,
+            scratch: Vec::new(),
+            lens: None,
         }
     }
 }
+
+/// Bytes of word ids kept in memory while observing before they go to the file.
+const TOKEN_BUFFER: usize = 1 << 16;
 
 impl Tokens {
     /// Number of variants.
@@ -964,7 +1007,47 @@ impl Tokens {
 
     /// Number of words of variant `v`.
     pub fn words(&self, v: usize) -> usize {
-        varint::count(self.coded(v))
+        match &self.lens {
+            Some(lens) => lens[v] as usize,
+            None => varint::count(self.coded(v)),
+        }
+    }
+
+    /// The word ids of variant `v`, into `out`, from memory or, once unloaded, from disk.
+    pub fn read_words(&self, v: usize, out: &mut Vec<u32>) -> Result<(), String> {
+        let (Some(_), Some(file)) = (&self.lens, &self.file) else {
+            self.decode(v, out);
+            return Ok(());
+        };
+        let (start, end) = (u64::from(self.offsets[v]), u64::from(self.offsets[v + 1]));
+        let mut coded = vec![0u8; (end - start) as usize];
+        let mut filled = 0;
+        while filled < coded.len() {
+            let n = crate::spill::read_at(file, &mut coded[filled..], start + filled as u64)?;
+            if n == 0 {
+                return Err("temporary file: truncated".to_string());
+            }
+            filled += n;
+        }
+        out.clear();
+        out.extend(varint::iter(&coded).map(|id| id as u32));
+        Ok(())
+    }
+
+    /// Drops the word ids from memory once the variants are matched, keeping their counts:
+    /// grouping needs only those, and rows read the few words they compare from disk.
+    pub fn unload(&mut self) -> Result<(), String> {
+        use std::io::Write;
+        let lens = (0..self.len()).map(|v| self.words(v) as u32).collect();
+        if self.file.is_none() {
+            let fail = |e: std::io::Error| format!("temporary file: {e}");
+            let mut file = tempfile::tempfile().map_err(fail)?;
+            file.write_all(&self.bytes).map_err(fail)?;
+            self.file = Some(file);
+        }
+        self.lens = Some(lens);
+        self.bytes = Vec::new();
+        Ok(())
     }
 
     /// The word ids of variant `v`, in order.
@@ -992,16 +1075,83 @@ impl Tokens {
     }
 
     fn end_variant(&mut self) {
-        self.offsets.push(self.bytes.len() as u32);
+        self.offsets
+            .push((self.flushed + self.bytes.len() as u64) as u32);
+        // Only at a variant's end, so that each variant is wholly in the file or in memory.
+        if self.bytes.len() >= TOKEN_BUFFER {
+            if let Err(e) = self.flush() {
+                self.error.get_or_insert(format!("temporary file: {e}"));
+            }
+        }
     }
 
-    fn shrink_to_fit(&mut self) {
-        self.bytes.shrink_to_fit();
+    fn flush(&mut self) -> std::io::Result<()> {
+        use std::io::Write;
+        if self.error.is_some() {
+            return Ok(());
+        }
+        let file = match &mut self.file {
+            Some(f) => f,
+            None => self.file.insert(tempfile::tempfile()?),
+        };
+        file.write_all(&self.bytes)?;
+        self.flushed += self.bytes.len() as u64;
+        self.bytes.clear();
+        Ok(())
+    }
+
+    /// The coded words of variant `v` while observing, wherever they are.
+    fn observed(&mut self, v: usize) -> Result<&[u8], String> {
+        let (start, end) = (u64::from(self.offsets[v]), u64::from(self.offsets[v + 1]));
+        if start >= self.flushed {
+            let at = (start - self.flushed) as usize;
+            return Ok(&self.bytes[at..at + (end - start) as usize]);
+        }
+        let file = self.file.as_ref().ok_or("temporary file: missing")?;
+        self.scratch.resize((end - start) as usize, 0);
+        let mut filled = 0;
+        while filled < self.scratch.len() {
+            let n =
+                crate::spill::read_at(file, &mut self.scratch[filled..], start + filled as u64)?;
+            if n == 0 {
+                return Err("temporary file: truncated".to_string());
+            }
+            filled += n;
+        }
+        Ok(&self.scratch)
+    }
+
+    /// Reads the word ids back from the file into one array of their exact size.
+    fn load(&mut self) -> Result<(), String> {
+        use std::io::{Read, Seek};
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
         self.offsets.shrink_to_fit();
+        self.scratch = Vec::new();
+        if self.file.is_none() {
+            self.bytes.shrink_to_fit();
+            return Ok(());
+        }
+        let fail = |e: std::io::Error| format!("temporary file: {e}");
+        // The whole file, kept for `unload`.
+        self.flush().map_err(fail)?;
+        let mut all = Vec::with_capacity(self.flushed as usize);
+        if let Some(mut file) = self.file.as_ref() {
+            file.rewind().map_err(fail)?;
+            file.read_to_end(&mut all).map_err(fail)?;
+        }
+        if all.len() as u64 != self.flushed {
+            return Err("temporary file: truncated".to_string());
+        }
+        self.bytes = all;
+        self.flushed = 0;
+        Ok(())
     }
 
     fn bytes(&self) -> usize {
-        crate::memory::vec(&self.bytes) + crate::memory::vec(&self.offsets)
+        use crate::memory::vec;
+        vec(&self.bytes) + vec(&self.offsets) + self.lens.as_ref().map_or(0, vec)
     }
 }
 
@@ -1288,6 +1438,36 @@ mod tests {
         assert_eq!(sets.merge_count(&[1, 2], 0, 0), 0);
         // Out of reach: stops early, below `want`.
         assert!(sets.merge_count(&[4], 2, 2) < 2);
+    }
+
+    #[test]
+    fn variants_words_wait_on_disk_and_come_back() {
+        // Enough variants that most of them are in the file before matching.
+        let mut variants = Variants::default();
+        let keys: Vec<String> = (0..40_000)
+            .map(|i| format!("w{} common w{} tail{}", i % 977, i * 7, i % 3))
+            .collect();
+        for (i, k) in keys.iter().enumerate() {
+            assert_eq!(variants.intern(k), i as u32);
+        }
+        assert!(variants.tokens.flushed > 0);
+        for (i, k) in keys.iter().enumerate().step_by(997) {
+            assert_eq!(variants.intern(k), i as u32, "{k}");
+        }
+        assert_eq!(
+            variants.intern(&keys[keys.len() - 1]),
+            keys.len() as u32 - 1
+        );
+        variants.freeze();
+        variants.load().unwrap();
+        let mut words = Vec::new();
+        variants.tokens.decode(12_345, &mut words);
+        assert_eq!(words.len(), 4);
+        let loaded = words.clone();
+        variants.tokens.unload().unwrap();
+        assert_eq!(variants.tokens.words(12_345), 4);
+        variants.tokens.read_words(12_345, &mut words).unwrap();
+        assert_eq!(words, loaded);
     }
 
     #[test]

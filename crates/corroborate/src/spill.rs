@@ -224,7 +224,7 @@ impl SpillReader {
     }
 }
 
-fn read_at(file: &File, buf: &mut [u8], offset: u64) -> Result<usize, String> {
+pub(crate) fn read_at(file: &File, buf: &mut [u8], offset: u64) -> Result<usize, String> {
     #[cfg(unix)]
     let n = std::os::unix::fs::FileExt::read_at(file, buf, offset);
     #[cfg(windows)]
