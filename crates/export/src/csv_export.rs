@@ -6,7 +6,7 @@ use std::io::{BufWriter, Write};
 use model::{Document, ExportSummary, Exporter, StageError, StageOptions, Table};
 use serde::{Deserialize, Serialize};
 
-use crate::encode::{csv_field, csv_needs_quotes, push_separated_usize, push_usize};
+use crate::encode::{csv_field, csv_needs_quotes, csv_quoted, push_separated_usize, push_usize};
 use crate::staging::Staging;
 use crate::tables::{fill_rows, table_names, FillRows, TABLES};
 use crate::ExportContext;
@@ -186,7 +186,12 @@ impl RowWriter<'_> {
     #[inline(never)]
     fn special(&mut self, cell: &str, guarded: bool) {
         let out = &mut *self.out;
-        csv_field(cell, guarded, |piece| out.extend_from_slice(piece));
+        if guarded {
+            csv_field(cell, true, |piece| out.extend_from_slice(piece));
+        } else {
+            // Unguarded cells come here only for their quotes: no need to look again.
+            csv_quoted(cell, b"", |piece| out.extend_from_slice(piece));
+        }
     }
 
     /// The document id's cell.
