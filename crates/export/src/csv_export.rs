@@ -6,7 +6,7 @@ use std::io::{BufWriter, Write};
 use model::{Document, ExportSummary, Exporter, StageError, StageOptions, Table};
 use serde::{Deserialize, Serialize};
 
-use crate::encode::{csv_field, csv_needs_quotes, push_usize};
+use crate::encode::{csv_field, csv_needs_quotes, csv_quoted, push_separated_usize, push_usize};
 use crate::staging::Staging;
 use crate::tables::{fill_rows, table_names, FillRows, TABLES};
 use crate::ExportContext;
@@ -186,7 +186,12 @@ impl RowWriter<'_> {
     #[inline(never)]
     fn special(&mut self, cell: &str, guarded: bool) {
         let out = &mut *self.out;
-        csv_field(cell, guarded, |piece| out.extend_from_slice(piece));
+        if guarded {
+            csv_field(cell, true, |piece| out.extend_from_slice(piece));
+        } else {
+            // Unguarded cells come here only for their quotes: no need to look again.
+            csv_quoted(cell, b"", |piece| out.extend_from_slice(piece));
+        }
     }
 
     /// The document id's cell.
@@ -198,24 +203,39 @@ impl RowWriter<'_> {
     /// An optional text cell; empty when absent.
     #[inline(always)]
     pub(crate) fn opt(&mut self, cell: &Option<String>) {
-        self.text(cell.as_deref().unwrap_or_default());
+        match cell {
+            Some(cell) => self.text(cell),
+            // An empty cell is only its delimiter.
+            None => self.delimit(),
+        }
     }
 
     /// A count or offset. Digits never need quotes, nor the guard (which leaves numbers alone).
     #[inline(always)]
     pub(crate) fn number(&mut self, n: usize) {
-        self.delimit();
-        push_usize(self.out, n);
+        // The comma goes with the digits, in one append.
+        match self.row_start {
+            Some(_) => push_separated_usize(self.out, b',', n),
+            None => {
+                self.row_start = Some(self.out.len());
+                push_usize(self.out, n);
+            }
+        }
     }
 
     /// A cell of several values with `separator` between them.
+    #[inline(always)]
     pub(crate) fn joined(&mut self, parts: &[String], separator: &str) {
         // Lists of aliases, authors and credits mostly have one item or none.
         match parts {
-            [] => return self.text(""),
-            [only] => return self.text(only),
-            _ => {}
+            [] => self.delimit(),
+            [only] => self.text(only),
+            _ => self.joined_many(parts, separator),
         }
+    }
+
+    #[inline(never)]
+    fn joined_many(&mut self, parts: &[String], separator: &str) {
         self.text_with(|cell| {
             for (i, part) in parts.iter().enumerate() {
                 if i > 0 {

@@ -263,7 +263,19 @@ fn push_array<T>(out: &mut Vec<u8>, items: &[T], mut push: impl FnMut(&mut Vec<u
 
 #[inline(always)]
 fn push_str_array(out: &mut Vec<u8>, items: &[String]) {
-    push_array(out, items, |out, s| push_json_str(out, s));
+    // A loop of its own rather than `push_array` with a closure, which was not inlined.
+    match items {
+        [] => out.extend_from_slice(b"[]"),
+        [first, rest @ ..] => {
+            out.extend_from_slice(b"[\"");
+            push_json_body(out, first);
+            for item in rest {
+                out.extend_from_slice(b"\",\"");
+                push_json_body(out, item);
+            }
+            out.extend_from_slice(b"\"]");
+        }
+    }
 }
 
 /// The records of an array whose opening bracket is written: each starts with `open` (`{`
