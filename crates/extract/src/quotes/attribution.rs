@@ -1291,7 +1291,71 @@ fn rfind_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
     if n.is_empty() || h.len() < n.len() {
         return None;
     }
-    (0..=h.len() - n.len())
-        .rev()
-        .find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
+    let matches_at = |i: usize| h[i..i + n.len()].eq_ignore_ascii_case(n);
+    // A group noun is looked for back to the start of the text: skip eight candidate starts
+    // at a time unless one holds the needle's first byte in either case.
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has = |x: u64, b: u8| {
+        let v = x ^ (ONES * u64::from(b));
+        v.wrapping_sub(ONES) & !v & HIGHS != 0
+    };
+    let (lower, upper) = (n[0].to_ascii_lowercase(), n[0].to_ascii_uppercase());
+    // Candidate starts left to test are `0..end`.
+    let mut end = h.len() - n.len() + 1;
+    while end >= 8 {
+        let x = u64::from_le_bytes(h[end - 8..end].try_into().expect("eight bytes"));
+        if has(x, lower) || has(x, upper) {
+            if let Some(i) = (end - 8..end).rev().find(|&i| matches_at(i)) {
+                return Some(i);
+            }
+        }
+        end -= 8;
+    }
+    (0..end).rev().find(|&i| matches_at(i))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rfind_ascii_ci;
+
+    #[test]
+    fn reverse_search_finds_the_last_match_ignoring_ascii_case() {
+        let reference = |h: &str, n: &str| {
+            let (h, n) = (h.as_bytes(), n.as_bytes());
+            if n.is_empty() || h.len() < n.len() {
+                return None;
+            }
+            (0..=h.len() - n.len())
+                .rev()
+                .find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
+        };
+        let mut texts = crate::seed_texts();
+        texts.push("Officials said. OFFICIALS’ officials — é ministry Ministry".to_string());
+        for text in &texts {
+            for needle in [
+                "officials",
+                "ministry",
+                "é",
+                "s",
+                "o",
+                "the coalition",
+                "x",
+                "",
+            ] {
+                for cut in [0, 1, 7, 8, 9, 63, 500, text.len()] {
+                    let mut cut = cut.min(text.len());
+                    while !text.is_char_boundary(cut) {
+                        cut += 1;
+                    }
+                    let hay = &text[..cut];
+                    assert_eq!(
+                        rfind_ascii_ci(hay, needle),
+                        reference(hay, needle),
+                        "{needle} {cut}"
+                    );
+                }
+            }
+        }
+    }
 }
