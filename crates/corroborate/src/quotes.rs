@@ -340,6 +340,7 @@ pub struct TextMatch {
 
 /// Matches the long variants' texts: needs only the variants, so that the quote records can
 /// wait on disk meanwhile.
+#[inline(never)]
 pub fn match_text(tokens: &Tokens, n_words: usize, params: &Params) -> TextMatch {
     let long: Vec<bool> = (0..tokens.len())
         .map(|v| tokens.words(v) >= params.min_words)
@@ -1055,10 +1056,16 @@ impl Tokens {
         varint::iter(self.coded(v)).map(|id| id as u32)
     }
 
-    /// The word ids of variant `v`, into `out`.
+    /// The word ids of variant `v`, into `out`. A plain loop: matching decodes a variant
+    /// per candidate, and an iterator adapter here compiles to a slower loop when inlined.
+    #[inline]
     pub fn decode(&self, v: usize, out: &mut Vec<u32>) {
         out.clear();
-        out.extend(varint::iter(self.coded(v)).map(|id| id as u32));
+        let coded = self.coded(v);
+        let mut at = 0;
+        while at < coded.len() {
+            out.push(varint::get(coded, &mut at) as u32);
+        }
     }
 
     /// Every variant's word ids, in order.
