@@ -1135,7 +1135,7 @@ fn share_possible(line: &str) -> bool {
         Some([b't', b'h']) => line
             .as_bytes()
             .get(2)
-            .is_none_or(|&c| !c.is_ascii() || c.to_ascii_lowercase() == b'r'),
+            .is_none_or(|&c| !c.is_ascii() || c.eq_ignore_ascii_case(&b'r')),
         Some(p) => SHARE_STARTS.contains(&p),
     }
 }
