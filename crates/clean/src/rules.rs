@@ -390,7 +390,7 @@ impl Rules {
         }
         // A bare agency name (`Reuters`, `Associated Press`) above or below the story names
         // the wire the story came from; inside it, it sits under a picture.
-        if edge && self.on(Kind::Byline) && self.bare_agency(line, &seen) {
+        if edge && self.on(Kind::Byline) && self.bare_agency(line, f, &seen) {
             let mut hit = Hit::new(Kind::Byline);
             hit.meta.outlet = Some(line.to_string());
             return Some(hit);
@@ -538,8 +538,9 @@ impl Rules {
     }
 
     /// A line that is only an agency's name, with nothing that makes it a picture credit.
-    fn bare_agency(&self, line: &str, seen: &Seen) -> bool {
-        if line.len() > 40 || line.starts_with(['(', '[']) || line.contains('/') {
+    fn bare_agency(&self, line: &str, f: u16, seen: &Seen) -> bool {
+        // `F_NOT_AGENCY`: a byte `credit_agency` never matches.
+        if line.len() > 40 || line.starts_with(['(', '[']) || f & (F_SLASH | F_NOT_AGENCY) != 0 {
             return false;
         }
         let lower = line.to_lowercase();
