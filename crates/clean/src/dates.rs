@@ -5,6 +5,7 @@ use chrono::{NaiveDate, Weekday};
 use regex::Regex;
 
 use crate::options::DateOrder;
+use crate::rules::Rule;
 
 pub(crate) const MONTH: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
 pub(crate) const WEEKDAY: &str = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thur?s?|fri|sat|sun)";
@@ -20,9 +21,9 @@ pub(crate) struct Found {
 
 #[derive(Debug)]
 pub(crate) struct DateParser {
-    numeric: Regex,
-    month_first: Regex,
-    day_first: Regex,
+    numeric: Rule,
+    month_first: Rule,
+    day_first: Rule,
     weekday: Regex,
     order: DateOrder,
 }
@@ -31,11 +32,11 @@ impl DateParser {
     pub(crate) fn new(order: DateOrder) -> Self {
         let re = |s: &str| Regex::new(s).expect("built-in date pattern");
         DateParser {
-            numeric: re(r"(?-u:\b)(\d{1,4})([-/.])(\d{1,2})([-/.])(\d{2,4})(?-u:\b)"),
-            month_first: re(&format!(
+            numeric: Rule::new(r"(?-u:\b)(\d{1,4})([-/.])(\d{1,2})([-/.])(\d{2,4})(?-u:\b)"),
+            month_first: Rule::new(&format!(
                 r"(?i)(?-u:\b)({MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?-u:\b)"
             )),
-            day_first: re(&format!(
+            day_first: Rule::new(&format!(
                 r"(?i)(?-u:\b)(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTH})\.?,?\s+(\d{{4}})(?-u:\b)"
             )),
             weekday: re(&format!(r"(?i)(?-u:\b)({WEEKDAY})(?-u:\b)")),
@@ -51,7 +52,7 @@ impl DateParser {
                 best = Some((at, found));
             }
         };
-        for c in self.numeric.captures_iter(s) {
+        for c in self.numeric.for_line(s).captures_iter(s) {
             if c[2] != c[4] {
                 continue;
             }
@@ -85,14 +86,14 @@ impl DateParser {
             };
             consider(whole.start, make(year, month, day, &s[whole]));
         }
-        for c in self.month_first.captures_iter(s) {
+        for c in self.month_first.for_line(s).captures_iter(s) {
             let whole = c.get(0).map_or(0..0, |m| m.range());
             let month = month_number(&c[1]);
             let day = c[2].parse().unwrap_or(0);
             let year = c[3].parse().unwrap_or(0);
             consider(whole.start, make(year, month, day, &s[whole]));
         }
-        for c in self.day_first.captures_iter(s) {
+        for c in self.day_first.for_line(s).captures_iter(s) {
             let whole = c.get(0).map_or(0..0, |m| m.range());
             let day = c[1].parse().unwrap_or(0);
             let month = month_number(&c[2]);

@@ -1,6 +1,7 @@
 //! The line rule families: each decides, from one normalized line and where it stands (above,
 //! inside or below the story), whether the line is boilerplate, and what it tells.
 
+use std::cell::OnceCell;
 use std::collections::HashSet;
 use std::sync::{LazyLock, OnceLock};
 
@@ -105,28 +106,23 @@ pub(crate) struct Rules {
     max_item_words: usize,
     extra: Vec<(Kind, Regex)>,
     not_name: HashSet<String>,
-    /// The masthead pieces with ASCII `\d` and `\s`, the same rule for any line without
-    /// other digits or spaces, and a third as costly to build.
-    masthead_piece: Regex,
-    /// The pieces as written, built the first time a line needs them.
-    masthead_piece_unicode: OnceLock<Regex>,
-    masthead_piece_pattern: String,
+    masthead_piece: Rule,
     masthead_groups: PieceGroups,
     masthead_strong: Regex,
-    credit_prefix: Regex,
-    credit_by: Regex,
-    credit_agency: Regex,
-    credit_trailing: Regex,
-    byline_by: Regex,
-    byline_trailer: Regex,
-    share: Regex,
-    advertisement: Regex,
-    related: Regex,
-    link: Regex,
-    image: Regex,
-    bullet: Regex,
-    copyright: Regex,
-    tags: Regex,
+    credit_prefix: Rule,
+    credit_by: Rule,
+    credit_agency: Rule,
+    credit_trailing: Rule,
+    byline_by: Rule,
+    byline_trailer: Rule,
+    share: Rule,
+    advertisement: Rule,
+    related: Rule,
+    link: Rule,
+    image: Rule,
+    bullet: Rule,
+    copyright: Rule,
+    tags: Rule,
     role_words: Regex,
 }
 
@@ -170,6 +166,7 @@ pub struct PatternError {
 impl Rules {
     pub(crate) fn new(o: &CleanOptions) -> Result<Self, PatternError> {
         let re = |s: &str| Regex::new(s).expect("built-in clean pattern");
+        let rule = Rule::new;
         let mut enabled = [false; 10];
         let mut extra = Vec::new();
         let families: [(Kind, &str, bool, &Vec<String>); 10] = [
@@ -259,8 +256,7 @@ impl Rules {
                 | (?-u:\b)(?:19|20)\d{{2}}(?-u:\b)
                 | (?P<sep>{sep})"
         );
-        let masthead_piece_pattern = format!("(?xi){masthead_pieces}");
-        let masthead_piece = re(&ascii_digits_and_spaces(&masthead_piece_pattern));
+        let masthead_piece = rule(&format!("(?xi){masthead_pieces}"));
         Ok(Rules {
             dates: DateParser::new(o.date_order),
             enabled,
@@ -269,32 +265,31 @@ impl Rules {
             max_item_words: o.breadcrumb.max_item_words.max(1),
             extra,
             not_name: list(NOT_NAME_WORDS).map(str::to_lowercase).collect(),
-            masthead_groups: PieceGroups::of(&masthead_piece),
+            masthead_groups: PieceGroups::of(&masthead_piece.ascii),
             masthead_piece,
-            masthead_piece_unicode: OnceLock::new(),
-            masthead_piece_pattern,
             masthead_strong: re(&format!(
                 r"(?i)(?-u:\b){WEEKDAY}(?-u:\b)|\d|(?-u:\b)edition(?-u:\b)|(?-u:\b){MONTH}(?-u:\b)"
             )),
-            credit_prefix: re(
+            credit_prefix: rule(
                 r"(?i)^(?:(?:main|top|lead|header|cover|featured|hero|file)\s+)?(?:photo(?:graph)?s?|images?|pictures?|pics?|illustrations?|graphics?|video|footage|credits?|photo\s+credit|image\s+credit|picture\s+credit|image\s+source|photo\s+source|picture\s+source|source\s+of\s+(?:the\s+)?image|thumbnail)(?:\s+(?:from|by|via|courtesy(?:\s+of)?))?\s*[:：|]\s*(?P<credit>\S.*)$",
             ),
-            credit_by: re(
+            credit_by: rule(
                 r"(?i)^(?:photo(?:graph)?|image|picture|illustration|graphic)s?\s+(?:by|courtesy\s+of|courtesy|via|from)\s+(?P<credit>\S.*)$",
             ),
-            credit_agency: re(&format!(
+            credit_agency: rule(&format!(
                 r"(?i)^[(\[]?(?P<credit>(?:[\p{{L}}.'’ -]+\s*/\s*)?(?:{agencies})(?:\s*(?:/|via)\s*[\p{{L}}.'’ -]+)?)[)\]]?$"
             )),
-            credit_trailing: re(&format!(
+            credit_trailing: rule(&format!(
                 r"(?i)^.+?(?:[.!?]\s+(?:photo(?:graph)?|image|picture|illustration)\s*:\s*(?P<c1>[^.]+)|\s*[(\[](?:(?:photo(?:graph)?|image|picture|credit)s?\s*[:：]\s*(?P<c2>[^)\]]+)|(?P<c3>[^)\]]*(?:getty images|ap photo|(?:{agencies})\s*/\s*[^)\]]+|[^)\]]+/\s*(?:{agencies}))))[)\]])\.?$"
             )),
-            byline_by: re(
+            byline_by: rule(
                 r"(?i)^(?:(?:by|written\s+by|words\s+by|story\s+by|text\s+by|posted\s+by|contributed\s+by)\s+|(?:author|authors|byline|writer|reporter)\s*:\s*)(?P<rest>\S.+)$",
             ),
-            byline_trailer: re(
+            byline_trailer: rule(
                 r"(?i)^(?:\(?\s*)(?:additional\s+)?(?:reporting|writing|written|compiled|editing|edited|produced)\s+by\s+\S.+$",
             ),
-            share: re(r"(?xi)^(?:
+            share: rule(
+                r"(?xi)^(?:
                   (?:share|tweet|pin(?:\s+it)?|e-?mail|print|copy\s+link|copy\s+url|save|comments?|subscribe(?:\s+now)?|sign\s+in|log\s+in|whatsapp|facebook|twitter|x|linkedin|reddit|telegram|flipboard|messenger|bluesky|threads|instagram|pinterest|sms)
                     (?:\s*[|/·•,]?\s*(?:share|tweet|pin|e-?mail|print|copy\s+link|save|comments?|whatsapp|facebook|twitter|x|linkedin|reddit|telegram|flipboard|messenger|bluesky|threads|instagram|pinterest|sms))*
                 | share\s+(?:this|on|via|to|with|article|story|post|page|your)(?-u:\b).*
@@ -304,37 +299,46 @@ impl Rules {
                 | (?:leave|post|add|view|show)\s+(?:a\s+|all\s+)?comments?(?:\s+\(\d+\))?
                 | type\s+your\s+e-?mail(?-u:\b).*
                 | (?:download|get)\s+(?:our|the)\s+(?:free\s+)?app(?-u:\b).*
-                )[\s.!:>»›]*$"),
-            advertisement: re(r"(?xi)^[\s\-–—_*\[(|·•]*(?:
+                )[\s.!:>»›]*$",
+            ),
+            advertisement: rule(
+                r"(?xi)^[\s\-–—_*\[(|·•]*(?:
                   (?:advertisement|advertising|advert|ads?|ad\s+feedback|sponsored(?:\s+(?:content|post|links?|stories|by\s+[^.,;]+))?|paid\s+(?:content|post|partnership)|promoted(?:\s+content)?|partner\s+content
                   |(?:story|article|text)\s+continues\s+(?:below|after)(?:\s+(?:this\s+)?(?:advertisement|ad|video))?
                   |continue\s+reading(?:\s+(?:below|the\s+main\s+story))?
                   |scroll\s+(?:down\s+)?to\s+continue(?:\s+(?:reading|with\s+content))?
                   |skip\s+advert(?:isement)?|remove\s+ads?)
-                  [\s\-–—_*\])|·•.:]*)+$"),
-            related: re(r"(?xi)^(?:
+                  [\s\-–—_*\])|·•.:]*)+$",
+            ),
+            related: rule(
+                r"(?xi)^(?:
                   (?:read\s+more|read\s+also|also\s+read|more\s+reading|see\s+also|related|related\s+(?:articles?|stories|content|coverage|news|reading|topics|links|posts)|more\s+on\s+this(?:\s+story)?|more\s+from\s+\S+(?:\s+\S+)?|more\s+(?:stories|news)|recommended(?:\s+(?:stories|articles|reading|for\s+you))?|you\s+(?:may|might)\s+also\s+(?:like|be\s+interested\s+in)|most\s+(?:read|popular|viewed)|top\s+stories|trending(?:\s+now)?|what\s+to\s+read\s+next|further\s+reading|must\s+read|don[’']?t\s+miss|editor[’']?s\s+picks?)
                     (?:\s*[:»›>|–—-]\s*.*)?
                 | (?:watch|listen|video|explainer|podcast|photos|gallery|in\s+pictures)\s*:\s*.+
-                )$"),
-            link: re(
+                )$",
+            ),
+            link: rule(
                 r"(?xi)^(?:(?:source|via|link|url|originally\s+published\s+(?:at|on)|read\s+the\s+full\s+(?:story|article)\s+(?:at|on))\s*:?\s*)?
                   (?:<?(?:https?://|www\.)\S+>?|\[[^\]]*\]\((?:https?://|/|www\.)[^)\s]*\)|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|co\.uk|gov|edu|io|info|news)/\S*)$",
             ),
-            image: re(r"(?xi)^(?:!\[[^\]]*\](?:\([^)]*\))?.*
+            image: rule(
+                r"(?xi)^(?:!\[[^\]]*\](?:\([^)]*\))?.*
                 | <img(?-u:\b)[^>]*>?
                 | \[(?:image|photo|picture|graphic|video|embed|gallery|chart|map|infographic|media|caption)(?-u:\b)[^\]]*\]
                 | (?:image|photo|picture|slide)\s+\d+\s+(?:of|/)\s+\d+
                 | \{\{?\s*(?:image|photo|img)[^}]*\}\}?
-                )$"),
-            bullet: re(r"^(?:[-*•·▪►▸–]|\d{1,2}[.)])\s+(?P<item>\S.*)$"),
-            copyright: re(r"(?xi)^(?:
+                )$",
+            ),
+            bullet: rule(r"^(?:[-*•·▪►▸–]|\d{1,2}[.)])\s+(?P<item>\S.*)$"),
+            copyright: rule(
+                r"(?xi)^(?:
                   (?:©|\(c\)|copyright\s*(?:©|\(c\))|copyright)\s*(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?[\s,]*[^.]{0,80}?\.?
                 | (?:©|\(c\)|copyright\s*(?:©|\(c\)))\s*[^.]{0,80}?\.?
                 | all\s+rights\s+reserved\.?
                 | this\s+(?:material|article|story|content)\s+may\s+not\s+be\s+(?:published|reproduced|copied)(?:,?\s+(?:or\s+)?(?:broadcast|rewritten|redistributed|distributed|republished|used))*(?:\s+without\s+(?:prior\s+)?(?:written\s+)?permission)?\.?
-                )(?:\s+(?:all\s+rights\s+reserved\.?|this\s+(?:material|article|story|content)\s+may\s+not\s+be\s+(?:published|reproduced|copied)(?:,?\s+(?:or\s+)?(?:broadcast|rewritten|redistributed|distributed|republished|used))*(?:\s+without\s+(?:prior\s+)?(?:written\s+)?permission)?\.?))*$"),
-            tags: re(
+                )(?:\s+(?:all\s+rights\s+reserved\.?|this\s+(?:material|article|story|content)\s+may\s+not\s+be\s+(?:published|reproduced|copied)(?:,?\s+(?:or\s+)?(?:broadcast|rewritten|redistributed|distributed|republished|used))*(?:\s+without\s+(?:prior\s+)?(?:written\s+)?permission)?\.?))*$",
+            ),
+            tags: rule(
                 r"(?i)^(?:tags?|topics?|categories|category|filed\s+under|more\s+about|related\s+topics|keywords)\s*:\s*(?P<items>\S.*)$",
             ),
             role_words: re(
@@ -359,13 +363,14 @@ impl Rules {
             return None;
         }
         let edge = zone != Zone::Body;
+        let seen = Seen::new(line);
         let first = line.as_bytes()[0];
         if self.on(Kind::Image)
             && matches!(
                 first,
                 b'!' | b'<' | b'[' | b'{' | b'I' | b'i' | b'P' | b'p' | b'S' | b's'
             )
-            && self.image.is_match(line)
+            && self.image.form(seen.unicode()).is_match(line)
         {
             return Some(Hit::new(Kind::Image));
         }
@@ -374,31 +379,31 @@ impl Rules {
         let linkish = (has_all(F_COLON) && has(line, &URL_SCHEME))
             || (has_all(F_W | F_DOT) && has(line, &WWW))
             || (!has_all(F_SPACE) && has_all(F_DOT | F_SLASH));
-        if self.on(Kind::Link) && linkish && self.link.is_match(line) {
+        if self.on(Kind::Link) && linkish && self.link.form(seen.unicode()).is_match(line) {
             return Some(Hit::new(Kind::Link));
         }
         if self.on(Kind::Advertisement)
             && starts_like(line, AD_SKIP, AD_STARTS)
-            && self.advertisement.is_match(line)
+            && self.advertisement.form(seen.unicode()).is_match(line)
         {
             return Some(Hit::new(Kind::Advertisement));
         }
         // A bare agency name (`Reuters`, `Associated Press`) above or below the story names
         // the wire the story came from; inside it, it sits under a picture.
-        if edge && self.on(Kind::Byline) && self.bare_agency(line) {
+        if edge && self.on(Kind::Byline) && self.bare_agency(line, f, &seen) {
             let mut hit = Hit::new(Kind::Byline);
             hit.meta.outlet = Some(line.to_string());
             return Some(hit);
         }
         if self.on(Kind::ImageCredit) {
-            if let Some(credit) = self.credit(line, f) {
+            if let Some(credit) = self.credit(line, f, &seen) {
                 let mut hit = Hit::new(Kind::ImageCredit);
                 hit.meta.credit = Some(credit);
                 return Some(hit);
             }
         }
         if self.on(Kind::Byline) {
-            if let Some(hit) = self.byline(line, edge, f) {
+            if let Some(hit) = self.byline(line, edge, f, &seen) {
                 return Some(hit);
             }
         }
@@ -409,22 +414,22 @@ impl Rules {
             && !sentence
             && share_possible(line)
             && words_up_to(line, 21) <= 20
-            && self.share.is_match(line)
+            && self.share.form(seen.unicode()).is_match(line)
         {
             return Some(Hit::new(Kind::Share));
         }
         if self.on(Kind::Related)
             && starts_like(line, b"", RELATED_STARTS)
-            && self.related.is_match(line)
+            && self.related.form(seen.unicode()).is_match(line)
         {
             return Some(Hit::new(Kind::Related));
         }
         if edge && self.on(Kind::Masthead) {
-            if let Some(hit) = self.masthead(line) {
+            if let Some(hit) = self.masthead(line, &seen) {
                 return Some(hit);
             }
         }
-        if edge && self.on(Kind::Breadcrumb) && self.breadcrumb(line) {
+        if edge && self.on(Kind::Breadcrumb) && self.breadcrumb(line, &seen) {
             return Some(Hit::new(Kind::Breadcrumb));
         }
         // `© 2025 …` / `Copyright 2025 …` say what they are anywhere; `All rights reserved`
@@ -434,7 +439,10 @@ impl Rules {
             || line
                 .get(..9)
                 .is_some_and(|p| p.eq_ignore_ascii_case("copyright"));
-        if (edge || marked) && self.on(Kind::Copyright) && self.copyright.is_match(line) {
+        if (edge || marked)
+            && self.on(Kind::Copyright)
+            && self.copyright.form(seen.unicode()).is_match(line)
+        {
             return Some(Hit::new(Kind::Copyright));
         }
         None
@@ -477,7 +485,7 @@ impl Rules {
     }
 
     /// A line made only of weekday, date, volume, issue, edition and time pieces.
-    fn masthead(&self, line: &str) -> Option<Hit> {
+    fn masthead(&self, line: &str, seen: &Seen) -> Option<Hit> {
         // No whole-line pattern `^(?:pieces)+$` tests the line first: pieces that tile the
         // line one after another are a match of it, so it could only say no earlier, for
         // the few lines that pass `masthead_strong` and are no masthead, and it cost as much
@@ -494,13 +502,7 @@ impl Rules {
         // the empty string, so each search from the end of the last piece is the next step
         // of `captures_iter`.
         let g = &self.masthead_groups;
-        let pieces = if has_unicode_digit_or_space(line) {
-            self.masthead_piece_unicode.get_or_init(|| {
-                Regex::new(&self.masthead_piece_pattern).expect("built-in clean pattern")
-            })
-        } else {
-            &self.masthead_piece
-        };
+        let pieces = self.masthead_piece.form(seen.unicode());
         let mut locs = pieces.capture_locations();
         while covered < line.len() {
             let Some(m) = pieces.captures_read_at(&mut locs, line, covered) else {
@@ -536,8 +538,9 @@ impl Rules {
     }
 
     /// A line that is only an agency's name, with nothing that makes it a picture credit.
-    fn bare_agency(&self, line: &str) -> bool {
-        if line.len() > 40 || line.starts_with(['(', '[']) || line.contains('/') {
+    fn bare_agency(&self, line: &str, f: u16, seen: &Seen) -> bool {
+        // `F_NOT_AGENCY`: a byte `credit_agency` never matches.
+        if line.len() > 40 || line.starts_with(['(', '[']) || f & (F_SLASH | F_NOT_AGENCY) != 0 {
             return false;
         }
         let lower = line.to_lowercase();
@@ -554,23 +557,30 @@ impl Rules {
         ]
         .iter()
         .any(|k| lower.contains(k))
-            && self.credit_agency.is_match(line)
+            && self.credit_agency.form(seen.unicode()).is_match(line)
     }
 
     /// The credit, when the line is an image credit (or a caption ending in one).
-    fn credit(&self, line: &str, f: u16) -> Option<String> {
+    fn credit(&self, line: &str, f: u16, seen: &Seen) -> Option<String> {
         // `：` is the only character of the prefix rule's separators that is not ASCII; its
         // first byte stands for it.
         let prefix =
             f & (F_COLON | F_PIPE | F_EF) != 0 && starts_like(line, b"", CREDIT_PREFIX_STARTS);
-        let c = if prefix && self.credit_prefix.is_match(line) {
-            self.credit_prefix.captures(line)?
-        } else if starts_like(line, b"", CREDIT_BY_STARTS) && self.credit_by.is_match(line) {
-            self.credit_by.captures(line)?
-        } else if line.len() <= 90 && f & F_NOT_AGENCY == 0 && self.credit_agency.is_match(line) {
-            self.credit_agency.captures(line)?
-        } else if self.caption_credit_possible(line, f) && self.credit_trailing.is_match(line) {
-            self.credit_trailing.captures(line)?
+        let c = if prefix && self.credit_prefix.form(seen.unicode()).is_match(line) {
+            self.credit_prefix.form(seen.unicode()).captures(line)?
+        } else if starts_like(line, b"", CREDIT_BY_STARTS)
+            && self.credit_by.form(seen.unicode()).is_match(line)
+        {
+            self.credit_by.form(seen.unicode()).captures(line)?
+        } else if line.len() <= 90
+            && f & F_NOT_AGENCY == 0
+            && self.credit_agency.form(seen.unicode()).is_match(line)
+        {
+            self.credit_agency.form(seen.unicode()).captures(line)?
+        } else if self.caption_credit_possible(line, f)
+            && self.credit_trailing.form(seen.unicode()).is_match(line)
+        {
+            self.credit_trailing.form(seen.unicode()).captures(line)?
         } else {
             return None;
         };
@@ -613,11 +623,11 @@ impl Rules {
 
     /// `By Jane Doe`, `Jane Doe | Reuters`, `Reporting by …; Editing by …`, and at the edges
     /// of the story `Jane Doe, Political Correspondent`.
-    fn byline(&self, line: &str, edge: bool, f: u16) -> Option<Hit> {
+    fn byline(&self, line: &str, edge: bool, f: u16, seen: &Seen) -> Option<Hit> {
         let mut hit = Hit::new(Kind::Byline);
         let lower_first = line.as_bytes()[0].to_ascii_lowercase();
         if matches!(lower_first, b'r' | b'w' | b'c' | b'e' | b'p' | b'a' | b'(')
-            && self.byline_trailer.is_match(line)
+            && self.byline_trailer.form(seen.unicode()).is_match(line)
         {
             // Reuters-style trailer: authors are who reported and wrote, not who edited.
             for part in line.trim_matches(['(', ')', '.']).split(';') {
@@ -634,9 +644,10 @@ impl Rules {
             }
             return Some(hit);
         }
-        if let Some(c) = (starts_like(line, b"", BYLINE_BY_STARTS) && self.byline_by.is_match(line))
-            .then(|| self.byline_by.captures(line))
-            .flatten()
+        if let Some(c) = (starts_like(line, b"", BYLINE_BY_STARTS)
+            && self.byline_by.form(seen.unicode()).is_match(line))
+        .then(|| self.byline_by.form(seen.unicode()).captures(line))
+        .flatten()
         {
             let rest = c.name("rest")?.as_str();
             let (names, date) = self.byline_rest(rest)?;
@@ -869,7 +880,7 @@ impl Rules {
     }
 
     /// `- Category` items and `Home > World > Europe` trails.
-    fn breadcrumb(&self, line: &str) -> bool {
+    fn breadcrumb(&self, line: &str, seen: &Seen) -> bool {
         let short = |item: &str| {
             let item = item.trim();
             let n = words(item);
@@ -881,10 +892,10 @@ impl Rules {
                     .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
                 && !item.ends_with(['.', '!', '?', ',', ';', ':', '”', '"'])
         };
-        if let Some(c) = self.bullet.captures(line) {
+        if let Some(c) = self.bullet.form(seen.unicode()).captures(line) {
             return short(&c["item"]);
         }
-        if let Some(c) = self.tags.captures(line) {
+        if let Some(c) = self.tags.form(seen.unicode()).captures(line) {
             return c["items"].split([',', ';', '|', '·', '•']).all(&short);
         }
         // A trail needs a spaced separator (`News > World`), so `AP Photo/Evan Vucci` or
@@ -896,23 +907,99 @@ impl Rules {
     }
 }
 
+/// A built-in rule, built with ASCII `\d` and `\s` ([`ascii_digits_and_spaces`]), and as
+/// written only when a line with another digit or space first needs it (normalized lines
+/// have no other spaces; other digits are rare). Building is most of the stage's start-up.
+#[derive(Debug)]
+pub(crate) struct Rule {
+    ascii: Regex,
+    unicode: OnceLock<Regex>,
+    pattern: String,
+}
+
+impl Rule {
+    pub(crate) fn new(pattern: &str) -> Rule {
+        Rule {
+            ascii: Regex::new(&ascii_digits_and_spaces(pattern)).expect("built-in clean pattern"),
+            unicode: OnceLock::new(),
+            pattern: pattern.to_string(),
+        }
+    }
+
+    /// The form of the rule that matches `line` as the rule as written does.
+    pub(crate) fn for_line(&self, line: &str) -> &Regex {
+        self.form(has_unicode_digit_or_space(line))
+    }
+
+    /// The form of the rule for a line that has (`unicode`) or has not a digit or space
+    /// beyond ASCII.
+    fn form(&self, unicode: bool) -> &Regex {
+        if unicode {
+            self.unicode
+                .get_or_init(|| Regex::new(&self.pattern).expect("built-in clean pattern"))
+        } else {
+            &self.ascii
+        }
+    }
+}
+
+/// A line in `classify`, asked once whether it has a digit or space beyond ASCII, and only
+/// when a rule is about to run.
+struct Seen<'a> {
+    line: &'a str,
+    unicode: OnceCell<bool>,
+}
+
+impl<'a> Seen<'a> {
+    fn new(line: &'a str) -> Self {
+        Seen {
+            line,
+            unicode: OnceCell::new(),
+        }
+    }
+
+    fn unicode(&self) -> bool {
+        *self
+            .unicode
+            .get_or_init(|| has_unicode_digit_or_space(self.line))
+    }
+}
+
 /// `pattern` with `\d` and `\s` as ASCII classes. Unicode's classes hold hundreds of ranges
 /// that every use in a pattern compiles again; on a line whose digits and spaces are all
 /// ASCII (see [`has_unicode_digit_or_space`]) both forms match alike.
 fn ascii_digits_and_spaces(pattern: &str) -> String {
-    debug_assert!(!pattern.contains(r"\D") && !pattern.contains(r"\S"));
     pattern
         .replace(r"\d", "[0-9]")
         .replace(r"\s", r"[\t\n\x0B\x0C\r\x20]")
 }
 
 /// Whether `line` has a digit or white space beyond ASCII, where Unicode's `\d` and `\s`
-/// differ from [`ascii_digits_and_spaces`]. (`is_numeric` holds every decimal digit.)
-fn has_unicode_digit_or_space(line: &str) -> bool {
-    !line.is_ascii()
-        && line
-            .chars()
-            .any(|c| !c.is_ascii() && (c.is_numeric() || c.is_whitespace()))
+/// differ from [`ascii_digits_and_spaces`]. (`is_numeric` holds every decimal digit.) Asked
+/// before every rule a line meets, so ASCII is skipped eight bytes at a time and the
+/// typographic quotes and dashes, the common characters beyond it, are passed over.
+pub(crate) fn has_unicode_digit_or_space(line: &str) -> bool {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let b = line.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if let Some(chunk) = b.get(i..i + 8) {
+            if u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8])) & HIGH == 0 {
+                i += 8;
+                continue;
+            }
+        }
+        if b[i] < 0x80 {
+            i += 1;
+            continue;
+        }
+        let c = line[i..].chars().next().unwrap_or(' ');
+        i += c.len_utf8();
+        if !('\u{2010}'..='\u{2027}').contains(&c) && (c.is_numeric() || c.is_whitespace()) {
+            return true;
+        }
+    }
+    false
 }
 
 fn compile(key: &str, pattern: &str) -> Result<Regex, PatternError> {
@@ -1049,7 +1136,7 @@ fn share_possible(line: &str) -> bool {
         Some([b't', b'h']) => line
             .as_bytes()
             .get(2)
-            .is_none_or(|&c| !c.is_ascii() || c.to_ascii_lowercase() == b'r'),
+            .is_none_or(|&c| !c.is_ascii() || c.eq_ignore_ascii_case(&b'r')),
         Some(p) => SHARE_STARTS.contains(&p),
     }
 }
@@ -1142,7 +1229,7 @@ mod tests {
     #[test]
     fn ascii_masthead_pieces_match_as_the_unicode_ones_do() {
         let rules = Rules::new(&CleanOptions::default()).unwrap();
-        let unicode = Regex::new(&rules.masthead_piece_pattern).unwrap();
+        let unicode = Regex::new(&rules.masthead_piece.pattern).unwrap();
         for line in [
             "Monday, August 21, 2025",
             "Vol. 12 No. 345 | Late Edition",
@@ -1154,6 +1241,7 @@ mod tests {
             assert!(!has_unicode_digit_or_space(line));
             let ours: Vec<_> = rules
                 .masthead_piece
+                .ascii
                 .captures_iter(line)
                 .map(|c| {
                     (0..c.len())
@@ -1174,6 +1262,20 @@ mod tests {
         assert!(has_unicode_digit_or_space("Monday ٣ March"));
         assert!(has_unicode_digit_or_space("Monday\u{a0}3 March"));
         assert!(!has_unicode_digit_or_space("Monday — 3 March"));
+        for line in [
+            "",
+            "a",
+            "’",
+            "½",
+            "x\u{2028}",
+            "abcdefgh’ijklmnop½",
+            "abcdefghijklmnop",
+        ] {
+            let by_definition = line
+                .chars()
+                .any(|c| !c.is_ascii() && (c.is_numeric() || c.is_whitespace()));
+            assert_eq!(has_unicode_digit_or_space(line), by_definition, "{line:?}");
+        }
     }
 
     #[test]
