@@ -95,6 +95,7 @@ pub(crate) fn find_with_dates(lex: &Lexicon, doc: &Document) -> (Referents, Vec<
         matches: scratch.matches,
         items: scratch.items,
         consumed: scratch.consumed,
+        openers: scratch.openers,
         first_word: 0,
     };
     let mut date_sentences = Vec::new();
@@ -111,6 +112,7 @@ pub(crate) fn find_with_dates(lex: &Lexicon, doc: &Document) -> (Referents, Vec<
         matches: f.matches,
         items: f.items,
         consumed: f.consumed,
+        openers: f.openers,
     };
     SCRATCH.with(|s| *s.borrow_mut() = scratch);
     (out, date_sentences)
@@ -124,6 +126,8 @@ struct Scratch {
     matches: Vec<Option<(u32, usize)>>,
     items: Vec<Item>,
     consumed: Vec<bool>,
+    /// Items that may open a role phrase (see `role_mentions`), in order.
+    openers: Vec<usize>,
 }
 
 thread_local! {
@@ -139,6 +143,8 @@ struct Finder<'a> {
     matches: Vec<Option<(u32, usize)>>,
     items: Vec<Item>,
     consumed: Vec<bool>,
+    /// Items that may open a role phrase (see `role_mentions`), in order.
+    openers: Vec<usize>,
     first_word: usize,
 }
 
@@ -432,8 +438,6 @@ impl<'a> Finder<'a> {
     }
 
     /// Finds the candidates of one sentence; returns whether it may hold a date.
-    // Out of line: called once per sentence, and a profile should show it on its own.
-    #[inline(never)]
     fn sentence(&mut self, range: Range<usize>) -> bool {
         self.tokens.clear();
         tokenize(self.text, range.clone(), &mut self.tokens);
@@ -441,6 +445,7 @@ impl<'a> Finder<'a> {
         self.lex
             .matches(self.text, range, &self.tokens, &mut matches);
         self.items.clear();
+        self.openers.clear();
         let text = self.text;
         let bytes = text.as_bytes();
         let tokens = &self.tokens;
@@ -524,6 +529,9 @@ impl<'a> Finder<'a> {
                     &bytes[tok.start..end],
                     b"the" | b"The" | b"a" | b"A" | b"an" | b"An"
                 );
+            if det || flags & (Lex::PLACE | Lex::ORG) != 0 {
+                self.openers.push(self.items.len());
+            }
             self.items.push(Item {
                 start: tok.start,
                 end,
@@ -1134,12 +1142,16 @@ impl<'a> Finder<'a> {
     }
 
     /// "the envoy", "the Russian President", "a high-level U.S. envoy", "Russia’s president".
-    // Out of line: called once per sentence, and a profile should show it on its own.
-    #[inline(never)]
     fn role_mentions(&mut self) {
         let n = self.items.len();
         let mut i = 0;
-        while i < n {
+        // Only articles and listed places or organizations can open a role phrase: visit
+        // those, in order, rather than every item.
+        for oi in 0..self.openers.len() {
+            if self.openers[oi] < i {
+                continue;
+            }
+            i = self.openers[oi];
             let det = self.items[i].det;
             let possessor = self.items[i].flags & (Lex::PLACE | Lex::ORG) != 0
                 && i + 1 < n
