@@ -2,6 +2,7 @@
 //! from titles and appositives; one referent per person with all its mentions, including role
 //! phrases ("the envoy", "the Russian President").
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use model::{Document, EntityKind};
@@ -94,6 +95,7 @@ pub(crate) fn find_with_dates(lex: &Lexicon, doc: &Document) -> (Referents, Vec<
         matches: scratch.matches,
         items: scratch.items,
         consumed: scratch.consumed,
+        openers: scratch.openers,
         first_word: 0,
     };
     let mut date_sentences = Vec::new();
@@ -110,6 +112,7 @@ pub(crate) fn find_with_dates(lex: &Lexicon, doc: &Document) -> (Referents, Vec<
         matches: f.matches,
         items: f.items,
         consumed: f.consumed,
+        openers: f.openers,
     };
     SCRATCH.with(|s| *s.borrow_mut() = scratch);
     (out, date_sentences)
@@ -123,6 +126,8 @@ struct Scratch {
     matches: Vec<Option<(u32, usize)>>,
     items: Vec<Item>,
     consumed: Vec<bool>,
+    /// Items that may open a role phrase (see `role_mentions`), in order.
+    openers: Vec<usize>,
 }
 
 thread_local! {
@@ -138,6 +143,8 @@ struct Finder<'a> {
     matches: Vec<Option<(u32, usize)>>,
     items: Vec<Item>,
     consumed: Vec<bool>,
+    /// Items that may open a role phrase (see `role_mentions`), in order.
+    openers: Vec<usize>,
     first_word: usize,
 }
 
@@ -438,6 +445,7 @@ impl<'a> Finder<'a> {
         self.lex
             .matches(self.text, range, &self.tokens, &mut matches);
         self.items.clear();
+        self.openers.clear();
         let text = self.text;
         let bytes = text.as_bytes();
         let tokens = &self.tokens;
@@ -521,6 +529,9 @@ impl<'a> Finder<'a> {
                     &bytes[tok.start..end],
                     b"the" | b"The" | b"a" | b"A" | b"an" | b"An"
                 );
+            if det || flags & (Lex::PLACE | Lex::ORG) != 0 {
+                self.openers.push(self.items.len());
+            }
             self.items.push(Item {
                 start: tok.start,
                 end,
@@ -1134,7 +1145,13 @@ impl<'a> Finder<'a> {
     fn role_mentions(&mut self) {
         let n = self.items.len();
         let mut i = 0;
-        while i < n {
+        // Only articles and listed places or organizations can open a role phrase: visit
+        // those, in order, rather than every item.
+        for oi in 0..self.openers.len() {
+            if self.openers[oi] < i {
+                continue;
+            }
+            i = self.openers[oi];
             let det = self.items[i].det;
             let possessor = self.items[i].flags & (Lex::PLACE | Lex::ORG) != 0
                 && i + 1 < n
@@ -1189,6 +1206,8 @@ impl<'a> Finder<'a> {
 
     // ---- document level -------------------------------------------------------------
 
+    // Out of line: called once per document, and a profile should show it on its own.
+    #[inline(never)]
     fn resolve(&mut self) -> Referents {
         let text = self.text;
         let lex = self.lex;
@@ -1214,9 +1233,10 @@ impl<'a> Finder<'a> {
         for ci in by_length {
             let c = &self.cands[ci];
             let name = &text[c.bytes.clone()];
-            let key = match c.person {
-                Some(p) => lex.people[p as usize].key.clone(),
-                None => name_key(name),
+            // Keys are copied only into a new referent: most mentions find theirs.
+            let key: Cow<'_, str> = match c.person {
+                Some(p) => Cow::Borrowed(&lex.people[p as usize].key),
+                None => Cow::Owned(name_key(name)),
             };
             if c.first.is_none() && c.person.is_none() {
                 if let Some(r) = surname_match(&refs, &key, c.bytes.start, &self.cands, &assigned) {
@@ -1225,7 +1245,7 @@ impl<'a> Finder<'a> {
                 }
             }
             let r = find_person(&refs, &key).unwrap_or_else(|| {
-                refs.push(Ref::person(key.clone()));
+                refs.push(Ref::person(key.into_owned()));
                 refs.len() - 1
             });
             refs[r].known = refs[r].known.or(c.person);
@@ -1281,9 +1301,9 @@ impl<'a> Finder<'a> {
             }
             if c.surname_of.len() == 1 {
                 let p = c.surname_of[0];
-                let key = lex.people[p as usize].key.clone();
-                let r = find_person(&refs, &key).unwrap_or_else(|| {
-                    refs.push(Ref::person(key));
+                let key = &lex.people[p as usize].key;
+                let r = find_person(&refs, key).unwrap_or_else(|| {
+                    refs.push(Ref::person(key.clone()));
                     refs.len() - 1
                 });
                 refs[r].known = Some(p);
@@ -1295,7 +1315,7 @@ impl<'a> Finder<'a> {
             let evidence = c.role.is_some() || c.honorific || !c.surname_of.is_empty();
             if evidence {
                 let r = find_person(&refs, &key).unwrap_or_else(|| {
-                    refs.push(Ref::person(key.clone()));
+                    refs.push(Ref::person(key));
                     refs.len() - 1
                 });
                 assigned[ci] = Some(r);
@@ -1307,26 +1327,29 @@ impl<'a> Finder<'a> {
                 continue;
             }
             let name = &text[c.bytes.clone()];
-            let (kind, key) = match c.hint {
-                Hint::Place(p) => (EntityKind::Place, lex.places[p as usize].key.clone()),
-                Hint::Org(o) => (EntityKind::Org, lex.orgs[o as usize].key.clone()),
-                Hint::NewOrg => (EntityKind::Org, name_key(name)),
-                Hint::NewPlace => (EntityKind::Place, name_key(name)),
+            let (kind, key): (EntityKind, Cow<'_, str>) = match c.hint {
+                Hint::Place(p) => (
+                    EntityKind::Place,
+                    Cow::Borrowed(&lex.places[p as usize].key),
+                ),
+                Hint::Org(o) => (EntityKind::Org, Cow::Borrowed(&lex.orgs[o as usize].key)),
+                Hint::NewOrg => (EntityKind::Org, Cow::Owned(name_key(name))),
+                Hint::NewPlace => (EntityKind::Place, Cow::Owned(name_key(name))),
                 Hint::Acronym if c.speech && !c.sentence_initial => {
-                    (EntityKind::Org, name_key(name))
+                    (EntityKind::Org, Cow::Owned(name_key(name)))
                 }
                 Hint::Name if c.place_ctx && !c.sentence_initial && c.first.is_none() => {
-                    (EntityKind::Place, name_key(name))
+                    (EntityKind::Place, Cow::Owned(name_key(name)))
                 }
                 _ => continue,
             };
             let r = refs
                 .iter()
-                .position(|r| r.kind == kind && r.key == key)
+                .position(|r| r.kind == kind && *r.key == *key)
                 .unwrap_or_else(|| {
                     refs.push(Ref {
                         kind,
-                        key,
+                        key: key.into_owned(),
                         known: None,
                     });
                     refs.len() - 1
@@ -1370,7 +1393,7 @@ impl<'a> Finder<'a> {
                         }
                     }
                 }
-                info.sigs.push(sig.clone());
+                info.sigs.push(sig);
             }
             info.mentions.push((c.bytes.clone(), false));
         }
@@ -1385,7 +1408,7 @@ impl<'a> Finder<'a> {
                     info.name = Some(&known.name);
                 }
                 info.gender = info.honorific_gender.or(info.gender).or(known.gender);
-                info.known_sig = Some(known.role.clone());
+                info.known_sig = Some(&known.role);
             }
         }
         // Role phrases to the person they describe.
@@ -1476,8 +1499,9 @@ struct RefInfo<'a> {
     gender: Option<Gender>,
     honorific_gender: Option<Gender>,
     role: Option<&'a str>,
-    sigs: Vec<RoleSig>,
-    known_sig: Option<RoleSig>,
+    /// Borrowed from the candidates and the lists: role signatures are only compared.
+    sigs: Vec<&'a RoleSig>,
+    known_sig: Option<&'a RoleSig>,
     mentions: Vec<(Range<usize>, bool)>,
 }
 

@@ -633,8 +633,20 @@ fn word_key(hay: &[u8], start: usize, end: usize) -> Option<u128> {
             u128::from_le_bytes(buf)
         }
     };
-    Some(bytes & ((1u128 << (8 * len)) - 1) | (len as u128) << 120)
+    Some(bytes & KEY_MASKS[len] | (len as u128) << 120)
 }
+
+/// The masks keeping the first `len` bytes of a key, for `len` below 16: a variable shift of
+/// a 128-bit value takes several instructions, one load of the mask does not.
+const KEY_MASKS: [u128; 16] = {
+    let mut m = [0u128; 16];
+    let mut len = 0;
+    while len < 16 {
+        m[len] = (1u128 << (8 * len)) - 1;
+        len += 1;
+    }
+    m
+};
 
 /// The token from `ti` on that ends at byte `end`, if one does.
 fn token_ending_at(tokens: &[Token], ti: usize, end: usize) -> Option<usize> {
