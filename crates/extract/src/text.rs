@@ -572,6 +572,96 @@ impl Token {
 /// Appends the tokens of `text[range]` to `out` (offsets into `text`). Hyphens and dashes are
 /// separate punctuation tokens, so `Trump-Putin` gives two words.
 pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
+    let from = out.len();
+    tokenize_into(text, range.clone(), out);
+    if RECORDING.get() {
+        record(text, range, &out[from..]);
+    }
+}
+
+/// The tokens of ranges of one text, as [`tokenize`] gave them to a stage that ran earlier on
+/// the same text: the person finder tokenizes every sentence, and the claims stage reads the
+/// sentences it needs from here instead of tokenizing them again. Tokens depend only on the
+/// text and the range, so a recorded range's tokens are what tokenizing it again would give.
+#[derive(Debug, Default)]
+pub(crate) struct TokenLog {
+    text_len: usize,
+    /// Each range tokenized and its tokens' place in `tokens`, in the order tokenized.
+    ranges: Vec<(Range<usize>, Range<usize>)>,
+    tokens: Vec<Token>,
+}
+
+impl TokenLog {
+    /// The tokens of `range` of `text`, if they were recorded (on this text: the document's
+    /// `derived` values are dropped whenever the text is replaced).
+    pub(crate) fn get(&self, text: &str, range: &Range<usize>) -> Option<&[Token]> {
+        if self.text_len != text.len() {
+            return None;
+        }
+        // Sentences are tokenized in text order: binary search. Out of order, the search may
+        // miss a range, which is then tokenized again; it never returns another range's tokens.
+        let i = self
+            .ranges
+            .partition_point(|(r, _)| (r.start, r.end) < (range.start, range.end));
+        match self.ranges.get(i) {
+            Some((r, toks)) if r == range => Some(&self.tokens[toks.clone()]),
+            _ => None,
+        }
+    }
+}
+
+thread_local! {
+    /// Whether [`record_tokens`] is running on this thread (checked on every [`tokenize`]).
+    static RECORDING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// The text being recorded (address and length) and the log.
+    static LOG: std::cell::RefCell<(usize, usize, TokenLog)> =
+        std::cell::RefCell::new((0, 0, TokenLog::default()));
+}
+
+fn record(text: &str, range: Range<usize>, tokens: &[Token]) {
+    LOG.with(|log| {
+        let (address, len, log) = &mut *log.borrow_mut();
+        // Other texts (a role phrase, a list entry) may be tokenized meanwhile: only the
+        // recorded text counts.
+        if text.as_ptr() as usize == *address && text.len() == *len {
+            let from = log.tokens.len();
+            log.tokens.extend_from_slice(tokens);
+            log.ranges.push((range, from..log.tokens.len()));
+        }
+    });
+}
+
+/// Runs `f`, recording every range of `text` tokenized meanwhile on this thread.
+pub(crate) fn record_tokens<R>(text: &str, f: impl FnOnce() -> R) -> (R, TokenLog) {
+    struct Stop;
+    impl Drop for Stop {
+        // Also when `f` panics: a later run on this thread must not record.
+        fn drop(&mut self) {
+            RECORDING.set(false);
+        }
+    }
+    LOG.with(|log| {
+        *log.borrow_mut() = (
+            text.as_ptr() as usize,
+            text.len(),
+            // Room for the usual one token per five or six bytes and one sentence per hundred
+            // or so: growing a log of a whole document costs copies of it.
+            TokenLog {
+                text_len: text.len(),
+                ranges: Vec::with_capacity(text.len() / 64 + 4),
+                tokens: Vec::with_capacity(text.len() / 4 + 16),
+            },
+        )
+    });
+    RECORDING.set(true);
+    let stop = Stop;
+    let out = f();
+    drop(stop);
+    let log = LOG.with(|log| std::mem::take(&mut log.borrow_mut().2));
+    (out, log)
+}
+
+fn tokenize_into(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
     let end = range.end;
     // Cut at the end so indexing below `end` needs no second bounds check.
     let bytes = &text.as_bytes()[..end];

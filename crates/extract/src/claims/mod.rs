@@ -8,13 +8,14 @@
 
 use std::cell::OnceCell;
 use std::ops::Range;
+use std::sync::Arc;
 
 use model::{BuildContext, Claim, Document, DocumentStage, StageError, StageOptions};
 use serde::{Deserialize, Serialize};
 
-use crate::entities::find_dates;
+use crate::entities::{dates_of_sentence, DateScan, Found};
 use crate::records::spans;
-use crate::text::{ensure_sentences, tokenize, Token, TokenKind};
+use crate::text::{ensure_sentences, tokenize, Token, TokenKind, TokenLog};
 
 /// Options of the claims stage.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -79,7 +80,11 @@ impl Claims {
 impl DocumentStage for Claims {
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {
         ensure_sentences(doc);
-        let found = find_claims(&doc.text, &doc.sentences, &self.options);
+        let shared = Shared {
+            tokens: doc.derived.get::<Arc<Found>>().map(|f| &f.tokens),
+            dates: doc.derived.get::<Arc<DateScan>>().map(|s| &**s),
+        };
+        let found = find_claims_in(&doc.text, &doc.sentences, &self.options, shared);
         let ranges: Vec<Range<usize>> = found.iter().map(|c| c.bytes.clone()).collect();
         let spans = spans(doc, &ranges);
         doc.claims = found
@@ -116,24 +121,59 @@ pub fn find_claims(
     sentences: &[Range<usize>],
     options: &ClaimsOptions,
 ) -> Vec<FoundClaim> {
+    find_claims_in(text, sentences, options, Shared::default())
+}
+
+/// What earlier stages found on the same text and claims may reuse; each is checked against
+/// the text and the sentence before use, and what is missing is computed here.
+#[derive(Default, Clone, Copy)]
+struct Shared<'a> {
+    /// The person finder's tokens of the sentences.
+    tokens: Option<&'a TokenLog>,
+    /// The entities stage's date scan.
+    dates: Option<&'a DateScan>,
+}
+
+/// [`find_claims`], reading a sentence's tokens and dates from `shared` when they are there.
+fn find_claims_in(
+    text: &str,
+    sentences: &[Range<usize>],
+    options: &ClaimsOptions,
+    shared: Shared<'_>,
+) -> Vec<FoundClaim> {
     let mut out = Vec::new();
-    let mut tokens = Vec::new();
+    let mut own = Vec::new();
     for s in sentences {
-        // Most sentences hold no number at all: rule them out before tokenizing.
-        if !may_hold_claim(text, s.clone()) {
-            continue;
-        }
-        tokens.clear();
-        tokenize(text, s.clone(), &mut tokens);
-        let candidate = tokens.iter().any(|t| may_start_quantity(text, t));
-        if !candidate {
-            continue;
-        }
+        let tokens: &[Token] = match shared.tokens.and_then(|log| log.get(text, s)) {
+            // The tokens at hand: the token test first, since the byte prefilter below costs
+            // a pass over every sentence. Both must pass, in either order.
+            Some(tokens) => {
+                if !tokens.iter().any(|t| may_start_quantity(text, t))
+                    || !may_hold_claim(text, s.clone())
+                {
+                    continue;
+                }
+                tokens
+            }
+            None => {
+                // Most sentences hold no number at all: rule them out before tokenizing.
+                if !may_hold_claim(text, s.clone()) {
+                    continue;
+                }
+                own.clear();
+                tokenize(text, s.clone(), &mut own);
+                if !own.iter().any(|t| may_start_quantity(text, t)) {
+                    continue;
+                }
+                &own
+            }
+        };
         Scanner {
             text,
             sentence: s.clone(),
-            toks: &tokens,
+            toks: tokens,
             dates: OnceCell::new(),
+            shared_dates: shared.dates,
             options,
         }
         .scan(&mut out);
@@ -142,11 +182,30 @@ pub fn find_claims(
 }
 
 /// Whether a token could start a quantity: a number, a currency sign or a number word.
+/// Asked of every token of every sentence when the tokens are shared, so a word is looked up
+/// by its key read in one load, as [`may_hold_claim`] does with letter runs.
+#[inline]
 fn may_start_quantity(text: &str, t: &Token) -> bool {
     match t.kind {
         TokenKind::Number => true,
-        TokenKind::Punct => matches!(&text[t.range()], "$" | "€" | "£" | "¥" | "₴" | "₽"),
-        TokenKind::Word => maybe_number_word(&text[t.range()]),
+        TokenKind::Punct => {
+            const SIGNS: [&str; 6] = ["$", "€", "£", "¥", "₴", "₽"];
+            let b = &text.as_bytes()[t.range()];
+            SIGNS.iter().any(|s| s.as_bytes() == b)
+        }
+        TokenKind::Word => {
+            let bytes = text.as_bytes();
+            let found = match t.end - t.start {
+                len @ 3..=8 => {
+                    let key = run_key(bytes, t.start, len);
+                    NUMBER_WORDS[word_slot(key)] == key
+                }
+                9 => bytes[t.range()].eq_ignore_ascii_case(b"seventeen"),
+                _ => false,
+            };
+            debug_assert_eq!(found, maybe_number_word(&text[t.range()]));
+            found
+        }
         TokenKind::Possessive => false,
     }
 }
@@ -157,6 +216,7 @@ struct Scanner<'a> {
     toks: &'a [Token],
     /// Dates of the sentence, looked for only once a number might be one.
     dates: OnceCell<Vec<Range<usize>>>,
+    shared_dates: Option<&'a DateScan>,
     options: &'a ClaimsOptions,
 }
 
@@ -794,12 +854,7 @@ impl Scanner<'_> {
     fn in_date(&self, i: usize) -> bool {
         let t = &self.toks[i];
         self.dates
-            .get_or_init(|| {
-                find_dates(self.text, std::slice::from_ref(&self.sentence), None)
-                    .into_iter()
-                    .map(|d| d.bytes)
-                    .collect()
-            })
+            .get_or_init(|| dates_of_sentence(self.text, &self.sentence, self.shared_dates))
             .iter()
             .any(|d| d.start <= t.start && t.end <= d.end)
     }
@@ -1458,6 +1513,74 @@ mod tests {
             }
         }
         assert!(checked > 0);
+    }
+
+    /// Claims read the dates of a sentence from a scan the entities stage shared when there is
+    /// one: every way of making that scan gives what claims find alone.
+    #[test]
+    fn shared_dates_give_the_claims_found_alone() {
+        let own = [
+            "On Aug. 15, 2025, 12 soldiers and 3,000 civilians left; by March 3rd, 2024 about 70% had returned.",
+            "TWO DAYS AGO FIVE SHIPS SANK. TODAY 40 more came; three days ago two boats came.",
+            "“We will win today,” he said of the 30 tanks; \"tonight\" 5 planes flew, next Tuesday’s 7 talks.",
+            "In 2022, 3 million refugees fled; from 1998 – 2003 the army lost a third of its 200 tanks.",
+            "Unicode digits: in ٢٠٢٤, on March ١٥, ٣ days ago 4 people, 2024-٠٨-١٥ and March\u{a0}5, 2024 $5bn.",
+            "Last Friday's vote saw 52% back it; since Monday, €20m and 300 million euros were pledged.",
+            "The 21st of March, 2024: 4 July,2020 - 5 Sept. 2021 cost £1.5 billion, half of the budget.\n\nFox News Sunday: 3 guests.",
+        ];
+        let texts: Vec<String> = crate::seed_texts()
+            .into_iter()
+            .chain(own.iter().map(|t| t.to_string()))
+            .collect();
+        let mut shared_sentences = 0;
+        for text in &texts {
+            let mut doc = Document::new("d", "d.txt", text.clone());
+            let found =
+                crate::entities::shared_referents(crate::entities::Lexicon::builtin(), &mut doc);
+            let sentences = doc.sentences.clone();
+            let every_other: Vec<Range<usize>> = sentences.iter().step_by(2).cloned().collect();
+            let scans = [
+                crate::entities::scan_dates(text, &found.date_sentences, false),
+                crate::entities::scan_dates(text, &sentences, false),
+                crate::entities::scan_dates(text, &sentences, true),
+                crate::entities::scan_dates(text, &every_other, false),
+            ];
+            let alone = find_claims(text, &sentences, &ClaimsOptions::default());
+            // The finder tokenized every sentence, as tokenizing it again does.
+            for s in &sentences {
+                let mut tokens = Vec::new();
+                tokenize(text, s.clone(), &mut tokens);
+                assert_eq!(found.tokens.get(text, s), Some(&tokens[..]));
+            }
+            let tokens_only = Shared {
+                tokens: Some(&found.tokens),
+                dates: None,
+            };
+            assert_eq!(
+                find_claims_in(text, &sentences, &ClaimsOptions::default(), tokens_only),
+                alone
+            );
+            for scan in &scans {
+                for s in &sentences {
+                    assert_eq!(
+                        dates_of_sentence(text, s, Some(scan)),
+                        dates_of_sentence(text, s, None),
+                        "{}",
+                        &text[s.clone()]
+                    );
+                }
+                for tokens in [None, Some(&found.tokens)] {
+                    let shared = Shared {
+                        tokens,
+                        dates: Some(scan),
+                    };
+                    let with = find_claims_in(text, &sentences, &ClaimsOptions::default(), shared);
+                    assert_eq!(with, alone, "{text}");
+                }
+            }
+            shared_sentences += found.date_sentences.len();
+        }
+        assert!(shared_sentences > 0);
     }
 
     #[test]

@@ -241,12 +241,48 @@ pub(crate) fn find_dates_in(
     published: Option<NaiveDate>,
     prefilter: bool,
 ) -> Vec<DateMention> {
+    scan_dates(text, sentences, prefilter).resolve(text, published)
+}
+
+/// The date forms found in some sentences of a document, before they are resolved against a
+/// published date. The entities stage keeps its scan in `doc.derived`; the claims stage reads
+/// it to tell numbers inside dates, instead of searching those sentences again.
+#[derive(Debug)]
+pub(crate) struct DateScan {
+    /// Length of the text scanned: a scan of another text is not this one.
+    text_len: usize,
+    /// The sentences searched (every one given, or those passing the prefilter), in the order
+    /// given.
+    sentences: Vec<Range<usize>>,
+    /// Every match in search order.
+    matches: Vec<RawDate>,
+    /// Whether a weekday is named in a sentence that points forward (see [`scan_dates`]).
+    weekday_future: [bool; 7],
+}
+
+#[derive(Debug)]
+struct RawDate {
+    /// Index into [`DateScan::sentences`].
+    sentence: usize,
+    /// The groups, relative to the sentence.
+    spans: [Option<Span>; G_U + 1],
+    /// Whether the writer's words in the sentence speak of the future.
+    future: bool,
+}
+
+/// Pass 1 of the date finder: every match with whether its sentence speaks of the future. A
+/// weekday named several times in a story is one day ("Monday’s talks" … "will meet on
+/// Monday"), so weekdays take the future reading if any sentence naming them points forward.
+/// A match depends only on its sentence's bytes, so a sentence's matches are the same
+/// whichever other sentences are scanned with it.
+pub(crate) fn scan_dates(text: &str, sentences: &[Range<usize>], prefilter: bool) -> DateScan {
     let finder = date_finder();
-    // Pass 1: every match with whether its sentence speaks of the future. A weekday named
-    // several times in a story is one day ("Monday’s talks" … "will meet on Monday"), so
-    // weekdays take the future reading if any sentence naming them points forward.
-    let mut found = Vec::new();
-    let mut weekday_future = [false; 7];
+    let mut scan = DateScan {
+        text_len: text.len(),
+        sentences: Vec::with_capacity(sentences.len()),
+        matches: Vec::new(),
+        weekday_future: [false; 7],
+    };
     let signal = date_signal();
     for s in sentences {
         let sentence = &text[s.clone()];
@@ -254,6 +290,8 @@ pub(crate) fn find_dates_in(
         if prefilter && !signal.is_match(sentence) {
             continue;
         }
+        let index = scan.sentences.len();
+        scan.sentences.push(s.clone());
         let mut future: Option<bool> = None;
         for m in finder.find.find_iter(sentence) {
             let caps = finder.groups(sentence, m.pattern(), m.range());
@@ -283,24 +321,99 @@ pub(crate) fn find_dates_in(
             if let (Some(w), false) = (caps.get(G_W), explicit) {
                 if fut {
                     if let Some(w) = weekday(w.as_str()) {
-                        weekday_future[w.num_days_from_monday() as usize] = true;
+                        scan.weekday_future[w.num_days_from_monday() as usize] = true;
                     }
                 }
             }
-            found.push((s.start, caps, fut));
-        }
-    }
-    let mut out = Vec::with_capacity(found.len());
-    for (base, caps, fut) in found {
-        if let Some(m) = resolve(&caps, published, fut, &weekday_future) {
-            out.push(DateMention {
-                bytes: base + m.0.start..base + m.0.end,
-                value: m.1,
-                anchor: m.2,
+            scan.matches.push(RawDate {
+                sentence: index,
+                spans: caps.spans,
+                future: fut,
             });
         }
     }
-    out
+    scan
+}
+
+impl DateScan {
+    /// Whether this scan was made on `text` (as far as a cheap check tells: the document's
+    /// `derived` values are dropped whenever the text is replaced).
+    pub(crate) fn is_of(&self, text: &str) -> bool {
+        self.text_len == text.len()
+    }
+
+    fn groups<'h>(&self, text: &'h str, m: &RawDate) -> Groups<'h> {
+        Groups {
+            haystack: &text[self.sentences[m.sentence].clone()],
+            spans: m.spans,
+        }
+    }
+
+    /// Pass 2: the dates, resolved against `published` when given.
+    pub(crate) fn resolve(&self, text: &str, published: Option<NaiveDate>) -> Vec<DateMention> {
+        let mut out = Vec::with_capacity(self.matches.len());
+        for m in &self.matches {
+            let caps = self.groups(text, m);
+            if let Some(r) = resolve(&caps, published, m.future, &self.weekday_future) {
+                let base = self.sentences[m.sentence].start;
+                out.push(DateMention {
+                    bytes: base + r.0.start..base + r.0.end,
+                    value: r.1,
+                    anchor: r.2,
+                });
+            }
+        }
+        out
+    }
+
+    /// The byte ranges [`find_dates`] gives for `sentence` alone without a published date,
+    /// or `None` when this scan did not search it.
+    fn unanchored_in(&self, text: &str, sentence: &Range<usize>) -> Option<Vec<Range<usize>>> {
+        // Sentences come in text order: binary search. Out of order, the search may miss a
+        // sentence, which is then searched again; it never takes another sentence's dates.
+        let i = self
+            .sentences
+            .partition_point(|s| (s.start, s.end) < (sentence.start, sentence.end));
+        if self.sentences.get(i) != Some(sentence) {
+            return None;
+        }
+        let first = self.matches.partition_point(|m| m.sentence < i);
+        let base = sentence.start;
+        Some(
+            self.matches[first..]
+                .iter()
+                .take_while(|m| m.sentence == i)
+                // Without an anchor, neither the tense nor the other sentences matter, and
+                // only the span of what resolves is used.
+                .filter_map(|m| resolve(&self.groups(text, m), None, false, &[false; 7]))
+                .map(|r| base + r.0.start..base + r.0.end)
+                .collect(),
+        )
+    }
+}
+
+/// The byte ranges of the dates in `sentence` of `text`: exactly those of
+/// `find_dates(text, &[sentence], None)`, taken from `shared` when it searched that sentence.
+pub(crate) fn dates_of_sentence(
+    text: &str,
+    sentence: &Range<usize>,
+    shared: Option<&DateScan>,
+) -> Vec<Range<usize>> {
+    // `find_dates` searches only sentences passing the prefilter; a shared scan may have
+    // searched this one without it, and found forms the prefilter misses ("TODAY").
+    if !date_signal().is_match(&text[sentence.clone()]) {
+        return Vec::new();
+    }
+    if let Some(ranges) = shared
+        .filter(|scan| scan.is_of(text))
+        .and_then(|scan| scan.unanchored_in(text, sentence))
+    {
+        return ranges;
+    }
+    find_dates_in(text, std::slice::from_ref(sentence), None, false)
+        .into_iter()
+        .map(|d| d.bytes)
+        .collect()
 }
 
 /// The sentence without its quoted passages (“…” or "…").

@@ -15,6 +15,9 @@ use std::sync::Arc;
 
 use model::{Document, EntityKind};
 
+use crate::text::{record_tokens, TokenLog};
+
+pub(crate) use dates::{dates_of_sentence, scan_dates, DateScan};
 pub use dates::{find_dates, DateMention};
 pub use lexicon::{Extras, Lexicon};
 pub use normalize::name_key;
@@ -103,6 +106,8 @@ pub(crate) struct Found {
     pub(crate) referents: Referents,
     /// Sentences that may hold a date.
     pub(crate) date_sentences: Vec<Range<usize>>,
+    /// The tokens of the sentences, as the finder made them: the claims stage reuses them.
+    pub(crate) tokens: TokenLog,
 }
 
 /// The referents of `doc` under `lexicon`, from `doc.derived` when an earlier stage found them
@@ -115,12 +120,14 @@ pub(crate) fn shared_referents(lexicon: &Lexicon, doc: &mut Document) -> Arc<Fou
             return Arc::clone(found);
         }
     }
-    let (referents, date_sentences) = finder::find_with_dates(lexicon, doc);
+    let ((referents, date_sentences), tokens) =
+        record_tokens(&doc.text, || finder::find_with_dates(lexicon, doc));
     let found = Arc::new(Found {
         lexicon: address,
         text_len: doc.text.len(),
         referents,
         date_sentences,
+        tokens,
     });
     doc.derived.insert(Arc::clone(&found));
     found

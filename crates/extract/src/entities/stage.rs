@@ -9,9 +9,11 @@ use model::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::dates::find_dates_in;
+use std::sync::Arc;
+
 use super::lexicon::{Extras, Lexicon};
 use super::normalize::name_key;
+use super::scan_dates;
 use crate::records::spans;
 
 /// Options of the entities stage.
@@ -182,7 +184,11 @@ impl DocumentStage for Entities {
         let from_finder = mentions.len();
         if self.options.dates {
             let mut by_value: HashMap<String, usize> = HashMap::new();
-            for d in find_dates_in(&doc.text, date_sentences, doc.meta.published, false) {
+            let scan = scan_dates(&doc.text, date_sentences, false);
+            let dates = scan.resolve(&doc.text, doc.meta.published);
+            // The claims stage rules out numbers inside dates with the same search.
+            doc.derived.insert(Arc::new(scan));
+            for d in dates {
                 let surface = &doc.text[d.bytes.clone()];
                 let key = d.value.clone().unwrap_or_else(|| name_key(surface));
                 let i = *by_value.entry(key.clone()).or_insert_with(|| {
