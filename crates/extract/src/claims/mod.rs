@@ -184,14 +184,19 @@ fn find_claims_in(
 /// Whether a token could start a quantity: a number, a currency sign or a number word.
 /// Asked of every token of every sentence when the tokens are shared, so a word is looked up
 /// by its key read in one load, as [`may_hold_claim`] does with letter runs.
-#[inline]
+#[inline(always)]
 fn may_start_quantity(text: &str, t: &Token) -> bool {
     match t.kind {
         TokenKind::Number => true,
         TokenKind::Punct => {
-            const SIGNS: [&str; 6] = ["$", "€", "£", "¥", "₴", "₽"];
+            const SIGNS: [&str; 5] = ["€", "£", "¥", "₴", "₽"];
             let b = &text.as_bytes()[t.range()];
-            SIGNS.iter().any(|s| s.as_bytes() == b)
+            // Most punctuation is one ASCII byte; the other signs start with 0xC2 or 0xE2.
+            match b {
+                [b'$'] => true,
+                [0xc2 | 0xe2, ..] => SIGNS.iter().any(|s| s.as_bytes() == b),
+                _ => false,
+            }
         }
         TokenKind::Word => {
             let bytes = text.as_bytes();
