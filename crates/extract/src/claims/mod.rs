@@ -1565,15 +1565,22 @@ mod tests {
                 find_claims_in(text, &sentences, &ClaimsOptions::default(), tokens_only),
                 alone
             );
-            for scan in &scans {
-                for s in &sentences {
+            for s in &sentences {
+                let want: Vec<Range<usize>> =
+                    crate::entities::find_dates(text, std::slice::from_ref(s), None)
+                        .into_iter()
+                        .map(|d| d.bytes)
+                        .collect();
+                for scan in scans.iter().map(Some).chain([None]) {
                     assert_eq!(
-                        dates_of_sentence(text, s, Some(scan)),
-                        dates_of_sentence(text, s, None),
+                        dates_of_sentence(text, s, scan),
+                        want,
                         "{}",
                         &text[s.clone()]
                     );
                 }
+            }
+            for scan in &scans {
                 for tokens in [None, Some(&found.tokens)] {
                     let shared = Shared {
                         tokens,
