@@ -133,23 +133,36 @@ impl<'a> Scene<'a> {
             hard -= 1;
         }
         let window = &self.text[from..hard.max(from)];
+        let bytes = window.as_bytes();
         let mut prev_word_start = 0;
-        for (i, c) in window.char_indices() {
-            if c.is_whitespace() {
-                prev_word_start = i + 1;
-            }
-            if matches!(c, '!' | '?' | ';') {
-                return from + i;
-            }
-            if c == '.' {
-                let word = &window[prev_word_start..i];
-                let next = window[i + 1..].chars().next();
-                let abbreviation =
-                    word.chars().any(char::is_uppercase) && word.len() <= 4 || word.contains('.');
-                if !abbreviation && next.is_none_or(char::is_whitespace) {
-                    return from + i;
+        let mut i = 0;
+        // By bytes: the stops are ASCII, and other characters only matter as whitespace.
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b >= 0x80 {
+                let c = window[i..].chars().next().expect("a character starts here");
+                if c.is_whitespace() {
+                    prev_word_start = i + 1;
                 }
+                i += c.len_utf8();
+                continue;
             }
+            match b {
+                // `char::is_whitespace` on ASCII.
+                b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' => prev_word_start = i + 1,
+                b'!' | b'?' | b';' => return from + i,
+                b'.' => {
+                    let word = &window[prev_word_start..i];
+                    let next = window[i + 1..].chars().next();
+                    let abbreviation = word.chars().any(char::is_uppercase) && word.len() <= 4
+                        || word.contains('.');
+                    if !abbreviation && next.is_none_or(char::is_whitespace) {
+                        return from + i;
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
         }
         hard.max(from)
     }
