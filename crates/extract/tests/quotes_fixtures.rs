@@ -179,3 +179,25 @@ fn truncated_and_odd_texts_never_panic() {
         }
     }
 }
+
+/// Text that did not pass through `clean` keeps its no-break and other wide spaces; a dot
+/// after one (an abbreviation test reads the word before it) must not cut a character.
+#[test]
+fn wide_spaces_before_a_dot_are_whole_characters() {
+    for space in ['\u{a0}', '\u{2009}', '\u{3000}'] {
+        let text = format!(
+            "“We will rebuild the bridge,” said{space}Mayor{space}Jones{space}of{space}Leeds. \
+             Her deputy agreed.\n\n“It starts in May,” Jones{space}told{space}reporters{space}Dr. Lee{space}X. \
+             Later{space}she{space}left."
+        );
+        let mut doc = Document::new("wide", "wide.txt", text);
+        let stage = Quotes::new(QuotesOptions::default(), &BuildContext::default()).unwrap();
+        stage.process(&mut doc).unwrap();
+        let texts: Vec<&str> = doc.quotes.iter().map(|q| q.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            ["We will rebuild the bridge,", "It starts in May,"],
+            "{space:?}"
+        );
+    }
+}

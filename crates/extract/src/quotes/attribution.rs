@@ -142,7 +142,7 @@ impl<'a> Scene<'a> {
             if b >= 0x80 {
                 let c = window[i..].chars().next().expect("a character starts here");
                 if c.is_whitespace() {
-                    prev_word_start = i + 1;
+                    prev_word_start = i + c.len_utf8();
                 }
                 i += c.len_utf8();
                 continue;
@@ -178,7 +178,7 @@ impl<'a> Scene<'a> {
         let mut word_start = 0;
         for (i, c) in window.char_indices() {
             if c.is_whitespace() && c != '\n' {
-                word_start = i + 1;
+                word_start = i + c.len_utf8();
                 continue;
             }
             if matches!(
