@@ -399,8 +399,10 @@ impl CorpusStage for Corroborate {
             &variants.tokens,
             matched,
             &params,
-        );
-        drop(speaker_names);
+        )
+        .map_err(error)?;
+        // The groups' file holds each member's record: the quote tables need no other.
+        drop((speaker_names, quotes));
         let sources = self.sources();
         memory::report("finish, sources", &[]);
 
@@ -420,9 +422,8 @@ impl CorpusStage for Corroborate {
                 }
             };
         }
-        let (quote_groups, members) =
-            output!(&names).quote_tables(&groups, &quotes, &variants.tokens)?;
-        drop((groups, quotes, variants));
+        let (quote_groups, members) = output!(&names).quote_tables(&groups, &variants.tokens)?;
+        drop((groups, variants));
         memory::report("finish, quote tables written", &[]);
         let entities = output!(&names)
             .corpus_entities(self.options.include_places)
@@ -516,7 +517,6 @@ impl Output<'_> {
     fn quote_tables(
         &self,
         groups: &quotes::Groups,
-        quotes: &Chunked<QuoteRec>,
         tokens: &quotes::Tokens,
     ) -> Result<(Table, Table), StageError> {
         let mut group_table = Table::new(
@@ -542,17 +542,22 @@ impl Output<'_> {
         );
         let io =
             |table: &str, e: std::io::Error| StageError::new(format!("corroborate: {table}: {e}"));
-        for (i, g) in groups.iter().enumerate() {
+        let mut buf = Vec::new();
+        for i in 0..groups.len() {
+            let g = groups
+                .read(i, &mut buf)
+                .map_err(|e| StageError::new(format!("corroborate: {e}")))?;
             let id = group_id(i);
             let rep = self.read_quote(g.rep)?;
-            let rep_rec = (&quotes[g.rep as usize], rep.field(1));
+            let rep_at = g.members.iter().position(|m| m.0 == g.rep);
+            let rep_rec = (&g.members[rep_at.unwrap_or(0)].1, rep.field(1));
             let mut docs: Vec<u32> = Vec::new();
             let mut seen_docs = HashSet::new();
             let mut sources = HashSet::new();
             let mut wording = Wording::Exact;
             let mut rep_words = None;
-            for &q in g.members {
-                let rec = &quotes[q as usize];
+            for (q, rec) in g.members {
+                let q = *q;
                 let read;
                 let member = if q == g.rep {
                     &rep
@@ -589,8 +594,8 @@ impl Output<'_> {
             let substantial = g
                 .members
                 .iter()
-                .any(|&q| tokens.words(quotes[q as usize].variant as usize) >= self.min_words);
-            let full = g.members.iter().any(|&q| !quotes[q as usize].partial());
+                .any(|(_, r)| tokens.words(r.variant as usize) >= self.min_words);
+            let full = g.members.iter().any(|(_, r)| !r.partial());
             let (speaker, speaker_key) = self.speaker_name(g.speaker);
             group_table
                 .push(vec![

@@ -203,25 +203,35 @@ struct Found {
     misattributions: Vec<Misattribution>,
 }
 
-/// The groups, their members in one flat array: most groups have a member or two, and a
-/// vector apiece would cost more than its members.
+/// The groups. Members (quote index and record, 12 bytes each) go to a temporary file as each
+/// group is formed, so that neither the groups nor, once grouping is done, the quote records
+/// are held while the quote tables are written; a group's head stays in memory (20 bytes) to
+/// put groups in order of their first member.
 pub struct Groups {
-    members: Vec<u32>,
+    writer: Option<std::io::BufWriter<std::fs::File>>,
+    file: Option<std::fs::File>,
+    written: u64,
+    error: Option<String>,
     heads: Vec<GroupHead>,
 }
 
 #[derive(Debug, Clone, Copy)]
 struct GroupHead {
+    first: u32,
     start: u32,
     len: u32,
-    speaker: Option<u32>,
+    /// Speaker cluster, or `u32::MAX`.
+    speaker: u32,
     rep: u32,
 }
 
-/// One group, as [`Groups::iter`] shows it.
+/// Bytes of a member in the groups' file: quote index, variant, raw speaker.
+const MEMBER: usize = 12;
+
+/// One group, as [`Groups::read`] shows it.
 pub struct GroupRef<'a> {
-    /// Quote indices in input order.
-    pub members: &'a [u32],
+    /// Quote indices in input order, with their records.
+    pub members: &'a [(u32, QuoteRec)],
     /// Speaker cluster.
     pub speaker: Option<u32>,
     /// The member whose wording represents the group (the fullest).
@@ -229,26 +239,113 @@ pub struct GroupRef<'a> {
 }
 
 impl Groups {
-    fn push(&mut self, g: Group) {
-        self.heads.push(GroupHead {
-            start: self.members.len() as u32,
-            len: g.members.len() as u32,
-            speaker: g.speaker,
-            rep: g.rep,
-        });
-        self.members.extend_from_slice(&g.members);
+    fn new() -> Groups {
+        Groups {
+            writer: None,
+            file: None,
+            written: 0,
+            error: None,
+            heads: Vec::new(),
+        }
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = GroupRef<'_>> {
-        self.heads.iter().map(|h| GroupRef {
-            members: &self.members[h.start as usize..(h.start + h.len) as usize],
-            speaker: h.speaker,
+    fn push(&mut self, g: Group, quotes: &Chunked<QuoteRec>) {
+        use std::io::Write;
+        self.heads.push(GroupHead {
+            first: g.members[0],
+            start: self.written as u32,
+            len: g.members.len() as u32,
+            speaker: g.speaker.unwrap_or(u32::MAX),
+            rep: g.rep,
+        });
+        self.written += g.members.len() as u64;
+        if self.error.is_some() {
+            return;
+        }
+        if self.writer.is_none() {
+            match tempfile::tempfile() {
+                Ok(f) => self.writer = Some(std::io::BufWriter::with_capacity(1 << 16, f)),
+                Err(e) => {
+                    self.error = Some(e.to_string());
+                    return;
+                }
+            }
+        }
+        let Some(w) = self.writer.as_mut() else {
+            return;
+        };
+        for &q in &g.members {
+            let (variant, speaker) = quotes[q as usize].to_raw();
+            let mut record = [0u8; MEMBER];
+            record[..4].copy_from_slice(&q.to_le_bytes());
+            record[4..8].copy_from_slice(&variant.to_le_bytes());
+            record[8..].copy_from_slice(&speaker.to_le_bytes());
+            if let Err(e) = w.write_all(&record) {
+                self.error = Some(e.to_string());
+                return;
+            }
+        }
+    }
+
+    /// Puts the groups in order of their first member and makes the file readable.
+    fn close(&mut self) -> Result<(), String> {
+        assert!(self.written <= u64::from(u32::MAX), "too many quotes");
+        self.heads.sort_unstable_by_key(|h| h.first);
+        if let Some(e) = &self.error {
+            return Err(format!("temporary file: {e}"));
+        }
+        if let Some(w) = self.writer.take() {
+            self.file = Some(
+                w.into_inner()
+                    .map_err(|e| format!("temporary file: {}", e.error()))?,
+            );
+        }
+        Ok(())
+    }
+
+    pub fn len(&self) -> usize {
+        self.heads.len()
+    }
+
+    /// Group `i`, its members read into `buf`.
+    pub fn read<'a>(
+        &self,
+        i: usize,
+        buf: &'a mut Vec<(u32, QuoteRec)>,
+    ) -> Result<GroupRef<'a>, String> {
+        let h = self.heads[i];
+        let file = self
+            .file
+            .as_ref()
+            .ok_or("temporary file: nothing was written")?;
+        let mut bytes = vec![0u8; h.len as usize * MEMBER];
+        let mut offset = u64::from(h.start) * MEMBER as u64;
+        let mut got = 0;
+        while got < bytes.len() {
+            let n = crate::spill::read_at(file, &mut bytes[got..], offset)?;
+            if n == 0 {
+                return Err("temporary file: truncated".to_string());
+            }
+            got += n;
+            offset += n as u64;
+        }
+        let word = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+        buf.clear();
+        buf.extend(bytes.chunks_exact(MEMBER).map(|m| {
+            (
+                word(&m[..4]),
+                QuoteRec::from_raw(word(&m[4..8]), word(&m[8..])),
+            )
+        }));
+        Ok(GroupRef {
+            members: buf,
+            speaker: (h.speaker != u32::MAX).then_some(h.speaker),
             rep: h.rep,
         })
     }
 
     fn bytes(&self) -> usize {
-        crate::memory::vec(&self.members) + crate::memory::vec(&self.heads)
+        crate::memory::vec(&self.heads) + self.writer.as_ref().map_or(0, |w| w.capacity())
     }
 }
 
@@ -359,7 +456,7 @@ pub fn group(
     tokens: &Tokens,
     matched: TextMatch,
     params: &Params,
-) -> (Groups, Vec<Misattribution>) {
+) -> Result<(Groups, Vec<Misattribution>), String> {
     let TextMatch { mut uf, contained } = matched;
     let long: Vec<bool> = (0..tokens.len())
         .map(|v| tokens.words(v) >= params.min_words)
@@ -375,10 +472,7 @@ pub fn group(
 
     let mut found = Found {
         // Every quote is a member of exactly one group.
-        groups: Groups {
-            members: Vec::with_capacity(quotes.len()),
-            heads: Vec::new(),
-        },
+        groups: Groups::new(),
         misattributions: Vec::new(),
     };
     let groups = &mut found.groups;
@@ -400,12 +494,12 @@ pub fn group(
             for &q in variant_quotes.get(v) {
                 match speakers.get(q) {
                     Some(s) => by_speaker.entry(s).or_default().push(q),
-                    None => groups.push(new_group(vec![q], None, quotes, tokens)),
+                    None => groups.push(new_group(vec![q], None, quotes, tokens), quotes),
                 }
             }
             merge_surname_only(&mut by_speaker, speaker_names);
             for (s, members) in by_speaker {
-                groups.push(new_group(members, Some(s), quotes, tokens));
+                groups.push(new_group(members, Some(s), quotes, tokens), quotes);
             }
         }
     }
@@ -441,9 +535,7 @@ pub fn group(
         mut groups,
         mut misattributions,
     } = found;
-    groups
-        .heads
-        .sort_by_key(|g| groups.members[g.start as usize]);
+    groups.close()?;
     if crate::memory::enabled() {
         use crate::memory::vec;
         crate::memory::report(
@@ -457,7 +549,7 @@ pub fn group(
         );
     }
     misattributions.sort_by_key(|m| m.members[0].0);
-    (groups, misattributions)
+    Ok((groups, misattributions))
 }
 
 fn new_group(
@@ -513,7 +605,7 @@ fn split_by_speaker(
     merge_surname_only(&mut named, speaker_names);
     if named.len() <= 1 {
         let speaker = named.keys().next().copied();
-        groups.push(new_group(members, speaker, quotes, tokens));
+        groups.push(new_group(members, speaker, quotes, tokens), quotes);
         return;
     }
     // An unattributed quote joins the speaker who said the same words, else the speaker
@@ -573,7 +665,7 @@ fn split_by_speaker(
         misattributions.push(Misattribution { rep, members: list });
     }
     for (s, list) in named {
-        groups.push(new_group(list, Some(s), quotes, tokens));
+        groups.push(new_group(list, Some(s), quotes, tokens), quotes);
     }
 }
 
