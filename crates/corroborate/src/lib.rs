@@ -372,14 +372,8 @@ impl CorpusStage for Corroborate {
         variants.load().map_err(error)?;
         let matched = quotes::match_text(&variants.tokens, variants.word_count(), &params);
         variants.tokens.unload().map_err(error)?;
-        let mut quotes = Chunked::default();
-        self.quotes
-            .read(|variant, speaker| quotes.push(QuoteRec::from_raw(variant, speaker)))
-            .map_err(error)?;
-        self.quotes = PairFile::default();
         let doc_starts = std::mem::take(&mut self.doc_starts);
         let speakers = Speakers {
-            quotes: &quotes,
             node_cluster: &resolution.node_cluster,
             doc_starts: &doc_starts,
         };
@@ -392,8 +386,10 @@ impl CorpusStage for Corroborate {
                 Some(_) => None,
             })
             .collect();
+        // The quote records come from their file by variant; the groups' file then holds
+        // each member's record, so the quote tables need no other.
         let (groups, misattributions) = quotes::group(
-            &quotes,
+            &mut self.quotes,
             speakers,
             &speaker_names,
             &variants.tokens,
@@ -401,8 +397,8 @@ impl CorpusStage for Corroborate {
             &params,
         )
         .map_err(error)?;
-        // The groups' file holds each member's record: the quote tables need no other.
-        drop((speaker_names, quotes));
+        self.quotes = PairFile::default();
+        drop(speaker_names);
         let sources = self.sources();
         memory::report("finish, sources", &[]);
 

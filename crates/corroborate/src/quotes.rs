@@ -14,7 +14,7 @@ use std::hash::{Hash, Hasher};
 
 use crate::chunked::Chunked;
 use crate::names::PersonName;
-use crate::spill::Interner;
+use crate::spill::{Interner, PairFile};
 use crate::unionfind::UnionFind;
 use crate::varint;
 
@@ -63,10 +63,9 @@ impl QuoteRec {
     }
 }
 
-/// The speaker cluster of each quote, looked up rather than stored per quote.
+/// The speaker cluster and document of a quote, looked up rather than stored per quote.
 #[derive(Clone, Copy)]
 pub struct Speakers<'a> {
-    pub quotes: &'a Chunked<QuoteRec>,
     pub node_cluster: &'a [u32],
     /// Index of each document's first quote.
     pub doc_starts: &'a Chunked<u32>,
@@ -78,10 +77,8 @@ impl Speakers<'_> {
         quote_doc(self.doc_starts, q)
     }
 
-    fn get(&self, q: u32) -> Option<u32> {
-        self.quotes[q as usize]
-            .speaker()
-            .map(|n| self.node_cluster[n as usize])
+    fn get(&self, rec: &QuoteRec) -> Option<u32> {
+        rec.speaker().map(|n| self.node_cluster[n as usize])
     }
 }
 
@@ -249,10 +246,10 @@ impl Groups {
         }
     }
 
-    fn push(&mut self, g: Group, quotes: &Chunked<QuoteRec>) {
+    fn push(&mut self, g: Group) {
         use std::io::Write;
         self.heads.push(GroupHead {
-            first: g.members[0],
+            first: g.members[0].0,
             start: self.written as u32,
             len: g.members.len() as u32,
             speaker: g.speaker.unwrap_or(u32::MAX),
@@ -274,8 +271,8 @@ impl Groups {
         let Some(w) = self.writer.as_mut() else {
             return;
         };
-        for &q in &g.members {
-            let (variant, speaker) = quotes[q as usize].to_raw();
+        for &(q, rec) in &g.members {
+            let (variant, speaker) = rec.to_raw();
             let mut record = [0u8; MEMBER];
             record[..4].copy_from_slice(&q.to_le_bytes());
             record[4..8].copy_from_slice(&variant.to_le_bytes());
@@ -352,12 +349,57 @@ impl Groups {
 /// One utterance of one speaker across documents, while it is being formed.
 #[derive(Debug, Clone)]
 struct Group {
-    /// Quote indices in input order.
-    pub members: Vec<u32>,
+    /// Quote indices in input order, with their records.
+    pub members: Vec<Member>,
     /// Speaker cluster.
     pub speaker: Option<u32>,
     /// The member whose wording represents the group (the fullest).
     pub rep: u32,
+}
+
+/// A quote's index and record.
+type Member = (u32, QuoteRec);
+
+/// Each variant's quotes in input order, with their records' speakers: what grouping needs of
+/// the quotes (8 bytes a quote), read from their file in two passes rather than held besides.
+struct VariantQuotes {
+    /// Where each list ends, after a leading 0.
+    offsets: Vec<u32>,
+    /// `(quote, raw speaker)`.
+    items: Vec<(u32, u32)>,
+}
+
+impl VariantQuotes {
+    fn read(n_variants: usize, quotes: &mut PairFile) -> Result<VariantQuotes, String> {
+        let mut offsets = vec![0u32; n_variants + 1];
+        quotes.read(|v, _| offsets[v as usize + 1] += 1)?;
+        for i in 1..offsets.len() {
+            offsets[i] += offsets[i - 1];
+        }
+        let mut items = vec![(0u32, 0u32); offsets[n_variants] as usize];
+        let mut fill = offsets.clone();
+        let mut q = 0u32;
+        quotes.read(|v, speaker| {
+            items[fill[v as usize] as usize] = (q, speaker);
+            fill[v as usize] += 1;
+            q += 1;
+        })?;
+        Ok(VariantQuotes { offsets, items })
+    }
+
+    fn is_empty(&self, v: u32) -> bool {
+        self.offsets[v as usize] == self.offsets[v as usize + 1]
+    }
+
+    fn get(&self, v: u32) -> impl Iterator<Item = Member> + '_ {
+        self.items[self.offsets[v as usize] as usize..self.offsets[v as usize + 1] as usize]
+            .iter()
+            .map(move |&(q, speaker)| (q, QuoteRec::from_raw(v, speaker)))
+    }
+
+    fn bytes(&self) -> usize {
+        crate::memory::vec(&self.offsets) + crate::memory::vec(&self.items)
+    }
 }
 
 /// The same words attributed to different speakers by different documents.
@@ -447,10 +489,10 @@ pub fn match_text(tokens: &Tokens, n_words: usize, params: &Params) -> TextMatch
     TextMatch { uf, contained }
 }
 
-/// Groups the quotes, given their variants' [`match_text`]. `speakers[q]` is the speaker
-/// cluster of quote `q`.
+/// Groups the quotes, given their variants' [`match_text`]. `quotes` holds each quote's
+/// record (variant, raw speaker) in input order; `speakers` finds a record's speaker cluster.
 pub fn group(
-    quotes: &Chunked<QuoteRec>,
+    quotes: &mut PairFile,
     speakers: Speakers<'_>,
     speaker_names: &[Option<PersonName>],
     tokens: &Tokens,
@@ -461,13 +503,7 @@ pub fn group(
     let long: Vec<bool> = (0..tokens.len())
         .map(|v| tokens.words(v) >= params.min_words)
         .collect();
-    // Quotes of each variant, in input order.
-    let variant_quotes = Postings::build_from(tokens.len(), || {
-        quotes
-            .iter()
-            .enumerate()
-            .map(|(i, q)| (q.variant, i as u32))
-    });
+    let variant_quotes = VariantQuotes::read(tokens.len(), quotes)?;
     attach_truncations(contained, tokens, &variant_quotes, speakers, &mut uf);
 
     let mut found = Found {
@@ -481,7 +517,7 @@ pub fn group(
     let mut cluster_of_root: HashMap<u32, u32> = HashMap::new();
     let mut cluster_of = vec![u32::MAX; tokens.len()];
     for v in 0..tokens.len() as u32 {
-        if variant_quotes.get(v).is_empty() {
+        if variant_quotes.is_empty(v) {
             continue;
         }
         if long[v as usize] {
@@ -490,16 +526,16 @@ pub fn group(
             cluster_of[v as usize] = *cluster_of_root.entry(root).or_insert(next);
         } else {
             // Short quotes: only the same words of the same speaker.
-            let mut by_speaker: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
-            for &q in variant_quotes.get(v) {
-                match speakers.get(q) {
-                    Some(s) => by_speaker.entry(s).or_default().push(q),
-                    None => groups.push(new_group(vec![q], None, quotes, tokens), quotes),
+            let mut by_speaker: BTreeMap<u32, Vec<Member>> = BTreeMap::new();
+            for m in variant_quotes.get(v) {
+                match speakers.get(&m.1) {
+                    Some(s) => by_speaker.entry(s).or_default().push(m),
+                    None => groups.push(new_group(vec![m], None, tokens)),
                 }
             }
             merge_surname_only(&mut by_speaker, speaker_names);
             for (s, members) in by_speaker {
-                groups.push(new_group(members, Some(s), quotes, tokens), quotes);
+                groups.push(new_group(members, Some(s), tokens));
             }
         }
     }
@@ -514,22 +550,13 @@ pub fn group(
     });
     drop(cluster_of);
     for c in 0..n_clusters as u32 {
-        let mut members: Vec<u32> = cluster_variants
+        let mut members: Vec<Member> = cluster_variants
             .get(c)
             .iter()
             .flat_map(|&v| variant_quotes.get(v))
-            .copied()
             .collect();
-        members.sort_unstable();
-        split_by_speaker(
-            members,
-            quotes,
-            speakers,
-            speaker_names,
-            tokens,
-            params,
-            &mut found,
-        );
+        members.sort_unstable_by_key(|m| m.0);
+        split_by_speaker(members, speakers, speaker_names, tokens, params, &mut found);
     }
     let Found {
         mut groups,
@@ -552,28 +579,24 @@ pub fn group(
     Ok((groups, misattributions))
 }
 
-fn new_group(
-    members: Vec<u32>,
-    speaker: Option<u32>,
-    quotes: &Chunked<QuoteRec>,
-    tokens: &Tokens,
-) -> Group {
+fn new_group(members: Vec<Member>, speaker: Option<u32>, tokens: &Tokens) -> Group {
     let mut same: HashMap<u32, usize> = HashMap::new();
-    for &q in &members {
-        *same.entry(quotes[q as usize].variant).or_default() += 1;
+    for (_, rec) in &members {
+        *same.entry(rec.variant).or_default() += 1;
     }
     // Fullest wording first, then the most reprinted, then the earliest.
-    let rep = *members
+    let rep = members
         .iter()
-        .min_by_key(|&&q| {
-            let v = quotes[q as usize].variant;
+        .min_by_key(|(q, rec)| {
+            let v = rec.variant;
             (
                 std::cmp::Reverse(tokens.words(v as usize)),
                 std::cmp::Reverse(same[&v]),
-                q,
+                *q,
             )
         })
-        .unwrap_or(&members[0]);
+        .unwrap_or(&members[0])
+        .0;
     Group {
         members,
         speaker,
@@ -582,8 +605,7 @@ fn new_group(
 }
 
 fn split_by_speaker(
-    members: Vec<u32>,
-    quotes: &Chunked<QuoteRec>,
+    members: Vec<Member>,
     speakers: Speakers<'_>,
     speaker_names: &[Option<PersonName>],
     tokens: &Tokens,
@@ -594,55 +616,51 @@ fn split_by_speaker(
         groups,
         misattributions,
     } = found;
-    let mut named: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    let mut named: BTreeMap<u32, Vec<Member>> = BTreeMap::new();
     let mut unnamed = Vec::new();
-    for &q in &members {
-        match speakers.get(q) {
-            Some(s) => named.entry(s).or_default().push(q),
-            None => unnamed.push(q),
+    for &m in &members {
+        match speakers.get(&m.1) {
+            Some(s) => named.entry(s).or_default().push(m),
+            None => unnamed.push(m),
         }
     }
     merge_surname_only(&mut named, speaker_names);
     if named.len() <= 1 {
         let speaker = named.keys().next().copied();
-        groups.push(new_group(members, speaker, quotes, tokens), quotes);
+        groups.push(new_group(members, speaker, tokens));
         return;
     }
     // An unattributed quote joins the speaker who said the same words, else the speaker
     // reported most often.
-    for q in unnamed {
-        let v = quotes[q as usize].variant;
+    for m in unnamed {
+        let v = m.1.variant;
         let best = named
             .iter()
             .max_by_key(|(s, list)| {
-                let same = list
-                    .iter()
-                    .filter(|&&m| quotes[m as usize].variant == v)
-                    .count();
+                let same = list.iter().filter(|o| o.1.variant == v).count();
                 (
                     same,
                     list.len(),
-                    std::cmp::Reverse(list[0]),
+                    std::cmp::Reverse(list[0].0),
                     std::cmp::Reverse(**s),
                 )
             })
             .map(|(s, _)| *s);
         if let Some(s) = best {
             let list = named.entry(s).or_default();
-            list.push(q);
-            list.sort_unstable();
+            list.push(m);
+            list.sort_unstable_by_key(|m| m.0);
         }
     }
     // Speakers whose wording is long enough that sharing it is no coincidence, and whose
     // documents never name both.
-    let long_enough = |list: &[u32]| {
-        list.iter().any(|&q| {
-            tokens.words(quotes[q as usize].variant as usize) >= params.attribution_min_words
-        })
+    let long_enough = |list: &[Member]| {
+        list.iter()
+            .any(|m| tokens.words(m.1.variant as usize) >= params.attribution_min_words)
     };
     let docs: BTreeMap<u32, BTreeSet<u32>> = named
         .iter()
-        .map(|(s, list)| (*s, list.iter().map(|&q| speakers.doc(q)).collect()))
+        .map(|(s, list)| (*s, list.iter().map(|m| speakers.doc(m.0)).collect()))
         .collect();
     let conflicting: BTreeSet<u32> = named
         .iter()
@@ -655,24 +673,30 @@ fn split_by_speaker(
         .map(|(s, _)| *s)
         .collect();
     if conflicting.len() >= 2 {
-        let mut list: Vec<(u32, u32)> = named
+        let mut list: Vec<(u32, u32, QuoteRec)> = named
             .iter()
             .filter(|(s, _)| conflicting.contains(s))
-            .flat_map(|(s, l)| l.iter().map(move |&q| (q, *s)))
+            .flat_map(|(s, l)| l.iter().map(move |&(q, rec)| (q, *s, rec)))
             .collect();
-        list.sort_unstable();
-        let rep = new_group(list.iter().map(|m| m.0).collect(), None, quotes, tokens).rep;
-        misattributions.push(Misattribution { rep, members: list });
+        list.sort_unstable_by_key(|m| (m.0, m.1));
+        let rep = new_group(list.iter().map(|m| (m.0, m.2)).collect(), None, tokens).rep;
+        misattributions.push(Misattribution {
+            rep,
+            members: list.into_iter().map(|m| (m.0, m.1)).collect(),
+        });
     }
     for (s, list) in named {
-        groups.push(new_group(list, Some(s), quotes, tokens), quotes);
+        groups.push(new_group(list, Some(s), tokens));
     }
 }
 
 /// A speaker the corpus knows only by a surname it could not pin on one person (`Tami`, when
 /// two Tamis are quoted) is, for these words, the one speaker with that surname and a given
 /// name who said them, if there is exactly one.
-fn merge_surname_only(named: &mut BTreeMap<u32, Vec<u32>>, speaker_names: &[Option<PersonName>]) {
+fn merge_surname_only(
+    named: &mut BTreeMap<u32, Vec<Member>>,
+    speaker_names: &[Option<PersonName>],
+) {
     let name = |s: u32| speaker_names.get(s as usize).and_then(Option::as_ref);
     let ids: Vec<u32> = named.keys().copied().collect();
     for s in ids {
@@ -692,7 +716,7 @@ fn merge_surname_only(named: &mut BTreeMap<u32, Vec<u32>>, speaker_names: &[Opti
             if let Some(list) = named.remove(&s) {
                 let into = named.entry(target).or_default();
                 into.extend(list);
-                into.sort_unstable();
+                into.sort_unstable_by_key(|m| m.0);
             }
         }
     }
@@ -1318,7 +1342,7 @@ impl Postings {
 fn attach_truncations(
     mut contained: Vec<(u32, u32, u32)>,
     tokens: &Tokens,
-    variant_quotes: &Postings,
+    variant_quotes: &VariantQuotes,
     speakers: Speakers<'_>,
     uf: &mut UnionFind,
 ) {
@@ -1334,12 +1358,7 @@ fn attach_truncations(
     for v in 0..tokens.len() as u32 {
         let root = uf.find(v);
         if let Some(set) = root_speakers.get_mut(&root) {
-            set.extend(
-                variant_quotes
-                    .get(v)
-                    .iter()
-                    .filter_map(|&q| speakers.get(q)),
-            );
+            set.extend(variant_quotes.get(v).filter_map(|m| speakers.get(&m.1)));
         }
     }
     // Longest truncation first; a stable sort keeps each truncation's containers in the
