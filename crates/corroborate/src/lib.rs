@@ -14,6 +14,7 @@ mod memory;
 mod names;
 mod nodedocs;
 mod quotes;
+mod runsort;
 mod spill;
 mod unionfind;
 mod varint;

@@ -14,6 +14,7 @@ use std::hash::{Hash, Hasher};
 
 use crate::chunked::Chunked;
 use crate::names::PersonName;
+use crate::runsort::RunSorter;
 use crate::spill::{Interner, PairFile};
 use crate::unionfind::UnionFind;
 use crate::varint;
@@ -360,48 +361,6 @@ struct Group {
 /// A quote's index and record.
 type Member = (u32, QuoteRec);
 
-/// Each variant's quotes in input order, with their records' speakers: what grouping needs of
-/// the quotes (8 bytes a quote), read from their file in two passes rather than held besides.
-struct VariantQuotes {
-    /// Where each list ends, after a leading 0.
-    offsets: Vec<u32>,
-    /// `(quote, raw speaker)`.
-    items: Vec<(u32, u32)>,
-}
-
-impl VariantQuotes {
-    fn read(n_variants: usize, quotes: &mut PairFile) -> Result<VariantQuotes, String> {
-        let mut offsets = vec![0u32; n_variants + 1];
-        quotes.read(|v, _| offsets[v as usize + 1] += 1)?;
-        for i in 1..offsets.len() {
-            offsets[i] += offsets[i - 1];
-        }
-        let mut items = vec![(0u32, 0u32); offsets[n_variants] as usize];
-        let mut fill = offsets.clone();
-        let mut q = 0u32;
-        quotes.read(|v, speaker| {
-            items[fill[v as usize] as usize] = (q, speaker);
-            fill[v as usize] += 1;
-            q += 1;
-        })?;
-        Ok(VariantQuotes { offsets, items })
-    }
-
-    fn is_empty(&self, v: u32) -> bool {
-        self.offsets[v as usize] == self.offsets[v as usize + 1]
-    }
-
-    fn get(&self, v: u32) -> impl Iterator<Item = Member> + '_ {
-        self.items[self.offsets[v as usize] as usize..self.offsets[v as usize + 1] as usize]
-            .iter()
-            .map(move |&(q, speaker)| (q, QuoteRec::from_raw(v, speaker)))
-    }
-
-    fn bytes(&self) -> usize {
-        crate::memory::vec(&self.offsets) + crate::memory::vec(&self.items)
-    }
-}
-
 /// The same words attributed to different speakers by different documents.
 #[derive(Debug, Clone)]
 pub struct Misattribution {
@@ -491,6 +450,10 @@ pub fn match_text(tokens: &Tokens, n_words: usize, params: &Params) -> TextMatch
 
 /// Groups the quotes, given their variants' [`match_text`]. `quotes` holds each quote's
 /// record (variant, raw speaker) in input order; `speakers` finds a record's speaker cluster.
+///
+/// The unit of grouping is a short variant (its quotes group by speaker) or a text cluster of
+/// long variants (split by speaker). The records are sorted by unit through a temporary file
+/// and come back one unit at a time, so that only the unit at hand's quotes are held.
 pub fn group(
     quotes: &mut PairFile,
     speakers: Speakers<'_>,
@@ -503,60 +466,60 @@ pub fn group(
     let long: Vec<bool> = (0..tokens.len())
         .map(|v| tokens.words(v) >= params.min_words)
         .collect();
-    let variant_quotes = VariantQuotes::read(tokens.len(), quotes)?;
-    attach_truncations(contained, tokens, &variant_quotes, speakers, &mut uf);
+    attach_truncations(contained, tokens, quotes, speakers, &mut uf)?;
+
+    // Text clusters of long variants first, then each short variant.
+    let mut unit_of = vec![u32::MAX; tokens.len()];
+    let mut cluster_of_root: HashMap<u32, u32> = HashMap::new();
+    for v in 0..tokens.len() as u32 {
+        if long[v as usize] {
+            let root = uf.find(v);
+            let next = cluster_of_root.len() as u32;
+            unit_of[v as usize] = *cluster_of_root.entry(root).or_insert(next);
+        }
+    }
+    let n_clusters = cluster_of_root.len() as u32;
+    drop((cluster_of_root, uf));
+    let mut next = n_clusters;
+    for (v, unit) in unit_of.iter_mut().enumerate() {
+        if !long[v] {
+            *unit = next;
+            next += 1;
+        }
+    }
+    drop(long);
+    let mut sorter = RunSorter::default();
+    let mut q = 0u32;
+    quotes.read(|v, speaker| {
+        sorter.push([unit_of[v as usize], q, v, speaker]);
+        q += 1;
+    })?;
+    let sorter_bytes = sorter.bytes();
+    drop(unit_of);
 
     let mut found = Found {
         // Every quote is a member of exactly one group.
         groups: Groups::new(),
         misattributions: Vec::new(),
     };
-    let groups = &mut found.groups;
-    // Text clusters of long variants, numbered in order of first variant. A cluster's quotes
-    // are gathered only when it is split, so that they are never all held at once.
-    let mut cluster_of_root: HashMap<u32, u32> = HashMap::new();
-    let mut cluster_of = vec![u32::MAX; tokens.len()];
-    for v in 0..tokens.len() as u32 {
-        if variant_quotes.is_empty(v) {
-            continue;
-        }
-        if long[v as usize] {
-            let root = uf.find(v);
-            let next = cluster_of_root.len() as u32;
-            cluster_of[v as usize] = *cluster_of_root.entry(root).or_insert(next);
+    let mut unit = u32::MAX;
+    let mut members: Vec<Member> = Vec::new();
+    let close = |unit: u32, members: Vec<Member>, found: &mut Found| {
+        if unit < n_clusters {
+            split_by_speaker(members, speakers, speaker_names, tokens, params, found);
         } else {
-            // Short quotes: only the same words of the same speaker.
-            let mut by_speaker: BTreeMap<u32, Vec<Member>> = BTreeMap::new();
-            for m in variant_quotes.get(v) {
-                match speakers.get(&m.1) {
-                    Some(s) => by_speaker.entry(s).or_default().push(m),
-                    None => groups.push(new_group(vec![m], None, tokens)),
-                }
-            }
-            merge_surname_only(&mut by_speaker, speaker_names);
-            for (s, members) in by_speaker {
-                groups.push(new_group(members, Some(s), tokens));
-            }
+            group_short(members, speakers, speaker_names, tokens, &mut found.groups);
         }
-    }
-    let n_clusters = cluster_of_root.len();
-    drop(cluster_of_root);
-    let cluster_variants = Postings::build_from(n_clusters, || {
-        cluster_of
-            .iter()
-            .enumerate()
-            .filter(|&(_, &c)| c != u32::MAX)
-            .map(|(v, &c)| (c, v as u32))
-    });
-    drop(cluster_of);
-    for c in 0..n_clusters as u32 {
-        let mut members: Vec<Member> = cluster_variants
-            .get(c)
-            .iter()
-            .flat_map(|&v| variant_quotes.get(v))
-            .collect();
-        members.sort_unstable_by_key(|m| m.0);
-        split_by_speaker(members, speakers, speaker_names, tokens, params, &mut found);
+    };
+    sorter.for_each(|[u, q, v, speaker]| {
+        if u != unit && !members.is_empty() {
+            close(unit, std::mem::take(&mut members), &mut found);
+        }
+        unit = u;
+        members.push((q, QuoteRec::from_raw(v, speaker)));
+    })?;
+    if !members.is_empty() {
+        close(unit, members, &mut found);
     }
     let Found {
         mut groups,
@@ -568,8 +531,8 @@ pub fn group(
         crate::memory::report(
             "finish, grouped (besides the observed records)",
             &[
-                ("variant quotes", variant_quotes.bytes()),
-                ("union-find", 8 * tokens.len()),
+                ("unit of variant", 4 * tokens.len()),
+                ("sort buffer", sorter_bytes),
                 ("groups", groups.bytes()),
                 ("misattributions", vec(&misattributions)),
             ],
@@ -577,6 +540,27 @@ pub fn group(
     }
     misattributions.sort_by_key(|m| m.members[0].0);
     Ok((groups, misattributions))
+}
+
+/// Short quotes: only the same words of the same speaker.
+fn group_short(
+    members: Vec<Member>,
+    speakers: Speakers<'_>,
+    speaker_names: &[Option<PersonName>],
+    tokens: &Tokens,
+    groups: &mut Groups,
+) {
+    let mut by_speaker: BTreeMap<u32, Vec<Member>> = BTreeMap::new();
+    for m in members {
+        match speakers.get(&m.1) {
+            Some(s) => by_speaker.entry(s).or_default().push(m),
+            None => groups.push(new_group(vec![m], None, tokens)),
+        }
+    }
+    merge_surname_only(&mut by_speaker, speaker_names);
+    for (s, members) in by_speaker {
+        groups.push(new_group(members, Some(s), tokens));
+    }
 }
 
 fn new_group(members: Vec<Member>, speaker: Option<u32>, tokens: &Tokens) -> Group {
@@ -1342,12 +1326,12 @@ impl Postings {
 fn attach_truncations(
     mut contained: Vec<(u32, u32, u32)>,
     tokens: &Tokens,
-    variant_quotes: &VariantQuotes,
+    quotes: &mut PairFile,
     speakers: Speakers<'_>,
     uf: &mut UnionFind,
-) {
+) -> Result<(), String> {
     if contained.is_empty() {
-        return;
+        return Ok(());
     }
     // Speakers of every cluster involved, kept up to date as clusters merge.
     let mut root_speakers: HashMap<u32, BTreeSet<u32>> = HashMap::new();
@@ -1355,12 +1339,11 @@ fn attach_truncations(
         root_speakers.entry(uf.find(s)).or_default();
         root_speakers.entry(uf.find(v)).or_default();
     }
-    for v in 0..tokens.len() as u32 {
-        let root = uf.find(v);
-        if let Some(set) = root_speakers.get_mut(&root) {
-            set.extend(variant_quotes.get(v).filter_map(|m| speakers.get(&m.1)));
+    quotes.read(|v, speaker| {
+        if let Some(set) = root_speakers.get_mut(&uf.find(v)) {
+            set.extend(speakers.get(&QuoteRec::from_raw(v, speaker)));
         }
-    }
+    })?;
     // Longest truncation first; a stable sort keeps each truncation's containers in the
     // order they were found.
     contained.sort_by_key(|&(s, _, _)| (std::cmp::Reverse(tokens.words(s as usize)), s));
@@ -1393,6 +1376,7 @@ fn attach_truncations(
         uf.union(s, best.2);
         root_speakers.insert(uf.find(s), merged);
     }
+    Ok(())
 }
 
 /// What a variant with `m` words looks up: the rarest pairs that a match with as many
