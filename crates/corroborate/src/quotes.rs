@@ -564,13 +564,22 @@ fn group_short(
 }
 
 fn new_group(members: Vec<Member>, speaker: Option<u32>, tokens: &Tokens) -> Group {
+    let rep = rep_of(members.iter(), tokens);
+    Group {
+        members,
+        speaker,
+        rep,
+    }
+}
+
+/// The member whose wording represents `members`: the fullest wording, then the most
+/// reprinted, then the earliest (so the order `members` come in does not matter).
+fn rep_of<'a>(members: impl Iterator<Item = &'a Member> + Clone, tokens: &Tokens) -> u32 {
     let mut same: HashMap<u32, usize> = HashMap::new();
-    for (_, rec) in &members {
+    for (_, rec) in members.clone() {
         *same.entry(rec.variant).or_default() += 1;
     }
-    // Fullest wording first, then the most reprinted, then the earliest.
-    let rep = members
-        .iter()
+    members
         .min_by_key(|(q, rec)| {
             let v = rec.variant;
             (
@@ -579,13 +588,7 @@ fn new_group(members: Vec<Member>, speaker: Option<u32>, tokens: &Tokens) -> Gro
                 *q,
             )
         })
-        .unwrap_or(&members[0])
-        .0;
-    Group {
-        members,
-        speaker,
-        rep,
-    }
+        .map_or(0, |m| m.0)
 }
 
 fn split_by_speaker(
@@ -602,7 +605,9 @@ fn split_by_speaker(
     } = found;
     let mut named: BTreeMap<u32, Vec<Member>> = BTreeMap::new();
     let mut unnamed = Vec::new();
-    for &m in &members {
+    // The members move into their speaker's list rather than being copied: a cluster can
+    // hold a hundred thousand quotes.
+    for m in members {
         match speakers.get(&m.1) {
             Some(s) => named.entry(s).or_default().push(m),
             None => unnamed.push(m),
@@ -610,8 +615,12 @@ fn split_by_speaker(
     }
     merge_surname_only(&mut named, speaker_names);
     if named.len() <= 1 {
-        let speaker = named.keys().next().copied();
-        groups.push(new_group(members, speaker, tokens));
+        let (speaker, mut all) = named
+            .pop_first()
+            .map_or((None, Vec::new()), |(s, list)| (Some(s), list));
+        all.extend(unnamed);
+        all.sort_unstable_by_key(|m| m.0);
+        groups.push(new_group(all, speaker, tokens));
         return;
     }
     // An unattributed quote joins the speaker who said the same words, else the speaker
@@ -657,17 +666,18 @@ fn split_by_speaker(
         .map(|(s, _)| *s)
         .collect();
     if conflicting.len() >= 2 {
-        let mut list: Vec<(u32, u32, QuoteRec)> = named
+        let lists = named
             .iter()
             .filter(|(s, _)| conflicting.contains(s))
-            .flat_map(|(s, l)| l.iter().map(move |&(q, rec)| (q, *s, rec)))
+            .map(|(_, l)| l);
+        let rep = rep_of(lists.clone().flatten(), tokens);
+        let mut list: Vec<(u32, u32)> = named
+            .iter()
+            .filter(|(s, _)| conflicting.contains(s))
+            .flat_map(|(s, l)| l.iter().map(move |&(q, _)| (q, *s)))
             .collect();
-        list.sort_unstable_by_key(|m| (m.0, m.1));
-        let rep = new_group(list.iter().map(|m| (m.0, m.2)).collect(), None, tokens).rep;
-        misattributions.push(Misattribution {
-            rep,
-            members: list.into_iter().map(|m| (m.0, m.1)).collect(),
-        });
+        list.sort_unstable();
+        misattributions.push(Misattribution { rep, members: list });
     }
     for (s, list) in named {
         groups.push(new_group(list, Some(s), tokens));
