@@ -14,6 +14,7 @@ mod memory;
 mod names;
 mod nodedocs;
 mod quotes;
+mod runsort;
 mod spill;
 mod unionfind;
 mod varint;
@@ -372,14 +373,8 @@ impl CorpusStage for Corroborate {
         variants.load().map_err(error)?;
         let matched = quotes::match_text(&variants.tokens, variants.word_count(), &params);
         variants.tokens.unload().map_err(error)?;
-        let mut quotes = Chunked::default();
-        self.quotes
-            .read(|variant, speaker| quotes.push(QuoteRec::from_raw(variant, speaker)))
-            .map_err(error)?;
-        self.quotes = PairFile::default();
         let doc_starts = std::mem::take(&mut self.doc_starts);
         let speakers = Speakers {
-            quotes: &quotes,
             node_cluster: &resolution.node_cluster,
             doc_starts: &doc_starts,
         };
@@ -392,14 +387,18 @@ impl CorpusStage for Corroborate {
                 Some(_) => None,
             })
             .collect();
+        // The quote records come from their file by variant; the groups' file then holds
+        // each member's record, so the quote tables need no other.
         let (groups, misattributions) = quotes::group(
-            &quotes,
+            &mut self.quotes,
             speakers,
             &speaker_names,
             &variants.tokens,
             matched,
             &params,
-        );
+        )
+        .map_err(error)?;
+        self.quotes = PairFile::default();
         drop(speaker_names);
         let sources = self.sources();
         memory::report("finish, sources", &[]);
@@ -420,9 +419,8 @@ impl CorpusStage for Corroborate {
                 }
             };
         }
-        let (quote_groups, members) =
-            output!(&names).quote_tables(&groups, &quotes, &variants.tokens)?;
-        drop((groups, quotes, variants));
+        let (quote_groups, members) = output!(&names).quote_tables(&groups, &variants.tokens)?;
+        drop((groups, variants));
         memory::report("finish, quote tables written", &[]);
         let entities = output!(&names)
             .corpus_entities(self.options.include_places)
@@ -516,7 +514,6 @@ impl Output<'_> {
     fn quote_tables(
         &self,
         groups: &quotes::Groups,
-        quotes: &Chunked<QuoteRec>,
         tokens: &quotes::Tokens,
     ) -> Result<(Table, Table), StageError> {
         let mut group_table = Table::new(
@@ -542,17 +539,22 @@ impl Output<'_> {
         );
         let io =
             |table: &str, e: std::io::Error| StageError::new(format!("corroborate: {table}: {e}"));
-        for (i, g) in groups.iter().enumerate() {
+        let mut buf = Vec::new();
+        for i in 0..groups.len() {
+            let g = groups
+                .read(i, &mut buf)
+                .map_err(|e| StageError::new(format!("corroborate: {e}")))?;
             let id = group_id(i);
             let rep = self.read_quote(g.rep)?;
-            let rep_rec = (&quotes[g.rep as usize], rep.field(1));
+            let rep_at = g.members.iter().position(|m| m.0 == g.rep);
+            let rep_rec = (&g.members[rep_at.unwrap_or(0)].1, rep.field(1));
             let mut docs: Vec<u32> = Vec::new();
             let mut seen_docs = HashSet::new();
             let mut sources = HashSet::new();
             let mut wording = Wording::Exact;
             let mut rep_words = None;
-            for &q in g.members {
-                let rec = &quotes[q as usize];
+            for (q, rec) in g.members {
+                let q = *q;
                 let read;
                 let member = if q == g.rep {
                     &rep
@@ -589,8 +591,8 @@ impl Output<'_> {
             let substantial = g
                 .members
                 .iter()
-                .any(|&q| tokens.words(quotes[q as usize].variant as usize) >= self.min_words);
-            let full = g.members.iter().any(|&q| !quotes[q as usize].partial());
+                .any(|(_, r)| tokens.words(r.variant as usize) >= self.min_words);
+            let full = g.members.iter().any(|(_, r)| !r.partial());
             let (speaker, speaker_key) = self.speaker_name(g.speaker);
             group_table
                 .push(vec![

@@ -14,7 +14,8 @@ use std::hash::{Hash, Hasher};
 
 use crate::chunked::Chunked;
 use crate::names::PersonName;
-use crate::spill::Interner;
+use crate::runsort::RunSorter;
+use crate::spill::{Interner, PairFile};
 use crate::unionfind::UnionFind;
 use crate::varint;
 
@@ -63,10 +64,9 @@ impl QuoteRec {
     }
 }
 
-/// The speaker cluster of each quote, looked up rather than stored per quote.
+/// The speaker cluster and document of a quote, looked up rather than stored per quote.
 #[derive(Clone, Copy)]
 pub struct Speakers<'a> {
-    pub quotes: &'a Chunked<QuoteRec>,
     pub node_cluster: &'a [u32],
     /// Index of each document's first quote.
     pub doc_starts: &'a Chunked<u32>,
@@ -78,10 +78,8 @@ impl Speakers<'_> {
         quote_doc(self.doc_starts, q)
     }
 
-    fn get(&self, q: u32) -> Option<u32> {
-        self.quotes[q as usize]
-            .speaker()
-            .map(|n| self.node_cluster[n as usize])
+    fn get(&self, rec: &QuoteRec) -> Option<u32> {
+        rec.speaker().map(|n| self.node_cluster[n as usize])
     }
 }
 
@@ -203,25 +201,35 @@ struct Found {
     misattributions: Vec<Misattribution>,
 }
 
-/// The groups, their members in one flat array: most groups have a member or two, and a
-/// vector apiece would cost more than its members.
+/// The groups. Members (quote index and record, 12 bytes each) go to a temporary file as each
+/// group is formed, so that neither the groups nor, once grouping is done, the quote records
+/// are held while the quote tables are written; a group's head stays in memory (20 bytes) to
+/// put groups in order of their first member.
 pub struct Groups {
-    members: Vec<u32>,
+    writer: Option<std::io::BufWriter<std::fs::File>>,
+    file: Option<std::fs::File>,
+    written: u64,
+    error: Option<String>,
     heads: Vec<GroupHead>,
 }
 
 #[derive(Debug, Clone, Copy)]
 struct GroupHead {
+    first: u32,
     start: u32,
     len: u32,
-    speaker: Option<u32>,
+    /// Speaker cluster, or `u32::MAX`.
+    speaker: u32,
     rep: u32,
 }
 
-/// One group, as [`Groups::iter`] shows it.
+/// Bytes of a member in the groups' file: quote index, variant, raw speaker.
+const MEMBER: usize = 12;
+
+/// One group, as [`Groups::read`] shows it.
 pub struct GroupRef<'a> {
-    /// Quote indices in input order.
-    pub members: &'a [u32],
+    /// Quote indices in input order, with their records.
+    pub members: &'a [(u32, QuoteRec)],
     /// Speaker cluster.
     pub speaker: Option<u32>,
     /// The member whose wording represents the group (the fullest).
@@ -229,39 +237,129 @@ pub struct GroupRef<'a> {
 }
 
 impl Groups {
-    fn push(&mut self, g: Group) {
-        self.heads.push(GroupHead {
-            start: self.members.len() as u32,
-            len: g.members.len() as u32,
-            speaker: g.speaker,
-            rep: g.rep,
-        });
-        self.members.extend_from_slice(&g.members);
+    fn new() -> Groups {
+        Groups {
+            writer: None,
+            file: None,
+            written: 0,
+            error: None,
+            heads: Vec::new(),
+        }
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = GroupRef<'_>> {
-        self.heads.iter().map(|h| GroupRef {
-            members: &self.members[h.start as usize..(h.start + h.len) as usize],
-            speaker: h.speaker,
+    fn push(&mut self, g: Group) {
+        use std::io::Write;
+        self.heads.push(GroupHead {
+            first: g.members[0].0,
+            start: self.written as u32,
+            len: g.members.len() as u32,
+            speaker: g.speaker.unwrap_or(u32::MAX),
+            rep: g.rep,
+        });
+        self.written += g.members.len() as u64;
+        if self.error.is_some() {
+            return;
+        }
+        if self.writer.is_none() {
+            match tempfile::tempfile() {
+                Ok(f) => self.writer = Some(std::io::BufWriter::with_capacity(1 << 16, f)),
+                Err(e) => {
+                    self.error = Some(e.to_string());
+                    return;
+                }
+            }
+        }
+        let Some(w) = self.writer.as_mut() else {
+            return;
+        };
+        for &(q, rec) in &g.members {
+            let (variant, speaker) = rec.to_raw();
+            let mut record = [0u8; MEMBER];
+            record[..4].copy_from_slice(&q.to_le_bytes());
+            record[4..8].copy_from_slice(&variant.to_le_bytes());
+            record[8..].copy_from_slice(&speaker.to_le_bytes());
+            if let Err(e) = w.write_all(&record) {
+                self.error = Some(e.to_string());
+                return;
+            }
+        }
+    }
+
+    /// Puts the groups in order of their first member and makes the file readable.
+    fn close(&mut self) -> Result<(), String> {
+        assert!(self.written <= u64::from(u32::MAX), "too many quotes");
+        self.heads.sort_unstable_by_key(|h| h.first);
+        if let Some(e) = &self.error {
+            return Err(format!("temporary file: {e}"));
+        }
+        if let Some(w) = self.writer.take() {
+            self.file = Some(
+                w.into_inner()
+                    .map_err(|e| format!("temporary file: {}", e.error()))?,
+            );
+        }
+        Ok(())
+    }
+
+    pub fn len(&self) -> usize {
+        self.heads.len()
+    }
+
+    /// Group `i`, its members read into `buf`.
+    pub fn read<'a>(
+        &self,
+        i: usize,
+        buf: &'a mut Vec<(u32, QuoteRec)>,
+    ) -> Result<GroupRef<'a>, String> {
+        let h = self.heads[i];
+        let file = self
+            .file
+            .as_ref()
+            .ok_or("temporary file: nothing was written")?;
+        let mut bytes = vec![0u8; h.len as usize * MEMBER];
+        let mut offset = u64::from(h.start) * MEMBER as u64;
+        let mut got = 0;
+        while got < bytes.len() {
+            let n = crate::spill::read_at(file, &mut bytes[got..], offset)?;
+            if n == 0 {
+                return Err("temporary file: truncated".to_string());
+            }
+            got += n;
+            offset += n as u64;
+        }
+        let word = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+        buf.clear();
+        buf.extend(bytes.chunks_exact(MEMBER).map(|m| {
+            (
+                word(&m[..4]),
+                QuoteRec::from_raw(word(&m[4..8]), word(&m[8..])),
+            )
+        }));
+        Ok(GroupRef {
+            members: buf,
+            speaker: (h.speaker != u32::MAX).then_some(h.speaker),
             rep: h.rep,
         })
     }
 
     fn bytes(&self) -> usize {
-        crate::memory::vec(&self.members) + crate::memory::vec(&self.heads)
+        crate::memory::vec(&self.heads) + self.writer.as_ref().map_or(0, |w| w.capacity())
     }
 }
 
 /// One utterance of one speaker across documents, while it is being formed.
 #[derive(Debug, Clone)]
 struct Group {
-    /// Quote indices in input order.
-    pub members: Vec<u32>,
+    /// Quote indices in input order, with their records.
+    pub members: Vec<Member>,
     /// Speaker cluster.
     pub speaker: Option<u32>,
     /// The member whose wording represents the group (the fullest).
     pub rep: u32,
 }
+
+/// A quote's index and record.
+type Member = (u32, QuoteRec);
 
 /// The same words attributed to different speakers by different documents.
 #[derive(Debug, Clone)]
@@ -350,138 +448,123 @@ pub fn match_text(tokens: &Tokens, n_words: usize, params: &Params) -> TextMatch
     TextMatch { uf, contained }
 }
 
-/// Groups the quotes, given their variants' [`match_text`]. `speakers[q]` is the speaker
-/// cluster of quote `q`.
+/// Groups the quotes, given their variants' [`match_text`]. `quotes` holds each quote's
+/// record (variant, raw speaker) in input order; `speakers` finds a record's speaker cluster.
+///
+/// The unit of grouping is a short variant (its quotes group by speaker) or a text cluster of
+/// long variants (split by speaker). The records are sorted by unit through a temporary file
+/// and come back one unit at a time, so that only the unit at hand's quotes are held.
 pub fn group(
-    quotes: &Chunked<QuoteRec>,
+    quotes: &mut PairFile,
     speakers: Speakers<'_>,
     speaker_names: &[Option<PersonName>],
     tokens: &Tokens,
     matched: TextMatch,
     params: &Params,
-) -> (Groups, Vec<Misattribution>) {
+) -> Result<(Groups, Vec<Misattribution>), String> {
     let TextMatch { mut uf, contained } = matched;
     let long: Vec<bool> = (0..tokens.len())
         .map(|v| tokens.words(v) >= params.min_words)
         .collect();
-    // Quotes of each variant, in input order.
-    let variant_quotes = Postings::build_from(tokens.len(), || {
-        quotes
-            .iter()
-            .enumerate()
-            .map(|(i, q)| (q.variant, i as u32))
-    });
-    attach_truncations(contained, tokens, &variant_quotes, speakers, &mut uf);
+    attach_truncations(contained, tokens, quotes, speakers, &mut uf)?;
 
-    let mut found = Found {
-        // Every quote is a member of exactly one group.
-        groups: Groups {
-            members: Vec::with_capacity(quotes.len()),
-            heads: Vec::new(),
-        },
-        misattributions: Vec::new(),
-    };
-    let groups = &mut found.groups;
-    // Text clusters of long variants, numbered in order of first variant. A cluster's quotes
-    // are gathered only when it is split, so that they are never all held at once.
+    // Text clusters of long variants first, then each short variant.
+    let mut unit_of = vec![u32::MAX; tokens.len()];
     let mut cluster_of_root: HashMap<u32, u32> = HashMap::new();
-    let mut cluster_of = vec![u32::MAX; tokens.len()];
     for v in 0..tokens.len() as u32 {
-        if variant_quotes.get(v).is_empty() {
-            continue;
-        }
         if long[v as usize] {
             let root = uf.find(v);
             let next = cluster_of_root.len() as u32;
-            cluster_of[v as usize] = *cluster_of_root.entry(root).or_insert(next);
-        } else {
-            // Short quotes: only the same words of the same speaker.
-            let mut by_speaker: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
-            for &q in variant_quotes.get(v) {
-                match speakers.get(q) {
-                    Some(s) => by_speaker.entry(s).or_default().push(q),
-                    None => groups.push(new_group(vec![q], None, quotes, tokens)),
-                }
-            }
-            merge_surname_only(&mut by_speaker, speaker_names);
-            for (s, members) in by_speaker {
-                groups.push(new_group(members, Some(s), quotes, tokens));
-            }
+            unit_of[v as usize] = *cluster_of_root.entry(root).or_insert(next);
         }
     }
-    let n_clusters = cluster_of_root.len();
-    drop(cluster_of_root);
-    let cluster_variants = Postings::build_from(n_clusters, || {
-        cluster_of
-            .iter()
-            .enumerate()
-            .filter(|&(_, &c)| c != u32::MAX)
-            .map(|(v, &c)| (c, v as u32))
-    });
-    drop(cluster_of);
-    for c in 0..n_clusters as u32 {
-        let mut members: Vec<u32> = cluster_variants
-            .get(c)
-            .iter()
-            .flat_map(|&v| variant_quotes.get(v))
-            .copied()
-            .collect();
-        members.sort_unstable();
-        split_by_speaker(
-            members,
-            quotes,
-            speakers,
-            speaker_names,
-            tokens,
-            params,
-            &mut found,
-        );
+    let n_clusters = cluster_of_root.len() as u32;
+    drop((cluster_of_root, uf));
+    let mut next = n_clusters;
+    for (v, unit) in unit_of.iter_mut().enumerate() {
+        if !long[v] {
+            *unit = next;
+            next += 1;
+        }
+    }
+    drop(long);
+    let mut sorter = RunSorter::default();
+    let mut q = 0u32;
+    quotes.read(|v, speaker| {
+        sorter.push([unit_of[v as usize], q, v, speaker]);
+        q += 1;
+    })?;
+    let sorter_bytes = sorter.bytes();
+    drop(unit_of);
+
+    let mut found = Found {
+        // Every quote is a member of exactly one group.
+        groups: Groups::new(),
+        misattributions: Vec::new(),
+    };
+    let mut unit = u32::MAX;
+    let mut members: Vec<Member> = Vec::new();
+    let close = |unit: u32, members: Vec<Member>, found: &mut Found| {
+        if unit < n_clusters {
+            split_by_speaker(members, speakers, speaker_names, tokens, params, found);
+        } else {
+            group_short(members, speakers, speaker_names, tokens, &mut found.groups);
+        }
+    };
+    sorter.for_each(|[u, q, v, speaker]| {
+        if u != unit && !members.is_empty() {
+            close(unit, std::mem::take(&mut members), &mut found);
+        }
+        unit = u;
+        members.push((q, QuoteRec::from_raw(v, speaker)));
+    })?;
+    if !members.is_empty() {
+        close(unit, members, &mut found);
     }
     let Found {
         mut groups,
         mut misattributions,
     } = found;
-    groups
-        .heads
-        .sort_by_key(|g| groups.members[g.start as usize]);
+    groups.close()?;
     if crate::memory::enabled() {
         use crate::memory::vec;
         crate::memory::report(
             "finish, grouped (besides the observed records)",
             &[
-                ("variant quotes", variant_quotes.bytes()),
-                ("union-find", 8 * tokens.len()),
+                ("unit of variant", 4 * tokens.len()),
+                ("sort buffer", sorter_bytes),
                 ("groups", groups.bytes()),
                 ("misattributions", vec(&misattributions)),
             ],
         );
     }
     misattributions.sort_by_key(|m| m.members[0].0);
-    (groups, misattributions)
+    Ok((groups, misattributions))
 }
 
-fn new_group(
-    members: Vec<u32>,
-    speaker: Option<u32>,
-    quotes: &Chunked<QuoteRec>,
+/// Short quotes: only the same words of the same speaker.
+fn group_short(
+    members: Vec<Member>,
+    speakers: Speakers<'_>,
+    speaker_names: &[Option<PersonName>],
     tokens: &Tokens,
-) -> Group {
-    let mut same: HashMap<u32, usize> = HashMap::new();
-    for &q in &members {
-        *same.entry(quotes[q as usize].variant).or_default() += 1;
+    groups: &mut Groups,
+) {
+    let mut by_speaker: BTreeMap<u32, Vec<Member>> = BTreeMap::new();
+    for m in members {
+        match speakers.get(&m.1) {
+            Some(s) => by_speaker.entry(s).or_default().push(m),
+            None => groups.push(new_group(vec![m], None, tokens)),
+        }
     }
-    // Fullest wording first, then the most reprinted, then the earliest.
-    let rep = *members
-        .iter()
-        .min_by_key(|&&q| {
-            let v = quotes[q as usize].variant;
-            (
-                std::cmp::Reverse(tokens.words(v as usize)),
-                std::cmp::Reverse(same[&v]),
-                q,
-            )
-        })
-        .unwrap_or(&members[0]);
+    merge_surname_only(&mut by_speaker, speaker_names);
+    for (s, members) in by_speaker {
+        groups.push(new_group(members, Some(s), tokens));
+    }
+}
+
+fn new_group(members: Vec<Member>, speaker: Option<u32>, tokens: &Tokens) -> Group {
+    let rep = rep_of(members.iter(), tokens);
     Group {
         members,
         speaker,
@@ -489,9 +572,27 @@ fn new_group(
     }
 }
 
+/// The member whose wording represents `members`: the fullest wording, then the most
+/// reprinted, then the earliest (so the order `members` come in does not matter).
+fn rep_of<'a>(members: impl Iterator<Item = &'a Member> + Clone, tokens: &Tokens) -> u32 {
+    let mut same: HashMap<u32, usize> = HashMap::new();
+    for (_, rec) in members.clone() {
+        *same.entry(rec.variant).or_default() += 1;
+    }
+    members
+        .min_by_key(|(q, rec)| {
+            let v = rec.variant;
+            (
+                std::cmp::Reverse(tokens.words(v as usize)),
+                std::cmp::Reverse(same[&v]),
+                *q,
+            )
+        })
+        .map_or(0, |m| m.0)
+}
+
 fn split_by_speaker(
-    members: Vec<u32>,
-    quotes: &Chunked<QuoteRec>,
+    members: Vec<Member>,
     speakers: Speakers<'_>,
     speaker_names: &[Option<PersonName>],
     tokens: &Tokens,
@@ -502,55 +603,57 @@ fn split_by_speaker(
         groups,
         misattributions,
     } = found;
-    let mut named: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    let mut named: BTreeMap<u32, Vec<Member>> = BTreeMap::new();
     let mut unnamed = Vec::new();
-    for &q in &members {
-        match speakers.get(q) {
-            Some(s) => named.entry(s).or_default().push(q),
-            None => unnamed.push(q),
+    // The members move into their speaker's list rather than being copied: a cluster can
+    // hold a hundred thousand quotes.
+    for m in members {
+        match speakers.get(&m.1) {
+            Some(s) => named.entry(s).or_default().push(m),
+            None => unnamed.push(m),
         }
     }
     merge_surname_only(&mut named, speaker_names);
     if named.len() <= 1 {
-        let speaker = named.keys().next().copied();
-        groups.push(new_group(members, speaker, quotes, tokens));
+        let (speaker, mut all) = named
+            .pop_first()
+            .map_or((None, Vec::new()), |(s, list)| (Some(s), list));
+        all.extend(unnamed);
+        all.sort_unstable_by_key(|m| m.0);
+        groups.push(new_group(all, speaker, tokens));
         return;
     }
     // An unattributed quote joins the speaker who said the same words, else the speaker
     // reported most often.
-    for q in unnamed {
-        let v = quotes[q as usize].variant;
+    for m in unnamed {
+        let v = m.1.variant;
         let best = named
             .iter()
             .max_by_key(|(s, list)| {
-                let same = list
-                    .iter()
-                    .filter(|&&m| quotes[m as usize].variant == v)
-                    .count();
+                let same = list.iter().filter(|o| o.1.variant == v).count();
                 (
                     same,
                     list.len(),
-                    std::cmp::Reverse(list[0]),
+                    std::cmp::Reverse(list[0].0),
                     std::cmp::Reverse(**s),
                 )
             })
             .map(|(s, _)| *s);
         if let Some(s) = best {
             let list = named.entry(s).or_default();
-            list.push(q);
-            list.sort_unstable();
+            list.push(m);
+            list.sort_unstable_by_key(|m| m.0);
         }
     }
     // Speakers whose wording is long enough that sharing it is no coincidence, and whose
     // documents never name both.
-    let long_enough = |list: &[u32]| {
-        list.iter().any(|&q| {
-            tokens.words(quotes[q as usize].variant as usize) >= params.attribution_min_words
-        })
+    let long_enough = |list: &[Member]| {
+        list.iter()
+            .any(|m| tokens.words(m.1.variant as usize) >= params.attribution_min_words)
     };
     let docs: BTreeMap<u32, BTreeSet<u32>> = named
         .iter()
-        .map(|(s, list)| (*s, list.iter().map(|&q| speakers.doc(q)).collect()))
+        .map(|(s, list)| (*s, list.iter().map(|m| speakers.doc(m.0)).collect()))
         .collect();
     let conflicting: BTreeSet<u32> = named
         .iter()
@@ -563,24 +666,31 @@ fn split_by_speaker(
         .map(|(s, _)| *s)
         .collect();
     if conflicting.len() >= 2 {
+        let lists = named
+            .iter()
+            .filter(|(s, _)| conflicting.contains(s))
+            .map(|(_, l)| l);
+        let rep = rep_of(lists.clone().flatten(), tokens);
         let mut list: Vec<(u32, u32)> = named
             .iter()
             .filter(|(s, _)| conflicting.contains(s))
-            .flat_map(|(s, l)| l.iter().map(move |&q| (q, *s)))
+            .flat_map(|(s, l)| l.iter().map(move |&(q, _)| (q, *s)))
             .collect();
         list.sort_unstable();
-        let rep = new_group(list.iter().map(|m| m.0).collect(), None, quotes, tokens).rep;
         misattributions.push(Misattribution { rep, members: list });
     }
     for (s, list) in named {
-        groups.push(new_group(list, Some(s), quotes, tokens));
+        groups.push(new_group(list, Some(s), tokens));
     }
 }
 
 /// A speaker the corpus knows only by a surname it could not pin on one person (`Tami`, when
 /// two Tamis are quoted) is, for these words, the one speaker with that surname and a given
 /// name who said them, if there is exactly one.
-fn merge_surname_only(named: &mut BTreeMap<u32, Vec<u32>>, speaker_names: &[Option<PersonName>]) {
+fn merge_surname_only(
+    named: &mut BTreeMap<u32, Vec<Member>>,
+    speaker_names: &[Option<PersonName>],
+) {
     let name = |s: u32| speaker_names.get(s as usize).and_then(Option::as_ref);
     let ids: Vec<u32> = named.keys().copied().collect();
     for s in ids {
@@ -600,7 +710,7 @@ fn merge_surname_only(named: &mut BTreeMap<u32, Vec<u32>>, speaker_names: &[Opti
             if let Some(list) = named.remove(&s) {
                 let into = named.entry(target).or_default();
                 into.extend(list);
-                into.sort_unstable();
+                into.sort_unstable_by_key(|m| m.0);
             }
         }
     }
@@ -1226,12 +1336,12 @@ impl Postings {
 fn attach_truncations(
     mut contained: Vec<(u32, u32, u32)>,
     tokens: &Tokens,
-    variant_quotes: &Postings,
+    quotes: &mut PairFile,
     speakers: Speakers<'_>,
     uf: &mut UnionFind,
-) {
+) -> Result<(), String> {
     if contained.is_empty() {
-        return;
+        return Ok(());
     }
     // Speakers of every cluster involved, kept up to date as clusters merge.
     let mut root_speakers: HashMap<u32, BTreeSet<u32>> = HashMap::new();
@@ -1239,17 +1349,11 @@ fn attach_truncations(
         root_speakers.entry(uf.find(s)).or_default();
         root_speakers.entry(uf.find(v)).or_default();
     }
-    for v in 0..tokens.len() as u32 {
-        let root = uf.find(v);
-        if let Some(set) = root_speakers.get_mut(&root) {
-            set.extend(
-                variant_quotes
-                    .get(v)
-                    .iter()
-                    .filter_map(|&q| speakers.get(q)),
-            );
+    quotes.read(|v, speaker| {
+        if let Some(set) = root_speakers.get_mut(&uf.find(v)) {
+            set.extend(speakers.get(&QuoteRec::from_raw(v, speaker)));
         }
-    }
+    })?;
     // Longest truncation first; a stable sort keeps each truncation's containers in the
     // order they were found.
     contained.sort_by_key(|&(s, _, _)| (std::cmp::Reverse(tokens.words(s as usize)), s));
@@ -1282,6 +1386,7 @@ fn attach_truncations(
         uf.union(s, best.2);
         root_speakers.insert(uf.find(s), merged);
     }
+    Ok(())
 }
 
 /// What a variant with `m` words looks up: the rarest pairs that a match with as many
