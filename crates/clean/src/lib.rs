@@ -12,6 +12,24 @@ mod normalize;
 mod options;
 mod rules;
 
+/// Test text glued from `pieces`: the empty string, then every string grown by up to three
+/// pieces, for tests that check a fast path against its definition.
+#[cfg(test)]
+fn glued(pieces: &[&str]) -> Vec<String> {
+    let mut samples = vec![String::new()];
+    for _ in 0..3 {
+        let mut next = Vec::new();
+        for s in &samples {
+            for p in pieces {
+                next.push(format!("{s}{p}"));
+            }
+        }
+        samples.extend(next);
+        samples.dedup();
+    }
+    samples
+}
+
 use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::LazyLock;

@@ -452,16 +452,7 @@ mod tests {
             "a", " ", "  ", "\t", "\u{1}", "\u{7f}", "’", "“", "é", "\u{a0}", "Ã©", "\u{301}",
             "\u{200b}", "word",
         ];
-        let mut samples = vec![String::new()];
-        for _ in 0..3 {
-            let mut next = Vec::new();
-            for s in &samples {
-                for p in pieces {
-                    next.push(format!("{s}{p}"));
-                }
-            }
-            samples.extend(next);
-        }
+        let samples = crate::glued(&pieces);
         for n in [
             Normalizer {
                 repair_mojibake: true,

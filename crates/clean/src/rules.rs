@@ -1226,6 +1226,13 @@ mod tests {
         Rules::new(&CleanOptions::default()).unwrap();
     }
 
+    /// Every match of `re` in `line` with the range of each of its groups.
+    fn every_group(re: &Regex, line: &str) -> Vec<Vec<Option<std::ops::Range<usize>>>> {
+        re.captures_iter(line)
+            .map(|c| (0..c.len()).map(|g| c.get(g).map(|m| m.range())).collect())
+            .collect()
+    }
+
     #[test]
     fn ascii_masthead_pieces_match_as_the_unicode_ones_do() {
         let rules = Rules::new(&CleanOptions::default()).unwrap();
@@ -1239,25 +1246,11 @@ mod tests {
             "MON 08/21/25",
         ] {
             assert!(!has_unicode_digit_or_space(line));
-            let ours: Vec<_> = rules
-                .masthead_piece
-                .ascii
-                .captures_iter(line)
-                .map(|c| {
-                    (0..c.len())
-                        .map(|g| c.get(g).map(|m| m.range()))
-                        .collect::<Vec<_>>()
-                })
-                .collect();
-            let theirs: Vec<_> = unicode
-                .captures_iter(line)
-                .map(|c| {
-                    (0..c.len())
-                        .map(|g| c.get(g).map(|m| m.range()))
-                        .collect::<Vec<_>>()
-                })
-                .collect();
-            assert_eq!(ours, theirs, "{line}");
+            assert_eq!(
+                every_group(&rules.masthead_piece.ascii, line),
+                every_group(&unicode, line),
+                "{line}"
+            );
         }
         assert!(has_unicode_digit_or_space("Monday ٣ March"));
         assert!(has_unicode_digit_or_space("Monday\u{a0}3 March"));
@@ -1289,17 +1282,7 @@ mod tests {
             "a", " ", "  ", "word", "\t", "\n", "\r", "\u{1}", "é", "“x”", "!",
         ];
         // Every sequence of up to three pieces, at every offset in an eight-byte chunk.
-        let mut samples = vec![String::new()];
-        for _ in 0..3 {
-            let mut next = Vec::new();
-            for s in &samples {
-                for p in pieces {
-                    next.push(format!("{s}{p}"));
-                }
-            }
-            samples.extend(next);
-            samples.dedup();
-        }
+        let samples = crate::glued(&pieces);
         for s in samples.iter().filter(|s| s.len() < 20) {
             for pad in 0..9 {
                 let line = format!("{}{s}{}", "x".repeat(pad), " y".repeat(pad));

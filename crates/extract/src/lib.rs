@@ -9,6 +9,18 @@ pub mod quotes;
 mod records;
 pub mod text;
 
+/// A small deterministic generator (xorshift) for tests that glue random pieces of text:
+/// `next(n)` is a number below `n`.
+#[cfg(test)]
+fn test_rng(mut seed: u64) -> impl FnMut(usize) -> usize {
+    move |n| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    }
+}
+
 /// The seed articles of `data/articles`, for tests that check a fast path against its
 /// reference on real text.
 #[cfg(test)]

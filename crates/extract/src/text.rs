@@ -1092,13 +1092,7 @@ mod tests {
             "a", "Z", "5", "’s", "'s", "'S", "’", "'", "s", " ", "\u{b}", "\u{a0}", ".", ",", "-",
             "U.S.", "é", "中", "—", "“", "\u{2028}", "٣", "1,2", "x.", "\t", "\n", "$", "k",
         ];
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::test_rng(0x9e37_79b9_7f4a_7c15u64);
         for _ in 0..20_000 {
             let text: String = (0..1 + next(12))
                 .map(|_| pieces[next(pieces.len())])

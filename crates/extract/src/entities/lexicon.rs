@@ -1165,13 +1165,7 @@ mod tests {
             assert_same_as_scan(lex, &std::fs::read_to_string(e.unwrap().path()).unwrap());
         }
         // Pieces of patterns glued at random: many matches start inside words.
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::test_rng(0x2545_f491_4f6c_dd1du64);
         let (b, _) = Builder::with_lists(&Extras::default());
         let patterns = b.patterns;
         for _ in 0..3000 {

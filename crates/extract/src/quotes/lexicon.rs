@@ -655,6 +655,17 @@ mod tests {
     use super::*;
     use aho_corasick::{AhoCorasickBuilder, AhoCorasickKind, Input};
 
+    /// The automaton built the way `Lexicon::new` builds its own, searched through the
+    /// crate's iterator as the reference.
+    fn reference_automaton(phrases: &[String]) -> aho_corasick::AhoCorasick {
+        AhoCorasickBuilder::new()
+            .kind(Some(AhoCorasickKind::DFA))
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(phrases)
+            .unwrap()
+    }
+
     /// `find_cues` walks the DFA itself; it must find what the crate's iterator finds.
     #[test]
     fn cue_search_matches_the_crate_iterator() {
@@ -662,12 +673,7 @@ mod tests {
         let mut phrases: Vec<String> = list_lines(CUES).collect();
         phrases.sort();
         phrases.dedup();
-        let reference = AhoCorasickBuilder::new()
-            .kind(Some(AhoCorasickKind::DFA))
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&phrases)
-            .unwrap();
+        let reference = reference_automaton(&phrases);
         let mut texts = crate::seed_texts();
         // Matches that hide others: a rejected match inside a word, one running past a
         // word's end, cues at the very ends.
@@ -772,13 +778,7 @@ mod tests {
             &["ad", "x", "ab cd", "sai d", "—said", "é said", "to ld"],
             &["told them", "a post", "d to"],
         ];
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::test_rng(0x2545_f491_4f6c_dd1du64);
         for extra in extra_sets {
             let extra: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
             let lex = Lexicon::new(&extra, &[]).unwrap();
@@ -786,12 +786,7 @@ mod tests {
             phrases.extend(extra.iter().flat_map(|c| list_lines(c)));
             phrases.sort();
             phrases.dedup();
-            let reference = AhoCorasickBuilder::new()
-                .kind(Some(AhoCorasickKind::DFA))
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(&phrases)
-                .unwrap();
+            let reference = reference_automaton(&phrases);
             for _ in 0..400 {
                 let mut text = String::new();
                 for _ in 0..next(60) {
