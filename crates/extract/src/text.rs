@@ -572,11 +572,7 @@ impl Token {
 /// Appends the tokens of `text[range]` to `out` (offsets into `text`). Hyphens and dashes are
 /// separate punctuation tokens, so `Trump-Putin` gives two words.
 pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
-    let from = out.len();
-    tokenize_into(text, range.clone(), out);
-    if RECORDING.get() {
-        record(text, range, &out[from..]);
-    }
+    tokenize_into(text, range, out);
 }
 
 /// The tokens of ranges of one text, as [`tokenize`] gave them to a stage that ran earlier on
@@ -592,6 +588,24 @@ pub(crate) struct TokenLog {
 }
 
 impl TokenLog {
+    /// An empty log for a text of `text_len` bytes, with room for the usual one token per five
+    /// or six bytes and one sentence per hundred or so: growing a whole document's log costs
+    /// copies of it.
+    pub(crate) fn new(text_len: usize) -> Self {
+        TokenLog {
+            text_len,
+            ranges: Vec::with_capacity(text_len / 64 + 4),
+            tokens: Vec::with_capacity(text_len / 4 + 16),
+        }
+    }
+
+    /// Records that `range` of the text gave `tokens`.
+    pub(crate) fn push(&mut self, range: Range<usize>, tokens: &[Token]) {
+        let from = self.tokens.len();
+        self.tokens.extend_from_slice(tokens);
+        self.ranges.push((range, from..self.tokens.len()));
+    }
+
     /// The tokens of `range` of `text`, if they were recorded (on this text: the document's
     /// `derived` values are dropped whenever the text is replaced).
     pub(crate) fn get(&self, text: &str, range: &Range<usize>) -> Option<&[Token]> {
@@ -608,57 +622,6 @@ impl TokenLog {
             _ => None,
         }
     }
-}
-
-thread_local! {
-    /// Whether [`record_tokens`] is running on this thread (checked on every [`tokenize`]).
-    static RECORDING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-    /// The text being recorded (address and length) and the log.
-    static LOG: std::cell::RefCell<(usize, usize, TokenLog)> =
-        std::cell::RefCell::new((0, 0, TokenLog::default()));
-}
-
-fn record(text: &str, range: Range<usize>, tokens: &[Token]) {
-    LOG.with(|log| {
-        let (address, len, log) = &mut *log.borrow_mut();
-        // Other texts (a role phrase, a list entry) may be tokenized meanwhile: only the
-        // recorded text counts.
-        if text.as_ptr() as usize == *address && text.len() == *len {
-            let from = log.tokens.len();
-            log.tokens.extend_from_slice(tokens);
-            log.ranges.push((range, from..log.tokens.len()));
-        }
-    });
-}
-
-/// Runs `f`, recording every range of `text` tokenized meanwhile on this thread.
-pub(crate) fn record_tokens<R>(text: &str, f: impl FnOnce() -> R) -> (R, TokenLog) {
-    struct Stop;
-    impl Drop for Stop {
-        // Also when `f` panics: a later run on this thread must not record.
-        fn drop(&mut self) {
-            RECORDING.set(false);
-        }
-    }
-    LOG.with(|log| {
-        *log.borrow_mut() = (
-            text.as_ptr() as usize,
-            text.len(),
-            // Room for the usual one token per five or six bytes and one sentence per hundred
-            // or so: growing a log of a whole document costs copies of it.
-            TokenLog {
-                text_len: text.len(),
-                ranges: Vec::with_capacity(text.len() / 64 + 4),
-                tokens: Vec::with_capacity(text.len() / 4 + 16),
-            },
-        )
-    });
-    RECORDING.set(true);
-    let stop = Stop;
-    let out = f();
-    drop(stop);
-    let log = LOG.with(|log| std::mem::take(&mut log.borrow_mut().2));
-    (out, log)
 }
 
 fn tokenize_into(text: &str, range: Range<usize>, out: &mut Vec<Token>) {

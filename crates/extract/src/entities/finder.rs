@@ -10,7 +10,7 @@ use model::{Document, EntityKind};
 use super::lexicon::{FirstName, Lex, Lexicon, RoleClass, RoleSig};
 use super::normalize::name_key;
 use super::{Gender, Referent, ReferentMention, Referents};
-use crate::text::{split_sentences, tokenize, Token, TokenKind};
+use crate::text::{split_sentences, tokenize, Token, TokenKind, TokenLog};
 
 #[derive(Debug, Clone, Copy)]
 struct Item {
@@ -73,7 +73,10 @@ pub(crate) fn find(lex: &Lexicon, doc: &Document) -> Referents {
 
 /// [`find`], plus the sentences that may hold a date (a number, a month or weekday, a relative
 /// date word), found on the way so the date finder need not scan the others.
-pub(crate) fn find_with_dates(lex: &Lexicon, doc: &Document) -> (Referents, Vec<Range<usize>>) {
+pub(crate) fn find_with_dates(
+    lex: &Lexicon,
+    doc: &Document,
+) -> (Referents, Vec<Range<usize>>, TokenLog) {
     let owned;
     let sentences: &[Range<usize>] = if doc.sentences.is_empty() {
         owned = split_sentences(&doc.text, &doc.paragraphs);
@@ -97,6 +100,7 @@ pub(crate) fn find_with_dates(lex: &Lexicon, doc: &Document) -> (Referents, Vec<
         consumed: scratch.consumed,
         openers: scratch.openers,
         first_word: 0,
+        log: TokenLog::new(doc.text.len()),
     };
     let mut date_sentences = Vec::new();
     for s in sentences {
@@ -115,7 +119,7 @@ pub(crate) fn find_with_dates(lex: &Lexicon, doc: &Document) -> (Referents, Vec<
         openers: f.openers,
     };
     SCRATCH.with(|s| *s.borrow_mut() = scratch);
-    (out, date_sentences)
+    (out, date_sentences, f.log)
 }
 
 #[derive(Default)]
@@ -146,6 +150,8 @@ struct Finder<'a> {
     /// Items that may open a role phrase (see `role_mentions`), in order.
     openers: Vec<usize>,
     first_word: usize,
+    /// Every sentence's tokens, for later stages that read the same sentences (claims).
+    log: TokenLog,
 }
 
 /// A list of words with a cheap first test: which lengths occur with each first byte. Most
@@ -441,6 +447,7 @@ impl<'a> Finder<'a> {
     fn sentence(&mut self, range: Range<usize>) -> bool {
         self.tokens.clear();
         tokenize(self.text, range.clone(), &mut self.tokens);
+        self.log.push(range.clone(), &self.tokens);
         let mut matches = std::mem::take(&mut self.matches);
         self.lex
             .matches(self.text, range, &self.tokens, &mut matches);

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use model::{Document, EntityKind};
 
-use crate::text::{record_tokens, TokenLog};
+use crate::text::TokenLog;
 
 pub(crate) use dates::{dates_of_sentence, scan_dates, DateScan};
 pub use dates::{find_dates, DateMention};
@@ -120,8 +120,7 @@ pub(crate) fn shared_referents(lexicon: &Lexicon, doc: &mut Document) -> Arc<Fou
             return Arc::clone(found);
         }
     }
-    let ((referents, date_sentences), tokens) =
-        record_tokens(&doc.text, || finder::find_with_dates(lexicon, doc));
+    let (referents, date_sentences, tokens) = finder::find_with_dates(lexicon, doc);
     let found = Arc::new(Found {
         lexicon: address,
         text_len: doc.text.len(),
