@@ -68,7 +68,7 @@ struct RoleMention {
 
 /// Finds the referents of `doc` with the built-in lists.
 pub(crate) fn find(lex: &Lexicon, doc: &Document) -> Referents {
-    find_with_dates(lex, doc).0
+    find_with_dates(lex, doc, false).0
 }
 
 /// [`find`], plus the sentences that may hold a date (a number, a month or weekday, a relative
@@ -76,7 +76,8 @@ pub(crate) fn find(lex: &Lexicon, doc: &Document) -> Referents {
 pub(crate) fn find_with_dates(
     lex: &Lexicon,
     doc: &Document,
-) -> (Referents, Vec<Range<usize>>, TokenLog) {
+    keep_tokens: bool,
+) -> (Referents, Vec<Range<usize>>, Option<TokenLog>) {
     let owned;
     let sentences: &[Range<usize>] = if doc.sentences.is_empty() {
         owned = split_sentences(&doc.text, &doc.paragraphs);
@@ -100,7 +101,7 @@ pub(crate) fn find_with_dates(
         consumed: scratch.consumed,
         openers: scratch.openers,
         first_word: 0,
-        log: TokenLog::new(doc.text.len()),
+        log: keep_tokens.then(|| TokenLog::new(doc.text.len())),
     };
     let mut date_sentences = Vec::new();
     for s in sentences {
@@ -150,8 +151,9 @@ struct Finder<'a> {
     /// Items that may open a role phrase (see `role_mentions`), in order.
     openers: Vec<usize>,
     first_word: usize,
-    /// Every sentence's tokens, for later stages that read the same sentences (claims).
-    log: TokenLog,
+    /// Every sentence's tokens, when a caller keeps them for later stages that read the same
+    /// sentences (claims).
+    log: Option<TokenLog>,
 }
 
 /// A list of words with a cheap first test: which lengths occur with each first byte. Most
@@ -447,7 +449,9 @@ impl<'a> Finder<'a> {
     fn sentence(&mut self, range: Range<usize>) -> bool {
         self.tokens.clear();
         tokenize(self.text, range.clone(), &mut self.tokens);
-        self.log.push(range.clone(), &self.tokens);
+        if let Some(log) = &mut self.log {
+            log.push(range.clone(), &self.tokens);
+        }
         let mut matches = std::mem::take(&mut self.matches);
         self.lex
             .matches(self.text, range, &self.tokens, &mut matches);

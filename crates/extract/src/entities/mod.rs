@@ -85,7 +85,8 @@ impl Referents {
 /// Finds the people, organizations and places of a document and links their mentions, with
 /// the built-in reference lists. Uses `doc.sentences` when filled, else splits `doc.paragraphs`
 /// itself (headline-like paragraphs are skipped either way).
-/// Shared by the entities stage and the quotes stage (speaker resolution).
+/// For callers outside a pipeline; the quotes and entities stages share one run per document
+/// through `doc.derived` instead.
 pub fn find_referents(doc: &Document) -> Referents {
     finder::find(Lexicon::builtin(), doc)
 }
@@ -120,13 +121,13 @@ pub(crate) fn shared_referents(lexicon: &Lexicon, doc: &mut Document) -> Arc<Fou
             return Arc::clone(found);
         }
     }
-    let (referents, date_sentences, tokens) = finder::find_with_dates(lexicon, doc);
+    let (referents, date_sentences, tokens) = finder::find_with_dates(lexicon, doc, true);
     let found = Arc::new(Found {
         lexicon: address,
         text_len: doc.text.len(),
         referents,
         date_sentences,
-        tokens,
+        tokens: tokens.unwrap_or_default(),
     });
     doc.derived.insert(Arc::clone(&found));
     found
