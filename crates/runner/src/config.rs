@@ -97,6 +97,9 @@ pub struct Plan {
     pub stages: Vec<PlannedStage>,
     pub capabilities: BTreeSet<Capability>,
     pub shard: Option<Shard>,
+    /// Building the stages: time summed over the builds, and wall time.
+    pub build_busy: std::time::Duration,
+    pub build_wall: std::time::Duration,
 }
 
 impl Plan {
@@ -243,13 +246,15 @@ impl<'a> Validator<'a> {
             || (overrides.output.is_none()
                 && pipeline.output.as_ref().is_some_and(|o| o.get_ref() == "-"));
         let shard = self.shard(overrides);
-        let stages = self.plan_stages(
+        let build_clock = std::time::Instant::now();
+        let (stages, build_busy) = self.plan_stages(
             &pipeline,
             &stage_tables,
             &registry,
             streaming,
             shard.is_some(),
         );
+        let build_wall = build_clock.elapsed();
         let capabilities = self.check_needs(&stages, &registry, &pipeline);
         let listed_exporter = pipeline.stages.iter().any(|listed| {
             let name = listed.get_ref();
@@ -292,6 +297,8 @@ impl<'a> Validator<'a> {
             stages,
             capabilities,
             shard,
+            build_busy,
+            build_wall,
         })
     }
 
@@ -373,8 +380,9 @@ impl<'a> Validator<'a> {
         registry: &[StageEntry],
         streaming: bool,
         sharded: bool,
-    ) -> Vec<PlannedStage> {
+    ) -> (Vec<PlannedStage>, std::time::Duration) {
         let mut planned = Vec::new();
+        let mut build_busy = std::time::Duration::ZERO;
         let mut seen = BTreeSet::new();
         for listed in &pipeline.stages {
             let instance = listed.get_ref().clone();
@@ -419,7 +427,10 @@ impl<'a> Validator<'a> {
             let span = table.map(|t| t.span()).unwrap_or(listed.span());
             let options = options
                 .unwrap_or_else(|| Spanned::new(span.clone(), DeValue::Table(DeTable::new())));
-            match (entry.build)(ValueDeserializer::from(options), &context) {
+            let clock = std::time::Instant::now();
+            let built = (entry.build)(ValueDeserializer::from(options), &context);
+            build_busy += clock.elapsed();
+            match built {
                 Ok(built) => planned.push(PlannedStage {
                     instance,
                     entry: entry.name,
@@ -455,7 +466,7 @@ impl<'a> Validator<'a> {
                 );
             }
         }
-        planned
+        (planned, build_busy)
     }
 
     /// Splits a stage table into its type, `on_error` and the stage's own options.

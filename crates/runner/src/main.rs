@@ -95,10 +95,11 @@ struct CheckArgs {
 }
 
 fn main() -> ExitCode {
+    let process_start = std::time::Instant::now();
     let cli = Cli::parse();
     match cli.command {
-        None => run_command(cli.run),
-        Some(Command::Run(args)) => run_command(args),
+        None => run_command(cli.run, process_start),
+        Some(Command::Run(args)) => run_command(args, process_start),
         Some(Command::Check(args)) => check_command(args),
         Some(Command::Stages) => {
             print_stages();
@@ -143,7 +144,7 @@ fn load(args: &ConfigArgs, threads: Option<usize>) -> Result<config::Plan, ExitC
     }
 }
 
-fn run_command(args: RunArgs) -> ExitCode {
+fn run_command(args: RunArgs, process_start: std::time::Instant) -> ExitCode {
     let plan = match load(&args.config, args.threads) {
         Ok(plan) => plan,
         Err(code) => return code,
@@ -160,7 +161,10 @@ fn run_command(args: RunArgs) -> ExitCode {
             return ExitCode::from(code);
         }
     }
-    let options = run::RunOptions { quiet: args.quiet };
+    let options = run::RunOptions {
+        quiet: args.quiet,
+        process_start,
+    };
     match run::run(plan, &options) {
         Ok(outcome) => {
             if !args.quiet {

@@ -31,6 +31,78 @@ pub struct Outcome {
     pub threads: usize,
     /// Time per step, summed over threads: `ingest`, each stage instance, `export`.
     pub timings: Vec<(String, Duration)>,
+    /// Where the cores went, so that the share two threads leave idle is known apart from
+    /// the host's noise.
+    pub usage: Usage,
+}
+
+/// Wall and busy times of the start-up and of the document workers.
+#[derive(Default)]
+pub struct Usage {
+    /// From the start of the process to the first document handed to the workers.
+    pub startup: Duration,
+    /// Building the stages: time summed over the builds, and wall time.
+    pub build_busy: Duration,
+    pub build_wall: Duration,
+    /// From the first document handed to the workers to the last one processed.
+    pub processing: Duration,
+    /// Time the workers spent running stages on documents, summed over workers.
+    pub workers_busy: Duration,
+    /// Time the workers waited for a document to be read, summed over workers.
+    pub workers_waiting_for_input: Duration,
+    /// The workers' own account from the scheduler (Linux): time on a core, and time ready
+    /// but waiting for one (taken by other processes), summed over workers. The rest of their
+    /// processing time they were blocked, with nothing to do: the idle share, which the host's
+    /// load does not inflate the way it inflates wall-clock figures.
+    pub workers_sched: Option<Sched>,
+    /// CPU time of the whole process (user and system), where the system tells it.
+    pub cpu: Option<Duration>,
+}
+
+#[derive(Default, Clone, Copy)]
+pub struct Sched {
+    pub on_cpu: Duration,
+    pub runnable: Duration,
+}
+
+impl Sched {
+    /// This thread's counters so far, from `/proc/thread-self/schedstat`.
+    fn of_this_thread() -> Option<Sched> {
+        let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+        let mut fields = text.split_whitespace().map(|f| f.parse::<u64>().ok());
+        Some(Sched {
+            on_cpu: Duration::from_nanos(fields.next()??),
+            runnable: Duration::from_nanos(fields.next()??),
+        })
+    }
+
+    /// What `pairs` of (before, after) counters add up to, if every thread had them.
+    fn spent(pairs: impl IntoIterator<Item = (Option<Sched>, Option<Sched>)>) -> Option<Sched> {
+        let mut total = Sched::default();
+        for (before, after) in pairs {
+            let (before, after) = (before?, after?);
+            total.on_cpu += after.on_cpu.saturating_sub(before.on_cpu);
+            total.runnable += after.runnable.saturating_sub(before.runnable);
+        }
+        Some(total)
+    }
+}
+
+impl Usage {
+    /// Worker time not spent on documents while documents were being processed.
+    pub fn workers_idle(&self, threads: usize) -> Duration {
+        (self.processing * threads as u32).saturating_sub(self.workers_busy)
+    }
+
+    /// Worker time blocked with nothing to do, by the scheduler's account.
+    pub fn workers_blocked(&self, threads: usize) -> Option<Duration> {
+        let sched = self.workers_sched?;
+        Some(
+            (self.processing * threads as u32)
+                .saturating_sub(sched.on_cpu)
+                .saturating_sub(sched.runnable),
+        )
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +119,8 @@ pub enum RunError {
 
 pub struct RunOptions {
     pub quiet: bool,
+    /// When the process started, for the start-up time in [`Usage`].
+    pub process_start: Instant,
 }
 
 struct DocStage<'p> {
@@ -158,6 +232,14 @@ pub fn run(plan: Plan, options: &RunOptions) -> Result<Outcome, RunError> {
         window,
         nanos: &ingest_nanos,
     };
+    let mut usage = Usage {
+        startup: options.process_start.elapsed(),
+        build_busy: plan.build_busy,
+        build_wall: plan.build_wall,
+        ..Usage::default()
+    };
+    let sched_before = pool.broadcast(|_| Sched::of_this_thread());
+    let processing = Instant::now();
     if threads == 1 {
         // One thread means one thread: reading, stages and writing take turns.
         for mut batch in batches {
@@ -189,16 +271,31 @@ pub fn run(plan: Plan, options: &RunOptions) -> Result<Outcome, RunError> {
                 }
                 Ok(sink)
             });
-            for mut batch in from_reader {
+            loop {
+                let clock = Instant::now();
+                let Ok(mut batch) = from_reader.recv() else {
+                    break;
+                };
+                usage.workers_waiting_for_input += clock.elapsed() * threads as u32;
                 process(&mut batch);
                 if to_writer.send(batch).is_err() {
                     break;
                 }
             }
+            usage.processing = processing.elapsed();
             drop(to_writer);
             writer.join().expect("writer thread does not panic")
         })?;
     }
+    if threads == 1 {
+        usage.processing = processing.elapsed();
+    }
+    let sched_after = pool.broadcast(|_| Sched::of_this_thread());
+    usage.workers_sched = Sched::spent(sched_before.into_iter().zip(sched_after));
+    usage.workers_busy = doc_stages
+        .iter()
+        .map(|s| Duration::from_nanos(s.nanos.load(Ordering::Relaxed)))
+        .sum();
     sink.progress.finish_and_clear();
     if sink.failed > sink.failures_shown && !options.quiet {
         eprintln!(
@@ -237,6 +334,7 @@ pub fn run(plan: Plan, options: &RunOptions) -> Result<Outcome, RunError> {
             bytes,
             threads,
             timings,
+            usage,
         });
     }
     let mut exporters = exporters;
@@ -282,7 +380,23 @@ pub fn run(plan: Plan, options: &RunOptions) -> Result<Outcome, RunError> {
         bytes,
         threads,
         timings,
+        usage: Usage {
+            cpu: process_cpu_time(),
+            ..usage
+        },
     })
+}
+
+/// User and system time of this process so far, from `/proc/self/stat` (Linux), in clock
+/// ticks of 10 ms: coarse, but enough against runs of seconds.
+fn process_cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let mut fields = rest.split(' ').skip(11);
+    let utime: u64 = fields.next()?.parse().ok()?;
+    let stime: u64 = fields.next()?.parse().ok()?;
+    Some(Duration::from_millis((utime + stime) * 10))
 }
 
 /// Windows of documents, read lazily.
@@ -497,6 +611,44 @@ pub fn print_timings(outcome: &Outcome) {
             mb / secs.max(1e-9)
         );
     }
+    let u = &outcome.usage;
+    let _ = writeln!(
+        err,
+        "start-up {:.3} s (building the stages: {:.3} s of work in {:.3} s)",
+        u.startup.as_secs_f64(),
+        u.build_busy.as_secs_f64(),
+        u.build_wall.as_secs_f64()
+    );
+    let capacity = u.processing.as_secs_f64() * outcome.threads as f64;
+    let idle = u.workers_idle(outcome.threads).as_secs_f64();
+    let _ = writeln!(
+        err,
+        "workers: {:.3} s busy, {idle:.3} s idle ({:.1}% of {} × {:.3} s; waiting for input {:.3} s)",
+        u.workers_busy.as_secs_f64(),
+        100.0 * idle / capacity.max(1e-9),
+        outcome.threads,
+        u.processing.as_secs_f64(),
+        u.workers_waiting_for_input.as_secs_f64()
+    );
+    if let (Some(sched), Some(blocked)) = (u.workers_sched, u.workers_blocked(outcome.threads)) {
+        let _ = writeln!(
+            err,
+            "workers by the scheduler: {:.3} s on a core, {:.3} s ready but waiting for one, {:.3} s blocked ({:.1}% idle)",
+            sched.on_cpu.as_secs_f64(),
+            sched.runnable.as_secs_f64(),
+            blocked.as_secs_f64(),
+            100.0 * blocked.as_secs_f64() / capacity.max(1e-9)
+        );
+    }
+    if let Some(cpu) = u.cpu {
+        let wall = (u.startup + outcome.elapsed).as_secs_f64();
+        let _ = writeln!(
+            err,
+            "CPU {:.2} s over {wall:.2} s from process start: {:.2} cores busy",
+            cpu.as_secs_f64(),
+            cpu.as_secs_f64() / wall.max(1e-9)
+        );
+    }
 }
 
 /// The run's figures as JSON (`--report FILE`), for batch systems and the benchmark.
@@ -508,6 +660,17 @@ pub fn report_json(outcome: &Outcome) -> serde_json::Value {
         "threads": outcome.threads,
         "elapsed_seconds": outcome.elapsed.as_secs_f64(),
         "aborted": outcome.aborted,
+        "startup_seconds": outcome.usage.startup.as_secs_f64(),
+        "build_seconds": outcome.usage.build_busy.as_secs_f64(),
+        "build_wall_seconds": outcome.usage.build_wall.as_secs_f64(),
+        "processing_seconds": outcome.usage.processing.as_secs_f64(),
+        "workers_busy_seconds": outcome.usage.workers_busy.as_secs_f64(),
+        "workers_idle_seconds": outcome.usage.workers_idle(outcome.threads).as_secs_f64(),
+        "workers_waiting_for_input_seconds": outcome.usage.workers_waiting_for_input.as_secs_f64(),
+        "workers_on_cpu_seconds": outcome.usage.workers_sched.map(|s| s.on_cpu.as_secs_f64()),
+        "workers_runnable_seconds": outcome.usage.workers_sched.map(|s| s.runnable.as_secs_f64()),
+        "workers_blocked_seconds": outcome.usage.workers_blocked(outcome.threads).map(|d| d.as_secs_f64()),
+        "cpu_seconds": outcome.usage.cpu.map(|c| c.as_secs_f64()),
         "timings": outcome.timings.iter().map(|(step, time)| serde_json::json!({"step": step, "seconds": time.as_secs_f64()})).collect::<Vec<_>>(),
         "files": outcome.files.iter().map(|(k, v)| (k.clone(), serde_json::json!(v))).collect::<serde_json::Map<_, _>>(),
     })
