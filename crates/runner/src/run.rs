@@ -7,11 +7,12 @@
 use std::collections::BTreeMap;
 use std::io::{BufReader, IsTerminal, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{self, TryRecvError};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use model::{CorpusStage, Document, DocumentStage, Exporter, Status};
-use rayon::prelude::*;
 
 use crate::config::{Input, OnError, Output, Plan};
 use crate::registry::Built;
@@ -138,10 +139,6 @@ pub fn run(plan: Plan, options: &RunOptions) -> Result<Outcome, RunError> {
     } else {
         plan.threads
     };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| RunError::Threads(e.to_string()))?;
 
     let mut doc_stages = Vec::new();
     let mut corpus_stages: Vec<(&str, Box<dyn CorpusStage>)> = Vec::new();
@@ -219,79 +216,49 @@ pub fn run(plan: Plan, options: &RunOptions) -> Result<Outcome, RunError> {
         export_time: Duration::ZERO,
     };
     let window = (threads * 32).max(64);
-    let process = |batch: &mut Vec<Document>| {
-        pool.install(|| {
-            batch
-                .par_iter_mut()
-                .for_each(|doc| run_document(doc, &doc_stages));
-        })
-    };
     let ingest_nanos = AtomicU64::new(0);
-    let batches = Batches {
-        source,
-        window,
-        nanos: &ingest_nanos,
-    };
     let mut usage = Usage {
         startup: options.process_start.elapsed(),
         build_busy: plan.build_busy,
         build_wall: plan.build_wall,
         ..Usage::default()
     };
-    let sched_before = pool.broadcast(|_| Sched::of_this_thread());
     let processing = Instant::now();
     if threads == 1 {
         // One thread means one thread: reading, stages and writing take turns.
+        let sched_before = Sched::of_this_thread();
+        let batches = Batches {
+            source,
+            window,
+            nanos: &ingest_nanos,
+        };
         for mut batch in batches {
-            process(&mut batch);
-            sink.accept(batch)?;
+            for doc in &mut batch {
+                run_document(doc, &doc_stages);
+            }
+            for doc in batch {
+                sink.accept(doc)?;
+            }
+            sink.flush()?;
             if sink.aborted.is_some() {
                 break;
             }
         }
-    } else {
-        // Reading, the stages and writing overlap; bounded channels keep at most a few
-        // windows in flight, and order is kept because each hop is first-in first-out.
-        sink = std::thread::scope(|scope| {
-            let (to_workers, from_reader) = std::sync::mpsc::sync_channel::<Vec<Document>>(2);
-            let (to_writer, from_workers) = std::sync::mpsc::sync_channel::<Vec<Document>>(2);
-            scope.spawn(move || {
-                for batch in batches {
-                    if to_workers.send(batch).is_err() {
-                        break;
-                    }
-                }
-            });
-            let writer = scope.spawn(move || -> Result<Sink, RunError> {
-                for batch in from_workers {
-                    sink.accept(batch)?;
-                    if sink.aborted.is_some() {
-                        break;
-                    }
-                }
-                Ok(sink)
-            });
-            loop {
-                let clock = Instant::now();
-                let Ok(mut batch) = from_reader.recv() else {
-                    break;
-                };
-                usage.workers_waiting_for_input += clock.elapsed() * threads as u32;
-                process(&mut batch);
-                if to_writer.send(batch).is_err() {
-                    break;
-                }
-            }
-            usage.processing = processing.elapsed();
-            drop(to_writer);
-            writer.join().expect("writer thread does not panic")
-        })?;
-    }
-    if threads == 1 {
         usage.processing = processing.elapsed();
+        usage.workers_sched = Sched::spent([(sched_before, Sched::of_this_thread())]);
+    } else {
+        let flow = Flow {
+            threads,
+            in_flight: 2 * window,
+            doc_stages: &doc_stages,
+            ingest_nanos: &ingest_nanos,
+        };
+        let (workers, result) = flow.run(source, &mut sink);
+        usage.processing = processing.elapsed();
+        usage.workers_waiting_for_input = workers.waiting;
+        usage.workers_sched = workers.sched;
+        result?;
     }
-    let sched_after = pool.broadcast(|_| Sched::of_this_thread());
-    usage.workers_sched = Sched::spent(sched_before.into_iter().zip(sched_after));
     usage.workers_busy = doc_stages
         .iter()
         .map(|s| Duration::from_nanos(s.nanos.load(Ordering::Relaxed)))
@@ -437,48 +404,225 @@ struct Sink {
 }
 
 impl Sink {
-    fn accept(&mut self, batch: Vec<Document>) -> Result<(), RunError> {
-        for doc in &batch {
-            self.documents += 1;
-            self.bytes += doc.source_text.len() as u64;
-            if doc.status == Status::Failed {
-                self.failed += 1;
-                if let Some(f) = &doc.failure {
-                    if !self.quiet && self.failures_shown < 20 {
-                        self.progress.suspend(|| {
-                            eprintln!("error: {}: {}: {}", doc.source, f.stage, f.message)
-                        });
-                        self.failures_shown += 1;
-                    }
-                    if self.fail_fast.contains(&f.stage) && self.aborted.is_none() {
-                        self.aborted = Some(format!("{}: {}: {}", doc.source, f.stage, f.message));
-                    }
+    /// Takes the next document in input order.
+    fn accept(&mut self, doc: Document) -> Result<(), RunError> {
+        self.documents += 1;
+        self.bytes += doc.source_text.len() as u64;
+        if doc.status == Status::Failed {
+            self.failed += 1;
+            if let Some(f) = &doc.failure {
+                if !self.quiet && self.failures_shown < 20 {
+                    self.progress
+                        .suspend(|| eprintln!("error: {}: {}: {}", doc.source, f.stage, f.message));
+                    self.failures_shown += 1;
                 }
-            } else {
-                let clock = Instant::now();
-                for (_, stage) in &mut self.corpus_stages {
-                    stage.observe(doc);
+                if self.fail_fast.contains(&f.stage) && self.aborted.is_none() {
+                    self.aborted = Some(format!("{}: {}: {}", doc.source, f.stage, f.message));
                 }
-                self.corpus_time += clock.elapsed();
             }
+        } else {
             let clock = Instant::now();
-            if let Some(out) = &mut self.stdout {
-                out.write(doc).map_err(RunError::Stdout)?;
+            for (_, stage) in &mut self.corpus_stages {
+                stage.observe(&doc);
             }
-            for (instance, exporter) in &mut self.exporters {
-                exporter.write_document(doc).map_err(|e| RunError::Stage {
-                    stage: instance.to_string(),
-                    message: e.message,
-                })?;
-            }
-            self.export_time += clock.elapsed();
-            self.progress.inc(1);
+            self.corpus_time += clock.elapsed();
         }
+        let clock = Instant::now();
+        if let Some(out) = &mut self.stdout {
+            out.write(&doc).map_err(RunError::Stdout)?;
+        }
+        for (instance, exporter) in &mut self.exporters {
+            exporter.write_document(&doc).map_err(|e| RunError::Stage {
+                stage: instance.to_string(),
+                message: e.message,
+            })?;
+        }
+        self.export_time += clock.elapsed();
+        self.progress.inc(1);
+        Ok(())
+    }
+
+    /// Hands what was written to standard output on, so that a streaming consumer is never
+    /// kept waiting for lines that are ready.
+    fn flush(&mut self) -> Result<(), RunError> {
         if let Some(out) = &mut self.stdout {
             out.flush().map_err(RunError::Stdout)?;
         }
         Ok(())
     }
+}
+
+/// More than one thread: a reader thread, `threads` workers and the writer (the calling
+/// thread) run at once. Workers take documents one at a time as they come free, so no worker
+/// waits for another's slow document (as it would at the end of a window processed
+/// together); the writer puts them back in input order. Memory stays bounded because the
+/// reader needs a credit per document and the writer returns it only once the document is
+/// written: at most `in_flight` documents are read, processed or waiting for their turn.
+struct Flow<'a, 'p> {
+    threads: usize,
+    in_flight: usize,
+    doc_stages: &'a [DocStage<'p>],
+    ingest_nanos: &'a AtomicU64,
+}
+
+/// What the workers report of their time.
+#[derive(Default)]
+struct WorkersTime {
+    /// Waiting for the reader, summed over workers.
+    waiting: Duration,
+    sched: Option<Sched>,
+}
+
+impl Flow<'_, '_> {
+    fn run(&self, mut source: Source, sink: &mut Sink) -> (WorkersTime, Result<(), RunError>) {
+        let (credit_tx, credit_rx) = mpsc::sync_channel::<()>(self.in_flight);
+        for _ in 0..self.in_flight {
+            let _ = credit_tx.send(());
+        }
+        // Never full: the credits keep fewer documents than its capacity in flight.
+        let (work_tx, work_rx) = mpsc::sync_channel::<(usize, Document)>(self.in_flight);
+        let work_rx = Mutex::new(work_rx);
+        let (done_tx, done_rx) = mpsc::channel::<(usize, Document)>();
+        // Set when the writer stops early (an error, or `on_error = "fail"`), so that the
+        // reader and the workers stop too instead of finishing the documents in flight.
+        let stop = AtomicBool::new(false);
+        std::thread::scope(|scope| {
+            let mut workers = Vec::new();
+            let mut spawn_error = None;
+            let reader = std::thread::Builder::new()
+                .name("newsmill-reader".into())
+                .spawn_scoped(scope, || {
+                    let (credit_rx, work_tx) = (credit_rx, work_tx);
+                    for seq in 0.. {
+                        if credit_rx.recv().is_err() || stop.load(Ordering::Relaxed) {
+                            break;
+                        }
+                        let clock = Instant::now();
+                        let doc = source.next();
+                        self.ingest_nanos
+                            .fetch_add(clock.elapsed().as_nanos() as u64, Ordering::Relaxed);
+                        let Some(doc) = doc else { break };
+                        if work_tx.send((seq, doc)).is_err() {
+                            break;
+                        }
+                    }
+                });
+            if let Err(e) = reader {
+                spawn_error = Some(e);
+            }
+            for i in 0..self.threads {
+                if spawn_error.is_some() {
+                    break;
+                }
+                let done_tx = done_tx.clone();
+                let (work_rx, stop) = (&work_rx, &stop);
+                let worker = std::thread::Builder::new()
+                    .name(format!("newsmill-worker-{i}"))
+                    .spawn_scoped(scope, move || self.work(work_rx, &done_tx, stop));
+                match worker {
+                    Ok(w) => workers.push(w),
+                    Err(e) => spawn_error = Some(e),
+                }
+            }
+            drop(done_tx);
+            let result = match spawn_error {
+                Some(e) => Err(RunError::Threads(e.to_string())),
+                None => write_in_order(&done_rx, &credit_tx, sink),
+            };
+            stop.store(true, Ordering::Relaxed);
+            // The reader waits for credits and the workers for the writer: let them go.
+            drop(credit_tx);
+            drop(done_rx);
+            let mut time = WorkersTime {
+                sched: Some(Sched::default()),
+                ..WorkersTime::default()
+            };
+            for worker in workers {
+                let (waiting, sched) = worker.join().expect("workers catch stage panics");
+                time.waiting += waiting;
+                time.sched = match (time.sched, sched) {
+                    (Some(a), Some(b)) => Some(Sched {
+                        on_cpu: a.on_cpu + b.on_cpu,
+                        runnable: a.runnable + b.runnable,
+                    }),
+                    _ => None,
+                };
+            }
+            (time, result)
+        })
+    }
+
+    /// One worker: documents in, processed documents out, until the reader is done.
+    fn work(
+        &self,
+        work_rx: &Mutex<mpsc::Receiver<(usize, Document)>>,
+        done_tx: &mpsc::Sender<(usize, Document)>,
+        stop: &AtomicBool,
+    ) -> (Duration, Option<Sched>) {
+        let before = Sched::of_this_thread();
+        let mut waiting = Duration::ZERO;
+        loop {
+            let clock = Instant::now();
+            // Stage panics are caught in run_document, so the lock is never poisoned by one.
+            let next = work_rx
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .recv();
+            waiting += clock.elapsed();
+            let Ok((seq, mut doc)) = next else { break };
+            if stop.load(Ordering::Relaxed) {
+                break;
+            }
+            run_document(&mut doc, self.doc_stages);
+            if done_tx.send((seq, doc)).is_err() {
+                break;
+            }
+        }
+        (waiting, Sched::spent([(before, Sched::of_this_thread())]))
+    }
+}
+
+/// The writer's side of [`Flow`]: documents arrive in any order and leave in input order.
+fn write_in_order(
+    done_rx: &mpsc::Receiver<(usize, Document)>,
+    credit_tx: &mpsc::SyncSender<()>,
+    sink: &mut Sink,
+) -> Result<(), RunError> {
+    // Documents that finished before an earlier one, by input position.
+    let mut waiting: BTreeMap<usize, Document> = BTreeMap::new();
+    let mut next = 0;
+    loop {
+        let (seq, doc) = match done_rx.try_recv() {
+            Ok(done) => done,
+            Err(TryRecvError::Disconnected) => break,
+            Err(TryRecvError::Empty) => {
+                // Nothing ready: a good moment to pass on what was written.
+                sink.flush()?;
+                match done_rx.recv() {
+                    Ok(done) => done,
+                    Err(_) => break,
+                }
+            }
+        };
+        if seq != next {
+            waiting.insert(seq, doc);
+            continue;
+        }
+        let mut doc = doc;
+        loop {
+            sink.accept(doc)?;
+            next += 1;
+            let _ = credit_tx.send(());
+            if sink.aborted.is_some() {
+                return sink.flush();
+            }
+            match waiting.remove(&next) {
+                Some(d) => doc = d,
+                None => break,
+            }
+        }
+    }
+    sink.flush()
 }
 
 /// Instance names live as long as the run; leaking a handful of short strings keeps the
