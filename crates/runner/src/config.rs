@@ -22,6 +22,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use model::{BuildContext, Capability};
 use serde::Deserialize;
@@ -30,6 +32,7 @@ use toml::Spanned;
 
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::registry::{self, BuildError, Built, StageEntry, StageKind};
+use crate::run::Sched;
 
 /// What to do when a stage fails on a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -100,6 +103,9 @@ pub struct Plan {
     /// Building the stages: time summed over the builds, and wall time.
     pub build_busy: std::time::Duration,
     pub build_wall: std::time::Duration,
+    /// CPU time of each thread that built stages, by the scheduler's account (empty where the
+    /// system does not tell it): the busiest is the start-up that host load does not inflate.
+    pub build_cpu: Vec<std::time::Duration>,
 }
 
 impl Plan {
@@ -246,13 +252,15 @@ impl<'a> Validator<'a> {
             || (overrides.output.is_none()
                 && pipeline.output.as_ref().is_some_and(|o| o.get_ref() == "-"));
         let shard = self.shard(overrides);
+        let threads = overrides.threads.or(pipeline.threads).unwrap_or(0);
         let build_clock = std::time::Instant::now();
-        let (stages, build_busy) = self.plan_stages(
+        let (stages, build_busy, build_cpu) = self.plan_stages(
             &pipeline,
             &stage_tables,
             &registry,
             streaming,
             shard.is_some(),
+            threads,
         );
         let build_wall = build_clock.elapsed();
         let capabilities = self.check_needs(&stages, &registry, &pipeline);
@@ -288,7 +296,6 @@ impl<'a> Validator<'a> {
             (Output::Dir(d), Some(s)) => Output::Dir(d.join(s.folder_name())),
             (o, _) => o,
         });
-        let threads = overrides.threads.or(pipeline.threads).unwrap_or(0);
         Some(Plan {
             inputs: inputs?,
             output: output?,
@@ -299,6 +306,7 @@ impl<'a> Validator<'a> {
             shard,
             build_busy,
             build_wall,
+            build_cpu,
         })
     }
 
@@ -380,8 +388,14 @@ impl<'a> Validator<'a> {
         registry: &[StageEntry],
         streaming: bool,
         sharded: bool,
-    ) -> (Vec<PlannedStage>, std::time::Duration) {
+        threads: usize,
+    ) -> (
+        Vec<PlannedStage>,
+        std::time::Duration,
+        Vec<std::time::Duration>,
+    ) {
         let mut planned = Vec::new();
+        let mut jobs = Vec::new();
         let mut build_busy = std::time::Duration::ZERO;
         let mut seen = BTreeSet::new();
         for listed in &pipeline.stages {
@@ -427,9 +441,38 @@ impl<'a> Validator<'a> {
             let span = table.map(|t| t.span()).unwrap_or(listed.span());
             let options = options
                 .unwrap_or_else(|| Spanned::new(span.clone(), DeValue::Table(DeTable::new())));
-            let clock = std::time::Instant::now();
-            let built = (entry.build)(ValueDeserializer::from(options), &context);
-            build_busy += clock.elapsed();
+            jobs.push(BuildJob {
+                instance,
+                entry,
+                on_error,
+                span,
+                options,
+                context,
+                at: self.diagnostics.len(),
+            });
+        }
+        for (name, (span, _)) in tables {
+            if !seen.contains(name) {
+                self.warning(
+                    Some(span.clone()),
+                    format!("[stages.{name}] is not used: `{name}` is not in pipeline.stages"),
+                );
+            }
+        }
+        let (results, build_cpu) = build_all(&jobs, threads);
+        // Each build's problem goes where it would have gone had the stages been built in
+        // turn inside the loop above, so that the report reads the same.
+        let mut inserted = 0;
+        for (job, (built, time)) in jobs.into_iter().zip(results) {
+            build_busy += time;
+            let before = self.diagnostics.len();
+            let BuildJob {
+                instance,
+                entry,
+                on_error,
+                span,
+                ..
+            } = job;
             match built {
                 Ok(built) => planned.push(PlannedStage {
                     instance,
@@ -457,16 +500,12 @@ impl<'a> Validator<'a> {
                     );
                 }
             }
+            let new: Vec<Diagnostic> = self.diagnostics.drain(before..).collect();
+            let at = job.at + inserted;
+            inserted += new.len();
+            self.diagnostics.splice(at..at, new);
         }
-        for (name, (span, _)) in tables {
-            if !seen.contains(name) {
-                self.warning(
-                    Some(span.clone()),
-                    format!("[stages.{name}] is not used: `{name}` is not in pipeline.stages"),
-                );
-            }
-        }
-        (planned, build_busy)
+        (planned, build_busy, build_cpu)
     }
 
     /// Splits a stage table into its type, `on_error` and the stage's own options.
@@ -648,6 +687,84 @@ impl<'a> Validator<'a> {
         }
         Some(Output::Dir(dir))
     }
+}
+
+/// A stage to build, once its options are known to be there.
+struct BuildJob<'r, 'i> {
+    instance: String,
+    entry: &'r StageEntry,
+    on_error: OnError,
+    span: Range<usize>,
+    options: Spanned<DeValue<'i>>,
+    context: BuildContext,
+    /// How many diagnostics came before it.
+    at: usize,
+}
+
+/// Builds the stages, on up to `threads` threads (0: one per core), in input order out.
+/// Stages compile their regexes and automata when built, independently of each other, and this
+/// is most of the start-up; built in turn, they would keep all but one core waiting.
+#[allow(clippy::type_complexity)]
+fn build_all(
+    jobs: &[BuildJob<'_, '_>],
+    threads: usize,
+) -> (
+    Vec<(Result<Built, BuildError>, std::time::Duration)>,
+    Vec<std::time::Duration>,
+) {
+    let threads = match threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
+    .min(jobs.len())
+    .max(1);
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<_>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
+    // Each thread takes the next stage not yet taken, so a long build does not hold up the
+    // short ones behind it.
+    let work = || {
+        let before = Sched::of_this_thread();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(job) = jobs.get(i) else { break };
+            let clock = std::time::Instant::now();
+            let options = ValueDeserializer::from(job.options.clone());
+            let built = (job.entry.build)(options, &job.context);
+            *slots[i].lock().unwrap_or_else(|p| p.into_inner()) = Some((built, clock.elapsed()));
+        }
+        Sched::spent([(before, Sched::of_this_thread())]).map(|s| s.on_cpu)
+    };
+    let cpu: Vec<Option<std::time::Duration>> = if threads == 1 {
+        vec![work()]
+    } else {
+        std::thread::scope(|scope| {
+            // Without another thread, this one builds what is left.
+            let helpers: Vec<_> = (1..threads)
+                .filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, work).ok())
+                .collect();
+            let mut cpu = vec![work()];
+            for helper in helpers {
+                cpu.push(
+                    helper
+                        .join()
+                        .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                );
+            }
+            cpu
+        })
+    };
+    let results = slots
+        .into_iter()
+        .map(|slot| {
+            slot.into_inner()
+                .unwrap_or_else(|p| p.into_inner())
+                .expect("every stage was built")
+        })
+        .collect();
+    (
+        results,
+        cpu.into_iter().collect::<Option<_>>().unwrap_or_default(),
+    )
 }
 
 /// Whether `dir` exists and takes new files, or could be created, without creating it.

@@ -45,6 +45,8 @@ pub struct Usage {
     /// Building the stages: time summed over the builds, and wall time.
     pub build_busy: Duration,
     pub build_wall: Duration,
+    /// CPU time of each thread that built stages (see `Plan::build_cpu`).
+    pub build_cpu: Vec<Duration>,
     /// From the first document handed to the workers to the last one processed.
     pub processing: Duration,
     /// Time the workers spent running stages on documents, summed over workers.
@@ -68,7 +70,7 @@ pub struct Sched {
 
 impl Sched {
     /// This thread's counters so far, from `/proc/thread-self/schedstat`.
-    fn of_this_thread() -> Option<Sched> {
+    pub fn of_this_thread() -> Option<Sched> {
         let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
         let mut fields = text.split_whitespace().map(|f| f.parse::<u64>().ok());
         Some(Sched {
@@ -78,7 +80,7 @@ impl Sched {
     }
 
     /// What `pairs` of (before, after) counters add up to, if every thread had them.
-    fn spent(pairs: impl IntoIterator<Item = (Option<Sched>, Option<Sched>)>) -> Option<Sched> {
+    pub fn spent(pairs: impl IntoIterator<Item = (Option<Sched>, Option<Sched>)>) -> Option<Sched> {
         let mut total = Sched::default();
         for (before, after) in pairs {
             let (before, after) = (before?, after?);
@@ -221,6 +223,7 @@ pub fn run(plan: Plan, options: &RunOptions) -> Result<Outcome, RunError> {
         startup: options.process_start.elapsed(),
         build_busy: plan.build_busy,
         build_wall: plan.build_wall,
+        build_cpu: std::mem::take(&mut plan.build_cpu),
         ..Usage::default()
     };
     let processing = Instant::now();
@@ -763,6 +766,18 @@ pub fn print_timings(outcome: &Outcome) {
         u.build_busy.as_secs_f64(),
         u.build_wall.as_secs_f64()
     );
+    if !u.build_cpu.is_empty() {
+        let cpu: Vec<String> = u
+            .build_cpu
+            .iter()
+            .map(|c| format!("{:.3}", c.as_secs_f64()))
+            .collect();
+        let _ = writeln!(
+            err,
+            "  stage builds by the scheduler: {} s on a core, per thread",
+            cpu.join(" + ")
+        );
+    }
     let capacity = u.processing.as_secs_f64() * outcome.threads as f64;
     let idle = u.workers_idle(outcome.threads).as_secs_f64();
     let _ = writeln!(
@@ -807,6 +822,7 @@ pub fn report_json(outcome: &Outcome) -> serde_json::Value {
         "startup_seconds": outcome.usage.startup.as_secs_f64(),
         "build_seconds": outcome.usage.build_busy.as_secs_f64(),
         "build_wall_seconds": outcome.usage.build_wall.as_secs_f64(),
+        "build_cpu_seconds_per_thread": outcome.usage.build_cpu.iter().map(|c| c.as_secs_f64()).collect::<Vec<_>>(),
         "processing_seconds": outcome.usage.processing.as_secs_f64(),
         "workers_busy_seconds": outcome.usage.workers_busy.as_secs_f64(),
         "workers_idle_seconds": outcome.usage.workers_idle(outcome.threads).as_secs_f64(),
@@ -818,4 +834,112 @@ pub fn report_json(outcome: &Outcome) -> serde_json::Value {
         "timings": outcome.timings.iter().map(|(step, time)| serde_json::json!({"step": step, "seconds": time.as_secs_f64()})).collect::<Vec<_>>(),
         "files": outcome.files.iter().map(|(k, v)| (k.clone(), serde_json::json!(v))).collect::<serde_json::Map<_, _>>(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    /// Takes longer on some documents than on others, so that workers finish out of order;
+    /// fails the ones whose text says so.
+    struct Uneven;
+
+    impl DocumentStage for Uneven {
+        fn process(&self, doc: &mut Document) -> Result<(), model::StageError> {
+            let n: u64 = doc.id.trim_start_matches('d').parse().unwrap_or(0);
+            std::thread::sleep(Duration::from_micros((n * 7919) % 13 * 50));
+            if doc.text.contains("fail") {
+                return Err(model::StageError::new("failed on purpose"));
+            }
+            Ok(())
+        }
+    }
+
+    /// Records the order documents reach the corpus stages in.
+    struct Order(Arc<Mutex<Vec<String>>>);
+
+    impl CorpusStage for Order {
+        fn observe(&mut self, doc: &Document) {
+            self.0.lock().unwrap().push(doc.id.clone());
+        }
+        fn finish(&mut self) -> Result<Vec<model::Table>, model::StageError> {
+            Ok(Vec::new())
+        }
+    }
+
+    fn flow(texts: &[&str], threads: usize, fail_fast: bool) -> (Sink, Vec<String>) {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let mut sink = Sink {
+            corpus_stages: vec![("order", Box::new(Order(seen.clone())))],
+            exporters: Vec::new(),
+            stdout: None,
+            progress: indicatif::ProgressBar::hidden(),
+            quiet: true,
+            fail_fast: if fail_fast {
+                vec!["uneven".to_string()]
+            } else {
+                Vec::new()
+            },
+            documents: 0,
+            failed: 0,
+            failures_shown: 0,
+            aborted: None,
+            bytes: 0,
+            corpus_time: Duration::ZERO,
+            export_time: Duration::ZERO,
+        };
+        let docs: Vec<Document> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Document::new(format!("d{i}"), format!("d{i}.txt"), t.to_string()))
+            .collect();
+        let stage = Uneven;
+        let doc_stages = [DocStage {
+            instance: "uneven",
+            stage: &stage,
+            on_error: OnError::Skip,
+            nanos: AtomicU64::new(0),
+        }];
+        let ingest_nanos = AtomicU64::new(0);
+        let flow = Flow {
+            threads,
+            in_flight: 4,
+            doc_stages: &doc_stages,
+            ingest_nanos: &ingest_nanos,
+        };
+        let (_, result) = flow.run(Box::new(docs.into_iter()), &mut sink);
+        assert!(result.is_ok());
+        let seen = seen.lock().unwrap().clone();
+        (sink, seen)
+    }
+
+    #[test]
+    fn documents_leave_in_input_order_whatever_finishes_first() {
+        let texts = vec!["text"; 200];
+        for threads in [2, 3, 5] {
+            let (sink, seen) = flow(&texts, threads, false);
+            assert_eq!(sink.documents, 200);
+            let expected: Vec<String> = (0..200).map(|i| format!("d{i}")).collect();
+            assert_eq!(seen, expected, "{threads} threads");
+        }
+    }
+
+    #[test]
+    fn a_failure_that_stops_the_run_stops_reader_and_workers() {
+        let mut texts = vec!["text"; 500];
+        texts[37] = "fail";
+        let (sink, seen) = flow(&texts, 2, true);
+        assert_eq!(sink.failed, 1);
+        assert_eq!(sink.documents, 38, "nothing is written after the failure");
+        assert!(sink
+            .aborted
+            .as_deref()
+            .unwrap()
+            .starts_with("d37.txt: uneven"));
+        assert_eq!(seen.len(), 37);
+        // Without on_error = "fail" the run goes on past it.
+        let (sink, seen) = flow(&texts, 2, false);
+        assert_eq!((sink.documents, sink.failed, seen.len()), (500, 1, 499));
+    }
 }
