@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const USAGE: &str =
-    "usage: newsmill-bench [--mb N] [--threads 1,2] [--config FILE] [--corpus-stage] [--root DIR]
+    "usage: newsmill-bench [--mb N] [--threads 1,2] [--passes N] [--config FILE] [--corpus-stage] [--root DIR]
        newsmill-bench --generate DOCS --to FILE.jsonl [--root DIR]   (corpus only)";
 
 struct Args {
@@ -26,6 +26,9 @@ struct Args {
     generate: Option<(usize, PathBuf)>,
     /// Also run once with the `corroborate` corpus stage (one thread) for its memory.
     corpus_stage: bool,
+    /// How many times to run the thread counts, back to back: the ratio to the first thread
+    /// count is printed per pass, since the host's load changes between passes.
+    passes: usize,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -36,6 +39,7 @@ fn parse_args() -> Result<Args, String> {
         root: std::env::current_dir().map_err(|e| e.to_string())?,
         generate: None,
         corpus_stage: false,
+        passes: 1,
     };
     let mut generate_docs = None;
     let mut generate_to = None;
@@ -50,6 +54,7 @@ fn parse_args() -> Result<Args, String> {
                     .map(|t| t.trim().parse().map_err(|e| format!("--threads: {e}")))
                     .collect::<Result<_, _>>()?
             }
+            "--passes" => args.passes = value()?.parse().map_err(|e| format!("--passes: {e}"))?,
             "--config" => args.config = Some(PathBuf::from(value()?)),
             "--corpus-stage" => args.corpus_stage = true,
             "--root" => args.root = PathBuf::from(value()?),
@@ -122,12 +127,13 @@ fn run(args: &Args) -> Result<(), String> {
         ));
     }
     println!("machine: {}\n", machine());
-    println!("| run | threads | MB/s | documents/s | peak RSS (MB) | wall (s) |");
-    println!("|---|---:|---:|---:|---:|---:|");
+    println!("| run | threads | MB/s | documents/s | peak RSS (MB) | wall (s) | process wall (s) | CPU (s) | cores busy | workers idle |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     let measure = |label: &str, config: &Path, threads: usize| {
         let out = bench_dir.join(format!("out-{label}-{threads}"));
         let report = bench_dir.join(format!("report-{label}-{threads}.json"));
-        let (status, peak_kb) = run_measured(Command::new(&newsmill).args([
+        let clock = std::time::Instant::now();
+        let (status, peak_kb, cpu) = run_measured(Command::new(&newsmill).args([
             "run",
             "-c",
             config.to_str().unwrap_or_default(),
@@ -141,6 +147,7 @@ fn run(args: &Args) -> Result<(), String> {
             "--report",
             report.to_str().unwrap_or_default(),
         ]))?;
+        let process_wall = clock.elapsed().as_secs_f64();
         if status > 1 {
             return Err(format!("newsmill exited with {status}"));
         }
@@ -151,20 +158,52 @@ fn run(args: &Args) -> Result<(), String> {
         let secs = json["elapsed_seconds"].as_f64().unwrap_or(f64::NAN);
         let mb = json["bytes"].as_f64().unwrap_or(0.0) / 1e6;
         let docs = json["documents"].as_f64().unwrap_or(0.0);
+        // Blocked by the scheduler's account (not counting time the host gave to others), as a
+        // share of the workers' time while documents were processed.
+        let idle = json["workers_blocked_seconds"].as_f64().map_or_else(
+            || "-".to_string(),
+            |blocked| {
+                let capacity =
+                    json["processing_seconds"].as_f64().unwrap_or(f64::NAN) * threads as f64;
+                format!("{:.1}%", 100.0 * blocked / capacity)
+            },
+        );
         println!(
-            "| {label} | {threads} | {:.1} | {:.0} | {:.1} | {secs:.2} |",
+            "| {label} | {threads} | {:.1} | {:.0} | {:.1} | {secs:.2} | {process_wall:.2} | {cpu:.2} | {:.2} | {idle} |",
             mb / secs,
             docs / secs,
-            peak_kb as f64 / 1024.0
+            peak_kb as f64 / 1024.0,
+            cpu / process_wall
         );
         Ok::<_, String>((out, json))
     };
     let mut reports = Vec::new();
     let mut outputs = Vec::new();
-    for &threads in &args.threads {
-        let (out, json) = measure("pipeline", &config, threads)?;
-        outputs.push(out);
-        reports.push((threads, json));
+    let mut ratios = Vec::new();
+    for pass in 0..args.passes.max(1) {
+        let mut speeds = Vec::new();
+        for &threads in &args.threads {
+            let (out, json) = measure("pipeline", &config, threads)?;
+            let secs = json["elapsed_seconds"].as_f64().unwrap_or(f64::NAN);
+            speeds.push((threads, json["bytes"].as_f64().unwrap_or(0.0) / secs));
+            if pass == 0 {
+                outputs.push(out);
+                reports.push((threads, json));
+            }
+        }
+        if let Some(&(first, base)) = speeds.first() {
+            let pass_ratios: Vec<String> = speeds[1..]
+                .iter()
+                .map(|(t, speed)| format!("{t}/{first} threads {:.2}", speed / base))
+                .collect();
+            ratios.push(pass_ratios.join(", "));
+        }
+    }
+    if ratios.iter().any(|r| !r.is_empty()) {
+        println!();
+        for (pass, r) in ratios.iter().enumerate() {
+            println!("pass {}: {r}", pass + 1);
+        }
     }
     let corpus_report = if args.corpus_stage {
         let path = bench_dir.join("bench-corroborate.toml");
@@ -272,8 +311,9 @@ fn generate(root: &Path, path: &Path, target_bytes: usize) -> Result<(usize, usi
     Ok((documents, bytes))
 }
 
-/// Runs a command and returns its exit code and peak resident set size in KiB.
-fn run_measured(command: &mut Command) -> Result<(i32, i64), String> {
+/// Runs a command and returns its exit code, peak resident set size in KiB and CPU time
+/// (user and system) in seconds.
+fn run_measured(command: &mut Command) -> Result<(i32, i64, f64), String> {
     let child = command.spawn().map_err(|e| e.to_string())?;
     let pid = child.id() as libc::pid_t;
     let mut status = 0;
@@ -287,7 +327,9 @@ fn run_measured(command: &mut Command) -> Result<(i32, i64), String> {
     let code = std::process::ExitStatus::from_raw(status)
         .code()
         .unwrap_or(-1);
-    Ok((code, usage.ru_maxrss))
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    let cpu = seconds(usage.ru_utime) + seconds(usage.ru_stime);
+    Ok((code, usage.ru_maxrss, cpu))
 }
 
 fn same_tree(a: &Path, b: &Path) -> bool {
