@@ -1,8 +1,10 @@
-//! Runs a validated plan: documents flow in windows through the per-document stages (in
-//! parallel), then in input order into the corpus stages and the exporters.
+//! Runs a validated plan: documents flow through the per-document stages (in parallel, each
+//! worker taking the next document as it comes free), then in input order into the corpus
+//! stages and the exporters.
 //!
-//! Memory is bounded by the window, never by the corpus: a window of documents is read,
-//! processed, exported and dropped before the next is read.
+//! Memory is bounded by the documents in flight, never by the corpus: one thread reads,
+//! processes and writes a window of documents before reading the next; more threads keep at
+//! most two windows' worth read, being processed or waiting for their turn to be written.
 
 use std::collections::BTreeMap;
 use std::io::{BufReader, IsTerminal, Write};
