@@ -60,6 +60,10 @@ pub struct Usage {
     /// processing time they were blocked, with nothing to do: the idle share, which the host's
     /// load does not inflate the way it inflates wall-clock figures.
     pub workers_sched: Option<Sched>,
+    /// The same of the reader and writer threads that run beside the workers (more than one
+    /// thread). They use cores the workers leave, so the cores left idle by the whole run
+    /// are at least the workers' blocked time less theirs, and at most the blocked time.
+    pub reader_writer_sched: Option<Sched>,
     /// CPU time of the whole process (user and system), where the system tells it.
     pub cpu: Option<Duration>,
 }
@@ -78,6 +82,14 @@ impl Sched {
         Some(Sched {
             on_cpu: Duration::from_nanos(fields.next()??),
             runnable: Duration::from_nanos(fields.next()??),
+        })
+    }
+
+    fn add(a: Option<Sched>, b: Option<Sched>) -> Option<Sched> {
+        let (a, b) = (a?, b?);
+        Some(Sched {
+            on_cpu: a.on_cpu + b.on_cpu,
+            runnable: a.runnable + b.runnable,
         })
     }
 
@@ -262,6 +274,7 @@ pub fn run(plan: Plan, options: &RunOptions) -> Result<Outcome, RunError> {
         usage.processing = processing.elapsed();
         usage.workers_waiting_for_input = workers.waiting;
         usage.workers_sched = workers.sched;
+        usage.reader_writer_sched = workers.reader_writer;
         result?;
     }
     usage.workers_busy = doc_stages
@@ -476,6 +489,8 @@ struct WorkersTime {
     /// Waiting for the reader, summed over workers.
     waiting: Duration,
     sched: Option<Sched>,
+    /// The reader and writer threads' own account.
+    reader_writer: Option<Sched>,
 }
 
 impl Flow<'_, '_> {
@@ -498,6 +513,7 @@ impl Flow<'_, '_> {
                 .name("newsmill-reader".into())
                 .spawn_scoped(scope, || {
                     let (credit_rx, work_tx) = (credit_rx, work_tx);
+                    let before = Sched::of_this_thread();
                     for seq in 0.. {
                         if credit_rx.recv().is_err() || stop.load(Ordering::Relaxed) {
                             break;
@@ -511,10 +527,15 @@ impl Flow<'_, '_> {
                             break;
                         }
                     }
+                    Sched::spent([(before, Sched::of_this_thread())])
                 });
-            if let Err(e) = reader {
-                spawn_error = Some(e);
-            }
+            let reader = match reader {
+                Ok(reader) => Some(reader),
+                Err(e) => {
+                    spawn_error = Some(e);
+                    None
+                }
+            };
             for i in 0..self.threads {
                 if spawn_error.is_some() {
                     break;
@@ -530,10 +551,12 @@ impl Flow<'_, '_> {
                 }
             }
             drop(done_tx);
+            let writer_before = Sched::of_this_thread();
             let result = match spawn_error {
                 Some(e) => Err(RunError::Threads(e.to_string())),
                 None => write_in_order(&done_rx, &credit_tx, sink),
             };
+            let writer = Sched::spent([(writer_before, Sched::of_this_thread())]);
             stop.store(true, Ordering::Relaxed);
             // The reader waits for credits and the workers for the writer: let them go.
             drop(credit_tx);
@@ -545,14 +568,10 @@ impl Flow<'_, '_> {
             for worker in workers {
                 let (waiting, sched) = worker.join().expect("workers catch stage panics");
                 time.waiting += waiting;
-                time.sched = match (time.sched, sched) {
-                    (Some(a), Some(b)) => Some(Sched {
-                        on_cpu: a.on_cpu + b.on_cpu,
-                        runnable: a.runnable + b.runnable,
-                    }),
-                    _ => None,
-                };
+                time.sched = Sched::add(time.sched, sched);
             }
+            let reader = reader.map(|r| r.join().expect("the reader does not panic"));
+            time.reader_writer = Sched::add(reader.flatten(), writer);
             (time, result)
         })
     }
@@ -800,6 +819,16 @@ pub fn print_timings(outcome: &Outcome) {
             blocked.as_secs_f64(),
             100.0 * blocked.as_secs_f64() / capacity.max(1e-9)
         );
+        if let Some(others) = u.reader_writer_sched {
+            let least = blocked.saturating_sub(others.on_cpu).as_secs_f64();
+            let _ = writeln!(
+                err,
+                "reader and writer: {:.3} s on a core; cores left idle: {:.1}% to {:.1}%",
+                others.on_cpu.as_secs_f64(),
+                100.0 * least / capacity.max(1e-9),
+                100.0 * blocked.as_secs_f64() / capacity.max(1e-9)
+            );
+        }
     }
     if let Some(cpu) = u.cpu {
         let wall = (u.startup + outcome.elapsed).as_secs_f64();
@@ -831,6 +860,7 @@ pub fn report_json(outcome: &Outcome) -> serde_json::Value {
         "workers_waiting_for_input_seconds": outcome.usage.workers_waiting_for_input.as_secs_f64(),
         "workers_on_cpu_seconds": outcome.usage.workers_sched.map(|s| s.on_cpu.as_secs_f64()),
         "workers_runnable_seconds": outcome.usage.workers_sched.map(|s| s.runnable.as_secs_f64()),
+        "reader_writer_on_cpu_seconds": outcome.usage.reader_writer_sched.map(|s| s.on_cpu.as_secs_f64()),
         "workers_blocked_seconds": outcome.usage.workers_blocked(outcome.threads).map(|d| d.as_secs_f64()),
         "cpu_seconds": outcome.usage.cpu.map(|c| c.as_secs_f64()),
         "timings": outcome.timings.iter().map(|(step, time)| serde_json::json!({"step": step, "seconds": time.as_secs_f64()})).collect::<Vec<_>>(),
