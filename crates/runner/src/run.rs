@@ -253,8 +253,13 @@ pub fn run(plan: Plan, options: &RunOptions) -> Result<Outcome, RunError> {
             for doc in &mut batch {
                 run_document(doc, &doc_stages);
             }
+            // Like the writer of more threads, stop at the failure that stops the run, so that
+            // what was streamed does not depend on the thread count.
             for doc in batch {
                 sink.accept(doc)?;
+                if sink.aborted.is_some() {
+                    break;
+                }
             }
             sink.flush()?;
             if sink.aborted.is_some() {
