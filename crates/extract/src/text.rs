@@ -599,11 +599,18 @@ impl TokenLog {
         }
     }
 
-    /// Records that `range` of the text gave `tokens`.
-    pub(crate) fn push(&mut self, range: Range<usize>, tokens: &[Token]) {
+    /// Records `range` with the tokens `fill` appends to the log, and returns them: the caller
+    /// tokenizes straight into the log rather than into a list of its own that is then copied.
+    pub(crate) fn record_with(
+        &mut self,
+        range: Range<usize>,
+        fill: impl FnOnce(&mut Vec<Token>),
+    ) -> &[Token] {
         let from = self.tokens.len();
-        self.tokens.extend_from_slice(tokens);
+        fill(&mut self.tokens);
+        debug_assert!(self.tokens.len() >= from);
         self.ranges.push((range, from..self.tokens.len()));
+        &self.tokens[from..]
     }
 
     /// The tokens of `range` of `text`, if they were recorded (on this text: the document's
@@ -625,70 +632,103 @@ impl TokenLog {
 }
 
 fn tokenize_into(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
-    let end = range.end;
-    // Cut at the end so indexing below `end` needs no second bounds check.
-    let bytes = &text.as_bytes()[..end];
-    let mut i = range.start;
-    let mut space_before = true;
-    while i < end {
-        let b = bytes[i];
-        let start = i;
-        let kind;
-        // ASCII first, without decoding: the classes below are what `char` says of it. One
-        // table lookup sorts the byte, where a chain of class tests would take several.
-        if b < 0x80 {
-            match ASCII_CLASS[b as usize] {
-                C_LETTER => {
-                    i = word_end(text, start, i + 1, end);
-                    kind = TokenKind::Word;
+    let mut tokens = Tokens::new(text, range);
+    while let Some(t) = tokens.next_token() {
+        out.push(t);
+    }
+}
+
+/// The tokens of a range one at a time, for a caller that does its own work on each as it is
+/// made (the person finder looks each word up while it is at hand) instead of reading them
+/// back from a list. Gives exactly what [`tokenize`] gives.
+pub(crate) struct Tokens<'t> {
+    text: &'t str,
+    end: usize,
+    i: usize,
+    space_before: bool,
+}
+
+impl<'t> Tokens<'t> {
+    pub(crate) fn new(text: &'t str, range: Range<usize>) -> Self {
+        Tokens {
+            text,
+            end: range.end,
+            i: range.start,
+            space_before: true,
+        }
+    }
+
+    #[inline(always)]
+    pub(crate) fn next_token(&mut self) -> Option<Token> {
+        let (text, end) = (self.text, self.end);
+        // Cut at the end so indexing below `end` needs no second bounds check.
+        let bytes = &text.as_bytes()[..end];
+        let mut i = self.i;
+        let mut space_before = self.space_before;
+        while i < end {
+            let b = bytes[i];
+            let start = i;
+            let kind;
+            // ASCII first, without decoding: the classes below are what `char` says of it. One
+            // table lookup sorts the byte, where a chain of class tests would take several.
+            if b < 0x80 {
+                match ASCII_CLASS[b as usize] {
+                    C_LETTER => {
+                        i = word_end(text, start, i + 1, end);
+                        kind = TokenKind::Word;
+                    }
+                    C_DIGIT => {
+                        i = number_end(bytes, i + 1, end);
+                        kind = TokenKind::Number;
+                    }
+                    C_SPACE => {
+                        space_before = true;
+                        i += 1;
+                        continue;
+                    }
+                    _ if b == b'\'' && possessive_at(text, i + 1, end, space_before) => {
+                        i += 2;
+                        kind = TokenKind::Possessive;
+                    }
+                    _ => {
+                        i += 1;
+                        kind = TokenKind::Punct;
+                    }
                 }
-                C_DIGIT => {
-                    i = number_end(bytes, i + 1, end);
-                    kind = TokenKind::Number;
-                }
-                C_SPACE => {
+            } else {
+                let c = text[i..end].chars().next().unwrap_or(' ');
+                if c.is_whitespace() {
                     space_before = true;
-                    i += 1;
+                    i += c.len_utf8();
                     continue;
                 }
-                _ if b == b'\'' && possessive_at(text, i + 1, end, space_before) => {
-                    i += 2;
+                if !('\u{2000}'..='\u{206f}').contains(&c) && c.is_alphabetic() {
+                    // General Punctuation (quotes, dashes) is never alphabetic: no table lookup.
+                    i = word_end(text, start, i + c.len_utf8(), end);
+                    kind = TokenKind::Word;
+                } else if c == '’' && possessive_at(text, i + c.len_utf8(), end, space_before) {
+                    i += c.len_utf8() + 1;
                     kind = TokenKind::Possessive;
-                }
-                _ => {
-                    i += 1;
+                } else {
+                    i += c.len_utf8();
                     kind = TokenKind::Punct;
                 }
             }
-        } else {
-            let c = text[i..end].chars().next().unwrap_or(' ');
-            if c.is_whitespace() {
-                space_before = true;
-                i += c.len_utf8();
-                continue;
-            }
-            if !('\u{2000}'..='\u{206f}').contains(&c) && c.is_alphabetic() {
-                // General Punctuation (quotes, dashes) is never alphabetic: no table lookup.
-                i = word_end(text, start, i + c.len_utf8(), end);
-                kind = TokenKind::Word;
-            } else if c == '’' && possessive_at(text, i + c.len_utf8(), end, space_before) {
-                i += c.len_utf8() + 1;
-                kind = TokenKind::Possessive;
-            } else {
-                i += c.len_utf8();
-                kind = TokenKind::Punct;
-            }
+            let token = Token {
+                start,
+                end: i,
+                kind,
+                space_before,
+            };
+            // Most tokens are followed by one plain space: take it here rather than in a turn
+            // of the loop of its own.
+            let space = i < end && bytes[i] == b' ';
+            self.i = i + usize::from(space);
+            self.space_before = space;
+            return Some(token);
         }
-        out.push(Token {
-            start,
-            end: i,
-            kind,
-            space_before,
-        });
-        // Most tokens are followed by one plain space: take it here rather than in a turn of
-        // the loop of its own.
-        space_before = i < end && bytes[i] == b' ';
-        i += usize::from(space_before);
+        self.i = i;
+        None
     }
 }
 

@@ -10,7 +10,7 @@ use model::{Document, EntityKind};
 use super::lexicon::{FirstName, Lex, Lexicon, RoleClass, RoleSig};
 use super::normalize::name_key;
 use super::{Gender, Referent, ReferentMention, Referents};
-use crate::text::{split_sentences, tokenize, Token, TokenKind, TokenLog};
+use crate::text::{split_sentences, Token, TokenKind, TokenLog};
 
 #[derive(Debug, Clone, Copy)]
 struct Item {
@@ -447,19 +447,22 @@ impl<'a> Finder<'a> {
 
     /// Finds the candidates of one sentence; returns whether it may hold a date.
     fn sentence(&mut self, range: Range<usize>) -> bool {
-        self.tokens.clear();
-        tokenize(self.text, range.clone(), &mut self.tokens);
-        if let Some(log) = &mut self.log {
-            log.push(range.clone(), &self.tokens);
-        }
         let mut matches = std::mem::take(&mut self.matches);
-        self.lex
-            .matches(self.text, range, &self.tokens, &mut matches);
+        let (lexicon, text) = (self.lex, self.text);
+        // Tokenized straight into the log when there is one, else into the scratch list.
+        let tokens: &[Token] = match &mut self.log {
+            Some(log) => log.record_with(range.clone(), |v| {
+                lexicon.tokenize_matches(text, range, v, &mut matches)
+            }),
+            None => {
+                self.tokens.clear();
+                lexicon.tokenize_matches(text, range, &mut self.tokens, &mut matches);
+                &self.tokens
+            }
+        };
         self.items.clear();
         self.openers.clear();
-        let text = self.text;
         let bytes = text.as_bytes();
-        let tokens = &self.tokens;
         let flags_of = |lex: Option<u32>| lex.map_or(0, |id| self.lex.flags[id as usize]);
         // A one-byte token `b`, without slicing the text.
         let is_byte = |t: &Token, b: u8| t.end == t.start + 1 && bytes[t.start] == b;
