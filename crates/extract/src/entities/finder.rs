@@ -447,16 +447,16 @@ impl<'a> Finder<'a> {
 
     /// Finds the candidates of one sentence; returns whether it may hold a date.
     fn sentence(&mut self, range: Range<usize>) -> bool {
-        let mut matches = std::mem::take(&mut self.matches);
+        let mut matches_buf = std::mem::take(&mut self.matches);
         let (lexicon, text) = (self.lex, self.text);
         // Tokenized straight into the log when there is one, else into the scratch list.
         let tokens: &[Token] = match &mut self.log {
             Some(log) => log.record_with(range.clone(), |v| {
-                lexicon.tokenize_matches(text, range, v, &mut matches)
+                lexicon.tokenize_matches(text, range, v, &mut matches_buf)
             }),
             None => {
                 self.tokens.clear();
-                lexicon.tokenize_matches(text, range, &mut self.tokens, &mut matches);
+                lexicon.tokenize_matches(text, range, &mut self.tokens, &mut matches_buf);
                 &self.tokens
             }
         };
@@ -469,15 +469,25 @@ impl<'a> Finder<'a> {
         let mut date = false;
         let mut first_word = None;
         let mut t = 0;
+        // One entry per token: said once, so that the loop below needs no second bounds check.
+        let matches = &matches_buf[..tokens.len()];
         while t < tokens.len() {
             let tok = tokens[t];
-            let (lex, last) = match matches[t] {
-                Some((id, end)) => (Some(id), end),
-                None => (None, t),
+            // Most tokens match nothing or a single-token entry: their end is at hand.
+            let (lex, last, mut end) = match matches[t] {
+                Some((id, last)) if last != t => (Some(id), last, tokens[last].end),
+                Some((id, _)) => (Some(id), t, tok.end),
+                None => (None, t, tok.end),
             };
-            let mut end = tokens[last].end;
             let mut next = last + 1;
-            let cap = tok.kind == TokenKind::Word && starts_uppercase_at(text, tok.start);
+            let cap = tok.kind == TokenKind::Word && {
+                let b = bytes[tok.start];
+                if b < 0x80 {
+                    b.is_ascii_uppercase()
+                } else {
+                    starts_uppercase_at(text, tok.start)
+                }
+            };
             // Only capitalized words can be acronyms or initials: skip the counting otherwise.
             let (single_letter, acronym) = if cap {
                 letters_and_acronym(&text[tok.start..end])
@@ -559,7 +569,7 @@ impl<'a> Finder<'a> {
             });
             t = next;
         }
-        self.matches = matches;
+        self.matches = matches_buf;
         self.first_word = first_word.unwrap_or(0);
         self.consumed.clear();
         self.consumed.resize(self.items.len(), false);
