@@ -540,6 +540,24 @@ fn skip_ascii_word(bytes: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// How many bytes of `w` (read little-endian), from its first, are ASCII letters or digits:
+/// the word run [`skip_ascii_word`] finds, on bytes already loaded.
+#[inline(always)]
+pub(crate) fn ascii_word_run(w: u64) -> usize {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let in_range = |x: u64, lo: u8, hi: u8| {
+        let a = x + LOW * u64::from(0x80 - lo);
+        let b = x + LOW * u64::from(0x7f - hi);
+        a & !b & HIGH
+    };
+    let ascii = !w & HIGH;
+    let x = w & !HIGH;
+    let word = ascii & (in_range(x, b'0', b'9') | in_range(x | (LOW * 0x20), b'a', b'z'));
+    // Eight when every byte is in the run.
+    ((!word & HIGH).trailing_zeros() / 8) as usize
+}
+
 /// What a [`Token`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenKind {
@@ -656,6 +674,30 @@ impl<'t> Tokens<'t> {
             i: range.start,
             space_before: true,
         }
+    }
+
+    /// Where the next token or the whitespace before it starts, and whether whitespace came
+    /// right before that.
+    #[inline(always)]
+    pub(crate) fn position(&self) -> (usize, bool) {
+        (self.i, self.space_before)
+    }
+
+    /// Takes the word `start..end` found by the caller at [`Self::position`], which must be
+    /// exactly what [`Self::next_token`] would give: a word starting there, ended by an ASCII
+    /// byte before the end of the range.
+    #[inline(always)]
+    pub(crate) fn take_word(&mut self, end: usize) -> Token {
+        let token = Token {
+            start: self.i,
+            end,
+            kind: TokenKind::Word,
+            space_before: self.space_before,
+        };
+        let space = self.text.as_bytes()[end] == b' ';
+        self.i = end + usize::from(space);
+        self.space_before = space;
+        token
     }
 
     #[inline(always)]
@@ -871,6 +913,25 @@ mod tests {
                         "{b} at {at} from {from}"
                     );
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn word_runs_of_a_loaded_word_are_the_byte_loop_runs() {
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                let mut bytes = *b"aZ09mq7x";
+                bytes[at] = b;
+                let want = bytes
+                    .iter()
+                    .position(|b| !b.is_ascii_alphanumeric())
+                    .unwrap_or(8);
+                assert_eq!(
+                    ascii_word_run(u64::from_le_bytes(bytes)),
+                    want,
+                    "{b} at {at}"
+                );
             }
         }
     }

@@ -351,8 +351,29 @@ impl Lexicon {
         let mut at = range.start;
         // A match longer than its token: (token index, pattern, end byte).
         let mut pending: Option<(usize, u32, usize)> = None;
+        let bytes = text.as_bytes();
         let mut cursor = Tokens::new(text, range);
-        while let Some(tok) = cursor.next_token() {
+        loop {
+            // The common case in one step: an ASCII word of 2 to 15 bytes ended by a space,
+            // comma or full stop, whose walk is in the memo and settles there. The bytes loaded
+            // to find the word's end are its key. Anything else takes the general path below,
+            // from the same place.
+            let (i, _) = cursor.position();
+            if pending.is_none() && i >= at && i < end && i + 16 <= bytes.len() {
+                if let Some(tok) = self.settled_word(bytes, i, end, memo) {
+                    let ti = out.len();
+                    let tok_end = i + tok.len;
+                    tokens.push(cursor.take_word(tok_end));
+                    out.push(tok.id.map(|id| (id, ti)));
+                    if tok.id.is_some() {
+                        at = tok_end;
+                    }
+                    continue;
+                }
+            }
+            let Some(tok) = cursor.next_token() else {
+                break;
+            };
             let ti = out.len();
             tokens.push(tok);
             out.push(None);
@@ -418,6 +439,62 @@ impl Lexicon {
                     None => q += 1,
                 }
             }
+        }
+    }
+
+    /// The word at byte `i` of `bytes` (an ASCII letter there, 16 bytes readable) when the
+    /// one-step path of [`Self::tokenize_matches_memo`] can take it: its length and the entry
+    /// it is (only when exactly the word), or `None` to go the general way.
+    #[inline(always)]
+    fn settled_word(
+        &self,
+        bytes: &[u8],
+        i: usize,
+        end: usize,
+        memo: &[(u128, WordWalk)],
+    ) -> Option<SettledWord> {
+        if !bytes[i].is_ascii_alphabetic() {
+            return None;
+        }
+        let w = u128::from_le_bytes(bytes[i..i + 16].try_into().expect("sixteen bytes"));
+        let mut len = crate::text::ascii_word_run(w as u64);
+        if len == 8 {
+            len += crate::text::ascii_word_run((w >> 64) as u64);
+        }
+        // Longer words have no key; a word running to the end of the range is cut there.
+        if !(2..=15).contains(&len) || i + len >= end {
+            return None;
+        }
+        // Past an ASCII byte other than an apostrophe the word ends (a full stop too: the
+        // word has no dot of its own and two letters or more, so it is no acronym).
+        let next = bytes[i + len];
+        if next >= 0x80 || next == b'\'' {
+            return None;
+        }
+        let key = w & KEY_MASKS[len] | (len as u128) << 120;
+        let slot = &memo[WordMemo::slot(key)];
+        if slot.0 != key {
+            return None;
+        }
+        let walk = &slot.1;
+        // The walk dies on the byte after the word: no entry runs past it.
+        let follower = match next {
+            b' ' => 1,
+            b',' => 2,
+            b'.' => 4,
+            _ => 0,
+        };
+        if walk.dead_after & follower == 0 {
+            return None;
+        }
+        match walk.found {
+            Some((id, found)) if usize::from(found) == len => {
+                Some(SettledWord { len, id: Some(id) })
+            }
+            // No entry, and none starting inside the word can run past it (the byte after is
+            // no letter or digit, and the word ends in no tail).
+            None if !walk.tails => Some(SettledWord { len, id: None }),
+            _ => None,
         }
     }
 
@@ -695,6 +772,12 @@ struct WordWalk {
     tails: bool,
     /// Bit `k`: the walk dies on [`FOLLOWERS`]`[k]` right after the word.
     dead_after: u8,
+}
+
+/// A word [`Lexicon::settled_word`] took: its length and the entry it is exactly.
+struct SettledWord {
+    len: usize,
+    id: Option<u32>,
 }
 
 /// The bytes that most often follow a word.
