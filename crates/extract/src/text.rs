@@ -100,44 +100,19 @@ fn split_paragraph(para: &str, base: usize, out: &mut Vec<Range<usize>>) {
 /// inside a `…`.
 #[inline]
 fn find_end_mark(bytes: &[u8], mut i: usize) -> Option<usize> {
-    // `…` is sought by its last byte, 0xA6: its lead byte 0xE2 also leads the curly quotes and
-    // apostrophes news copy is full of, and each of those would stop the scan.
-    loop {
-        let p = find_end_byte(bytes, i)?;
-        if bytes[p] != 0xA6 {
-            return Some(p);
-        }
+    // The next full stop, exclamation or question mark, found many bytes at a time; then a `…`
+    // before it. `…` is sought by its last byte, 0xA6: its lead byte 0xE2 also leads the curly
+    // quotes and apostrophes news copy is full of.
+    let mark = memchr::memchr3(b'.', b'!', b'?', &bytes[i..]).map(|p| i + p);
+    let limit = mark.unwrap_or(bytes.len());
+    while let Some(q) = memchr::memchr(0xA6, &bytes[i..limit]) {
+        let p = i + q;
         if p >= 2 && bytes[p - 2..p] == ELLIPSIS[..2] {
             return Some(p - 2);
         }
         i = p + 1;
     }
-}
-
-/// The first index from `i` on holding `.`, `!`, `?` or 0xA6.
-#[inline]
-fn find_end_byte(bytes: &[u8], mut i: usize) -> Option<usize> {
-    // Eight bytes at a time: sentences run a hundred bytes or more between end marks.
-    const LOW: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // Flags bytes equal to `b`. A borrow can flag a byte above a true hit, never below one,
-    // so the lowest flag is exact.
-    let eq = |w: u64, b: u8| {
-        let x = w ^ (LOW * u64::from(b));
-        x.wrapping_sub(LOW) & !x & HIGH
-    };
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-        let hits = eq(w, b'.') | eq(w, b'!') | eq(w, b'?') | eq(w, 0xA6);
-        if hits != 0 {
-            return Some(i + (hits.trailing_zeros() / 8) as usize);
-        }
-        i += 8;
-    }
-    bytes[i..]
-        .iter()
-        .position(|&b| matches!(b, b'.' | b'!' | b'?' | 0xA6))
-        .map(|p| i + p)
+    mark
 }
 
 fn push_trimmed(para: &str, base: usize, r: Range<usize>, out: &mut Vec<Range<usize>>) {
