@@ -100,44 +100,19 @@ fn split_paragraph(para: &str, base: usize, out: &mut Vec<Range<usize>>) {
 /// inside a `…`.
 #[inline]
 fn find_end_mark(bytes: &[u8], mut i: usize) -> Option<usize> {
-    // `…` is sought by its last byte, 0xA6: its lead byte 0xE2 also leads the curly quotes and
-    // apostrophes news copy is full of, and each of those would stop the scan.
-    loop {
-        let p = find_end_byte(bytes, i)?;
-        if bytes[p] != 0xA6 {
-            return Some(p);
-        }
+    // The next full stop, exclamation or question mark, found many bytes at a time; then a `…`
+    // before it. `…` is sought by its last byte, 0xA6: its lead byte 0xE2 also leads the curly
+    // quotes and apostrophes news copy is full of.
+    let mark = memchr::memchr3(b'.', b'!', b'?', &bytes[i..]).map(|p| i + p);
+    let limit = mark.unwrap_or(bytes.len());
+    while let Some(q) = memchr::memchr(0xA6, &bytes[i..limit]) {
+        let p = i + q;
         if p >= 2 && bytes[p - 2..p] == ELLIPSIS[..2] {
             return Some(p - 2);
         }
         i = p + 1;
     }
-}
-
-/// The first index from `i` on holding `.`, `!`, `?` or 0xA6.
-#[inline]
-fn find_end_byte(bytes: &[u8], mut i: usize) -> Option<usize> {
-    // Eight bytes at a time: sentences run a hundred bytes or more between end marks.
-    const LOW: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // Flags bytes equal to `b`. A borrow can flag a byte above a true hit, never below one,
-    // so the lowest flag is exact.
-    let eq = |w: u64, b: u8| {
-        let x = w ^ (LOW * u64::from(b));
-        x.wrapping_sub(LOW) & !x & HIGH
-    };
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-        let hits = eq(w, b'.') | eq(w, b'!') | eq(w, b'?') | eq(w, 0xA6);
-        if hits != 0 {
-            return Some(i + (hits.trailing_zeros() / 8) as usize);
-        }
-        i += 8;
-    }
-    bytes[i..]
-        .iter()
-        .position(|&b| matches!(b, b'.' | b'!' | b'?' | 0xA6))
-        .map(|p| i + p)
+    mark
 }
 
 fn push_trimmed(para: &str, base: usize, r: Range<usize>, out: &mut Vec<Range<usize>>) {
@@ -540,6 +515,24 @@ fn skip_ascii_word(bytes: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// How many bytes of `w` (read little-endian), from its first, are ASCII letters or digits:
+/// the word run [`skip_ascii_word`] finds, on bytes already loaded.
+#[inline(always)]
+pub(crate) fn ascii_word_run(w: u64) -> usize {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let in_range = |x: u64, lo: u8, hi: u8| {
+        let a = x + LOW * u64::from(0x80 - lo);
+        let b = x + LOW * u64::from(0x7f - hi);
+        a & !b & HIGH
+    };
+    let ascii = !w & HIGH;
+    let x = w & !HIGH;
+    let word = ascii & (in_range(x, b'0', b'9') | in_range(x | (LOW * 0x20), b'a', b'z'));
+    // Eight when every byte is in the run.
+    ((!word & HIGH).trailing_zeros() / 8) as usize
+}
+
 /// What a [`Token`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenKind {
@@ -599,11 +592,18 @@ impl TokenLog {
         }
     }
 
-    /// Records that `range` of the text gave `tokens`.
-    pub(crate) fn push(&mut self, range: Range<usize>, tokens: &[Token]) {
+    /// Records `range` with the tokens `fill` appends to the log, and returns them: the caller
+    /// tokenizes straight into the log rather than into a list of its own that is then copied.
+    pub(crate) fn record_with(
+        &mut self,
+        range: Range<usize>,
+        fill: impl FnOnce(&mut Vec<Token>),
+    ) -> &[Token] {
         let from = self.tokens.len();
-        self.tokens.extend_from_slice(tokens);
+        fill(&mut self.tokens);
+        debug_assert!(self.tokens.len() >= from);
         self.ranges.push((range, from..self.tokens.len()));
+        &self.tokens[from..]
     }
 
     /// The tokens of `range` of `text`, if they were recorded (on this text: the document's
@@ -625,70 +625,127 @@ impl TokenLog {
 }
 
 fn tokenize_into(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
-    let end = range.end;
-    // Cut at the end so indexing below `end` needs no second bounds check.
-    let bytes = &text.as_bytes()[..end];
-    let mut i = range.start;
-    let mut space_before = true;
-    while i < end {
-        let b = bytes[i];
-        let start = i;
-        let kind;
-        // ASCII first, without decoding: the classes below are what `char` says of it. One
-        // table lookup sorts the byte, where a chain of class tests would take several.
-        if b < 0x80 {
-            match ASCII_CLASS[b as usize] {
-                C_LETTER => {
-                    i = word_end(text, start, i + 1, end);
-                    kind = TokenKind::Word;
+    let mut tokens = Tokens::new(text, range);
+    while let Some(t) = tokens.next_token() {
+        out.push(t);
+    }
+}
+
+/// The tokens of a range one at a time, for a caller that does its own work on each as it is
+/// made (the person finder looks each word up while it is at hand) instead of reading them
+/// back from a list. Gives exactly what [`tokenize`] gives.
+pub(crate) struct Tokens<'t> {
+    text: &'t str,
+    end: usize,
+    i: usize,
+    space_before: bool,
+}
+
+impl<'t> Tokens<'t> {
+    pub(crate) fn new(text: &'t str, range: Range<usize>) -> Self {
+        Tokens {
+            text,
+            end: range.end,
+            i: range.start,
+            space_before: true,
+        }
+    }
+
+    /// Where the next token or the whitespace before it starts, and whether whitespace came
+    /// right before that.
+    #[inline(always)]
+    pub(crate) fn position(&self) -> (usize, bool) {
+        (self.i, self.space_before)
+    }
+
+    /// Takes the word `start..end` found by the caller at [`Self::position`], which must be
+    /// exactly what [`Self::next_token`] would give: a word starting there, ended by an ASCII
+    /// byte before the end of the range.
+    #[inline(always)]
+    pub(crate) fn take_word(&mut self, end: usize) -> Token {
+        let token = Token {
+            start: self.i,
+            end,
+            kind: TokenKind::Word,
+            space_before: self.space_before,
+        };
+        let space = self.text.as_bytes()[end] == b' ';
+        self.i = end + usize::from(space);
+        self.space_before = space;
+        token
+    }
+
+    #[inline(always)]
+    pub(crate) fn next_token(&mut self) -> Option<Token> {
+        let (text, end) = (self.text, self.end);
+        // Cut at the end so indexing below `end` needs no second bounds check.
+        let bytes = &text.as_bytes()[..end];
+        let mut i = self.i;
+        let mut space_before = self.space_before;
+        while i < end {
+            let b = bytes[i];
+            let start = i;
+            let kind;
+            // ASCII first, without decoding: the classes below are what `char` says of it. One
+            // table lookup sorts the byte, where a chain of class tests would take several.
+            if b < 0x80 {
+                match ASCII_CLASS[b as usize] {
+                    C_LETTER => {
+                        i = word_end(text, start, i + 1, end);
+                        kind = TokenKind::Word;
+                    }
+                    C_DIGIT => {
+                        i = number_end(bytes, i + 1, end);
+                        kind = TokenKind::Number;
+                    }
+                    C_SPACE => {
+                        space_before = true;
+                        i += 1;
+                        continue;
+                    }
+                    _ if b == b'\'' && possessive_at(text, i + 1, end, space_before) => {
+                        i += 2;
+                        kind = TokenKind::Possessive;
+                    }
+                    _ => {
+                        i += 1;
+                        kind = TokenKind::Punct;
+                    }
                 }
-                C_DIGIT => {
-                    i = number_end(bytes, i + 1, end);
-                    kind = TokenKind::Number;
-                }
-                C_SPACE => {
+            } else {
+                let c = text[i..end].chars().next().unwrap_or(' ');
+                if c.is_whitespace() {
                     space_before = true;
-                    i += 1;
+                    i += c.len_utf8();
                     continue;
                 }
-                _ if b == b'\'' && possessive_at(text, i + 1, end, space_before) => {
-                    i += 2;
+                if !('\u{2000}'..='\u{206f}').contains(&c) && c.is_alphabetic() {
+                    // General Punctuation (quotes, dashes) is never alphabetic: no table lookup.
+                    i = word_end(text, start, i + c.len_utf8(), end);
+                    kind = TokenKind::Word;
+                } else if c == '’' && possessive_at(text, i + c.len_utf8(), end, space_before) {
+                    i += c.len_utf8() + 1;
                     kind = TokenKind::Possessive;
-                }
-                _ => {
-                    i += 1;
+                } else {
+                    i += c.len_utf8();
                     kind = TokenKind::Punct;
                 }
             }
-        } else {
-            let c = text[i..end].chars().next().unwrap_or(' ');
-            if c.is_whitespace() {
-                space_before = true;
-                i += c.len_utf8();
-                continue;
-            }
-            if !('\u{2000}'..='\u{206f}').contains(&c) && c.is_alphabetic() {
-                // General Punctuation (quotes, dashes) is never alphabetic: no table lookup.
-                i = word_end(text, start, i + c.len_utf8(), end);
-                kind = TokenKind::Word;
-            } else if c == '’' && possessive_at(text, i + c.len_utf8(), end, space_before) {
-                i += c.len_utf8() + 1;
-                kind = TokenKind::Possessive;
-            } else {
-                i += c.len_utf8();
-                kind = TokenKind::Punct;
-            }
+            let token = Token {
+                start,
+                end: i,
+                kind,
+                space_before,
+            };
+            // Most tokens are followed by one plain space: take it here rather than in a turn
+            // of the loop of its own.
+            let space = i < end && bytes[i] == b' ';
+            self.i = i + usize::from(space);
+            self.space_before = space;
+            return Some(token);
         }
-        out.push(Token {
-            start,
-            end: i,
-            kind,
-            space_before,
-        });
-        // Most tokens are followed by one plain space: take it here rather than in a turn of
-        // the loop of its own.
-        space_before = i < end && bytes[i] == b' ';
-        i += usize::from(space_before);
+        self.i = i;
+        None
     }
 }
 
@@ -831,6 +888,25 @@ mod tests {
                         "{b} at {at} from {from}"
                     );
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn word_runs_of_a_loaded_word_are_the_byte_loop_runs() {
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                let mut bytes = *b"aZ09mq7x";
+                bytes[at] = b;
+                let want = bytes
+                    .iter()
+                    .position(|b| !b.is_ascii_alphanumeric())
+                    .unwrap_or(8);
+                assert_eq!(
+                    ascii_word_run(u64::from_le_bytes(bytes)),
+                    want,
+                    "{b} at {at}"
+                );
             }
         }
     }

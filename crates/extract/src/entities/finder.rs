@@ -10,7 +10,7 @@ use model::{Document, EntityKind};
 use super::lexicon::{FirstName, Lex, Lexicon, RoleClass, RoleSig};
 use super::normalize::name_key;
 use super::{Gender, Referent, ReferentMention, Referents};
-use crate::text::{split_sentences, tokenize, Token, TokenKind, TokenLog};
+use crate::text::{split_sentences, Token, TokenKind, TokenLog};
 
 #[derive(Debug, Clone, Copy)]
 struct Item {
@@ -447,34 +447,47 @@ impl<'a> Finder<'a> {
 
     /// Finds the candidates of one sentence; returns whether it may hold a date.
     fn sentence(&mut self, range: Range<usize>) -> bool {
-        self.tokens.clear();
-        tokenize(self.text, range.clone(), &mut self.tokens);
-        if let Some(log) = &mut self.log {
-            log.push(range.clone(), &self.tokens);
-        }
-        let mut matches = std::mem::take(&mut self.matches);
-        self.lex
-            .matches(self.text, range, &self.tokens, &mut matches);
+        let mut matches_buf = std::mem::take(&mut self.matches);
+        let (lexicon, text) = (self.lex, self.text);
+        // Tokenized straight into the log when there is one, else into the scratch list.
+        let tokens: &[Token] = match &mut self.log {
+            Some(log) => log.record_with(range.clone(), |v| {
+                lexicon.tokenize_matches(text, range, v, &mut matches_buf)
+            }),
+            None => {
+                self.tokens.clear();
+                lexicon.tokenize_matches(text, range, &mut self.tokens, &mut matches_buf);
+                &self.tokens
+            }
+        };
         self.items.clear();
         self.openers.clear();
-        let text = self.text;
         let bytes = text.as_bytes();
-        let tokens = &self.tokens;
         let flags_of = |lex: Option<u32>| lex.map_or(0, |id| self.lex.flags[id as usize]);
         // A one-byte token `b`, without slicing the text.
         let is_byte = |t: &Token, b: u8| t.end == t.start + 1 && bytes[t.start] == b;
         let mut date = false;
         let mut first_word = None;
         let mut t = 0;
+        // One entry per token: said once, so that the loop below needs no second bounds check.
+        let matches = &matches_buf[..tokens.len()];
         while t < tokens.len() {
             let tok = tokens[t];
-            let (lex, last) = match matches[t] {
-                Some((id, end)) => (Some(id), end),
-                None => (None, t),
+            // Most tokens match nothing or a single-token entry: their end is at hand.
+            let (lex, last, mut end) = match matches[t] {
+                Some((id, last)) if last != t => (Some(id), last, tokens[last].end),
+                Some((id, _)) => (Some(id), t, tok.end),
+                None => (None, t, tok.end),
             };
-            let mut end = tokens[last].end;
             let mut next = last + 1;
-            let cap = tok.kind == TokenKind::Word && starts_uppercase_at(text, tok.start);
+            let cap = tok.kind == TokenKind::Word && {
+                let b = bytes[tok.start];
+                if b < 0x80 {
+                    b.is_ascii_uppercase()
+                } else {
+                    starts_uppercase_at(text, tok.start)
+                }
+            };
             // Only capitalized words can be acronyms or initials: skip the counting otherwise.
             let (single_letter, acronym) = if cap {
                 letters_and_acronym(&text[tok.start..end])
@@ -556,7 +569,7 @@ impl<'a> Finder<'a> {
             });
             t = next;
         }
-        self.matches = matches;
+        self.matches = matches_buf;
         self.first_word = first_word.unwrap_or(0);
         self.consumed.clear();
         self.consumed.resize(self.items.len(), false);

@@ -14,7 +14,7 @@ use aho_corasick::{Anchored, Input, MatchKind};
 
 use super::normalize::name_key;
 use super::Gender;
-use crate::text::{tokenize, Token};
+use crate::text::{tokenize, Token, Tokens};
 
 const COUNTRIES: &str = include_str!("../../../../data/gazetteer/countries.txt");
 const CITIES: &str = include_str!("../../../../data/gazetteer/cities.txt");
@@ -307,6 +307,197 @@ impl Lexicon {
         });
     }
 
+    /// Tokenizes `text[range]`, appending its tokens to `tokens`, and fills `out` with what
+    /// [`Self::matches`] gives for them. One pass: each word is looked up while it is at hand,
+    /// instead of being read back from the token list by a second loop.
+    pub(crate) fn tokenize_matches(
+        &self,
+        text: &str,
+        range: std::ops::Range<usize>,
+        tokens: &mut Vec<Token>,
+        out: &mut Vec<Option<(u32, usize)>>,
+    ) {
+        let from = tokens.len();
+        if self.scan_only {
+            tokenize(text, range.clone(), tokens);
+            return self.scan(text, range, &tokens[from..], out);
+        }
+        out.clear();
+        WORD_MEMO.with(|m| {
+            let mut memo = m.borrow_mut();
+            if memo.lexicon != self.id || memo.slots.is_empty() {
+                memo.slots.clear();
+                memo.slots.resize(WordMemo::SLOTS, (0, self.walk(&[])));
+                memo.lexicon = self.id;
+            }
+            self.tokenize_matches_memo(text, range, tokens, out, &mut memo.slots);
+        });
+    }
+
+    /// [`Self::matches_memo`] on tokens as the tokenizer makes them. A match that runs past
+    /// its token is settled once the tokens reach its end; no lookup happens before then,
+    /// since the scan resumes only there.
+    fn tokenize_matches_memo(
+        &self,
+        text: &str,
+        range: std::ops::Range<usize>,
+        tokens: &mut Vec<Token>,
+        out: &mut Vec<Option<(u32, usize)>>,
+        memo: &mut [(u128, WordWalk)],
+    ) {
+        let hay = &text.as_bytes()[..range.end];
+        let end = range.end;
+        // Where the scan would resume: the end of the last match it reported.
+        let mut at = range.start;
+        // A match longer than its token: (token index, pattern, end byte).
+        let mut pending: Option<(usize, u32, usize)> = None;
+        let bytes = text.as_bytes();
+        let mut cursor = Tokens::new(text, range);
+        loop {
+            // The common case in one step: an ASCII word of 2 to 15 bytes ended by a space,
+            // comma or full stop, whose walk is in the memo and settles there. The bytes loaded
+            // to find the word's end are its key. Anything else takes the general path below,
+            // from the same place.
+            let (i, _) = cursor.position();
+            if pending.is_none() && i >= at && i < end && i + 16 <= bytes.len() {
+                if let Some(tok) = self.settled_word(bytes, i, end, memo) {
+                    let ti = out.len();
+                    let tok_end = i + tok.len;
+                    tokens.push(cursor.take_word(tok_end));
+                    out.push(tok.id.map(|id| (id, ti)));
+                    if tok.id.is_some() {
+                        at = tok_end;
+                    }
+                    continue;
+                }
+            }
+            let Some(tok) = cursor.next_token() else {
+                break;
+            };
+            let ti = out.len();
+            tokens.push(tok);
+            out.push(None);
+            if let Some((pt, id, pend)) = pending {
+                if tok.end >= pend {
+                    if tok.end == pend {
+                        out[pt] = Some((id, ti));
+                    }
+                    pending = None;
+                }
+            }
+            if at >= tok.end {
+                // Inside the last match: neither looked up nor able to start one that counts.
+                continue;
+            }
+            // The same words come back all the time: their walk is looked up, not redone. A
+            // single byte (mostly punctuation) is cheaper to walk than to look up.
+            // The whole text for the key: its one 16-byte load may read past the sentence.
+            let walk = if tok.end - tok.start > 1 {
+                word_key(text.as_bytes(), tok.start, tok.end).map(|k| {
+                    let slot = &mut memo[WordMemo::slot(k)];
+                    if slot.0 != k {
+                        *slot = (k, self.walk(&hay[tok.start..tok.end]));
+                    }
+                    slot.1
+                })
+            } else {
+                None
+            };
+            if tok.start >= at {
+                let found = match walk {
+                    Some(w) => self.finish_walk(hay, tok.start, tok.end, w),
+                    None => self.longest_at(hay, tok.start),
+                };
+                if let Some((id, mend)) = found {
+                    at = mend;
+                    if mend == tok.end {
+                        out[ti] = Some((id, ti));
+                    } else if mend > tok.end {
+                        pending = Some((ti, id, mend));
+                    }
+                }
+            }
+            if at >= tok.end {
+                continue;
+            }
+            let runs_on = match walk {
+                Some(w) => self.may_run_on_with(text, tok, end, || w.tails),
+                None => self.may_run_on(text, tok, end),
+            };
+            if !runs_on {
+                continue;
+            }
+            // Matches inside the word are never kept, but one that runs past it hides what
+            // it overlaps. The scan takes the leftmost, so try each position in turn.
+            let mut q = at.max(tok.start + 1);
+            while q < tok.end {
+                match self.longest_at(hay, q) {
+                    Some((_, e)) => {
+                        q = e;
+                        at = e;
+                    }
+                    None => q += 1,
+                }
+            }
+        }
+    }
+
+    /// The word at byte `i` of `bytes` (an ASCII letter there, 16 bytes readable) when the
+    /// one-step path of [`Self::tokenize_matches_memo`] can take it: its length and the entry
+    /// it is (only when exactly the word), or `None` to go the general way.
+    #[inline(always)]
+    fn settled_word(
+        &self,
+        bytes: &[u8],
+        i: usize,
+        end: usize,
+        memo: &[(u128, WordWalk)],
+    ) -> Option<SettledWord> {
+        if !bytes[i].is_ascii_alphabetic() {
+            return None;
+        }
+        let w = u128::from_le_bytes(bytes[i..i + 16].try_into().expect("sixteen bytes"));
+        let mut len = crate::text::ascii_word_run(w as u64);
+        if len == 8 {
+            len += crate::text::ascii_word_run((w >> 64) as u64);
+        }
+        // Longer words have no key; a word running to the end of the range is cut there.
+        if !(2..=15).contains(&len) || i + len >= end {
+            return None;
+        }
+        // Past an ASCII byte other than an apostrophe the word ends (a full stop too: the
+        // word has no dot of its own and two letters or more, so it is no acronym).
+        let next = bytes[i + len];
+        if next >= 0x80 || next == b'\'' {
+            return None;
+        }
+        let key = w & KEY_MASKS[len] | (len as u128) << 120;
+        let slot = &memo[WordMemo::slot(key)];
+        if slot.0 != key {
+            return None;
+        }
+        let walk = &slot.1;
+        // The walk dies on the byte after the word: no entry runs past it.
+        let follower = match next {
+            b' ' => 1,
+            b',' => 2,
+            b'.' => 4,
+            _ => 0,
+        };
+        if walk.dead_after & follower == 0 {
+            return None;
+        }
+        match walk.found {
+            Some((id, found)) if usize::from(found) == len => {
+                Some(SettledWord { len, id: Some(id) })
+            }
+            // No entry, and none starting inside the word can run past it (the byte after is
+            // no letter or digit, and the word ends in no tail).
+            None if !walk.tails => Some(SettledWord { len, id: None }),
+            _ => None,
+        }
+    }
+
     fn matches_memo(
         &self,
         text: &str,
@@ -581,6 +772,12 @@ struct WordWalk {
     tails: bool,
     /// Bit `k`: the walk dies on [`FOLLOWERS`]`[k]` right after the word.
     dead_after: u8,
+}
+
+/// A word [`Lexicon::settled_word`] took: its length and the entry it is exactly.
+struct SettledWord {
+    len: usize,
+    id: Option<u32>,
 }
 
 /// The bytes that most often follow a word.
@@ -1132,6 +1329,16 @@ mod tests {
             tokenize(text, r.clone(), &mut toks);
             lex.matches(text, r.clone(), &toks, &mut fast);
             lex.scan(text, r.clone(), &toks, &mut slow);
+            assert_eq!(fast, slow, "{:?}", &text[r]);
+            // Tokenizing and looking up in one pass gives the same, after what was there.
+            let mut fused_toks = vec![Token {
+                start: 0,
+                end: 0,
+                kind: crate::text::TokenKind::Punct,
+                space_before: false,
+            }];
+            lex.tokenize_matches(text, r.clone(), &mut fused_toks, &mut fast);
+            assert_eq!(fused_toks[1..], toks[..], "{:?}", &text[r]);
             assert_eq!(fast, slow, "{:?}", &text[r]);
         }
     }
