@@ -20,6 +20,7 @@ mod unionfind;
 mod varint;
 
 use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 
 use model::normalize::quote_key;
 use model::{
@@ -430,10 +431,10 @@ impl CorpusStage for Corroborate {
         let no_names = NameNodes::default();
         let out = output!(&no_names);
         memory::report("finish, corpus entities written", &[]);
-        // Claims come back from their file only now, with the quote groups gone.
-        let claims = ClaimRec::load(&claim_spill).map_err(error)?;
+        // Claims come back from their file only now, with the quote groups gone, a subject
+        // at a time.
         let conflicts = claims::conflicts(
-            &claims,
+            &claim_spill,
             &self.strings,
             |subject| {
                 let folded = names::fold_subject(subject);
@@ -444,13 +445,13 @@ impl CorpusStage for Corroborate {
             },
             |d| sources[d as usize],
             self.options.claim_tolerance,
-        );
+        )
+        .map_err(error)?;
         memory::report(
             "finish, claims compared",
-            &[("claims", memory::vec(&claims))],
+            &[("conflicts", conflicts.bytes())],
         );
-        let discrepancies =
-            out.discrepancies(&misattributions, &conflicts, claims, &claim_spill)?;
+        let discrepancies = out.discrepancies(&misattributions, &conflicts, &claim_spill)?;
         memory::report("finish, discrepancies written", &[]);
         self.docs = Chunked::default();
         self.doc_ids = DocIds::default();
@@ -669,8 +670,7 @@ impl Output<'_> {
     fn discrepancies(
         &self,
         misattributions: &[quotes::Misattribution],
-        conflicts: &[claims::Conflict],
-        claims: Vec<ClaimRec>,
+        conflicts: &claims::Conflicts,
         claim_spill: &SpillReader,
     ) -> Result<Table, StageError> {
         let mut table = Table::new(
@@ -678,27 +678,34 @@ impl Output<'_> {
             &["kind", "subject", "values", "doc_ids", "texts", "unit"],
         );
         let io = |e: std::io::Error| StageError::new(format!("corroborate: discrepancies: {e}"));
-        let read = |at| {
-            claim_spill
-                .read(at, 2)
-                .map_err(|e| StageError::new(format!("corroborate: {e}")))
-        };
-        for c in conflicts {
-            let list: Vec<&ClaimRec> = c.claims.iter().map(|&i| &claims[i as usize]).collect();
-            let texts = join_read(list.len(), " | ", |i| read(list[i].at))?;
+        let fail = |e: String| StageError::new(format!("corroborate: {e}"));
+        let read = |at| claim_spill.read(at, 2).map_err(fail);
+        let mut ats = Vec::new();
+        for i in 0..conflicts.len() {
+            let c = conflicts.read(i, &mut ats).map_err(fail)?;
+            // One read of each claim for its value and document, then its text is read
+            // twice (see `join_read`) rather than every claim held.
+            let (mut values, mut docs) = (String::new(), Vec::with_capacity(ats.len()));
+            for (k, &at) in ats.iter().enumerate() {
+                let claim = ClaimRec::read(claim_spill, at).map_err(fail)?;
+                if k > 0 {
+                    values.push('|');
+                }
+                write!(values, "{}", claim.value).map_err(|e| fail(e.to_string()))?;
+                docs.push(claim.doc);
+            }
+            let texts = join_read(ats.len(), " | ", |i| read(ats[i]))?;
             table
                 .push(vec![
                     "claim".to_string(),
-                    c.subject.clone(),
-                    join(list.iter().map(|c| c.value.to_string()), "|"),
-                    self.join_ids(list.iter().map(|c| c.doc)),
+                    self.strings.get(c.subject).to_string(),
+                    values,
+                    self.join_ids(docs.iter().copied()),
                     texts,
-                    c.unit.clone(),
+                    conflicts.units[c.unit as usize].clone(),
                 ])
                 .map_err(io)?;
         }
-        // The claims go before the misattribution rows, the largest of all.
-        drop(claims);
         for m in misattributions {
             let rep = self.read_quote(m.rep)?;
             let texts = join_read(m.members.len(), " | ", |i| self.read_quote(m.members[i].0))?;
