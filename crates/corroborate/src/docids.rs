@@ -70,6 +70,26 @@ impl DocIds {
     /// Ids of `docs`, `sep`-joined, appended to `out`. Ascending documents of one block are
     /// decoded in one walk (lists of documents are in input order).
     pub fn join_to(&self, docs: impl Iterator<Item = u32>, sep: &str, out: &mut String) {
+        self.walk(docs, |i, id| {
+            if i > 0 {
+                out.push_str(sep);
+            }
+            // Each id was pushed whole from a `&str`, and is rebuilt whole.
+            out.push_str(std::str::from_utf8(id).unwrap_or_default());
+        });
+    }
+
+    /// The length of what [`DocIds::join_to`] appends for `docs` and `sep`.
+    pub fn joined_len(&self, docs: impl Iterator<Item = u32>, sep: &str) -> usize {
+        let mut len = 0;
+        self.walk(docs, |i, id| {
+            len += id.len() + if i > 0 { sep.len() } else { 0 };
+        });
+        len
+    }
+
+    /// Each id of `docs`, with its position in the list, to `each`.
+    fn walk(&self, docs: impl Iterator<Item = u32>, mut each: impl FnMut(usize, &[u8])) {
         let mut id = self.scratch.borrow_mut();
         id.clear();
         // The document after the one `id` holds, and where its entry starts.
@@ -86,11 +106,7 @@ impl DocIds {
                 self.next(&mut id, &mut at);
                 next += 1;
             }
-            if i > 0 {
-                out.push_str(sep);
-            }
-            // Each id was pushed whole from a `&str`, and is rebuilt whole.
-            out.push_str(std::str::from_utf8(&id).unwrap_or_default());
+            each(i, &id);
         }
     }
 
@@ -140,6 +156,7 @@ mod tests {
         ids.join_to(picks.iter().copied(), "|", &mut joined);
         let want: Vec<&str> = picks.iter().map(|&d| list[d as usize].as_str()).collect();
         assert_eq!(joined, want.join("|"));
+        assert_eq!(ids.joined_len(picks.iter().copied(), "|"), joined.len());
         let mut scratch = Default::default();
         assert_eq!(
             ids.cmp(3, 9, &mut scratch),

@@ -471,6 +471,9 @@ struct Output<'a> {
     min_words: usize,
 }
 
+/// Lists longer than this are measured before they are joined.
+const LONG_LIST: usize = 4096;
+
 fn group_id(i: usize) -> String {
     format!("g{}", i + 1)
 }
@@ -480,9 +483,14 @@ impl Output<'_> {
         self.doc_ids.get(d)
     }
 
-    /// Ids of `docs`, `|`-joined.
-    fn join_ids(&self, docs: impl Iterator<Item = u32>) -> String {
+    /// Ids of `docs`, `|`-joined. A long list (a name in half the corpus) is sized first:
+    /// built by doubling, its string would hold up to twice its length, and three times
+    /// while it moves.
+    fn join_ids(&self, docs: impl Iterator<Item = u32> + Clone) -> String {
         let mut out = String::new();
+        if docs.size_hint().0 > LONG_LIST {
+            out.reserve_exact(self.doc_ids.joined_len(docs.clone(), "|"));
+        }
         self.doc_ids.join_to(docs, "|", &mut out);
         out
     }
@@ -669,7 +677,7 @@ impl Output<'_> {
 
     fn discrepancies(
         &self,
-        misattributions: &[quotes::Misattribution],
+        misattributions: &quotes::Misattributions,
         conflicts: &claims::Conflicts,
         claim_spill: &SpillReader,
     ) -> Result<Table, StageError> {
@@ -706,18 +714,20 @@ impl Output<'_> {
                 ])
                 .map_err(io)?;
         }
-        for m in misattributions {
-            let rep = self.read_quote(m.rep)?;
-            let texts = join_read(m.members.len(), " | ", |i| self.read_quote(m.members[i].0))?;
+        let mut members = Vec::new();
+        for i in 0..misattributions.len() {
+            let rep = misattributions.read(i, &mut members).map_err(fail)?;
+            let rep = self.read_quote(rep)?;
+            let texts = join_read(members.len(), " | ", |i| self.read_quote(members[i].0))?;
             table
                 .push(vec![
                     "speaker".to_string(),
                     quotes::trim_text(rep.field(1)).to_string(),
                     join(
-                        m.members.iter().map(|&(_, s)| self.speaker_name(Some(s)).0),
+                        members.iter().map(|&(_, s)| self.speaker_name(Some(s)).0),
                         "|",
                     ),
-                    self.join_ids(m.members.iter().map(|&(q, _)| self.quote_doc(q))),
+                    self.join_ids(members.iter().map(|&(q, _)| self.quote_doc(q))),
                     texts,
                     String::new(),
                 ])
@@ -759,8 +769,13 @@ fn join_read(
     Ok(out)
 }
 
-fn join<S: AsRef<str>>(items: impl Iterator<Item = S>, sep: &str) -> String {
-    let mut out = String::new();
+/// `items`, `sep`-joined, sized first (see [`Output::join_ids`]).
+fn join<S: AsRef<str>>(items: impl Iterator<Item = S> + Clone, sep: &str) -> String {
+    let mut len = 0;
+    for (i, s) in items.clone().enumerate() {
+        len += s.as_ref().len() + if i > 0 { sep.len() } else { 0 };
+    }
+    let mut out = String::with_capacity(len);
     for (i, s) in items.enumerate() {
         if i > 0 {
             out.push_str(sep);
