@@ -231,7 +231,7 @@ pub fn conflicts(
     spill: &SpillReader,
     strings: &Interner,
     subject_key: impl Fn(&str) -> String,
-    source: impl Fn(u32) -> u32,
+    source: impl Fn(u32) -> u64,
     tolerance: f64,
 ) -> Result<Conflicts, String> {
     let fail = |e: std::io::Error| format!("temporary file: {e}");
@@ -327,7 +327,7 @@ const NO_KEY: u32 = u32::MAX;
 fn clash(
     list: &[(u32, ClaimRec)],
     strings: &Interner,
-    source: impl Fn(u32) -> u32,
+    source: impl Fn(u32) -> u64,
     tolerance: f64,
 ) -> bool {
     let view = |i: usize| {

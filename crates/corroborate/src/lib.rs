@@ -10,6 +10,7 @@
 mod chunked;
 mod claims;
 mod docids;
+mod docrecs;
 mod memory;
 mod names;
 mod nodedocs;
@@ -21,6 +22,7 @@ mod varint;
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
+use std::hash::{Hash, Hasher};
 
 use model::normalize::quote_key;
 use model::{
@@ -28,12 +30,13 @@ use model::{
 };
 use serde::{Deserialize, Serialize};
 
-use chunked::Chunked;
 use claims::ClaimRec;
 use docids::DocIds;
+use docrecs::{DocRec, DocRecs};
 use names::NameNodes;
 use quotes::{QuoteRec, Speakers, Variants, Wording};
-use spill::{Addr, Interner, PairFile, Spill, SpillReader};
+use runsort::RunSorter;
+use spill::{Interner, PairFile, Spill, SpillReader};
 
 pub use names::{fold_name, fold_word, person_name, PersonName};
 
@@ -84,20 +87,13 @@ impl StageOptions for CorroborateOptions {
     }
 }
 
-/// What is kept of a document besides its id: its outlet (interned, or [`NO_OUTLET`]) and
-/// where its first quote's record is in the spill file (the others follow it).
-#[derive(Debug, Clone, Copy)]
-struct DocRec {
-    outlet: u32,
-    quotes_at: Addr,
-}
-
 const NO_OUTLET: u32 = u32::MAX;
 
 /// The corpus stage: see the crate documentation.
 pub struct Corroborate {
     options: CorroborateOptions,
-    docs: Chunked<DocRec>,
+    /// What is kept of each document besides its id (see [`DocRecs`]).
+    docs: DocRecs,
     doc_ids: DocIds,
     /// Outlets, claims' units, subjects and qualifiers.
     strings: Interner,
@@ -105,8 +101,6 @@ pub struct Corroborate {
     spill: Spill,
     /// Each quote's [`QuoteRec`]: read back once the variants' texts are matched.
     quotes: PairFile,
-    /// Index in `quotes` of each document's first quote.
-    doc_starts: Chunked<u32>,
     variants: Variants,
     names: NameNodes,
     /// The claims, whole (see [`ClaimRec::encode`]): they are needed only at the very end,
@@ -143,12 +137,11 @@ impl Corroborate {
         }
         Ok(Corroborate {
             options,
-            docs: Chunked::default(),
+            docs: DocRecs::default(),
             doc_ids: DocIds::default(),
             strings: Interner::default(),
             spill: Spill::default(),
             quotes: PairFile::default(),
-            doc_starts: Chunked::default(),
             variants: Variants::default(),
             names: NameNodes::default(),
             claims: Spill::default(),
@@ -172,41 +165,85 @@ impl Corroborate {
 }
 
 impl Corroborate {
-    /// The source of each document: its outlet (compared folded), or, without one, the
-    /// document itself (documents with the same id being one). Computed once at the end, so
-    /// that `observe` keeps no map per document.
-    fn sources(&self) -> Vec<u32> {
-        let mut sources = vec![0u32; self.docs.len()];
-        let mut next = 0u32;
-        let mut by_outlet: HashMap<u32, u32> = HashMap::new();
+    /// The documents' sources: see [`Sources`]. Computed once at the end, so that `observe`
+    /// keeps no map per document.
+    fn sources(&self) -> Result<Sources, String> {
+        let mut classes = 0u32;
+        let mut outlet_class: HashMap<u32, u32> = HashMap::new();
         let mut by_folded: HashMap<String, u32> = HashMap::new();
-        let mut lone: Vec<u32> = Vec::new();
-        for (d, doc) in self.docs.iter().enumerate() {
+        for d in 0..self.docs.len() as u32 {
+            let doc = self.docs.get(d);
             if doc.outlet == NO_OUTLET {
-                lone.push(d as u32);
                 continue;
             }
-            sources[d] = *by_outlet.entry(doc.outlet).or_insert_with(|| {
+            outlet_class.entry(doc.outlet).or_insert_with(|| {
                 let folded = names::fold_name(self.strings.get(doc.outlet));
                 *by_folded.entry(folded).or_insert_with(|| {
-                    next += 1;
-                    next - 1
+                    classes += 1;
+                    classes - 1
                 })
             });
         }
-        // Ids usually come sorted (files of a folder, numbered articles): check before sorting.
+        // Documents without an outlet are sorted by their id's hash through a temporary
+        // file (ids wait on disk, and a sort by id would read them at random), and only
+        // those whose hash an earlier one has are compared.
+        let mut sorter = RunSorter::default();
+        let lone = (0..self.docs.len() as u32).filter(|&d| self.docs.get(d).outlet == NO_OUTLET);
+        self.doc_ids.walk(lone, |_, d, id| {
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            id.hash(&mut hasher);
+            let h = hasher.finish();
+            sorter.push([(h >> 32) as u32, h as u32, d, 0]);
+        });
+        let mut same_id = HashMap::new();
+        // Distinct ids among the documents of the current hash.
+        let mut hash = None;
+        let mut distinct: Vec<u32> = Vec::new();
         let mut scratch = Default::default();
-        let mut cmp = |a: u32, b: u32| self.doc_ids.cmp(a, b, &mut scratch);
-        if lone.windows(2).any(|w| cmp(w[0], w[1]).is_gt()) {
-            lone.sort_by(|&a, &b| cmp(a, b));
-        }
-        for (i, &d) in lone.iter().enumerate() {
-            if i == 0 || cmp(lone[i - 1], d).is_ne() {
-                next += 1;
+        sorter.for_each(|[hi, lo, d, _]| {
+            if hash != Some((hi, lo)) {
+                hash = Some((hi, lo));
+                distinct.clear();
             }
-            sources[d as usize] = next - 1;
+            let first = distinct
+                .iter()
+                .copied()
+                .find(|&e| self.doc_ids.cmp(e, d, &mut scratch).is_eq());
+            match first {
+                Some(e) => {
+                    same_id.insert(d, e);
+                }
+                None => distinct.push(d),
+            }
+        })?;
+        Ok(Sources {
+            outlet_class,
+            classes,
+            same_id,
+        })
+    }
+}
+
+/// The source of each document, looked up rather than held per document: a document with
+/// an outlet is of its outlet (compared folded); one without is its own source, documents
+/// with the same id being one. Sources are only compared and counted, never printed.
+struct Sources {
+    /// Folded outlet of each outlet string.
+    outlet_class: HashMap<u32, u32>,
+    classes: u32,
+    /// A document without an outlet whose id an earlier one of those has (in id order):
+    /// that document.
+    same_id: HashMap<u32, u32>,
+}
+
+impl Sources {
+    fn of(&self, d: u32, docs: &DocRecs) -> u64 {
+        match docs.get(d).outlet {
+            NO_OUTLET => {
+                u64::from(self.classes) + u64::from(self.same_id.get(&d).copied().unwrap_or(d))
+            }
+            outlet => u64::from(self.outlet_class[&outlet]),
         }
-        sources
     }
 }
 
@@ -221,7 +258,6 @@ impl Corroborate {
                 ("docs", self.docs.bytes()),
                 ("doc ids", self.doc_ids.bytes()),
                 ("strings", self.strings.bytes()),
-                ("doc starts", self.doc_starts.bytes()),
                 ("variant lookups", lookups),
                 ("variant words", words),
                 ("variant tokens", tokens),
@@ -259,7 +295,7 @@ impl CorpusStage for Corroborate {
         self.doc_ids.push(&doc.id);
         let outlet = outlet.map_or(NO_OUTLET, |o| self.strings.intern(o));
         let mut quotes_at = None;
-        self.doc_starts.push(self.quotes.len() as u32);
+        let start = self.quotes.len() as u32;
 
         for e in &doc.entities {
             // Places are kept even when not listed: claims' subjects are matched to them.
@@ -310,6 +346,7 @@ impl CorpusStage for Corroborate {
             self.quotes.push(variant, speaker);
         }
         self.docs.push(DocRec {
+            start,
             outlet,
             quotes_at: quotes_at.unwrap_or_default(),
         });
@@ -350,6 +387,7 @@ impl CorpusStage for Corroborate {
         let mut names = std::mem::take(&mut self.names);
         variants.freeze();
         self.doc_ids.freeze();
+        self.docs.freeze();
 
         let resolution = names::resolve(&mut names).map_err(error)?;
         names.drop_nodes();
@@ -374,10 +412,9 @@ impl CorpusStage for Corroborate {
         variants.load().map_err(error)?;
         let matched = quotes::match_text(&variants.tokens, variants.word_count(), &params);
         variants.tokens.unload().map_err(error)?;
-        let doc_starts = std::mem::take(&mut self.doc_starts);
         let speakers = Speakers {
             node_cluster: &resolution.node_cluster,
-            doc_starts: &doc_starts,
+            docs: &self.docs,
         };
         // Speakers' names as persons, to tell a surname alone from a full name.
         let speaker_names: Vec<Option<PersonName>> = resolution
@@ -401,8 +438,14 @@ impl CorpusStage for Corroborate {
         .map_err(error)?;
         self.quotes = PairFile::default();
         drop(speaker_names);
-        let sources = self.sources();
-        memory::report("finish, sources", &[]);
+        let sources = self.sources().map_err(error)?;
+        memory::report(
+            "finish, sources",
+            &[(
+                "sources",
+                memory::map(&sources.outlet_class) + memory::map(&sources.same_id),
+            )],
+        );
 
         // A macro rather than a closure: the names are borrowed twice, with nodes and not.
         macro_rules! output {
@@ -413,7 +456,6 @@ impl CorpusStage for Corroborate {
                     doc_ids: &self.doc_ids,
                     strings: &self.strings,
                     spill: &spill,
-                    doc_starts: &doc_starts,
                     names: $names,
                     resolution: &resolution,
                     min_words: self.options.min_words,
@@ -443,7 +485,7 @@ impl CorpusStage for Corroborate {
                     None => folded,
                 }
             },
-            |d| sources[d as usize],
+            |d| sources.of(d, &self.docs),
             self.options.claim_tolerance,
         )
         .map_err(error)?;
@@ -453,19 +495,25 @@ impl CorpusStage for Corroborate {
         );
         let discrepancies = out.discrepancies(&misattributions, &conflicts, &claim_spill)?;
         memory::report("finish, discrepancies written", &[]);
-        self.docs = Chunked::default();
+        // The ids are read back from their file as rows are written, where a read cannot fail.
+        if let Some(e) = self.doc_ids.error() {
+            return Err(error(e));
+        }
+        if let Some(e) = self.docs.error() {
+            return Err(error(e));
+        }
+        self.docs = DocRecs::default();
         self.doc_ids = DocIds::default();
         Ok(vec![quote_groups, members, entities, discrepancies])
     }
 }
 
 struct Output<'a> {
-    docs: &'a Chunked<DocRec>,
-    sources: &'a [u32],
+    docs: &'a DocRecs,
+    sources: &'a Sources,
     doc_ids: &'a DocIds,
     strings: &'a Interner,
     spill: &'a SpillReader,
-    doc_starts: &'a Chunked<u32>,
     names: &'a NameNodes,
     resolution: &'a names::Resolution,
     min_words: usize,
@@ -496,7 +544,7 @@ impl Output<'_> {
     }
 
     fn quote_doc(&self, q: u32) -> u32 {
-        quotes::quote_doc(self.doc_starts, q)
+        self.docs.quote_doc(q)
     }
 
     fn speaker_name(&self, cluster: Option<u32>) -> (&str, &str) {
@@ -512,9 +560,9 @@ impl Output<'_> {
     /// `[quote id, text]` of a quote.
     fn read_quote(&self, q: u32) -> Result<spill::Record, StageError> {
         let d = self.quote_doc(q);
-        let first = self.doc_starts[d as usize];
+        let doc = self.docs.get(d);
         self.spill
-            .read_nth(self.docs[d as usize].quotes_at, q - first, 2)
+            .read_nth(doc.quotes_at, q - doc.start, 2)
             .map_err(|e| StageError::new(format!("corroborate: {e}")))
     }
 
@@ -574,11 +622,11 @@ impl Output<'_> {
                 let w = quotes::wording(tokens, rep_rec, (rec, member.field(1)), &mut rep_words)
                     .map_err(|e| StageError::new(format!("corroborate: {e}")))?;
                 let d = self.quote_doc(q);
-                let doc = &self.docs[d as usize];
+                let doc = self.docs.get(d);
                 if seen_docs.insert(d) {
                     docs.push(d);
                 }
-                sources.insert(self.sources[d as usize]);
+                sources.insert(self.sources.of(d, self.docs));
                 wording = wording.max(w);
                 member_table
                     .push(vec![

@@ -12,7 +12,6 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 
-use crate::chunked::Chunked;
 use crate::names::PersonName;
 use crate::runsort::RunSorter;
 use crate::spill::{Interner, PairFile};
@@ -68,14 +67,14 @@ impl QuoteRec {
 #[derive(Clone, Copy)]
 pub struct Speakers<'a> {
     pub node_cluster: &'a [u32],
-    /// Index of each document's first quote.
-    pub doc_starts: &'a Chunked<u32>,
+    /// Each document's first quote.
+    pub docs: &'a crate::docrecs::DocRecs,
 }
 
 impl Speakers<'_> {
     /// The document of quote `q`.
     pub fn doc(&self, q: u32) -> u32 {
-        quote_doc(self.doc_starts, q)
+        self.docs.quote_doc(q)
     }
 
     fn get(&self, rec: &QuoteRec) -> Option<u32> {
@@ -179,11 +178,6 @@ impl Variants {
     pub fn load(&mut self) -> Result<(), String> {
         self.tokens.load()
     }
-}
-
-/// The document of quote `q`, given the index of each document's first quote.
-pub fn quote_doc(doc_starts: &Chunked<u32>, q: u32) -> u32 {
-    (doc_starts.partition_point(|&s| s <= q) - 1) as u32
 }
 
 /// Grouping thresholds.
