@@ -41,16 +41,6 @@ impl<T> Chunked<T> {
         self.chunks.iter().flatten()
     }
 
-    /// Index of the first element for which `pred` is false, the elements being partitioned
-    /// (all `true` ones first), as [`slice::partition_point`].
-    pub fn partition_point(&self, pred: impl Fn(&T) -> bool) -> usize {
-        let chunk = self.chunks.partition_point(|c| c.last().is_some_and(&pred));
-        match self.chunks.get(chunk) {
-            Some(c) => chunk * CHUNK + c.partition_point(pred),
-            None => self.len,
-        }
-    }
-
     /// Bytes held, for [`crate::memory`].
     pub fn bytes(&self) -> usize {
         crate::memory::vec(&self.chunks) + self.chunks.iter().map(crate::memory::vec).sum::<usize>()
@@ -85,9 +75,5 @@ mod tests {
         assert_eq!(c[CHUNK + 1], (CHUNK as u32 + 1) * 2);
         assert_eq!(c.iter().count(), c.len());
         assert_eq!(c.iter().last(), Some(&((3 * CHUNK as u32 + 4) * 2)));
-        for probe in [0u32, 1, 2, CHUNK as u32 * 2, CHUNK as u32 * 2 + 1, u32::MAX] {
-            let want = (0..c.len()).filter(|&i| c[i] < probe).count();
-            assert_eq!(c.partition_point(|&x| x < probe), want, "{probe}");
-        }
     }
 }

@@ -2,9 +2,12 @@
 //! cannot both hold, once qualifiers (`about`, `more than`, `up to`) and a tolerance are
 //! taken into account.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufWriter, Write};
 
-use crate::spill::{Addr, Interner, SpillReader};
+use crate::runsort::RunSorter;
+use crate::spill::{read_at, Addr, Interner, SpillReader};
 
 /// The compact record of each claim with a subject: strings are interned. `observe` writes
 /// it to the claims' spill file with the claim's text, and `finish` reads it back.
@@ -47,33 +50,108 @@ impl ClaimRec {
         })
     }
 
-    /// Every claim, in input order, from the claims' spill file.
-    pub fn load(spill: &SpillReader) -> Result<Vec<ClaimRec>, String> {
-        spill
-            .records(2)
-            .map(|r| {
-                let (at, record) = r?;
-                ClaimRec::decode(at, record.bytes(0))
-                    .ok_or_else(|| "temporary file: corrupt claim".to_string())
-            })
-            .collect()
+    /// The claim whose record is at `at` in the claims' spill file.
+    pub fn read(spill: &SpillReader, at: Addr) -> Result<ClaimRec, String> {
+        let record = spill.read(at, 2)?;
+        ClaimRec::decode(at, record.bytes(0))
+            .ok_or_else(|| "temporary file: corrupt claim".to_string())
     }
 }
 
-/// A claim's strings, as [`disagree`] and [`conflicts`] read them.
+/// A claim's strings, as [`disagree`] and [`clash`] read them.
 struct Claim<'a> {
     value: f64,
     qualifier: Option<&'a str>,
 }
 
-/// Claims on one subject and unit that disagree across sources.
-#[derive(Debug, Clone)]
+/// Claims on one subject and unit that disagree across sources. Its claims' addresses wait
+/// in [`Conflicts`]' file: a subject reported across the corpus lists claims from every part
+/// of it.
+#[derive(Debug, Clone, Copy)]
 pub struct Conflict {
-    /// The subject as the first document writes it.
-    pub subject: String,
-    pub unit: String,
-    /// Claim indices in input order: all claims on the subject, agreeing ones included.
-    pub claims: Vec<u32>,
+    /// The subject as the first claim writes it (interned).
+    pub subject: u32,
+    /// The unit class, an index into [`Conflicts::units`].
+    pub unit: u32,
+    /// Index (in input order) of the first claim.
+    first: u32,
+    /// Where the list of the claims' addresses starts in the file, in addresses.
+    start: u64,
+    len: u32,
+}
+
+/// The conflicts, in order of their first claim.
+#[derive(Default)]
+pub struct Conflicts {
+    heads: Vec<Conflict>,
+    /// Unit classes by number.
+    pub units: Vec<String>,
+    writer: Option<BufWriter<File>>,
+    file: Option<File>,
+    written: u64,
+}
+
+impl Conflicts {
+    pub fn len(&self) -> usize {
+        self.heads.len()
+    }
+
+    /// Conflict `i`, the addresses of its claims (all claims on its subject and unit, in
+    /// input order) read into `out`.
+    pub fn read(&self, i: usize, out: &mut Vec<Addr>) -> Result<Conflict, String> {
+        let c = self.heads[i];
+        let file = self
+            .file
+            .as_ref()
+            .ok_or("temporary file: nothing was written")?;
+        let mut bytes = vec![0u8; c.len as usize * 4];
+        let mut got = 0;
+        while got < bytes.len() {
+            let n = read_at(file, &mut bytes[got..], c.start * 4 + got as u64)?;
+            if n == 0 {
+                return Err("temporary file: truncated".to_string());
+            }
+            got += n;
+        }
+        out.clear();
+        out.extend(
+            bytes
+                .chunks_exact(4)
+                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+        );
+        Ok(c)
+    }
+
+    fn push(&mut self, head: Conflict, ats: impl Iterator<Item = Addr>) -> std::io::Result<()> {
+        let w = match &mut self.writer {
+            Some(w) => w,
+            None => self
+                .writer
+                .insert(BufWriter::with_capacity(1 << 16, tempfile::tempfile()?)),
+        };
+        let mut len = 0;
+        for at in ats {
+            w.write_all(&at.to_le_bytes())?;
+            len += 1;
+        }
+        self.heads.push(Conflict {
+            start: self.written,
+            len,
+            ..head
+        });
+        self.written += u64::from(len);
+        Ok(())
+    }
+
+    /// Bytes held, for [`crate::memory`].
+    pub fn bytes(&self) -> usize {
+        crate::memory::vec(&self.heads)
+            + self
+                .units
+                .iter()
+                .map(|u| crate::memory::chunk(u.capacity()))
+                .sum::<usize>()
+    }
 }
 
 const LOWER_BOUNDS: &[&str] = &[
@@ -144,80 +222,156 @@ fn disagree(a: &Claim, b: &Claim, tolerance: f64) -> bool {
     gap > tolerance * a.value.abs().max(b.value.abs())
 }
 
-/// Conflicts among `claims`. `subject_key` folds a subject so that spellings of one place
-/// meet; `source` gives a document's source.
+/// Conflicts among the claims of the claims' spill file. `subject_key` folds a subject so
+/// that spellings of one place meet; `source` gives a document's source.
+///
+/// The claims are sorted by subject and unit through a temporary file, and one subject's
+/// claims at a time come back from the spill file, so that the claims are never all held.
 pub fn conflicts(
-    claims: &[ClaimRec],
+    spill: &SpillReader,
     strings: &Interner,
     subject_key: impl Fn(&str) -> String,
-    source: impl Fn(u32) -> u32,
+    source: impl Fn(u32) -> u64,
     tolerance: f64,
-) -> Vec<Conflict> {
-    let mut by_subject: BTreeMap<(String, String), Vec<u32>> = BTreeMap::new();
-    for (i, c) in claims.iter().enumerate() {
-        let key = subject_key(strings.get(c.subject));
-        if key.is_empty() {
+) -> Result<Conflicts, String> {
+    let fail = |e: std::io::Error| format!("temporary file: {e}");
+    // Subjects and units are interned: each distinct one is folded once.
+    let mut key_of: HashMap<u32, u32> = HashMap::new();
+    let mut key_ids: HashMap<String, u32> = HashMap::new();
+    let mut class_of: HashMap<u32, u32> = HashMap::new();
+    let mut class_ids: HashMap<String, u32> = HashMap::new();
+    let mut out = Conflicts::default();
+    let mut sorter = RunSorter::default();
+    for (i, r) in spill.records(2).enumerate() {
+        let (at, record) = r?;
+        let c = ClaimRec::decode(at, record.bytes(0))
+            .ok_or_else(|| "temporary file: corrupt claim".to_string())?;
+        let key = *key_of.entry(c.subject).or_insert_with(|| {
+            let key = subject_key(strings.get(c.subject));
+            if key.is_empty() {
+                return NO_KEY;
+            }
+            let next = key_ids.len() as u32;
+            *key_ids.entry(key).or_insert(next)
+        });
+        if key == NO_KEY {
             continue;
         }
-        by_subject
-            .entry((key, unit_class(strings.get(c.unit))))
-            .or_default()
-            .push(i as u32);
+        let class = *class_of.entry(c.unit).or_insert_with(|| {
+            let class = unit_class(strings.get(c.unit));
+            let next = out.units.len() as u32;
+            *class_ids.entry(class).or_insert_with_key(|class| {
+                out.units.push(class.clone());
+                next
+            })
+        });
+        sorter.push([key, class, i as u32, at]);
     }
-    let view = |i: u32| {
-        let c = &claims[i as usize];
+    drop((key_of, key_ids, class_of, class_ids));
+
+    let mut error: Option<String> = None;
+    let mut group: Vec<(u32, ClaimRec)> = Vec::new();
+    let mut current = None;
+    let close = |group: &mut Vec<(u32, ClaimRec)>, class: u32, out: &mut Conflicts| {
+        if group.is_empty() {
+            return Ok(());
+        }
+        if clash(group, strings, &source, tolerance) {
+            let head = Conflict {
+                subject: group[0].1.subject,
+                unit: class,
+                first: group[0].0,
+                start: 0,
+                len: 0,
+            };
+            out.push(head, group.iter().map(|(_, c)| c.at))
+                .map_err(fail)?;
+        }
+        group.clear();
+        Ok::<(), String>(())
+    };
+    sorter.for_each(|[key, class, i, at]| {
+        if error.is_some() {
+            return;
+        }
+        if current != Some((key, class)) {
+            if let Some((_, c)) = current {
+                if let Err(e) = close(&mut group, c, &mut out) {
+                    error = Some(e);
+                    return;
+                }
+            }
+            current = Some((key, class));
+        }
+        match ClaimRec::read(spill, at) {
+            Ok(c) => group.push((i, c)),
+            Err(e) => error = Some(e),
+        }
+    })?;
+    if let Some(e) = error {
+        return Err(e);
+    }
+    if let Some((_, c)) = current {
+        close(&mut group, c, &mut out)?;
+    }
+    out.heads.sort_by_key(|c| c.first);
+    if let Some(w) = out.writer.take() {
+        out.file = Some(w.into_inner().map_err(|e| fail(e.into_error()))?);
+    }
+    Ok(out)
+}
+
+const NO_KEY: u32 = u32::MAX;
+
+/// Whether the claims of one subject and unit (in input order) disagree across sources.
+fn clash(
+    list: &[(u32, ClaimRec)],
+    strings: &Interner,
+    source: impl Fn(u32) -> u64,
+    tolerance: f64,
+) -> bool {
+    let view = |i: usize| {
+        let c = &list[i].1;
         Claim {
             value: c.value,
             qualifier: c.qualifier.map(|q| strings.get(q)),
         }
     };
-    let mut out = Vec::new();
-    for ((_, unit), list) in by_subject {
-        let clashes = |a: u32, b: u32| {
-            let (ca, cb) = (&claims[a as usize], &claims[b as usize]);
-            source(ca.doc) != source(cb.doc) && disagree(&view(a), &view(b), tolerance)
-        };
-        // All pairs on small subjects; on large ones the extremes, which hold the widest gap.
-        let candidates: Vec<u32> = if list.len() <= 64 {
-            list.clone()
-        } else {
-            let mut by_lo = list.clone();
-            by_lo.sort_by(|&a, &b| {
-                let (a, b) = (view(a), view(b));
-                let (alo, _) = interval(a.value, a.qualifier);
-                let (blo, _) = interval(b.value, b.qualifier);
-                blo.total_cmp(&alo)
-            });
-            let mut by_hi = list.clone();
-            by_hi.sort_by(|&a, &b| {
-                let (a, b) = (view(a), view(b));
-                let (_, ahi) = interval(a.value, a.qualifier);
-                let (_, bhi) = interval(b.value, b.qualifier);
-                ahi.total_cmp(&bhi)
-            });
-            let mut c: Vec<u32> = by_lo
-                .into_iter()
-                .take(16)
-                .chain(by_hi.into_iter().take(16))
-                .collect();
-            c.sort_unstable();
-            c.dedup();
-            c
-        };
-        let clash = candidates
-            .iter()
-            .enumerate()
-            .any(|(i, &a)| candidates[i + 1..].iter().any(|&b| clashes(a, b)));
-        if clash {
-            out.push(Conflict {
-                subject: strings.get(claims[list[0] as usize].subject).to_string(),
-                unit,
-                claims: list,
-            });
-        }
-    }
-    out.sort_by_key(|c| c.claims[0]);
-    out
+    let clashes = |a: usize, b: usize| {
+        let (ca, cb) = (&list[a].1, &list[b].1);
+        source(ca.doc) != source(cb.doc) && disagree(&view(a), &view(b), tolerance)
+    };
+    // All pairs on small subjects; on large ones the extremes, which hold the widest gap.
+    let candidates: Vec<usize> = if list.len() <= 64 {
+        (0..list.len()).collect()
+    } else {
+        let mut by_lo: Vec<usize> = (0..list.len()).collect();
+        by_lo.sort_by(|&a, &b| {
+            let (a, b) = (view(a), view(b));
+            let (alo, _) = interval(a.value, a.qualifier);
+            let (blo, _) = interval(b.value, b.qualifier);
+            blo.total_cmp(&alo)
+        });
+        let mut by_hi: Vec<usize> = (0..list.len()).collect();
+        by_hi.sort_by(|&a, &b| {
+            let (a, b) = (view(a), view(b));
+            let (_, ahi) = interval(a.value, a.qualifier);
+            let (_, bhi) = interval(b.value, b.qualifier);
+            ahi.total_cmp(&bhi)
+        });
+        let mut c: Vec<usize> = by_lo
+            .into_iter()
+            .take(16)
+            .chain(by_hi.into_iter().take(16))
+            .collect();
+        c.sort_unstable();
+        c.dedup();
+        c
+    };
+    candidates
+        .iter()
+        .enumerate()
+        .any(|(i, &a)| candidates[i + 1..].iter().any(|&b| clashes(a, b)))
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 mod chunked;
 mod claims;
 mod docids;
+mod docrecs;
 mod memory;
 mod names;
 mod nodedocs;
@@ -20,6 +21,8 @@ mod unionfind;
 mod varint;
 
 use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+use std::hash::{Hash, Hasher};
 
 use model::normalize::quote_key;
 use model::{
@@ -27,12 +30,13 @@ use model::{
 };
 use serde::{Deserialize, Serialize};
 
-use chunked::Chunked;
 use claims::ClaimRec;
 use docids::DocIds;
+use docrecs::{DocRec, DocRecs};
 use names::NameNodes;
 use quotes::{QuoteRec, Speakers, Variants, Wording};
-use spill::{Addr, Interner, PairFile, Spill, SpillReader};
+use runsort::RunSorter;
+use spill::{Interner, PairFile, Spill, SpillReader};
 
 pub use names::{fold_name, fold_word, person_name, PersonName};
 
@@ -83,20 +87,13 @@ impl StageOptions for CorroborateOptions {
     }
 }
 
-/// What is kept of a document besides its id: its outlet (interned, or [`NO_OUTLET`]) and
-/// where its first quote's record is in the spill file (the others follow it).
-#[derive(Debug, Clone, Copy)]
-struct DocRec {
-    outlet: u32,
-    quotes_at: Addr,
-}
-
 const NO_OUTLET: u32 = u32::MAX;
 
 /// The corpus stage: see the crate documentation.
 pub struct Corroborate {
     options: CorroborateOptions,
-    docs: Chunked<DocRec>,
+    /// What is kept of each document besides its id (see [`DocRecs`]).
+    docs: DocRecs,
     doc_ids: DocIds,
     /// Outlets, claims' units, subjects and qualifiers.
     strings: Interner,
@@ -104,8 +101,6 @@ pub struct Corroborate {
     spill: Spill,
     /// Each quote's [`QuoteRec`]: read back once the variants' texts are matched.
     quotes: PairFile,
-    /// Index in `quotes` of each document's first quote.
-    doc_starts: Chunked<u32>,
     variants: Variants,
     names: NameNodes,
     /// The claims, whole (see [`ClaimRec::encode`]): they are needed only at the very end,
@@ -142,12 +137,11 @@ impl Corroborate {
         }
         Ok(Corroborate {
             options,
-            docs: Chunked::default(),
+            docs: DocRecs::default(),
             doc_ids: DocIds::default(),
             strings: Interner::default(),
             spill: Spill::default(),
             quotes: PairFile::default(),
-            doc_starts: Chunked::default(),
             variants: Variants::default(),
             names: NameNodes::default(),
             claims: Spill::default(),
@@ -171,41 +165,85 @@ impl Corroborate {
 }
 
 impl Corroborate {
-    /// The source of each document: its outlet (compared folded), or, without one, the
-    /// document itself (documents with the same id being one). Computed once at the end, so
-    /// that `observe` keeps no map per document.
-    fn sources(&self) -> Vec<u32> {
-        let mut sources = vec![0u32; self.docs.len()];
-        let mut next = 0u32;
-        let mut by_outlet: HashMap<u32, u32> = HashMap::new();
+    /// The documents' sources: see [`Sources`]. Computed once at the end, so that `observe`
+    /// keeps no map per document.
+    fn sources(&self) -> Result<Sources, String> {
+        let mut classes = 0u32;
+        let mut outlet_class: HashMap<u32, u32> = HashMap::new();
         let mut by_folded: HashMap<String, u32> = HashMap::new();
-        let mut lone: Vec<u32> = Vec::new();
-        for (d, doc) in self.docs.iter().enumerate() {
+        for d in 0..self.docs.len() as u32 {
+            let doc = self.docs.get(d);
             if doc.outlet == NO_OUTLET {
-                lone.push(d as u32);
                 continue;
             }
-            sources[d] = *by_outlet.entry(doc.outlet).or_insert_with(|| {
+            outlet_class.entry(doc.outlet).or_insert_with(|| {
                 let folded = names::fold_name(self.strings.get(doc.outlet));
                 *by_folded.entry(folded).or_insert_with(|| {
-                    next += 1;
-                    next - 1
+                    classes += 1;
+                    classes - 1
                 })
             });
         }
-        // Ids usually come sorted (files of a folder, numbered articles): check before sorting.
+        // Documents without an outlet are sorted by their id's hash through a temporary
+        // file (ids wait on disk, and a sort by id would read them at random), and only
+        // those whose hash an earlier one has are compared.
+        let mut sorter = RunSorter::default();
+        let lone = (0..self.docs.len() as u32).filter(|&d| self.docs.get(d).outlet == NO_OUTLET);
+        self.doc_ids.walk(lone, |_, d, id| {
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            id.hash(&mut hasher);
+            let h = hasher.finish();
+            sorter.push([(h >> 32) as u32, h as u32, d, 0]);
+        });
+        let mut same_id = HashMap::new();
+        // Distinct ids among the documents of the current hash.
+        let mut hash = None;
+        let mut distinct: Vec<u32> = Vec::new();
         let mut scratch = Default::default();
-        let mut cmp = |a: u32, b: u32| self.doc_ids.cmp(a, b, &mut scratch);
-        if lone.windows(2).any(|w| cmp(w[0], w[1]).is_gt()) {
-            lone.sort_by(|&a, &b| cmp(a, b));
-        }
-        for (i, &d) in lone.iter().enumerate() {
-            if i == 0 || cmp(lone[i - 1], d).is_ne() {
-                next += 1;
+        sorter.for_each(|[hi, lo, d, _]| {
+            if hash != Some((hi, lo)) {
+                hash = Some((hi, lo));
+                distinct.clear();
             }
-            sources[d as usize] = next - 1;
+            let first = distinct
+                .iter()
+                .copied()
+                .find(|&e| self.doc_ids.cmp(e, d, &mut scratch).is_eq());
+            match first {
+                Some(e) => {
+                    same_id.insert(d, e);
+                }
+                None => distinct.push(d),
+            }
+        })?;
+        Ok(Sources {
+            outlet_class,
+            classes,
+            same_id,
+        })
+    }
+}
+
+/// The source of each document, looked up rather than held per document: a document with
+/// an outlet is of its outlet (compared folded); one without is its own source, documents
+/// with the same id being one. Sources are only compared and counted, never printed.
+struct Sources {
+    /// Folded outlet of each outlet string.
+    outlet_class: HashMap<u32, u32>,
+    classes: u32,
+    /// A document without an outlet whose id an earlier one of those has (in id order):
+    /// that document.
+    same_id: HashMap<u32, u32>,
+}
+
+impl Sources {
+    fn of(&self, d: u32, docs: &DocRecs) -> u64 {
+        match docs.get(d).outlet {
+            NO_OUTLET => {
+                u64::from(self.classes) + u64::from(self.same_id.get(&d).copied().unwrap_or(d))
+            }
+            outlet => u64::from(self.outlet_class[&outlet]),
         }
-        sources
     }
 }
 
@@ -220,7 +258,6 @@ impl Corroborate {
                 ("docs", self.docs.bytes()),
                 ("doc ids", self.doc_ids.bytes()),
                 ("strings", self.strings.bytes()),
-                ("doc starts", self.doc_starts.bytes()),
                 ("variant lookups", lookups),
                 ("variant words", words),
                 ("variant tokens", tokens),
@@ -258,7 +295,7 @@ impl CorpusStage for Corroborate {
         self.doc_ids.push(&doc.id);
         let outlet = outlet.map_or(NO_OUTLET, |o| self.strings.intern(o));
         let mut quotes_at = None;
-        self.doc_starts.push(self.quotes.len() as u32);
+        let start = self.quotes.len() as u32;
 
         for e in &doc.entities {
             // Places are kept even when not listed: claims' subjects are matched to them.
@@ -309,6 +346,7 @@ impl CorpusStage for Corroborate {
             self.quotes.push(variant, speaker);
         }
         self.docs.push(DocRec {
+            start,
             outlet,
             quotes_at: quotes_at.unwrap_or_default(),
         });
@@ -349,6 +387,7 @@ impl CorpusStage for Corroborate {
         let mut names = std::mem::take(&mut self.names);
         variants.freeze();
         self.doc_ids.freeze();
+        self.docs.freeze();
 
         let resolution = names::resolve(&mut names).map_err(error)?;
         names.drop_nodes();
@@ -373,10 +412,9 @@ impl CorpusStage for Corroborate {
         variants.load().map_err(error)?;
         let matched = quotes::match_text(&variants.tokens, variants.word_count(), &params);
         variants.tokens.unload().map_err(error)?;
-        let doc_starts = std::mem::take(&mut self.doc_starts);
         let speakers = Speakers {
             node_cluster: &resolution.node_cluster,
-            doc_starts: &doc_starts,
+            docs: &self.docs,
         };
         // Speakers' names as persons, to tell a surname alone from a full name.
         let speaker_names: Vec<Option<PersonName>> = resolution
@@ -400,8 +438,14 @@ impl CorpusStage for Corroborate {
         .map_err(error)?;
         self.quotes = PairFile::default();
         drop(speaker_names);
-        let sources = self.sources();
-        memory::report("finish, sources", &[]);
+        let sources = self.sources().map_err(error)?;
+        memory::report(
+            "finish, sources",
+            &[(
+                "sources",
+                memory::map(&sources.outlet_class) + memory::map(&sources.same_id),
+            )],
+        );
 
         // A macro rather than a closure: the names are borrowed twice, with nodes and not.
         macro_rules! output {
@@ -412,7 +456,6 @@ impl CorpusStage for Corroborate {
                     doc_ids: &self.doc_ids,
                     strings: &self.strings,
                     spill: &spill,
-                    doc_starts: &doc_starts,
                     names: $names,
                     resolution: &resolution,
                     min_words: self.options.min_words,
@@ -430,10 +473,10 @@ impl CorpusStage for Corroborate {
         let no_names = NameNodes::default();
         let out = output!(&no_names);
         memory::report("finish, corpus entities written", &[]);
-        // Claims come back from their file only now, with the quote groups gone.
-        let claims = ClaimRec::load(&claim_spill).map_err(error)?;
+        // Claims come back from their file only now, with the quote groups gone, a subject
+        // at a time.
         let conflicts = claims::conflicts(
-            &claims,
+            &claim_spill,
             &self.strings,
             |subject| {
                 let folded = names::fold_subject(subject);
@@ -442,33 +485,42 @@ impl CorpusStage for Corroborate {
                     None => folded,
                 }
             },
-            |d| sources[d as usize],
+            |d| sources.of(d, &self.docs),
             self.options.claim_tolerance,
-        );
+        )
+        .map_err(error)?;
         memory::report(
             "finish, claims compared",
-            &[("claims", memory::vec(&claims))],
+            &[("conflicts", conflicts.bytes())],
         );
-        let discrepancies =
-            out.discrepancies(&misattributions, &conflicts, claims, &claim_spill)?;
+        let discrepancies = out.discrepancies(&misattributions, &conflicts, &claim_spill)?;
         memory::report("finish, discrepancies written", &[]);
-        self.docs = Chunked::default();
+        // The ids are read back from their file as rows are written, where a read cannot fail.
+        if let Some(e) = self.doc_ids.error() {
+            return Err(error(e));
+        }
+        if let Some(e) = self.docs.error() {
+            return Err(error(e));
+        }
+        self.docs = DocRecs::default();
         self.doc_ids = DocIds::default();
         Ok(vec![quote_groups, members, entities, discrepancies])
     }
 }
 
 struct Output<'a> {
-    docs: &'a Chunked<DocRec>,
-    sources: &'a [u32],
+    docs: &'a DocRecs,
+    sources: &'a Sources,
     doc_ids: &'a DocIds,
     strings: &'a Interner,
     spill: &'a SpillReader,
-    doc_starts: &'a Chunked<u32>,
     names: &'a NameNodes,
     resolution: &'a names::Resolution,
     min_words: usize,
 }
+
+/// Lists longer than this are measured before they are joined.
+const LONG_LIST: usize = 4096;
 
 fn group_id(i: usize) -> String {
     format!("g{}", i + 1)
@@ -479,15 +531,20 @@ impl Output<'_> {
         self.doc_ids.get(d)
     }
 
-    /// Ids of `docs`, `|`-joined.
-    fn join_ids(&self, docs: impl Iterator<Item = u32>) -> String {
+    /// Ids of `docs`, `|`-joined. A long list (a name in half the corpus) is sized first:
+    /// built by doubling, its string would hold up to twice its length, and three times
+    /// while it moves.
+    fn join_ids(&self, docs: impl Iterator<Item = u32> + Clone) -> String {
         let mut out = String::new();
+        if docs.size_hint().0 > LONG_LIST {
+            out.reserve_exact(self.doc_ids.joined_len(docs.clone(), "|"));
+        }
         self.doc_ids.join_to(docs, "|", &mut out);
         out
     }
 
     fn quote_doc(&self, q: u32) -> u32 {
-        quotes::quote_doc(self.doc_starts, q)
+        self.docs.quote_doc(q)
     }
 
     fn speaker_name(&self, cluster: Option<u32>) -> (&str, &str) {
@@ -503,9 +560,9 @@ impl Output<'_> {
     /// `[quote id, text]` of a quote.
     fn read_quote(&self, q: u32) -> Result<spill::Record, StageError> {
         let d = self.quote_doc(q);
-        let first = self.doc_starts[d as usize];
+        let doc = self.docs.get(d);
         self.spill
-            .read_nth(self.docs[d as usize].quotes_at, q - first, 2)
+            .read_nth(doc.quotes_at, q - doc.start, 2)
             .map_err(|e| StageError::new(format!("corroborate: {e}")))
     }
 
@@ -565,11 +622,11 @@ impl Output<'_> {
                 let w = quotes::wording(tokens, rep_rec, (rec, member.field(1)), &mut rep_words)
                     .map_err(|e| StageError::new(format!("corroborate: {e}")))?;
                 let d = self.quote_doc(q);
-                let doc = &self.docs[d as usize];
+                let doc = self.docs.get(d);
                 if seen_docs.insert(d) {
                     docs.push(d);
                 }
-                sources.insert(self.sources[d as usize]);
+                sources.insert(self.sources.of(d, self.docs));
                 wording = wording.max(w);
                 member_table
                     .push(vec![
@@ -668,9 +725,8 @@ impl Output<'_> {
 
     fn discrepancies(
         &self,
-        misattributions: &[quotes::Misattribution],
-        conflicts: &[claims::Conflict],
-        claims: Vec<ClaimRec>,
+        misattributions: &quotes::Misattributions,
+        conflicts: &claims::Conflicts,
         claim_spill: &SpillReader,
     ) -> Result<Table, StageError> {
         let mut table = Table::new(
@@ -678,39 +734,48 @@ impl Output<'_> {
             &["kind", "subject", "values", "doc_ids", "texts", "unit"],
         );
         let io = |e: std::io::Error| StageError::new(format!("corroborate: discrepancies: {e}"));
-        let read = |at| {
-            claim_spill
-                .read(at, 2)
-                .map_err(|e| StageError::new(format!("corroborate: {e}")))
-        };
-        for c in conflicts {
-            let list: Vec<&ClaimRec> = c.claims.iter().map(|&i| &claims[i as usize]).collect();
-            let texts = join_read(list.len(), " | ", |i| read(list[i].at))?;
+        let fail = |e: String| StageError::new(format!("corroborate: {e}"));
+        let read = |at| claim_spill.read(at, 2).map_err(fail);
+        let mut ats = Vec::new();
+        for i in 0..conflicts.len() {
+            let c = conflicts.read(i, &mut ats).map_err(fail)?;
+            // One read of each claim for its value and document, then its text is read
+            // twice (see `join_read`) rather than every claim held.
+            let (mut values, mut docs) = (String::new(), Vec::with_capacity(ats.len()));
+            for (k, &at) in ats.iter().enumerate() {
+                let claim = ClaimRec::read(claim_spill, at).map_err(fail)?;
+                if k > 0 {
+                    values.push('|');
+                }
+                write!(values, "{}", claim.value).map_err(|e| fail(e.to_string()))?;
+                docs.push(claim.doc);
+            }
+            let texts = join_read(ats.len(), " | ", |i| read(ats[i]))?;
             table
                 .push(vec![
                     "claim".to_string(),
-                    c.subject.clone(),
-                    join(list.iter().map(|c| c.value.to_string()), "|"),
-                    self.join_ids(list.iter().map(|c| c.doc)),
+                    self.strings.get(c.subject).to_string(),
+                    values,
+                    self.join_ids(docs.iter().copied()),
                     texts,
-                    c.unit.clone(),
+                    conflicts.units[c.unit as usize].clone(),
                 ])
                 .map_err(io)?;
         }
-        // The claims go before the misattribution rows, the largest of all.
-        drop(claims);
-        for m in misattributions {
-            let rep = self.read_quote(m.rep)?;
-            let texts = join_read(m.members.len(), " | ", |i| self.read_quote(m.members[i].0))?;
+        let mut members = Vec::new();
+        for i in 0..misattributions.len() {
+            let rep = misattributions.read(i, &mut members).map_err(fail)?;
+            let rep = self.read_quote(rep)?;
+            let texts = join_read(members.len(), " | ", |i| self.read_quote(members[i].0))?;
             table
                 .push(vec![
                     "speaker".to_string(),
                     quotes::trim_text(rep.field(1)).to_string(),
                     join(
-                        m.members.iter().map(|&(_, s)| self.speaker_name(Some(s)).0),
+                        members.iter().map(|&(_, s)| self.speaker_name(Some(s)).0),
                         "|",
                     ),
-                    self.join_ids(m.members.iter().map(|&(q, _)| self.quote_doc(q))),
+                    self.join_ids(members.iter().map(|&(q, _)| self.quote_doc(q))),
                     texts,
                     String::new(),
                 ])
@@ -752,8 +817,13 @@ fn join_read(
     Ok(out)
 }
 
-fn join<S: AsRef<str>>(items: impl Iterator<Item = S>, sep: &str) -> String {
-    let mut out = String::new();
+/// `items`, `sep`-joined, sized first (see [`Output::join_ids`]).
+fn join<S: AsRef<str>>(items: impl Iterator<Item = S> + Clone, sep: &str) -> String {
+    let mut len = 0;
+    for (i, s) in items.clone().enumerate() {
+        len += s.as_ref().len() + if i > 0 { sep.len() } else { 0 };
+    }
+    let mut out = String::with_capacity(len);
     for (i, s) in items.enumerate() {
         if i > 0 {
             out.push_str(sep);

@@ -12,7 +12,6 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 
-use crate::chunked::Chunked;
 use crate::names::PersonName;
 use crate::runsort::RunSorter;
 use crate::spill::{Interner, PairFile};
@@ -68,14 +67,14 @@ impl QuoteRec {
 #[derive(Clone, Copy)]
 pub struct Speakers<'a> {
     pub node_cluster: &'a [u32],
-    /// Index of each document's first quote.
-    pub doc_starts: &'a Chunked<u32>,
+    /// Each document's first quote.
+    pub docs: &'a crate::docrecs::DocRecs,
 }
 
 impl Speakers<'_> {
     /// The document of quote `q`.
     pub fn doc(&self, q: u32) -> u32 {
-        quote_doc(self.doc_starts, q)
+        self.docs.quote_doc(q)
     }
 
     fn get(&self, rec: &QuoteRec) -> Option<u32> {
@@ -181,11 +180,6 @@ impl Variants {
     }
 }
 
-/// The document of quote `q`, given the index of each document's first quote.
-pub fn quote_doc(doc_starts: &Chunked<u32>, q: u32) -> u32 {
-    (doc_starts.partition_point(|&s| s <= q) - 1) as u32
-}
-
 /// Grouping thresholds.
 #[derive(Debug, Clone)]
 pub struct Params {
@@ -198,7 +192,7 @@ pub struct Params {
 /// What grouping finds.
 struct Found {
     groups: Groups,
-    misattributions: Vec<Misattribution>,
+    misattributions: Misattributions,
 }
 
 /// The groups. Members (quote index and record, 12 bytes each) go to a temporary file as each
@@ -361,12 +355,102 @@ struct Group {
 /// A quote's index and record.
 type Member = (u32, QuoteRec);
 
-/// The same words attributed to different speakers by different documents.
-#[derive(Debug, Clone)]
-pub struct Misattribution {
-    pub rep: u32,
-    /// `(quote, speaker cluster)` in input order.
-    pub members: Vec<(u32, u32)>,
+/// The same words attributed to different speakers by different documents. The members
+/// (quote and speaker cluster, 8 bytes each) go to a temporary file as each is found: one
+/// statement read out by several leaders can be reported by a good part of the corpus, and
+/// the rows are written only at the very end.
+#[derive(Default)]
+pub struct Misattributions {
+    writer: Option<std::io::BufWriter<std::fs::File>>,
+    file: Option<std::fs::File>,
+    written: u32,
+    error: Option<String>,
+    /// `[first member's quote, representative quote, start, len]`, members counted.
+    heads: Vec<[u32; 4]>,
+}
+
+impl Misattributions {
+    /// Members `(quote, speaker cluster)` in input order.
+    fn push(&mut self, rep: u32, members: &[(u32, u32)]) {
+        use std::io::Write;
+        let len = members.len() as u32;
+        self.heads.push([members[0].0, rep, self.written, len]);
+        self.written += len;
+        if self.error.is_some() {
+            return;
+        }
+        let w = match &mut self.writer {
+            Some(w) => w,
+            None => match tempfile::tempfile() {
+                Ok(f) => self
+                    .writer
+                    .insert(std::io::BufWriter::with_capacity(1 << 16, f)),
+                Err(e) => {
+                    self.error = Some(e.to_string());
+                    return;
+                }
+            },
+        };
+        for &(q, s) in members {
+            let mut record = [0u8; 8];
+            record[..4].copy_from_slice(&q.to_le_bytes());
+            record[4..].copy_from_slice(&s.to_le_bytes());
+            if let Err(e) = w.write_all(&record) {
+                self.error = Some(e.to_string());
+                return;
+            }
+        }
+    }
+
+    /// Puts them in order of their first member and makes the file readable.
+    fn close(&mut self) -> Result<(), String> {
+        self.heads.sort_unstable_by_key(|h| h[0]);
+        if let Some(e) = &self.error {
+            return Err(format!("temporary file: {e}"));
+        }
+        if let Some(w) = self.writer.take() {
+            self.file = Some(
+                w.into_inner()
+                    .map_err(|e| format!("temporary file: {}", e.error()))?,
+            );
+        }
+        Ok(())
+    }
+
+    pub fn len(&self) -> usize {
+        self.heads.len()
+    }
+
+    /// Misattribution `i`: its representative quote; its members into `out`.
+    pub fn read(&self, i: usize, out: &mut Vec<(u32, u32)>) -> Result<u32, String> {
+        let [_, rep, start, len] = self.heads[i];
+        let file = self
+            .file
+            .as_ref()
+            .ok_or("temporary file: nothing was written")?;
+        let mut bytes = vec![0u8; len as usize * 8];
+        let mut got = 0;
+        while got < bytes.len() {
+            let n =
+                crate::spill::read_at(file, &mut bytes[got..], u64::from(start) * 8 + got as u64)?;
+            if n == 0 {
+                return Err("temporary file: truncated".to_string());
+            }
+            got += n;
+        }
+        let word = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+        out.clear();
+        out.extend(
+            bytes
+                .chunks_exact(8)
+                .map(|m| (word(&m[..4]), word(&m[4..]))),
+        );
+        Ok(rep)
+    }
+
+    fn bytes(&self) -> usize {
+        crate::memory::vec(&self.heads) + self.writer.as_ref().map_or(0, |w| w.capacity())
+    }
 }
 
 /// How a member's wording relates to its group's representative.
@@ -461,7 +545,7 @@ pub fn group(
     tokens: &Tokens,
     matched: TextMatch,
     params: &Params,
-) -> Result<(Groups, Vec<Misattribution>), String> {
+) -> Result<(Groups, Misattributions), String> {
     let TextMatch { mut uf, contained } = matched;
     let long: Vec<bool> = (0..tokens.len())
         .map(|v| tokens.words(v) >= params.min_words)
@@ -500,7 +584,7 @@ pub fn group(
     let mut found = Found {
         // Every quote is a member of exactly one group.
         groups: Groups::new(),
-        misattributions: Vec::new(),
+        misattributions: Misattributions::default(),
     };
     let mut unit = u32::MAX;
     let mut members: Vec<Member> = Vec::new();
@@ -527,18 +611,17 @@ pub fn group(
     } = found;
     groups.close()?;
     if crate::memory::enabled() {
-        use crate::memory::vec;
         crate::memory::report(
             "finish, grouped (besides the observed records)",
             &[
                 ("unit of variant", 4 * tokens.len()),
                 ("sort buffer", sorter_bytes),
                 ("groups", groups.bytes()),
-                ("misattributions", vec(&misattributions)),
+                ("misattributions", misattributions.bytes()),
             ],
         );
     }
-    misattributions.sort_by_key(|m| m.members[0].0);
+    misattributions.close()?;
     Ok((groups, misattributions))
 }
 
@@ -677,7 +760,7 @@ fn split_by_speaker(
             .flat_map(|(s, l)| l.iter().map(move |&(q, _)| (q, *s)))
             .collect();
         list.sort_unstable();
-        misattributions.push(Misattribution { rep, members: list });
+        misattributions.push(rep, &list);
     }
     for (s, list) in named {
         groups.push(new_group(list, Some(s), tokens));

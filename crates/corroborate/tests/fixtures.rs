@@ -310,3 +310,34 @@ fn options_are_checked() {
         assert!(documented.contains(&key), "{key} is documented");
     }
 }
+
+/// Documents without an outlet are each a source, but documents with the same id are one:
+/// the same quote in `zz`, `paste`, `other` and `paste` again counts three sources, whatever
+/// the order of the ids.
+#[test]
+fn documents_with_one_id_are_one_source() {
+    let quote = "This is the biggest investment in the valley in a generation,";
+    let doc = |id: &str| FixtureDoc {
+        id: id.to_string(),
+        outlet: None,
+        text: format!("\"{quote}\" Mayor Ana Ruiz said."),
+        failed: false,
+        quotes: vec![FixtureQuote {
+            text: quote.to_string(),
+            speaker: Some("Ana Ruiz".to_string()),
+            kind: full(),
+        }],
+        entities: Vec::new(),
+        claims: Vec::new(),
+    };
+    let fixture = Fixture {
+        description: String::new(),
+        options: None,
+        docs: Vec::from(["zz", "paste", "other", "paste"].map(doc)),
+    };
+    let tables = run(&fixture);
+    let groups = &tables[0];
+    let sources = groups.columns.iter().position(|c| c == "sources").unwrap();
+    assert_eq!(groups.rows.len(), 1);
+    assert_eq!(groups.rows[0][sources], "3");
+}
