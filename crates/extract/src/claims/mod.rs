@@ -215,6 +215,18 @@ fn may_start_quantity(text: &str, t: &Token) -> bool {
     }
 }
 
+/// Whether a quantity may start at the token: [`may_start_quantity`], or the article of "a
+/// third of". [`Scanner::quantity`] finds none at any other token.
+#[inline(always)]
+fn may_open_quantity(text: &str, t: &Token) -> bool {
+    may_start_quantity(text, t)
+        || t.kind == TokenKind::Word
+            && matches!(
+                &text.as_bytes()[t.range()],
+                [b'a' | b'A'] | [b'a' | b'A', b'n' | b'N']
+            )
+}
+
 struct Scanner<'a> {
     text: &'a str,
     sentence: Range<usize>,
@@ -868,6 +880,12 @@ impl Scanner<'_> {
         let n = self.toks.len();
         let mut i = 0;
         while i < n {
+            // Most tokens start no quantity: `quantity` would lowercase and look up each.
+            if !may_open_quantity(self.text, &self.toks[i]) {
+                debug_assert!(self.quantity_here(i).is_none());
+                i += 1;
+                continue;
+            }
             match self.quantity(i) {
                 Some(q) => {
                     let next = q.last + 1;
