@@ -1233,7 +1233,20 @@ impl Scanner<'_> {
         // The hedge in front: one or more words ending right before the number.
         let mut start = q.first;
         let mut qualifier = None;
-        for qual in QUALIFIERS {
+        // A hedge's last word is the token right before the number: most hedges end otherwise,
+        // and telling so by their last bytes is cheaper than splitting them into words.
+        let before = q.first.checked_sub(1).map(|p| self.word(p).as_bytes());
+        let ends_before = |qual: &str| {
+            let (qual, w) = (qual.as_bytes(), before.unwrap_or_default());
+            let Some(cut) = qual.len().checked_sub(w.len()) else {
+                return false;
+            };
+            !w.is_empty()
+                && !w.contains(&b' ')
+                && qual[cut..].eq_ignore_ascii_case(w)
+                && (cut == 0 || qual[cut - 1] == b' ')
+        };
+        for qual in QUALIFIERS.iter().filter(|qual| ends_before(qual)) {
             let len = qual.split(' ').count();
             if q.first < len {
                 continue;
