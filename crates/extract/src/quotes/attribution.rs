@@ -17,7 +17,7 @@ use super::lexicon::{
     opens_subject, pronoun, CueHit, CueKind, Lexicon, Pronoun,
 };
 use super::tokens::{is_capitalized, is_possessive, lowercase, tokenize, Tok};
-use crate::entities::{Gender, Referents};
+use crate::entities::{Gender, ReferentMention, Referents};
 
 /// Everything attribution looks at, for one document.
 pub struct Scene<'a> {
@@ -980,15 +980,15 @@ impl<'a> Scene<'a> {
     /// The person the document gives this role (by the person finder's role, or by a title
     /// right before a name): the nearest before `at`, else the only one after it.
     fn resolve_role(&self, role: &str, at: usize) -> Option<String> {
-        let mut before: Option<usize> = None;
-        let mut after: Vec<usize> = Vec::new();
+        let mentions = &self.referents.mentions;
         // Whether each referent's own role names `role`: asked once per referent, not once
         // per mention.
         let mut role_of: Vec<Option<bool>> = vec![None; self.referents.referents.len()];
-        for m in &self.referents.mentions {
+        let mut scratch = String::new();
+        let mut has_role = |m: &ReferentMention| {
             let r = &self.referents.referents[m.referent];
             if r.kind != EntityKind::Person {
-                continue;
+                return false;
             }
             let by_role = *role_of[m.referent].get_or_insert_with(|| {
                 r.role.as_deref().is_some_and(|x| {
@@ -997,25 +997,35 @@ impl<'a> Scene<'a> {
                         .any(|w| w.trim_end_matches('s') == role)
                 })
             });
-            let has_role = by_role
-                || self.text[m.bytes.clone()]
-                    .to_lowercase()
+            by_role
+                || lowercase(&self.text[m.bytes.clone()], &mut scratch)
                     .split_whitespace()
                     .any(|w| expand_title(w) == role)
                 || self.titled_before(m.bytes.start, role)
-                || self.appositive_after(m.bytes.end, role);
-            if !has_role {
+                || self.appositive_after(m.bytes.end, role)
+        };
+        // The last mention before `at` that has the role wins: look back from the end, and
+        // past `at` only when none does.
+        if let Some(m) = mentions
+            .iter()
+            .rev()
+            .filter(|m| m.bytes.start < at)
+            .find(|m| has_role(m))
+        {
+            return Some(self.referents.referents[m.referent].name.clone());
+        }
+        // Otherwise the only person after it with the role, if there is just one.
+        let mut after: Option<usize> = None;
+        for m in mentions.iter().filter(|m| m.bytes.start >= at) {
+            if after == Some(m.referent) || !has_role(m) {
                 continue;
             }
-            if m.bytes.start < at {
-                before = Some(m.referent);
-            } else if !after.contains(&m.referent) {
-                after.push(m.referent);
+            if after.is_some() {
+                return None;
             }
+            after = Some(m.referent);
         }
-        before
-            .or_else(|| (after.len() == 1).then(|| after[0]))
-            .map(|r| self.referents.referents[r].name.clone())
+        after.map(|r| self.referents.referents[r].name.clone())
     }
 
     /// "Russian President Vladimir Putin": the title words right before a mention.
@@ -1026,17 +1036,18 @@ impl<'a> Scene<'a> {
             from += 1;
         }
         let toks = tokenize(self.text, from..pos);
+        let mut scratch = String::new();
         let mut next_start = pos;
         for t in toks.iter().rev().take(4) {
             // Words of the title stand right next to each other and to the name.
             if !self.text[t.bytes.end..next_start].chars().all(|c| c == ' ') {
                 break;
             }
-            let lower = t.text(self.text).to_lowercase();
-            if expand_title(&lower) == role {
+            let lower = lowercase(t.text(self.text), &mut scratch);
+            if expand_title(lower) == role {
                 return true;
             }
-            if is_preposition(&lower) || is_determiner(&lower) {
+            if is_preposition(lower) || is_determiner(lower) {
                 break;
             }
             next_start = t.bytes.start;

@@ -400,17 +400,18 @@ fn to_records(doc: &mut Document, found: Vec<Found>) -> Vec<Quote> {
     let ranges: Vec<Range<usize>> = found.iter().map(|f| f.span.inner.clone()).collect();
     let spans = crate::records::spans(doc, &ranges);
     let mut out = Vec::with_capacity(found.len());
-    for ((i, f), span) in found.iter().enumerate().zip(spans) {
-        let text = doc.text[f.span.inner.clone()].to_string();
+    // The attributions are moved into the records, not copied.
+    for ((i, f), span) in found.into_iter().enumerate().zip(spans) {
+        let text = doc.text[f.span.inner].to_string();
         let key = model::normalize::quote_key(&text);
-        let a = &f.attribution;
+        let a = f.attribution;
         out.push(Quote {
             id: crate::records::numbered('q', i + 1),
             text,
             kind: f.kind,
-            speaker: a.speaker.clone(),
-            speaker_mention: a.mention.clone(),
-            cue: a.cue.clone(),
+            speaker: a.speaker,
+            speaker_mention: a.mention,
+            cue: a.cue,
             continues: f.continues.map(|c| crate::records::numbered('q', c + 1)),
             key,
             span,
