@@ -8,6 +8,7 @@
 //! fullest form the document gave them earlier. When none of this finds a name the speaker is
 //! left empty.
 
+use std::cell::OnceCell;
 use std::ops::Range;
 
 use model::EntityKind;
@@ -28,8 +29,68 @@ pub struct Scene<'a> {
     /// Outer ranges of the outermost quotations, in order.
     pub quoted: &'a [Range<usize>],
     /// Cues outside quotations, in order.
-    pub cues: &'a [CueHit],
+    pub cues: &'a Cues<'a>,
     pub lex: &'a Lexicon,
+}
+
+/// The cues outside quotations in the stretches of text around quotations (their paragraphs
+/// and the ones before them), each stretch searched the first time a question reaches it:
+/// most paragraphs before a quotation are never asked about.
+pub struct Cues<'a> {
+    text: &'a str,
+    lex: &'a Lexicon,
+    /// Closed outermost quotations, which the search may skip (see
+    /// [`Lexicon::find_cues_outside`]); empty when it may not.
+    closed: Vec<Range<usize>>,
+    /// Outer ranges of the outermost quotations: cues inside them do not count.
+    quoted: &'a [Range<usize>],
+    /// Disjoint stretches in text order, with their cues once searched.
+    parts: Vec<(Range<usize>, OnceCell<Vec<CueHit>>)>,
+}
+
+impl<'a> Cues<'a> {
+    /// Cues of `parts` (disjoint, in text order): those a search of each part finds, but
+    /// inside a quotation.
+    pub fn new(
+        text: &'a str,
+        lex: &'a Lexicon,
+        closed: Vec<Range<usize>>,
+        quoted: &'a [Range<usize>],
+        parts: Vec<Range<usize>>,
+    ) -> Self {
+        Cues {
+            text,
+            lex,
+            closed,
+            quoted,
+            parts: parts.into_iter().map(|r| (r, OnceCell::new())).collect(),
+        }
+    }
+
+    fn part(&self, k: usize) -> &[CueHit] {
+        let (range, hits) = &self.parts[k];
+        hits.get_or_init(|| {
+            let mut found = Vec::new();
+            self.lex
+                .find_cues_outside(self.text, range.clone(), &self.closed, &mut found);
+            found.retain(|c| {
+                let i = self.quoted.partition_point(|q| q.end <= c.bytes.start);
+                !self.quoted.get(i).is_some_and(|q| q.start <= c.bytes.start)
+            });
+            found
+        })
+    }
+
+    /// The cues lying within `lo..hi`, in text order. Cues are sorted and disjoint, so this is
+    /// also every cue from the first starting at or after `lo` up to the first ending past `hi`.
+    pub fn within(&self, lo: usize, hi: usize) -> impl DoubleEndedIterator<Item = &CueHit> + '_ {
+        // Parts ending by `lo` or starting from `hi` hold no such cue: they are not searched.
+        let first = self.parts.partition_point(|(r, _)| r.end <= lo);
+        let last = self.parts.partition_point(|(r, _)| r.start < hi).max(first);
+        (first..last)
+            .flat_map(move |k| self.part(k).iter())
+            .filter(move |c| lo <= c.bytes.start && c.bytes.end <= hi)
+    }
 }
 
 /// How a quotation was attributed.
@@ -551,12 +612,10 @@ impl<'a> Scene<'a> {
     /// Attribution from a cue right after the closing mark.
     pub fn after_close(&self, close_end: usize) -> Option<Attribution> {
         let window_end = self.right_window_end(close_end, 200);
-        let i = self.cues.partition_point(|c| c.bytes.start < close_end);
         // The first cue that has a speaker: "a lawmaker, who asked not to be named, told …"
         // passes over "asked".
-        self.cues[i..]
-            .iter()
-            .take_while(|c| c.bytes.end <= window_end)
+        self.cues
+            .within(close_end, window_end)
             .find_map(|cue| self.after_close_cue(close_end, window_end, cue))
     }
 
@@ -645,21 +704,17 @@ impl<'a> Scene<'a> {
         if cand.bytes.start > rest_start + 20 {
             return None;
         }
-        let i = self.cues.partition_point(|c| c.bytes.end <= open);
-        let cue = self.cues[..i]
-            .iter()
+        let cue = self
+            .cues
+            .within(window_start, open)
             .rev()
-            .find(|c| c.bytes.start >= window_start && c.kind == CueKind::Verb)?;
+            .find(|c| c.kind == CueKind::Verb)?;
         Some(self.attribution(&cand, cue, Via::Passive))
     }
 
     /// Attribution from a cue earlier in the quotation's sentence.
     pub fn before_open(&self, open: usize, window_start: usize) -> Option<Attribution> {
-        let i = self.cues.partition_point(|c| c.bytes.end <= open);
-        let in_window = self.cues[..i]
-            .iter()
-            .rev()
-            .take_while(|c| c.bytes.start >= window_start);
+        let in_window = self.cues.within(window_start, open).rev();
         let mut nearest: Option<&CueHit> = None;
         for cue in in_window {
             nearest.get_or_insert(cue);
@@ -806,10 +861,9 @@ impl<'a> Scene<'a> {
             }
             // The subject of the sentence's own cue first ("Cascade Freight said …"), then
             // any organization standing as a subject.
-            let lo = self.cues.partition_point(|c| c.bytes.start < sent.start);
-            let cue_subjects = self.cues[lo..]
-                .iter()
-                .take_while(|c| c.bytes.end <= end)
+            let cue_subjects = self
+                .cues
+                .within(sent.start, end)
                 .filter(|c| c.kind == CueKind::Verb)
                 .filter_map(|c| self.subject_before(sent.start, c.bytes.start));
             let orgs = self

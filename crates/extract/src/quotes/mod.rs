@@ -154,9 +154,9 @@ impl DocumentStage for Quotes {
             .collect();
         // Cues matter only around quotations: their paragraphs and the ones before them.
         let cues = {
-            // Cues inside quotations are dropped below. When no cue holds a quote mark, none
-            // runs into or out of a quotation with both its marks, so the search skips those:
-            // the cues outside come out the same (see `find_cues_outside`).
+            // Cues inside quotations do not count. When no cue holds a quote mark, none runs
+            // into or out of a quotation with both its marks, so the search skips those: the
+            // cues outside come out the same (see `find_cues_outside`).
             let closed: Vec<Range<usize>> = if self.lexicon.cues_hold_no_marks() {
                 raw.iter()
                     .filter(|s| s.depth == 0 && s.unclosed.is_none())
@@ -165,7 +165,7 @@ impl DocumentStage for Quotes {
             } else {
                 Vec::new()
             };
-            let mut hits = Vec::new();
+            let mut parts = Vec::new();
             let mut searched_to = 0;
             let mut paras: Vec<usize> = raw.iter().map(|s| s.paragraph).collect();
             paras.dedup();
@@ -173,17 +173,11 @@ impl DocumentStage for Quotes {
                 let from = doc.paragraphs[p.saturating_sub(1)].start.max(searched_to);
                 let to = doc.paragraphs[p].end;
                 if from < to {
-                    self.lexicon
-                        .find_cues_outside(&doc.text, from..to, &closed, &mut hits);
+                    cue_parts(&doc.text, &doc.paragraphs, p, from..to, &mut parts);
                     searched_to = to;
                 }
             }
-            let inside = |p: usize| {
-                let i = quoted.partition_point(|q| q.end <= p);
-                quoted.get(i).is_some_and(|q| q.start <= p)
-            };
-            hits.retain(|c| !inside(c.bytes.start));
-            hits
+            attribution::Cues::new(&doc.text, &self.lexicon, closed, &quoted, parts)
         };
         let scene = Scene {
             text: &doc.text,
@@ -394,6 +388,33 @@ impl Quotes {
         }
         None
     }
+}
+
+/// Splits `range` (the end of paragraph `p - 1` on, and paragraph `p`) where it crosses
+/// from paragraph `p - 1` into `p`, so that each part can be searched for cues on its own,
+/// and pushes the parts onto `parts`. A search of the whole finds what searches of the parts
+/// find when nothing but whitespace with a line break lies between them: a cue is words joined
+/// by single spaces, so no cue starts in that gap or runs across it. Otherwise the range stays
+/// whole.
+fn cue_parts(
+    text: &str,
+    paragraphs: &[Range<usize>],
+    p: usize,
+    range: Range<usize>,
+    parts: &mut Vec<Range<usize>>,
+) {
+    if p > 0 {
+        let (before, here) = (&paragraphs[p - 1], &paragraphs[p]);
+        if range.start < before.end && before.end <= here.start && here.start < range.end {
+            let gap = &text[before.end..here.start];
+            if gap.contains('\n') && gap.chars().all(char::is_whitespace) {
+                parts.push(range.start..before.end);
+                parts.push(here.start..range.end);
+                return;
+            }
+        }
+    }
+    parts.push(range);
 }
 
 fn to_records(doc: &mut Document, found: Vec<Found>) -> Vec<Quote> {
