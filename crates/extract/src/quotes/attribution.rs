@@ -268,10 +268,18 @@ impl<'a> Scene<'a> {
         let mut mi = mentions.partition_point(|m| m.bytes.end <= range.start);
         let mut out: Vec<Cand> = Vec::new();
         let mut scratch = String::new();
+        // `inside_quote` by a walk: the tokens come in text order.
+        let quoted = self.quoted;
+        let mut qi = quoted.partition_point(|q| q.end <= range.start);
         let mut i = 0;
         while i < toks.len() {
             let tok = &toks[i];
-            if self.inside_quote(tok.bytes.start) {
+            while qi < quoted.len() && quoted[qi].end <= tok.bytes.start {
+                qi += 1;
+            }
+            let inside = quoted.get(qi).is_some_and(|q| q.start <= tok.bytes.start);
+            debug_assert_eq!(inside, self.inside_quote(tok.bytes.start));
+            if inside {
                 i += 1;
                 continue;
             }
