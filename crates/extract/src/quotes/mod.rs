@@ -177,6 +177,8 @@ impl DocumentStage for Quotes {
                     searched_to = to;
                 }
             }
+            // Smaller still: most sentences of a paragraph are far from its quotations.
+            let parts = split_at_sentence_ends(&doc.text, &doc.sentences, &self.lexicon, parts);
             attribution::Cues::new(&doc.text, &self.lexicon, closed, &quoted, parts)
         };
         let scene = Scene {
@@ -417,6 +419,34 @@ fn cue_parts(
     parts.push(range);
 }
 
+/// `parts` (disjoint, in text order) split further at the sentence ends inside them whose
+/// last byte no cue holds (a full stop, say): the cue search may be split there (see
+/// [`Lexicon::splits_cues`]).
+fn split_at_sentence_ends(
+    text: &str,
+    sentences: &[Range<usize>],
+    lex: &Lexicon,
+    parts: Vec<Range<usize>>,
+) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(parts.len());
+    for part in parts {
+        let mut start = part.start;
+        let first = sentences.partition_point(|s| s.end <= part.start);
+        for s in &sentences[first..] {
+            if s.end >= part.end {
+                break;
+            }
+            if s.end > start && lex.splits_cues(bytes[s.end - 1]) {
+                out.push(start..s.end);
+                start = s.end;
+            }
+        }
+        out.push(start..part.end);
+    }
+    out
+}
+
 fn to_records(doc: &mut Document, found: Vec<Found>) -> Vec<Quote> {
     let ranges: Vec<Range<usize>> = found.iter().map(|f| f.span.inner.clone()).collect();
     let spans = crate::records::spans(doc, &ranges);
@@ -439,4 +469,39 @@ fn to_records(doc: &mut Document, found: Vec<Found>) -> Vec<Quote> {
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The parts the cue search is split into find the cues a search of the whole range
+    /// finds, on every seed article and on texts made to put cues at the splits.
+    #[test]
+    fn split_cue_searches_find_the_cues_of_the_whole() {
+        let lex = Lexicon::new(&[], &[]).unwrap();
+        let mut texts = crate::seed_texts();
+        texts.push(
+            "He said.\n\nSaid she: “no,” she said. Officials said! said he?\nsaid\n\n  said told"
+                .to_string(),
+        );
+        for text in texts {
+            let mut doc = Document::new("t", "t", text);
+            crate::text::ensure_sentences(&mut doc);
+            let (text, paragraphs) = (&doc.text, &doc.paragraphs);
+            for p in 0..paragraphs.len() {
+                let whole = paragraphs[p.saturating_sub(1)].start..paragraphs[p].end;
+                let mut want = Vec::new();
+                lex.find_cues_outside(text, whole.clone(), &[], &mut want);
+                let mut parts = Vec::new();
+                cue_parts(text, paragraphs, p, whole, &mut parts);
+                let parts = split_at_sentence_ends(text, &doc.sentences, &lex, parts);
+                let mut got = Vec::new();
+                for part in parts {
+                    lex.find_cues_outside(text, part, &[], &mut got);
+                }
+                assert_eq!(got, want, "paragraph {p}");
+            }
+        }
+    }
 }
