@@ -75,7 +75,7 @@ impl<'a> Cues<'a> {
                 .find_cues_outside(self.text, range.clone(), &self.closed, &mut found);
             found.retain(|c| {
                 let i = self.quoted.partition_point(|q| q.end <= c.bytes.start);
-                !self.quoted.get(i).is_some_and(|q| q.start <= c.bytes.start)
+                self.quoted.get(i).is_none_or(|q| q.start > c.bytes.start)
             });
             found
         })
