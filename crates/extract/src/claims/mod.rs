@@ -145,14 +145,15 @@ fn find_claims_in(
     let mut own = Vec::new();
     for s in sentences {
         let tokens: &[Token] = match shared.tokens.and_then(|log| log.get(text, s)) {
-            // The tokens at hand: the token test first, since the byte prefilter below costs
-            // a pass over every sentence. Both must pass, in either order.
+            // The tokens at hand: the token test alone. A number token starts with an ASCII
+            // digit, a currency sign is one of those `may_hold_claim` looks for, and a word
+            // passes only when it is a whole run of ASCII letters spelling a number word: a
+            // sentence with such a token passes the byte prefilter too.
             Some(tokens) => {
-                if !tokens.iter().any(|t| may_start_quantity(text, t))
-                    || !may_hold_claim(text, s.clone())
-                {
+                if !tokens.iter().any(|t| may_start_quantity(text, t)) {
                     continue;
                 }
+                debug_assert!(may_hold_claim(text, s.clone()));
                 tokens
             }
             None => {
@@ -213,6 +214,18 @@ fn may_start_quantity(text: &str, t: &Token) -> bool {
         }
         TokenKind::Possessive => false,
     }
+}
+
+/// Whether a quantity may start at the token: [`may_start_quantity`], or the article of "a
+/// third of". [`Scanner::quantity`] finds none at any other token.
+#[inline(always)]
+fn may_open_quantity(text: &str, t: &Token) -> bool {
+    may_start_quantity(text, t)
+        || t.kind == TokenKind::Word
+            && matches!(
+                &text.as_bytes()[t.range()],
+                [b'a' | b'A'] | [b'a' | b'A', b'n' | b'N']
+            )
 }
 
 struct Scanner<'a> {
@@ -868,6 +881,12 @@ impl Scanner<'_> {
         let n = self.toks.len();
         let mut i = 0;
         while i < n {
+            // Most tokens start no quantity: `quantity` would lowercase and look up each.
+            if !may_open_quantity(self.text, &self.toks[i]) {
+                debug_assert!(self.quantity_here(i).is_none());
+                i += 1;
+                continue;
+            }
             match self.quantity(i) {
                 Some(q) => {
                     let next = q.last + 1;
@@ -1215,7 +1234,20 @@ impl Scanner<'_> {
         // The hedge in front: one or more words ending right before the number.
         let mut start = q.first;
         let mut qualifier = None;
-        for qual in QUALIFIERS {
+        // A hedge's last word is the token right before the number: most hedges end otherwise,
+        // and telling so by their last bytes is cheaper than splitting them into words.
+        let before = q.first.checked_sub(1).map(|p| self.word(p).as_bytes());
+        let ends_before = |qual: &str| {
+            let (qual, w) = (qual.as_bytes(), before.unwrap_or_default());
+            let Some(cut) = qual.len().checked_sub(w.len()) else {
+                return false;
+            };
+            !w.is_empty()
+                && !w.contains(&b' ')
+                && qual[cut..].eq_ignore_ascii_case(w)
+                && (cut == 0 || qual[cut - 1] == b' ')
+        };
+        for qual in QUALIFIERS.iter().filter(|qual| ends_before(qual)) {
             let len = qual.split(' ').count();
             if q.first < len {
                 continue;

@@ -8,6 +8,7 @@
 //! fullest form the document gave them earlier. When none of this finds a name the speaker is
 //! left empty.
 
+use std::cell::OnceCell;
 use std::ops::Range;
 
 use model::EntityKind;
@@ -17,7 +18,7 @@ use super::lexicon::{
     opens_subject, pronoun, CueHit, CueKind, Lexicon, Pronoun,
 };
 use super::tokens::{is_capitalized, is_possessive, lowercase, tokenize, Tok};
-use crate::entities::{Gender, Referents};
+use crate::entities::{Gender, ReferentMention, Referents};
 
 /// Everything attribution looks at, for one document.
 pub struct Scene<'a> {
@@ -28,8 +29,68 @@ pub struct Scene<'a> {
     /// Outer ranges of the outermost quotations, in order.
     pub quoted: &'a [Range<usize>],
     /// Cues outside quotations, in order.
-    pub cues: &'a [CueHit],
+    pub cues: &'a Cues<'a>,
     pub lex: &'a Lexicon,
+}
+
+/// The cues outside quotations in the stretches of text around quotations (their paragraphs
+/// and the ones before them), each stretch searched the first time a question reaches it:
+/// most paragraphs before a quotation are never asked about.
+pub struct Cues<'a> {
+    text: &'a str,
+    lex: &'a Lexicon,
+    /// Closed outermost quotations, which the search may skip (see
+    /// [`Lexicon::find_cues_outside`]); empty when it may not.
+    closed: Vec<Range<usize>>,
+    /// Outer ranges of the outermost quotations: cues inside them do not count.
+    quoted: &'a [Range<usize>],
+    /// Disjoint stretches in text order, with their cues once searched.
+    parts: Vec<(Range<usize>, OnceCell<Vec<CueHit>>)>,
+}
+
+impl<'a> Cues<'a> {
+    /// Cues of `parts` (disjoint, in text order): those a search of each part finds, but
+    /// inside a quotation.
+    pub fn new(
+        text: &'a str,
+        lex: &'a Lexicon,
+        closed: Vec<Range<usize>>,
+        quoted: &'a [Range<usize>],
+        parts: Vec<Range<usize>>,
+    ) -> Self {
+        Cues {
+            text,
+            lex,
+            closed,
+            quoted,
+            parts: parts.into_iter().map(|r| (r, OnceCell::new())).collect(),
+        }
+    }
+
+    fn part(&self, k: usize) -> &[CueHit] {
+        let (range, hits) = &self.parts[k];
+        hits.get_or_init(|| {
+            let mut found = Vec::new();
+            self.lex
+                .find_cues_outside(self.text, range.clone(), &self.closed, &mut found);
+            found.retain(|c| {
+                let i = self.quoted.partition_point(|q| q.end <= c.bytes.start);
+                self.quoted.get(i).is_none_or(|q| q.start > c.bytes.start)
+            });
+            found
+        })
+    }
+
+    /// The cues lying within `lo..hi`, in text order. Cues are sorted and disjoint, so this is
+    /// also every cue from the first starting at or after `lo` up to the first ending past `hi`.
+    pub fn within(&self, lo: usize, hi: usize) -> impl DoubleEndedIterator<Item = &CueHit> + '_ {
+        // Parts ending by `lo` or starting from `hi` hold no such cue: they are not searched.
+        let first = self.parts.partition_point(|(r, _)| r.end <= lo);
+        let last = self.parts.partition_point(|(r, _)| r.start < hi).max(first);
+        (first..last)
+            .flat_map(move |k| self.part(k).iter())
+            .filter(move |c| lo <= c.bytes.start && c.bytes.end <= hi)
+    }
 }
 
 /// How a quotation was attributed.
@@ -207,10 +268,18 @@ impl<'a> Scene<'a> {
         let mut mi = mentions.partition_point(|m| m.bytes.end <= range.start);
         let mut out: Vec<Cand> = Vec::new();
         let mut scratch = String::new();
+        // `inside_quote` by a walk: the tokens come in text order.
+        let quoted = self.quoted;
+        let mut qi = quoted.partition_point(|q| q.end <= range.start);
         let mut i = 0;
         while i < toks.len() {
             let tok = &toks[i];
-            if self.inside_quote(tok.bytes.start) {
+            while qi < quoted.len() && quoted[qi].end <= tok.bytes.start {
+                qi += 1;
+            }
+            let inside = quoted.get(qi).is_some_and(|q| q.start <= tok.bytes.start);
+            debug_assert_eq!(inside, self.inside_quote(tok.bytes.start));
+            if inside {
                 i += 1;
                 continue;
             }
@@ -551,12 +620,10 @@ impl<'a> Scene<'a> {
     /// Attribution from a cue right after the closing mark.
     pub fn after_close(&self, close_end: usize) -> Option<Attribution> {
         let window_end = self.right_window_end(close_end, 200);
-        let i = self.cues.partition_point(|c| c.bytes.start < close_end);
         // The first cue that has a speaker: "a lawmaker, who asked not to be named, told …"
         // passes over "asked".
-        self.cues[i..]
-            .iter()
-            .take_while(|c| c.bytes.end <= window_end)
+        self.cues
+            .within(close_end, window_end)
             .find_map(|cue| self.after_close_cue(close_end, window_end, cue))
     }
 
@@ -645,21 +712,17 @@ impl<'a> Scene<'a> {
         if cand.bytes.start > rest_start + 20 {
             return None;
         }
-        let i = self.cues.partition_point(|c| c.bytes.end <= open);
-        let cue = self.cues[..i]
-            .iter()
+        let cue = self
+            .cues
+            .within(window_start, open)
             .rev()
-            .find(|c| c.bytes.start >= window_start && c.kind == CueKind::Verb)?;
+            .find(|c| c.kind == CueKind::Verb)?;
         Some(self.attribution(&cand, cue, Via::Passive))
     }
 
     /// Attribution from a cue earlier in the quotation's sentence.
     pub fn before_open(&self, open: usize, window_start: usize) -> Option<Attribution> {
-        let i = self.cues.partition_point(|c| c.bytes.end <= open);
-        let in_window = self.cues[..i]
-            .iter()
-            .rev()
-            .take_while(|c| c.bytes.start >= window_start);
+        let in_window = self.cues.within(window_start, open).rev();
         let mut nearest: Option<&CueHit> = None;
         for cue in in_window {
             nearest.get_or_insert(cue);
@@ -806,10 +869,9 @@ impl<'a> Scene<'a> {
             }
             // The subject of the sentence's own cue first ("Cascade Freight said …"), then
             // any organization standing as a subject.
-            let lo = self.cues.partition_point(|c| c.bytes.start < sent.start);
-            let cue_subjects = self.cues[lo..]
-                .iter()
-                .take_while(|c| c.bytes.end <= end)
+            let cue_subjects = self
+                .cues
+                .within(sent.start, end)
                 .filter(|c| c.kind == CueKind::Verb)
                 .filter_map(|c| self.subject_before(sent.start, c.bytes.start));
             let orgs = self
@@ -980,15 +1042,15 @@ impl<'a> Scene<'a> {
     /// The person the document gives this role (by the person finder's role, or by a title
     /// right before a name): the nearest before `at`, else the only one after it.
     fn resolve_role(&self, role: &str, at: usize) -> Option<String> {
-        let mut before: Option<usize> = None;
-        let mut after: Vec<usize> = Vec::new();
+        let mentions = &self.referents.mentions;
         // Whether each referent's own role names `role`: asked once per referent, not once
         // per mention.
         let mut role_of: Vec<Option<bool>> = vec![None; self.referents.referents.len()];
-        for m in &self.referents.mentions {
+        let mut scratch = String::new();
+        let mut has_role = |m: &ReferentMention| {
             let r = &self.referents.referents[m.referent];
             if r.kind != EntityKind::Person {
-                continue;
+                return false;
             }
             let by_role = *role_of[m.referent].get_or_insert_with(|| {
                 r.role.as_deref().is_some_and(|x| {
@@ -997,25 +1059,35 @@ impl<'a> Scene<'a> {
                         .any(|w| w.trim_end_matches('s') == role)
                 })
             });
-            let has_role = by_role
-                || self.text[m.bytes.clone()]
-                    .to_lowercase()
+            by_role
+                || lowercase(&self.text[m.bytes.clone()], &mut scratch)
                     .split_whitespace()
                     .any(|w| expand_title(w) == role)
                 || self.titled_before(m.bytes.start, role)
-                || self.appositive_after(m.bytes.end, role);
-            if !has_role {
+                || self.appositive_after(m.bytes.end, role)
+        };
+        // The last mention before `at` that has the role wins: look back from the end, and
+        // past `at` only when none does.
+        if let Some(m) = mentions
+            .iter()
+            .rev()
+            .filter(|m| m.bytes.start < at)
+            .find(|m| has_role(m))
+        {
+            return Some(self.referents.referents[m.referent].name.clone());
+        }
+        // Otherwise the only person after it with the role, if there is just one.
+        let mut after: Option<usize> = None;
+        for m in mentions.iter().filter(|m| m.bytes.start >= at) {
+            if after == Some(m.referent) || !has_role(m) {
                 continue;
             }
-            if m.bytes.start < at {
-                before = Some(m.referent);
-            } else if !after.contains(&m.referent) {
-                after.push(m.referent);
+            if after.is_some() {
+                return None;
             }
+            after = Some(m.referent);
         }
-        before
-            .or_else(|| (after.len() == 1).then(|| after[0]))
-            .map(|r| self.referents.referents[r].name.clone())
+        after.map(|r| self.referents.referents[r].name.clone())
     }
 
     /// "Russian President Vladimir Putin": the title words right before a mention.
@@ -1026,17 +1098,18 @@ impl<'a> Scene<'a> {
             from += 1;
         }
         let toks = tokenize(self.text, from..pos);
+        let mut scratch = String::new();
         let mut next_start = pos;
         for t in toks.iter().rev().take(4) {
             // Words of the title stand right next to each other and to the name.
             if !self.text[t.bytes.end..next_start].chars().all(|c| c == ' ') {
                 break;
             }
-            let lower = t.text(self.text).to_lowercase();
-            if expand_title(&lower) == role {
+            let lower = lowercase(t.text(self.text), &mut scratch);
+            if expand_title(lower) == role {
                 return true;
             }
-            if is_preposition(&lower) || is_determiner(&lower) {
+            if is_preposition(lower) || is_determiner(lower) {
                 break;
             }
             next_start = t.bytes.start;

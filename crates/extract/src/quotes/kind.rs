@@ -100,7 +100,11 @@ pub fn lead(before: &str) -> Lead {
         buf.make_ascii_lowercase();
         read_lead(std::str::from_utf8(buf).expect("ASCII stays UTF-8"))
     } else {
-        read_lead(&tail.to_lowercase())
+        let mut buf = [0u8; 64];
+        match lowercase_keeping_offsets(tail, &mut buf) {
+            Some(lower) => read_lead(lower),
+            None => read_lead(&tail.to_lowercase()),
+        }
     };
     if cut == 0 || rest >= 16 {
         return lead;
@@ -109,6 +113,28 @@ pub fn lead(before: &str) -> Lead {
 }
 
 /// The lead of a lowercased text, and how many bytes were left after stripping.
+/// `tail` (at most 64 bytes) lowercased into `buf`, character by character, when that moves
+/// no byte and leaves every non-ASCII character non-ASCII (quote marks, dashes, accented
+/// letters): then [`read_lead`], which matches ASCII endings and measures bytes, reads it as
+/// it reads `tail.to_lowercase()`. `None` for the rare character that lowercases otherwise.
+fn lowercase_keeping_offsets<'b>(tail: &str, buf: &'b mut [u8; 64]) -> Option<&'b str> {
+    let mut n = 0;
+    for c in tail.chars() {
+        if c.is_ascii() {
+            *buf.get_mut(n)? = c.to_ascii_lowercase() as u8;
+            n += 1;
+            continue;
+        }
+        let mut lower = c.to_lowercase();
+        let l = lower.next()?;
+        if lower.next().is_some() || l.is_ascii() || l.len_utf8() != c.len_utf8() {
+            return None;
+        }
+        n += l.encode_utf8(buf.get_mut(n..n + c.len_utf8())?).len();
+    }
+    std::str::from_utf8(&buf[..n]).ok()
+}
+
 fn read_lead(b: &str) -> (Lead, usize) {
     let b = b.strip_suffix(" the").unwrap_or(b).trim_end();
     let b = b.strip_suffix(" a").unwrap_or(b).trim_end();
@@ -190,6 +216,36 @@ pub fn classify(s: &Shape<'_>) -> QuoteKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn leads_read_alike_lowercased_either_way() {
+        let mut texts = crate::seed_texts();
+        texts.extend(
+            [
+                "a deal ’s so-called",
+                "the plan KNOWN AS the",
+                "the \u{212a}nown as the",
+                "the İstanbul talks, dubbed the",
+                "ΣΟΦΙΑ Σ — billed as",
+                "CAFÉ “NICKNAMED a",
+            ]
+            .map(String::from),
+        );
+        for text in &texts {
+            for (end, _) in text.char_indices().step_by(7) {
+                let mut cut = end.saturating_sub(64);
+                while !text.is_char_boundary(cut) {
+                    cut += 1;
+                }
+                let tail = &text[cut..end];
+                let mut buf = [0u8; 64];
+                if let Some(lower) = lowercase_keeping_offsets(tail, &mut buf) {
+                    assert_eq!(read_lead(lower), read_lead(&tail.to_lowercase()), "{tail}");
+                }
+            }
+            assert_eq!(lowercase_keeping_offsets("\u{212a}", &mut [0; 64]), None);
+        }
+    }
 
     fn kind(before: &str, content: &str, attributed: bool) -> QuoteKind {
         classify(&Shape {

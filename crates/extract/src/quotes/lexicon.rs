@@ -37,6 +37,8 @@ pub struct Lexicon {
     cue_kinds: Vec<CueKind>,
     /// No cue holds a character that may open or close a quotation.
     no_marks: bool,
+    /// The bytes some cue holds, in either ASCII case (the search ignores it).
+    cue_bytes: [bool; 256],
     speaker_nouns: HashSet<String, BuildHasherDefault<Fnv>>,
 }
 
@@ -93,6 +95,11 @@ impl Lexicon {
                 }
             })
             .collect();
+        let mut cue_bytes = [false; 256];
+        for b in phrases.iter().flat_map(|p| p.bytes()) {
+            cue_bytes[usize::from(b.to_ascii_lowercase())] = true;
+            cue_bytes[usize::from(b.to_ascii_uppercase())] = true;
+        }
         let no_marks = !phrases
             .iter()
             .any(|p| p.contains(super::spans::is_quote_mark));
@@ -111,6 +118,7 @@ impl Lexicon {
             cues,
             cue_kinds,
             no_marks,
+            cue_bytes,
             speaker_nouns,
         })
     }
@@ -203,6 +211,13 @@ impl Lexicon {
                 None => break,
             }
         }
+    }
+
+    /// Whether no cue holds byte `b`. No match runs across such a byte and no partial match
+    /// survives it, so a search may be split right after it: the searches of the two sides
+    /// find the matches a search of the whole finds.
+    pub fn splits_cues(&self, b: u8) -> bool {
+        !self.cue_bytes[usize::from(b)]
     }
 
     pub fn is_speaker_noun(&self, lower: &str) -> bool {

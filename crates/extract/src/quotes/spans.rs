@@ -352,16 +352,17 @@ fn is_mark_byte(b: u8) -> bool {
 fn next_mark_byte(bytes: &[u8]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    // Whether some byte of `x` equals `b` (the exact "has a zero byte" test on `x ^ b…b`).
-    let has = |x: u64, b: u8| {
-        let v = x ^ (ONES * u64::from(b));
-        v.wrapping_sub(ONES) & !v & HIGH != 0
-    };
+    // `"` (0x22) and `'` (0x27) differ in two bits of the low three: setting those bits maps
+    // both onto 0x27, so one "has a zero byte" test on `(x | 0x05…05) ^ 0x27…27` finds either
+    // (and `#`, `&`, which the byte check below passes over), and a non-ASCII byte keeps its
+    // top bit.
+    let folded = |x: u64| (x | 0x0505_0505_0505_0505) ^ 0x2727_2727_2727_2727;
     let mut chunks = bytes.chunks_exact(8);
     let mut base = 0;
     for chunk in &mut chunks {
         let x = u64::from_le_bytes(chunk.try_into().expect("chunks of eight"));
-        if x & HIGH != 0 || has(x, b'"') || has(x, b'\'') {
+        let v = folded(x);
+        if (v.wrapping_sub(ONES) & !v | x) & HIGH != 0 {
             if let Some(p) = chunk.iter().position(|&b| is_mark_byte(b)) {
                 return Some(base + p);
             }
@@ -457,7 +458,7 @@ mod tests {
     fn mark_bytes_are_found_as_by_a_plain_scan() {
         let text =
             "plain ascii words then “curly” and \"straight\" and 'single' and «guillemets», \
-                    café — dash ’90s… end'";
+                    café — dash ’90s… AT&T #1 $%()*+,-./ end'";
         let bytes = text.as_bytes();
         for from in 0..bytes.len() {
             let want = bytes[from..].iter().position(|&b| is_mark_byte(b));

@@ -100,10 +100,15 @@ fn is_abbreviation(word: &str) -> bool {
 /// `word` as `str::to_lowercase` gives it, without allocating for the usual ASCII word:
 /// borrowed when it has no capital, else lowercased in `scratch`.
 pub fn lowercase<'a>(word: &'a str, scratch: &'a mut String) -> &'a str {
+    // One pass over the usual word (lowercase ASCII) instead of one for ASCII and one for
+    // capitals.
+    if !word
+        .bytes()
+        .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+    {
+        return word;
+    }
     if word.is_ascii() {
-        if !word.bytes().any(|b| b.is_ascii_uppercase()) {
-            return word;
-        }
         scratch.clear();
         scratch.push_str(word);
         scratch.make_ascii_lowercase();
@@ -129,6 +134,25 @@ pub fn is_possessive(text: &str, tok: &Tok) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lowercase_is_str_to_lowercase() {
+        let mut scratch = String::new();
+        for w in [
+            "said",
+            "Said",
+            "U.S.",
+            "café",
+            "Café",
+            "ÉLYSÉE",
+            "",
+            "x",
+            "İstanbul",
+            "AT&T",
+        ] {
+            assert_eq!(lowercase(w, &mut scratch), w.to_lowercase(), "{w}");
+        }
+    }
 
     #[test]
     fn words_keep_inner_joiners_and_initials() {
