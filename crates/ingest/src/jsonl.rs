@@ -348,7 +348,13 @@ mod fast {
             self.at += 1;
             let mut out = String::new();
             loop {
-                let end = self.at + memchr::memchr2(b'"', b'\\', &bytes[self.at..])?;
+                // Escapes come in runs (`\n\n` between paragraphs): the next one is looked
+                // for only when it does not follow at once.
+                let end = if bytes.get(self.at) == Some(&b'\\') {
+                    self.at
+                } else {
+                    self.at + memchr::memchr2(b'"', b'\\', &bytes[self.at..])?
+                };
                 if out.capacity() == 0 {
                     // Room for the rest of the line (mostly this string) at the first escape
                     // or the end, so that a long text is not copied again as it grows.
