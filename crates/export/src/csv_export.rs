@@ -6,7 +6,9 @@ use std::io::{BufWriter, Write};
 use model::{Document, ExportSummary, Exporter, StageError, StageOptions, Table};
 use serde::{Deserialize, Serialize};
 
-use crate::encode::{csv_field, csv_needs_quotes, csv_quoted, push_separated_usize, push_usize};
+use crate::encode::{
+    csv_field, csv_needs_quotes, csv_quoted, push_separated_usize, push_usize, Cursor, Out,
+};
 use crate::staging::Staging;
 use crate::tables::{fill_rows, table_names, FillRows, TABLES};
 use crate::ExportContext;
@@ -48,8 +50,10 @@ const CHUNK: usize = 64 * 1024;
 struct OpenTable {
     name: String,
     file: BufWriter<File>,
-    /// Encoded rows not yet handed to `file`.
+    /// Encoded rows not yet handed to `file` are `buf[..filled]`; the rest is room that rows
+    /// are written into in place (see `encode::Cursor`).
     buf: Vec<u8>,
+    filled: usize,
     /// Cells per row (the header's), which every row must have.
     columns: usize,
     /// How a document fills this table (`None` for corpus tables).
@@ -58,24 +62,24 @@ struct OpenTable {
 }
 
 impl OpenTable {
-    fn rows<'a>(&'a mut self, guard: bool, scratch: &'a mut String, id: &'a [u8]) -> RowWriter<'a> {
-        RowWriter {
-            out: &mut self.buf,
+    fn rows<'a>(&'a mut self, guard: bool, scratch: &'a mut String, id: &'a [u8]) -> Rows<'a> {
+        Rows {
+            buf: &mut self.buf,
+            filled: &mut self.filled,
+            rows: &mut self.rows,
             scratch,
             id,
             guard,
-            row_start: None,
-            rows: &mut self.rows,
         }
     }
 
     /// Hands the collected rows to the file once there is a chunk of them.
     fn spill(&mut self, at_least: usize) -> Result<(), StageError> {
-        if self.buf.len() >= at_least {
+        if self.filled >= at_least {
             self.file
-                .write_all(&self.buf)
+                .write_all(&self.buf[..self.filled])
                 .map_err(|e| StageError::new(format!("{}.csv: {e}", self.name)))?;
-            self.buf.clear();
+            self.filled = 0;
         }
         Ok(())
     }
@@ -129,19 +133,65 @@ fn open<S: AsRef<str>>(
     let mut table = OpenTable {
         name: name.to_string(),
         file,
-        buf: Vec::with_capacity(CHUNK + CHUNK / 4),
+        // Room for a chunk and a document's rows after it (more is made when needed).
+        buf: vec![0; 2 * CHUNK],
+        filled: 0,
         columns: columns.len(),
         fill: None,
         rows: 0,
     };
     let mut scratch = String::new();
-    let mut header = table.rows(false, &mut scratch, &[]);
-    for column in columns {
-        header.text(column.as_ref());
-    }
-    header.end();
+    table.rows(false, &mut scratch, &[]).write(|header| {
+        for column in columns {
+            header.text(column.as_ref());
+        }
+        header.end();
+    });
     table.rows = 0;
     Ok(table)
+}
+
+/// A table's buffer, lent to a document's row filler (or to the header, or a corpus row).
+pub(crate) struct Rows<'a> {
+    buf: &'a mut Vec<u8>,
+    filled: &'a mut usize,
+    rows: &'a mut usize,
+    scratch: &'a mut String,
+    /// The document id's cell, encoded once per document.
+    id: &'a [u8],
+    guard: bool,
+}
+
+impl Rows<'_> {
+    /// Writes rows with `fill` after the rows collected, making more room (and writing them
+    /// again) when they do not fit. Inlined, so that the [`RowWriter`] is a local of the
+    /// filler and its cursor stays in registers.
+    #[inline(always)]
+    pub(crate) fn write(&mut self, mut fill: impl FnMut(&mut RowWriter)) {
+        loop {
+            let room = &mut self.buf[*self.filled..];
+            let len = room.len();
+            let mut row = RowWriter {
+                out: Cursor {
+                    rest: room,
+                    full: false,
+                },
+                scratch: self.scratch,
+                id: self.id,
+                guard: self.guard,
+                row_start: None,
+                rows: 0,
+            };
+            fill(&mut row);
+            if !row.out.full {
+                *self.filled += len - row.out.rest.len();
+                *self.rows += row.rows;
+                return;
+            }
+            let grown = 2 * self.buf.len();
+            self.buf.resize(grown, 0);
+        }
+    }
 }
 
 /// Encodes rows in RFC 4180 exactly as the csv crate's default writer with CRLF terminators
@@ -149,14 +199,14 @@ fn open<S: AsRef<str>>(
 /// row that would be empty is written as `""`. Cells go straight into the table's buffer; no
 /// row or cell is built as a `String` of its own.
 pub(crate) struct RowWriter<'a> {
-    out: &'a mut Vec<u8>,
+    out: Cursor<'a>,
     scratch: &'a mut String,
     /// The document id's cell, encoded once per document.
     id: &'a [u8],
     guard: bool,
-    /// Where the current row starts in `out`; `None` before its first cell.
+    /// The room left when the current row started; `None` before its first cell.
     row_start: Option<usize>,
-    rows: &'a mut usize,
+    rows: usize,
 }
 
 impl RowWriter<'_> {
@@ -164,8 +214,8 @@ impl RowWriter<'_> {
     #[inline(always)]
     fn delimit(&mut self) {
         match self.row_start {
-            Some(_) => self.out.push(b','),
-            None => self.row_start = Some(self.out.len()),
+            Some(_) => self.out.put_byte(b','),
+            None => self.row_start = Some(self.out.rest.len()),
         }
     }
 
@@ -176,28 +226,21 @@ impl RowWriter<'_> {
         let guarded = self.guard && needs_guard(cell);
         if !guarded && !csv_needs_quotes(cell.as_bytes()) {
             // Nearly every cell: copied as it is, in one piece.
-            self.out.extend_from_slice(cell.as_bytes());
+            self.out.put(cell.as_bytes());
             return;
         }
-        self.special(cell, guarded);
-    }
-
-    /// A cell that needs the guard or quotes (rare: kept out of the inlined common case).
-    #[inline(never)]
-    fn special(&mut self, cell: &str, guarded: bool) {
-        let out = &mut *self.out;
-        if guarded {
-            csv_field(cell, true, |piece| out.extend_from_slice(piece));
-        } else {
-            // Unguarded cells come here only for their quotes: no need to look again.
-            csv_quoted(cell, b"", |piece| out.extend_from_slice(piece));
+        let rest = std::mem::take(&mut self.out.rest);
+        match special_into(rest, cell, guarded) {
+            Some(used) => self.out.rest = &mut rest[used..],
+            None => self.out.full = true,
         }
     }
 
     /// The document id's cell.
+    #[inline(always)]
     pub(crate) fn doc_id(&mut self) {
         self.delimit();
-        self.out.extend_from_slice(self.id);
+        self.out.put(self.id);
     }
 
     /// An optional text cell; empty when absent.
@@ -215,10 +258,10 @@ impl RowWriter<'_> {
     pub(crate) fn number(&mut self, n: usize) {
         // The comma goes with the digits, in one append.
         match self.row_start {
-            Some(_) => push_separated_usize(self.out, b',', n),
+            Some(_) => push_separated_usize(&mut self.out, b',', n),
             None => {
-                self.row_start = Some(self.out.len());
-                push_usize(self.out, n);
+                self.row_start = Some(self.out.rest.len());
+                push_usize(&mut self.out, n);
             }
         }
     }
@@ -230,24 +273,18 @@ impl RowWriter<'_> {
         match parts {
             [] => self.delimit(),
             [only] => self.text(only),
-            _ => self.joined_many(parts, separator),
-        }
-    }
-
-    #[inline(never)]
-    fn joined_many(&mut self, parts: &[String], separator: &str) {
-        self.text_with(|cell| {
-            for (i, part) in parts.iter().enumerate() {
-                if i > 0 {
-                    cell.push_str(separator);
-                }
-                cell.push_str(part);
+            _ => {
+                let mut cell = std::mem::take(self.scratch);
+                join_into(&mut cell, parts, separator);
+                self.text(&cell);
+                *self.scratch = cell;
             }
-        });
+        }
     }
 
     /// A text cell that `fill` assembles (in a reused buffer, since quoting and the guard
     /// depend on the whole cell).
+    #[inline(always)]
     pub(crate) fn text_with(&mut self, fill: impl FnOnce(&mut String)) {
         let mut cell = std::mem::take(self.scratch);
         cell.clear();
@@ -257,14 +294,46 @@ impl RowWriter<'_> {
     }
 
     /// Ends the row.
+    #[inline(always)]
     pub(crate) fn end(&mut self) {
         // A row with no bytes at all would read back as no row: the csv crate writes `""`.
         match self.row_start.take() {
-            Some(start) if self.out.len() > start => {}
-            _ => self.out.extend_from_slice(b"\"\""),
+            Some(start) if self.out.rest.len() < start => {}
+            _ => self.out.put(b"\"\""),
         }
-        self.out.extend_from_slice(b"\r\n");
-        *self.rows += 1;
+        self.out.put(b"\r\n");
+        self.rows += 1;
+    }
+}
+
+/// A cell that needs the guard or quotes (rare: kept out of the inlined common case), written
+/// at the start of `room`: the bytes used, or `None` when the room ran out. The room comes by
+/// value, so that the row writer's cursor stays in registers.
+#[inline(never)]
+fn special_into(room: &mut [u8], cell: &str, guarded: bool) -> Option<usize> {
+    let len = room.len();
+    let mut out = Cursor {
+        rest: room,
+        full: false,
+    };
+    if guarded {
+        csv_field(cell, true, |piece| out.put(piece));
+    } else {
+        // Unguarded cells come here only for their quotes: no need to look again.
+        csv_quoted(cell, b"", |piece| out.put(piece));
+    }
+    (!out.full).then(|| len - out.rest.len())
+}
+
+/// `parts` with `separator` between them, in `cell` (cleared first).
+#[inline(never)]
+fn join_into(cell: &mut String, parts: &[String], separator: &str) {
+    cell.clear();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            cell.push_str(separator);
+        }
+        cell.push_str(part);
     }
 }
 
@@ -336,11 +405,13 @@ impl Exporter for CsvExporter {
                 out.rows += 1;
                 continue;
             }
-            let mut row = out.rows(self.formula_guard, &mut self.scratch, &[]);
-            for cell in &cells {
-                row.text(cell);
-            }
-            row.end();
+            out.rows(self.formula_guard, &mut self.scratch, &[])
+                .write(|row| {
+                    for cell in &cells {
+                        row.text(cell);
+                    }
+                    row.end();
+                });
             out.spill(CHUNK)?;
         }
         self.tables.push(out);
@@ -384,19 +455,24 @@ mod tests {
         .map(|c| c.repeat(3))
         .collect();
         for guard in [false, true] {
-            let (mut buf, mut scratch, mut rows) = (Vec::new(), String::new(), 0);
-            let mut row = RowWriter {
-                out: &mut buf,
+            // Little room to start with: the row is written again as room is made.
+            let (mut buf, mut filled, mut rows, mut scratch) = (vec![0; 8], 0, 0, String::new());
+            Rows {
+                buf: &mut buf,
+                filled: &mut filled,
+                rows: &mut rows,
                 scratch: &mut scratch,
                 id: &[],
                 guard,
-                row_start: None,
-                rows: &mut rows,
-            };
-            for cell in &cells {
-                row.text(cell);
             }
-            row.end();
+            .write(|row| {
+                for cell in &cells {
+                    row.text(cell);
+                }
+                row.end();
+            });
+            assert_eq!(rows, 1);
+            buf.truncate(filled);
             let path = tempfile::NamedTempFile::new().unwrap();
             let mut file = BufWriter::new(path.reopen().unwrap());
             write_big_row(&mut file, &cells, guard).unwrap();

@@ -5,6 +5,113 @@
 //! grown) and find the bytes that need quoting or escaping eight at a time: almost every cell
 //! and string has none.
 
+/// Where the encoders append: a growing `Vec<u8>`, or a [`Cursor`] over room made ahead.
+pub(crate) trait Out {
+    fn put(&mut self, bytes: &[u8]);
+    fn put_byte(&mut self, byte: u8);
+    /// What goes between the quotes of a JSON string that may need escapes.
+    fn put_escaped(&mut self, bytes: &[u8]);
+}
+
+impl Out for Vec<u8> {
+    #[inline(always)]
+    fn put(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+
+    #[inline(always)]
+    fn put_byte(&mut self, byte: u8) {
+        self.push(byte);
+    }
+
+    #[inline(always)]
+    fn put_escaped(&mut self, bytes: &[u8]) {
+        push_json_escaped(self, bytes);
+    }
+}
+
+/// Writes into a buffer of room made ahead and notes when it runs out of room (the caller
+/// then makes more and writes again).
+///
+/// Appending to a `Vec` reloads its length and pointer around every byte written (a `u8`
+/// store may alias them), ten instructions for each piece of a record; a cursor that lives in
+/// one function keeps its room in registers, and taking a piece off the front of the room
+/// needs one comparison. Nothing may take its address: helpers that are not inlined get the
+/// room by value (see [`escape_into`]).
+pub(crate) struct Cursor<'a> {
+    /// The room not yet written.
+    pub(crate) rest: &'a mut [u8],
+    pub(crate) full: bool,
+}
+
+impl Out for Cursor<'_> {
+    #[inline(always)]
+    fn put(&mut self, bytes: &[u8]) {
+        if bytes.len() <= self.rest.len() {
+            let (room, rest) = std::mem::take(&mut self.rest).split_at_mut(bytes.len());
+            copy_small(room, bytes);
+            self.rest = rest;
+        } else {
+            self.full = true;
+        }
+    }
+
+    #[inline(always)]
+    fn put_byte(&mut self, byte: u8) {
+        match std::mem::take(&mut self.rest).split_first_mut() {
+            Some((room, rest)) => {
+                *room = byte;
+                self.rest = rest;
+            }
+            None => self.full = true,
+        }
+    }
+
+    #[inline(always)]
+    fn put_escaped(&mut self, bytes: &[u8]) {
+        let rest = std::mem::take(&mut self.rest);
+        match escape_into(rest, bytes) {
+            Some(used) => self.rest = &mut rest[used..],
+            None => self.full = true,
+        }
+    }
+}
+
+/// `dst.copy_from_slice(src)` (same lengths), with the copies of up to sixteen bytes (ids,
+/// names, keys: most of a record's strings) done as two overlapping fixed-size moves each:
+/// a call to `memcpy` cost more than the bytes, and made the cursor's registers spill.
+#[inline(always)]
+fn copy_small(dst: &mut [u8], src: &[u8]) {
+    let n = src.len();
+    if n > 16 {
+        dst.copy_from_slice(src);
+    } else if n >= 8 {
+        dst[..8].copy_from_slice(&src[..8]);
+        dst[n - 8..].copy_from_slice(&src[n - 8..]);
+    } else if n >= 4 {
+        dst[..4].copy_from_slice(&src[..4]);
+        dst[n - 4..].copy_from_slice(&src[n - 4..]);
+    } else if n >= 2 {
+        dst[..2].copy_from_slice(&src[..2]);
+        dst[n - 2..].copy_from_slice(&src[n - 2..]);
+    } else if n == 1 {
+        dst[0] = src[0];
+    }
+}
+
+/// [`Out::put_escaped`] of a cursor whose room is `room`: the bytes it used, or `None` when
+/// the room ran out.
+#[inline(never)]
+fn escape_into(room: &mut [u8], bytes: &[u8]) -> Option<usize> {
+    let len = room.len();
+    let mut out = Cursor {
+        rest: room,
+        full: false,
+    };
+    escape(&mut out, bytes);
+    (!out.full).then(|| len - out.rest.len())
+}
+
 /// The decimal digits of 0 to 99, two to an entry.
 const PAIRS: [[u8; 2]; 100] = {
     let mut pairs = [[0; 2]; 100];
@@ -18,45 +125,45 @@ const PAIRS: [[u8; 2]; 100] = {
 
 /// Appends `n` in decimal (what `n.to_string()` gives, without the allocation).
 #[inline(always)]
-pub(crate) fn push_usize(out: &mut Vec<u8>, n: usize) {
+pub(crate) fn push_usize(out: &mut impl Out, n: usize) {
     // Offsets and counts are nearly all below 100 000. Appending an array of known length
     // compiles to a few stores, where a slice of variable length (itoa's) costs a call to
     // memcpy, which cost more than the digits.
     if n < 10 {
-        out.push(b'0' + n as u8);
+        out.put_byte(b'0' + n as u8);
     } else if n < 100 {
-        out.extend_from_slice(&PAIRS[n]);
+        out.put(&PAIRS[n]);
     } else if n < 1000 {
         let [c, d] = PAIRS[n % 100];
-        out.extend_from_slice(&[b'0' + (n / 100) as u8, c, d]);
+        out.put(&[b'0' + (n / 100) as u8, c, d]);
     } else if n < 10_000 {
         let ([a, b], [c, d]) = (PAIRS[n / 100], PAIRS[n % 100]);
-        out.extend_from_slice(&[a, b, c, d]);
+        out.put(&[a, b, c, d]);
     } else if n < 100_000 {
         let ([a, b], [c, d]) = (PAIRS[n / 100 % 100], PAIRS[n % 100]);
-        out.extend_from_slice(&[b'0' + (n / 10_000) as u8, a, b, c, d]);
+        out.put(&[b'0' + (n / 10_000) as u8, a, b, c, d]);
     } else {
-        out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+        out.put(itoa::Buffer::new().format(n).as_bytes());
     }
 }
 
 /// Appends `separator` and `n` in decimal, as one append for numbers below 100 000 (a CSV
 /// cell's comma and its digits).
 #[inline(always)]
-pub(crate) fn push_separated_usize(out: &mut Vec<u8>, separator: u8, n: usize) {
+pub(crate) fn push_separated_usize(out: &mut impl Out, separator: u8, n: usize) {
     if n < 10 {
-        out.extend_from_slice(&[separator, b'0' + n as u8]);
+        out.put(&[separator, b'0' + n as u8]);
     } else if n < 100 {
         let [c, d] = PAIRS[n];
-        out.extend_from_slice(&[separator, c, d]);
+        out.put(&[separator, c, d]);
     } else if n < 1000 {
         let [c, d] = PAIRS[n % 100];
-        out.extend_from_slice(&[separator, b'0' + (n / 100) as u8, c, d]);
+        out.put(&[separator, b'0' + (n / 100) as u8, c, d]);
     } else if n < 10_000 {
         let ([a, b], [c, d]) = (PAIRS[n / 100], PAIRS[n % 100]);
-        out.extend_from_slice(&[separator, a, b, c, d]);
+        out.put(&[separator, a, b, c, d]);
     } else {
-        out.push(separator);
+        out.put_byte(separator);
         push_usize(out, n);
     }
 }
@@ -194,45 +301,51 @@ fn next_json_escape(bytes: &[u8], from: usize) -> usize {
 
 /// Appends `s` as a JSON string, quotes included, byte for byte as serde_json writes it.
 #[inline(always)]
-pub(crate) fn push_json_str(out: &mut Vec<u8>, s: &str) {
-    out.push(b'"');
+pub(crate) fn push_json_str(out: &mut impl Out, s: &str) {
+    out.put_byte(b'"');
     push_json_body(out, s);
-    out.push(b'"');
+    out.put_byte(b'"');
 }
 
 /// Appends what goes between the quotes of `s` as a JSON string. Records write their
 /// quotes as part of the constant text around a value (`","text":"`), one append fewer
 /// each side.
 #[inline(always)]
-pub(crate) fn push_json_body(out: &mut Vec<u8>, s: &str) {
+pub(crate) fn push_json_body(out: &mut impl Out, s: &str) {
     let bytes = s.as_bytes();
     // Most strings are short (ids, names, keys) and have nothing to escape: one check and
     // one copy.
     if bytes.len() < 16 && !any_special(bytes, json_flags, &JSON_SPECIAL) {
-        out.extend_from_slice(bytes);
+        out.put(bytes);
     } else {
-        push_json_escaped(out, bytes);
+        out.put_escaped(bytes);
     }
 }
 
 #[inline(never)]
 fn push_json_escaped(out: &mut Vec<u8>, bytes: &[u8]) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     out.reserve(bytes.len() + 1);
+    escape(out, bytes);
+}
+
+/// `bytes` escaped as in a JSON string, byte for byte as serde_json writes it.
+#[inline(always)]
+fn escape(out: &mut impl Out, bytes: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut start = 0;
     loop {
         let i = next_json_escape(bytes, start);
-        out.extend_from_slice(&bytes[start..i]);
+        out.put(&bytes[start..i]);
         let Some(&b) = bytes.get(i) else { break };
         match b {
-            b'"' => out.extend_from_slice(b"\\\""),
-            b'\\' => out.extend_from_slice(b"\\\\"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            b'\t' => out.extend_from_slice(b"\\t"),
-            0x08 => out.extend_from_slice(b"\\b"),
-            0x0c => out.extend_from_slice(b"\\f"),
-            _ => out.extend_from_slice(&[
+            b'"' => out.put(b"\\\""),
+            b'\\' => out.put(b"\\\\"),
+            b'\n' => out.put(b"\\n"),
+            b'\r' => out.put(b"\\r"),
+            b'\t' => out.put(b"\\t"),
+            0x08 => out.put(b"\\b"),
+            0x0c => out.put(b"\\f"),
+            _ => out.put(&[
                 b'\\',
                 b'u',
                 b'0',
@@ -336,6 +449,16 @@ mod tests {
                 .from_writer(Vec::new());
             reference.write_record([s.as_str(), "x"]).unwrap();
             assert_eq!(out, reference.into_inner().unwrap(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn small_copies_copy_every_byte() {
+        for n in 0..40 {
+            let src: Vec<u8> = (1..=n as u8).collect();
+            let mut dst = vec![0u8; n];
+            copy_small(&mut dst, &src);
+            assert_eq!(dst, src);
         }
     }
 

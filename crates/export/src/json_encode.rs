@@ -13,10 +13,25 @@ use model::{
     Span, Status, Warning,
 };
 
-use crate::encode::{push_json_body, push_json_str, push_usize};
+use crate::encode::{push_json_body, push_json_str, push_usize, Cursor, Out};
+
+/// Writes the compact JSON line of `doc` (newline included) at the start of `buf`: its
+/// length, or `None` when `buf` is too short for it. `words` is its word count.
+pub(crate) fn line_into(buf: &mut [u8], doc: &Document, words: usize) -> Option<usize> {
+    let len = buf.len();
+    let mut out = Cursor {
+        rest: buf,
+        full: false,
+    };
+    push_document(&mut out, doc, words);
+    out.put_byte(b'\n');
+    (!out.full).then(|| len - out.rest.len())
+}
 
 /// Appends the compact JSON object of `doc` (no newline). `words` is its word count.
-pub(crate) fn push_document(out: &mut Vec<u8>, doc: &Document, words: usize) {
+// Inlined into its two callers, so that `line_into`'s cursor stays in registers.
+#[inline(always)]
+pub(crate) fn push_document<O: Out>(out: &mut O, doc: &Document, words: usize) {
     let Metadata {
         title,
         published,
@@ -30,102 +45,106 @@ pub(crate) fn push_document(out: &mut Vec<u8>, doc: &Document, words: usize) {
     } = &doc.meta;
     let ok = doc.is_ok();
 
-    out.extend_from_slice(b"{\"id\":");
+    out.put(b"{\"id\":");
     push_json_str(out, &doc.id);
-    out.extend_from_slice(b",\"source\":");
+    out.put(b",\"source\":");
     push_json_str(out, &doc.source);
-    out.extend_from_slice(match doc.status {
+    out.put(match doc.status {
         Status::Ok => b",\"status\":\"ok\"",
         Status::Failed => b",\"status\":\"failed\"",
     });
-    out.extend_from_slice(b",\"error\":");
+    out.put(b",\"error\":");
     match &doc.failure {
         Some(Failure { stage, message }) => {
-            out.extend_from_slice(b"{\"stage\":");
+            out.put(b"{\"stage\":");
             push_json_str(out, stage);
-            out.extend_from_slice(b",\"message\":");
+            out.put(b",\"message\":");
             push_json_str(out, message);
-            out.push(b'}');
+            out.put_byte(b'}');
         }
-        None => out.extend_from_slice(b"null"),
+        None => out.put(b"null"),
     }
-    out.extend_from_slice(b",\"title\":");
+    out.put(b",\"title\":");
     push_opt_str(out, title);
-    out.extend_from_slice(b",\"published\":");
+    out.put(b",\"published\":");
     match published {
         // A date's text has nothing to escape.
         Some(date) => {
             use std::io::Write;
-            write!(out, "\"{date}\"").expect("write to a Vec");
+            let mut room = [0u8; 64];
+            let mut at = &mut room[..];
+            write!(at, "\"{date}\"").expect("a date fits in 64 bytes");
+            let len = 64 - at.len();
+            out.put(&room[..len]);
         }
-        None => out.extend_from_slice(b"null"),
+        None => out.put(b"null"),
     }
-    out.extend_from_slice(b",\"authors\":");
+    out.put(b",\"authors\":");
     push_str_array(out, authors);
-    out.extend_from_slice(b",\"image_credits\":");
+    out.put(b",\"image_credits\":");
     push_str_array(out, image_credits);
-    out.extend_from_slice(b",\"volume\":");
+    out.put(b",\"volume\":");
     push_opt_str(out, volume);
-    out.extend_from_slice(b",\"issue\":");
+    out.put(b",\"issue\":");
     push_opt_str(out, issue);
-    out.extend_from_slice(b",\"dateline\":");
+    out.put(b",\"dateline\":");
     match dateline {
         Some(Dateline {
             place,
             agency,
             text,
         }) => {
-            out.extend_from_slice(b"{\"place\":");
+            out.put(b"{\"place\":");
             push_json_str(out, place);
-            out.extend_from_slice(b",\"agency\":");
+            out.put(b",\"agency\":");
             push_opt_str(out, agency);
-            out.extend_from_slice(b",\"text\":");
+            out.put(b",\"text\":");
             push_json_str(out, text);
-            out.push(b'}');
+            out.put_byte(b'}');
         }
-        None => out.extend_from_slice(b"null"),
+        None => out.put(b"null"),
     }
-    out.extend_from_slice(b",\"url\":");
+    out.put(b",\"url\":");
     push_opt_str(out, url);
-    out.extend_from_slice(b",\"outlet\":");
+    out.put(b",\"outlet\":");
     push_opt_str(out, outlet);
-    out.extend_from_slice(b",\"words\":");
+    out.put(b",\"words\":");
     push_usize(out, if ok { words } else { 0 });
-    out.extend_from_slice(b",\"paragraphs\":");
+    out.put(b",\"paragraphs\":");
     push_usize(out, if ok { doc.paragraphs.len() } else { 0 });
 
-    out.extend_from_slice(b",\"headings\":");
+    out.put(b",\"headings\":");
     push_array(out, &doc.headings, |out, heading| {
         let Heading {
             text,
             before_paragraph,
             line,
         } = heading;
-        out.extend_from_slice(b"{\"text\":");
+        out.put(b"{\"text\":");
         push_json_str(out, text);
-        out.extend_from_slice(b",\"before_paragraph\":");
+        out.put(b",\"before_paragraph\":");
         push_usize(out, *before_paragraph);
-        out.extend_from_slice(b",\"line\":");
+        out.put(b",\"line\":");
         push_usize(out, *line);
-        out.push(b'}');
+        out.put_byte(b'}');
     });
 
-    out.extend_from_slice(b",\"text\":");
+    out.put(b",\"text\":");
     push_json_str(out, &doc.text);
 
-    out.extend_from_slice(b",\"removed\":");
+    out.put(b",\"removed\":");
     push_array(out, &doc.removed, |out, removed| {
         let RemovedLine { line, reason, text } = removed;
-        out.extend_from_slice(b"{\"line\":");
+        out.put(b"{\"line\":");
         push_usize(out, *line);
-        out.extend_from_slice(b",\"reason\":");
+        out.put(b",\"reason\":");
         push_json_str(out, reason);
-        out.extend_from_slice(b",\"text\":");
+        out.put(b",\"text\":");
         push_json_str(out, text);
-        out.push(b'}');
+        out.put_byte(b'}');
     });
 
-    out.extend_from_slice(b",\"quotes\":[");
+    out.put(b",\"quotes\":[");
     push_records(out, &doc.quotes, b"{\"id\":\"", |out, quote| {
         let Quote {
             id,
@@ -139,24 +158,24 @@ pub(crate) fn push_document(out: &mut Vec<u8>, doc: &Document, words: usize) {
             span,
         } = quote;
         push_json_body(out, id);
-        out.extend_from_slice(b"\",\"text\":\"");
+        out.put(b"\",\"text\":\"");
         push_json_body(out, text);
-        out.extend_from_slice(b"\",\"kind\":\"");
+        out.put(b"\",\"kind\":\"");
         push_json_body(out, kind.as_str());
-        out.extend_from_slice(b"\",\"speaker\":");
+        out.put(b"\",\"speaker\":");
         push_opt_str(out, speaker);
-        out.extend_from_slice(b",\"speaker_mention\":");
+        out.put(b",\"speaker_mention\":");
         push_opt_str(out, speaker_mention);
-        out.extend_from_slice(b",\"cue\":");
+        out.put(b",\"cue\":");
         push_opt_str(out, cue);
-        out.extend_from_slice(b",\"continues\":");
+        out.put(b",\"continues\":");
         push_opt_str(out, continues);
-        out.extend_from_slice(b",\"key\":\"");
+        out.put(b",\"key\":\"");
         push_json_body(out, key);
         push_span(out, b"\",\"start\":", span);
     });
 
-    out.extend_from_slice(b",\"entities\":[");
+    out.put(b",\"entities\":[");
     push_records(out, &doc.entities, b"{\"id\":\"", |out, entity| {
         let Entity {
             id,
@@ -170,26 +189,26 @@ pub(crate) fn push_document(out: &mut Vec<u8>, doc: &Document, words: usize) {
             anchor,
         } = entity;
         push_json_body(out, id);
-        out.extend_from_slice(b"\",\"name\":\"");
+        out.put(b"\",\"name\":\"");
         push_json_body(out, name);
-        out.extend_from_slice(b"\",\"kind\":\"");
+        out.put(b"\",\"kind\":\"");
         push_json_body(out, kind.as_str());
-        out.extend_from_slice(b"\",\"role\":");
+        out.put(b"\",\"role\":");
         push_opt_str(out, role);
-        out.extend_from_slice(b",\"aliases\":");
+        out.put(b",\"aliases\":");
         push_str_array(out, aliases);
-        out.extend_from_slice(b",\"mentions\":");
+        out.put(b",\"mentions\":");
         push_usize(out, *mentions);
-        out.extend_from_slice(b",\"key\":\"");
+        out.put(b",\"key\":\"");
         push_json_body(out, key);
-        out.extend_from_slice(b"\",\"value\":");
+        out.put(b"\",\"value\":");
         push_opt_str(out, value);
-        out.extend_from_slice(b",\"anchor\":");
+        out.put(b",\"anchor\":");
         push_opt_str(out, anchor);
-        out.push(b'}');
+        out.put_byte(b'}');
     });
 
-    out.extend_from_slice(b",\"mentions\":[");
+    out.put(b",\"mentions\":[");
     push_records(out, &doc.mentions, b"{\"entity_id\":\"", |out, mention| {
         let Mention {
             entity_id,
@@ -197,12 +216,12 @@ pub(crate) fn push_document(out: &mut Vec<u8>, doc: &Document, words: usize) {
             span,
         } = mention;
         push_json_body(out, entity_id);
-        out.extend_from_slice(b"\",\"text\":\"");
+        out.put(b"\",\"text\":\"");
         push_json_body(out, text);
         push_span(out, b"\",\"start\":", span);
     });
 
-    out.extend_from_slice(b",\"claims\":[");
+    out.put(b",\"claims\":[");
     push_records(out, &doc.claims, b"{\"id\":\"", |out, claim| {
         let Claim {
             id,
@@ -214,66 +233,70 @@ pub(crate) fn push_document(out: &mut Vec<u8>, doc: &Document, words: usize) {
             span,
         } = claim;
         push_json_body(out, id);
-        out.extend_from_slice(b"\",\"text\":\"");
+        out.put(b"\",\"text\":\"");
         push_json_body(out, text);
-        out.extend_from_slice(b"\",\"value\":");
+        out.put(b"\",\"value\":");
         // Floats are rare; serde_json's own formatting (shortest round trip, `null` for NaN
         // and infinities) keeps them exactly as before.
-        serde_json::to_writer(&mut *out, value).expect("write to a Vec");
-        out.extend_from_slice(b",\"unit\":\"");
+        let mut room = [0u8; 64];
+        let mut at = &mut room[..];
+        serde_json::to_writer(&mut at, value).expect("a number fits in 64 bytes");
+        let len = 64 - at.len();
+        out.put(&room[..len]);
+        out.put(b",\"unit\":\"");
         push_json_body(out, unit);
-        out.extend_from_slice(b"\",\"subject\":");
+        out.put(b"\",\"subject\":");
         push_opt_str(out, subject);
-        out.extend_from_slice(b",\"qualifier\":");
+        out.put(b",\"qualifier\":");
         push_opt_str(out, qualifier);
         push_span(out, b",\"start\":", span);
     });
 
-    out.extend_from_slice(b",\"warnings\":");
+    out.put(b",\"warnings\":");
     push_array(out, &doc.warnings, |out, warning| {
         let Warning { stage, message } = warning;
-        out.extend_from_slice(b"{\"stage\":");
+        out.put(b"{\"stage\":");
         push_json_str(out, stage);
-        out.extend_from_slice(b",\"message\":");
+        out.put(b",\"message\":");
         push_json_str(out, message);
-        out.push(b'}');
+        out.put_byte(b'}');
     });
-    out.push(b'}');
+    out.put_byte(b'}');
 }
 
 #[inline(always)]
-fn push_opt_str(out: &mut Vec<u8>, s: &Option<String>) {
+fn push_opt_str(out: &mut impl Out, s: &Option<String>) {
     match s {
         Some(s) => push_json_str(out, s),
-        None => out.extend_from_slice(b"null"),
+        None => out.put(b"null"),
     }
 }
 
 #[inline(always)]
-fn push_array<T>(out: &mut Vec<u8>, items: &[T], mut push: impl FnMut(&mut Vec<u8>, &T)) {
-    out.push(b'[');
+fn push_array<O: Out, T>(out: &mut O, items: &[T], mut push: impl FnMut(&mut O, &T)) {
+    out.put_byte(b'[');
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
-            out.push(b',');
+            out.put_byte(b',');
         }
         push(out, item);
     }
-    out.push(b']');
+    out.put_byte(b']');
 }
 
 #[inline(always)]
-fn push_str_array(out: &mut Vec<u8>, items: &[String]) {
+fn push_str_array(out: &mut impl Out, items: &[String]) {
     // A loop of its own rather than `push_array` with a closure, which was not inlined.
     match items {
-        [] => out.extend_from_slice(b"[]"),
+        [] => out.put(b"[]"),
         [first, rest @ ..] => {
-            out.extend_from_slice(b"[\"");
+            out.put(b"[\"");
             push_json_body(out, first);
             for item in rest {
-                out.extend_from_slice(b"\",\"");
+                out.put(b"\",\"");
                 push_json_body(out, item);
             }
-            out.extend_from_slice(b"\"]");
+            out.put(b"\"]");
         }
     }
 }
@@ -281,26 +304,26 @@ fn push_str_array(out: &mut Vec<u8>, items: &[String]) {
 /// The records of an array whose opening bracket is written: each starts with `open` (`{`
 /// and the first key, with the first value's opening quote), after a comma but the first.
 #[inline(always)]
-fn push_records<T>(
-    out: &mut Vec<u8>,
+fn push_records<O: Out, T>(
+    out: &mut O,
     items: &[T],
     open: &[u8],
-    mut push: impl FnMut(&mut Vec<u8>, &T),
+    mut push: impl FnMut(&mut O, &T),
 ) {
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
-            out.push(b',');
+            out.put_byte(b',');
         }
-        out.extend_from_slice(open);
+        out.put(open);
         push(out, item);
     }
-    out.push(b']');
+    out.put_byte(b']');
 }
 
 /// The span's fields, flattened into the record that holds it, and the record's closing
 /// brace (`bytes` is never exported). `lead` closes the field before and starts the first.
 #[inline(always)]
-fn push_span(out: &mut Vec<u8>, lead: &[u8], span: &Span) {
+fn push_span(out: &mut impl Out, lead: &[u8], span: &Span) {
     let Span {
         start,
         end,
@@ -308,13 +331,47 @@ fn push_span(out: &mut Vec<u8>, lead: &[u8], span: &Span) {
         source_end,
         bytes: _,
     } = span;
-    out.extend_from_slice(lead);
+    out.put(lead);
     push_usize(out, *start);
-    out.extend_from_slice(b",\"end\":");
+    out.put(b",\"end\":");
     push_usize(out, *end);
-    out.extend_from_slice(b",\"source_start\":");
+    out.put(b",\"source_start\":");
     push_usize(out, *source_start);
-    out.extend_from_slice(b",\"source_end\":");
+    out.put(b",\"source_end\":");
     push_usize(out, *source_end);
-    out.push(b'}');
+    out.put_byte(b'}');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use model::Document;
+
+    #[test]
+    fn a_line_written_in_place_is_the_line_appended_or_nothing() {
+        let mut doc = Document::new(
+            "d\"1",
+            "in.jsonl:1",
+            "Line one, “quoted”.\n\nTab\there \\ and \u{1} control.".to_string(),
+        );
+        doc.meta.authors = vec!["A".into(), "B \"C\"".into()];
+        doc.meta.published = chrono::NaiveDate::from_ymd_opt(2025, 8, 21);
+        doc.warn(
+            "clean",
+            "a warning with a very long message to escape: \"yes\"",
+        );
+        let mut appended = Vec::new();
+        push_document(&mut appended, &doc, 7);
+        appended.push(b'\n');
+        for room in 0..appended.len() + 3 {
+            let mut buf = vec![b'x'; room];
+            match line_into(&mut buf, &doc, 7) {
+                Some(len) => {
+                    assert!(room >= appended.len());
+                    assert_eq!(&buf[..len], &appended[..]);
+                }
+                None => assert!(room < appended.len(), "room {room}"),
+            }
+        }
+    }
 }

@@ -10,7 +10,7 @@ use model::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::json_encode::push_document;
+use crate::json_encode::{line_into, push_document};
 use crate::staging::Staging;
 use crate::ExportContext;
 
@@ -125,8 +125,10 @@ pub struct JsonExporter {
     options: JsonOptions,
     prefix: String,
     jsonl: Option<BufWriter<File>>,
-    /// Lines for `jsonl` not yet handed to it.
+    /// Lines for `jsonl` not yet handed to it are `pending[..filled]`; the rest is room that
+    /// the next line is written into in place (see `encode::Cursor`).
     pending: Vec<u8>,
+    filled: usize,
     documents: usize,
     files: Vec<(String, usize)>,
 }
@@ -149,7 +151,8 @@ impl JsonExporter {
             options,
             prefix,
             jsonl,
-            pending: Vec::with_capacity(2 * CHUNK),
+            pending: vec![0; 2 * CHUNK],
+            filled: 0,
             documents: 0,
             files: Vec::new(),
         })
@@ -164,11 +167,29 @@ impl Exporter for JsonExporter {
     fn write_document(&mut self, doc: &Document) -> Result<(), StageError> {
         let words = doc.word_count();
         if let Some(out) = &mut self.jsonl {
-            push_line(&mut self.pending, doc, words);
-            if self.pending.len() >= CHUNK {
-                out.write_all(&self.pending)
+            loop {
+                match line_into(&mut self.pending[self.filled..], doc, words) {
+                    Some(len) => {
+                        check_line(&self.pending[self.filled..self.filled + len], doc);
+                        self.filled += len;
+                        break;
+                    }
+                    // No room after the lines before: hand those over and write again.
+                    None if self.filled > 0 => {
+                        out.write_all(&self.pending[..self.filled])
+                            .map_err(io_error("documents.jsonl"))?;
+                        self.filled = 0;
+                    }
+                    None => {
+                        let len = 2 * self.pending.len();
+                        self.pending.resize(len, 0);
+                    }
+                }
+            }
+            if self.filled >= CHUNK {
+                out.write_all(&self.pending[..self.filled])
                     .map_err(io_error("documents.jsonl"))?;
-                self.pending.clear();
+                self.filled = 0;
             }
         }
         if self.options.per_document {
@@ -207,7 +228,7 @@ impl Exporter for JsonExporter {
         let mut this = *self;
         let mut summary = ExportSummary::default();
         if let Some(mut out) = this.jsonl.take() {
-            out.write_all(&this.pending)
+            out.write_all(&this.pending[..this.filled])
                 .map_err(io_error("documents.jsonl"))?;
             out.flush().map_err(io_error("documents.jsonl"))?;
             summary
@@ -255,16 +276,22 @@ impl<W: Write> StreamWriter<W> {
 fn push_line(out: &mut Vec<u8>, doc: &Document, words: usize) {
     let start = out.len();
     push_document(out, doc, words);
+    out.push(b'\n');
+    check_line(&out[start..], doc);
+}
+
+/// In debug builds, checks a written line (newline included) against serde's output, which
+/// defines the format.
+fn check_line(line: &[u8], doc: &Document) {
     if cfg!(debug_assertions) {
-        // serde's derived output defines the format; the hand-written one must match it.
-        let expected = serde_json::to_vec(&view(doc, doc.word_count())).expect("serializes");
+        let mut expected = serde_json::to_vec(&view(doc, doc.word_count())).expect("serializes");
+        expected.push(b'\n');
         assert!(
-            out[start..] == expected[..],
+            line == &expected[..],
             "documents.jsonl: the JSON writer differs from serde for {}:\n{}\n{}",
             doc.id,
-            String::from_utf8_lossy(&out[start..]),
+            String::from_utf8_lossy(line),
             String::from_utf8_lossy(&expected),
         );
     }
-    out.push(b'\n');
 }

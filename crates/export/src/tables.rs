@@ -8,7 +8,7 @@ use model::{
     Status, Warning,
 };
 
-use crate::csv_export::RowWriter;
+use crate::csv_export::{RowWriter, Rows};
 
 /// A per-document table: its file stem, columns, and the capability whose stage fills it
 /// (`None`: always written).
@@ -127,8 +127,8 @@ pub fn table_names(capabilities: &BTreeSet<Capability>) -> Vec<&'static str> {
         .collect()
 }
 
-/// How a document fills one table: writes its rows (none, one or many) to `row`.
-pub(crate) type FillRows = fn(&Document, &mut RowWriter);
+/// How a document fills one table: writes its rows (none, one or many) to `rows`.
+pub(crate) type FillRows = fn(&Document, &mut Rows);
 
 /// The row writer of per-document table `name`.
 pub(crate) fn fill_rows(name: &str) -> Option<FillRows> {
@@ -148,183 +148,198 @@ pub(crate) fn fill_rows(name: &str) -> Option<FillRows> {
 // The row writers destructure each record without `..`, so that a field added to a record in
 // `model` fails to compile here until the tables say what to do with it.
 
-fn error_rows(doc: &Document, row: &mut RowWriter) {
+fn error_rows(doc: &Document, rows: &mut Rows) {
     if let Some(Failure { stage, message }) = &doc.failure {
-        row.text(&doc.source);
-        row.text(stage);
-        row.text(message);
-        row.doc_id();
-        row.end();
+        rows.write(|row| {
+            row.text(&doc.source);
+            row.text(stage);
+            row.text(message);
+            row.doc_id();
+            row.end();
+        });
     }
 }
 
-fn quote_rows(doc: &Document, row: &mut RowWriter) {
+fn quote_rows(doc: &Document, rows: &mut Rows) {
     if doc.status == Status::Failed {
         return;
     }
-    for quote in &doc.quotes {
-        let Quote {
-            id,
-            text,
-            kind,
-            speaker,
-            speaker_mention,
-            cue,
-            continues,
-            key,
-            span,
-        } = quote;
-        row.doc_id();
-        row.text(id);
-        row.text(text);
-        row.opt(speaker);
-        row.opt(speaker_mention);
-        row.opt(cue);
-        row.text(kind.as_str());
-        span_cells(row, span);
-        row.opt(continues);
-        row.text(key);
-        row.end();
-    }
-}
-
-fn entity_rows(doc: &Document, row: &mut RowWriter) {
-    if doc.status == Status::Failed {
-        return;
-    }
-    for entity in &doc.entities {
-        let Entity {
-            id,
-            name,
-            kind,
-            role,
-            aliases,
-            mentions,
-            key,
-            value,
-            anchor,
-        } = entity;
-        row.doc_id();
-        row.text(id);
-        row.text(name);
-        row.text(kind.as_str());
-        row.opt(role);
-        row.joined(aliases, "|");
-        row.number(*mentions);
-        row.text(key);
-        row.opt(value);
-        row.opt(anchor);
-        row.end();
-    }
-}
-
-fn mention_rows(doc: &Document, row: &mut RowWriter) {
-    if doc.status == Status::Failed {
-        return;
-    }
-    for mention in &doc.mentions {
-        let Mention {
-            entity_id,
-            text,
-            span,
-        } = mention;
-        row.doc_id();
-        row.text(entity_id);
-        row.text(text);
-        span_cells(row, span);
-        row.end();
-    }
-}
-
-fn claim_rows(doc: &Document, row: &mut RowWriter) {
-    if doc.status == Status::Failed {
-        return;
-    }
-    for claim in &doc.claims {
-        let Claim {
-            id,
-            text,
-            value,
-            unit,
-            subject,
-            qualifier,
-            span,
-        } = claim;
-        row.doc_id();
-        row.text(id);
-        row.text(text);
-        row.text(&format_number(*value));
-        row.text(unit);
-        row.opt(subject);
-        row.opt(qualifier);
-        span_cells(row, span);
-        row.end();
-    }
-}
-
-fn removed_rows(doc: &Document, row: &mut RowWriter) {
-    if doc.status == Status::Failed {
-        return;
-    }
-    for removed in &doc.removed {
-        let RemovedLine { line, reason, text } = removed;
-        row.doc_id();
-        row.number(*line);
-        row.text(reason);
-        row.text(text);
-        row.end();
-    }
-}
-
-fn document_row(doc: &Document, row: &mut RowWriter) {
-    let ok = doc.status == Status::Ok;
-    let Metadata {
-        title,
-        published,
-        authors,
-        image_credits,
-        volume,
-        issue,
-        dateline,
-        url,
-        outlet,
-    } = &doc.meta;
-    row.doc_id();
-    row.text(&doc.source);
-    row.text(match doc.status {
-        Status::Ok => "ok",
-        Status::Failed => "failed",
-    });
-    row.opt(title);
-    match published {
-        Some(date) => row.text_with(|cell| write!(cell, "{date}").expect("write to a String")),
-        None => row.text(""),
-    }
-    row.joined(authors, "|");
-    row.joined(image_credits, "|");
-    if ok {
-        row.number(doc.word_count());
-        row.number(doc.paragraphs.len());
-    } else {
-        row.text("");
-        row.text("");
-    }
-    row.opt(volume);
-    row.opt(issue);
-    row.text(dateline.as_ref().map_or("", |d| d.text.as_str()));
-    row.opt(url);
-    row.opt(outlet);
-    row.text_with(|cell| {
-        for (i, Warning { stage, message }) in doc.warnings.iter().enumerate() {
-            if i > 0 {
-                cell.push_str(" | ");
-            }
-            write!(cell, "{stage}: {message}").expect("write to a String");
+    rows.write(|row| {
+        for quote in &doc.quotes {
+            let Quote {
+                id,
+                text,
+                kind,
+                speaker,
+                speaker_mention,
+                cue,
+                continues,
+                key,
+                span,
+            } = quote;
+            row.doc_id();
+            row.text(id);
+            row.text(text);
+            row.opt(speaker);
+            row.opt(speaker_mention);
+            row.opt(cue);
+            row.text(kind.as_str());
+            span_cells(row, span);
+            row.opt(continues);
+            row.text(key);
+            row.end();
         }
     });
-    row.end();
 }
 
+fn entity_rows(doc: &Document, rows: &mut Rows) {
+    if doc.status == Status::Failed {
+        return;
+    }
+    rows.write(|row| {
+        for entity in &doc.entities {
+            let Entity {
+                id,
+                name,
+                kind,
+                role,
+                aliases,
+                mentions,
+                key,
+                value,
+                anchor,
+            } = entity;
+            row.doc_id();
+            row.text(id);
+            row.text(name);
+            row.text(kind.as_str());
+            row.opt(role);
+            row.joined(aliases, "|");
+            row.number(*mentions);
+            row.text(key);
+            row.opt(value);
+            row.opt(anchor);
+            row.end();
+        }
+    });
+}
+
+fn mention_rows(doc: &Document, rows: &mut Rows) {
+    if doc.status == Status::Failed {
+        return;
+    }
+    rows.write(|row| {
+        for mention in &doc.mentions {
+            let Mention {
+                entity_id,
+                text,
+                span,
+            } = mention;
+            row.doc_id();
+            row.text(entity_id);
+            row.text(text);
+            span_cells(row, span);
+            row.end();
+        }
+    });
+}
+
+fn claim_rows(doc: &Document, rows: &mut Rows) {
+    if doc.status == Status::Failed {
+        return;
+    }
+    rows.write(|row| {
+        for claim in &doc.claims {
+            let Claim {
+                id,
+                text,
+                value,
+                unit,
+                subject,
+                qualifier,
+                span,
+            } = claim;
+            row.doc_id();
+            row.text(id);
+            row.text(text);
+            row.text(&format_number(*value));
+            row.text(unit);
+            row.opt(subject);
+            row.opt(qualifier);
+            span_cells(row, span);
+            row.end();
+        }
+    });
+}
+
+fn removed_rows(doc: &Document, rows: &mut Rows) {
+    if doc.status == Status::Failed {
+        return;
+    }
+    rows.write(|row| {
+        for removed in &doc.removed {
+            let RemovedLine { line, reason, text } = removed;
+            row.doc_id();
+            row.number(*line);
+            row.text(reason);
+            row.text(text);
+            row.end();
+        }
+    });
+}
+
+fn document_row(doc: &Document, rows: &mut Rows) {
+    rows.write(|row| {
+        let ok = doc.status == Status::Ok;
+        let Metadata {
+            title,
+            published,
+            authors,
+            image_credits,
+            volume,
+            issue,
+            dateline,
+            url,
+            outlet,
+        } = &doc.meta;
+        row.doc_id();
+        row.text(&doc.source);
+        row.text(match doc.status {
+            Status::Ok => "ok",
+            Status::Failed => "failed",
+        });
+        row.opt(title);
+        match published {
+            Some(date) => row.text_with(|cell| write!(cell, "{date}").expect("write to a String")),
+            None => row.text(""),
+        }
+        row.joined(authors, "|");
+        row.joined(image_credits, "|");
+        if ok {
+            row.number(doc.word_count());
+            row.number(doc.paragraphs.len());
+        } else {
+            row.text("");
+            row.text("");
+        }
+        row.opt(volume);
+        row.opt(issue);
+        row.text(dateline.as_ref().map_or("", |d| d.text.as_str()));
+        row.opt(url);
+        row.opt(outlet);
+        row.text_with(|cell| {
+            for (i, Warning { stage, message }) in doc.warnings.iter().enumerate() {
+                if i > 0 {
+                    cell.push_str(" | ");
+                }
+                write!(cell, "{stage}: {message}").expect("write to a String");
+            }
+        });
+        row.end();
+    });
+}
+
+#[inline(always)]
 fn span_cells(row: &mut RowWriter, span: &Span) {
     row.number(span.start);
     row.number(span.end);

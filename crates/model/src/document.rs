@@ -297,8 +297,16 @@ fn line_paragraphs(text: &str) -> Vec<Range<usize>> {
         if start > text.len() {
             break;
         }
-        let content = text[start..end].trim_end_matches(['\n', '\r']);
-        if !content.trim().is_empty() {
+        let line = &text[start..end];
+        // Most lines end in a visible character and start with one: only the others are
+        // trimmed to find out.
+        let content = match line.as_bytes().last() {
+            Some(b'\n' | b'\r') => line.trim_end_matches(['\n', '\r']),
+            _ => line,
+        };
+        if content.as_bytes().first().is_some_and(u8::is_ascii_graphic)
+            || !content.trim().is_empty()
+        {
             out.push(start..start + content.len());
         }
         start = end + 1;
