@@ -2,7 +2,6 @@
 //! from titles and appositives; one referent per person with all its mentions, including role
 //! phrases ("the envoy", "the Russian President").
 
-use std::borrow::Cow;
 use std::ops::Range;
 
 use model::{Document, EntityKind};
@@ -1254,22 +1253,27 @@ impl<'a> Finder<'a> {
             .filter(|&ci| full_name(&self.cands[ci]))
             .collect();
         by_length.sort_by_key(|&ci| std::cmp::Reverse(self.cands[ci].words));
+        // A story repeats its names ("Trump" … "Trump"): each surface's key is made once.
+        let mut keys: Vec<(&str, String)> = Vec::new();
         for ci in by_length {
             let c = &self.cands[ci];
             let name = &text[c.bytes.clone()];
             // Keys are copied only into a new referent: most mentions find theirs.
-            let key: Cow<'_, str> = match c.person {
-                Some(p) => Cow::Borrowed(&lex.people[p as usize].key),
-                None => Cow::Owned(name_key(name)),
+            let key: &str = match c.person {
+                Some(p) => &lex.people[p as usize].key,
+                None => {
+                    let k = key_index(&mut keys, name);
+                    &keys[k].1
+                }
             };
             if c.first.is_none() && c.person.is_none() {
-                if let Some(r) = surname_match(&refs, &key, c.bytes.start, &self.cands, &assigned) {
+                if let Some(r) = surname_match(&refs, key, c.bytes.start, &self.cands, &assigned) {
                     assigned[ci] = Some(r);
                     continue;
                 }
             }
-            let r = find_person(&refs, &key).unwrap_or_else(|| {
-                refs.push(Ref::person(key.into_owned()));
+            let r = find_person(&refs, key).unwrap_or_else(|| {
+                refs.push(Ref::person(key.to_string()));
                 refs.len() - 1
             });
             refs[r].known = refs[r].known.or(c.person);
@@ -1284,8 +1288,6 @@ impl<'a> Finder<'a> {
             .collect();
         // 2. Single names: a surname of someone named in full, a known figure, or a name by
         //    context (title, honorific, speech verb).
-        // A story repeats its single names ("Trump" … "Trump"): each key is made once.
-        let mut keys: Vec<(&str, String)> = Vec::new();
         for (ci, c) in self.cands.iter().enumerate() {
             if assigned[ci].is_some() {
                 continue;
@@ -1300,13 +1302,7 @@ impl<'a> Finder<'a> {
             if !maybe_surname {
                 continue;
             }
-            let k = match keys.iter().position(|(n, _)| *n == name) {
-                Some(k) => k,
-                None => {
-                    keys.push((name, name_key(name)));
-                    keys.len() - 1
-                }
-            };
+            let k = key_index(&mut keys, name);
             let key = keys[k].1.as_str();
             let by_surname = surname_match(&refs, key, c.bytes.start, &self.cands, &assigned);
             // Names written family name first ("Lee" for Lee Jae-myung).
@@ -1360,29 +1356,30 @@ impl<'a> Finder<'a> {
                 continue;
             }
             let name = &text[c.bytes.clone()];
-            let (kind, key): (EntityKind, Cow<'_, str>) = match c.hint {
-                Hint::Place(p) => (
-                    EntityKind::Place,
-                    Cow::Borrowed(&lex.places[p as usize].key),
-                ),
-                Hint::Org(o) => (EntityKind::Org, Cow::Borrowed(&lex.orgs[o as usize].key)),
-                Hint::NewOrg => (EntityKind::Org, Cow::Owned(name_key(name))),
-                Hint::NewPlace => (EntityKind::Place, Cow::Owned(name_key(name))),
-                Hint::Acronym if c.speech && !c.sentence_initial => {
-                    (EntityKind::Org, Cow::Owned(name_key(name)))
+            let (kind, key): (EntityKind, &str) = match c.hint {
+                Hint::Place(p) => (EntityKind::Place, &lex.places[p as usize].key),
+                Hint::Org(o) => (EntityKind::Org, &lex.orgs[o as usize].key),
+                hint => {
+                    let kind = match hint {
+                        Hint::NewOrg => EntityKind::Org,
+                        Hint::NewPlace => EntityKind::Place,
+                        Hint::Acronym if c.speech && !c.sentence_initial => EntityKind::Org,
+                        Hint::Name if c.place_ctx && !c.sentence_initial && c.first.is_none() => {
+                            EntityKind::Place
+                        }
+                        _ => continue,
+                    };
+                    let k = key_index(&mut keys, name);
+                    (kind, &keys[k].1)
                 }
-                Hint::Name if c.place_ctx && !c.sentence_initial && c.first.is_none() => {
-                    (EntityKind::Place, Cow::Owned(name_key(name)))
-                }
-                _ => continue,
             };
             let r = refs
                 .iter()
-                .position(|r| r.kind == kind && *r.key == *key)
+                .position(|r| r.kind == kind && r.key == key)
                 .unwrap_or_else(|| {
                     refs.push(Ref {
                         kind,
-                        key: key.into_owned(),
+                        key: key.to_string(),
                         known: None,
                     });
                     refs.len() - 1
@@ -1490,7 +1487,10 @@ impl<'a> Finder<'a> {
             let key = if refs[r].kind == EntityKind::Person {
                 match refs[r].known {
                     Some(p) => lex.people[p as usize].key.clone(),
-                    None => name_key(&name),
+                    None => {
+                        let k = key_index(&mut keys, info.name.unwrap_or_default());
+                        keys[k].1.clone()
+                    }
                 }
             } else {
                 refs[r].key.clone()
@@ -1606,6 +1606,17 @@ fn letters_and_acronym_chars(s: &str) -> (usize, bool) {
 fn word_count(s: &str) -> usize {
     // Names hold single spaces: counting them is enough.
     s.bytes().filter(|&b| b == b' ').count() + 1
+}
+
+/// The index in `keys` of the [`name_key`] of `name`, made when first asked for.
+fn key_index<'t>(keys: &mut Vec<(&'t str, String)>, name: &'t str) -> usize {
+    match keys.iter().position(|(n, _)| *n == name) {
+        Some(k) => k,
+        None => {
+            keys.push((name, name_key(name)));
+            keys.len() - 1
+        }
+    }
 }
 
 /// A person already known by this key, or by the same surname and first name.
