@@ -1377,11 +1377,7 @@ impl<'a> Finder<'a> {
                 .iter()
                 .position(|r| r.kind == kind && r.key == key)
                 .unwrap_or_else(|| {
-                    refs.push(Ref {
-                        kind,
-                        key: key.to_string(),
-                        known: None,
-                    });
+                    refs.push(Ref::new(kind, key.to_string()));
                     refs.len() - 1
                 });
             assigned[ci] = Some(r);
@@ -1538,15 +1534,27 @@ struct Ref {
     kind: EntityKind,
     key: String,
     known: Option<u32>,
+    /// Where the key's first word ends and its last word starts, found once: every new name
+    /// is compared with them all (see [`find_person`]).
+    first_end: usize,
+    last_start: usize,
 }
 
 impl Ref {
-    fn person(key: String) -> Ref {
+    fn new(kind: EntityKind, key: String) -> Ref {
+        let first_end = key.find(' ').unwrap_or(key.len());
+        let last_start = key.rfind(' ').map_or(0, |i| i + 1);
         Ref {
-            kind: EntityKind::Person,
+            kind,
             key,
             known: None,
+            first_end,
+            last_start,
         }
+    }
+
+    fn person(key: String) -> Ref {
+        Ref::new(EntityKind::Person, key)
     }
 }
 
@@ -1634,9 +1642,9 @@ fn find_person(refs: &[Ref], key: &str) -> Option<usize> {
     // "Donald J. Trump" = "Donald Trump".
     refs.iter().position(|r| {
         r.kind == EntityKind::Person
-            && r.key.contains(' ')
-            && r.key.split(' ').next() == Some(first)
-            && r.key.rsplit(' ').next() == Some(last)
+            && r.first_end < r.key.len()
+            && r.key.as_bytes()[..r.first_end] == *first.as_bytes()
+            && r.key.as_bytes()[r.last_start..] == *last.as_bytes()
     })
 }
 
