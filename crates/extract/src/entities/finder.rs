@@ -1542,8 +1542,10 @@ struct Ref {
 
 impl Ref {
     fn new(kind: EntityKind, key: String) -> Ref {
-        let first_end = key.find(' ').unwrap_or(key.len());
-        let last_start = key.rfind(' ').map_or(0, |i| i + 1);
+        // Keys are short: a plain byte loop beats the string searchers.
+        let b = key.as_bytes();
+        let first_end = b.iter().position(|&c| c == b' ').unwrap_or(b.len());
+        let last_start = b.iter().rposition(|&c| c == b' ').map_or(0, |i| i + 1);
         Ref {
             kind,
             key,
