@@ -2,7 +2,6 @@
 //! from titles and appositives; one referent per person with all its mentions, including role
 //! phrases ("the envoy", "the Russian President").
 
-use std::borrow::Cow;
 use std::ops::Range;
 
 use model::{Document, EntityKind};
@@ -1254,22 +1253,27 @@ impl<'a> Finder<'a> {
             .filter(|&ci| full_name(&self.cands[ci]))
             .collect();
         by_length.sort_by_key(|&ci| std::cmp::Reverse(self.cands[ci].words));
+        // A story repeats its names ("Trump" … "Trump"): each surface's key is made once.
+        let mut keys: Vec<(&str, String)> = Vec::new();
         for ci in by_length {
             let c = &self.cands[ci];
             let name = &text[c.bytes.clone()];
             // Keys are copied only into a new referent: most mentions find theirs.
-            let key: Cow<'_, str> = match c.person {
-                Some(p) => Cow::Borrowed(&lex.people[p as usize].key),
-                None => Cow::Owned(name_key(name)),
+            let key: &str = match c.person {
+                Some(p) => &lex.people[p as usize].key,
+                None => {
+                    let k = key_index(&mut keys, name);
+                    &keys[k].1
+                }
             };
             if c.first.is_none() && c.person.is_none() {
-                if let Some(r) = surname_match(&refs, &key, c.bytes.start, &self.cands, &assigned) {
+                if let Some(r) = surname_match(&refs, key, c.bytes.start, &self.cands, &assigned) {
                     assigned[ci] = Some(r);
                     continue;
                 }
             }
-            let r = find_person(&refs, &key).unwrap_or_else(|| {
-                refs.push(Ref::person(key.into_owned()));
+            let r = find_person(&refs, key).unwrap_or_else(|| {
+                refs.push(Ref::person(key.to_string()));
                 refs.len() - 1
             });
             refs[r].known = refs[r].known.or(c.person);
@@ -1298,8 +1302,9 @@ impl<'a> Finder<'a> {
             if !maybe_surname {
                 continue;
             }
-            let key = name_key(name);
-            let by_surname = surname_match(&refs, &key, c.bytes.start, &self.cands, &assigned);
+            let k = key_index(&mut keys, name);
+            let key = keys[k].1.as_str();
+            let by_surname = surname_match(&refs, key, c.bytes.start, &self.cands, &assigned);
             // Names written family name first ("Lee" for Lee Jae-myung).
             let by_surname = by_surname.or_else(|| {
                 if !is_name {
@@ -1309,7 +1314,7 @@ impl<'a> Finder<'a> {
                     r.kind == EntityKind::Person
                         && r.known.is_some()
                         && r.key.len() > key.len()
-                        && r.key.starts_with(&key)
+                        && r.key.starts_with(key)
                         && r.key.as_bytes()[key.len()] == b' '
                 });
                 // Only a single hit counts.
@@ -1338,8 +1343,8 @@ impl<'a> Finder<'a> {
             // organization ("Eurostat said") as a person: not enough.
             let evidence = c.role.is_some() || c.honorific || !c.surname_of.is_empty();
             if evidence {
-                let r = find_person(&refs, &key).unwrap_or_else(|| {
-                    refs.push(Ref::person(key));
+                let r = find_person(&refs, key).unwrap_or_else(|| {
+                    refs.push(Ref::person(key.to_string()));
                     refs.len() - 1
                 });
                 assigned[ci] = Some(r);
@@ -1351,31 +1356,28 @@ impl<'a> Finder<'a> {
                 continue;
             }
             let name = &text[c.bytes.clone()];
-            let (kind, key): (EntityKind, Cow<'_, str>) = match c.hint {
-                Hint::Place(p) => (
-                    EntityKind::Place,
-                    Cow::Borrowed(&lex.places[p as usize].key),
-                ),
-                Hint::Org(o) => (EntityKind::Org, Cow::Borrowed(&lex.orgs[o as usize].key)),
-                Hint::NewOrg => (EntityKind::Org, Cow::Owned(name_key(name))),
-                Hint::NewPlace => (EntityKind::Place, Cow::Owned(name_key(name))),
-                Hint::Acronym if c.speech && !c.sentence_initial => {
-                    (EntityKind::Org, Cow::Owned(name_key(name)))
+            let (kind, key): (EntityKind, &str) = match c.hint {
+                Hint::Place(p) => (EntityKind::Place, &lex.places[p as usize].key),
+                Hint::Org(o) => (EntityKind::Org, &lex.orgs[o as usize].key),
+                hint => {
+                    let kind = match hint {
+                        Hint::NewOrg => EntityKind::Org,
+                        Hint::NewPlace => EntityKind::Place,
+                        Hint::Acronym if c.speech && !c.sentence_initial => EntityKind::Org,
+                        Hint::Name if c.place_ctx && !c.sentence_initial && c.first.is_none() => {
+                            EntityKind::Place
+                        }
+                        _ => continue,
+                    };
+                    let k = key_index(&mut keys, name);
+                    (kind, &keys[k].1)
                 }
-                Hint::Name if c.place_ctx && !c.sentence_initial && c.first.is_none() => {
-                    (EntityKind::Place, Cow::Owned(name_key(name)))
-                }
-                _ => continue,
             };
             let r = refs
                 .iter()
-                .position(|r| r.kind == kind && *r.key == *key)
+                .position(|r| r.kind == kind && r.key == key)
                 .unwrap_or_else(|| {
-                    refs.push(Ref {
-                        kind,
-                        key: key.into_owned(),
-                        known: None,
-                    });
+                    refs.push(Ref::new(kind, key.to_string()));
                     refs.len() - 1
                 });
             assigned[ci] = Some(r);
@@ -1384,6 +1386,7 @@ impl<'a> Finder<'a> {
         // Build referents with names, roles, genders.
         let mut out = Referents::default();
         let mut infos: Vec<RefInfo> = refs.iter().map(|_| RefInfo::default()).collect();
+        let mut name_count = vec![0usize; refs.len()];
         for (ci, c) in self.cands.iter().enumerate() {
             let Some(r) = assigned[ci] else { continue };
             let info = &mut infos[r];
@@ -1419,8 +1422,24 @@ impl<'a> Finder<'a> {
                 }
                 info.sigs.push(sig);
             }
-            info.mentions.push((c.bytes.clone(), false));
+            name_count[r] += 1;
         }
+        // The name mentions grouped by referent, each group in candidate order: one list, not
+        // one growing list per referent.
+        let mut name_at = Vec::with_capacity(refs.len() + 1);
+        name_at.push(0);
+        for &n in &name_count {
+            name_at.push(name_at.last().copied().unwrap_or(0) + n);
+        }
+        let mut name_starts = vec![0; name_at[refs.len()]];
+        let mut fill = name_at.clone();
+        for (ci, c) in self.cands.iter().enumerate() {
+            if let Some(r) = assigned[ci] {
+                name_starts[fill[r]] = c.bytes.start;
+                fill[r] += 1;
+            }
+        }
+        let names_of = |r: usize| &name_starts[name_at[r]..name_at[r + 1]];
         for (r, info) in infos.iter_mut().enumerate() {
             if let Some(p) = refs[r].known {
                 let known = &lex.people[p as usize];
@@ -1435,26 +1454,26 @@ impl<'a> Finder<'a> {
                 info.known_sig = Some(&known.role);
             }
         }
+        // Each referent's first mention, found once rather than at every comparison.
+        let mut first_mention: Vec<usize> = (0..refs.len())
+            .map(|r| names_of(r).iter().copied().min().unwrap_or(usize::MAX))
+            .collect();
         // Role phrases to the person they describe.
+        let mut role_links: Vec<(usize, Range<usize>)> = Vec::new();
         for rm in &self.roles {
-            if let Some(r) = link_role(&refs, &infos, rm) {
-                infos[r].mentions.push((rm.bytes.clone(), true));
+            if let Some(r) = link_role(&refs, &infos, &names_of, rm) {
+                first_mention[r] = first_mention[r].min(rm.bytes.start);
+                role_links.push((r, rm.bytes.clone()));
             }
         }
-        let mut order: Vec<usize> = (0..refs.len())
-            .filter(|&r| !infos[r].mentions.is_empty())
-            .collect();
-        // Each referent's first mention, found once rather than at every comparison.
-        let first_mention: Vec<usize> = infos
-            .iter()
-            .map(|info| {
-                info.mentions
-                    .iter()
-                    .map(|m| m.0.start)
-                    .min()
-                    .unwrap_or(usize::MAX)
-            })
-            .collect();
+        let mut has_mention = vec![false; refs.len()];
+        for r in (0..refs.len()).filter(|&r| !names_of(r).is_empty()) {
+            has_mention[r] = true;
+        }
+        for (r, _) in &role_links {
+            has_mention[*r] = true;
+        }
+        let mut order: Vec<usize> = (0..refs.len()).filter(|&r| has_mention[r]).collect();
         order.sort_by_key(|&r| first_mention[r]);
         let mut new_index = vec![usize::MAX; refs.len()];
         for (ni, &r) in order.iter().enumerate() {
@@ -1464,7 +1483,10 @@ impl<'a> Finder<'a> {
             let key = if refs[r].kind == EntityKind::Person {
                 match refs[r].known {
                     Some(p) => lex.people[p as usize].key.clone(),
-                    None => name_key(&name),
+                    None => {
+                        let k = key_index(&mut keys, info.name.unwrap_or_default());
+                        keys[k].1.clone()
+                    }
                 }
             } else {
                 refs[r].key.clone()
@@ -1481,16 +1503,27 @@ impl<'a> Finder<'a> {
                 key,
             });
         }
-        for &r in &order {
-            for (bytes, by_role) in &infos[r].mentions {
+        // In the order they were found; sorting by referent on equal spans too keeps the same
+        // mention at the dedup below as listing them referent by referent would.
+        out.mentions.reserve(name_starts.len() + role_links.len());
+        for (ci, c) in self.cands.iter().enumerate() {
+            if let Some(r) = assigned[ci] {
                 out.mentions.push(ReferentMention {
-                    bytes: bytes.clone(),
+                    bytes: c.bytes.clone(),
                     referent: new_index[r],
-                    by_role: *by_role,
+                    by_role: false,
                 });
             }
         }
-        out.mentions.sort_by_key(|m| (m.bytes.start, m.bytes.end));
+        for (r, bytes) in role_links {
+            out.mentions.push(ReferentMention {
+                bytes,
+                referent: new_index[r],
+                by_role: true,
+            });
+        }
+        out.mentions
+            .sort_by_key(|m| (m.bytes.start, m.bytes.end, m.referent));
         out.mentions.dedup_by(|a, b| a.bytes == b.bytes);
         out
     }
@@ -1501,15 +1534,29 @@ struct Ref {
     kind: EntityKind,
     key: String,
     known: Option<u32>,
+    /// Where the key's first word ends and its last word starts, found once: every new name
+    /// is compared with them all (see [`find_person`]).
+    first_end: usize,
+    last_start: usize,
 }
 
 impl Ref {
-    fn person(key: String) -> Ref {
+    fn new(kind: EntityKind, key: String) -> Ref {
+        // Keys are short: a plain byte loop beats the string searchers.
+        let b = key.as_bytes();
+        let first_end = b.iter().position(|&c| c == b' ').unwrap_or(b.len());
+        let last_start = b.iter().rposition(|&c| c == b' ').map_or(0, |i| i + 1);
         Ref {
-            kind: EntityKind::Person,
+            kind,
             key,
             known: None,
+            first_end,
+            last_start,
         }
+    }
+
+    fn person(key: String) -> Ref {
+        Ref::new(EntityKind::Person, key)
     }
 }
 
@@ -1526,7 +1573,6 @@ struct RefInfo<'a> {
     /// Borrowed from the candidates and the lists: role signatures are only compared.
     sigs: Vec<&'a RoleSig>,
     known_sig: Option<&'a RoleSig>,
-    mentions: Vec<(Range<usize>, bool)>,
 }
 
 /// Whether the character at byte `at` of `text` is an uppercase letter; ASCII without slicing.
@@ -1572,6 +1618,17 @@ fn word_count(s: &str) -> usize {
     s.bytes().filter(|&b| b == b' ').count() + 1
 }
 
+/// The index in `keys` of the [`name_key`] of `name`, made when first asked for.
+fn key_index<'t>(keys: &mut Vec<(&'t str, String)>, name: &'t str) -> usize {
+    match keys.iter().position(|(n, _)| *n == name) {
+        Some(k) => k,
+        None => {
+            keys.push((name, name_key(name)));
+            keys.len() - 1
+        }
+    }
+}
+
 /// A person already known by this key, or by the same surname and first name.
 fn find_person(refs: &[Ref], key: &str) -> Option<usize> {
     if let Some(r) = refs
@@ -1587,9 +1644,9 @@ fn find_person(refs: &[Ref], key: &str) -> Option<usize> {
     // "Donald J. Trump" = "Donald Trump".
     refs.iter().position(|r| {
         r.kind == EntityKind::Person
-            && r.key.contains(' ')
-            && r.key.split(' ').next() == Some(first)
-            && r.key.rsplit(' ').next() == Some(last)
+            && r.first_end < r.key.len()
+            && r.key.as_bytes()[..r.first_end] == *first.as_bytes()
+            && r.key.as_bytes()[r.last_start..] == *last.as_bytes()
     })
 }
 
@@ -1629,10 +1686,16 @@ fn surname_match(
 
 /// The person a role phrase refers to: the best match of head and nationality among the
 /// persons with a role, the most recently mentioned on ties, else the next one mentioned.
-fn link_role(refs: &[Ref], infos: &[RefInfo<'_>], rm: &RoleMention) -> Option<usize> {
+fn link_role<'n>(
+    refs: &[Ref],
+    infos: &[RefInfo<'_>],
+    names_of: &impl Fn(usize) -> &'n [usize],
+    rm: &RoleMention,
+) -> Option<usize> {
     let mut best: Option<(i32, usize, usize)> = None; // (score, recency rank, ref)
     for (r, info) in infos.iter().enumerate() {
-        if refs[r].kind != EntityKind::Person || info.mentions.is_empty() {
+        // Every referent is made for a name mention, so it has one.
+        if refs[r].kind != EntityKind::Person || names_of(r).is_empty() {
             continue;
         }
         let mut score = i32::MIN;
@@ -1650,7 +1713,7 @@ fn link_role(refs: &[Ref], infos: &[RefInfo<'_>], rm: &RoleMention) -> Option<us
             continue;
         }
         // Most recent name mention before the phrase; else the first one after.
-        let names = info.mentions.iter().filter(|m| !m.1).map(|m| m.0.start);
+        let names = names_of(r).iter().copied();
         let rank = match names.clone().filter(|&p| p < rm.bytes.start).max() {
             Some(before) => usize::MAX / 2 + before,
             None => usize::MAX / 2 - names.min().unwrap_or(0).min(usize::MAX / 2),
