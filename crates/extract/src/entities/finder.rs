@@ -1402,7 +1402,6 @@ impl<'a> Finder<'a> {
                 info.name = Some(surface);
                 info.name_words = w;
             }
-            info.first = info.first.min(c.bytes.start);
             if c.honorific {
                 info.gender = info.gender.or(c.gender);
                 info.honorific_gender = info.honorific_gender.or(c.gender);
@@ -1566,7 +1565,6 @@ struct RefInfo<'a> {
     name: Option<&'a str>,
     /// [`word_count`] of `name`, while the mentions are read.
     name_words: usize,
-    first: usize,
     gender: Option<Gender>,
     honorific_gender: Option<Gender>,
     role: Option<&'a str>,
