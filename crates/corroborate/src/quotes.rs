@@ -809,14 +809,14 @@ fn match_variants(
     uf: &mut UnionFind,
 ) -> Vec<(u32, u32, u32)> {
     // Word pairs, numbered, each variant's distinct pairs sorted rarest first. Only the
-    // rarest pairs of a variant are ever looked up, so once every pair is indexed each
-    // variant keeps just those.
+    // rarest pairs of a variant are ever looked up; they are found again when the variant's
+    // turn comes rather than kept for every variant meanwhile, as the numbering (a few bytes
+    // per distinct pair) is smaller than the prefixes (four per looked-up pair per variant).
     let mut pair_ids: HashMap<u64, u32> = HashMap::new();
     let mut pair_df: Vec<u32> = Vec::new();
     // A variant's distinct pairs, in the first pass by key, in the second by id.
     let mut scratch: Vec<u64> = Vec::new();
     let mut ids: Vec<u32> = Vec::new();
-    let mut prefixes = 0;
     let distinct_pairs = |seq: &[u32], scratch: &mut Vec<u64>| {
         scratch.clear();
         scratch.extend(
@@ -844,9 +844,18 @@ fn match_variants(
         for &p in &ids {
             pair_df[p as usize] += 1;
         }
-        prefixes += pair_prefix(seq.len(), params.similarity).min(ids.len());
     }
     pair_df.shrink_to_fit();
+    pair_ids.shrink_to_fit();
+    // A long variant's distinct pairs, by id, rarest first.
+    let rarest_pairs = |seq: &[u32], scratch: &mut Vec<u64>, ids: &mut Vec<u32>| {
+        distinct_pairs(seq, scratch);
+        ids.clear();
+        ids.extend(scratch.iter().map(|key| pair_ids[key]));
+        ids.sort_unstable();
+        ids.dedup();
+        ids.sort_unstable_by_key(|&p| (pair_df[p as usize], p));
+    };
     if crate::memory::enabled() {
         use crate::memory::{map, vec};
         crate::memory::report(
@@ -867,27 +876,16 @@ fn match_variants(
     }
     pair_postings.items = vec![0; pair_postings.offsets[pair_df.len()] as usize];
     let mut fill = pair_postings.offsets.clone();
-    let mut pairs = Postings::default();
-    pairs.items.reserve_exact(prefixes);
-    pairs.offsets.reserve_exact(tokens.len());
     for (v, seq) in tokens.iter().enumerate() {
         if long[v] {
-            distinct_pairs(&seq, &mut scratch);
-            ids.clear();
-            ids.extend(scratch.iter().map(|key| pair_ids[key]));
-            ids.sort_unstable();
-            ids.dedup();
-            ids.sort_unstable_by_key(|&p| (pair_df[p as usize], p));
+            rarest_pairs(&seq, &mut scratch, &mut ids);
             for &p in ids.iter().filter(|&&p| indexed(p)) {
                 pair_postings.items[fill[p as usize] as usize] = v as u32;
                 fill[p as usize] += 1;
             }
-            let prefix = pair_prefix(seq.len(), params.similarity);
-            pairs.items.extend(&ids[..prefix.min(ids.len())]);
         }
-        pairs.offsets.push(pairs.items.len() as u32);
     }
-    drop((pair_ids, pair_df, fill, scratch, ids));
+    drop(fill);
 
     // Document frequency of each word among long variants; words are then renumbered by
     // rarity so that each variant's distinct words, sorted, come rarest first.
@@ -944,7 +942,8 @@ fn match_variants(
                 ("long", vec(&long.to_vec())),
                 ("word sets", sets.bytes()),
                 ("word postings", unigram_postings.bytes()),
-                ("pair prefixes", pairs.bytes()),
+                ("pair ids", crate::memory::map(&pair_ids)),
+                ("pair df", vec(&pair_df)),
                 ("pair postings", pair_postings.bytes()),
                 ("stamp", vec(&stamp)),
             ],
@@ -968,10 +967,12 @@ fn match_variants(
         // those words are rare enough to be worth looking up), or one of the rarest word
         // pairs that a match with that many changed words must still share.
         let word_prefix = (m - need + 1).min(set_s.len());
+        rarest_pairs(seq_s, &mut scratch, &mut ids);
+        ids.truncate(pair_prefix(m, params.similarity));
         let lists = set_s[..word_prefix]
             .iter()
             .map(|&r| unigram_postings.get(r))
-            .chain(pairs.get(s as u32).iter().map(|&p| pair_postings.get(p)));
+            .chain(ids.iter().map(|&p| pair_postings.get(p)));
         let own_pairs = contained.len();
         // A truncation of a quote already in its own cluster never moves (see
         // `attach_truncations`), so once one is seen its other truncation pairs are moot.
@@ -1039,7 +1040,10 @@ fn match_variants(
         unigram_postings,
         pair_postings,
         sets,
-        pairs,
+        pair_ids,
+        pair_df,
+        scratch,
+        ids,
     ));
     contained
 }
