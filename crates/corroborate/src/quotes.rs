@@ -846,16 +846,19 @@ fn match_variants(
         }
     }
     pair_df.shrink_to_fit();
-    pair_ids.shrink_to_fit();
-    // A long variant's distinct pairs, by id, rarest first.
-    let rarest_pairs = |seq: &[u32], scratch: &mut Vec<u64>, ids: &mut Vec<u32>| {
-        distinct_pairs(seq, scratch);
-        ids.clear();
-        ids.extend(scratch.iter().map(|key| pair_ids[key]));
-        ids.sort_unstable();
-        ids.dedup();
-        ids.sort_unstable_by_key(|&p| (pair_df[p as usize], p));
-    };
+    // A long variant's distinct pairs shared with another variant, by id, rarest first, and
+    // how many pairs it has alone: those sort before the rest, and their lists would hold
+    // just the variant, so they need neither a number nor a list.
+    let rarest_pairs =
+        |pair_ids: &HashMap<u64, u32>, seq: &[u32], scratch: &mut Vec<u64>, ids: &mut Vec<u32>| {
+            distinct_pairs(seq, scratch);
+            scratch.sort_unstable();
+            scratch.dedup();
+            ids.clear();
+            ids.extend(scratch.iter().filter_map(|key| pair_ids.get(key).copied()));
+            ids.sort_unstable_by_key(|&p| (pair_df[p as usize], p));
+            scratch.len() - ids.len()
+        };
     if crate::memory::enabled() {
         use crate::memory::{map, vec};
         crate::memory::report(
@@ -867,8 +870,10 @@ fn match_variants(
             ],
         );
     }
-    // Second pass: each variant's pairs rarest first, every one indexed, the rarest kept.
-    let indexed = |p: u32| pair_df[p as usize] as usize <= params.max_block;
+    pair_ids.retain(|_, p| pair_df[*p as usize] > 1);
+    pair_ids.shrink_to_fit();
+    // Second pass: each variant's shared pairs indexed.
+    let indexed = |p: u32| (2..=params.max_block).contains(&(pair_df[p as usize] as usize));
     let mut pair_postings = Postings::default();
     for (p, &df) in pair_df.iter().enumerate() {
         let n = if indexed(p as u32) { df } else { 0 };
@@ -878,7 +883,7 @@ fn match_variants(
     let mut fill = pair_postings.offsets.clone();
     for (v, seq) in tokens.iter().enumerate() {
         if long[v] {
-            rarest_pairs(&seq, &mut scratch, &mut ids);
+            rarest_pairs(&pair_ids, &seq, &mut scratch, &mut ids);
             for &p in ids.iter().filter(|&&p| indexed(p)) {
                 pair_postings.items[fill[p as usize] as usize] = v as u32;
                 fill[p as usize] += 1;
@@ -926,8 +931,10 @@ fn match_variants(
                 sets.decode(v, &mut set);
                 set.into_iter().map(move |r| (r, v))
             })
+            // A word of one variant would list just the variant that looks it up.
             .filter(|&(r, _)| {
-                df_of_rank[r as usize] as usize <= RARE_WORD_QUOTES.min(params.max_block)
+                (2..=RARE_WORD_QUOTES.min(params.max_block))
+                    .contains(&(df_of_rank[r as usize] as usize))
             })
     });
     drop(df_of_rank);
@@ -967,8 +974,8 @@ fn match_variants(
         // those words are rare enough to be worth looking up), or one of the rarest word
         // pairs that a match with that many changed words must still share.
         let word_prefix = (m - need + 1).min(set_s.len());
-        rarest_pairs(seq_s, &mut scratch, &mut ids);
-        ids.truncate(pair_prefix(m, params.similarity));
+        let alone = rarest_pairs(&pair_ids, seq_s, &mut scratch, &mut ids);
+        ids.truncate(pair_prefix(m, params.similarity).saturating_sub(alone));
         let lists = set_s[..word_prefix]
             .iter()
             .map(|&r| unigram_postings.get(r))
