@@ -47,11 +47,16 @@ pub fn boxes<T>(v: &Vec<Box<[T]>>) -> usize {
 
 /// Resident memory of the process, in kB.
 pub fn rss_kb() -> u64 {
+    status_kb("VmRSS")
+}
+
+/// A `/proc/self/status` field in kB, 0 where there is none.
+fn status_kb(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmRSS"))
+                .find(|l| l.starts_with(field))
                 .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
         })
         .unwrap_or(0)
@@ -66,9 +71,11 @@ pub fn report(phase: &str, items: &[(&str, usize)]) {
     static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
     let start = START.get_or_init(std::time::Instant::now);
     eprintln!(
-        "corroborate memory, {phase}: {:.1} MB accounted, RSS {:.1} MB (+{:.1} s)",
+        "corroborate memory, {phase}: {:.1} MB accounted, RSS {:.1} MB, peak so far {:.1} MB (+{:.1} s)",
         total as f64 / 1e6,
         rss_kb() as f64 / 1e3,
+        // The peak between two reports tells a transient the reports miss.
+        status_kb("VmHWM") as f64 / 1e3,
         start.elapsed().as_secs_f64()
     );
     for (name, bytes) in items {

@@ -809,14 +809,14 @@ fn match_variants(
     uf: &mut UnionFind,
 ) -> Vec<(u32, u32, u32)> {
     // Word pairs, numbered, each variant's distinct pairs sorted rarest first. Only the
-    // rarest pairs of a variant are ever looked up, so once every pair is indexed each
-    // variant keeps just those.
+    // rarest pairs of a variant are ever looked up; they are found again when the variant's
+    // turn comes rather than kept for every variant meanwhile, as the numbering (a few bytes
+    // per distinct pair) is smaller than the prefixes (four per looked-up pair per variant).
     let mut pair_ids: HashMap<u64, u32> = HashMap::new();
     let mut pair_df: Vec<u32> = Vec::new();
     // A variant's distinct pairs, in the first pass by key, in the second by id.
     let mut scratch: Vec<u64> = Vec::new();
     let mut ids: Vec<u32> = Vec::new();
-    let mut prefixes = 0;
     let distinct_pairs = |seq: &[u32], scratch: &mut Vec<u64>| {
         scratch.clear();
         scratch.extend(
@@ -844,9 +844,21 @@ fn match_variants(
         for &p in &ids {
             pair_df[p as usize] += 1;
         }
-        prefixes += pair_prefix(seq.len(), params.similarity).min(ids.len());
     }
     pair_df.shrink_to_fit();
+    // A long variant's distinct pairs shared with another variant, by id, rarest first, and
+    // how many pairs it has alone: those sort before the rest, and their lists would hold
+    // just the variant, so they need neither a number nor a list.
+    let rarest_pairs =
+        |pair_ids: &HashMap<u64, u32>, seq: &[u32], scratch: &mut Vec<u64>, ids: &mut Vec<u32>| {
+            distinct_pairs(seq, scratch);
+            scratch.sort_unstable();
+            scratch.dedup();
+            ids.clear();
+            ids.extend(scratch.iter().filter_map(|key| pair_ids.get(key).copied()));
+            ids.sort_unstable_by_key(|&p| (pair_df[p as usize], p));
+            scratch.len() - ids.len()
+        };
     if crate::memory::enabled() {
         use crate::memory::{map, vec};
         crate::memory::report(
@@ -858,8 +870,10 @@ fn match_variants(
             ],
         );
     }
-    // Second pass: each variant's pairs rarest first, every one indexed, the rarest kept.
-    let indexed = |p: u32| pair_df[p as usize] as usize <= params.max_block;
+    pair_ids.retain(|_, p| pair_df[*p as usize] > 1);
+    pair_ids.shrink_to_fit();
+    // Second pass: each variant's shared pairs indexed.
+    let indexed = |p: u32| (2..=params.max_block).contains(&(pair_df[p as usize] as usize));
     let mut pair_postings = Postings::default();
     for (p, &df) in pair_df.iter().enumerate() {
         let n = if indexed(p as u32) { df } else { 0 };
@@ -867,27 +881,16 @@ fn match_variants(
     }
     pair_postings.items = vec![0; pair_postings.offsets[pair_df.len()] as usize];
     let mut fill = pair_postings.offsets.clone();
-    let mut pairs = Postings::default();
-    pairs.items.reserve_exact(prefixes);
-    pairs.offsets.reserve_exact(tokens.len());
     for (v, seq) in tokens.iter().enumerate() {
         if long[v] {
-            distinct_pairs(&seq, &mut scratch);
-            ids.clear();
-            ids.extend(scratch.iter().map(|key| pair_ids[key]));
-            ids.sort_unstable();
-            ids.dedup();
-            ids.sort_unstable_by_key(|&p| (pair_df[p as usize], p));
+            rarest_pairs(&pair_ids, &seq, &mut scratch, &mut ids);
             for &p in ids.iter().filter(|&&p| indexed(p)) {
                 pair_postings.items[fill[p as usize] as usize] = v as u32;
                 fill[p as usize] += 1;
             }
-            let prefix = pair_prefix(seq.len(), params.similarity);
-            pairs.items.extend(&ids[..prefix.min(ids.len())]);
         }
-        pairs.offsets.push(pairs.items.len() as u32);
     }
-    drop((pair_ids, pair_df, fill, scratch, ids));
+    drop(fill);
 
     // Document frequency of each word among long variants; words are then renumbered by
     // rarity so that each variant's distinct words, sorted, come rarest first.
@@ -928,8 +931,10 @@ fn match_variants(
                 sets.decode(v, &mut set);
                 set.into_iter().map(move |r| (r, v))
             })
+            // A word of one variant would list just the variant that looks it up.
             .filter(|&(r, _)| {
-                df_of_rank[r as usize] as usize <= RARE_WORD_QUOTES.min(params.max_block)
+                (2..=RARE_WORD_QUOTES.min(params.max_block))
+                    .contains(&(df_of_rank[r as usize] as usize))
             })
     });
     drop(df_of_rank);
@@ -944,7 +949,8 @@ fn match_variants(
                 ("long", vec(&long.to_vec())),
                 ("word sets", sets.bytes()),
                 ("word postings", unigram_postings.bytes()),
-                ("pair prefixes", pairs.bytes()),
+                ("pair ids", crate::memory::map(&pair_ids)),
+                ("pair df", vec(&pair_df)),
                 ("pair postings", pair_postings.bytes()),
                 ("stamp", vec(&stamp)),
             ],
@@ -968,10 +974,12 @@ fn match_variants(
         // those words are rare enough to be worth looking up), or one of the rarest word
         // pairs that a match with that many changed words must still share.
         let word_prefix = (m - need + 1).min(set_s.len());
+        let alone = rarest_pairs(&pair_ids, seq_s, &mut scratch, &mut ids);
+        ids.truncate(pair_prefix(m, params.similarity).saturating_sub(alone));
         let lists = set_s[..word_prefix]
             .iter()
             .map(|&r| unigram_postings.get(r))
-            .chain(pairs.get(s as u32).iter().map(|&p| pair_postings.get(p)));
+            .chain(ids.iter().map(|&p| pair_postings.get(p)));
         let own_pairs = contained.len();
         // A truncation of a quote already in its own cluster never moves (see
         // `attach_truncations`), so once one is seen its other truncation pairs are moot.
@@ -1039,7 +1047,10 @@ fn match_variants(
         unigram_postings,
         pair_postings,
         sets,
-        pairs,
+        pair_ids,
+        pair_df,
+        scratch,
+        ids,
     ));
     contained
 }
