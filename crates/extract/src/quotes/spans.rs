@@ -340,40 +340,14 @@ pub(crate) fn is_quote_mark(c: char) -> bool {
     )
 }
 
-/// Every quote mark starts with one of these bytes: an ASCII mark, or the lead byte of
-/// U+00AB/U+00BB and of U+2018–U+203A.
-fn is_mark_byte(b: u8) -> bool {
-    matches!(b, b'"' | b'\'' | 0xC2 | 0xE2)
-}
-
 /// Offset of the first byte in `bytes` that may start a quote mark. Every byte of the text
-/// passes through here, so plain ASCII is skipped eight bytes at a time and only a word
-/// holding a candidate (or any non-ASCII byte) is looked at byte by byte.
+/// passes through here: `memchr3` (vectorized) finds the ASCII marks and the lead byte of
+/// U+2018–U+203A, and only the bytes before that hit are searched for U+00AB/U+00BB's lead,
+/// so each byte is looked at by each search at most once per paragraph.
 fn next_mark_byte(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // `"` (0x22) and `'` (0x27) differ in two bits of the low three: setting those bits maps
-    // both onto 0x27, so one "has a zero byte" test on `(x | 0x05…05) ^ 0x27…27` finds either
-    // (and `#`, `&`, which the byte check below passes over), and a non-ASCII byte keeps its
-    // top bit.
-    let folded = |x: u64| (x | 0x0505_0505_0505_0505) ^ 0x2727_2727_2727_2727;
-    let mut chunks = bytes.chunks_exact(8);
-    let mut base = 0;
-    for chunk in &mut chunks {
-        let x = u64::from_le_bytes(chunk.try_into().expect("chunks of eight"));
-        let v = folded(x);
-        if (v.wrapping_sub(ONES) & !v | x) & HIGH != 0 {
-            if let Some(p) = chunk.iter().position(|&b| is_mark_byte(b)) {
-                return Some(base + p);
-            }
-        }
-        base += 8;
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&b| is_mark_byte(b))
-        .map(|p| base + p)
+    let common = memchr::memchr3(b'"', b'\'', 0xE2, bytes);
+    let before = &bytes[..common.unwrap_or(bytes.len())];
+    memchr::memchr(0xC2, before).or(common)
 }
 
 /// The words between the marks without the spaces some styles put inside them (« oui »).
@@ -452,6 +426,12 @@ mod tests {
                 .collect(),
             w,
         )
+    }
+
+    /// Every quote mark starts with one of these bytes: an ASCII mark, or the lead byte of
+    /// U+00AB/U+00BB and of U+2018–U+203A.
+    fn is_mark_byte(b: u8) -> bool {
+        matches!(b, b'"' | b'\'' | 0xC2 | 0xE2)
     }
 
     #[test]
