@@ -502,9 +502,20 @@ impl Rules {
         // the empty string, so each search from the end of the last piece is the next step
         // of `captures_iter`.
         let g = &self.masthead_groups;
-        let pieces = self.masthead_piece.form(seen.unicode());
+        let unicode = seen.unicode();
+        let pieces = self.masthead_piece.form(unicode);
         let mut locs = pieces.capture_locations();
         while covered < line.len() {
+            // Every piece but the separator starts with a letter, digit, `#` or currency
+            // sign, so a separator character starts a separator piece, which runs as far as
+            // they do: read by hand, it spares a capture search for every other piece.
+            if !unicode {
+                let run = separator_run(&line[covered..]);
+                if run > 0 {
+                    covered += run;
+                    continue;
+                }
+            }
             let Some(m) = pieces.captures_read_at(&mut locs, line, covered) else {
                 break;
             };
@@ -1002,6 +1013,41 @@ pub(crate) fn has_unicode_digit_or_space(line: &str) -> bool {
     false
 }
 
+/// Length of the run of the masthead piece pattern's separator class
+/// (`[\s,|·•/:;–—\-()\[\].]`, `\s` as ASCII) that starts `s`.
+fn separator_run(s: &str) -> usize {
+    let mut n = 0;
+    for c in s.chars() {
+        if !matches!(
+            c,
+            '\t' | '\n'
+                | '\x0B'
+                | '\x0C'
+                | '\r'
+                | ' '
+                | ','
+                | '|'
+                | '·'
+                | '•'
+                | '/'
+                | ':'
+                | ';'
+                | '–'
+                | '—'
+                | '-'
+                | '('
+                | ')'
+                | '['
+                | ']'
+                | '.'
+        ) {
+            break;
+        }
+        n += c.len_utf8();
+    }
+    n
+}
+
 fn compile(key: &str, pattern: &str) -> Result<Regex, PatternError> {
     Regex::new(pattern).map_err(|source| PatternError {
         option: format!("{key}.extra_patterns"),
@@ -1268,6 +1314,29 @@ mod tests {
                 .chars()
                 .any(|c| !c.is_ascii() && (c.is_numeric() || c.is_whitespace()));
             assert_eq!(has_unicode_digit_or_space(line), by_definition, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn separator_runs_are_the_separator_pieces() {
+        let rules = Rules::new(&CleanOptions::default()).unwrap();
+        let re = &rules.masthead_piece.ascii;
+        let g = &rules.masthead_groups;
+        let pieces = [
+            "Monday", ", ", " ", "—", " – ", "·", "•", "|", "/", "-", "(", ")", "[", "]", ".", ":",
+            ";", "21", "Aug", "2025", "#", "$", "No", "edition", "x", "é", "’", "\t",
+        ];
+        for line in crate::glued(&pieces) {
+            for (i, _) in line.char_indices() {
+                let run = separator_run(&line[i..]);
+                if run == 0 {
+                    continue;
+                }
+                let mut locs = re.capture_locations();
+                let m = re.captures_read_at(&mut locs, &line, i).unwrap();
+                assert_eq!(m.range(), i..i + run, "{line:?} at {i}");
+                assert!(locs.get(g.sep).is_some(), "{line:?} at {i}");
+            }
         }
     }
 
