@@ -363,7 +363,12 @@ impl Rules {
             return None;
         }
         let edge = zone != Zone::Body;
+        let f = byte_flags(line);
         let seen = Seen::new(line);
+        if f & F_HIGH == 0 {
+            // All ASCII: no digit or space beyond it, known without a second pass.
+            let _ = seen.unicode.set(false);
+        }
         let first = line.as_bytes()[0];
         if self.on(Kind::Image)
             && matches!(
@@ -374,7 +379,6 @@ impl Rules {
         {
             return Some(Hit::new(Kind::Image));
         }
-        let f = byte_flags(line);
         let has_all = |flags: u16| f & flags == flags;
         let linkish = (has_all(F_COLON) && has(line, &URL_SCHEME))
             || (has_all(F_W | F_DOT) && has(line, &WWW))
@@ -543,8 +547,8 @@ impl Rules {
         }
         hit.meta.date = self.dates.find(line);
         hit.meta.weekday = self.dates.weekday(line);
-        let lower = line.to_ascii_lowercase();
-        hit.meta.update = lower.contains("updated") || lower.contains("modified");
+        hit.meta.update = contains_ascii_ignore_case(line, b"updated")
+            || contains_ascii_ignore_case(line, b"modified");
         Some(hit)
     }
 
@@ -554,8 +558,7 @@ impl Rules {
         if line.len() > 40 || line.starts_with(['(', '[']) || f & (F_SLASH | F_NOT_AGENCY) != 0 {
             return false;
         }
-        let lower = line.to_lowercase();
-        ![
+        let words = [
             "photo",
             "getty",
             "image",
@@ -565,10 +568,17 @@ impl Rules {
             "unsplash",
             "istock",
             "pa ",
-        ]
-        .iter()
-        .any(|k| lower.contains(k))
-            && self.credit_agency.form(seen.unicode()).is_match(line)
+        ];
+        // An ASCII line lower-cases byte by byte: searched in place, with no lower-cased copy.
+        let picture = if f & F_HIGH == 0 {
+            words
+                .iter()
+                .any(|k| contains_ascii_ignore_case(line, k.as_bytes()))
+        } else {
+            let lower = line.to_lowercase();
+            words.iter().any(|k| lower.contains(k))
+        };
+        !picture && self.credit_agency.form(seen.unicode()).is_match(line)
     }
 
     /// The credit, when the line is an image credit (or a caption ending in one).
@@ -1066,6 +1076,13 @@ fn has(line: &str, needle: &Finder) -> bool {
     needle.find(line.as_bytes()).is_some()
 }
 
+/// Whether `line.to_ascii_lowercase()` contains `needle` (lower-case ASCII).
+fn contains_ascii_ignore_case(line: &str, needle: &[u8]) -> bool {
+    line.as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
+}
+
 fn has_byte(line: &str, byte: u8) -> bool {
     memchr::memchr(byte, line.as_bytes()).is_some()
 }
@@ -1202,6 +1219,8 @@ const F_EF: u16 = 1 << 7;
 /// An ASCII byte that cannot stand in a bare agency credit: all but letters, white space,
 /// the brackets, `.`, `'`, `-` and `/` (the rule's other characters are not ASCII).
 const F_NOT_AGENCY: u16 = 1 << 8;
+/// A byte beyond ASCII.
+const F_HIGH: u16 = 1 << 9;
 
 static BYTE_FLAGS: [u16; 256] = {
     let mut t = [0u16; 256];
@@ -1237,6 +1256,10 @@ static BYTE_FLAGS: [u16; 256] = {
     t[b'|' as usize] |= F_PIPE;
     t[b',' as usize] |= F_COMMA;
     t[b'w' as usize] |= F_W;
+    while b < 256 {
+        t[b] = F_HIGH;
+        b += 1;
+    }
     t[0xEF] |= F_EF;
     t
 };
