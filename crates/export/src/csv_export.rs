@@ -47,9 +47,6 @@ impl StageOptions for CsvOptions {
 /// staging file's buffer, so that every hand-over is one direct write.
 const CHUNK: usize = 64 * 1024;
 
-/// The first room a table's buffer gets: a header row and a small document's rows.
-const MIN_ROOM: usize = 4 * 1024;
-
 struct OpenTable {
     name: String,
     file: BufWriter<File>,
@@ -136,9 +133,8 @@ fn open<S: AsRef<str>>(
     let mut table = OpenTable {
         name: name.to_string(),
         file,
-        // Room is made as rows come (see `Rows::write`): a table that gets few rows (errors,
-        // claims) never holds a chunk's worth of zeroed bytes.
-        buf: Vec::new(),
+        // Room for a chunk and a document's rows after it (more is made when needed).
+        buf: vec![0; 2 * CHUNK],
         filled: 0,
         columns: columns.len(),
         fill: None,
@@ -192,9 +188,7 @@ impl Rows<'_> {
                 *self.rows += row.rows;
                 return;
             }
-            // Doubling from a small start reaches a chunk and a document's rows after it
-            // in a few steps, each of which writes one document's rows again.
-            let grown = (2 * self.buf.len()).max(MIN_ROOM);
+            let grown = 2 * self.buf.len();
             self.buf.resize(grown, 0);
         }
     }
