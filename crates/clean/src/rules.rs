@@ -363,7 +363,12 @@ impl Rules {
             return None;
         }
         let edge = zone != Zone::Body;
+        let f = byte_flags(line);
         let seen = Seen::new(line);
+        if f & F_HIGH == 0 {
+            // All ASCII: no digit or space beyond it, known without a second pass.
+            let _ = seen.unicode.set(false);
+        }
         let first = line.as_bytes()[0];
         if self.on(Kind::Image)
             && matches!(
@@ -374,7 +379,6 @@ impl Rules {
         {
             return Some(Hit::new(Kind::Image));
         }
-        let f = byte_flags(line);
         let has_all = |flags: u16| f & flags == flags;
         let linkish = (has_all(F_COLON) && has(line, &URL_SCHEME))
             || (has_all(F_W | F_DOT) && has(line, &WWW))
@@ -502,9 +506,20 @@ impl Rules {
         // the empty string, so each search from the end of the last piece is the next step
         // of `captures_iter`.
         let g = &self.masthead_groups;
-        let pieces = self.masthead_piece.form(seen.unicode());
+        let unicode = seen.unicode();
+        let pieces = self.masthead_piece.form(unicode);
         let mut locs = pieces.capture_locations();
         while covered < line.len() {
+            // Every piece but the separator starts with a letter, digit, `#` or currency
+            // sign, so a separator character starts a separator piece, which runs as far as
+            // they do: read by hand, it spares a capture search for every other piece.
+            if !unicode {
+                let run = separator_run(&line[covered..]);
+                if run > 0 {
+                    covered += run;
+                    continue;
+                }
+            }
             let Some(m) = pieces.captures_read_at(&mut locs, line, covered) else {
                 break;
             };
@@ -532,8 +547,8 @@ impl Rules {
         }
         hit.meta.date = self.dates.find(line);
         hit.meta.weekday = self.dates.weekday(line);
-        let lower = line.to_ascii_lowercase();
-        hit.meta.update = lower.contains("updated") || lower.contains("modified");
+        hit.meta.update = contains_ascii_ignore_case(line, b"updated")
+            || contains_ascii_ignore_case(line, b"modified");
         Some(hit)
     }
 
@@ -543,8 +558,7 @@ impl Rules {
         if line.len() > 40 || line.starts_with(['(', '[']) || f & (F_SLASH | F_NOT_AGENCY) != 0 {
             return false;
         }
-        let lower = line.to_lowercase();
-        ![
+        let words = [
             "photo",
             "getty",
             "image",
@@ -554,10 +568,17 @@ impl Rules {
             "unsplash",
             "istock",
             "pa ",
-        ]
-        .iter()
-        .any(|k| lower.contains(k))
-            && self.credit_agency.form(seen.unicode()).is_match(line)
+        ];
+        // An ASCII line lower-cases byte by byte: searched in place, with no lower-cased copy.
+        let picture = if f & F_HIGH == 0 {
+            words
+                .iter()
+                .any(|k| contains_ascii_ignore_case(line, k.as_bytes()))
+        } else {
+            let lower = line.to_lowercase();
+            words.iter().any(|k| lower.contains(k))
+        };
+        !picture && self.credit_agency.form(seen.unicode()).is_match(line)
     }
 
     /// The credit, when the line is an image credit (or a caption ending in one).
@@ -1002,6 +1023,41 @@ pub(crate) fn has_unicode_digit_or_space(line: &str) -> bool {
     false
 }
 
+/// Length of the run of the masthead piece pattern's separator class
+/// (`[\s,|·•/:;–—\-()\[\].]`, `\s` as ASCII) that starts `s`.
+fn separator_run(s: &str) -> usize {
+    let mut n = 0;
+    for c in s.chars() {
+        if !matches!(
+            c,
+            '\t' | '\n'
+                | '\x0B'
+                | '\x0C'
+                | '\r'
+                | ' '
+                | ','
+                | '|'
+                | '·'
+                | '•'
+                | '/'
+                | ':'
+                | ';'
+                | '–'
+                | '—'
+                | '-'
+                | '('
+                | ')'
+                | '['
+                | ']'
+                | '.'
+        ) {
+            break;
+        }
+        n += c.len_utf8();
+    }
+    n
+}
+
 fn compile(key: &str, pattern: &str) -> Result<Regex, PatternError> {
     Regex::new(pattern).map_err(|source| PatternError {
         option: format!("{key}.extra_patterns"),
@@ -1018,6 +1074,13 @@ static COMMA_SPACE: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(", 
 
 fn has(line: &str, needle: &Finder) -> bool {
     needle.find(line.as_bytes()).is_some()
+}
+
+/// Whether `line.to_ascii_lowercase()` contains `needle` (lower-case ASCII).
+fn contains_ascii_ignore_case(line: &str, needle: &[u8]) -> bool {
+    line.as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 fn has_byte(line: &str, byte: u8) -> bool {
@@ -1156,6 +1219,8 @@ const F_EF: u16 = 1 << 7;
 /// An ASCII byte that cannot stand in a bare agency credit: all but letters, white space,
 /// the brackets, `.`, `'`, `-` and `/` (the rule's other characters are not ASCII).
 const F_NOT_AGENCY: u16 = 1 << 8;
+/// A byte beyond ASCII.
+const F_HIGH: u16 = 1 << 9;
 
 static BYTE_FLAGS: [u16; 256] = {
     let mut t = [0u16; 256];
@@ -1191,6 +1256,10 @@ static BYTE_FLAGS: [u16; 256] = {
     t[b'|' as usize] |= F_PIPE;
     t[b',' as usize] |= F_COMMA;
     t[b'w' as usize] |= F_W;
+    while b < 256 {
+        t[b] = F_HIGH;
+        b += 1;
+    }
     t[0xEF] |= F_EF;
     t
 };
@@ -1268,6 +1337,29 @@ mod tests {
                 .chars()
                 .any(|c| !c.is_ascii() && (c.is_numeric() || c.is_whitespace()));
             assert_eq!(has_unicode_digit_or_space(line), by_definition, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn separator_runs_are_the_separator_pieces() {
+        let rules = Rules::new(&CleanOptions::default()).unwrap();
+        let re = &rules.masthead_piece.ascii;
+        let g = &rules.masthead_groups;
+        let pieces = [
+            "Monday", ", ", " ", "—", " – ", "·", "•", "|", "/", "-", "(", ")", "[", "]", ".", ":",
+            ";", "21", "Aug", "2025", "#", "$", "No", "edition", "x", "é", "’", "\t",
+        ];
+        for line in crate::glued(&pieces) {
+            for (i, _) in line.char_indices() {
+                let run = separator_run(&line[i..]);
+                if run == 0 {
+                    continue;
+                }
+                let mut locs = re.capture_locations();
+                let m = re.captures_read_at(&mut locs, &line, i).unwrap();
+                assert_eq!(m.range(), i..i + run, "{line:?} at {i}");
+                assert!(locs.get(g.sep).is_some(), "{line:?} at {i}");
+            }
         }
     }
 

@@ -150,8 +150,13 @@ impl JsonExporter {
             staging,
             options,
             prefix,
+            // Room is only made for lines that are written.
+            pending: if jsonl.is_some() {
+                vec![0; 2 * CHUNK]
+            } else {
+                Vec::new()
+            },
             jsonl,
-            pending: vec![0; 2 * CHUNK],
             filled: 0,
             documents: 0,
             files: Vec::new(),
