@@ -272,6 +272,7 @@ pub fn run(plan: Plan, options: &RunOptions) -> Result<Outcome, RunError> {
         let flow = Flow {
             threads,
             in_flight: 2 * window,
+            chunk: HANDOUT,
             doc_stages: &doc_stages,
             ingest_nanos: &ingest_nanos,
         };
@@ -475,15 +476,23 @@ impl Sink {
     }
 }
 
+/// Documents handed to a worker at a time. One at a time cost a thread wake-up or two per
+/// document (about 12,000 context switches and 15% more CPU time on 16,000 articles with two
+/// threads); sixteen (a few milliseconds of work) cut that sixteenfold, and the worker that
+/// ends last is at most one such handful behind.
+const HANDOUT: usize = 16;
+
 /// More than one thread: a reader thread, `threads` workers and the writer (the calling
-/// thread) run at once. Workers take documents one at a time as they come free, so no worker
-/// waits for another's slow document (as it would at the end of a window processed
-/// together); the writer puts them back in input order. Memory stays bounded because the
-/// reader needs a credit per document and the writer returns it only once the document is
-/// written: at most `in_flight` documents are read, processed or waiting for their turn.
+/// thread) run at once. Workers take a handful of `chunk` documents at a time as they come
+/// free, so no worker waits for another's slow document (as it would at the end of a window
+/// processed together); the writer puts them back in input order. Memory stays bounded
+/// because the reader needs a credit per handful and the writer returns it only once the
+/// handful is written: at most `in_flight` documents (rounded up to handfuls) are read,
+/// processed or waiting for their turn.
 struct Flow<'a, 'p> {
     threads: usize,
     in_flight: usize,
+    chunk: usize,
     doc_stages: &'a [DocStage<'p>],
     ingest_nanos: &'a AtomicU64,
 }
@@ -500,14 +509,15 @@ struct WorkersTime {
 
 impl Flow<'_, '_> {
     fn run(&self, mut source: Source, sink: &mut Sink) -> (WorkersTime, Result<(), RunError>) {
-        let (credit_tx, credit_rx) = mpsc::sync_channel::<()>(self.in_flight);
-        for _ in 0..self.in_flight {
+        let handfuls = self.in_flight.div_ceil(self.chunk).max(1);
+        let (credit_tx, credit_rx) = mpsc::sync_channel::<()>(handfuls);
+        for _ in 0..handfuls {
             let _ = credit_tx.send(());
         }
-        // Never full: the credits keep fewer documents than its capacity in flight.
-        let (work_tx, work_rx) = mpsc::sync_channel::<(usize, Document)>(self.in_flight);
+        // Never full: the credits keep fewer handfuls than its capacity in flight.
+        let (work_tx, work_rx) = mpsc::sync_channel::<(usize, Vec<Document>)>(handfuls);
         let work_rx = Mutex::new(work_rx);
-        let (done_tx, done_rx) = mpsc::channel::<(usize, Document)>();
+        let (done_tx, done_rx) = mpsc::channel::<(usize, Vec<Document>)>();
         // Set when the writer stops early (an error, or `on_error = "fail"`), so that the
         // reader and the workers stop too instead of finishing the documents in flight.
         let stop = AtomicBool::new(false);
@@ -524,11 +534,10 @@ impl Flow<'_, '_> {
                             break;
                         }
                         let clock = Instant::now();
-                        let doc = source.next();
+                        let handful: Vec<Document> = source.by_ref().take(self.chunk).collect();
                         self.ingest_nanos
                             .fetch_add(clock.elapsed().as_nanos() as u64, Ordering::Relaxed);
-                        let Some(doc) = doc else { break };
-                        if work_tx.send((seq, doc)).is_err() {
+                        if handful.is_empty() || work_tx.send((seq, handful)).is_err() {
                             break;
                         }
                     }
@@ -584,8 +593,8 @@ impl Flow<'_, '_> {
     /// One worker: documents in, processed documents out, until the reader is done.
     fn work(
         &self,
-        work_rx: &Mutex<mpsc::Receiver<(usize, Document)>>,
-        done_tx: &mpsc::Sender<(usize, Document)>,
+        work_rx: &Mutex<mpsc::Receiver<(usize, Vec<Document>)>>,
+        done_tx: &mpsc::Sender<(usize, Vec<Document>)>,
         stop: &AtomicBool,
     ) -> (Duration, Option<Sched>) {
         let before = Sched::of_this_thread();
@@ -598,12 +607,14 @@ impl Flow<'_, '_> {
                 .unwrap_or_else(|poisoned| poisoned.into_inner())
                 .recv();
             waiting += clock.elapsed();
-            let Ok((seq, mut doc)) = next else { break };
-            if stop.load(Ordering::Relaxed) {
-                break;
+            let Ok((seq, mut handful)) = next else { break };
+            for doc in &mut handful {
+                if stop.load(Ordering::Relaxed) {
+                    return (waiting, Sched::spent([(before, Sched::of_this_thread())]));
+                }
+                run_document(doc, self.doc_stages);
             }
-            run_document(&mut doc, self.doc_stages);
-            if done_tx.send((seq, doc)).is_err() {
+            if done_tx.send((seq, handful)).is_err() {
                 break;
             }
         }
@@ -613,15 +624,15 @@ impl Flow<'_, '_> {
 
 /// The writer's side of [`Flow`]: documents arrive in any order and leave in input order.
 fn write_in_order(
-    done_rx: &mpsc::Receiver<(usize, Document)>,
+    done_rx: &mpsc::Receiver<(usize, Vec<Document>)>,
     credit_tx: &mpsc::SyncSender<()>,
     sink: &mut Sink,
 ) -> Result<(), RunError> {
-    // Documents that finished before an earlier one, by input position.
-    let mut waiting: BTreeMap<usize, Document> = BTreeMap::new();
+    // Handfuls that finished before an earlier one, by input position.
+    let mut waiting: BTreeMap<usize, Vec<Document>> = BTreeMap::new();
     let mut next = 0;
     loop {
-        let (seq, doc) = match done_rx.try_recv() {
+        let (seq, handful) = match done_rx.try_recv() {
             Ok(done) => done,
             Err(TryRecvError::Disconnected) => break,
             Err(TryRecvError::Empty) => {
@@ -634,19 +645,21 @@ fn write_in_order(
             }
         };
         if seq != next {
-            waiting.insert(seq, doc);
+            waiting.insert(seq, handful);
             continue;
         }
-        let mut doc = doc;
+        let mut handful = handful;
         loop {
-            sink.accept(doc)?;
+            for doc in handful {
+                sink.accept(doc)?;
+                if sink.aborted.is_some() {
+                    return sink.flush();
+                }
+            }
             next += 1;
             let _ = credit_tx.send(());
-            if sink.aborted.is_some() {
-                return sink.flush();
-            }
             match waiting.remove(&next) {
-                Some(d) => doc = d,
+                Some(h) => handful = h,
                 None => break,
             }
         }
@@ -942,6 +955,7 @@ mod tests {
         let flow = Flow {
             threads,
             in_flight: 4,
+            chunk: 1,
             doc_stages: &doc_stages,
             ingest_nanos: &ingest_nanos,
         };
