@@ -918,7 +918,7 @@ mod tests {
         }
     }
 
-    fn flow(texts: &[&str], threads: usize, fail_fast: bool) -> (Sink, Vec<String>) {
+    fn flow(texts: &[&str], threads: usize, chunk: usize, fail_fast: bool) -> (Sink, Vec<String>) {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let mut sink = Sink {
             corpus_stages: vec![("order", Box::new(Order(seen.clone())))],
@@ -954,8 +954,8 @@ mod tests {
         let ingest_nanos = AtomicU64::new(0);
         let flow = Flow {
             threads,
-            in_flight: 4,
-            chunk: 1,
+            in_flight: 4 * chunk,
+            chunk,
             doc_stages: &doc_stages,
             ingest_nanos: &ingest_nanos,
         };
@@ -968,11 +968,14 @@ mod tests {
     #[test]
     fn documents_leave_in_input_order_whatever_finishes_first() {
         let texts = vec!["text"; 200];
+        let expected: Vec<String> = (0..200).map(|i| format!("d{i}")).collect();
         for threads in [2, 3, 5] {
-            let (sink, seen) = flow(&texts, threads, false);
-            assert_eq!(sink.documents, 200);
-            let expected: Vec<String> = (0..200).map(|i| format!("d{i}")).collect();
-            assert_eq!(seen, expected, "{threads} threads");
+            // 7 leaves a short last handful.
+            for chunk in [1, 7, super::HANDOUT] {
+                let (sink, seen) = flow(&texts, threads, chunk, false);
+                assert_eq!(sink.documents, 200);
+                assert_eq!(seen, expected, "{threads} threads, {chunk} a handful");
+            }
         }
     }
 
@@ -980,17 +983,19 @@ mod tests {
     fn a_failure_that_stops_the_run_stops_reader_and_workers() {
         let mut texts = vec!["text"; 500];
         texts[37] = "fail";
-        let (sink, seen) = flow(&texts, 2, true);
-        assert_eq!(sink.failed, 1);
-        assert_eq!(sink.documents, 38, "nothing is written after the failure");
-        assert!(sink
-            .aborted
-            .as_deref()
-            .unwrap()
-            .starts_with("d37.txt: uneven"));
-        assert_eq!(seen.len(), 37);
-        // Without on_error = "fail" the run goes on past it.
-        let (sink, seen) = flow(&texts, 2, false);
-        assert_eq!((sink.documents, sink.failed, seen.len()), (500, 1, 499));
+        for chunk in [1, super::HANDOUT] {
+            let (sink, seen) = flow(&texts, 2, chunk, true);
+            assert_eq!(sink.failed, 1);
+            assert_eq!(sink.documents, 38, "nothing is written after the failure");
+            assert!(sink
+                .aborted
+                .as_deref()
+                .unwrap()
+                .starts_with("d37.txt: uneven"));
+            assert_eq!(seen.len(), 37);
+            // Without on_error = "fail" the run goes on past it.
+            let (sink, seen) = flow(&texts, 2, chunk, false);
+            assert_eq!((sink.documents, sink.failed, seen.len()), (500, 1, 499));
+        }
     }
 }
