@@ -819,15 +819,25 @@ pub fn print_timings(outcome: &Outcome) {
     }
     let capacity = u.processing.as_secs_f64() * outcome.threads as f64;
     let idle = u.workers_idle(outcome.threads).as_secs_f64();
-    let _ = writeln!(
-        err,
-        "workers: {:.3} s busy, {idle:.3} s idle ({:.1}% of {} × {:.3} s; waiting for input {:.3} s)",
-        u.workers_busy.as_secs_f64(),
-        100.0 * idle / capacity.max(1e-9),
-        outcome.threads,
-        u.processing.as_secs_f64(),
-        u.workers_waiting_for_input.as_secs_f64()
-    );
+    if outcome.threads == 1 {
+        // One thread reads and writes between documents: that time is not idle.
+        let _ = writeln!(
+            err,
+            "one thread: {:.3} s on stages, {idle:.3} s reading and writing, of {:.3} s",
+            u.workers_busy.as_secs_f64(),
+            u.processing.as_secs_f64()
+        );
+    } else {
+        let _ = writeln!(
+            err,
+            "workers: {:.3} s busy, {idle:.3} s idle ({:.1}% of {} × {:.3} s; waiting for input {:.3} s)",
+            u.workers_busy.as_secs_f64(),
+            100.0 * idle / capacity.max(1e-9),
+            outcome.threads,
+            u.processing.as_secs_f64(),
+            u.workers_waiting_for_input.as_secs_f64()
+        );
+    }
     if let (Some(sched), Some(blocked)) = (u.workers_sched, u.workers_blocked(outcome.threads)) {
         let _ = writeln!(
             err,
