@@ -283,16 +283,7 @@ impl Groups {
     fn close(&mut self) -> Result<(), String> {
         assert!(self.written <= u64::from(u32::MAX), "too many quotes");
         self.heads.sort_unstable_by_key(|h| h.first);
-        if let Some(e) = &self.error {
-            return Err(format!("temporary file: {e}"));
-        }
-        if let Some(w) = self.writer.take() {
-            self.file = Some(
-                w.into_inner()
-                    .map_err(|e| format!("temporary file: {}", e.error()))?,
-            );
-        }
-        Ok(())
+        readable(&mut self.writer, &mut self.file, &self.error)
     }
 
     pub fn len(&self) -> usize {
@@ -405,16 +396,7 @@ impl Misattributions {
     /// Puts them in order of their first member and makes the file readable.
     fn close(&mut self) -> Result<(), String> {
         self.heads.sort_unstable_by_key(|h| h[0]);
-        if let Some(e) = &self.error {
-            return Err(format!("temporary file: {e}"));
-        }
-        if let Some(w) = self.writer.take() {
-            self.file = Some(
-                w.into_inner()
-                    .map_err(|e| format!("temporary file: {}", e.error()))?,
-            );
-        }
-        Ok(())
+        readable(&mut self.writer, &mut self.file, &self.error)
     }
 
     pub fn len(&self) -> usize {
@@ -1594,6 +1576,25 @@ fn lcs_align(a: &[u32], b: &[u32], dp: &mut Vec<u16>) -> (usize, usize, usize) {
         }
     }
     (dp[m * w + n] as usize, first, last)
+}
+
+/// Ends writing a temporary file (`writer`, into `file`) so that it can be read back, or
+/// reports the first error met while writing it.
+fn readable(
+    writer: &mut Option<std::io::BufWriter<std::fs::File>>,
+    file: &mut Option<std::fs::File>,
+    error: &Option<String>,
+) -> Result<(), String> {
+    if let Some(e) = error {
+        return Err(format!("temporary file: {e}"));
+    }
+    if let Some(w) = writer.take() {
+        *file = Some(
+            w.into_inner()
+                .map_err(|e| format!("temporary file: {}", e.error()))?,
+        );
+    }
+    Ok(())
 }
 
 #[cfg(test)]

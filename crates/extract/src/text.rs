@@ -488,24 +488,10 @@ const ASCII_WORD: [bool; 256] = {
 #[inline]
 fn skip_ascii_word(bytes: &[u8], mut i: usize) -> usize {
     // Eight bytes at a time: words are mostly longer than the loop overhead of one byte each.
-    const LOW: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // A byte below 0x80 is in lo..=hi when adding 0x80 - lo sets its top bit and adding
-    // 0x7f - hi does not; neither sum carries into the next byte.
-    let in_range = |x: u64, lo: u8, hi: u8| {
-        let a = x + LOW * u64::from(0x80 - lo);
-        let b = x + LOW * u64::from(0x7f - hi);
-        a & !b & HIGH
-    };
     while let Some(chunk) = bytes.get(i..i + 8) {
-        let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-        let ascii = !w & HIGH;
-        // Without the top bit, so that the sums above stay within each byte.
-        let x = w & !HIGH;
-        let word = ascii & (in_range(x, b'0', b'9') | in_range(x | (LOW * 0x20), b'a', b'z'));
-        if word != HIGH {
-            // The lowest byte whose flag is clear.
-            return i + ((!word & HIGH).trailing_zeros() / 8) as usize;
+        let run = ascii_word_run(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
+        if run < 8 {
+            return i + run;
         }
         i += 8;
     }
@@ -521,12 +507,15 @@ fn skip_ascii_word(bytes: &[u8], mut i: usize) -> usize {
 pub(crate) fn ascii_word_run(w: u64) -> usize {
     const LOW: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
+    // A byte below 0x80 is in lo..=hi when adding 0x80 - lo sets its top bit and adding
+    // 0x7f - hi does not; neither sum carries into the next byte.
     let in_range = |x: u64, lo: u8, hi: u8| {
         let a = x + LOW * u64::from(0x80 - lo);
         let b = x + LOW * u64::from(0x7f - hi);
         a & !b & HIGH
     };
     let ascii = !w & HIGH;
+    // Without the top bit, so that the sums above stay within each byte.
     let x = w & !HIGH;
     let word = ascii & (in_range(x, b'0', b'9') | in_range(x | (LOW * 0x20), b'a', b'z'));
     // Eight when every byte is in the run.

@@ -296,6 +296,12 @@ impl Lexicon {
         }
         out.clear();
         out.resize(tokens.len(), None);
+        self.with_memo(|memo| self.matches_memo(text, range, tokens, out, memo));
+    }
+
+    /// Runs `f` with this thread's word memo, emptied first if it was filled for another
+    /// lexicon.
+    fn with_memo(&self, f: impl FnOnce(&mut [(u128, WordWalk)])) {
         WORD_MEMO.with(|m| {
             let mut memo = m.borrow_mut();
             if memo.lexicon != self.id || memo.slots.is_empty() {
@@ -303,7 +309,7 @@ impl Lexicon {
                 memo.slots.resize(WordMemo::SLOTS, (0, self.walk(&[])));
                 memo.lexicon = self.id;
             }
-            self.matches_memo(text, range, tokens, out, &mut memo.slots);
+            f(&mut memo.slots);
         });
     }
 
@@ -323,15 +329,7 @@ impl Lexicon {
             return self.scan(text, range, &tokens[from..], out);
         }
         out.clear();
-        WORD_MEMO.with(|m| {
-            let mut memo = m.borrow_mut();
-            if memo.lexicon != self.id || memo.slots.is_empty() {
-                memo.slots.clear();
-                memo.slots.resize(WordMemo::SLOTS, (0, self.walk(&[])));
-                memo.lexicon = self.id;
-            }
-            self.tokenize_matches_memo(text, range, tokens, out, &mut memo.slots);
-        });
+        self.with_memo(|memo| self.tokenize_matches_memo(text, range, tokens, out, memo));
     }
 
     /// [`Self::matches_memo`] on tokens as the tokenizer makes them. A match that runs past
@@ -427,18 +425,7 @@ impl Lexicon {
             if !runs_on {
                 continue;
             }
-            // Matches inside the word are never kept, but one that runs past it hides what
-            // it overlaps. The scan takes the leftmost, so try each position in turn.
-            let mut q = at.max(tok.start + 1);
-            while q < tok.end {
-                match self.longest_at(hay, q) {
-                    Some((_, e)) => {
-                        q = e;
-                        at = e;
-                    }
-                    None => q += 1,
-                }
-            }
+            at = self.past_inner_matches(hay, tok.start, tok.end, at);
         }
     }
 
@@ -545,19 +532,26 @@ impl Lexicon {
             if !runs_on {
                 continue;
             }
-            // Matches inside the word are never kept, but one that runs past it hides what
-            // it overlaps. The scan takes the leftmost, so try each position in turn.
-            let mut q = at.max(tok.start + 1);
-            while q < tok.end {
-                match self.longest_at(hay, q) {
-                    Some((_, end)) => {
-                        q = end;
-                        at = end;
-                    }
-                    None => q += 1,
+            at = self.past_inner_matches(hay, tok.start, tok.end, at);
+        }
+    }
+
+    /// Where the scan stands after the word `start..end`, from `at` inside it. Matches inside
+    /// the word are never kept, but one that runs past it hides what it overlaps; the scan
+    /// takes the leftmost, so each position is tried in turn.
+    #[inline(always)]
+    fn past_inner_matches(&self, hay: &[u8], start: usize, end: usize, mut at: usize) -> usize {
+        let mut q = at.max(start + 1);
+        while q < end {
+            match self.longest_at(hay, q) {
+                Some((_, e)) => {
+                    q = e;
+                    at = e;
                 }
+                None => q += 1,
             }
         }
+        at
     }
 
     /// The longest entry starting at byte `start` of `hay` and where it ends. A walk of the
