@@ -7,7 +7,7 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 
 use crate::runsort::RunSorter;
-use crate::spill::{read_at, Addr, Interner, SpillReader};
+use crate::spill::{read_exact_at, Addr, Interner, SpillReader};
 
 /// The compact record of each claim with a subject: strings are interned. `observe` writes
 /// it to the claims' spill file with the claim's text, and `finish` reads it back.
@@ -105,14 +105,7 @@ impl Conflicts {
             .as_ref()
             .ok_or("temporary file: nothing was written")?;
         let mut bytes = vec![0u8; c.len as usize * 4];
-        let mut got = 0;
-        while got < bytes.len() {
-            let n = read_at(file, &mut bytes[got..], c.start * 4 + got as u64)?;
-            if n == 0 {
-                return Err("temporary file: truncated".to_string());
-            }
-            got += n;
-        }
+        read_exact_at(file, &mut bytes, c.start * 4)?;
         out.clear();
         out.extend(
             bytes

@@ -113,15 +113,7 @@ impl DocIds {
 
     fn read(&self, buf: &mut [u8], offset: u64) -> Result<(), String> {
         let file = self.file.as_ref().ok_or("temporary file: missing")?;
-        let mut filled = 0;
-        while filled < buf.len() {
-            let n = crate::spill::read_at(file, &mut buf[filled..], offset + filled as u64)?;
-            if n == 0 {
-                return Err("temporary file: truncated".to_string());
-            }
-            filled += n;
-        }
-        Ok(())
+        crate::spill::read_exact_at(file, buf, offset)
     }
 
     /// Appends id `d` to `out`.

@@ -136,15 +136,7 @@ impl DocRecs {
     fn read_block(&self, b: usize) -> Result<Vec<u8>, String> {
         let file = self.file.as_ref().ok_or("temporary file: missing")?;
         let mut bytes = vec![0u8; BLOCK * BYTES];
-        let offset = (b * BLOCK * BYTES) as u64;
-        let mut filled = 0;
-        while filled < bytes.len() {
-            let n = crate::spill::read_at(file, &mut bytes[filled..], offset + filled as u64)?;
-            if n == 0 {
-                return Err("temporary file: truncated".to_string());
-            }
-            filled += n;
-        }
+        crate::spill::read_exact_at(file, &mut bytes, (b * BLOCK * BYTES) as u64)?;
         Ok(bytes)
     }
 

@@ -11,7 +11,7 @@ use std::collections::BinaryHeap;
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Seek, Write};
 
-use crate::spill::read_at;
+use crate::spill::read_exact_at;
 use crate::varint;
 
 /// Pairs sorted in memory at once (8 bytes each): what `observe` holds of the lists.
@@ -173,14 +173,7 @@ impl NodeDocs {
             .ok_or("temporary file: nothing was written")?;
         let mut buf = self.buf.borrow_mut();
         buf.resize((end - start) as usize, 0);
-        let mut filled = 0;
-        while filled < buf.len() {
-            let n = read_at(file, &mut buf[filled..], start + filled as u64)?;
-            if n == 0 {
-                return Err("temporary file: truncated".to_string());
-            }
-            filled += n;
-        }
+        read_exact_at(file, &mut buf, start)?;
         let mut doc = 0u32;
         out.extend(varint::iter(&buf).map(|gap| {
             doc += gap as u32;

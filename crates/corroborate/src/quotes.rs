@@ -302,16 +302,7 @@ impl Groups {
             .as_ref()
             .ok_or("temporary file: nothing was written")?;
         let mut bytes = vec![0u8; h.len as usize * MEMBER];
-        let mut offset = u64::from(h.start) * MEMBER as u64;
-        let mut got = 0;
-        while got < bytes.len() {
-            let n = crate::spill::read_at(file, &mut bytes[got..], offset)?;
-            if n == 0 {
-                return Err("temporary file: truncated".to_string());
-            }
-            got += n;
-            offset += n as u64;
-        }
+        crate::spill::read_exact_at(file, &mut bytes, u64::from(h.start) * MEMBER as u64)?;
         let word = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
         buf.clear();
         buf.extend(bytes.chunks_exact(MEMBER).map(|m| {
@@ -411,15 +402,7 @@ impl Misattributions {
             .as_ref()
             .ok_or("temporary file: nothing was written")?;
         let mut bytes = vec![0u8; len as usize * 8];
-        let mut got = 0;
-        while got < bytes.len() {
-            let n =
-                crate::spill::read_at(file, &mut bytes[got..], u64::from(start) * 8 + got as u64)?;
-            if n == 0 {
-                return Err("temporary file: truncated".to_string());
-            }
-            got += n;
-        }
+        crate::spill::read_exact_at(file, &mut bytes, u64::from(start) * 8)?;
         let word = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
         out.clear();
         out.extend(
@@ -1208,14 +1191,7 @@ impl Tokens {
         };
         let (start, end) = (u64::from(self.offsets[v]), u64::from(self.offsets[v + 1]));
         let mut coded = vec![0u8; (end - start) as usize];
-        let mut filled = 0;
-        while filled < coded.len() {
-            let n = crate::spill::read_at(file, &mut coded[filled..], start + filled as u64)?;
-            if n == 0 {
-                return Err("temporary file: truncated".to_string());
-            }
-            filled += n;
-        }
+        crate::spill::read_exact_at(file, &mut coded, start)?;
         out.clear();
         out.extend(varint::iter(&coded).map(|id| id as u32));
         Ok(())
@@ -1302,15 +1278,7 @@ impl Tokens {
         }
         let file = self.file.as_ref().ok_or("temporary file: missing")?;
         self.scratch.resize((end - start) as usize, 0);
-        let mut filled = 0;
-        while filled < self.scratch.len() {
-            let n =
-                crate::spill::read_at(file, &mut self.scratch[filled..], start + filled as u64)?;
-            if n == 0 {
-                return Err("temporary file: truncated".to_string());
-            }
-            filled += n;
-        }
+        crate::spill::read_exact_at(file, &mut self.scratch, start)?;
         Ok(&self.scratch)
     }
 

@@ -200,14 +200,7 @@ impl SpillReader {
         let mut bytes = vec![0; total];
         let have = got.min(total);
         bytes[..have].copy_from_slice(&buf[..have]);
-        let mut filled = have;
-        while filled < total {
-            let n = read_at(file, &mut bytes[filled..], offset + filled as u64)?;
-            if n == 0 {
-                return Err("temporary file: truncated".to_string());
-            }
-            filled += n;
-        }
+        read_exact_at(file, &mut bytes[have..], offset + have as u64)?;
         let mut fields = Vec::with_capacity(n);
         let mut start = 4 + 4 * n;
         for i in 0..n {
@@ -230,6 +223,20 @@ pub(crate) fn read_at(file: &File, buf: &mut [u8], offset: u64) -> Result<usize,
     #[cfg(windows)]
     let n = std::os::windows::fs::FileExt::seek_read(file, buf, offset);
     n.map_err(|e| format!("temporary file: {e}"))
+}
+
+/// Fills `buf` from `offset` of `file`, as many reads as it takes; a file that ends first is
+/// an error.
+pub(crate) fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> Result<(), String> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        let n = read_at(file, &mut buf[filled..], offset + filled as u64)?;
+        if n == 0 {
+            return Err("temporary file: truncated".to_string());
+        }
+        filled += n;
+    }
+    Ok(())
 }
 
 /// Repeated strings (names, aliases, units, subjects, outlets, keys) stored once; records

@@ -554,7 +554,10 @@ impl Token {
 /// Appends the tokens of `text[range]` to `out` (offsets into `text`). Hyphens and dashes are
 /// separate punctuation tokens, so `Trump-Putin` gives two words.
 pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
-    tokenize_into(text, range, out);
+    let mut tokens = Tokens::new(text, range);
+    while let Some(t) = tokens.next_token() {
+        out.push(t);
+    }
 }
 
 /// The tokens of ranges of one text, as [`tokenize`] gave them to a stage that ran earlier on
@@ -610,13 +613,6 @@ impl TokenLog {
             Some((r, toks)) if r == range => Some(&self.tokens[toks.clone()]),
             _ => None,
         }
-    }
-}
-
-fn tokenize_into(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
-    let mut tokens = Tokens::new(text, range);
-    while let Some(t) = tokens.next_token() {
-        out.push(t);
     }
 }
 
