@@ -338,20 +338,17 @@ fn clash(
     let candidates: Vec<usize> = if list.len() <= 64 {
         (0..list.len()).collect()
     } else {
+        // Each claim's interval once, not once per comparison of the two sorts.
+        let spans: Vec<(f64, f64)> = (0..list.len())
+            .map(|i| {
+                let c = view(i);
+                interval(c.value, c.qualifier)
+            })
+            .collect();
         let mut by_lo: Vec<usize> = (0..list.len()).collect();
-        by_lo.sort_by(|&a, &b| {
-            let (a, b) = (view(a), view(b));
-            let (alo, _) = interval(a.value, a.qualifier);
-            let (blo, _) = interval(b.value, b.qualifier);
-            blo.total_cmp(&alo)
-        });
+        by_lo.sort_by(|&a, &b| spans[b].0.total_cmp(&spans[a].0));
         let mut by_hi: Vec<usize> = (0..list.len()).collect();
-        by_hi.sort_by(|&a, &b| {
-            let (a, b) = (view(a), view(b));
-            let (_, ahi) = interval(a.value, a.qualifier);
-            let (_, bhi) = interval(b.value, b.qualifier);
-            ahi.total_cmp(&bhi)
-        });
+        by_hi.sort_by(|&a, &b| spans[a].1.total_cmp(&spans[b].1));
         let mut c: Vec<usize> = by_lo
             .into_iter()
             .take(16)
