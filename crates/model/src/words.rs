@@ -53,14 +53,18 @@ pub(crate) fn count_words(text: &str) -> usize {
 /// `u64` with integer tricks.
 fn classify_block(block: &[u8; 64]) -> (u64, u64, u64) {
     let (mut space, mut alnum, mut lead) = ([0u8; 64], [0u8; 64], [0u8; 64]);
+    let mut any = 0u8;
     for (i, &b) in block.iter().enumerate() {
+        any |= b;
         space[i] = u8::from(b == b' ' || b.wrapping_sub(b'\t') < 5);
         // `| 0x20` folds upper-case letters onto lower-case ones and nothing else onto them.
         alnum[i] = u8::from(b.wrapping_sub(b'0') < 10 || (b | 0x20).wrapping_sub(b'a') < 26);
         // 0b11xxxxxx starts a multi-byte character.
         lead[i] = u8::from(b >= 0xC0);
     }
-    (pack(&space), pack(&alnum), pack(&lead))
+    // Most blocks are ASCII: their lead mask is known without packing.
+    let lead = if any >= 0x80 { pack(&lead) } else { 0 };
+    (pack(&space), pack(&alnum), lead)
 }
 
 /// The 0/1 flags of 64 bytes as the bits of a `u64` (byte `i` → bit `i`).
