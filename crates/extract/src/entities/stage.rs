@@ -136,33 +136,42 @@ impl DocumentStage for Entities {
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {
         let found = super::shared_referents(self.lexicon(), doc);
         let (refs, date_sentences) = (&found.referents, &found.date_sentences);
+        // The dates first, so that the lists below are allocated once at their full size:
+        // grown by the dates, they were copied whole.
+        let dates = if self.options.dates {
+            let scan = scan_dates(&doc.text, date_sentences, false);
+            let dates = scan.resolve(&doc.text, doc.meta.published);
+            // The claims stage rules out numbers inside dates with the same search.
+            doc.derived.insert(Arc::new(scan));
+            dates
+        } else {
+            Vec::new()
+        };
         // One entity per referent (and per date value), with its first mention and count.
         struct Pending {
             first: usize,
             count: usize,
             entity: Option<Entity>,
         }
-        let mut pending: Vec<Pending> = refs
-            .referents
-            .iter()
-            .map(|r| Pending {
-                first: usize::MAX,
-                count: 0,
-                entity: Some(Entity {
-                    id: String::new(),
-                    name: r.name.clone(),
-                    kind: r.kind,
-                    role: r.role.clone(),
-                    aliases: Vec::new(),
-                    mentions: 0,
-                    key: r.key.clone(),
-                    value: None,
-                    anchor: None,
-                }),
-            })
-            .collect();
+        let mut pending: Vec<Pending> = Vec::with_capacity(refs.referents.len() + dates.len());
+        pending.extend(refs.referents.iter().map(|r| Pending {
+            first: usize::MAX,
+            count: 0,
+            entity: Some(Entity {
+                id: String::new(),
+                name: r.name.clone(),
+                kind: r.kind,
+                role: r.role.clone(),
+                aliases: Vec::new(),
+                mentions: 0,
+                key: r.key.clone(),
+                value: None,
+                anchor: None,
+            }),
+        }));
         // Every mention with the index of its entry in `pending`.
-        let mut mentions: Vec<(Range<usize>, usize)> = Vec::with_capacity(refs.mentions.len());
+        let mut mentions: Vec<(Range<usize>, usize)> =
+            Vec::with_capacity(refs.mentions.len() + dates.len());
         let add_alias = |entity: &mut Entity, surface: &str| {
             if surface != entity.name && !entity.aliases.iter().any(|a| a == surface) {
                 entity.aliases.push(surface.to_string());
@@ -184,10 +193,6 @@ impl DocumentStage for Entities {
         let from_finder = mentions.len();
         if self.options.dates {
             let mut by_value: HashMap<String, usize> = HashMap::new();
-            let scan = scan_dates(&doc.text, date_sentences, false);
-            let dates = scan.resolve(&doc.text, doc.meta.published);
-            // The claims stage rules out numbers inside dates with the same search.
-            doc.derived.insert(Arc::new(scan));
             for d in dates {
                 let surface = &doc.text[d.bytes.clone()];
                 let key = d.value.clone().unwrap_or_else(|| name_key(surface));
