@@ -2,10 +2,9 @@
 //! `August 21, 2025`, `21 August 2025`, `Aug. 21, 2025`, with an optional weekday.
 
 use chrono::{NaiveDate, Weekday};
-use regex::Regex;
 
 use crate::options::DateOrder;
-use crate::rules::Rule;
+use crate::rules::{matcher, Rule};
 
 pub(crate) const MONTH: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
 pub(crate) const WEEKDAY: &str = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thur?s?|fri|sat|sun)";
@@ -24,13 +23,12 @@ pub(crate) struct DateParser {
     numeric: Rule,
     month_first: Rule,
     day_first: Rule,
-    weekday: Regex,
+    weekday: regex_automata::meta::Regex,
     order: DateOrder,
 }
 
 impl DateParser {
     pub(crate) fn new(order: DateOrder) -> Self {
-        let re = |s: &str| Regex::new(s).expect("built-in date pattern");
         DateParser {
             numeric: Rule::new(r"(?-u:\b)(\d{1,4})([-/.])(\d{1,2})([-/.])(\d{2,4})(?-u:\b)"),
             month_first: Rule::new(&format!(
@@ -39,7 +37,8 @@ impl DateParser {
             day_first: Rule::new(&format!(
                 r"(?i)(?-u:\b)(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTH})\.?,?\s+(\d{{4}})(?-u:\b)"
             )),
-            weekday: re(&format!(r"(?i)(?-u:\b)({WEEKDAY})(?-u:\b)")),
+            // No capture group: the word is the whole match.
+            weekday: matcher(&format!(r"(?i)(?-u:\b){WEEKDAY}(?-u:\b)")),
             order,
         }
     }
@@ -105,8 +104,8 @@ impl DateParser {
 
     /// The weekday named in `s`, if any.
     pub(crate) fn weekday(&self, s: &str) -> Option<Weekday> {
-        let c = self.weekday.captures(s)?;
-        let w = c[1].to_ascii_lowercase();
+        let m = self.weekday.find(s)?;
+        let w = s[m.range()].to_ascii_lowercase();
         Some(match &w[..3] {
             "mon" => Weekday::Mon,
             "tue" => Weekday::Tue,

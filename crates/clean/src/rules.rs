@@ -1063,10 +1063,10 @@ fn separator_run(s: &str) -> usize {
 /// of every letter range, half of what the credit rule cost to build.
 const NAME_CHAR: &str = r"(?-i:[\p{L}\u{345}.'’ -])";
 
-/// A built-in pattern only ever asked `is_match`, built without the literal prefilter: for
-/// these case-insensitive word lists, extracting the literals was most of the build
-/// (two-thirds of `role_words`), and the lines they test are short.
-fn matcher(pattern: &str) -> regex_automata::meta::Regex {
+/// A built-in pattern only ever asked whether or where it matches (no groups), built without
+/// the literal prefilter: for these case-insensitive word lists, extracting the literals was
+/// most of the build (two-thirds of `role_words`), and the lines they test are short.
+pub(crate) fn matcher(pattern: &str) -> regex_automata::meta::Regex {
     regex_automata::meta::Regex::builder()
         .configure(regex_automata::meta::Config::new().auto_prefilter(false))
         .build(pattern)
