@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, Weekday};
 
 use crate::options::DateOrder;
-use crate::rules::{matcher, Rule};
+use crate::rules::{matcher, GroupRule, Rule};
 
 pub(crate) const MONTH: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
 pub(crate) const WEEKDAY: &str = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thur?s?|fri|sat|sun)";
@@ -21,8 +21,8 @@ pub(crate) struct Found {
 #[derive(Debug)]
 pub(crate) struct DateParser {
     numeric: Rule,
-    month_first: Rule,
-    day_first: Rule,
+    month_first: GroupRule,
+    day_first: GroupRule,
     weekday: regex_automata::meta::Regex,
     order: DateOrder,
 }
@@ -31,10 +31,10 @@ impl DateParser {
     pub(crate) fn new(order: DateOrder) -> Self {
         DateParser {
             numeric: Rule::new(r"(?-u:\b)(\d{1,4})([-/.])(\d{1,2})([-/.])(\d{2,4})(?-u:\b)"),
-            month_first: Rule::new(&format!(
+            month_first: GroupRule::new(&format!(
                 r"(?i)(?-u:\b)({MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?-u:\b)"
             )),
-            day_first: Rule::new(&format!(
+            day_first: GroupRule::new(&format!(
                 r"(?i)(?-u:\b)(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTH})\.?,?\s+(\d{{4}})(?-u:\b)"
             )),
             // No capture group: the word is the whole match.
@@ -85,18 +85,22 @@ impl DateParser {
             };
             consider(whole.start, make(year, month, day, &s[whole]));
         }
+        // Every group of these two takes part in every match.
+        let group = |c: &regex_automata::util::captures::Captures, i: usize| {
+            &s[c.get_group(i).expect("a group of every match").range()]
+        };
         for c in self.month_first.for_line(s).captures_iter(s) {
-            let whole = c.get(0).map_or(0..0, |m| m.range());
-            let month = month_number(&c[1]);
-            let day = c[2].parse().unwrap_or(0);
-            let year = c[3].parse().unwrap_or(0);
+            let whole = c.get_match().map_or(0..0, |m| m.range());
+            let month = month_number(group(&c, 1));
+            let day = group(&c, 2).parse().unwrap_or(0);
+            let year = group(&c, 3).parse().unwrap_or(0);
             consider(whole.start, make(year, month, day, &s[whole]));
         }
         for c in self.day_first.for_line(s).captures_iter(s) {
-            let whole = c.get(0).map_or(0..0, |m| m.range());
-            let day = c[1].parse().unwrap_or(0);
-            let month = month_number(&c[2]);
-            let year = c[3].parse().unwrap_or(0);
+            let whole = c.get_match().map_or(0..0, |m| m.range());
+            let day = group(&c, 1).parse().unwrap_or(0);
+            let month = month_number(group(&c, 2));
+            let year = group(&c, 3).parse().unwrap_or(0);
             consider(whole.start, make(year, month, day, &s[whole]));
         }
         best.map(|(_, f)| f)

@@ -106,7 +106,7 @@ pub(crate) struct Rules {
     max_item_words: usize,
     extra: Vec<(Kind, Regex)>,
     not_name: HashSet<String>,
-    masthead_piece: Rule,
+    masthead_piece: GroupRule,
     masthead_groups: PieceGroups,
     masthead_strong: regex_automata::meta::Regex,
     credit_prefix: Rule,
@@ -137,10 +137,10 @@ struct PieceGroups {
 }
 
 impl PieceGroups {
-    fn of(re: &Regex) -> Self {
+    fn of(re: &regex_automata::meta::Regex) -> Self {
         let at = |name: &str| {
-            re.capture_names()
-                .position(|n| n == Some(name))
+            re.group_info()
+                .to_index(regex_automata::PatternID::ZERO, name)
                 .expect("masthead piece group")
         };
         PieceGroups {
@@ -255,7 +255,7 @@ impl Rules {
                 | (?-u:\b)(?:19|20)\d{{2}}(?-u:\b)
                 | (?P<sep>{sep})"
         );
-        let masthead_piece = rule(&format!("(?xi){masthead_pieces}"));
+        let masthead_piece = GroupRule::new(&format!("(?xi){masthead_pieces}"));
         Ok(Rules {
             dates: DateParser::new(o.date_order),
             enabled,
@@ -507,7 +507,7 @@ impl Rules {
         let g = &self.masthead_groups;
         let unicode = seen.unicode();
         let pieces = self.masthead_piece.form(unicode);
-        let mut locs = pieces.capture_locations();
+        let mut caps = pieces.create_captures();
         while covered < line.len() {
             // Every piece but the separator starts with a letter, digit, `#` or currency
             // sign, so a separator character starts a separator piece, which runs as far as
@@ -519,26 +519,33 @@ impl Rules {
                     continue;
                 }
             }
-            let Some(m) = pieces.captures_read_at(&mut locs, line, covered) else {
+            // What `Regex::captures_read_at` does.
+            pieces.search_captures(
+                &regex_automata::Input::new(line).span(covered..line.len()),
+                &mut caps,
+            );
+            let Some(m) = caps.get_match() else {
                 break;
             };
             if m.start() != covered {
                 return None;
             }
             covered = m.end();
-            let upd = locs.get(g.upd).is_some();
-            let tm = locs.get(g.time).is_some();
+            let upd = caps.get_group(g.upd).is_some();
+            let tm = caps.get_group(g.time).is_some();
             updated |= upd;
             time |= tm;
             // A clock time alone is a live blog's entry stamp, not a masthead.
-            strong |= !upd && locs.get(g.sep).is_none() && !tm;
-            if let Some((a, b)) = locs.get(g.vol) {
+            strong |= !upd && caps.get_group(g.sep).is_none() && !tm;
+            if let Some(vol) = caps.get_group(g.vol) {
                 hit.meta
                     .volume
-                    .get_or_insert_with(|| line[a..b].to_string());
+                    .get_or_insert_with(|| line[vol.range()].to_string());
             }
-            if let Some((a, b)) = locs.get(g.iss) {
-                hit.meta.issue.get_or_insert_with(|| line[a..b].to_string());
+            if let Some(iss) = caps.get_group(g.iss) {
+                hit.meta
+                    .issue
+                    .get_or_insert_with(|| line[iss.range()].to_string());
             }
         }
         if covered != line.len() || !(strong || updated && time) {
@@ -963,6 +970,40 @@ impl Rule {
     }
 }
 
+/// A built-in rule whose groups are read, in the two forms of a [`Rule`], built as a
+/// [`matcher`] is: for these case-folded alternations of month and weekday names, extracting
+/// the literals for a prefilter was most of the build, and the lines they search are short.
+#[derive(Debug)]
+pub(crate) struct GroupRule {
+    ascii: regex_automata::meta::Regex,
+    unicode: OnceLock<regex_automata::meta::Regex>,
+    pattern: String,
+}
+
+impl GroupRule {
+    pub(crate) fn new(pattern: &str) -> GroupRule {
+        GroupRule {
+            ascii: matcher(&ascii_digits_and_spaces(pattern)),
+            unicode: OnceLock::new(),
+            pattern: pattern.to_string(),
+        }
+    }
+
+    /// The form of the rule that matches `line` as the rule as written does.
+    pub(crate) fn for_line(&self, line: &str) -> &regex_automata::meta::Regex {
+        self.form(has_unicode_digit_or_space(line))
+    }
+
+    /// As [`Rule::form`].
+    fn form(&self, unicode: bool) -> &regex_automata::meta::Regex {
+        if unicode {
+            self.unicode.get_or_init(|| matcher(&self.pattern))
+        } else {
+            &self.ascii
+        }
+    }
+}
+
 /// A line in `classify`, asked once whether it has a digit or space beyond ASCII, and only
 /// when a rule is about to run.
 struct Seen<'a> {
@@ -1332,6 +1373,7 @@ mod tests {
     fn ascii_masthead_pieces_match_as_the_unicode_ones_do() {
         let rules = Rules::new(&CleanOptions::default()).unwrap();
         let unicode = Regex::new(&rules.masthead_piece.pattern).unwrap();
+        let ascii = Regex::new(&ascii_digits_and_spaces(&rules.masthead_piece.pattern)).unwrap();
         for line in [
             "Monday, August 21, 2025",
             "Vol. 12 No. 345 | Late Edition",
@@ -1342,7 +1384,7 @@ mod tests {
         ] {
             assert!(!has_unicode_digit_or_space(line));
             assert_eq!(
-                every_group(&rules.masthead_piece.ascii, line),
+                every_group(&ascii, line),
                 every_group(&unicode, line),
                 "{line}"
             );
@@ -1371,6 +1413,7 @@ mod tests {
         let rules = Rules::new(&CleanOptions::default()).unwrap();
         let re = &rules.masthead_piece.ascii;
         let g = &rules.masthead_groups;
+        let mut caps = re.create_captures();
         let pieces = [
             "Monday", ", ", " ", "—", " – ", "·", "•", "|", "/", "-", "(", ")", "[", "]", ".", ":",
             ";", "21", "Aug", "2025", "#", "$", "No", "edition", "x", "é", "’", "\t",
@@ -1381,10 +1424,14 @@ mod tests {
                 if run == 0 {
                     continue;
                 }
-                let mut locs = re.capture_locations();
-                let m = re.captures_read_at(&mut locs, &line, i).unwrap();
-                assert_eq!(m.range(), i..i + run, "{line:?} at {i}");
-                assert!(locs.get(g.sep).is_some(), "{line:?} at {i}");
+                let input = regex_automata::Input::new(&line).span(i..line.len());
+                re.search_captures(&input, &mut caps);
+                assert_eq!(
+                    caps.get_match().unwrap().range(),
+                    i..i + run,
+                    "{line:?} at {i}"
+                );
+                assert!(caps.get_group(g.sep).is_some(), "{line:?} at {i}");
             }
         }
     }
