@@ -5,10 +5,10 @@
 //! exporters list in `errors.csv`, so nothing is dropped silently.
 
 mod decode;
+mod ids;
 mod jsonl;
 mod plan;
 
-use std::collections::HashSet;
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -17,6 +17,7 @@ use model::{Document, StageOptions};
 use serde::{Deserialize, Serialize};
 
 pub use decode::{decode, Decoded};
+pub use ids::IdAllocator;
 pub use plan::{plan_inputs, InputFile, InputKind};
 
 const STAGE: &str = "ingest";
@@ -240,42 +241,4 @@ fn file_stem(path: &Path) -> String {
     path.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default()
-}
-
-/// Hands out file-name-safe ids, unique within a run (`x`, `x-2`, `x-3`, …).
-#[derive(Debug, Default)]
-pub struct IdAllocator {
-    seen: HashSet<String>,
-}
-
-impl IdAllocator {
-    pub fn allocate(&mut self, raw: &str) -> String {
-        let base = safe_id(raw);
-        if self.seen.insert(base.clone()) {
-            return base;
-        }
-        (2..)
-            .map(|n| format!("{base}-{n}"))
-            .find(|candidate| self.seen.insert(candidate.clone()))
-            .expect("an unused suffix exists")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ids_are_safe_and_unique() {
-        let mut ids = IdAllocator::default();
-        assert_eq!(
-            ids.allocate("Putin’s talks (draft)"),
-            "Putin_s_talks__draft_"
-        );
-        assert_eq!(ids.allocate("a"), "a");
-        assert_eq!(ids.allocate("a"), "a-2");
-        assert_eq!(ids.allocate("a"), "a-3");
-        assert_eq!(ids.allocate("..hidden"), "hidden");
-        assert_eq!(ids.allocate(&"x".repeat(300)).len(), 200);
-    }
 }
