@@ -527,6 +527,8 @@ const LONG_LIST: usize = 4096;
 /// A cell of [`Output::push_row`].
 enum Field<'a> {
     Text(&'a str),
+    /// A cell made for the row, moved into it.
+    Owned(String),
     /// Documents, whose ids the cell joins with `|`.
     Ids(&'a [u32]),
 }
@@ -570,14 +572,19 @@ impl Output<'_> {
 
     /// Appends a row; one with a long list of documents (a name in half the corpus) is
     /// written to the table's file cell by cell, never built whole.
-    fn push_row(&self, table: &mut Table, fields: &[Field]) -> std::io::Result<()> {
+    fn push_row<const N: usize>(
+        &self,
+        table: &mut Table,
+        fields: [Field; N],
+    ) -> std::io::Result<()> {
         let long = |f: &Field| matches!(f, Field::Ids(docs) if docs.len() > LONG_LIST);
         if !fields.iter().any(long) {
             return table.push(
                 fields
-                    .iter()
+                    .into_iter()
                     .map(|f| match f {
                         Field::Text(text) => text.to_string(),
+                        Field::Owned(text) => text,
                         Field::Ids(docs) => self.join_ids(docs.iter().copied()),
                     })
                     .collect(),
@@ -587,6 +594,7 @@ impl Output<'_> {
         for f in fields {
             match f {
                 Field::Text(text) => row.cell(text)?,
+                Field::Owned(text) => row.cell(&text)?,
                 Field::Ids(docs) => self.write_ids(&mut row, docs.iter().copied())?,
             }
         }
@@ -702,12 +710,12 @@ impl Output<'_> {
             let full = g.members.iter().any(|(_, r)| !r.partial());
             let (speaker, speaker_key) = self.speaker_name(g.speaker);
             let fields = [
-                Field::Text(&id),
+                Field::Owned(id),
                 Field::Text(speaker),
                 Field::Text(quotes::trim_text(rep.field(1))),
-                Field::Text(&sources.len().to_string()),
+                Field::Owned(sources.len().to_string()),
                 Field::Ids(&docs),
-                Field::Text(&g.members.len().to_string()),
+                Field::Owned(g.members.len().to_string()),
                 Field::Text(if sources.len() >= 2 && substantial {
                     "true"
                 } else {
@@ -720,7 +728,7 @@ impl Output<'_> {
                 }),
                 Field::Text(speaker_key),
             ];
-            self.push_row(&mut group_table, &fields)
+            self.push_row(&mut group_table, fields)
                 .map_err(|e| io("quote_groups", e))?;
         }
         Ok((group_table, member_table))
@@ -764,12 +772,12 @@ impl Output<'_> {
                 Field::Text(&c.key),
                 Field::Text(&c.name),
                 Field::Text(c.kind.map(EntityKind::as_str).unwrap_or_default()),
-                Field::Text(&c.variants.join("|")),
+                Field::Owned(c.variants.join("|")),
                 Field::Ids(&docs),
-                Field::Text(&docs.len().to_string()),
-                Field::Text(&c.mentions.to_string()),
+                Field::Owned(docs.len().to_string()),
+                Field::Owned(c.mentions.to_string()),
             ];
-            self.push_row(&mut table, &fields)?;
+            self.push_row(&mut table, fields)?;
         }
         Ok(table)
     }

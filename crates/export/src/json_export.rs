@@ -221,9 +221,11 @@ impl Exporter for JsonExporter {
             let object: serde_json::Map<String, serde_json::Value> = table
                 .columns
                 .iter()
-                .zip(row.into_iter().filter_map(|v| match v {
-                    Cell::Text(v) => Some(v),
-                    Cell::Large { .. } => None,
+                // Every cell is in memory (large ones are written above); a map rather than
+                // a filter keeps the length known, for the map's one allocation.
+                .zip(row.into_iter().map(|v| match v {
+                    Cell::Text(v) => v,
+                    Cell::Large { .. } => String::new(),
                 }))
                 .map(|(c, v)| (c.clone(), serde_json::Value::String(v)))
                 .collect();

@@ -118,17 +118,29 @@ impl Table {
     }
 
     fn spill_memory(&mut self) -> std::io::Result<()> {
-        for row in std::mem::take(&mut self.memory) {
-            self.write_spill(&(row.len() as u32).to_le_bytes())?;
+        if self.memory.is_empty() {
+            return Ok(());
+        }
+        let w = match &mut self.spill {
+            Some(w) => w,
+            None => self
+                .spill
+                .insert(BufWriter::with_capacity(1 << 16, tempfile::tempfile()?)),
+        };
+        let mut written = 0;
+        for row in self.memory.drain(..) {
+            w.write_all(&(row.len() as u32).to_le_bytes())?;
             for cell in &row {
-                self.write_spill(&(cell.len() as u32).to_le_bytes())?;
-                self.write_spill(cell.as_bytes())?;
+                w.write_all(&(cell.len() as u32).to_le_bytes())?;
+                w.write_all(cell.as_bytes())?;
+                written += 4 + cell.len() as u64;
             }
+            written += 4;
         }
         // Readers read the file directly, so it must hold every spilled row.
-        if let Some(w) = self.spill.as_mut() {
-            w.flush()?;
-        }
+        w.flush()?;
+        self.spilled += written;
+        self.memory = Vec::new();
         self.memory_bytes = 0;
         Ok(())
     }
@@ -351,6 +363,11 @@ struct SpillCursor<'a> {
 impl SpillCursor<'_> {
     /// Fills `out` from the file.
     fn read_exact(&mut self, out: &mut [u8]) -> std::io::Result<()> {
+        if let Some(held) = self.buf.get(self.start..self.start + out.len()) {
+            out.copy_from_slice(held);
+            self.start += out.len();
+            return Ok(());
+        }
         let mut done = 0;
         while done < out.len() {
             if self.start == self.buf.len() {
@@ -421,8 +438,17 @@ impl SpillCursor<'_> {
                 self.skip(len as u64);
                 continue;
             }
-            let mut bytes = vec![0; len];
-            self.read_exact(&mut bytes)?;
+            let bytes = match self.buf.get(self.start..self.start + len) {
+                Some(held) => {
+                    self.start += len;
+                    held.to_vec()
+                }
+                None => {
+                    let mut bytes = vec![0; len];
+                    self.read_exact(&mut bytes)?;
+                    bytes
+                }
+            };
             row.push(Cell::Text(String::from_utf8(bytes).map_err(|e| {
                 std::io::Error::new(std::io::ErrorKind::InvalidData, e)
             })?));
