@@ -152,15 +152,6 @@ impl DocIds {
         });
     }
 
-    /// The length of what [`DocIds::join_to`] appends for `docs` and `sep`.
-    pub fn joined_len(&self, docs: impl Iterator<Item = u32>, sep: &str) -> usize {
-        let mut len = 0;
-        self.walk(docs, |i, _, id| {
-            len += id.len() + if i > 0 { sep.len() } else { 0 };
-        });
-        len
-    }
-
     /// Each id of `docs`, with its position in the list and its document, to `each`.
     pub fn walk(&self, docs: impl Iterator<Item = u32>, mut each: impl FnMut(usize, u32, &[u8])) {
         let mut id = self.scratch.borrow_mut();
@@ -246,7 +237,6 @@ mod tests {
         ids.join_to(picks.iter().copied(), "|", &mut joined);
         let want: Vec<&str> = picks.iter().map(|&d| list[d as usize].as_str()).collect();
         assert_eq!(joined, want.join("|"));
-        assert_eq!(ids.joined_len(picks.iter().copied(), "|"), joined.len());
         let mut scratch = Default::default();
         assert_eq!(
             ids.cmp(3, 9, &mut scratch),

@@ -26,7 +26,8 @@ use std::hash::{Hash, Hasher};
 
 use model::normalize::quote_key;
 use model::{
-    BuildContext, CorpusStage, Document, EntityKind, QuoteKind, StageError, StageOptions, Table,
+    BuildContext, CorpusStage, Document, EntityKind, QuoteKind, RowWriter, StageError,
+    StageOptions, Table,
 };
 use serde::{Deserialize, Serialize};
 
@@ -519,8 +520,18 @@ struct Output<'a> {
     min_words: usize,
 }
 
-/// Lists longer than this are measured before they are joined.
+/// Rows with a list of documents longer than this are streamed into their table (see
+/// [`Output::push_row`]) rather than built.
 const LONG_LIST: usize = 4096;
+
+/// A cell of [`Output::push_row`].
+enum Field<'a> {
+    Text(&'a str),
+    /// A cell made for the row, moved into it.
+    Owned(String),
+    /// Documents, whose ids the cell joins with `|`.
+    Ids(&'a [u32]),
+}
 
 fn group_id(i: usize) -> String {
     format!("g{}", i + 1)
@@ -531,16 +542,63 @@ impl Output<'_> {
         self.doc_ids.get(d)
     }
 
-    /// Ids of `docs`, `|`-joined. A long list (a name in half the corpus) is sized first:
-    /// built by doubling, its string would hold up to twice its length, and three times
-    /// while it moves.
-    fn join_ids(&self, docs: impl Iterator<Item = u32> + Clone) -> String {
+    /// Ids of `docs`, `|`-joined.
+    fn join_ids(&self, docs: impl Iterator<Item = u32>) -> String {
         let mut out = String::new();
-        if docs.size_hint().0 > LONG_LIST {
-            out.reserve_exact(self.doc_ids.joined_len(docs.clone(), "|"));
-        }
         self.doc_ids.join_to(docs, "|", &mut out);
         out
+    }
+
+    /// Ids of `docs`, `|`-joined, as the next cell of a streamed row.
+    fn write_ids(
+        &self,
+        row: &mut RowWriter,
+        docs: impl Iterator<Item = u32>,
+    ) -> std::io::Result<()> {
+        row.begin_cell()?;
+        let mut result = Ok(());
+        self.doc_ids.walk(docs, |i, _, id| {
+            if result.is_ok() && i > 0 {
+                result = row.write("|");
+            }
+            if result.is_ok() {
+                // Each id was pushed whole from a `&str`, and is rebuilt whole.
+                result = row.write(std::str::from_utf8(id).unwrap_or_default());
+            }
+        });
+        result?;
+        row.end_cell()
+    }
+
+    /// Appends a row; one with a long list of documents (a name in half the corpus) is
+    /// written to the table's file cell by cell, never built whole.
+    fn push_row<const N: usize>(
+        &self,
+        table: &mut Table,
+        fields: [Field; N],
+    ) -> std::io::Result<()> {
+        let long = |f: &Field| matches!(f, Field::Ids(docs) if docs.len() > LONG_LIST);
+        if !fields.iter().any(long) {
+            return table.push(
+                fields
+                    .into_iter()
+                    .map(|f| match f {
+                        Field::Text(text) => text.to_string(),
+                        Field::Owned(text) => text,
+                        Field::Ids(docs) => self.join_ids(docs.iter().copied()),
+                    })
+                    .collect(),
+            );
+        }
+        let mut row = table.push_streamed()?;
+        for f in fields {
+            match f {
+                Field::Text(text) => row.cell(text)?,
+                Field::Owned(text) => row.cell(&text)?,
+                Field::Ids(docs) => self.write_ids(&mut row, docs.iter().copied())?,
+            }
+        }
+        row.finish()
     }
 
     fn quote_doc(&self, q: u32) -> u32 {
@@ -651,23 +709,26 @@ impl Output<'_> {
                 .any(|(_, r)| tokens.words(r.variant as usize) >= self.min_words);
             let full = g.members.iter().any(|(_, r)| !r.partial());
             let (speaker, speaker_key) = self.speaker_name(g.speaker);
-            group_table
-                .push(vec![
-                    id,
-                    speaker.to_string(),
-                    quotes::trim_text(rep.field(1)).to_string(),
-                    sources.len().to_string(),
-                    self.join_ids(docs.iter().copied()),
-                    g.members.len().to_string(),
-                    (sources.len() >= 2 && substantial).to_string(),
-                    if full { "full" } else { "partial" }.to_string(),
-                    match wording {
-                        Wording::Exact => "identical",
-                        w => w.as_str(),
-                    }
-                    .to_string(),
-                    speaker_key.to_string(),
-                ])
+            let fields = [
+                Field::Owned(id),
+                Field::Text(speaker),
+                Field::Text(quotes::trim_text(rep.field(1))),
+                Field::Owned(sources.len().to_string()),
+                Field::Ids(&docs),
+                Field::Owned(g.members.len().to_string()),
+                Field::Text(if sources.len() >= 2 && substantial {
+                    "true"
+                } else {
+                    "false"
+                }),
+                Field::Text(if full { "full" } else { "partial" }),
+                Field::Text(match wording {
+                    Wording::Exact => "identical",
+                    w => w.as_str(),
+                }),
+                Field::Text(speaker_key),
+            ];
+            self.push_row(&mut group_table, fields)
                 .map_err(|e| io("quote_groups", e))?;
         }
         Ok((group_table, member_table))
@@ -707,18 +768,16 @@ impl Output<'_> {
                 .resolution
                 .docs(c, self.names)
                 .map_err(std::io::Error::other)?;
-            table.push(vec![
-                c.key.clone(),
-                c.name.clone(),
-                c.kind
-                    .map(EntityKind::as_str)
-                    .unwrap_or_default()
-                    .to_string(),
-                c.variants.join("|"),
-                self.join_ids(docs.iter().copied()),
-                docs.len().to_string(),
-                c.mentions.to_string(),
-            ])?;
+            let fields = [
+                Field::Text(&c.key),
+                Field::Text(&c.name),
+                Field::Text(c.kind.map(EntityKind::as_str).unwrap_or_default()),
+                Field::Owned(c.variants.join("|")),
+                Field::Ids(&docs),
+                Field::Owned(docs.len().to_string()),
+                Field::Owned(c.mentions.to_string()),
+            ];
+            self.push_row(&mut table, fields)?;
         }
         Ok(table)
     }
@@ -736,50 +795,65 @@ impl Output<'_> {
         let io = |e: std::io::Error| StageError::new(format!("corroborate: discrepancies: {e}"));
         let fail = |e: String| StageError::new(format!("corroborate: {e}"));
         let read = |at| claim_spill.read(at, 2).map_err(fail);
+        // Every row is written to the table's file cell by cell: a subject or a statement
+        // reported across the corpus joins thousands of claims or quotes (tens of MB).
         let mut ats = Vec::new();
+        let mut docs = Vec::new();
+        let mut value = String::new();
         for i in 0..conflicts.len() {
             let c = conflicts.read(i, &mut ats).map_err(fail)?;
-            // One read of each claim for its value and document, then its text is read
-            // twice (see `join_read`) rather than every claim held.
-            let (mut values, mut docs) = (String::new(), Vec::with_capacity(ats.len()));
+            let mut row = table.push_streamed().map_err(io)?;
+            row.cell("claim").map_err(io)?;
+            row.cell(self.strings.get(c.subject)).map_err(io)?;
+            // One read of each claim for its value and document, one for its text.
+            docs.clear();
+            row.begin_cell().map_err(io)?;
             for (k, &at) in ats.iter().enumerate() {
                 let claim = ClaimRec::read(claim_spill, at).map_err(fail)?;
+                value.clear();
                 if k > 0 {
-                    values.push('|');
+                    value.push('|');
                 }
-                write!(values, "{}", claim.value).map_err(|e| fail(e.to_string()))?;
+                write!(value, "{}", claim.value).map_err(|e| fail(e.to_string()))?;
+                row.write(&value).map_err(io)?;
                 docs.push(claim.doc);
             }
-            let texts = join_read(ats.len(), " | ", |i| read(ats[i]))?;
-            table
-                .push(vec![
-                    "claim".to_string(),
-                    self.strings.get(c.subject).to_string(),
-                    values,
-                    self.join_ids(docs.iter().copied()),
-                    texts,
-                    conflicts.units[c.unit as usize].clone(),
-                ])
-                .map_err(io)?;
+            self.write_ids(&mut row, docs.iter().copied()).map_err(io)?;
+            row.begin_cell().map_err(io)?;
+            for (k, &at) in ats.iter().enumerate() {
+                if k > 0 {
+                    row.write(" | ").map_err(io)?;
+                }
+                row.write(read(at)?.field(1)).map_err(io)?;
+            }
+            row.cell(&conflicts.units[c.unit as usize]).map_err(io)?;
+            row.finish().map_err(io)?;
         }
         let mut members = Vec::new();
         for i in 0..misattributions.len() {
             let rep = misattributions.read(i, &mut members).map_err(fail)?;
             let rep = self.read_quote(rep)?;
-            let texts = join_read(members.len(), " | ", |i| self.read_quote(members[i].0))?;
-            table
-                .push(vec![
-                    "speaker".to_string(),
-                    quotes::trim_text(rep.field(1)).to_string(),
-                    join(
-                        members.iter().map(|&(_, s)| self.speaker_name(Some(s)).0),
-                        "|",
-                    ),
-                    self.join_ids(members.iter().map(|&(q, _)| self.quote_doc(q))),
-                    texts,
-                    String::new(),
-                ])
+            let mut row = table.push_streamed().map_err(io)?;
+            row.cell("speaker").map_err(io)?;
+            row.cell(quotes::trim_text(rep.field(1))).map_err(io)?;
+            row.begin_cell().map_err(io)?;
+            for (k, &(_, s)) in members.iter().enumerate() {
+                if k > 0 {
+                    row.write("|").map_err(io)?;
+                }
+                row.write(self.speaker_name(Some(s)).0).map_err(io)?;
+            }
+            self.write_ids(&mut row, members.iter().map(|&(q, _)| self.quote_doc(q)))
                 .map_err(io)?;
+            row.begin_cell().map_err(io)?;
+            for (k, &(q, _)) in members.iter().enumerate() {
+                if k > 0 {
+                    row.write(" | ").map_err(io)?;
+                }
+                row.write(self.read_quote(q)?.field(1)).map_err(io)?;
+            }
+            row.cell("").map_err(io)?;
+            row.finish().map_err(io)?;
         }
         Ok(table)
     }
@@ -794,41 +868,4 @@ fn names_someone(speaker: &str) -> bool {
         .filter_map(|w| w.chars().next())
         // Capitalized, or in a script without case.
         .any(|c| c.is_uppercase() || (c.is_alphabetic() && !c.is_lowercase()))
-}
-
-/// Field 1 of `n` records, `sep`-joined. A row may join a hundred thousand quotes: the records
-/// are read twice, to size the text, rather than held all at once.
-fn join_read(
-    n: usize,
-    sep: &str,
-    read: impl Fn(usize) -> Result<spill::Record, StageError>,
-) -> Result<String, StageError> {
-    let mut len = sep.len() * n.saturating_sub(1);
-    for i in 0..n {
-        len += read(i)?.field(1).len();
-    }
-    let mut out = String::with_capacity(len);
-    for i in 0..n {
-        if i > 0 {
-            out.push_str(sep);
-        }
-        out.push_str(read(i)?.field(1));
-    }
-    Ok(out)
-}
-
-/// `items`, `sep`-joined, sized first (see [`Output::join_ids`]).
-fn join<S: AsRef<str>>(items: impl Iterator<Item = S> + Clone, sep: &str) -> String {
-    let mut len = 0;
-    for (i, s) in items.clone().enumerate() {
-        len += s.as_ref().len() + if i > 0 { sep.len() } else { 0 };
-    }
-    let mut out = String::with_capacity(len);
-    for (i, s) in items.enumerate() {
-        if i > 0 {
-            out.push_str(sep);
-        }
-        out.push_str(s.as_ref());
-    }
-    out
 }

@@ -3,7 +3,7 @@
 use std::fs::File;
 use std::io::{BufWriter, Write};
 
-use model::{Document, ExportSummary, Exporter, StageError, StageOptions, Table};
+use model::{Cell, Document, ExportSummary, Exporter, StageError, StageOptions, Table};
 use serde::{Deserialize, Serialize};
 
 use crate::encode::{
@@ -339,19 +339,82 @@ fn join_into(cell: &mut String, parts: &[String], separator: &str) {
 
 /// A row too large to collect in a table's buffer, as [`RowWriter`] would encode it (the
 /// row is not empty: it has more than a chunk of bytes).
-fn write_big_row(file: &mut BufWriter<File>, cells: &[String], guard: bool) -> std::io::Result<()> {
-    let mut result = Ok(());
+fn write_big_row(
+    file: &mut BufWriter<File>,
+    table: &Table,
+    cells: &[Cell],
+    guard: bool,
+) -> std::io::Result<()> {
     for (i, cell) in cells.iter().enumerate() {
         if i > 0 {
-            result = result.and_then(|()| file.write_all(b","));
+            file.write_all(b",")?;
         }
+        let Some(cell) = cell.text() else {
+            write_large_field(file, table, &cells[i], guard)?;
+            continue;
+        };
+        let mut result = Ok(());
         csv_field(cell, guard && needs_guard(cell), |piece| {
             if result.is_ok() {
                 result = file.write_all(piece);
             }
         });
+        result?;
     }
-    result.and_then(|()| file.write_all(b"\r\n"))
+    file.write_all(b"\r\n")
+}
+
+/// A cell left in the table's file, as `csv_field` would write it: read once to decide on
+/// quotes and the guard, and once to write it.
+fn write_large_field(
+    file: &mut BufWriter<File>,
+    table: &Table,
+    cell: &Cell,
+    guard: bool,
+) -> std::io::Result<()> {
+    let (mut quotes, mut first, mut numeric) = (false, None, true);
+    table.read_cell(cell, |piece| {
+        quotes |= csv_needs_quotes(piece.as_bytes());
+        first = first.or(piece.bytes().next());
+        numeric &= piece
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E'));
+        Ok(())
+    })?;
+    let guarded = guard
+        && matches!(first, Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'))
+        && !(numeric && {
+            // Only digits and signs: whether it is a number takes the whole text.
+            let mut text = String::new();
+            table.read_cell(cell, |piece| {
+                text.push_str(piece);
+                Ok(())
+            })?;
+            text.parse::<f64>().is_ok()
+        });
+    let guard_mark: &[u8] = if guarded { b"'" } else { b"" };
+    if quotes {
+        file.write_all(b"\"")?;
+    }
+    file.write_all(guard_mark)?;
+    table.read_cell(cell, |piece| {
+        if !quotes {
+            return file.write_all(piece.as_bytes());
+        }
+        let mut parts = piece.split('"');
+        if let Some(first) = parts.next() {
+            file.write_all(first.as_bytes())?;
+        }
+        for part in parts {
+            file.write_all(b"\"\"")?;
+            file.write_all(part.as_bytes())?;
+        }
+        Ok(())
+    })?;
+    if quotes {
+        file.write_all(b"\"")?;
+    }
+    Ok(())
 }
 
 /// Spreadsheets run a cell that starts with `=`, `+`, `-`, `@` (or tab/CR) as a formula;
@@ -383,7 +446,7 @@ impl Exporter for CsvExporter {
 
     fn write_table(&mut self, table: &Table) -> Result<(), StageError> {
         let mut out = open(&mut self.staging, &self.prefix, &table.name, &table.columns)?;
-        for cells in table.rows() {
+        for cells in table.cells() {
             let cells = cells.map_err(|e| StageError::new(format!("{}: {e}", table.name)))?;
             if cells.len() != out.columns {
                 // What the csv crate reported for a row of another width.
@@ -397,10 +460,11 @@ impl Exporter for CsvExporter {
             }
             // A corpus row can join a hundred thousand quotes (tens of MB): it goes straight
             // to the file, after the rows before it, rather than through the buffer, which
-            // would double up to its size (old and new buffers alive at once) and keep it.
-            if cells.iter().map(String::len).sum::<usize>() > CHUNK {
+            // would double up to its size (old and new buffers alive at once) and keep it;
+            // its large cells come from the table's file in pieces.
+            if cells.iter().map(Cell::len).sum::<u64>() > CHUNK as u64 {
                 out.spill(0)?;
-                write_big_row(&mut out.file, &cells, self.formula_guard)
+                write_big_row(&mut out.file, table, &cells, self.formula_guard)
                     .map_err(|e| StageError::new(format!("{}.csv: {e}", out.name)))?;
                 out.rows += 1;
                 continue;
@@ -408,7 +472,7 @@ impl Exporter for CsvExporter {
             out.rows(self.formula_guard, &mut self.scratch, &[])
                 .write(|row| {
                     for cell in &cells {
-                        row.text(cell);
+                        row.text(cell.text().unwrap_or_default());
                     }
                     row.end();
                 });
@@ -441,7 +505,7 @@ mod tests {
 
     #[test]
     fn a_big_row_is_encoded_as_a_row_in_the_buffer() {
-        let cells: Vec<String> = [
+        let cells = [
             "plain",
             "=SUM(A1)",
             "-5",
@@ -450,34 +514,46 @@ mod tests {
             "+\"quoted\" guard",
             "",
             "line\nbreak",
-        ]
-        .iter()
-        .map(|c| c.repeat(3))
-        .collect();
-        for guard in [false, true] {
-            // Little room to start with: the row is written again as room is made.
-            let (mut buf, mut filled, mut rows, mut scratch) = (vec![0; 8], 0, 0, String::new());
-            Rows {
-                buf: &mut buf,
-                filled: &mut filled,
-                rows: &mut rows,
-                scratch: &mut scratch,
-                id: &[],
-                guard,
+            "é“€𝄞\"",
+        ];
+        // Once as cells in memory, once as cells left in the table's file (a number too).
+        let small: Vec<String> = cells.iter().map(|c| c.repeat(3)).collect();
+        let mut large: Vec<String> = cells.iter().map(|c| c.repeat(20_000)).collect();
+        large.push(format!("-{}", "1".repeat(70_000)));
+        for cells in [small, large] {
+            let mut table = Table::new("t", &[]);
+            let mut row = table.push_streamed().unwrap();
+            for cell in &cells {
+                row.cell(cell).unwrap();
             }
-            .write(|row| {
-                for cell in &cells {
-                    row.text(cell);
+            row.finish().unwrap();
+            let read = table.cells().next().unwrap().unwrap();
+            for guard in [false, true] {
+                // Little room to start with: the row is written again as room is made.
+                let (mut buf, mut filled, mut rows, mut scratch) =
+                    (vec![0; 8], 0, 0, String::new());
+                Rows {
+                    buf: &mut buf,
+                    filled: &mut filled,
+                    rows: &mut rows,
+                    scratch: &mut scratch,
+                    id: &[],
+                    guard,
                 }
-                row.end();
-            });
-            assert_eq!(rows, 1);
-            buf.truncate(filled);
-            let path = tempfile::NamedTempFile::new().unwrap();
-            let mut file = BufWriter::new(path.reopen().unwrap());
-            write_big_row(&mut file, &cells, guard).unwrap();
-            file.flush().unwrap();
-            assert_eq!(std::fs::read(path.path()).unwrap(), buf, "guard {guard}");
+                .write(|row| {
+                    for cell in &cells {
+                        row.text(cell);
+                    }
+                    row.end();
+                });
+                assert_eq!(rows, 1);
+                buf.truncate(filled);
+                let path = tempfile::NamedTempFile::new().unwrap();
+                let mut file = BufWriter::new(path.reopen().unwrap());
+                write_big_row(&mut file, &table, &read, guard).unwrap();
+                file.flush().unwrap();
+                assert!(std::fs::read(path.path()).unwrap() == buf, "guard {guard}");
+            }
         }
     }
 

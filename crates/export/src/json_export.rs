@@ -5,8 +5,8 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 
 use model::{
-    Claim, Dateline, Document, Entity, ExportSummary, Exporter, Failure, Heading, Mention, Quote,
-    RemovedLine, StageError, StageOptions, Status, Table, Warning,
+    Cell, Claim, Dateline, Document, Entity, ExportSummary, Exporter, Failure, Heading, Mention,
+    Quote, RemovedLine, StageError, StageOptions, Status, Table, Warning,
 };
 use serde::{Deserialize, Serialize};
 
@@ -212,12 +212,21 @@ impl Exporter for JsonExporter {
     fn write_table(&mut self, table: &Table) -> Result<(), StageError> {
         let name = format!("{}{}.jsonl", self.prefix, table.name);
         let mut out = self.staging.create(&name)?;
-        for row in table.rows() {
+        for row in table.cells() {
             let row = row.map_err(|e| StageError::new(format!("{}: {e}", table.name)))?;
+            if row.iter().any(|c| c.text().is_none()) {
+                write_large_row(&mut out, table, &row).map_err(io_error(&name))?;
+                continue;
+            }
             let object: serde_json::Map<String, serde_json::Value> = table
                 .columns
                 .iter()
-                .zip(row)
+                // Every cell is in memory (large ones are written above); a map rather than
+                // a filter keeps the length known, for the map's one allocation.
+                .zip(row.into_iter().map(|v| match v {
+                    Cell::Text(v) => v,
+                    Cell::Large { .. } => String::new(),
+                }))
                 .map(|(c, v)| (c.clone(), serde_json::Value::String(v)))
                 .collect();
             serde_json::to_writer(&mut out, &object)
@@ -249,6 +258,38 @@ impl Exporter for JsonExporter {
         this.staging.commit()?;
         Ok(summary)
     }
+}
+
+/// A row with cells left in the table's file, written as `serde_json` writes the object of
+/// the other rows (keys in order, the last of equal keys), the large cells escaped piece by
+/// piece as they come from the file.
+fn write_large_row(out: &mut impl Write, table: &Table, row: &[Cell]) -> std::io::Result<()> {
+    let mut order: Vec<usize> = (0..table.columns.len().min(row.len())).collect();
+    order.sort_by(|&a, &b| table.columns[a].cmp(&table.columns[b]));
+    order.dedup_by(|later, earlier| {
+        let same = table.columns[*later] == table.columns[*earlier];
+        if same {
+            *earlier = *later;
+        }
+        same
+    });
+    let mut escaped = Vec::new();
+    out.write_all(b"{")?;
+    for (k, &i) in order.iter().enumerate() {
+        if k > 0 {
+            out.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut *out, &table.columns[i])?;
+        out.write_all(b":\"")?;
+        table.read_cell(&row[i], |piece| {
+            // A piece is whole characters, and JSON escapes character by character.
+            escaped.clear();
+            serde_json::to_writer(&mut escaped, piece)?;
+            out.write_all(&escaped[1..escaped.len() - 1])
+        })?;
+        out.write_all(b"\"")?;
+    }
+    out.write_all(b"}\n")
 }
 
 /// Streaming mode: one compact JSON line per document, flushed per window by the caller.
@@ -298,5 +339,37 @@ fn check_line(line: &[u8], doc: &Document) {
             String::from_utf8_lossy(line),
             String::from_utf8_lossy(&expected),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_row_with_large_cells_is_the_object_serde_json_writes() {
+        let columns = ["texts", "kind", "doc_ids", "kind", "a\"b"];
+        let cells: Vec<String> = ["x \"é“€𝄞\"\n\\\u{1}|", "claim", "d1|d2", "speaker", ""]
+            .iter()
+            .map(|c| c.repeat(10_000))
+            .collect();
+        let mut table = Table::new("t", &columns);
+        let mut row = table.push_streamed().unwrap();
+        for cell in &cells {
+            row.cell(cell).unwrap();
+        }
+        row.finish().unwrap();
+        let read = table.cells().next().unwrap().unwrap();
+        assert!(read.iter().any(|c| c.text().is_none()));
+        let mut out = Vec::new();
+        write_large_row(&mut out, &table, &read).unwrap();
+        let object: serde_json::Map<String, serde_json::Value> = columns
+            .iter()
+            .zip(&cells)
+            .map(|(c, v)| (c.to_string(), serde_json::Value::String(v.clone())))
+            .collect();
+        let mut want = serde_json::to_vec(&object).unwrap();
+        want.push(b'\n');
+        assert!(out == want);
     }
 }

@@ -23,5 +23,5 @@ pub use stage::{
     BuildContext, Capability, CorpusStage, DocumentStage, ExportSummary, Exporter, NoOptions,
     StageError, StageOptions,
 };
-pub use table::{Rows, Table};
+pub use table::{Cell, Cells, RowWriter, Rows, Table};
 pub use text_index::TextIndex;
