@@ -357,20 +357,31 @@ impl Lexicon {
             // to find the word's end are its key. Anything else takes the general path below,
             // from the same place.
             let (i, _) = cursor.position();
+            // An ASCII word the one-step test measured but could not settle is taken as it
+            // stands, with its key: tokenizing it again would find the same end.
+            let mut measured = None;
             if pending.is_none() && i >= at && i < end && i + 16 <= bytes.len() {
-                if let Some(tok) = self.settled_word(bytes, i, end, memo) {
-                    let ti = out.len();
-                    let tok_end = i + tok.len;
-                    tokens.push(cursor.take_word(tok_end));
-                    out.push(tok.id.map(|id| (id, ti)));
-                    if tok.id.is_some() {
-                        at = tok_end;
+                match self.settled_word(bytes, i, end, memo) {
+                    Step::Settled(tok) => {
+                        let ti = out.len();
+                        let tok_end = i + tok.len;
+                        tokens.push(cursor.take_word(tok_end));
+                        out.push(tok.id.map(|id| (id, ti)));
+                        if tok.id.is_some() {
+                            at = tok_end;
+                        }
+                        continue;
                     }
-                    continue;
+                    Step::Word { len, key } => measured = Some((cursor.take_word(i + len), key)),
+                    Step::Other => {}
                 }
             }
-            let Some(tok) = cursor.next_token() else {
-                break;
+            let (tok, key) = match measured {
+                Some((tok, key)) => (tok, Some(key)),
+                None => match cursor.next_token() {
+                    Some(tok) => (tok, None),
+                    None => break,
+                },
             };
             let ti = out.len();
             tokens.push(tok);
@@ -388,16 +399,18 @@ impl Lexicon {
                 continue;
             }
             // The same words come back all the time: their walk is looked up, not redone. A
-            // single byte (mostly punctuation) is cheaper to walk than to look up.
+            // single byte (mostly punctuation) is cheaper to walk than to look up, but for a
+            // one-letter word (`a`), which the one-step test takes from the memo.
             // The whole text for the key: its one 16-byte load may read past the sentence.
-            let walk = if tok.end - tok.start > 1 {
-                word_key(text.as_bytes(), tok.start, tok.end).map(|k| {
-                    let slot = &mut memo[WordMemo::slot(k)];
-                    if slot.0 != k {
-                        *slot = (k, self.walk(&hay[tok.start..tok.end]));
-                    }
-                    slot.1
-                })
+            let walk = if tok.end - tok.start > 1 || bytes[tok.start].is_ascii_alphabetic() {
+                key.or_else(|| word_key(bytes, tok.start, tok.end))
+                    .map(|k| {
+                        let slot = &mut memo[WordMemo::slot(k)];
+                        if slot.0 != k {
+                            *slot = (k, self.walk(&hay[tok.start..tok.end]));
+                        }
+                        slot.1
+                    })
             } else {
                 None
             };
@@ -431,17 +444,12 @@ impl Lexicon {
 
     /// The word at byte `i` of `bytes` (an ASCII letter there, 16 bytes readable) when the
     /// one-step path of [`Self::tokenize_matches_memo`] can take it: its length and the entry
-    /// it is (only when exactly the word), or `None` to go the general way.
+    /// it is (only when exactly the word); else, when the token is still plainly that word,
+    /// its length and key for the general way; else nothing.
     #[inline(always)]
-    fn settled_word(
-        &self,
-        bytes: &[u8],
-        i: usize,
-        end: usize,
-        memo: &[(u128, WordWalk)],
-    ) -> Option<SettledWord> {
+    fn settled_word(&self, bytes: &[u8], i: usize, end: usize, memo: &[(u128, WordWalk)]) -> Step {
         if !bytes[i].is_ascii_alphabetic() {
-            return None;
+            return Step::Other;
         }
         let w = u128::from_le_bytes(bytes[i..i + 16].try_into().expect("sixteen bytes"));
         let mut len = crate::text::ascii_word_run(w as u64);
@@ -449,19 +457,20 @@ impl Lexicon {
             len += crate::text::ascii_word_run((w >> 64) as u64);
         }
         // Longer words have no key; a word running to the end of the range is cut there.
-        if !(2..=15).contains(&len) || i + len >= end {
-            return None;
+        if len > 15 || i + len >= end {
+            return Step::Other;
         }
-        // Past an ASCII byte other than an apostrophe the word ends (a full stop too: the
-        // word has no dot of its own and two letters or more, so it is no acronym).
+        // Past an ASCII byte other than an apostrophe the word ends (a full stop too when the
+        // word has two letters or more and no dot of its own, so it is no acronym; one letter
+        // and a dot may be an initial or `U.S.`).
         let next = bytes[i + len];
-        if next >= 0x80 || next == b'\'' {
-            return None;
+        if next >= 0x80 || next == b'\'' || (len == 1 && next == b'.') {
+            return Step::Other;
         }
         let key = w & KEY_MASKS[len] | (len as u128) << 120;
         let slot = &memo[WordMemo::slot(key)];
         if slot.0 != key {
-            return None;
+            return Step::Word { len, key };
         }
         let walk = &slot.1;
         // The walk dies on the byte after the word: no entry runs past it.
@@ -472,16 +481,16 @@ impl Lexicon {
             _ => 0,
         };
         if walk.dead_after & follower == 0 {
-            return None;
+            return Step::Word { len, key };
         }
         match walk.found {
             Some((id, found)) if usize::from(found) == len => {
-                Some(SettledWord { len, id: Some(id) })
+                Step::Settled(SettledWord { len, id: Some(id) })
             }
             // No entry, and none starting inside the word can run past it (the byte after is
             // no letter or digit, and the word ends in no tail).
-            None if !walk.tails => Some(SettledWord { len, id: None }),
-            _ => None,
+            None if !walk.tails => Step::Settled(SettledWord { len, id: None }),
+            _ => Step::Word { len, key },
         }
     }
 
@@ -679,7 +688,7 @@ impl Lexicon {
             text[tok.end..end]
                 .chars()
                 .next()
-                .is_some_and(char::is_alphanumeric)
+                .is_some_and(crate::text::is_alphanumeric)
         };
         follows || tails()
     }
@@ -772,6 +781,17 @@ struct WordWalk {
 struct SettledWord {
     len: usize,
     id: Option<u32>,
+}
+
+/// What [`Lexicon::settled_word`] made of the bytes at a token start.
+enum Step {
+    /// Taken in one step.
+    Settled(SettledWord),
+    /// The token is the ASCII word of `len` bytes there, with its [`word_key`], but its
+    /// lookup takes the general way.
+    Word { len: usize, key: u128 },
+    /// Neither: the tokenizer decides.
+    Other,
 }
 
 /// The bytes that most often follow a word.
