@@ -36,9 +36,10 @@ fn split_paragraph(para: &str, base: usize, out: &mut Vec<Range<usize>>) {
     let bytes = para.as_bytes();
     let mut start = 0usize;
     let mut i = 0usize;
+    let mut next_a6 = first_a6(bytes);
     while i < bytes.len() {
         // Jump to the next candidate end mark.
-        match find_end_mark(bytes, i) {
+        match find_end_mark(bytes, i, &mut next_a6) {
             Some(p) => i = p,
             None => break,
         }
@@ -96,29 +97,52 @@ fn split_paragraph(para: &str, base: usize, out: &mut Vec<Range<usize>>) {
     push_trimmed(para, base, start..para.len(), out);
 }
 
+/// Where the first 0xA6 byte of `bytes` is (`bytes.len()` if none): the start of the cache
+/// [`find_end_mark`] keeps.
+fn first_a6(bytes: &[u8]) -> usize {
+    memchr::memchr(0xA6, bytes).unwrap_or(bytes.len())
+}
+
 /// The first index from `i` on holding `.`, `!`, `?` or the start of `…`; `i` must not be
-/// inside a `…`.
+/// inside a `…`. `next_a6` is the first 0xA6 byte at or after some index at most `i`
+/// (`bytes.len()` if none), kept from call to call: most paragraphs have no `…`, and
+/// searching for one before every end mark cost a search each.
 #[inline]
-fn find_end_mark(bytes: &[u8], mut i: usize) -> Option<usize> {
+fn find_end_mark(bytes: &[u8], mut i: usize, next_a6: &mut usize) -> Option<usize> {
     // The next full stop, exclamation or question mark, found many bytes at a time; then a `…`
     // before it. `…` is sought by its last byte, 0xA6: its lead byte 0xE2 also leads the curly
     // quotes and apostrophes news copy is full of.
     let mark = memchr::memchr3(b'.', b'!', b'?', &bytes[i..]).map(|p| i + p);
     let limit = mark.unwrap_or(bytes.len());
-    while let Some(q) = memchr::memchr(0xA6, &bytes[i..limit]) {
-        let p = i + q;
+    loop {
+        if *next_a6 < i {
+            *next_a6 = memchr::memchr(0xA6, &bytes[i..]).map_or(bytes.len(), |q| i + q);
+        }
+        let p = *next_a6;
+        if p >= limit {
+            return mark;
+        }
         if p >= 2 && bytes[p - 2..p] == ELLIPSIS[..2] {
             return Some(p - 2);
         }
         i = p + 1;
     }
-    mark
 }
 
 fn push_trimmed(para: &str, base: usize, r: Range<usize>, out: &mut Vec<Range<usize>>) {
     let s = &para[r.clone()];
-    let lead = s.len() - s.trim_start().len();
-    let trail = s.len() - s.trim_end().len();
+    // Most sentences start and end on a byte that is plainly no whitespace: no trimming.
+    let plain = |b: Option<&u8>| b.is_some_and(|&b| b < 0x80 && ASCII_CLASS[b as usize] != C_SPACE);
+    let lead = if plain(s.as_bytes().first()) {
+        0
+    } else {
+        s.len() - s.trim_start().len()
+    };
+    let trail = if plain(s.as_bytes().last()) {
+        0
+    } else {
+        s.len() - s.trim_end().len()
+    };
     if lead + trail < s.len() {
         out.push(base + r.start + lead..base + r.end - trail);
     }
@@ -842,7 +866,8 @@ fn word_end(text: &str, start: usize, mut i: usize, end: usize) -> usize {
         // Dotted acronyms: U.S., U.K., D.C. (single letters separated by dots).
         if n == '.' {
             let word = &text[start..i];
-            let last_seg = word.rsplit('.').next().unwrap_or(word);
+            // The part after the last dot: a byte search, not a split.
+            let last_seg = &word[word.rfind('.').map_or(0, |d| d + 1)..];
             if last_seg.chars().count() == 1 {
                 let after = &text[i + 1..end];
                 let a = after.chars().next();
@@ -936,19 +961,30 @@ mod tests {
                 bytes[at] = b;
                 for from in 0..bytes.len() {
                     assert_eq!(
-                        find_end_mark(&bytes, from),
+                        find_end_mark(&bytes, from, &mut first_a6(&bytes)),
                         want(&bytes, from),
                         "{b} at {at}"
                     );
+                }
+                // The cache kept across calls, as the splitter keeps it.
+                let mut next_a6 = first_a6(&bytes);
+                for from in 0..bytes.len() {
+                    let found = find_end_mark(&bytes, from, &mut next_a6);
+                    assert_eq!(found, want(&bytes, from), "{b} at {at}");
                 }
             }
         }
         let text = "a…b’c”d!e?f.g\u{2026}h\u{a6}iЦjæ “k” l… …".repeat(3);
         for from in (0..text.len()).filter(|&p| text.is_char_boundary(p)) {
             assert_eq!(
-                find_end_mark(text.as_bytes(), from),
+                find_end_mark(text.as_bytes(), from, &mut first_a6(text.as_bytes())),
                 want(text.as_bytes(), from)
             );
+        }
+        let mut next_a6 = first_a6(text.as_bytes());
+        for from in (0..text.len()).filter(|&p| text.is_char_boundary(p)) {
+            let found = find_end_mark(text.as_bytes(), from, &mut next_a6);
+            assert_eq!(found, want(text.as_bytes(), from));
         }
     }
 
