@@ -8,9 +8,9 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::automaton::Automaton;
 use aho_corasick::nfa::contiguous::NFA;
-use aho_corasick::{Anchored, Input, MatchKind};
+use aho_corasick::{Input, MatchKind};
 
 use super::normalize::name_key;
 use super::Gender;
@@ -145,12 +145,14 @@ pub(crate) struct RoleSig {
 
 /// The compiled reference lists.
 pub struct Lexicon {
-    /// Every surface form, leftmost-longest. A contiguous NFA rather than a DFA: lookups walk
-    /// only a few bytes from a token start (see `matches`), and the NFA's table is a fraction
-    /// of the DFA's megabytes, so more of it stays in cache.
-    nfa: NFA,
-    /// Where anchored walks of `nfa` start.
-    anchored: StateID,
+    /// Every surface form as a trie, walked from token starts (see `matches`).
+    trie: Trie,
+    /// Every surface form, for the plain scan that defines `matches`.
+    patterns: Vec<String>,
+    /// The leftmost-longest automaton of `patterns`, built when the scan is first needed
+    /// (lexicons with patterns that do not start on tokens, and tests): its failure links,
+    /// which only the scan uses, cost more to work out than the rest of the lists.
+    scan_nfa: OnceLock<NFA>,
     /// The first two bytes of every pattern, as bits: most words start no pattern, and this
     /// says so without walking the automaton.
     starts: Box<[u64; 1024]>,
@@ -222,14 +224,7 @@ impl Lexicon {
     /// The built-in lists plus the user's.
     pub fn build(extras: &Extras) -> Lexicon {
         let (b, people_roles) = Builder::with_lists(extras);
-        // Leftmost-longest: at each position the longest entry ("Donald Trump" over "Donald").
-        let nfa = NFA::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&b.patterns)
-            .expect("gazetteer patterns compile");
-        let anchored = nfa
-            .start_state(Anchored::Yes)
-            .expect("anchored searches were built");
+        let trie = Trie::new(&b.patterns);
         let mut starts = Box::new([0u64; 1024]);
         let mut singles = [false; 256];
         let mut tails = Tails::default();
@@ -253,8 +248,9 @@ impl Lexicon {
             .iter()
             .any(|p| p.chars().next().is_none_or(char::is_whitespace));
         let mut lex = Lexicon {
-            nfa,
-            anchored,
+            trie,
+            patterns: b.patterns,
+            scan_nfa: OnceLock::new(),
             starts,
             singles,
             tails,
@@ -580,36 +576,29 @@ impl Lexicon {
             return None;
         }
         let mut found = None;
-        self.walk_on(self.anchored, &hay[start..], 0, &mut found);
+        self.walk_on(Trie::ROOT, &hay[start..], 0, &mut found);
         found.map(|(id, len)| (id, start + len))
     }
 
-    /// Walks the anchored automaton from `sid` over `bytes`, which begin `done` bytes after
-    /// the start of the entries sought, keeping in `found` the longest entry that begins at
-    /// that start as (pattern, length). Returns the state reached (dead if the walk stopped).
+    /// Walks the trie from `sid` over `bytes`, which begin `done` bytes after the start of the
+    /// entries sought, keeping in `found` the longest entry that begins at that start as
+    /// (pattern, length). Returns the state reached ([`Trie::DEAD`] if the walk stopped).
     #[inline]
     fn walk_on(
         &self,
-        mut sid: StateID,
+        mut sid: u32,
         bytes: &[u8],
         done: usize,
         found: &mut Option<(u32, usize)>,
-    ) -> StateID {
+    ) -> u32 {
         for (i, &b) in bytes.iter().enumerate() {
-            sid = self.nfa.next_state(Anchored::Yes, sid, b);
-            if self.nfa.is_special(sid) {
-                if self.nfa.is_dead(sid) {
-                    break;
-                }
-                if self.nfa.is_match(sid) {
-                    let id = self.nfa.match_pattern(sid, 0);
-                    let len = done + i + 1;
-                    // Match states also carry the entries the unanchored search reaches
-                    // through failure links; those start later.
-                    if self.nfa.pattern_len(id) == len {
-                        *found = Some((id.as_u32(), len));
-                    }
-                }
+            sid = self.trie.next(sid, b);
+            if sid == Trie::DEAD {
+                break;
+            }
+            let id = self.trie.nodes[sid as usize].pattern;
+            if id != Trie::NONE {
+                *found = Some((id, done + i + 1));
             }
         }
         sid
@@ -619,12 +608,11 @@ impl Lexicon {
     /// alone.
     fn walk(&self, word: &[u8]) -> WordWalk {
         let mut found = None;
-        let sid = self.walk_on(self.anchored, word, 0, &mut found);
+        let sid = self.walk_on(Trie::ROOT, word, 0, &mut found);
         let found = found.map(|(id, len)| (id, len as u8));
         let mut dead_after = 0;
         for (k, &b) in FOLLOWERS.iter().enumerate() {
-            if self.nfa.is_dead(sid) || self.nfa.is_dead(self.nfa.next_state(Anchored::Yes, sid, b))
-            {
+            if sid == Trie::DEAD || self.trie.next(sid, b) == Trie::DEAD {
                 dead_after |= 1 << k;
             }
         }
@@ -654,7 +642,7 @@ impl Lexicon {
             Some(b'.') => w.dead_after & 4 != 0,
             _ => false,
         };
-        if !stops && !self.nfa.is_dead(w.sid) {
+        if !stops && w.sid != Trie::DEAD {
             self.walk_on(w.sid, &hay[end..], end - start, &mut found);
         }
         found.map(|(id, len)| (id, start + len))
@@ -707,7 +695,15 @@ impl Lexicon {
             return;
         }
         let input = Input::new(&text[range.clone()]);
-        let iter = self.nfa.try_find_iter(input);
+        let nfa = self.scan_nfa.get_or_init(|| {
+            // Leftmost-longest: at each position the longest entry ("Donald Trump" over
+            // "Donald").
+            NFA::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&self.patterns)
+                .expect("gazetteer patterns compile")
+        });
+        let iter = nfa.try_find_iter(input);
         // Leftmost-longest matches come in text order: walk the tokens alongside. A match
         // that does not start and end on token edges (`king` in `making`) is dropped.
         let mut ti = 0;
@@ -770,7 +766,7 @@ static NEXT_LEXICON_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::Atomic
 /// after its first byte ends in a tail.
 #[derive(Debug, Clone, Copy)]
 struct WordWalk {
-    sid: StateID,
+    sid: u32,
     found: Option<(u32, u8)>,
     tails: bool,
     /// Bit `k`: the walk dies on [`FOLLOWERS`]`[k]` right after the word.
@@ -792,6 +788,120 @@ enum Step {
     Word { len: usize, key: u128 },
     /// Neither: the tokenizer decides.
     Other,
+}
+
+/// The patterns as a trie: what the leftmost-longest automaton does on an anchored walk (it
+/// follows the same trie and never a failure link), without the failure links it would work
+/// out for every state.
+struct Trie {
+    /// State [`Trie::ROOT`] is the root; every other state is reached by one byte from its
+    /// parent, whose children are chained in byte order.
+    nodes: Vec<TrieNode>,
+    /// The children of the states with many (the root and those near it) by byte, 256 to a
+    /// state: chasing the chain there would take many steps.
+    dense: Vec<u32>,
+}
+
+#[derive(Clone, Copy)]
+struct TrieNode {
+    /// The byte on the edge into the state.
+    byte: u8,
+    /// The first child in byte order and the next sibling ([`Trie::DEAD`]: none).
+    first_child: u32,
+    next_sibling: u32,
+    /// The pattern that ends here ([`Trie::NONE`]: none).
+    pattern: u32,
+    /// Where the state's 256 children start in `dense` ([`Trie::NONE`]: not dense).
+    dense: u32,
+}
+
+impl Trie {
+    const ROOT: u32 = 0;
+    const DEAD: u32 = u32::MAX;
+    const NONE: u32 = u32::MAX;
+    /// A state with this many children or more looks them up by byte.
+    const DENSE_FROM: usize = 6;
+
+    fn new(patterns: &[String]) -> Trie {
+        let node = |byte| TrieNode {
+            byte,
+            first_child: Self::DEAD,
+            next_sibling: Self::DEAD,
+            pattern: Self::NONE,
+            dense: Self::NONE,
+        };
+        // In byte order each new state is its parent's last child so far: the states are made
+        // along the path from the previous pattern, and chained without any search.
+        let mut order: Vec<u32> = (0..patterns.len() as u32).collect();
+        order.sort_by(|&a, &b| {
+            patterns[a as usize]
+                .as_bytes()
+                .cmp(patterns[b as usize].as_bytes())
+        });
+        let mut nodes = vec![node(0)];
+        let mut last_child = vec![Self::DEAD];
+        let mut children = vec![0usize];
+        let mut path = vec![Self::ROOT];
+        let mut prev: &[u8] = &[];
+        for id in order {
+            let p = patterns[id as usize].as_bytes();
+            let common = p.iter().zip(prev).take_while(|(a, b)| a == b).count();
+            path.truncate(common + 1);
+            for &b in &p[common..] {
+                let parent = *path.last().expect("the root stays on the path") as usize;
+                let new = nodes.len() as u32;
+                nodes.push(node(b));
+                last_child.push(Self::DEAD);
+                children.push(0);
+                match last_child[parent] {
+                    Self::DEAD => nodes[parent].first_child = new,
+                    last => nodes[last as usize].next_sibling = new,
+                }
+                last_child[parent] = new;
+                children[parent] += 1;
+                path.push(new);
+            }
+            let at = *path.last().expect("the root stays on the path") as usize;
+            // Equal patterns: the automaton reports the first.
+            if nodes[at].pattern == Self::NONE {
+                nodes[at].pattern = id;
+            }
+            prev = p;
+        }
+        let mut dense = Vec::new();
+        for s in 0..nodes.len() {
+            if s as u32 != Self::ROOT && children[s] < Self::DENSE_FROM {
+                continue;
+            }
+            let base = dense.len();
+            dense.resize(base + 256, Self::DEAD);
+            let mut c = nodes[s].first_child;
+            while c != Self::DEAD {
+                dense[base + nodes[c as usize].byte as usize] = c;
+                c = nodes[c as usize].next_sibling;
+            }
+            nodes[s].dense = base as u32;
+        }
+        Trie { nodes, dense }
+    }
+
+    /// The state after `b` from state `sid` (not dead), or [`Trie::DEAD`].
+    #[inline(always)]
+    fn next(&self, sid: u32, b: u8) -> u32 {
+        let n = &self.nodes[sid as usize];
+        if n.dense != Self::NONE {
+            return self.dense[n.dense as usize + b as usize];
+        }
+        let mut c = n.first_child;
+        while c != Self::DEAD {
+            let child = &self.nodes[c as usize];
+            if child.byte >= b {
+                return if child.byte == b { c } else { Self::DEAD };
+            }
+            c = child.next_sibling;
+        }
+        Self::DEAD
+    }
 }
 
 /// The bytes that most often follow a word.
