@@ -867,7 +867,8 @@ fn word_end(text: &str, start: usize, mut i: usize, end: usize) -> usize {
         if n == '.' {
             let word = &text[start..i];
             // The part after the last dot: a byte search, not a split.
-            let last_seg = &word[word.rfind('.').map_or(0, |d| d + 1)..];
+            let dot = word.bytes().rposition(|b| b == b'.');
+            let last_seg = &word[dot.map_or(0, |d| d + 1)..];
             if last_seg.chars().count() == 1 {
                 let after = &text[i + 1..end];
                 let a = after.chars().next();

@@ -427,10 +427,12 @@ impl Lexicon {
             if at >= tok.end {
                 continue;
             }
-            let runs_on = match walk {
-                Some(w) => self.may_run_on_with(text, tok, end, || w.tails),
-                None => self.may_run_on(text, tok, end),
-            };
+            // A single byte (punctuation mostly) has no inside: no call to learn that.
+            let runs_on = tok.end - tok.start >= 2
+                && match walk {
+                    Some(w) => self.may_run_on_with(text, tok, end, || w.tails),
+                    None => self.may_run_on(text, tok, end),
+                };
             if !runs_on {
                 continue;
             }
@@ -795,7 +797,8 @@ enum Step {
 /// out for every state.
 struct Trie {
     /// State [`Trie::ROOT`] is the root; every other state is reached by one byte from its
-    /// parent, whose children are chained in byte order.
+    /// parent, whose children are chained in byte order (but the root's, which are only
+    /// looked up by byte).
     nodes: Vec<TrieNode>,
     /// The children of the states with many (the root and those near it) by byte, 256 to a
     /// state: chasing the chain there would take many steps.
@@ -830,47 +833,59 @@ impl Trie {
             pattern: Self::NONE,
             dense: Self::NONE,
         };
-        // In byte order each new state is its parent's last child so far: the states are made
-        // along the path from the previous pattern, and chained without any search.
-        let mut order: Vec<u32> = (0..patterns.len() as u32).collect();
-        order.sort_by(|&a, &b| {
-            patterns[a as usize]
-                .as_bytes()
-                .cmp(patterns[b as usize].as_bytes())
-        });
-        let mut nodes = vec![node(0)];
-        let mut last_child = vec![Self::DEAD];
-        let mut children = vec![0usize];
-        let mut path = vec![Self::ROOT];
-        let mut prev: &[u8] = &[];
-        for id in order {
-            let p = patterns[id as usize].as_bytes();
-            let common = p.iter().zip(prev).take_while(|(a, b)| a == b).count();
-            path.truncate(common + 1);
-            for &b in &p[common..] {
-                let parent = *path.last().expect("the root stays on the path") as usize;
-                let new = nodes.len() as u32;
-                nodes.push(node(b));
-                last_child.push(Self::DEAD);
-                children.push(0);
-                match last_child[parent] {
-                    Self::DEAD => nodes[parent].first_child = new,
-                    last => nodes[last as usize].next_sibling = new,
+        // No more states than pattern bytes: room for them all at once.
+        let room = patterns.iter().map(String::len).sum::<usize>() + 1;
+        let mut nodes = Vec::with_capacity(room);
+        nodes.push(node(0));
+        let mut children = Vec::with_capacity(room);
+        children.push(0usize);
+        // The root has a child for nearly every first byte: those are found by byte.
+        let mut root = [Self::DEAD; 256];
+        for (id, p) in patterns.iter().enumerate() {
+            let mut sid = Self::ROOT;
+            for &b in p.as_bytes() {
+                if sid == Self::ROOT {
+                    if root[b as usize] == Self::DEAD {
+                        root[b as usize] = nodes.len() as u32;
+                        nodes.push(node(b));
+                        children.push(0);
+                        children[0] += 1;
+                    }
+                    sid = root[b as usize];
+                    continue;
                 }
-                last_child[parent] = new;
-                children[parent] += 1;
-                path.push(new);
+                // The children are chained in byte order: the new one goes where its byte
+                // belongs.
+                let (mut prev, mut c) = (Self::DEAD, nodes[sid as usize].first_child);
+                while c != Self::DEAD && nodes[c as usize].byte < b {
+                    prev = c;
+                    c = nodes[c as usize].next_sibling;
+                }
+                if c == Self::DEAD || nodes[c as usize].byte != b {
+                    let new = nodes.len() as u32;
+                    nodes.push(TrieNode {
+                        next_sibling: c,
+                        ..node(b)
+                    });
+                    children.push(0);
+                    children[sid as usize] += 1;
+                    match prev {
+                        Self::DEAD => nodes[sid as usize].first_child = new,
+                        prev => nodes[prev as usize].next_sibling = new,
+                    }
+                    c = new;
+                }
+                sid = c;
             }
-            let at = *path.last().expect("the root stays on the path") as usize;
             // Equal patterns: the automaton reports the first.
-            if nodes[at].pattern == Self::NONE {
-                nodes[at].pattern = id;
+            if nodes[sid as usize].pattern == Self::NONE {
+                nodes[sid as usize].pattern = id as u32;
             }
-            prev = p;
         }
-        let mut dense = Vec::new();
-        for s in 0..nodes.len() {
-            if s as u32 != Self::ROOT && children[s] < Self::DENSE_FROM {
+        let mut dense = root.to_vec();
+        nodes[Self::ROOT as usize].dense = 0;
+        for s in 1..nodes.len() {
+            if children[s] < Self::DENSE_FROM {
                 continue;
             }
             let base = dense.len();
