@@ -393,7 +393,7 @@ pub(crate) fn is_sentence_opener(word: &str) -> bool {
 /// than body text: short and without final punctuation, or mostly title-cased.
 pub fn is_headline_like(para: &str) -> bool {
     // Long paragraphs are body text; counting spaces is cheaper than walking the words.
-    if para.len() > 200 && count_spaces(&para.as_bytes()[..400.min(para.len())]) > 32 {
+    if para.len() > 200 && more_spaces_than(&para.as_bytes()[..400.min(para.len())], 32) {
         return false;
     }
     let trimmed = para.trim();
@@ -443,30 +443,32 @@ pub fn is_headline_like(para: &str) -> bool {
     title_cased && words <= 25 && !trimmed.ends_with('.') && !trimmed.ends_with(['”', '"'])
 }
 
-/// The number of ASCII spaces in `bytes`.
-fn count_spaces(bytes: &[u8]) -> usize {
+/// Whether `bytes` hold more than `limit` ASCII spaces. Counting stops once they do: body
+/// paragraphs get there in half of the bytes looked at.
+fn more_spaces_than(bytes: &[u8], limit: usize) -> bool {
     const LOW: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    // One count per byte lane, added up every 255 chunks so that no lane overflows.
+    // One count per byte lane, at most four in a block, added up after each block.
     let sum = |lanes: u64| {
         let pairs = (lanes & 0x00ff_00ff_00ff_00ff) + (lanes >> 8 & 0x00ff_00ff_00ff_00ff);
         (pairs.wrapping_mul(0x0001_0001_0001_0001) >> 48) as usize
     };
-    let mut chunks = bytes.chunks_exact(8);
-    let (mut total, mut lanes, mut n) = (0usize, 0u64, 0u32);
-    for chunk in chunks.by_ref() {
-        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes")) ^ (LOW * 0x20);
-        // Top bit of each byte set when the byte is not zero, without carries across bytes.
-        let nonzero = ((x & !HIGH) + !HIGH) | x;
-        lanes += (!nonzero & HIGH) >> 7;
-        n += 1;
-        if n == 255 {
-            total += sum(lanes);
-            (lanes, n) = (0, 0);
+    let mut blocks = bytes.chunks_exact(32);
+    let mut total = 0usize;
+    for block in blocks.by_ref() {
+        let mut lanes = 0u64;
+        for chunk in block.chunks_exact(8) {
+            let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes")) ^ (LOW * 0x20);
+            // Top bit of each byte set when the byte is not zero, without carries across bytes.
+            let nonzero = ((x & !HIGH) + !HIGH) | x;
+            lanes += (!nonzero & HIGH) >> 7;
+        }
+        total += sum(lanes);
+        if total > limit {
+            return true;
         }
     }
-    total += sum(lanes);
-    total + chunks.remainder().iter().filter(|&&b| b == b' ').count()
+    total + blocks.remainder().iter().filter(|&&b| b == b' ').count() > limit
 }
 
 fn is_minor_title_word(w: &str) -> bool {
@@ -995,9 +997,27 @@ mod tests {
         for end in 0..text.len().min(3000) {
             let bytes = &text.as_bytes()[..end];
             let want = bytes.iter().filter(|&&b| b == b' ').count();
-            assert_eq!(count_spaces(bytes), want, "{end}");
+            for limit in [
+                0,
+                1,
+                7,
+                31,
+                32,
+                33,
+                64,
+                want.saturating_sub(1),
+                want,
+                want + 1,
+            ] {
+                assert_eq!(
+                    more_spaces_than(bytes, limit),
+                    want > limit,
+                    "{end} {limit}"
+                );
+            }
         }
-        assert_eq!(count_spaces(&[b' '; 4000]), 4000);
+        assert!(more_spaces_than(&[b' '; 4000], 3999));
+        assert!(!more_spaces_than(&[b' '; 4000], 4000));
     }
 
     #[test]
