@@ -1241,7 +1241,9 @@ impl<'a> Finder<'a> {
     fn resolve(&mut self) -> Referents {
         let text = self.text;
         let lex = self.lex;
-        let mut refs: Vec<Ref> = Vec::new();
+        // Room for every list up front: there are at most as many referents and keys as
+        // candidates, and growing a list step by step costs a copy at each step.
+        let mut refs: Vec<Ref> = Vec::with_capacity(self.cands.len());
         let mut assigned: Vec<Option<usize>> = vec![None; self.cands.len()];
 
         // 1. Full personal names (two words or more, or known figures), longest first so
@@ -1256,12 +1258,11 @@ impl<'a> Finder<'a> {
             c.hint == Hint::Name && (full || c.person.is_some())
         };
         // Only these are taken here: sorting just them keeps their order and sorts less.
-        let mut by_length: Vec<usize> = (0..self.cands.len())
-            .filter(|&ci| full_name(&self.cands[ci]))
-            .collect();
+        let mut by_length: Vec<usize> = Vec::with_capacity(self.cands.len());
+        by_length.extend((0..self.cands.len()).filter(|&ci| full_name(&self.cands[ci])));
         by_length.sort_by_key(|&ci| std::cmp::Reverse(self.cands[ci].words));
         // A story repeats its names ("Trump" … "Trump"): each surface's key is made once.
-        let mut keys: Vec<(&str, String)> = Vec::new();
+        let mut keys: Vec<(&str, String)> = Vec::with_capacity(self.cands.len());
         for ci in by_length {
             let c = &self.cands[ci];
             let name = &text[c.bytes.clone()];
@@ -1465,7 +1466,7 @@ impl<'a> Finder<'a> {
             .map(|r| names_of(r).iter().copied().min().unwrap_or(usize::MAX))
             .collect();
         // Role phrases to the person they describe.
-        let mut role_links: Vec<(usize, Range<usize>)> = Vec::new();
+        let mut role_links: Vec<(usize, Range<usize>)> = Vec::with_capacity(self.roles.len());
         for rm in &self.roles {
             if let Some(r) = link_role(&refs, &infos, &names_of, rm) {
                 first_mention[r] = first_mention[r].min(rm.bytes.start);
@@ -1479,7 +1480,8 @@ impl<'a> Finder<'a> {
         for (r, _) in &role_links {
             has_mention[*r] = true;
         }
-        let mut order: Vec<usize> = (0..refs.len()).filter(|&r| has_mention[r]).collect();
+        let mut order: Vec<usize> = Vec::with_capacity(refs.len());
+        order.extend((0..refs.len()).filter(|&r| has_mention[r]));
         order.sort_by_key(|&r| first_mention[r]);
         let mut new_index = vec![usize::MAX; refs.len()];
         for (ni, &r) in order.iter().enumerate() {
