@@ -1081,6 +1081,29 @@ impl Builder {
     /// The built-in lists and `extras`, with the role of each known person as written.
     fn with_lists(extras: &Extras) -> (Builder, Vec<String>) {
         let mut b = Builder::default();
+        // Each line gives a few surface forms (case variants, aliases, demonyms): room for
+        // them up front, as growing the pattern index rehashes every pattern each time.
+        let lines = [
+            COUNTRIES,
+            CITIES,
+            REGIONS,
+            ORGS,
+            OUTLETS,
+            PEOPLE,
+            FIRST_NAMES,
+            ROLES,
+            HONORIFICS,
+            STOPWORDS,
+        ]
+        .iter()
+        .map(|t| t.bytes().filter(|&c| c == b'\n').count())
+        .sum::<usize>()
+            + extras.people.len()
+            + extras.orgs.len()
+            + extras.places.len();
+        b.index.reserve(3 * lines);
+        b.patterns.reserve(3 * lines);
+        b.entries.reserve(3 * lines);
         b.load_places(COUNTRIES, true);
         b.load_places(CITIES, false);
         b.load_places(REGIONS, false);
