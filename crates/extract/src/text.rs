@@ -36,9 +36,10 @@ fn split_paragraph(para: &str, base: usize, out: &mut Vec<Range<usize>>) {
     let bytes = para.as_bytes();
     let mut start = 0usize;
     let mut i = 0usize;
+    let mut next_a6 = first_a6(bytes);
     while i < bytes.len() {
         // Jump to the next candidate end mark.
-        match find_end_mark(bytes, i) {
+        match find_end_mark(bytes, i, &mut next_a6) {
             Some(p) => i = p,
             None => break,
         }
@@ -96,29 +97,52 @@ fn split_paragraph(para: &str, base: usize, out: &mut Vec<Range<usize>>) {
     push_trimmed(para, base, start..para.len(), out);
 }
 
+/// Where the first 0xA6 byte of `bytes` is (`bytes.len()` if none): the start of the cache
+/// [`find_end_mark`] keeps.
+fn first_a6(bytes: &[u8]) -> usize {
+    memchr::memchr(0xA6, bytes).unwrap_or(bytes.len())
+}
+
 /// The first index from `i` on holding `.`, `!`, `?` or the start of `…`; `i` must not be
-/// inside a `…`.
+/// inside a `…`. `next_a6` is the first 0xA6 byte at or after some index at most `i`
+/// (`bytes.len()` if none), kept from call to call: most paragraphs have no `…`, and
+/// searching for one before every end mark cost a search each.
 #[inline]
-fn find_end_mark(bytes: &[u8], mut i: usize) -> Option<usize> {
+fn find_end_mark(bytes: &[u8], mut i: usize, next_a6: &mut usize) -> Option<usize> {
     // The next full stop, exclamation or question mark, found many bytes at a time; then a `…`
     // before it. `…` is sought by its last byte, 0xA6: its lead byte 0xE2 also leads the curly
     // quotes and apostrophes news copy is full of.
     let mark = memchr::memchr3(b'.', b'!', b'?', &bytes[i..]).map(|p| i + p);
     let limit = mark.unwrap_or(bytes.len());
-    while let Some(q) = memchr::memchr(0xA6, &bytes[i..limit]) {
-        let p = i + q;
+    loop {
+        if *next_a6 < i {
+            *next_a6 = memchr::memchr(0xA6, &bytes[i..]).map_or(bytes.len(), |q| i + q);
+        }
+        let p = *next_a6;
+        if p >= limit {
+            return mark;
+        }
         if p >= 2 && bytes[p - 2..p] == ELLIPSIS[..2] {
             return Some(p - 2);
         }
         i = p + 1;
     }
-    mark
 }
 
 fn push_trimmed(para: &str, base: usize, r: Range<usize>, out: &mut Vec<Range<usize>>) {
     let s = &para[r.clone()];
-    let lead = s.len() - s.trim_start().len();
-    let trail = s.len() - s.trim_end().len();
+    // Most sentences start and end on a byte that is plainly no whitespace: no trimming.
+    let plain = |b: Option<&u8>| b.is_some_and(|&b| b < 0x80 && ASCII_CLASS[b as usize] != C_SPACE);
+    let lead = if plain(s.as_bytes().first()) {
+        0
+    } else {
+        s.len() - s.trim_start().len()
+    };
+    let trail = if plain(s.as_bytes().last()) {
+        0
+    } else {
+        s.len() - s.trim_end().len()
+    };
     if lead + trail < s.len() {
         out.push(base + r.start + lead..base + r.end - trail);
     }
@@ -369,7 +393,7 @@ pub(crate) fn is_sentence_opener(word: &str) -> bool {
 /// than body text: short and without final punctuation, or mostly title-cased.
 pub fn is_headline_like(para: &str) -> bool {
     // Long paragraphs are body text; counting spaces is cheaper than walking the words.
-    if para.len() > 200 && count_spaces(&para.as_bytes()[..400.min(para.len())]) > 32 {
+    if para.len() > 200 && more_spaces_than(&para.as_bytes()[..400.min(para.len())], 32) {
         return false;
     }
     let trimmed = para.trim();
@@ -419,30 +443,32 @@ pub fn is_headline_like(para: &str) -> bool {
     title_cased && words <= 25 && !trimmed.ends_with('.') && !trimmed.ends_with(['”', '"'])
 }
 
-/// The number of ASCII spaces in `bytes`.
-fn count_spaces(bytes: &[u8]) -> usize {
+/// Whether `bytes` hold more than `limit` ASCII spaces. Counting stops once they do: body
+/// paragraphs get there in half of the bytes looked at.
+fn more_spaces_than(bytes: &[u8], limit: usize) -> bool {
     const LOW: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    // One count per byte lane, added up every 255 chunks so that no lane overflows.
+    // One count per byte lane, at most four in a block, added up after each block.
     let sum = |lanes: u64| {
         let pairs = (lanes & 0x00ff_00ff_00ff_00ff) + (lanes >> 8 & 0x00ff_00ff_00ff_00ff);
         (pairs.wrapping_mul(0x0001_0001_0001_0001) >> 48) as usize
     };
-    let mut chunks = bytes.chunks_exact(8);
-    let (mut total, mut lanes, mut n) = (0usize, 0u64, 0u32);
-    for chunk in chunks.by_ref() {
-        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes")) ^ (LOW * 0x20);
-        // Top bit of each byte set when the byte is not zero, without carries across bytes.
-        let nonzero = ((x & !HIGH) + !HIGH) | x;
-        lanes += (!nonzero & HIGH) >> 7;
-        n += 1;
-        if n == 255 {
-            total += sum(lanes);
-            (lanes, n) = (0, 0);
+    let mut blocks = bytes.chunks_exact(32);
+    let mut total = 0usize;
+    for block in blocks.by_ref() {
+        let mut lanes = 0u64;
+        for chunk in block.chunks_exact(8) {
+            let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes")) ^ (LOW * 0x20);
+            // Top bit of each byte set when the byte is not zero, without carries across bytes.
+            let nonzero = ((x & !HIGH) + !HIGH) | x;
+            lanes += (!nonzero & HIGH) >> 7;
+        }
+        total += sum(lanes);
+        if total > limit {
+            return true;
         }
     }
-    total += sum(lanes);
-    total + chunks.remainder().iter().filter(|&&b| b == b' ').count()
+    total + blocks.remainder().iter().filter(|&&b| b == b' ').count() > limit
 }
 
 fn is_minor_title_word(w: &str) -> bool {
@@ -769,7 +795,19 @@ fn possessive_at(text: &str, after: usize, end: usize, space_before: bool) -> bo
         && !text[after + 1..end]
             .chars()
             .next()
-            .is_some_and(char::is_alphanumeric)
+            .is_some_and(is_alphanumeric)
+}
+
+/// [`char::is_alphanumeric`], answered without the Unicode tables for ASCII and for General
+/// Punctuation (U+2000 to U+206F, none of it a letter or digit): the curly quotes and dashes
+/// that follow words in news copy would each cost a slow table search.
+#[inline(always)]
+pub(crate) fn is_alphanumeric(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        !('\u{2000}'..='\u{206f}').contains(&c) && c.is_alphanumeric()
+    }
 }
 
 /// The end of the number whose first digit ends right before byte `i`.
@@ -810,7 +848,7 @@ fn word_end(text: &str, start: usize, mut i: usize, end: usize) -> usize {
         let Some(n) = text[i..end].chars().next() else {
             break;
         };
-        if n.is_alphanumeric() {
+        if is_alphanumeric(n) {
             i += n.len_utf8();
             continue;
         }
@@ -820,7 +858,7 @@ fn word_end(text: &str, start: usize, mut i: usize, end: usize) -> usize {
             let mut it = after.chars();
             let a = it.next();
             let a2 = it.next();
-            let possessive = matches!(a, Some('s' | 'S')) && !a2.is_some_and(char::is_alphanumeric);
+            let possessive = matches!(a, Some('s' | 'S')) && !a2.is_some_and(is_alphanumeric);
             if a.is_some_and(char::is_alphabetic) && !possessive {
                 i += n.len_utf8();
                 continue;
@@ -830,7 +868,9 @@ fn word_end(text: &str, start: usize, mut i: usize, end: usize) -> usize {
         // Dotted acronyms: U.S., U.K., D.C. (single letters separated by dots).
         if n == '.' {
             let word = &text[start..i];
-            let last_seg = word.rsplit('.').next().unwrap_or(word);
+            // The part after the last dot: a byte search, not a split.
+            let dot = word.bytes().rposition(|b| b == b'.');
+            let last_seg = &word[dot.map_or(0, |d| d + 1)..];
             if last_seg.chars().count() == 1 {
                 let after = &text[i + 1..end];
                 let a = after.chars().next();
@@ -853,6 +893,13 @@ fn word_end(text: &str, start: usize, mut i: usize, end: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn alphanumeric_test_agrees_with_char() {
+        for c in (0..=0x10ffffu32).filter_map(char::from_u32) {
+            assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
+        }
+    }
 
     #[test]
     fn word_runs_skip_as_the_byte_loop_does() {
@@ -917,19 +964,30 @@ mod tests {
                 bytes[at] = b;
                 for from in 0..bytes.len() {
                     assert_eq!(
-                        find_end_mark(&bytes, from),
+                        find_end_mark(&bytes, from, &mut first_a6(&bytes)),
                         want(&bytes, from),
                         "{b} at {at}"
                     );
+                }
+                // The cache kept across calls, as the splitter keeps it.
+                let mut next_a6 = first_a6(&bytes);
+                for from in 0..bytes.len() {
+                    let found = find_end_mark(&bytes, from, &mut next_a6);
+                    assert_eq!(found, want(&bytes, from), "{b} at {at}");
                 }
             }
         }
         let text = "a…b’c”d!e?f.g\u{2026}h\u{a6}iЦjæ “k” l… …".repeat(3);
         for from in (0..text.len()).filter(|&p| text.is_char_boundary(p)) {
             assert_eq!(
-                find_end_mark(text.as_bytes(), from),
+                find_end_mark(text.as_bytes(), from, &mut first_a6(text.as_bytes())),
                 want(text.as_bytes(), from)
             );
+        }
+        let mut next_a6 = first_a6(text.as_bytes());
+        for from in (0..text.len()).filter(|&p| text.is_char_boundary(p)) {
+            let found = find_end_mark(text.as_bytes(), from, &mut next_a6);
+            assert_eq!(found, want(text.as_bytes(), from));
         }
     }
 
@@ -939,9 +997,27 @@ mod tests {
         for end in 0..text.len().min(3000) {
             let bytes = &text.as_bytes()[..end];
             let want = bytes.iter().filter(|&&b| b == b' ').count();
-            assert_eq!(count_spaces(bytes), want, "{end}");
+            for limit in [
+                0,
+                1,
+                7,
+                31,
+                32,
+                33,
+                64,
+                want.saturating_sub(1),
+                want,
+                want + 1,
+            ] {
+                assert_eq!(
+                    more_spaces_than(bytes, limit),
+                    want > limit,
+                    "{end} {limit}"
+                );
+            }
         }
-        assert_eq!(count_spaces(&[b' '; 4000]), 4000);
+        assert!(more_spaces_than(&[b' '; 4000], 3999));
+        assert!(!more_spaces_than(&[b' '; 4000], 4000));
     }
 
     #[test]

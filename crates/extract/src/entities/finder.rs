@@ -158,13 +158,22 @@ struct Finder<'a> {
 /// A list of words with a cheap first test: which lengths occur with each first byte. Most
 /// words tested against a list are in none, and comparing them with every entry is slow.
 struct Words {
-    list: &'static [&'static str],
     /// Bit `n` of entry `b`: some word starts with byte `b` and is `n` bytes long.
     shapes: [u32; 128],
+    /// Whether a word is in the list: a `match` on the words, which compiles to a test of the
+    /// length and a few bytes rather than a walk of the list.
+    is: fn(&str) -> bool,
+}
+
+/// A [`Words`] of the listed words.
+macro_rules! words {
+    ($($w:literal),* $(,)?) => {
+        Words::new(&[$($w),*], |w| matches!(w, $($w)|*))
+    };
 }
 
 impl Words {
-    const fn new(list: &'static [&'static str]) -> Words {
+    const fn new(list: &'static [&'static str], is: fn(&str) -> bool) -> Words {
         let mut shapes = [0u32; 128];
         let mut k = 0;
         while k < list.len() {
@@ -173,22 +182,21 @@ impl Words {
             shapes[w[0] as usize] |= 1 << w.len();
             k += 1;
         }
-        Words { list, shapes }
+        Words { shapes, is }
     }
 
     #[inline]
-    fn contains(&self, b: &[u8]) -> bool {
-        match b.first() {
-            Some(&f) if f < 128 && b.len() < 32 => {
-                self.shapes[f as usize] >> b.len() & 1 != 0
-                    && self.list.iter().any(|w| w.as_bytes() == b)
+    fn contains(&self, w: &str) -> bool {
+        match w.as_bytes().first() {
+            Some(&f) if f < 128 && w.len() < 32 => {
+                self.shapes[f as usize] >> w.len() & 1 != 0 && (self.is)(w)
             }
             _ => false,
         }
     }
 }
 
-static SPEECH_VERBS: Words = Words::new(&[
+static SPEECH_VERBS: Words = words![
     "said",
     "says",
     "told",
@@ -234,14 +242,14 @@ static SPEECH_VERBS: Words = Words::new(&[
     "recounted",
     "testified",
     "alleged",
-]);
+];
 
-static PARTICLES: Words = Words::new(&[
+static PARTICLES: Words = words![
     "von", "van", "der", "den", "de", "da", "di", "du", "la", "le", "del", "della", "dos", "das",
     "bin", "ibn", "al", "el", "ter", "ten", "y", "zu", "af",
-]);
+];
 
-static ORG_WORDS: Words = Words::new(&[
+static ORG_WORDS: Words = words![
     "Court",
     "Commission",
     "Council",
@@ -365,9 +373,9 @@ static ORG_WORDS: Words = Words::new(&[
     "Project",
     "Programme",
     "Program",
-]);
+];
 
-static PLACE_WORDS: Words = Words::new(&[
+static PLACE_WORDS: Words = words![
     "City",
     "County",
     "Province",
@@ -393,9 +401,9 @@ static PLACE_WORDS: Words = Words::new(&[
     "Krai",
     "Raion",
     "Governorate",
-]);
+];
 
-static PLACE_NOUNS_AFTER: Words = Words::new(&[
+static PLACE_NOUNS_AFTER: Words = words![
     "region",
     "oblast",
     "province",
@@ -413,7 +421,7 @@ static PLACE_NOUNS_AFTER: Words = Words::new(&[
     "regions",
     "villages",
     "towns",
-]);
+];
 
 impl<'a> Finder<'a> {
     fn word(&self, i: usize) -> &'a str {
@@ -434,7 +442,7 @@ impl<'a> Finder<'a> {
     fn is_lower_in(&self, i: usize, words: &Words) -> bool {
         i < self.items.len()
             && self.items[i].kind == TokenKind::Word
-            && words.contains(self.word_bytes(i))
+            && words.contains(self.word(i))
     }
 
     fn is_lower_word(&self, i: usize, words: &[&str]) -> bool {
@@ -787,10 +795,9 @@ impl<'a> Finder<'a> {
                 .is_some_and(|l| l.first.is_some() || l.person.is_some() || l.honorific.is_some());
             let last = self.word(b - 1);
             let org = (a..b).any(|k| {
-                ORG_WORDS.contains(self.word_bytes(k))
-                    && self.lex_of(k).is_none_or(|l| l.org.is_none())
+                ORG_WORDS.contains(self.word(k)) && self.lex_of(k).is_none_or(|l| l.org.is_none())
             });
-            if !first_is_name && (org || PLACE_WORDS.contains(last.as_bytes())) {
+            if !first_is_name && (org || PLACE_WORDS.contains(last)) {
                 let whole = self.items[a].start..self.items[b - 1].end;
                 let whole_lex = self.lex_of(a).filter(|_| b - a == 1);
                 let hint = if org { Hint::NewOrg } else { Hint::NewPlace };
@@ -887,7 +894,7 @@ impl<'a> Finder<'a> {
                     let itj = &self.items[j];
                     let fj = itj.flags;
                     let ok = if itj.kind == TokenKind::Word && !itj.cap {
-                        PARTICLES.contains(self.word_bytes(j)) && j + 1 < b
+                        PARTICLES.contains(self.word(j)) && j + 1 < b
                     } else if itj.initial {
                         true
                     } else if itj.lex.is_none() {
@@ -1234,7 +1241,9 @@ impl<'a> Finder<'a> {
     fn resolve(&mut self) -> Referents {
         let text = self.text;
         let lex = self.lex;
-        let mut refs: Vec<Ref> = Vec::new();
+        // Room for every list up front: there are at most as many referents and keys as
+        // candidates, and growing a list step by step costs a copy at each step.
+        let mut refs: Vec<Ref> = Vec::with_capacity(self.cands.len());
         let mut assigned: Vec<Option<usize>> = vec![None; self.cands.len()];
 
         // 1. Full personal names (two words or more, or known figures), longest first so
@@ -1249,12 +1258,11 @@ impl<'a> Finder<'a> {
             c.hint == Hint::Name && (full || c.person.is_some())
         };
         // Only these are taken here: sorting just them keeps their order and sorts less.
-        let mut by_length: Vec<usize> = (0..self.cands.len())
-            .filter(|&ci| full_name(&self.cands[ci]))
-            .collect();
+        let mut by_length: Vec<usize> = Vec::with_capacity(self.cands.len());
+        by_length.extend((0..self.cands.len()).filter(|&ci| full_name(&self.cands[ci])));
         by_length.sort_by_key(|&ci| std::cmp::Reverse(self.cands[ci].words));
         // A story repeats its names ("Trump" … "Trump"): each surface's key is made once.
-        let mut keys: Vec<(&str, String)> = Vec::new();
+        let mut keys: Vec<(&str, String)> = Vec::with_capacity(self.cands.len());
         for ci in by_length {
             let c = &self.cands[ci];
             let name = &text[c.bytes.clone()];
@@ -1458,7 +1466,7 @@ impl<'a> Finder<'a> {
             .map(|r| names_of(r).iter().copied().min().unwrap_or(usize::MAX))
             .collect();
         // Role phrases to the person they describe.
-        let mut role_links: Vec<(usize, Range<usize>)> = Vec::new();
+        let mut role_links: Vec<(usize, Range<usize>)> = Vec::with_capacity(self.roles.len());
         for rm in &self.roles {
             if let Some(r) = link_role(&refs, &infos, &names_of, rm) {
                 first_mention[r] = first_mention[r].min(rm.bytes.start);
@@ -1472,7 +1480,8 @@ impl<'a> Finder<'a> {
         for (r, _) in &role_links {
             has_mention[*r] = true;
         }
-        let mut order: Vec<usize> = (0..refs.len()).filter(|&r| has_mention[r]).collect();
+        let mut order: Vec<usize> = Vec::with_capacity(refs.len());
+        order.extend((0..refs.len()).filter(|&r| has_mention[r]));
         order.sort_by_key(|&r| first_mention[r]);
         let mut new_index = vec![usize::MAX; refs.len()];
         for (ni, &r) in order.iter().enumerate() {

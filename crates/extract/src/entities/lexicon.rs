@@ -8,9 +8,9 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::automaton::Automaton;
 use aho_corasick::nfa::contiguous::NFA;
-use aho_corasick::{Anchored, Input, MatchKind};
+use aho_corasick::{Input, MatchKind};
 
 use super::normalize::name_key;
 use super::Gender;
@@ -145,12 +145,14 @@ pub(crate) struct RoleSig {
 
 /// The compiled reference lists.
 pub struct Lexicon {
-    /// Every surface form, leftmost-longest. A contiguous NFA rather than a DFA: lookups walk
-    /// only a few bytes from a token start (see `matches`), and the NFA's table is a fraction
-    /// of the DFA's megabytes, so more of it stays in cache.
-    nfa: NFA,
-    /// Where anchored walks of `nfa` start.
-    anchored: StateID,
+    /// Every surface form as a trie, walked from token starts (see `matches`).
+    trie: Trie,
+    /// Every surface form, for the plain scan that defines `matches`.
+    patterns: Vec<String>,
+    /// The leftmost-longest automaton of `patterns`, built when the scan is first needed
+    /// (lexicons with patterns that do not start on tokens, and tests): its failure links,
+    /// which only the scan uses, cost more to work out than the rest of the lists.
+    scan_nfa: OnceLock<NFA>,
     /// The first two bytes of every pattern, as bits: most words start no pattern, and this
     /// says so without walking the automaton.
     starts: Box<[u64; 1024]>,
@@ -222,14 +224,7 @@ impl Lexicon {
     /// The built-in lists plus the user's.
     pub fn build(extras: &Extras) -> Lexicon {
         let (b, people_roles) = Builder::with_lists(extras);
-        // Leftmost-longest: at each position the longest entry ("Donald Trump" over "Donald").
-        let nfa = NFA::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&b.patterns)
-            .expect("gazetteer patterns compile");
-        let anchored = nfa
-            .start_state(Anchored::Yes)
-            .expect("anchored searches were built");
+        let trie = Trie::new(&b.patterns);
         let mut starts = Box::new([0u64; 1024]);
         let mut singles = [false; 256];
         let mut tails = Tails::default();
@@ -253,8 +248,9 @@ impl Lexicon {
             .iter()
             .any(|p| p.chars().next().is_none_or(char::is_whitespace));
         let mut lex = Lexicon {
-            nfa,
-            anchored,
+            trie,
+            patterns: b.patterns,
+            scan_nfa: OnceLock::new(),
             starts,
             singles,
             tails,
@@ -357,20 +353,31 @@ impl Lexicon {
             // to find the word's end are its key. Anything else takes the general path below,
             // from the same place.
             let (i, _) = cursor.position();
+            // An ASCII word the one-step test measured but could not settle is taken as it
+            // stands, with its key: tokenizing it again would find the same end.
+            let mut measured = None;
             if pending.is_none() && i >= at && i < end && i + 16 <= bytes.len() {
-                if let Some(tok) = self.settled_word(bytes, i, end, memo) {
-                    let ti = out.len();
-                    let tok_end = i + tok.len;
-                    tokens.push(cursor.take_word(tok_end));
-                    out.push(tok.id.map(|id| (id, ti)));
-                    if tok.id.is_some() {
-                        at = tok_end;
+                match self.settled_word(bytes, i, end, memo) {
+                    Step::Settled(tok) => {
+                        let ti = out.len();
+                        let tok_end = i + tok.len;
+                        tokens.push(cursor.take_word(tok_end));
+                        out.push(tok.id.map(|id| (id, ti)));
+                        if tok.id.is_some() {
+                            at = tok_end;
+                        }
+                        continue;
                     }
-                    continue;
+                    Step::Word { len, key } => measured = Some((cursor.take_word(i + len), key)),
+                    Step::Other => {}
                 }
             }
-            let Some(tok) = cursor.next_token() else {
-                break;
+            let (tok, key) = match measured {
+                Some((tok, key)) => (tok, Some(key)),
+                None => match cursor.next_token() {
+                    Some(tok) => (tok, None),
+                    None => break,
+                },
             };
             let ti = out.len();
             tokens.push(tok);
@@ -388,16 +395,18 @@ impl Lexicon {
                 continue;
             }
             // The same words come back all the time: their walk is looked up, not redone. A
-            // single byte (mostly punctuation) is cheaper to walk than to look up.
+            // single byte (mostly punctuation) is cheaper to walk than to look up, but for a
+            // one-letter word (`a`), which the one-step test takes from the memo.
             // The whole text for the key: its one 16-byte load may read past the sentence.
-            let walk = if tok.end - tok.start > 1 {
-                word_key(text.as_bytes(), tok.start, tok.end).map(|k| {
-                    let slot = &mut memo[WordMemo::slot(k)];
-                    if slot.0 != k {
-                        *slot = (k, self.walk(&hay[tok.start..tok.end]));
-                    }
-                    slot.1
-                })
+            let walk = if tok.end - tok.start > 1 || bytes[tok.start].is_ascii_alphabetic() {
+                key.or_else(|| word_key(bytes, tok.start, tok.end))
+                    .map(|k| {
+                        let slot = &mut memo[WordMemo::slot(k)];
+                        if slot.0 != k {
+                            *slot = (k, self.walk(&hay[tok.start..tok.end]));
+                        }
+                        slot.1
+                    })
             } else {
                 None
             };
@@ -418,10 +427,12 @@ impl Lexicon {
             if at >= tok.end {
                 continue;
             }
-            let runs_on = match walk {
-                Some(w) => self.may_run_on_with(text, tok, end, || w.tails),
-                None => self.may_run_on(text, tok, end),
-            };
+            // A single byte (punctuation mostly) has no inside: no call to learn that.
+            let runs_on = tok.end - tok.start >= 2
+                && match walk {
+                    Some(w) => self.may_run_on_with(text, tok, end, || w.tails),
+                    None => self.may_run_on(text, tok, end),
+                };
             if !runs_on {
                 continue;
             }
@@ -431,17 +442,12 @@ impl Lexicon {
 
     /// The word at byte `i` of `bytes` (an ASCII letter there, 16 bytes readable) when the
     /// one-step path of [`Self::tokenize_matches_memo`] can take it: its length and the entry
-    /// it is (only when exactly the word), or `None` to go the general way.
+    /// it is (only when exactly the word); else, when the token is still plainly that word,
+    /// its length and key for the general way; else nothing.
     #[inline(always)]
-    fn settled_word(
-        &self,
-        bytes: &[u8],
-        i: usize,
-        end: usize,
-        memo: &[(u128, WordWalk)],
-    ) -> Option<SettledWord> {
+    fn settled_word(&self, bytes: &[u8], i: usize, end: usize, memo: &[(u128, WordWalk)]) -> Step {
         if !bytes[i].is_ascii_alphabetic() {
-            return None;
+            return Step::Other;
         }
         let w = u128::from_le_bytes(bytes[i..i + 16].try_into().expect("sixteen bytes"));
         let mut len = crate::text::ascii_word_run(w as u64);
@@ -449,19 +455,20 @@ impl Lexicon {
             len += crate::text::ascii_word_run((w >> 64) as u64);
         }
         // Longer words have no key; a word running to the end of the range is cut there.
-        if !(2..=15).contains(&len) || i + len >= end {
-            return None;
+        if len > 15 || i + len >= end {
+            return Step::Other;
         }
-        // Past an ASCII byte other than an apostrophe the word ends (a full stop too: the
-        // word has no dot of its own and two letters or more, so it is no acronym).
+        // Past an ASCII byte other than an apostrophe the word ends (a full stop too when the
+        // word has two letters or more and no dot of its own, so it is no acronym; one letter
+        // and a dot may be an initial or `U.S.`).
         let next = bytes[i + len];
-        if next >= 0x80 || next == b'\'' {
-            return None;
+        if next >= 0x80 || next == b'\'' || (len == 1 && next == b'.') {
+            return Step::Other;
         }
         let key = w & KEY_MASKS[len] | (len as u128) << 120;
         let slot = &memo[WordMemo::slot(key)];
         if slot.0 != key {
-            return None;
+            return Step::Word { len, key };
         }
         let walk = &slot.1;
         // The walk dies on the byte after the word: no entry runs past it.
@@ -472,16 +479,16 @@ impl Lexicon {
             _ => 0,
         };
         if walk.dead_after & follower == 0 {
-            return None;
+            return Step::Word { len, key };
         }
         match walk.found {
             Some((id, found)) if usize::from(found) == len => {
-                Some(SettledWord { len, id: Some(id) })
+                Step::Settled(SettledWord { len, id: Some(id) })
             }
             // No entry, and none starting inside the word can run past it (the byte after is
             // no letter or digit, and the word ends in no tail).
-            None if !walk.tails => Some(SettledWord { len, id: None }),
-            _ => None,
+            None if !walk.tails => Step::Settled(SettledWord { len, id: None }),
+            _ => Step::Word { len, key },
         }
     }
 
@@ -571,36 +578,29 @@ impl Lexicon {
             return None;
         }
         let mut found = None;
-        self.walk_on(self.anchored, &hay[start..], 0, &mut found);
+        self.walk_on(Trie::ROOT, &hay[start..], 0, &mut found);
         found.map(|(id, len)| (id, start + len))
     }
 
-    /// Walks the anchored automaton from `sid` over `bytes`, which begin `done` bytes after
-    /// the start of the entries sought, keeping in `found` the longest entry that begins at
-    /// that start as (pattern, length). Returns the state reached (dead if the walk stopped).
+    /// Walks the trie from `sid` over `bytes`, which begin `done` bytes after the start of the
+    /// entries sought, keeping in `found` the longest entry that begins at that start as
+    /// (pattern, length). Returns the state reached ([`Trie::DEAD`] if the walk stopped).
     #[inline]
     fn walk_on(
         &self,
-        mut sid: StateID,
+        mut sid: u32,
         bytes: &[u8],
         done: usize,
         found: &mut Option<(u32, usize)>,
-    ) -> StateID {
+    ) -> u32 {
         for (i, &b) in bytes.iter().enumerate() {
-            sid = self.nfa.next_state(Anchored::Yes, sid, b);
-            if self.nfa.is_special(sid) {
-                if self.nfa.is_dead(sid) {
-                    break;
-                }
-                if self.nfa.is_match(sid) {
-                    let id = self.nfa.match_pattern(sid, 0);
-                    let len = done + i + 1;
-                    // Match states also carry the entries the unanchored search reaches
-                    // through failure links; those start later.
-                    if self.nfa.pattern_len(id) == len {
-                        *found = Some((id.as_u32(), len));
-                    }
-                }
+            sid = self.trie.next(sid, b);
+            if sid == Trie::DEAD {
+                break;
+            }
+            let id = self.trie.nodes[sid as usize].pattern;
+            if id != Trie::NONE {
+                *found = Some((id, done + i + 1));
             }
         }
         sid
@@ -610,12 +610,11 @@ impl Lexicon {
     /// alone.
     fn walk(&self, word: &[u8]) -> WordWalk {
         let mut found = None;
-        let sid = self.walk_on(self.anchored, word, 0, &mut found);
+        let sid = self.walk_on(Trie::ROOT, word, 0, &mut found);
         let found = found.map(|(id, len)| (id, len as u8));
         let mut dead_after = 0;
         for (k, &b) in FOLLOWERS.iter().enumerate() {
-            if self.nfa.is_dead(sid) || self.nfa.is_dead(self.nfa.next_state(Anchored::Yes, sid, b))
-            {
+            if sid == Trie::DEAD || self.trie.next(sid, b) == Trie::DEAD {
                 dead_after |= 1 << k;
             }
         }
@@ -645,7 +644,7 @@ impl Lexicon {
             Some(b'.') => w.dead_after & 4 != 0,
             _ => false,
         };
-        if !stops && !self.nfa.is_dead(w.sid) {
+        if !stops && w.sid != Trie::DEAD {
             self.walk_on(w.sid, &hay[end..], end - start, &mut found);
         }
         found.map(|(id, len)| (id, start + len))
@@ -679,7 +678,7 @@ impl Lexicon {
             text[tok.end..end]
                 .chars()
                 .next()
-                .is_some_and(char::is_alphanumeric)
+                .is_some_and(crate::text::is_alphanumeric)
         };
         follows || tails()
     }
@@ -698,7 +697,15 @@ impl Lexicon {
             return;
         }
         let input = Input::new(&text[range.clone()]);
-        let iter = self.nfa.try_find_iter(input);
+        let nfa = self.scan_nfa.get_or_init(|| {
+            // Leftmost-longest: at each position the longest entry ("Donald Trump" over
+            // "Donald").
+            NFA::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&self.patterns)
+                .expect("gazetteer patterns compile")
+        });
+        let iter = nfa.try_find_iter(input);
         // Leftmost-longest matches come in text order: walk the tokens alongside. A match
         // that does not start and end on token edges (`king` in `making`) is dropped.
         let mut ti = 0;
@@ -761,7 +768,7 @@ static NEXT_LEXICON_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::Atomic
 /// after its first byte ends in a tail.
 #[derive(Debug, Clone, Copy)]
 struct WordWalk {
-    sid: StateID,
+    sid: u32,
     found: Option<(u32, u8)>,
     tails: bool,
     /// Bit `k`: the walk dies on [`FOLLOWERS`]`[k]` right after the word.
@@ -772,6 +779,144 @@ struct WordWalk {
 struct SettledWord {
     len: usize,
     id: Option<u32>,
+}
+
+/// What [`Lexicon::settled_word`] made of the bytes at a token start.
+enum Step {
+    /// Taken in one step.
+    Settled(SettledWord),
+    /// The token is the ASCII word of `len` bytes there, with its [`word_key`], but its
+    /// lookup takes the general way.
+    Word { len: usize, key: u128 },
+    /// Neither: the tokenizer decides.
+    Other,
+}
+
+/// The patterns as a trie: what the leftmost-longest automaton does on an anchored walk (it
+/// follows the same trie and never a failure link), without the failure links it would work
+/// out for every state.
+struct Trie {
+    /// State [`Trie::ROOT`] is the root; every other state is reached by one byte from its
+    /// parent, whose children are chained in byte order (but the root's, which are only
+    /// looked up by byte).
+    nodes: Vec<TrieNode>,
+    /// The children of the states with many (the root and those near it) by byte, 256 to a
+    /// state: chasing the chain there would take many steps.
+    dense: Vec<u32>,
+}
+
+#[derive(Clone, Copy)]
+struct TrieNode {
+    /// The byte on the edge into the state.
+    byte: u8,
+    /// The first child in byte order and the next sibling ([`Trie::DEAD`]: none).
+    first_child: u32,
+    next_sibling: u32,
+    /// The pattern that ends here ([`Trie::NONE`]: none).
+    pattern: u32,
+    /// Where the state's 256 children start in `dense` ([`Trie::NONE`]: not dense).
+    dense: u32,
+}
+
+impl Trie {
+    const ROOT: u32 = 0;
+    const DEAD: u32 = u32::MAX;
+    const NONE: u32 = u32::MAX;
+    /// A state with this many children or more looks them up by byte.
+    const DENSE_FROM: usize = 6;
+
+    fn new(patterns: &[String]) -> Trie {
+        let node = |byte| TrieNode {
+            byte,
+            first_child: Self::DEAD,
+            next_sibling: Self::DEAD,
+            pattern: Self::NONE,
+            dense: Self::NONE,
+        };
+        // No more states than pattern bytes: room for them all at once.
+        let room = patterns.iter().map(String::len).sum::<usize>() + 1;
+        let mut nodes = Vec::with_capacity(room);
+        nodes.push(node(0));
+        let mut children = Vec::with_capacity(room);
+        children.push(0usize);
+        // The root has a child for nearly every first byte: those are found by byte.
+        let mut root = [Self::DEAD; 256];
+        for (id, p) in patterns.iter().enumerate() {
+            let mut sid = Self::ROOT;
+            for &b in p.as_bytes() {
+                if sid == Self::ROOT {
+                    if root[b as usize] == Self::DEAD {
+                        root[b as usize] = nodes.len() as u32;
+                        nodes.push(node(b));
+                        children.push(0);
+                        children[0] += 1;
+                    }
+                    sid = root[b as usize];
+                    continue;
+                }
+                // The children are chained in byte order: the new one goes where its byte
+                // belongs.
+                let (mut prev, mut c) = (Self::DEAD, nodes[sid as usize].first_child);
+                while c != Self::DEAD && nodes[c as usize].byte < b {
+                    prev = c;
+                    c = nodes[c as usize].next_sibling;
+                }
+                if c == Self::DEAD || nodes[c as usize].byte != b {
+                    let new = nodes.len() as u32;
+                    nodes.push(TrieNode {
+                        next_sibling: c,
+                        ..node(b)
+                    });
+                    children.push(0);
+                    children[sid as usize] += 1;
+                    match prev {
+                        Self::DEAD => nodes[sid as usize].first_child = new,
+                        prev => nodes[prev as usize].next_sibling = new,
+                    }
+                    c = new;
+                }
+                sid = c;
+            }
+            // Equal patterns: the automaton reports the first.
+            if nodes[sid as usize].pattern == Self::NONE {
+                nodes[sid as usize].pattern = id as u32;
+            }
+        }
+        let mut dense = root.to_vec();
+        nodes[Self::ROOT as usize].dense = 0;
+        for s in 1..nodes.len() {
+            if children[s] < Self::DENSE_FROM {
+                continue;
+            }
+            let base = dense.len();
+            dense.resize(base + 256, Self::DEAD);
+            let mut c = nodes[s].first_child;
+            while c != Self::DEAD {
+                dense[base + nodes[c as usize].byte as usize] = c;
+                c = nodes[c as usize].next_sibling;
+            }
+            nodes[s].dense = base as u32;
+        }
+        Trie { nodes, dense }
+    }
+
+    /// The state after `b` from state `sid` (not dead), or [`Trie::DEAD`].
+    #[inline(always)]
+    fn next(&self, sid: u32, b: u8) -> u32 {
+        let n = &self.nodes[sid as usize];
+        if n.dense != Self::NONE {
+            return self.dense[n.dense as usize + b as usize];
+        }
+        let mut c = n.first_child;
+        while c != Self::DEAD {
+            let child = &self.nodes[c as usize];
+            if child.byte >= b {
+                return if child.byte == b { c } else { Self::DEAD };
+            }
+            c = child.next_sibling;
+        }
+        Self::DEAD
+    }
 }
 
 /// The bytes that most often follow a word.
@@ -936,6 +1081,29 @@ impl Builder {
     /// The built-in lists and `extras`, with the role of each known person as written.
     fn with_lists(extras: &Extras) -> (Builder, Vec<String>) {
         let mut b = Builder::default();
+        // Each line gives a few surface forms (case variants, aliases, demonyms): room for
+        // them up front, as growing the pattern index rehashes every pattern each time.
+        let lines = [
+            COUNTRIES,
+            CITIES,
+            REGIONS,
+            ORGS,
+            OUTLETS,
+            PEOPLE,
+            FIRST_NAMES,
+            ROLES,
+            HONORIFICS,
+            STOPWORDS,
+        ]
+        .iter()
+        .map(|t| t.bytes().filter(|&c| c == b'\n').count())
+        .sum::<usize>()
+            + extras.people.len()
+            + extras.orgs.len()
+            + extras.places.len();
+        b.index.reserve(3 * lines);
+        b.patterns.reserve(3 * lines);
+        b.entries.reserve(3 * lines);
         b.load_places(COUNTRIES, true);
         b.load_places(CITIES, false);
         b.load_places(REGIONS, false);
