@@ -441,7 +441,9 @@ impl Clean {
             builder: TextBuilder::with_capacity(input.len()),
         };
         let mut stats = Stats::default();
-        let mut paragraphs: Vec<Range<usize>> = Vec::new();
+        // Each paragraph ends on a line of its own, so there are no more than lines: sized
+        // once rather than grown (and copied) a few times per document.
+        let mut paragraphs: Vec<Range<usize>> = Vec::with_capacity(lines.len());
         let mut headings = Vec::new();
         let mut title = None;
         let mut removed = Vec::new();
