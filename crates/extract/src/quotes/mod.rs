@@ -326,16 +326,12 @@ impl Quotes {
         if let Some(a) = scene.passive(span.outer.start, span.outer.end, window_start) {
             return a;
         }
-        let pending = scene.before_open(span.outer.start, window_start);
-        if let Some(a) = pending.as_ref().filter(|a| a.is_attributed()) {
-            return a.clone();
+        // What comes before the opening mark, attributed or not, is the answer when there is
+        // any (moved out, not cloned: its names are strings); else a colon lead-in.
+        match scene.before_open(span.outer.start, window_start) {
+            Some(a) => a,
+            None => scene.colon_lead(span.outer.start).unwrap_or_default(),
         }
-        if pending.is_none() {
-            if let Some(a) = scene.colon_lead(span.outer.start) {
-                return a;
-            }
-        }
-        pending.unwrap_or_default()
     }
 
     /// A quotation with no cue of its own that goes on from the one before: in the same
