@@ -441,7 +441,9 @@ impl Clean {
             builder: TextBuilder::with_capacity(input.len()),
         };
         let mut stats = Stats::default();
-        let mut paragraphs: Vec<Range<usize>> = Vec::new();
+        // Each paragraph ends on a line of its own, so there are no more than lines: sized
+        // once rather than grown (and copied) a few times per document.
+        let mut paragraphs: Vec<Range<usize>> = Vec::with_capacity(lines.len());
         let mut headings = Vec::new();
         let mut title = None;
         let mut removed = Vec::new();
@@ -560,7 +562,9 @@ impl Clean {
                 }
             }
         }
-        let kept: Vec<usize> = (0..lines.len()).filter(|&i| lines[i].kept()).collect();
+        // Filtered lists sized for every line: collected from a filter, they grew from empty.
+        let mut kept: Vec<usize> = Vec::with_capacity(lines.len());
+        kept.extend((0..lines.len()).filter(|&i| lines[i].kept()));
         let head_end = first_prose.unwrap_or(0);
         let mut next = 0; // index into `kept` of the first line not yet placed
         if self.rules.lone_name {
@@ -628,9 +632,8 @@ impl Clean {
             }
         }
         if st.headings {
-            let body: Vec<usize> = (0..lines.len())
-                .filter(|&i| matches!(lines[i].state, State::Body))
-                .collect();
+            let mut body: Vec<usize> = Vec::with_capacity(lines.len());
+            body.extend((0..lines.len()).filter(|&i| matches!(lines[i].state, State::Body)));
             let Some(&last_body) = body.last() else {
                 return;
             };

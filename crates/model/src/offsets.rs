@@ -141,6 +141,9 @@ impl TextBuilder {
     pub fn with_capacity(bytes: usize) -> Self {
         TextBuilder {
             text: String::with_capacity(bytes),
+            // About one segment per source line (a verbatim run, then the break that joins or
+            // ends it); grown from empty, the list was copied several times per document.
+            segments: Vec::with_capacity(bytes / 64 + 4),
             ..Default::default()
         }
     }

@@ -221,9 +221,9 @@ impl DocumentStage for Entities {
             }
         }
         // Entities in order of first mention; ties keep the order above.
-        let mut order: Vec<usize> = (0..pending.len())
-            .filter(|&k| pending[k].count > 0)
-            .collect();
+        // Sized for every entry: collected from a filter, it grew from empty.
+        let mut order: Vec<usize> = Vec::with_capacity(pending.len());
+        order.extend((0..pending.len()).filter(|&k| pending[k].count > 0));
         order.sort_unstable_by_key(|&k| (pending[k].first, k));
         let mut numbered = vec![usize::MAX; pending.len()];
         let mut entities = Vec::with_capacity(order.len());

@@ -267,7 +267,9 @@ impl<'a> Scene<'a> {
         let mentions = &self.referents.mentions;
         let mut mi = mentions.partition_point(|m| m.bytes.end <= range.start);
         let mut out: Vec<Cand> = Vec::new();
-        let mut scratch = String::new();
+        // Nearly every window has a capitalized word to lowercase: room for a usual word up
+        // front instead of a reallocation at the first one.
+        let mut scratch = String::with_capacity(24);
         // `inside_quote` by a walk: the tokens come in text order.
         let quoted = self.quoted;
         let mut qi = quoted.partition_point(|q| q.end <= range.start);

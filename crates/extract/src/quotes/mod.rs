@@ -147,28 +147,31 @@ impl DocumentStage for Quotes {
         }
         let found = crate::entities::shared_referents(crate::entities::Lexicon::builtin(), doc);
         let referents = &found.referents;
-        let quoted: Vec<Range<usize>> = raw
-            .iter()
-            .filter(|s| s.depth == 0)
-            .map(|s| s.outer.clone())
-            .collect();
+        // The lists filtered from `raw` are sized for all of it: collected from a filter,
+        // they grew from empty.
+        let mut quoted: Vec<Range<usize>> = Vec::with_capacity(raw.len());
+        quoted.extend(raw.iter().filter(|s| s.depth == 0).map(|s| s.outer.clone()));
         // Cues matter only around quotations: their paragraphs and the ones before them.
         let cues = {
             // Cues inside quotations do not count. When no cue holds a quote mark, none runs
             // into or out of a quotation with both its marks, so the search skips those: the
             // cues outside come out the same (see `find_cues_outside`).
             let closed: Vec<Range<usize>> = if self.lexicon.cues_hold_no_marks() {
-                raw.iter()
-                    .filter(|s| s.depth == 0 && s.unclosed.is_none())
-                    .map(|s| s.outer.clone())
-                    .collect()
+                let mut closed = Vec::with_capacity(raw.len());
+                closed.extend(
+                    raw.iter()
+                        .filter(|s| s.depth == 0 && s.unclosed.is_none())
+                        .map(|s| s.outer.clone()),
+                );
+                closed
             } else {
                 Vec::new()
             };
-            let mut parts = Vec::new();
             let mut searched_to = 0;
             let mut paras: Vec<usize> = raw.iter().map(|s| s.paragraph).collect();
             paras.dedup();
+            // `cue_parts` adds one or two parts per paragraph.
+            let mut parts = Vec::with_capacity(2 * paras.len());
             for p in paras {
                 let from = doc.paragraphs[p.saturating_sub(1)].start.max(searched_to);
                 let to = doc.paragraphs[p].end;
@@ -323,16 +326,12 @@ impl Quotes {
         if let Some(a) = scene.passive(span.outer.start, span.outer.end, window_start) {
             return a;
         }
-        let pending = scene.before_open(span.outer.start, window_start);
-        if let Some(a) = pending.as_ref().filter(|a| a.is_attributed()) {
-            return a.clone();
+        // What comes before the opening mark, attributed or not, is the answer when there is
+        // any (moved out, not cloned: its names are strings); else a colon lead-in.
+        match scene.before_open(span.outer.start, window_start) {
+            Some(a) => a,
+            None => scene.colon_lead(span.outer.start).unwrap_or_default(),
         }
-        if pending.is_none() {
-            if let Some(a) = scene.colon_lead(span.outer.start) {
-                return a;
-            }
-        }
-        pending.unwrap_or_default()
     }
 
     /// A quotation with no cue of its own that goes on from the one before: in the same
@@ -429,7 +428,9 @@ fn split_at_sentence_ends(
     parts: Vec<Range<usize>>,
 ) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(parts.len());
+    // Each part, and each sentence end at most once (the parts are disjoint): sized once
+    // rather than grown past `parts.len()` at the first split.
+    let mut out = Vec::with_capacity(parts.len() + sentences.len());
     for part in parts {
         let mut start = part.start;
         let first = sentences.partition_point(|s| s.end <= part.start);

@@ -93,6 +93,9 @@ pub fn find_spans(
 ) -> Vec<RawSpan> {
     let mut out = Vec::new();
     let mut carry: Option<MarkFamily> = None;
+    // One stack of open marks for all paragraphs: one allocated per paragraph was most of
+    // this scan's allocations.
+    let mut stack: Vec<Open> = Vec::new();
     for (pi, para) in paragraphs.iter().enumerate() {
         let carried = carry.take();
         scan_paragraph(
@@ -105,6 +108,7 @@ pub fn find_spans(
             &mut carry,
             max_chars,
             warnings,
+            &mut stack,
         );
     }
     out.sort_by_key(|s| (s.outer.start, s.depth));
@@ -147,10 +151,11 @@ fn scan_paragraph(
     carry: &mut Option<MarkFamily>,
     max_chars: usize,
     warnings: &mut Vec<String>,
+    stack: &mut Vec<Open>,
 ) {
     let body = &text[para.clone()];
     let bytes = body.as_bytes();
-    let mut stack: Vec<Open> = Vec::new();
+    stack.clear();
     let mut pos = 0;
     while let Some(off) = next_mark_byte(&bytes[pos..]) {
         let i = pos + off;
@@ -180,89 +185,53 @@ fn scan_paragraph(
         match c {
             '“' | '„' => {
                 // A “ right after a word, closing an open “, is a wrongly-typed closer.
-                if c == '“' && !is_opening_context(prev) && top_is(&stack, MarkFamily::CurlyDouble)
+                if c == '“' && !is_opening_context(prev) && top_is(stack, MarkFamily::CurlyDouble)
                 {
-                    close(
-                        text,
-                        &mut stack,
-                        MarkFamily::CurlyDouble,
-                        at,
-                        after,
-                        pi,
-                        out,
-                    );
+                    close(text, stack, MarkFamily::CurlyDouble, at, after, pi, out);
                 } else {
-                    opening(MarkFamily::CurlyDouble, &mut stack, &mut first_mark_seen);
+                    opening(MarkFamily::CurlyDouble, stack, &mut first_mark_seen);
                 }
             }
             '”' => {
-                if contains(&stack, MarkFamily::CurlyDouble) {
-                    close(
-                        text,
-                        &mut stack,
-                        MarkFamily::CurlyDouble,
-                        at,
-                        after,
-                        pi,
-                        out,
-                    );
+                if contains(stack, MarkFamily::CurlyDouble) {
+                    close(text, stack, MarkFamily::CurlyDouble, at, after, pi, out);
                 } else if is_opening_context(prev) && next.is_some_and(|n| !n.is_whitespace()) {
                     // A ” used as an opener (some editors type both marks the same way).
-                    opening(MarkFamily::CurlyDouble, &mut stack, &mut first_mark_seen);
+                    opening(MarkFamily::CurlyDouble, stack, &mut first_mark_seen);
                 } else {
                     warnings.push(format!(
                         "closing quotation mark without an opening one at byte {at}"
                     ));
                 }
             }
-            '«' => opening(MarkFamily::Guillemet, &mut stack, &mut first_mark_seen),
+            '«' => opening(MarkFamily::Guillemet, stack, &mut first_mark_seen),
             '»' => {
-                if contains(&stack, MarkFamily::Guillemet) {
-                    close(text, &mut stack, MarkFamily::Guillemet, at, after, pi, out);
+                if contains(stack, MarkFamily::Guillemet) {
+                    close(text, stack, MarkFamily::Guillemet, at, after, pi, out);
                 } else {
                     warnings.push(format!(
                         "closing guillemet without an opening one at byte {at}"
                     ));
                 }
             }
-            '‹' => opening(
-                MarkFamily::SingleGuillemet,
-                &mut stack,
-                &mut first_mark_seen,
-            ),
-            '›' if contains(&stack, MarkFamily::SingleGuillemet) => {
-                close(
-                    text,
-                    &mut stack,
-                    MarkFamily::SingleGuillemet,
-                    at,
-                    after,
-                    pi,
-                    out,
-                );
+            '‹' => opening(MarkFamily::SingleGuillemet, stack, &mut first_mark_seen),
+            '›' if contains(stack, MarkFamily::SingleGuillemet) => {
+                close(text, stack, MarkFamily::SingleGuillemet, at, after, pi, out);
             }
             '"' => {
-                let can_close = contains(&stack, MarkFamily::StraightDouble)
+                let can_close = contains(stack, MarkFamily::StraightDouble)
                     && (!prev.is_some_and(char::is_whitespace)
                         || next.is_none_or(|n| n.is_whitespace()));
                 if can_close {
-                    close(
-                        text,
-                        &mut stack,
-                        MarkFamily::StraightDouble,
-                        at,
-                        after,
-                        pi,
-                        out,
-                    );
+                    close(text, stack, MarkFamily::StraightDouble, at, after, pi, out);
                 } else if is_opening_context(prev) {
-                    opening(MarkFamily::StraightDouble, &mut stack, &mut first_mark_seen);
+                    opening(MarkFamily::StraightDouble, stack, &mut first_mark_seen);
                 } else {
                     warnings.push(format!("stray straight quotation mark at byte {at}"));
                 }
             }
             '‘' if is_opening_context(prev) && next.is_some_and(|n| !n.is_whitespace()) => {
-                opening(MarkFamily::CurlySingle, &mut stack, &mut first_mark_seen);
+                opening(MarkFamily::CurlySingle, stack, &mut first_mark_seen);
             }
             '’' | '\'' => {
                 let family = if c == '’' {
@@ -270,16 +239,16 @@ fn scan_paragraph(
                 } else {
                     MarkFamily::StraightSingle
                 };
-                let closes = contains(&stack, family)
+                let closes = contains(stack, family)
                     && prev.is_some_and(|p| !p.is_whitespace())
                     && next.is_none_or(|n| !n.is_alphanumeric());
                 if closes {
-                    close(text, &mut stack, family, at, after, pi, out);
+                    close(text, stack, family, at, after, pi, out);
                 } else if c == '\''
                     && is_opening_context(prev)
                     && next.is_some_and(char::is_alphanumeric)
                 {
-                    opening(MarkFamily::StraightSingle, &mut stack, &mut first_mark_seen);
+                    opening(MarkFamily::StraightSingle, stack, &mut first_mark_seen);
                 }
                 // Otherwise an apostrophe (isn’t, Trump’s, ’90s).
             }
