@@ -3,7 +3,9 @@
 use std::fs::File;
 use std::io::{BufWriter, Write};
 
-use model::{Document, ExportSummary, Exporter, StageError, StageOptions, Table};
+use model::{
+    Document, DocumentEncoder, Encoded, ExportSummary, Exporter, StageError, StageOptions, Table,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::encode::{
@@ -364,11 +366,68 @@ fn needs_guard(cell: &str) -> bool {
     ) && cell.parse::<f64>().is_err()
 }
 
+/// The document id's cell, in `id` (cleared first).
+fn encode_id(id: &mut Vec<u8>, doc_id: &str, formula_guard: bool) {
+    id.clear();
+    let guarded = formula_guard && needs_guard(doc_id);
+    csv_field(doc_id, guarded, |piece| id.extend_from_slice(piece));
+}
+
+/// A document table's rows as a worker encodes them, waiting to be taken.
+struct EncodedTable {
+    fill: FillRows,
+    /// Encoded rows are `buf[..filled]`; the rest is room (see `encode::Cursor`).
+    buf: Vec<u8>,
+    filled: usize,
+    rows: usize,
+}
+
+/// Encodes documents' rows of every document table, as [`CsvExporter::write_document`]
+/// does, into memory: one per worker thread.
+pub struct CsvEncoder {
+    tables: Vec<EncodedTable>,
+    formula_guard: bool,
+    scratch: String,
+    id: Vec<u8>,
+}
+
+impl DocumentEncoder for CsvEncoder {
+    fn encode(&mut self, doc: &Document) {
+        encode_id(&mut self.id, &doc.id, self.formula_guard);
+        for table in &mut self.tables {
+            (table.fill)(
+                doc,
+                &mut Rows {
+                    buf: &mut table.buf,
+                    filled: &mut table.filled,
+                    rows: &mut table.rows,
+                    scratch: &mut self.scratch,
+                    id: &self.id,
+                    guard: self.formula_guard,
+                },
+            );
+        }
+    }
+
+    fn take(&mut self) -> Encoded {
+        let parts = self
+            .tables
+            .iter_mut()
+            .map(|table| {
+                // A copy of what was written, so that the room stays with this encoder.
+                let part = (table.buf[..table.filled].to_vec(), table.rows);
+                table.filled = 0;
+                table.rows = 0;
+                part
+            })
+            .collect();
+        Encoded { parts }
+    }
+}
+
 impl Exporter for CsvExporter {
     fn write_document(&mut self, doc: &Document) -> Result<(), StageError> {
-        self.id.clear();
-        let guarded = self.formula_guard && needs_guard(&doc.id);
-        csv_field(&doc.id, guarded, |piece| self.id.extend_from_slice(piece));
+        encode_id(&mut self.id, &doc.id, self.formula_guard);
         for table in &mut self.tables {
             if let Some(fill) = table.fill {
                 fill(
@@ -415,6 +474,42 @@ impl Exporter for CsvExporter {
             out.spill(CHUNK)?;
         }
         self.tables.push(out);
+        Ok(())
+    }
+
+    fn encoder(&self) -> Option<Box<dyn DocumentEncoder>> {
+        let tables = self
+            .tables
+            .iter()
+            .filter_map(|table| table.fill)
+            .map(|fill| EncodedTable {
+                fill,
+                // A handful of documents' rows mostly fit (more room is made when needed).
+                buf: vec![0; CHUNK],
+                filled: 0,
+                rows: 0,
+            })
+            .collect();
+        Some(Box::new(CsvEncoder {
+            tables,
+            formula_guard: self.formula_guard,
+            scratch: String::new(),
+            id: Vec::new(),
+        }))
+    }
+
+    fn write_encoded(&mut self, encoded: Encoded) -> Result<(), StageError> {
+        // The encoder's parts are the document tables, in the order they were opened.
+        let tables = self.tables.iter_mut().filter(|table| table.fill.is_some());
+        for (table, (bytes, rows)) in tables.zip(encoded.parts) {
+            // The header (or rows of documents written one by one) go first.
+            table.spill(0)?;
+            table
+                .file
+                .write_all(&bytes)
+                .map_err(|e| StageError::new(format!("{}.csv: {e}", table.name)))?;
+            table.rows += rows;
+        }
         Ok(())
     }
 
