@@ -4,7 +4,8 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 
 use model::{
-    Document, DocumentEncoder, Encoded, ExportSummary, Exporter, StageError, StageOptions, Table,
+    Document, DocumentEncoder, Encoded, EncodedPart, ExportSummary, Exporter, StageError,
+    StageOptions, Table,
 };
 use serde::{Deserialize, Serialize};
 
@@ -380,6 +381,8 @@ struct EncodedTable {
     buf: Vec<u8>,
     filled: usize,
     rows: usize,
+    /// Buffers taken earlier and given back once written, to be taken again.
+    spare: Vec<Vec<u8>>,
 }
 
 /// Encodes documents' rows of every document table, as [`CsvExporter::write_document`]
@@ -414,8 +417,17 @@ impl DocumentEncoder for CsvEncoder {
             .tables
             .iter_mut()
             .map(|table| {
-                // A copy of what was written, so that the room stays with this encoder.
-                let part = (table.buf[..table.filled].to_vec(), table.rows);
+                if table.filled == 0 {
+                    return EncodedPart::default();
+                }
+                // The buffer itself goes (copying what it holds cost more than the encoding
+                // of some tables), and a spare one written before is the next room.
+                let room = table.spare.pop().unwrap_or_else(|| vec![0; ROOM]);
+                let part = EncodedPart {
+                    buf: std::mem::replace(&mut table.buf, room),
+                    len: table.filled,
+                    rows: table.rows,
+                };
                 table.filled = 0;
                 table.rows = 0;
                 part
@@ -423,7 +435,19 @@ impl DocumentEncoder for CsvEncoder {
             .collect();
         Encoded { parts }
     }
+
+    fn recycle(&mut self, encoded: Encoded) {
+        for (table, part) in self.tables.iter_mut().zip(encoded.parts) {
+            if !part.buf.is_empty() {
+                table.spare.push(part.buf);
+            }
+        }
+    }
 }
+
+/// Room an encoder's table starts with: most tables hold a few kB of a handful of documents,
+/// and a buffer that grows keeps its size when it is given back.
+const ROOM: usize = 16 * 1024;
 
 impl Exporter for CsvExporter {
     fn write_document(&mut self, doc: &Document) -> Result<(), StageError> {
@@ -484,10 +508,10 @@ impl Exporter for CsvExporter {
             .filter_map(|table| table.fill)
             .map(|fill| EncodedTable {
                 fill,
-                // A handful of documents' rows mostly fit (more room is made when needed).
-                buf: vec![0; CHUNK],
+                buf: vec![0; ROOM],
                 filled: 0,
                 rows: 0,
+                spare: Vec::new(),
             })
             .collect();
         Some(Box::new(CsvEncoder {
@@ -498,17 +522,17 @@ impl Exporter for CsvExporter {
         }))
     }
 
-    fn write_encoded(&mut self, encoded: Encoded) -> Result<(), StageError> {
+    fn write_encoded(&mut self, encoded: &Encoded) -> Result<(), StageError> {
         // The encoder's parts are the document tables, in the order they were opened.
         let tables = self.tables.iter_mut().filter(|table| table.fill.is_some());
-        for (table, (bytes, rows)) in tables.zip(encoded.parts) {
+        for (table, part) in tables.zip(&encoded.parts) {
             // The header (or rows of documents written one by one) go first.
             table.spill(0)?;
             table
                 .file
-                .write_all(&bytes)
+                .write_all(part.bytes())
                 .map_err(|e| StageError::new(format!("{}.csv: {e}", table.name)))?;
-            table.rows += rows;
+            table.rows += part.rows;
         }
         Ok(())
     }

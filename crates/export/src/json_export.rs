@@ -5,8 +5,9 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 
 use model::{
-    Claim, Dateline, Document, DocumentEncoder, Encoded, Entity, ExportSummary, Exporter, Failure,
-    Heading, Mention, Quote, RemovedLine, StageError, StageOptions, Status, Table, Warning,
+    Claim, Dateline, Document, DocumentEncoder, Encoded, EncodedPart, Entity, ExportSummary,
+    Exporter, Failure, Heading, Mention, Quote, RemovedLine, StageError, StageOptions, Status,
+    Table, Warning,
 };
 use serde::{Deserialize, Serialize};
 
@@ -220,20 +221,22 @@ impl Exporter for JsonExporter {
             pending: if jsonl { vec![0; CHUNK] } else { Vec::new() },
             filled: 0,
             documents: 0,
+            spare: Vec::new(),
         }))
     }
 
-    fn write_encoded(&mut self, encoded: Encoded) -> Result<(), StageError> {
-        let Some((bytes, documents)) = encoded.parts.into_iter().next() else {
+    fn write_encoded(&mut self, encoded: &Encoded) -> Result<(), StageError> {
+        let Some(part) = encoded.parts.first() else {
             return Ok(());
         };
         if let Some(out) = &mut self.jsonl {
             out.write_all(&self.pending[..self.filled])
                 .map_err(io_error("documents.jsonl"))?;
             self.filled = 0;
-            out.write_all(&bytes).map_err(io_error("documents.jsonl"))?;
+            out.write_all(part.bytes())
+                .map_err(io_error("documents.jsonl"))?;
         }
-        self.documents += documents;
+        self.documents += part.rows;
         Ok(())
     }
 
@@ -287,6 +290,8 @@ pub struct JsonEncoder {
     pending: Vec<u8>,
     filled: usize,
     documents: usize,
+    /// Buffers taken earlier and given back once written, to be taken again.
+    spare: Vec<Vec<u8>>,
 }
 
 impl DocumentEncoder for JsonEncoder {
@@ -308,11 +313,30 @@ impl DocumentEncoder for JsonEncoder {
     }
 
     fn take(&mut self) -> Encoded {
-        // A copy of what was written, so that the room stays with this encoder.
-        let part = (self.pending[..self.filled].to_vec(), self.documents);
+        let buf = if self.filled == 0 {
+            Vec::new()
+        } else {
+            // The buffer itself goes (a copy of the lines cost a tenth of encoding them), and
+            // a spare one written before is the next room.
+            let room = self.spare.pop().unwrap_or_else(|| vec![0; CHUNK]);
+            std::mem::replace(&mut self.pending, room)
+        };
+        let part = EncodedPart {
+            buf,
+            len: self.filled,
+            rows: self.documents,
+        };
         self.filled = 0;
         self.documents = 0;
         Encoded { parts: vec![part] }
+    }
+
+    fn recycle(&mut self, encoded: Encoded) {
+        for part in encoded.parts {
+            if !part.buf.is_empty() {
+                self.spare.push(part.buf);
+            }
+        }
     }
 }
 

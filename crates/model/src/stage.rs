@@ -102,7 +102,7 @@ pub trait Exporter: Send {
 
     /// Appends what an encoder of this exporter produced, as `write_document` would have
     /// written those documents. Called in input order; only after `encoder` returned one.
-    fn write_encoded(&mut self, encoded: Encoded) -> Result<(), StageError> {
+    fn write_encoded(&mut self, encoded: &Encoded) -> Result<(), StageError> {
         let _ = encoded;
         Err(StageError::new("this exporter has no document encoder"))
     }
@@ -114,13 +114,34 @@ pub trait DocumentEncoder: Send {
     fn encode(&mut self, doc: &Document);
     /// What was encoded since the last call, to hand to [`Exporter::write_encoded`].
     fn take(&mut self) -> Encoded;
+    /// Takes back what `take` returned once it is written, so that its buffers are encoded
+    /// into again (and freed, in the end, by the thread that allocated them).
+    fn recycle(&mut self, encoded: Encoded) {
+        let _ = encoded;
+    }
 }
 
 /// Documents encoded for an exporter: for each of its files (in the exporter's own order), the
 /// bytes to append and the data rows they hold.
 #[derive(Debug, Default)]
 pub struct Encoded {
-    pub parts: Vec<(Vec<u8>, usize)>,
+    pub parts: Vec<EncodedPart>,
+}
+
+/// What to append to one file.
+#[derive(Debug, Default)]
+pub struct EncodedPart {
+    /// The bytes are `buf[..len]`; the rest is room the encoder had, kept for it to reuse
+    /// without clearing it again.
+    pub buf: Vec<u8>,
+    pub len: usize,
+    pub rows: usize,
+}
+
+impl EncodedPart {
+    pub fn bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
 }
 
 /// What an exporter wrote: file name → data rows.

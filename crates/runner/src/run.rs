@@ -482,7 +482,8 @@ impl Sink {
     /// Takes the next handful a worker finished, in input order: what [`Sink::accept`] does
     /// for each of its documents, with the encoding already done by the worker. Stops at the
     /// document that stops the run, as `accept` one at a time would.
-    fn accept_done(&mut self, done: Done) -> Result<(), RunError> {
+    /// The documents are dropped; the rest goes back to its worker, to be filled again.
+    fn accept_done(&mut self, done: &mut Done) -> Result<(), RunError> {
         let Done {
             notes,
             docs,
@@ -491,9 +492,9 @@ impl Sink {
             line_ends,
             ..
         } = done;
-        let mut docs = docs.into_iter();
+        let mut docs = std::mem::take(docs).into_iter();
         let mut accepted: usize = 0;
-        for note in &notes {
+        for note in notes.iter() {
             self.count(note);
             accepted += 1;
             if let Some(doc) = docs.next() {
@@ -505,7 +506,7 @@ impl Sink {
                     self.corpus_time += clock.elapsed();
                 }
                 let clock = Instant::now();
-                for ((instance, exporter), encoded) in self.exporters.iter_mut().zip(&encoded) {
+                for ((instance, exporter), encoded) in self.exporters.iter_mut().zip(&*encoded) {
                     if encoded.is_none() {
                         exporter.write_document(&doc).map_err(|e| RunError::Stage {
                             stage: instance.to_string(),
@@ -527,7 +528,7 @@ impl Sink {
         }
         // Nothing is committed after the failure that stops the run: the rest can go.
         if self.aborted.is_none() {
-            for ((instance, exporter), encoded) in self.exporters.iter_mut().zip(encoded) {
+            for ((instance, exporter), encoded) in self.exporters.iter_mut().zip(&*encoded) {
                 if let Some(encoded) = encoded {
                     exporter
                         .write_encoded(encoded)
@@ -589,6 +590,8 @@ impl Note {
 /// writes, the documents themselves only where something must see them in input order.
 struct Done {
     seq: usize,
+    /// The worker that made it, and gets it back once it is written.
+    worker: usize,
     /// One per document, in input order.
     notes: Vec<Note>,
     /// The documents, when corpus stages or an exporter without an encoder need them;
@@ -664,6 +667,10 @@ impl Flow<'_, '_> {
             drained: false,
         });
         let (done_tx, done_rx) = mpsc::channel::<Done>();
+        // Written handfuls go back to their worker, so that their buffers are filled again
+        // (and freed, in the end, by the thread that allocated them).
+        let (back_txs, back_rxs): (Vec<_>, Vec<_>) =
+            (0..self.threads).map(|_| mpsc::channel::<Done>()).unzip();
         // Set when the writer stops early (an error, or `on_error = "fail"`), so that the
         // workers stop too instead of finishing the documents in flight.
         let stop = AtomicBool::new(false);
@@ -673,7 +680,7 @@ impl Flow<'_, '_> {
         std::thread::scope(|scope| {
             let mut workers = Vec::new();
             let mut spawn_error = None;
-            for i in 0..self.threads {
+            for (i, back_rx) in back_rxs.into_iter().enumerate() {
                 let encoding = Encoding {
                     encoders: sink.exporters.iter().map(|(_, e)| e.encoder()).collect(),
                     stdout: sink.stdout.is_some(),
@@ -684,7 +691,8 @@ impl Flow<'_, '_> {
                 let worker = std::thread::Builder::new()
                     .name(format!("newsmill-worker-{i}"))
                     .spawn_scoped(scope, move || {
-                        self.work(intake, &done_tx, stop, encoding, fail_fast)
+                        let channels = (&done_tx, &back_rx);
+                        self.work(i, intake, channels, stop, encoding, fail_fast)
                     });
                 match worker {
                     Ok(w) => workers.push(w),
@@ -698,13 +706,14 @@ impl Flow<'_, '_> {
             let writer_before = Sched::of_this_thread();
             let result = match spawn_error {
                 Some(e) => Err(RunError::Threads(e.to_string())),
-                None => write_in_order(&done_rx, &credit_tx, sink),
+                None => write_in_order(&done_rx, &back_txs, &credit_tx, sink),
             };
             let writer = Sched::spent([(writer_before, Sched::of_this_thread())]);
             stop.store(true, Ordering::Relaxed);
             // Workers wait for credits and for the writer: let them go.
             drop(credit_tx);
             drop(done_rx);
+            drop(back_txs);
             let mut time = WorkersTime {
                 sched: Some(Sched::default()),
                 writer,
@@ -724,8 +733,9 @@ impl Flow<'_, '_> {
     /// them, until the source is drained or the writer stops.
     fn work(
         &self,
+        worker: usize,
         intake: &Mutex<Intake>,
-        done_tx: &mpsc::Sender<Done>,
+        (done_tx, back_rx): (&mpsc::Sender<Done>, &mpsc::Receiver<Done>),
         stop: &AtomicBool,
         mut encoding: Encoding,
         fail_fast: &[String],
@@ -776,13 +786,29 @@ impl Flow<'_, '_> {
                 run_document(doc, self.doc_stages);
             }
             let clock = Instant::now();
-            let mut done = Done {
-                seq,
-                notes: Vec::with_capacity(handful.len()),
-                docs: Vec::new(),
-                encoded: Vec::new(),
-                lines: Vec::new(),
-                line_ends: Vec::new(),
+            let mut done = match back_rx.try_recv() {
+                Ok(mut done) => {
+                    let encoders = encoding.encoders.iter_mut();
+                    for (encoder, encoded) in encoders.zip(done.encoded.drain(..)) {
+                        if let (Some(encoder), Some(encoded)) = (encoder, encoded) {
+                            encoder.recycle(encoded);
+                        }
+                    }
+                    done.notes.clear();
+                    done.lines.clear();
+                    done.line_ends.clear();
+                    done.seq = seq;
+                    done
+                }
+                Err(_) => Done {
+                    seq,
+                    worker,
+                    notes: Vec::with_capacity(handful.len()),
+                    docs: Vec::new(),
+                    encoded: Vec::new(),
+                    lines: Vec::new(),
+                    line_ends: Vec::new(),
+                },
             };
             for doc in &handful {
                 done.notes.push(Note::of(doc, fail_fast));
@@ -794,11 +820,9 @@ impl Flow<'_, '_> {
                     done.line_ends.push(done.lines.len());
                 }
             }
-            done.encoded = encoding
-                .encoders
-                .iter_mut()
-                .map(|encoder| encoder.as_mut().map(|e| e.take()))
-                .collect();
+            let encoders = encoding.encoders.iter_mut();
+            done.encoded
+                .extend(encoders.map(|encoder| encoder.as_mut().map(|e| e.take())));
             if encoding.keep_docs {
                 done.docs = handful;
             } else {
@@ -816,6 +840,7 @@ impl Flow<'_, '_> {
 /// The writer's side of [`Flow`]: handfuls arrive in any order and leave in input order.
 fn write_in_order(
     done_rx: &mpsc::Receiver<Done>,
+    back_txs: &[mpsc::Sender<Done>],
     credit_tx: &mpsc::SyncSender<()>,
     sink: &mut Sink,
 ) -> Result<(), RunError> {
@@ -841,7 +866,9 @@ fn write_in_order(
         }
         let mut done = done;
         loop {
-            sink.accept_done(done)?;
+            sink.accept_done(&mut done)?;
+            // A worker that has stopped does not need it.
+            let _ = back_txs[done.worker].send(done);
             if sink.aborted.is_some() {
                 return sink.flush();
             }
