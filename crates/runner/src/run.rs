@@ -482,7 +482,8 @@ impl Sink {
     /// Takes the next handful a worker finished, in input order: what [`Sink::accept`] does
     /// for each of its documents, with the encoding already done by the worker. Stops at the
     /// document that stops the run, as `accept` one at a time would.
-    /// The documents are dropped; the rest goes back to its worker, to be filled again.
+    /// It goes back to its worker afterwards, which drops the documents and fills the rest
+    /// again.
     fn accept_done(&mut self, done: &mut Done) -> Result<(), RunError> {
         let Done {
             notes,
@@ -492,7 +493,7 @@ impl Sink {
             line_ends,
             ..
         } = done;
-        let mut docs = std::mem::take(docs).into_iter();
+        let mut docs = docs.iter();
         let mut accepted: usize = 0;
         for note in notes.iter() {
             self.count(note);
@@ -501,14 +502,14 @@ impl Sink {
                 if !note.failed {
                     let clock = Instant::now();
                     for (_, stage) in &mut self.corpus_stages {
-                        stage.observe(&doc);
+                        stage.observe(doc);
                     }
                     self.corpus_time += clock.elapsed();
                 }
                 let clock = Instant::now();
                 for ((instance, exporter), encoded) in self.exporters.iter_mut().zip(&*encoded) {
                     if encoded.is_none() {
-                        exporter.write_document(&doc).map_err(|e| RunError::Stage {
+                        exporter.write_document(doc).map_err(|e| RunError::Stage {
                             stage: instance.to_string(),
                             message: e.message,
                         })?;
@@ -594,8 +595,8 @@ struct Done {
     worker: usize,
     /// One per document, in input order.
     notes: Vec<Note>,
-    /// The documents, when corpus stages or an exporter without an encoder need them;
-    /// otherwise empty (the worker dropped them).
+    /// The documents, when corpus stages or an exporter without an encoder need them
+    /// (otherwise empty: the worker dropped them); the worker drops them once they are back.
     docs: Vec<Document>,
     /// Per exporter, its documents' encoding, or `None` for an exporter that takes them one
     /// by one.
@@ -750,7 +751,10 @@ impl Flow<'_, '_> {
                 Sched::spent([(before, Sched::of_this_thread())]),
             )
         };
+        // Handfuls written and given back, emptied, to be filled again.
+        let mut spares = Vec::new();
         loop {
+            take_back(back_rx, &mut encoding, &mut spares);
             let clock = Instant::now();
             let (seq, mut handful) = {
                 // Stage panics are caught in run_document and ingest does not panic, so the
@@ -786,21 +790,13 @@ impl Flow<'_, '_> {
                 run_document(doc, self.doc_stages);
             }
             let clock = Instant::now();
-            let mut done = match back_rx.try_recv() {
-                Ok(mut done) => {
-                    let encoders = encoding.encoders.iter_mut();
-                    for (encoder, encoded) in encoders.zip(done.encoded.drain(..)) {
-                        if let (Some(encoder), Some(encoded)) = (encoder, encoded) {
-                            encoder.recycle(encoded);
-                        }
-                    }
-                    done.notes.clear();
-                    done.lines.clear();
-                    done.line_ends.clear();
+            take_back(back_rx, &mut encoding, &mut spares);
+            let mut done = match spares.pop() {
+                Some(mut done) => {
                     done.seq = seq;
                     done
                 }
-                Err(_) => Done {
+                None => Done {
                     seq,
                     worker,
                     notes: Vec::with_capacity(handful.len()),
@@ -834,6 +830,24 @@ impl Flow<'_, '_> {
             }
         }
         finish(waiting, encode_time)
+    }
+}
+
+/// Empties the handfuls the writer gave back into `spares`: their documents are dropped here,
+/// on the thread that allocated them, and their buffers go back to the encoders.
+fn take_back(back_rx: &mpsc::Receiver<Done>, encoding: &mut Encoding, spares: &mut Vec<Done>) {
+    while let Ok(mut done) = back_rx.try_recv() {
+        let encoders = encoding.encoders.iter_mut();
+        for (encoder, encoded) in encoders.zip(done.encoded.drain(..)) {
+            if let (Some(encoder), Some(encoded)) = (encoder, encoded) {
+                encoder.recycle(encoded);
+            }
+        }
+        done.docs.clear();
+        done.notes.clear();
+        done.lines.clear();
+        done.line_ends.clear();
+        spares.push(done);
     }
 }
 
