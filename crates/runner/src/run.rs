@@ -482,6 +482,7 @@ impl Sink {
     /// Takes the next handful a worker finished, in input order: what [`Sink::accept`] does
     /// for each of its documents, with the encoding already done by the worker. Stops at the
     /// document that stops the run, as `accept` one at a time would.
+    ///
     /// It goes back to its worker afterwards, which drops the documents and fills the rest
     /// again.
     fn accept_done(&mut self, done: &mut Done) -> Result<(), RunError> {
