@@ -3,7 +3,10 @@
 use std::fs::File;
 use std::io::{BufWriter, Write};
 
-use model::{Cell, Document, ExportSummary, Exporter, StageError, StageOptions, Table};
+use model::{
+    Cell, Document, DocumentEncoder, Encoded, EncodedPart, ExportSummary, Exporter, StageError,
+    StageOptions, Table,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::encode::{
@@ -427,11 +430,91 @@ fn needs_guard(cell: &str) -> bool {
     ) && cell.parse::<f64>().is_err()
 }
 
+/// The document id's cell, in `id` (cleared first).
+fn encode_id(id: &mut Vec<u8>, doc_id: &str, formula_guard: bool) {
+    id.clear();
+    let guarded = formula_guard && needs_guard(doc_id);
+    csv_field(doc_id, guarded, |piece| id.extend_from_slice(piece));
+}
+
+/// A document table's rows as a worker encodes them, waiting to be taken.
+struct EncodedTable {
+    fill: FillRows,
+    /// Encoded rows are `buf[..filled]`; the rest is room (see `encode::Cursor`).
+    buf: Vec<u8>,
+    filled: usize,
+    rows: usize,
+    /// Buffers taken earlier and given back once written, to be taken again.
+    spare: Vec<Vec<u8>>,
+}
+
+/// Encodes documents' rows of every document table, as [`CsvExporter::write_document`]
+/// does, into memory: one per worker thread.
+pub struct CsvEncoder {
+    tables: Vec<EncodedTable>,
+    formula_guard: bool,
+    scratch: String,
+    id: Vec<u8>,
+}
+
+impl DocumentEncoder for CsvEncoder {
+    fn encode(&mut self, doc: &Document) {
+        encode_id(&mut self.id, &doc.id, self.formula_guard);
+        for table in &mut self.tables {
+            (table.fill)(
+                doc,
+                &mut Rows {
+                    buf: &mut table.buf,
+                    filled: &mut table.filled,
+                    rows: &mut table.rows,
+                    scratch: &mut self.scratch,
+                    id: &self.id,
+                    guard: self.formula_guard,
+                },
+            );
+        }
+    }
+
+    fn take(&mut self) -> Encoded {
+        let parts = self
+            .tables
+            .iter_mut()
+            .map(|table| {
+                if table.filled == 0 {
+                    return EncodedPart::default();
+                }
+                // The buffer itself goes (copying what it holds cost more than the encoding
+                // of some tables), and a spare one written before is the next room.
+                let room = table.spare.pop().unwrap_or_else(|| vec![0; ROOM]);
+                let part = EncodedPart {
+                    buf: std::mem::replace(&mut table.buf, room),
+                    len: table.filled,
+                    rows: table.rows,
+                };
+                table.filled = 0;
+                table.rows = 0;
+                part
+            })
+            .collect();
+        Encoded { parts }
+    }
+
+    fn recycle(&mut self, encoded: Encoded) {
+        for (table, part) in self.tables.iter_mut().zip(encoded.parts) {
+            if !part.buf.is_empty() {
+                table.spare.push(part.buf);
+            }
+        }
+    }
+}
+
+/// Room an encoder's table starts with: most tables hold a few kB of a handful of documents,
+/// and a buffer that grows keeps its size when it is given back.
+const ROOM: usize = 16 * 1024;
+
 impl Exporter for CsvExporter {
     fn write_document(&mut self, doc: &Document) -> Result<(), StageError> {
-        self.id.clear();
-        let guarded = self.formula_guard && needs_guard(&doc.id);
-        csv_field(&doc.id, guarded, |piece| self.id.extend_from_slice(piece));
+        encode_id(&mut self.id, &doc.id, self.formula_guard);
         for table in &mut self.tables {
             if let Some(fill) = table.fill {
                 fill(
@@ -479,6 +562,42 @@ impl Exporter for CsvExporter {
             out.spill(CHUNK)?;
         }
         self.tables.push(out);
+        Ok(())
+    }
+
+    fn encoder(&self) -> Option<Box<dyn DocumentEncoder>> {
+        let tables = self
+            .tables
+            .iter()
+            .filter_map(|table| table.fill)
+            .map(|fill| EncodedTable {
+                fill,
+                buf: vec![0; ROOM],
+                filled: 0,
+                rows: 0,
+                spare: Vec::new(),
+            })
+            .collect();
+        Some(Box::new(CsvEncoder {
+            tables,
+            formula_guard: self.formula_guard,
+            scratch: String::new(),
+            id: Vec::new(),
+        }))
+    }
+
+    fn write_encoded(&mut self, encoded: &Encoded) -> Result<(), StageError> {
+        // The encoder's parts are the document tables, in the order they were opened.
+        let tables = self.tables.iter_mut().filter(|table| table.fill.is_some());
+        for (table, part) in tables.zip(&encoded.parts) {
+            // The header (or rows of documents written one by one) go first.
+            table.spill(0)?;
+            table
+                .file
+                .write_all(part.bytes())
+                .map_err(|e| StageError::new(format!("{}.csv: {e}", table.name)))?;
+            table.rows += part.rows;
+        }
         Ok(())
     }
 

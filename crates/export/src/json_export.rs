@@ -5,8 +5,9 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 
 use model::{
-    Cell, Claim, Dateline, Document, Entity, ExportSummary, Exporter, Failure, Heading, Mention,
-    Quote, RemovedLine, StageError, StageOptions, Status, Table, Warning,
+    Cell, Claim, Dateline, Document, DocumentEncoder, Encoded, EncodedPart, Entity, ExportSummary,
+    Exporter, Failure, Heading, Mention, Quote, RemovedLine, StageError, StageOptions, Status,
+    Table, Warning,
 };
 use serde::{Deserialize, Serialize};
 
@@ -209,6 +210,36 @@ impl Exporter for JsonExporter {
         Ok(())
     }
 
+    fn encoder(&self) -> Option<Box<dyn DocumentEncoder>> {
+        // A file per document is created (and named) by the exporter itself.
+        if self.options.per_document {
+            return None;
+        }
+        let jsonl = self.jsonl.is_some();
+        Some(Box::new(JsonEncoder {
+            jsonl,
+            pending: if jsonl { vec![0; CHUNK] } else { Vec::new() },
+            filled: 0,
+            documents: 0,
+            spare: Vec::new(),
+        }))
+    }
+
+    fn write_encoded(&mut self, encoded: &Encoded) -> Result<(), StageError> {
+        let Some(part) = encoded.parts.first() else {
+            return Ok(());
+        };
+        if let Some(out) = &mut self.jsonl {
+            out.write_all(&self.pending[..self.filled])
+                .map_err(io_error("documents.jsonl"))?;
+            self.filled = 0;
+            out.write_all(part.bytes())
+                .map_err(io_error("documents.jsonl"))?;
+        }
+        self.documents += part.rows;
+        Ok(())
+    }
+
     fn write_table(&mut self, table: &Table) -> Result<(), StageError> {
         let name = format!("{}{}.jsonl", self.prefix, table.name);
         let mut out = self.staging.create(&name)?;
@@ -292,6 +323,64 @@ fn write_large_row(out: &mut impl Write, table: &Table, row: &[Cell]) -> std::io
     out.write_all(b"}\n")
 }
 
+/// Encodes `documents.jsonl` lines into memory, as [`JsonExporter::write_document`] does
+/// (without files per document): one per worker thread.
+pub struct JsonEncoder {
+    jsonl: bool,
+    /// Lines written are `pending[..filled]`; the rest is room (see `encode::Cursor`).
+    pending: Vec<u8>,
+    filled: usize,
+    documents: usize,
+    /// Buffers taken earlier and given back once written, to be taken again.
+    spare: Vec<Vec<u8>>,
+}
+
+impl DocumentEncoder for JsonEncoder {
+    fn encode(&mut self, doc: &Document) {
+        self.documents += 1;
+        if !self.jsonl {
+            return;
+        }
+        let words = doc.word_count();
+        loop {
+            if let Some(len) = line_into(&mut self.pending[self.filled..], doc, words) {
+                check_line(&self.pending[self.filled..self.filled + len], doc);
+                self.filled += len;
+                return;
+            }
+            let len = 2 * self.pending.len();
+            self.pending.resize(len, 0);
+        }
+    }
+
+    fn take(&mut self) -> Encoded {
+        let buf = if self.filled == 0 {
+            Vec::new()
+        } else {
+            // The buffer itself goes (a copy of the lines cost a tenth of encoding them), and
+            // a spare one written before is the next room.
+            let room = self.spare.pop().unwrap_or_else(|| vec![0; CHUNK]);
+            std::mem::replace(&mut self.pending, room)
+        };
+        let part = EncodedPart {
+            buf,
+            len: self.filled,
+            rows: self.documents,
+        };
+        self.filled = 0;
+        self.documents = 0;
+        Encoded { parts: vec![part] }
+    }
+
+    fn recycle(&mut self, encoded: Encoded) {
+        for part in encoded.parts {
+            if !part.buf.is_empty() {
+                self.spare.push(part.buf);
+            }
+        }
+    }
+}
+
 /// Streaming mode: one compact JSON line per document, flushed per window by the caller.
 pub struct StreamWriter<W: Write> {
     out: W,
@@ -313,9 +402,19 @@ impl<W: Write> StreamWriter<W> {
         self.out.write_all(&self.line)
     }
 
+    /// Writes lines made by [`stream_line`].
+    pub fn write_encoded(&mut self, lines: &[u8]) -> std::io::Result<()> {
+        self.out.write_all(lines)
+    }
+
     pub fn flush(&mut self) -> std::io::Result<()> {
         self.out.flush()
     }
+}
+
+/// Appends the line [`StreamWriter::write`] writes for `doc`, newline included.
+pub fn stream_line(out: &mut Vec<u8>, doc: &Document) {
+    push_line(out, doc, doc.word_count());
 }
 
 /// Appends the compact JSON line of `doc`, newline included.

@@ -17,8 +17,10 @@ use std::path::PathBuf;
 
 use model::Capability;
 
-pub use csv_export::{CsvExporter, CsvOptions};
-pub use json_export::{document_json, JsonExporter, JsonOptions, StreamWriter};
+pub use csv_export::{CsvEncoder, CsvExporter, CsvOptions};
+pub use json_export::{
+    document_json, stream_line, JsonEncoder, JsonExporter, JsonOptions, StreamWriter,
+};
 pub use schema::{document_schema, schema_mismatches};
 pub use staging::Staging;
 pub use tables::{table_names, TableSpec, TABLES};

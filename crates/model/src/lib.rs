@@ -20,8 +20,8 @@ pub use document::{
 pub use offsets::{OffsetMap, TextBuilder};
 pub use records::{Claim, Entity, EntityKind, Mention, Quote, QuoteKind};
 pub use stage::{
-    BuildContext, Capability, CorpusStage, DocumentStage, ExportSummary, Exporter, NoOptions,
-    StageError, StageOptions,
+    BuildContext, Capability, CorpusStage, DocumentEncoder, DocumentStage, Encoded, EncodedPart,
+    ExportSummary, Exporter, NoOptions, StageError, StageOptions,
 };
 pub use table::{Cell, Cells, RowWriter, Rows, Table};
 pub use text_index::TextIndex;

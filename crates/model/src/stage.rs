@@ -90,6 +90,58 @@ pub trait Exporter: Send {
     fn write_table(&mut self, table: &Table) -> Result<(), StageError>;
     /// Moves everything into place; nothing is visible at its final name before this.
     fn finish(self: Box<Self>) -> Result<ExportSummary, StageError>;
+
+    /// An encoder for documents, for a worker thread of its own: with more than one thread the
+    /// runner encodes each document on the thread that processed it (where its strings were
+    /// allocated and are still in cache) and passes only bytes to this exporter, through
+    /// [`Exporter::write_encoded`] in input order, instead of calling `write_document`.
+    /// `None` (the default) when the exporter must see the documents themselves.
+    fn encoder(&self) -> Option<Box<dyn DocumentEncoder>> {
+        None
+    }
+
+    /// Appends what an encoder of this exporter produced, as `write_document` would have
+    /// written those documents. Called in input order; only after `encoder` returned one.
+    fn write_encoded(&mut self, encoded: &Encoded) -> Result<(), StageError> {
+        let _ = encoded;
+        Err(StageError::new("this exporter has no document encoder"))
+    }
+}
+
+/// Encodes documents into memory for one [`Exporter`]: one per worker thread.
+pub trait DocumentEncoder: Send {
+    /// Adds a document's rows (encoding into memory cannot fail; writing can, later).
+    fn encode(&mut self, doc: &Document);
+    /// What was encoded since the last call, to hand to [`Exporter::write_encoded`].
+    fn take(&mut self) -> Encoded;
+    /// Takes back what `take` returned once it is written, so that its buffers are encoded
+    /// into again (and freed, in the end, by the thread that allocated them).
+    fn recycle(&mut self, encoded: Encoded) {
+        let _ = encoded;
+    }
+}
+
+/// Documents encoded for an exporter: for each of its files (in the exporter's own order), the
+/// bytes to append and the data rows they hold.
+#[derive(Debug, Default)]
+pub struct Encoded {
+    pub parts: Vec<EncodedPart>,
+}
+
+/// What to append to one file.
+#[derive(Debug, Default)]
+pub struct EncodedPart {
+    /// The bytes are `buf[..len]`; the rest is room the encoder had, kept for it to reuse
+    /// without clearing it again.
+    pub buf: Vec<u8>,
+    pub len: usize,
+    pub rows: usize,
+}
+
+impl EncodedPart {
+    pub fn bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
 }
 
 /// What an exporter wrote: file name → data rows.

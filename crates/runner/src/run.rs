@@ -1,6 +1,6 @@
 //! Runs a validated plan: documents flow through the per-document stages (in parallel, each
-//! worker taking the next document as it comes free), then in input order into the corpus
-//! stages and the exporters.
+//! worker taking the next handful as it comes free and encoding it for the exporters), then
+//! in input order into the corpus stages and the exporters' files.
 //!
 //! Memory is bounded by the documents in flight, never by the corpus: one thread reads,
 //! processes and writes a window of documents before reading the next; more threads keep at
@@ -51,19 +51,21 @@ pub struct Usage {
     pub build_cpu: Vec<Duration>,
     /// From the first document handed to the workers to the last one processed.
     pub processing: Duration,
-    /// Time the workers spent running stages on documents, summed over workers.
+    /// Time the workers spent on documents, summed over workers: running stages, and with
+    /// more than one thread also reading and encoding them (each worker does all three).
     pub workers_busy: Duration,
-    /// Time the workers waited for a document to be read, summed over workers.
+    /// Time the workers waited for their turn at the input or for a credit (memory bound),
+    /// summed over workers.
     pub workers_waiting_for_input: Duration,
     /// The workers' own account from the scheduler (Linux): time on a core, and time ready
     /// but waiting for one (taken by other processes), summed over workers. The rest of their
     /// processing time they were blocked, with nothing to do: the idle share, which the host's
     /// load does not inflate the way it inflates wall-clock figures.
     pub workers_sched: Option<Sched>,
-    /// The same of the reader and writer threads that run beside the workers (more than one
-    /// thread). They use cores the workers leave, so the cores left idle by the whole run
-    /// are at least the workers' blocked time less theirs, and at most the blocked time.
-    pub reader_writer_sched: Option<Sched>,
+    /// The same of the writer thread that runs beside the workers (more than one thread). It
+    /// uses cores the workers leave, so the cores left idle by the whole run are at least the
+    /// workers' blocked time less its, and at most the blocked time.
+    pub writer_sched: Option<Sched>,
     /// CPU time of the whole process (user and system), where the system tells it.
     pub cpu: Option<Duration>,
 }
@@ -280,13 +282,17 @@ pub fn run(plan: Plan, options: &RunOptions) -> Result<Outcome, RunError> {
         usage.processing = processing.elapsed();
         usage.workers_waiting_for_input = workers.waiting;
         usage.workers_sched = workers.sched;
-        usage.reader_writer_sched = workers.reader_writer;
+        usage.writer_sched = workers.writer;
+        sink.export_time += workers.encoding;
+        // The workers also read and encode (which the one thread's figure leaves out).
+        usage.workers_busy =
+            workers.encoding + Duration::from_nanos(ingest_nanos.load(Ordering::Relaxed));
         result?;
     }
-    usage.workers_busy = doc_stages
+    usage.workers_busy += doc_stages
         .iter()
         .map(|s| Duration::from_nanos(s.nanos.load(Ordering::Relaxed)))
-        .sum();
+        .sum::<Duration>();
     sink.progress.finish_and_clear();
     if sink.failed > sink.failures_shown && !options.quiet {
         eprintln!(
@@ -430,21 +436,8 @@ struct Sink {
 impl Sink {
     /// Takes the next document in input order.
     fn accept(&mut self, doc: Document) -> Result<(), RunError> {
-        self.documents += 1;
-        self.bytes += doc.source_text.len() as u64;
-        if doc.status == Status::Failed {
-            self.failed += 1;
-            if let Some(f) = &doc.failure {
-                if !self.quiet && self.failures_shown < 20 {
-                    self.progress
-                        .suspend(|| eprintln!("error: {}: {}: {}", doc.source, f.stage, f.message));
-                    self.failures_shown += 1;
-                }
-                if self.fail_fast.contains(&f.stage) && self.aborted.is_none() {
-                    self.aborted = Some(format!("{}: {}: {}", doc.source, f.stage, f.message));
-                }
-            }
-        } else {
+        self.count(&Note::of(&doc, &self.fail_fast));
+        if doc.status != Status::Failed {
             let clock = Instant::now();
             for (_, stage) in &mut self.corpus_stages {
                 stage.observe(&doc);
@@ -466,6 +459,93 @@ impl Sink {
         Ok(())
     }
 
+    /// Counts the next document in input order, shows its failure and notes whether it
+    /// stops the run.
+    fn count(&mut self, note: &Note) {
+        self.documents += 1;
+        self.bytes += note.bytes;
+        if !note.failed {
+            return;
+        }
+        self.failed += 1;
+        if let Some((failure, stops)) = &note.failure {
+            if !self.quiet && self.failures_shown < 20 {
+                self.progress.suspend(|| eprintln!("error: {failure}"));
+                self.failures_shown += 1;
+            }
+            if *stops && self.aborted.is_none() {
+                self.aborted = Some(failure.clone());
+            }
+        }
+    }
+
+    /// Takes the next handful a worker finished, in input order: what [`Sink::accept`] does
+    /// for each of its documents, with the encoding already done by the worker. Stops at the
+    /// document that stops the run, as `accept` one at a time would.
+    ///
+    /// It goes back to its worker afterwards, which drops the documents and fills the rest
+    /// again.
+    fn accept_done(&mut self, done: &mut Done) -> Result<(), RunError> {
+        let Done {
+            notes,
+            docs,
+            encoded,
+            lines,
+            line_ends,
+            ..
+        } = done;
+        let mut docs = docs.iter();
+        let mut accepted: usize = 0;
+        for note in notes.iter() {
+            self.count(note);
+            accepted += 1;
+            if let Some(doc) = docs.next() {
+                if !note.failed {
+                    let clock = Instant::now();
+                    for (_, stage) in &mut self.corpus_stages {
+                        stage.observe(doc);
+                    }
+                    self.corpus_time += clock.elapsed();
+                }
+                let clock = Instant::now();
+                for ((instance, exporter), encoded) in self.exporters.iter_mut().zip(&*encoded) {
+                    if encoded.is_none() {
+                        exporter.write_document(doc).map_err(|e| RunError::Stage {
+                            stage: instance.to_string(),
+                            message: e.message,
+                        })?;
+                    }
+                }
+                self.export_time += clock.elapsed();
+            }
+            if self.aborted.is_some() {
+                break;
+            }
+        }
+        let clock = Instant::now();
+        if let Some(out) = &mut self.stdout {
+            if let Some(&end) = accepted.checked_sub(1).and_then(|last| line_ends.get(last)) {
+                out.write_encoded(&lines[..end]).map_err(RunError::Stdout)?;
+            }
+        }
+        // Nothing is committed after the failure that stops the run: the rest can go.
+        if self.aborted.is_none() {
+            for ((instance, exporter), encoded) in self.exporters.iter_mut().zip(&*encoded) {
+                if let Some(encoded) = encoded {
+                    exporter
+                        .write_encoded(encoded)
+                        .map_err(|e| RunError::Stage {
+                            stage: instance.to_string(),
+                            message: e.message,
+                        })?;
+                }
+            }
+        }
+        self.export_time += clock.elapsed();
+        self.progress.inc(accepted as u64);
+        Ok(())
+    }
+
     /// Hands what was written to standard output on, so that a streaming consumer is never
     /// kept waiting for lines that are ready.
     fn flush(&mut self) -> Result<(), RunError> {
@@ -476,19 +556,68 @@ impl Sink {
     }
 }
 
-/// Documents handed to a worker at a time. One at a time cost a thread wake-up or two per
+/// Documents a worker takes at a time. One at a time cost a thread wake-up or two per
 /// document (about 12,000 context switches and 15% more CPU time on 16,000 articles with two
 /// threads); sixteen (a few milliseconds of work) cut that sixteenfold, and the worker that
 /// ends last is at most one such handful behind.
 const HANDOUT: usize = 16;
 
-/// More than one thread: a reader thread, `threads` workers and the writer (the calling
-/// thread) run at once. Workers take a handful of `chunk` documents at a time as they come
-/// free, so no worker waits for another's slow document (as it would at the end of a window
-/// processed together); the writer puts them back in input order. Memory stays bounded
-/// because the reader needs a credit per handful and the writer returns it only once the
-/// handful is written: at most `in_flight` documents (rounded up to handfuls) are read,
-/// processed or waiting for their turn.
+/// What the writer counts of a document (see [`Sink::count`]).
+struct Note {
+    bytes: u64,
+    failed: bool,
+    /// A failure as shown (`source: stage: message`), and whether its stage stops the run.
+    failure: Option<(String, bool)>,
+}
+
+impl Note {
+    fn of(doc: &Document, fail_fast: &[String]) -> Note {
+        let failed = doc.status == Status::Failed;
+        let failure = match &doc.failure {
+            Some(f) if failed => Some((
+                format!("{}: {}: {}", doc.source, f.stage, f.message),
+                fail_fast.contains(&f.stage),
+            )),
+            _ => None,
+        };
+        Note {
+            bytes: doc.source_text.len() as u64,
+            failed,
+            failure,
+        }
+    }
+}
+
+/// A handful as a worker hands it to the writer: what the writer counts and the bytes it
+/// writes, the documents themselves only where something must see them in input order.
+struct Done {
+    seq: usize,
+    /// The worker that made it, and gets it back once it is written.
+    worker: usize,
+    /// One per document, in input order.
+    notes: Vec<Note>,
+    /// The documents, when corpus stages or an exporter without an encoder need them
+    /// (otherwise empty: the worker dropped them); the worker drops them once they are back.
+    docs: Vec<Document>,
+    /// Per exporter, its documents' encoding, or `None` for an exporter that takes them one
+    /// by one.
+    encoded: Vec<Option<model::Encoded>>,
+    /// Streaming: the documents' lines, and where each ends in `lines`.
+    lines: Vec<u8>,
+    line_ends: Vec<usize>,
+}
+
+/// More than one thread: `threads` workers and the writer (the calling thread) run at once.
+/// Each worker takes the next handful of `chunk` documents from the source itself (reading
+/// and parsing them), runs the stages, encodes them for every exporter (and for the stdout
+/// stream) into buffers of its own and drops them, so that a document lives on one core from
+/// parse to drop: its strings are allocated and freed by one thread and cross no core. The
+/// writer gets bytes and counts and writes them in input order; only corpus stages (and an
+/// exporter without an encoder) still get the documents, in input order.
+///
+/// Memory stays bounded because a worker needs a credit per handful and the writer returns it
+/// only once the handful is written: at most `in_flight` documents (rounded up to handfuls)
+/// are read, processed or waiting for their turn.
 struct Flow<'a, 'p> {
     threads: usize,
     in_flight: usize,
@@ -497,142 +626,244 @@ struct Flow<'a, 'p> {
     ingest_nanos: &'a AtomicU64,
 }
 
+/// The source, taken from in turn by the workers.
+struct Intake {
+    source: Source,
+    credits: mpsc::Receiver<()>,
+    /// The next handful's position in the input.
+    seq: usize,
+    /// Set once the source is drained, so that no worker waits for a credit for nothing.
+    drained: bool,
+}
+
+/// What a worker brings to each handful besides the stages.
+struct Encoding {
+    encoders: Vec<Option<Box<dyn model::DocumentEncoder>>>,
+    stdout: bool,
+    keep_docs: bool,
+}
+
 /// What the workers report of their time.
 #[derive(Default)]
 struct WorkersTime {
-    /// Waiting for the reader, summed over workers.
+    /// Waiting for their turn at the source or for a credit, summed over workers.
     waiting: Duration,
     sched: Option<Sched>,
-    /// The reader and writer threads' own account.
-    reader_writer: Option<Sched>,
+    /// The writer thread's own account.
+    writer: Option<Sched>,
+    /// Encoding for the exporters and the stream, summed over workers.
+    encoding: Duration,
 }
 
 impl Flow<'_, '_> {
-    fn run(&self, mut source: Source, sink: &mut Sink) -> (WorkersTime, Result<(), RunError>) {
+    fn run(&self, source: Source, sink: &mut Sink) -> (WorkersTime, Result<(), RunError>) {
         let handfuls = self.in_flight.div_ceil(self.chunk).max(1);
         let (credit_tx, credit_rx) = mpsc::sync_channel::<()>(handfuls);
         for _ in 0..handfuls {
             let _ = credit_tx.send(());
         }
-        // Never full: the credits keep fewer handfuls than its capacity in flight.
-        let (work_tx, work_rx) = mpsc::sync_channel::<(usize, Vec<Document>)>(handfuls);
-        let work_rx = Mutex::new(work_rx);
-        let (done_tx, done_rx) = mpsc::channel::<(usize, Vec<Document>)>();
+        let intake = Mutex::new(Intake {
+            source,
+            credits: credit_rx,
+            seq: 0,
+            drained: false,
+        });
+        let (done_tx, done_rx) = mpsc::channel::<Done>();
+        // Written handfuls go back to their worker, so that their buffers are filled again
+        // (and freed, in the end, by the thread that allocated them).
+        let (back_txs, back_rxs): (Vec<_>, Vec<_>) =
+            (0..self.threads).map(|_| mpsc::channel::<Done>()).unzip();
         // Set when the writer stops early (an error, or `on_error = "fail"`), so that the
-        // reader and the workers stop too instead of finishing the documents in flight.
+        // workers stop too instead of finishing the documents in flight.
         let stop = AtomicBool::new(false);
+        let keep_docs = !sink.corpus_stages.is_empty()
+            || sink.exporters.iter().any(|(_, e)| e.encoder().is_none());
+        let fail_fast = sink.fail_fast.clone();
         std::thread::scope(|scope| {
             let mut workers = Vec::new();
             let mut spawn_error = None;
-            let reader = std::thread::Builder::new()
-                .name("newsmill-reader".into())
-                .spawn_scoped(scope, || {
-                    let (credit_rx, work_tx) = (credit_rx, work_tx);
-                    let before = Sched::of_this_thread();
-                    for seq in 0.. {
-                        if credit_rx.recv().is_err() || stop.load(Ordering::Relaxed) {
-                            break;
-                        }
-                        let clock = Instant::now();
-                        let handful: Vec<Document> = source.by_ref().take(self.chunk).collect();
-                        self.ingest_nanos
-                            .fetch_add(clock.elapsed().as_nanos() as u64, Ordering::Relaxed);
-                        if handful.is_empty() || work_tx.send((seq, handful)).is_err() {
-                            break;
-                        }
-                    }
-                    Sched::spent([(before, Sched::of_this_thread())])
-                });
-            let reader = match reader {
-                Ok(reader) => Some(reader),
-                Err(e) => {
-                    spawn_error = Some(e);
-                    None
-                }
-            };
-            for i in 0..self.threads {
-                if spawn_error.is_some() {
-                    break;
-                }
+            for (i, back_rx) in back_rxs.into_iter().enumerate() {
+                let encoding = Encoding {
+                    encoders: sink.exporters.iter().map(|(_, e)| e.encoder()).collect(),
+                    stdout: sink.stdout.is_some(),
+                    keep_docs,
+                };
                 let done_tx = done_tx.clone();
-                let (work_rx, stop) = (&work_rx, &stop);
+                let (intake, stop, fail_fast) = (&intake, &stop, &fail_fast);
                 let worker = std::thread::Builder::new()
                     .name(format!("newsmill-worker-{i}"))
-                    .spawn_scoped(scope, move || self.work(work_rx, &done_tx, stop));
+                    .spawn_scoped(scope, move || {
+                        let channels = (&done_tx, &back_rx);
+                        self.work(i, intake, channels, stop, encoding, fail_fast)
+                    });
                 match worker {
                     Ok(w) => workers.push(w),
-                    Err(e) => spawn_error = Some(e),
+                    Err(e) => {
+                        spawn_error = Some(e);
+                        break;
+                    }
                 }
             }
             drop(done_tx);
             let writer_before = Sched::of_this_thread();
             let result = match spawn_error {
                 Some(e) => Err(RunError::Threads(e.to_string())),
-                None => write_in_order(&done_rx, &credit_tx, sink),
+                None => write_in_order(&done_rx, &back_txs, &credit_tx, sink),
             };
             let writer = Sched::spent([(writer_before, Sched::of_this_thread())]);
             stop.store(true, Ordering::Relaxed);
-            // The reader waits for credits and the workers for the writer: let them go.
+            // Workers wait for credits and for the writer: let them go.
             drop(credit_tx);
             drop(done_rx);
+            drop(back_txs);
             let mut time = WorkersTime {
                 sched: Some(Sched::default()),
+                writer,
                 ..WorkersTime::default()
             };
             for worker in workers {
-                let (waiting, sched) = worker.join().expect("workers catch stage panics");
+                let (waiting, encoding, sched) = worker.join().expect("workers catch stage panics");
                 time.waiting += waiting;
+                time.encoding += encoding;
                 time.sched = Sched::add(time.sched, sched);
             }
-            let reader = reader.map(|r| r.join().expect("the reader does not panic"));
-            time.reader_writer = Sched::add(reader.flatten(), writer);
             (time, result)
         })
     }
 
-    /// One worker: documents in, processed documents out, until the reader is done.
+    /// One worker: takes handfuls from the source and hands the writer what it must write of
+    /// them, until the source is drained or the writer stops.
     fn work(
         &self,
-        work_rx: &Mutex<mpsc::Receiver<(usize, Vec<Document>)>>,
-        done_tx: &mpsc::Sender<(usize, Vec<Document>)>,
+        worker: usize,
+        intake: &Mutex<Intake>,
+        (done_tx, back_rx): (&mpsc::Sender<Done>, &mpsc::Receiver<Done>),
         stop: &AtomicBool,
-    ) -> (Duration, Option<Sched>) {
+        mut encoding: Encoding,
+        fail_fast: &[String],
+    ) -> (Duration, Duration, Option<Sched>) {
         let before = Sched::of_this_thread();
         let mut waiting = Duration::ZERO;
+        let mut encode_time = Duration::ZERO;
+        let finish = |waiting, encode_time| {
+            (
+                waiting,
+                encode_time,
+                Sched::spent([(before, Sched::of_this_thread())]),
+            )
+        };
+        // Handfuls written and given back, emptied, to be filled again.
+        let mut spares = Vec::new();
         loop {
+            take_back(back_rx, &mut encoding, &mut spares);
             let clock = Instant::now();
-            // Stage panics are caught in run_document, so the lock is never poisoned by one.
-            let next = work_rx
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .recv();
-            waiting += clock.elapsed();
-            let Ok((seq, mut handful)) = next else { break };
+            let (seq, mut handful) = {
+                // Stage panics are caught in run_document and ingest does not panic, so the
+                // lock is never poisoned by one.
+                let mut intake = intake
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                if intake.drained || intake.credits.recv().is_err() || stop.load(Ordering::Relaxed)
+                {
+                    waiting += clock.elapsed();
+                    break;
+                }
+                let reading = Instant::now();
+                waiting += reading - clock;
+                let chunk = self.chunk;
+                let handful: Vec<Document> = intake.source.by_ref().take(chunk).collect();
+                self.ingest_nanos
+                    .fetch_add(reading.elapsed().as_nanos() as u64, Ordering::Relaxed);
+                let seq = intake.seq;
+                intake.seq += 1;
+                if handful.len() < chunk {
+                    intake.drained = true;
+                }
+                (seq, handful)
+            };
+            if handful.is_empty() {
+                break;
+            }
             for doc in &mut handful {
                 if stop.load(Ordering::Relaxed) {
-                    return (waiting, Sched::spent([(before, Sched::of_this_thread())]));
+                    return finish(waiting, encode_time);
                 }
                 run_document(doc, self.doc_stages);
             }
-            if done_tx.send((seq, handful)).is_err() {
+            let clock = Instant::now();
+            take_back(back_rx, &mut encoding, &mut spares);
+            let mut done = match spares.pop() {
+                Some(mut done) => {
+                    done.seq = seq;
+                    done
+                }
+                None => Done {
+                    seq,
+                    worker,
+                    notes: Vec::with_capacity(handful.len()),
+                    docs: Vec::new(),
+                    encoded: Vec::new(),
+                    lines: Vec::new(),
+                    line_ends: Vec::new(),
+                },
+            };
+            for doc in &handful {
+                done.notes.push(Note::of(doc, fail_fast));
+                for encoder in encoding.encoders.iter_mut().flatten() {
+                    encoder.encode(doc);
+                }
+                if encoding.stdout {
+                    export::stream_line(&mut done.lines, doc);
+                    done.line_ends.push(done.lines.len());
+                }
+            }
+            let encoders = encoding.encoders.iter_mut();
+            done.encoded
+                .extend(encoders.map(|encoder| encoder.as_mut().map(|e| e.take())));
+            if encoding.keep_docs {
+                done.docs = handful;
+            } else {
+                drop(handful);
+            }
+            encode_time += clock.elapsed();
+            if done_tx.send(done).is_err() {
                 break;
             }
         }
-        (waiting, Sched::spent([(before, Sched::of_this_thread())]))
+        finish(waiting, encode_time)
     }
 }
 
-/// The writer's side of [`Flow`]: documents arrive in any order and leave in input order.
+/// Empties the handfuls the writer gave back into `spares`: their documents are dropped here,
+/// on the thread that allocated them, and their buffers go back to the encoders.
+fn take_back(back_rx: &mpsc::Receiver<Done>, encoding: &mut Encoding, spares: &mut Vec<Done>) {
+    while let Ok(mut done) = back_rx.try_recv() {
+        let encoders = encoding.encoders.iter_mut();
+        for (encoder, encoded) in encoders.zip(done.encoded.drain(..)) {
+            if let (Some(encoder), Some(encoded)) = (encoder, encoded) {
+                encoder.recycle(encoded);
+            }
+        }
+        done.docs.clear();
+        done.notes.clear();
+        done.lines.clear();
+        done.line_ends.clear();
+        spares.push(done);
+    }
+}
+
+/// The writer's side of [`Flow`]: handfuls arrive in any order and leave in input order.
 fn write_in_order(
-    done_rx: &mpsc::Receiver<(usize, Vec<Document>)>,
+    done_rx: &mpsc::Receiver<Done>,
+    back_txs: &[mpsc::Sender<Done>],
     credit_tx: &mpsc::SyncSender<()>,
     sink: &mut Sink,
 ) -> Result<(), RunError> {
     // Handfuls that finished before an earlier one, by input position.
-    let mut waiting: BTreeMap<usize, Vec<Document>> = BTreeMap::new();
+    let mut waiting: BTreeMap<usize, Done> = BTreeMap::new();
     let mut next = 0;
     loop {
-        let (seq, handful) = match done_rx.try_recv() {
+        let done = match done_rx.try_recv() {
             Ok(done) => done,
             Err(TryRecvError::Disconnected) => break,
             Err(TryRecvError::Empty) => {
@@ -644,22 +875,22 @@ fn write_in_order(
                 }
             }
         };
-        if seq != next {
-            waiting.insert(seq, handful);
+        if done.seq != next {
+            waiting.insert(done.seq, done);
             continue;
         }
-        let mut handful = handful;
+        let mut done = done;
         loop {
-            for doc in handful {
-                sink.accept(doc)?;
-                if sink.aborted.is_some() {
-                    return sink.flush();
-                }
+            sink.accept_done(&mut done)?;
+            // A worker that has stopped does not need it.
+            let _ = back_txs[done.worker].send(done);
+            if sink.aborted.is_some() {
+                return sink.flush();
             }
             next += 1;
             let _ = credit_tx.send(());
             match waiting.remove(&next) {
-                Some(h) => handful = h,
+                Some(d) => done = d,
                 None => break,
             }
         }
@@ -830,7 +1061,7 @@ pub fn print_timings(outcome: &Outcome) {
     } else {
         let _ = writeln!(
             err,
-            "workers: {:.3} s busy, {idle:.3} s idle ({:.1}% of {} × {:.3} s; waiting for input {:.3} s)",
+            "workers: {:.3} s busy (reading, stages, encoding), {idle:.3} s idle ({:.1}% of {} × {:.3} s; waiting for their turn at the input or for a credit {:.3} s)",
             u.workers_busy.as_secs_f64(),
             100.0 * idle / capacity.max(1e-9),
             outcome.threads,
@@ -847,11 +1078,11 @@ pub fn print_timings(outcome: &Outcome) {
             blocked.as_secs_f64(),
             100.0 * blocked.as_secs_f64() / capacity.max(1e-9)
         );
-        if let Some(others) = u.reader_writer_sched {
+        if let Some(others) = u.writer_sched {
             let least = blocked.saturating_sub(others.on_cpu).as_secs_f64();
             let _ = writeln!(
                 err,
-                "reader and writer: {:.3} s on a core; cores left idle: {:.1}% to {:.1}%",
+                "writer: {:.3} s on a core; cores left idle: {:.1}% to {:.1}%",
                 others.on_cpu.as_secs_f64(),
                 100.0 * least / capacity.max(1e-9),
                 100.0 * blocked.as_secs_f64() / capacity.max(1e-9)
@@ -888,7 +1119,7 @@ pub fn report_json(outcome: &Outcome) -> serde_json::Value {
         "workers_waiting_for_input_seconds": outcome.usage.workers_waiting_for_input.as_secs_f64(),
         "workers_on_cpu_seconds": outcome.usage.workers_sched.map(|s| s.on_cpu.as_secs_f64()),
         "workers_runnable_seconds": outcome.usage.workers_sched.map(|s| s.runnable.as_secs_f64()),
-        "reader_writer_on_cpu_seconds": outcome.usage.reader_writer_sched.map(|s| s.on_cpu.as_secs_f64()),
+        "writer_on_cpu_seconds": outcome.usage.writer_sched.map(|s| s.on_cpu.as_secs_f64()),
         "workers_blocked_seconds": outcome.usage.workers_blocked(outcome.threads).map(|d| d.as_secs_f64()),
         "cpu_seconds": outcome.usage.cpu.map(|c| c.as_secs_f64()),
         "timings": outcome.timings.iter().map(|(step, time)| serde_json::json!({"step": step, "seconds": time.as_secs_f64()})).collect::<Vec<_>>(),
@@ -928,11 +1159,14 @@ mod tests {
         }
     }
 
-    fn flow(texts: &[&str], threads: usize, chunk: usize, fail_fast: bool) -> (Sink, Vec<String>) {
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let mut sink = Sink {
-            corpus_stages: vec![("order", Box::new(Order(seen.clone())))],
-            exporters: Vec::new(),
+    fn sink(
+        corpus_stages: Vec<(&'static str, Box<dyn CorpusStage>)>,
+        exporters: Vec<(&'static str, Box<dyn Exporter>)>,
+        fail_fast: bool,
+    ) -> Sink {
+        Sink {
+            corpus_stages,
+            exporters,
             stdout: None,
             progress: indicatif::ProgressBar::hidden(),
             quiet: true,
@@ -948,12 +1182,19 @@ mod tests {
             bytes: 0,
             corpus_time: Duration::ZERO,
             export_time: Duration::ZERO,
-        };
-        let docs: Vec<Document> = texts
+        }
+    }
+
+    fn documents(texts: &[&str]) -> Vec<Document> {
+        texts
             .iter()
             .enumerate()
             .map(|(i, t)| Document::new(format!("d{i}"), format!("d{i}.txt"), t.to_string()))
-            .collect();
+            .collect()
+    }
+
+    /// Runs `Flow` on `docs` into `sink`; one thread takes the one-thread path instead.
+    fn run_into(sink: &mut Sink, docs: Vec<Document>, threads: usize, chunk: usize) {
         let stage = Uneven;
         let doc_stages = [DocStage {
             instance: "uneven",
@@ -961,6 +1202,16 @@ mod tests {
             on_error: OnError::Skip,
             nanos: AtomicU64::new(0),
         }];
+        if threads == 1 {
+            for mut doc in docs {
+                run_document(&mut doc, &doc_stages);
+                sink.accept(doc).unwrap();
+                if sink.aborted.is_some() {
+                    break;
+                }
+            }
+            return;
+        }
         let ingest_nanos = AtomicU64::new(0);
         let flow = Flow {
             threads,
@@ -969,10 +1220,84 @@ mod tests {
             doc_stages: &doc_stages,
             ingest_nanos: &ingest_nanos,
         };
-        let (_, result) = flow.run(Box::new(docs.into_iter()), &mut sink);
+        let (_, result) = flow.run(Box::new(docs.into_iter()), sink);
         assert!(result.is_ok());
+    }
+
+    fn flow(texts: &[&str], threads: usize, chunk: usize, fail_fast: bool) -> (Sink, Vec<String>) {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let mut sink = sink(
+            vec![("order", Box::new(Order(seen.clone())))],
+            Vec::new(),
+            fail_fast,
+        );
+        run_into(&mut sink, documents(texts), threads, chunk);
         let seen = seen.lock().unwrap().clone();
         (sink, seen)
+    }
+
+    /// The files a CSV and a JSON exporter write of `texts` (with no corpus stage, so that the
+    /// workers encode), and the documents and failures counted.
+    fn exported(
+        texts: &[&str],
+        threads: usize,
+        chunk: usize,
+        fail_fast: bool,
+    ) -> (usize, usize, Vec<Vec<u8>>) {
+        let dir = tempfile::tempdir().unwrap();
+        let context = |instance: &str| export::ExportContext {
+            output_dir: dir.path().to_path_buf(),
+            capabilities: [model::Capability::Text].into_iter().collect(),
+            instance: instance.to_string(),
+        };
+        let csv = export::CsvExporter::new(export::CsvOptions::default(), &context("csv"));
+        let json = export::JsonExporter::new(
+            export::JsonOptions {
+                per_document: false,
+                ..Default::default()
+            },
+            &context("json"),
+        );
+        let mut sink = sink(
+            Vec::new(),
+            vec![
+                ("csv", Box::new(csv.unwrap())),
+                ("json", Box::new(json.unwrap())),
+            ],
+            fail_fast,
+        );
+        run_into(&mut sink, documents(texts), threads, chunk);
+        let (documents, failed) = (sink.documents, sink.failed);
+        for (_, exporter) in sink.exporters {
+            exporter.finish().unwrap();
+        }
+        let mut files: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .collect();
+        files.sort();
+        let files = files.iter().map(|f| std::fs::read(f).unwrap()).collect();
+        (documents, failed, files)
+    }
+
+    #[test]
+    fn workers_encode_what_one_thread_writes() {
+        let mut texts = vec!["text, \"quoted\""; 150];
+        texts[3] = "fail";
+        texts[90] = "=fail";
+        let (documents, failed, one) = exported(&texts, 1, 1, false);
+        assert_eq!((documents, failed), (150, 2));
+        assert_eq!(one.len(), 3, "documents.csv, documents.jsonl, errors.csv");
+        for threads in [2, 3] {
+            for chunk in [1, 7, super::HANDOUT] {
+                let (d, f, files) = exported(&texts, threads, chunk, false);
+                assert_eq!((d, f), (documents, failed));
+                assert!(files == one, "{threads} threads, {chunk} a handful");
+                // Counting stops at the failure that stops the run, in the middle of a handful.
+                let (d, f, _) = exported(&texts, threads, chunk, true);
+                assert_eq!((d, f), (4, 1));
+            }
+        }
     }
 
     #[test]
@@ -990,7 +1315,7 @@ mod tests {
     }
 
     #[test]
-    fn a_failure_that_stops_the_run_stops_reader_and_workers() {
+    fn a_failure_that_stops_the_run_stops_the_workers() {
         let mut texts = vec!["text"; 500];
         texts[37] = "fail";
         for chunk in [1, super::HANDOUT] {
