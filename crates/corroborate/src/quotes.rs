@@ -89,6 +89,63 @@ fn key_hash(key: &str) -> u32 {
     hasher.finish() as u32
 }
 
+/// Hash bits → variant, for [`Variants`]: a sorted array of 8 bytes an entry plus a hash
+/// map of the entries added since the array was last merged into. A hash map alone takes
+/// 9 bytes a bucket at a load of 7/8 to 7/16 (10-21 bytes an entry), and both its old and
+/// new tables are alive while it doubles; the lookup is held for the whole of `observe`.
+#[derive(Debug, Default)]
+struct HashIndex {
+    /// Sorted by hash; hashes are unique.
+    sorted: Vec<(u32, u32)>,
+    recent: HashMap<u32, u32>,
+}
+
+impl HashIndex {
+    fn get(&self, hash: u32) -> Option<u32> {
+        if let Some(&v) = self.recent.get(&hash) {
+            return Some(v);
+        }
+        self.sorted
+            .binary_search_by_key(&hash, |e| e.0)
+            .ok()
+            .map(|i| self.sorted[i].1)
+    }
+
+    /// Adds a hash [`HashIndex::get`] does not find.
+    fn insert(&mut self, hash: u32, v: u32) {
+        self.recent.insert(hash, v);
+        // An eighth of the array: merging costs about 8 moves an entry in all, and the map
+        // stays small.
+        if self.recent.len() >= (self.sorted.len() / 8).max(1 << 12) {
+            self.merge();
+        }
+    }
+
+    /// Moves the recent entries into the sorted array, merging from the back in place.
+    fn merge(&mut self) {
+        let mut recent: Vec<(u32, u32)> = self.recent.drain().collect();
+        recent.sort_unstable_by_key(|e| e.0);
+        let old = self.sorted.len();
+        self.sorted.reserve_exact(recent.len());
+        self.sorted.resize(old + recent.len(), (0, 0));
+        let (mut i, mut j, mut at) = (old, recent.len(), self.sorted.len());
+        while j > 0 {
+            at -= 1;
+            if i > 0 && self.sorted[i - 1].0 > recent[j - 1].0 {
+                i -= 1;
+                self.sorted[at] = self.sorted[i];
+            } else {
+                j -= 1;
+                self.sorted[at] = recent[j];
+            }
+        }
+    }
+
+    fn bytes(&self) -> usize {
+        crate::memory::vec(&self.sorted) + crate::memory::map(&self.recent)
+    }
+}
+
 /// Distinct normalized quote texts as word-id sequences. Keys are found by their hash and
 /// checked against the words they stand for, so the key texts themselves are not kept.
 #[derive(Debug, Default)]
@@ -96,7 +153,7 @@ pub struct Variants {
     /// By 32 bits of each key's hash, not 64: 9 bytes a bucket rather than 17 (4.5 MB at 1 GB
     /// of corpus), and a key that shares them with an earlier one is checked against its
     /// words anyway.
-    by_hash: HashMap<u32, u32>,
+    by_hash: HashIndex,
     /// Keys whose hash bits an earlier, different key already has.
     collided: HashMap<Box<str>, u32>,
     words: Interner,
@@ -107,7 +164,7 @@ pub struct Variants {
 impl Variants {
     pub fn intern(&mut self, key: &str) -> u32 {
         let hash = key_hash(key);
-        match self.by_hash.get(&hash).copied() {
+        match self.by_hash.get(hash) {
             Some(v) if self.spells(v, key) => v,
             Some(_) => match self.collided.get(key) {
                 Some(&v) => v,
@@ -165,7 +222,7 @@ impl Variants {
         use crate::memory::{chunk, map};
         let collided: usize = self.collided.keys().map(|k| chunk(k.len())).sum();
         (
-            map(&self.by_hash) + map(&self.collided) + collided,
+            self.by_hash.bytes() + map(&self.collided) + collided,
             self.words.bytes(),
             self.tokens.bytes(),
         )
@@ -177,7 +234,7 @@ impl Variants {
 
     /// Drops the lookups once every document is observed.
     pub fn freeze(&mut self) {
-        self.by_hash = HashMap::new();
+        self.by_hash = HashIndex::default();
         self.collided = HashMap::new();
         self.words.freeze();
     }
@@ -1657,6 +1714,27 @@ mod tests {
         assert_eq!(variants.tokens.words(12_345), 4);
         variants.tokens.read_words(12_345, &mut words).unwrap();
         assert_eq!(words, loaded);
+    }
+
+    #[test]
+    fn hash_index_finds_what_a_map_finds_across_merges() {
+        let mut index = HashIndex::default();
+        let mut map = HashMap::new();
+        let mut state = 11u32;
+        for v in 0..60_000u32 {
+            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            let hash = state % 200_000;
+            assert_eq!(index.get(hash), map.get(&hash).copied(), "{hash}");
+            if index.get(hash).is_none() {
+                index.insert(hash, v);
+                map.insert(hash, v);
+            }
+        }
+        assert!(index.sorted.len() > index.recent.len());
+        assert!(index.sorted.windows(2).all(|w| w[0].0 < w[1].0));
+        for hash in 0..200_000 {
+            assert_eq!(index.get(hash), map.get(&hash).copied(), "{hash}");
+        }
     }
 
     #[test]
