@@ -1086,12 +1086,13 @@ fn match_variants(
 }
 
 /// Each variant's distinct words (as rarity ranks), ascending, as varint-coded gaps: the
-/// gaps are small, so a word costs a byte or two rather than four.
+/// gaps are small, so a word costs a byte or two rather than four. A non-empty set starts
+/// with its word count, also a varint (a byte, where a separate array of counts took four
+/// bytes a variant); an empty one takes no bytes.
 struct Sets {
     bytes: Vec<u8>,
     /// Where each set ends, after a leading 0.
     offsets: Vec<u32>,
-    lens: Vec<u32>,
 }
 
 impl Sets {
@@ -1107,21 +1108,25 @@ impl Sets {
         let mut sets = Sets {
             bytes: Vec::with_capacity(total),
             offsets: Vec::with_capacity(n + 1),
-            lens: Vec::with_capacity(n),
         };
         sets.offsets.push(0);
         for v in 0..n {
             fill(v, &mut set);
             Sets::encode(&set, Some(&mut sets.bytes));
             sets.offsets.push(sets.bytes.len() as u32);
-            sets.lens.push(set.len() as u32);
         }
         sets
     }
 
     /// Appends the coded `set` to `out`, if given; returns its length in bytes.
     fn encode(set: &[u32], mut out: Option<&mut Vec<u8>>) -> usize {
-        let (mut prev, mut len) = (0u32, 0);
+        if set.is_empty() {
+            return 0;
+        }
+        let (mut prev, mut len) = (0u32, varint::len(set.len() as u64));
+        if let Some(out) = out.as_deref_mut() {
+            varint::put(out, set.len() as u64);
+        }
         for &x in set {
             let gap = u64::from(x - prev);
             prev = x;
@@ -1138,7 +1143,7 @@ impl Sets {
         let bytes =
             &self.bytes[self.offsets[v as usize] as usize..self.offsets[v as usize + 1] as usize];
         let mut x = 0u32;
-        out.extend(varint::iter(bytes).map(|gap| {
+        out.extend(varint::iter(bytes).skip(1).map(|gap| {
             x += gap as u32;
             x
         }));
@@ -1147,9 +1152,13 @@ impl Sets {
     /// Number of values `a` (ascending) and set `v` share, or less than `want` as soon as
     /// `want` is out of reach: set `v` is decoded only as far as the count needs.
     fn merge_count(&self, a: &[u32], v: u32, want: usize) -> usize {
-        let bytes = &self.bytes[self.offsets[v as usize] as usize..];
-        let b_len = self.lens[v as usize] as usize;
+        let (start, end) = (self.offsets[v as usize], self.offsets[v as usize + 1]);
+        if start == end {
+            return 0;
+        }
+        let bytes = &self.bytes[start as usize..];
         let (mut at, mut x) = (0, 0u32);
+        let b_len = varint::get(bytes, &mut at) as usize;
         let mut next = || {
             x += varint::get(bytes, &mut at) as u32;
             x
@@ -1181,9 +1190,7 @@ impl Sets {
     }
 
     fn bytes(&self) -> usize {
-        crate::memory::vec(&self.bytes)
-            + crate::memory::vec(&self.offsets)
-            + crate::memory::vec(&self.lens)
+        crate::memory::vec(&self.bytes) + crate::memory::vec(&self.offsets)
     }
 }
 
