@@ -557,7 +557,8 @@ pub fn match_text(tokens: &Tokens, n_words: usize, params: &Params) -> TextMatch
     let long: Vec<bool> = (0..tokens.len())
         .map(|v| tokens.words(v) >= params.min_words)
         .collect();
-    let mut uf = UnionFind::new(tokens.len());
+    // Roots only tell text clusters apart (clusters are numbered by their first variant).
+    let mut uf = UnionFind::by_id(tokens.len());
     let contained = match_variants(tokens, &long, n_words, params, &mut uf);
     TextMatch { uf, contained }
 }
@@ -975,7 +976,7 @@ fn match_variants(
         crate::memory::report(
             "finish, candidates indexed (besides the observed records)",
             &[
-                ("union-find", 8 * tokens.len()),
+                ("union-find", 4 * tokens.len()),
                 ("long", vec(&long.to_vec())),
                 ("word sets", sets.bytes()),
                 ("word postings", unigram_postings.bytes()),
