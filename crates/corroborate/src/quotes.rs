@@ -1317,12 +1317,7 @@ impl Tokens {
     }
 
     fn end_variant(&mut self) {
-        // Grown by an eighth rather than doubled: the offsets are held for the whole of
-        // `observe`, and a doubled vector is on average a quarter spare room (up to half).
-        if self.offsets.len() == self.offsets.capacity() {
-            self.offsets
-                .reserve_exact((self.offsets.len() / 8).max(1 << 12));
-        }
+        crate::chunked::grow_by_eighth(&mut self.offsets);
         self.offsets
             .push((self.flushed + self.bytes.len() as u64) as u32);
         // Only at a variant's end, so that each variant is wholly in the file or in memory.
