@@ -43,6 +43,7 @@ impl DocIds {
             if self.bytes.len() >= BUFFER {
                 self.flush();
             }
+            crate::chunked::grow_by_eighth(&mut self.blocks);
             self.blocks.push(self.flushed + self.bytes.len() as u64);
             0
         } else {

@@ -288,9 +288,14 @@ pub struct NameNodes {
 }
 
 /// One entity or speaker name, of one document or of every document that lists it alike.
+/// 32 bytes: a node is kept per distinct name (and per surname-only mention) for the whole
+/// of `observe`, so its size is what the nodes grow by per GB; the mention count is split
+/// into 48 bits (no corpus comes near 2^48 mentions of one name) so that nothing needs
+/// 8-byte alignment.
 #[derive(Debug, Clone)]
 pub struct NameNode {
     pub kind: NodeKind,
+    mentions_hi: u16,
     /// Interned, as the documents write it.
     pub name: u32,
     /// Interned list of interned aliases.
@@ -299,11 +304,26 @@ pub struct NameNode {
     ext_key: u32,
     /// Per-document nodes this node stands for.
     count: u32,
-    mentions: u64,
+    mentions_lo: u32,
     /// The first and the last document naming it (the only one, for a node per document);
     /// the list of them all is in [`NameNodes::docs`].
     first: u32,
     last: u32,
+}
+
+const _: () = assert!(std::mem::size_of::<NameNode>() == 32);
+
+impl NameNode {
+    fn mentions(&self) -> u64 {
+        u64::from(self.mentions_hi) << 32 | u64::from(self.mentions_lo)
+    }
+
+    fn add_mentions(&mut self, mentions: u32) {
+        let total = self.mentions() + u64::from(mentions);
+        assert!(total < 1 << 48, "mention count overflow");
+        self.mentions_hi = (total >> 32) as u16;
+        self.mentions_lo = total as u32;
+    }
 }
 
 impl NameNodes {
@@ -408,7 +428,7 @@ impl NameNodes {
             Some(Some(n)) => {
                 let node = &mut self.nodes[n as usize];
                 node.count += 1;
-                node.mentions += u64::from(mentions);
+                node.add_mentions(mentions);
                 if node.last != doc {
                     node.last = doc;
                     self.doc_pairs.push(n, doc);
@@ -430,7 +450,8 @@ impl NameNodes {
             aliases,
             ext_key,
             count: 1,
-            mentions: u64::from(mentions),
+            mentions_hi: 0,
+            mentions_lo: mentions,
             first: doc,
             last: doc,
         });
@@ -825,7 +846,7 @@ fn read_out(
                     forms.entry(name).or_default().extend_from_slice(&docs);
                     variants.insert(name.to_string());
                     variants.extend(names.aliases(node).map(str::to_string));
-                    mentions += node.mentions;
+                    mentions += node.mentions();
                 }
                 NodeKind::Speaker => *speaker_forms.entry(name).or_default() += node.count as usize,
             }

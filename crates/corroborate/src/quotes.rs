@@ -89,6 +89,63 @@ fn key_hash(key: &str) -> u32 {
     hasher.finish() as u32
 }
 
+/// Hash bits → variant, for [`Variants`]: a sorted array of 8 bytes an entry plus a hash
+/// map of the entries added since the array was last merged into. A hash map alone takes
+/// 9 bytes a bucket at a load of 7/8 to 7/16 (10-21 bytes an entry), and both its old and
+/// new tables are alive while it doubles; the lookup is held for the whole of `observe`.
+#[derive(Debug, Default)]
+struct HashIndex {
+    /// Sorted by hash; hashes are unique.
+    sorted: Vec<(u32, u32)>,
+    recent: HashMap<u32, u32>,
+}
+
+impl HashIndex {
+    fn get(&self, hash: u32) -> Option<u32> {
+        if let Some(&v) = self.recent.get(&hash) {
+            return Some(v);
+        }
+        self.sorted
+            .binary_search_by_key(&hash, |e| e.0)
+            .ok()
+            .map(|i| self.sorted[i].1)
+    }
+
+    /// Adds a hash [`HashIndex::get`] does not find.
+    fn insert(&mut self, hash: u32, v: u32) {
+        self.recent.insert(hash, v);
+        // An eighth of the array: merging costs about 8 moves an entry in all, and the map
+        // stays small.
+        if self.recent.len() >= (self.sorted.len() / 8).max(1 << 12) {
+            self.merge();
+        }
+    }
+
+    /// Moves the recent entries into the sorted array, merging from the back in place.
+    fn merge(&mut self) {
+        let mut recent: Vec<(u32, u32)> = self.recent.drain().collect();
+        recent.sort_unstable_by_key(|e| e.0);
+        let old = self.sorted.len();
+        self.sorted.reserve_exact(recent.len());
+        self.sorted.resize(old + recent.len(), (0, 0));
+        let (mut i, mut j, mut at) = (old, recent.len(), self.sorted.len());
+        while j > 0 {
+            at -= 1;
+            if i > 0 && self.sorted[i - 1].0 > recent[j - 1].0 {
+                i -= 1;
+                self.sorted[at] = self.sorted[i];
+            } else {
+                j -= 1;
+                self.sorted[at] = recent[j];
+            }
+        }
+    }
+
+    fn bytes(&self) -> usize {
+        crate::memory::vec(&self.sorted) + crate::memory::map(&self.recent)
+    }
+}
+
 /// Distinct normalized quote texts as word-id sequences. Keys are found by their hash and
 /// checked against the words they stand for, so the key texts themselves are not kept.
 #[derive(Debug, Default)]
@@ -96,7 +153,7 @@ pub struct Variants {
     /// By 32 bits of each key's hash, not 64: 9 bytes a bucket rather than 17 (4.5 MB at 1 GB
     /// of corpus), and a key that shares them with an earlier one is checked against its
     /// words anyway.
-    by_hash: HashMap<u32, u32>,
+    by_hash: HashIndex,
     /// Keys whose hash bits an earlier, different key already has.
     collided: HashMap<Box<str>, u32>,
     words: Interner,
@@ -107,7 +164,7 @@ pub struct Variants {
 impl Variants {
     pub fn intern(&mut self, key: &str) -> u32 {
         let hash = key_hash(key);
-        match self.by_hash.get(&hash).copied() {
+        match self.by_hash.get(hash) {
             Some(v) if self.spells(v, key) => v,
             Some(_) => match self.collided.get(key) {
                 Some(&v) => v,
@@ -165,7 +222,7 @@ impl Variants {
         use crate::memory::{chunk, map};
         let collided: usize = self.collided.keys().map(|k| chunk(k.len())).sum();
         (
-            map(&self.by_hash) + map(&self.collided) + collided,
+            self.by_hash.bytes() + map(&self.collided) + collided,
             self.words.bytes(),
             self.tokens.bytes(),
         )
@@ -177,7 +234,7 @@ impl Variants {
 
     /// Drops the lookups once every document is observed.
     pub fn freeze(&mut self) {
-        self.by_hash = HashMap::new();
+        self.by_hash = HashIndex::default();
         self.collided = HashMap::new();
         self.words.freeze();
     }
@@ -500,7 +557,8 @@ pub fn match_text(tokens: &Tokens, n_words: usize, params: &Params) -> TextMatch
     let long: Vec<bool> = (0..tokens.len())
         .map(|v| tokens.words(v) >= params.min_words)
         .collect();
-    let mut uf = UnionFind::new(tokens.len());
+    // Roots only tell text clusters apart (clusters are numbered by their first variant).
+    let mut uf = UnionFind::by_id(tokens.len());
     let contained = match_variants(tokens, &long, n_words, params, &mut uf);
     TextMatch { uf, contained }
 }
@@ -918,7 +976,7 @@ fn match_variants(
         crate::memory::report(
             "finish, candidates indexed (besides the observed records)",
             &[
-                ("union-find", 8 * tokens.len()),
+                ("union-find", 4 * tokens.len()),
                 ("long", vec(&long.to_vec())),
                 ("word sets", sets.bytes()),
                 ("word postings", unigram_postings.bytes()),
@@ -1029,12 +1087,13 @@ fn match_variants(
 }
 
 /// Each variant's distinct words (as rarity ranks), ascending, as varint-coded gaps: the
-/// gaps are small, so a word costs a byte or two rather than four.
+/// gaps are small, so a word costs a byte or two rather than four. A non-empty set starts
+/// with its word count, also a varint (a byte, where a separate array of counts took four
+/// bytes a variant); an empty one takes no bytes.
 struct Sets {
     bytes: Vec<u8>,
     /// Where each set ends, after a leading 0.
     offsets: Vec<u32>,
-    lens: Vec<u32>,
 }
 
 impl Sets {
@@ -1050,21 +1109,25 @@ impl Sets {
         let mut sets = Sets {
             bytes: Vec::with_capacity(total),
             offsets: Vec::with_capacity(n + 1),
-            lens: Vec::with_capacity(n),
         };
         sets.offsets.push(0);
         for v in 0..n {
             fill(v, &mut set);
             Sets::encode(&set, Some(&mut sets.bytes));
             sets.offsets.push(sets.bytes.len() as u32);
-            sets.lens.push(set.len() as u32);
         }
         sets
     }
 
     /// Appends the coded `set` to `out`, if given; returns its length in bytes.
     fn encode(set: &[u32], mut out: Option<&mut Vec<u8>>) -> usize {
-        let (mut prev, mut len) = (0u32, 0);
+        if set.is_empty() {
+            return 0;
+        }
+        let (mut prev, mut len) = (0u32, varint::len(set.len() as u64));
+        if let Some(out) = out.as_deref_mut() {
+            varint::put(out, set.len() as u64);
+        }
         for &x in set {
             let gap = u64::from(x - prev);
             prev = x;
@@ -1081,7 +1144,7 @@ impl Sets {
         let bytes =
             &self.bytes[self.offsets[v as usize] as usize..self.offsets[v as usize + 1] as usize];
         let mut x = 0u32;
-        out.extend(varint::iter(bytes).map(|gap| {
+        out.extend(varint::iter(bytes).skip(1).map(|gap| {
             x += gap as u32;
             x
         }));
@@ -1090,9 +1153,13 @@ impl Sets {
     /// Number of values `a` (ascending) and set `v` share, or less than `want` as soon as
     /// `want` is out of reach: set `v` is decoded only as far as the count needs.
     fn merge_count(&self, a: &[u32], v: u32, want: usize) -> usize {
-        let bytes = &self.bytes[self.offsets[v as usize] as usize..];
-        let b_len = self.lens[v as usize] as usize;
+        let (start, end) = (self.offsets[v as usize], self.offsets[v as usize + 1]);
+        if start == end {
+            return 0;
+        }
+        let bytes = &self.bytes[start as usize..];
         let (mut at, mut x) = (0, 0u32);
+        let b_len = varint::get(bytes, &mut at) as usize;
         let mut next = || {
             x += varint::get(bytes, &mut at) as u32;
             x
@@ -1124,9 +1191,7 @@ impl Sets {
     }
 
     fn bytes(&self) -> usize {
-        crate::memory::vec(&self.bytes)
-            + crate::memory::vec(&self.offsets)
-            + crate::memory::vec(&self.lens)
+        crate::memory::vec(&self.bytes) + crate::memory::vec(&self.offsets)
     }
 }
 
@@ -1252,6 +1317,7 @@ impl Tokens {
     }
 
     fn end_variant(&mut self) {
+        crate::chunked::grow_by_eighth(&mut self.offsets);
         self.offsets
             .push((self.flushed + self.bytes.len() as u64) as u32);
         // Only at a variant's end, so that each variant is wholly in the file or in memory.
@@ -1651,6 +1717,27 @@ mod tests {
         assert_eq!(variants.tokens.words(12_345), 4);
         variants.tokens.read_words(12_345, &mut words).unwrap();
         assert_eq!(words, loaded);
+    }
+
+    #[test]
+    fn hash_index_finds_what_a_map_finds_across_merges() {
+        let mut index = HashIndex::default();
+        let mut map = HashMap::new();
+        let mut state = 11u32;
+        for v in 0..60_000u32 {
+            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            let hash = state % 200_000;
+            assert_eq!(index.get(hash), map.get(&hash).copied(), "{hash}");
+            if index.get(hash).is_none() {
+                index.insert(hash, v);
+                map.insert(hash, v);
+            }
+        }
+        assert!(index.sorted.len() > index.recent.len());
+        assert!(index.sorted.windows(2).all(|w| w[0].0 < w[1].0));
+        for hash in 0..200_000 {
+            assert_eq!(index.get(hash), map.get(&hash).copied(), "{hash}");
+        }
     }
 
     #[test]
