@@ -132,6 +132,13 @@ fn run(args: &Args) -> Result<(), String> {
     let measure = |label: &str, config: &Path, threads: usize| {
         let out = bench_dir.join(format!("out-{label}-{threads}"));
         let report = bench_dir.join(format!("report-{label}-{threads}.json"));
+        // The previous run's output (a few hundred MB) is removed and everything written is
+        // flushed first: otherwise the kernel writes those pages back while this run is timed,
+        // on the same cores, and the run pays for its predecessor (on two cores, two threads
+        // lost a tenth of a core to it).
+        let _ = std::fs::remove_dir_all(&out);
+        // SAFETY: sync(2) takes no arguments and cannot fail.
+        unsafe { libc::sync() };
         let clock = std::time::Instant::now();
         let (status, peak_kb, cpu) = run_measured(Command::new(&newsmill).args([
             "run",
