@@ -135,7 +135,7 @@ fn run(args: &Args) -> Result<(), String> {
         // The previous run's output (a few hundred MB) is removed and everything written is
         // flushed first: otherwise the kernel writes those pages back while this run is timed,
         // on the same cores, and the run pays for its predecessor (on two cores, two threads
-        // lost a tenth of a core to it).
+        // lost a fifth of a core to it).
         let _ = std::fs::remove_dir_all(&out);
         // SAFETY: sync(2) takes no arguments and cannot fail.
         unsafe { libc::sync() };
