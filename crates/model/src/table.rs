@@ -18,6 +18,14 @@ pub const LARGE_CELL: usize = 1 << 16;
 /// Bytes read from the file at a time.
 const READ_BUFFER: usize = 1 << 16;
 
+/// The temporary file's writer, the file made on first use.
+fn spill_writer(spill: &mut Option<BufWriter<File>>) -> std::io::Result<&mut BufWriter<File>> {
+    if spill.is_none() {
+        *spill = Some(BufWriter::with_capacity(1 << 16, tempfile::tempfile()?));
+    }
+    Ok(spill.as_mut().expect("made above"))
+}
+
 /// A plain table with a header, as corpus stages produce them.
 #[derive(Debug)]
 pub struct Table {
@@ -106,12 +114,7 @@ impl Table {
     }
 
     fn write_spill(&mut self, bytes: &[u8]) -> std::io::Result<()> {
-        let w = match &mut self.spill {
-            Some(w) => w,
-            None => self
-                .spill
-                .insert(BufWriter::with_capacity(1 << 16, tempfile::tempfile()?)),
-        };
+        let w = spill_writer(&mut self.spill)?;
         w.write_all(bytes)?;
         self.spilled += bytes.len() as u64;
         Ok(())
@@ -121,12 +124,7 @@ impl Table {
         if self.memory.is_empty() {
             return Ok(());
         }
-        let w = match &mut self.spill {
-            Some(w) => w,
-            None => self
-                .spill
-                .insert(BufWriter::with_capacity(1 << 16, tempfile::tempfile()?)),
-        };
+        let w = spill_writer(&mut self.spill)?;
         let mut written = 0;
         for row in self.memory.drain(..) {
             w.write_all(&(row.len() as u32).to_le_bytes())?;
