@@ -209,30 +209,23 @@ pub fn run(plan: Plan, options: &RunOptions) -> Result<Outcome, RunError> {
     }
 
     let (source, total, skipped_inputs) = open_inputs(&plan)?;
-    let mut sink = Sink {
+    let mut sink = Sink::new(
         corpus_stages,
         exporters,
-        stdout: streaming.then(|| {
+        streaming.then(|| {
             export::StreamWriter::new(std::io::BufWriter::with_capacity(
                 1 << 16,
                 std::io::stdout(),
             ))
         }),
-        progress: progress_bar(options.quiet, total),
-        quiet: options.quiet,
-        fail_fast: doc_stages
+        progress_bar(options.quiet, total),
+        options.quiet,
+        doc_stages
             .iter()
             .filter(|s| s.on_error == OnError::Fail)
             .map(|s| s.instance.to_string())
             .collect(),
-        documents: 0,
-        failed: 0,
-        failures_shown: 0,
-        aborted: None,
-        bytes: 0,
-        corpus_time: Duration::ZERO,
-        export_time: Duration::ZERO,
-    };
+    );
     let window = (threads * 32).max(64);
     let ingest_nanos = AtomicU64::new(0);
     let mut usage = Usage {
@@ -434,6 +427,32 @@ struct Sink {
 }
 
 impl Sink {
+    /// A sink that has counted nothing yet.
+    fn new(
+        corpus_stages: Vec<(&'static str, Box<dyn CorpusStage>)>,
+        exporters: Vec<(&'static str, Box<dyn Exporter>)>,
+        stdout: Option<export::StreamWriter<std::io::BufWriter<std::io::Stdout>>>,
+        progress: indicatif::ProgressBar,
+        quiet: bool,
+        fail_fast: Vec<String>,
+    ) -> Sink {
+        Sink {
+            corpus_stages,
+            exporters,
+            stdout,
+            progress,
+            quiet,
+            fail_fast,
+            documents: 0,
+            failed: 0,
+            failures_shown: 0,
+            aborted: None,
+            bytes: 0,
+            corpus_time: Duration::ZERO,
+            export_time: Duration::ZERO,
+        }
+    }
+
     /// Takes the next document in input order.
     fn accept(&mut self, doc: Document) -> Result<(), RunError> {
         self.count(&Note::of(&doc, &self.fail_fast));
@@ -1164,25 +1183,18 @@ mod tests {
         exporters: Vec<(&'static str, Box<dyn Exporter>)>,
         fail_fast: bool,
     ) -> Sink {
-        Sink {
+        Sink::new(
             corpus_stages,
             exporters,
-            stdout: None,
-            progress: indicatif::ProgressBar::hidden(),
-            quiet: true,
-            fail_fast: if fail_fast {
+            None,
+            indicatif::ProgressBar::hidden(),
+            true,
+            if fail_fast {
                 vec!["uneven".to_string()]
             } else {
                 Vec::new()
             },
-            documents: 0,
-            failed: 0,
-            failures_shown: 0,
-            aborted: None,
-            bytes: 0,
-            corpus_time: Duration::ZERO,
-            export_time: Duration::ZERO,
-        }
+        )
     }
 
     fn documents(texts: &[&str]) -> Vec<Document> {
