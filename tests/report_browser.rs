@@ -196,8 +196,8 @@ fn what_a_reader_sees(dom: &str) {
     let discrepancies = seen(dom, "discrepancies");
     for evidence in [
         "Donetsk",
-        "0.75",
-        "0.7",
+        "75%",
+        "70%",
         "approximately three-quarters of Donetsk",
         "about 70% of Donetsk",
     ] {

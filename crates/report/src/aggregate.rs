@@ -197,8 +197,9 @@ impl Corpus {
                 self.failures.push((doc.source.clone(), stage, message));
             }
         }
+        // A failed document says nothing of its outlet; it is counted under failures only.
         let outlet = outlet_of(doc).map(|o| self.intern_outlet(o));
-        if outlet.is_none() {
+        if outlet.is_none() && doc.is_ok() {
             self.documents_without_outlet += 1;
         }
         let speech: Vec<&Quote> = doc.quotes.iter().filter(|q| q.kind.is_speech()).collect();

@@ -20,6 +20,8 @@ pub struct Anchors {
     speaker_keys: HashMap<String, String>,
     speaker_names: HashMap<String, String>,
     documents: HashMap<String, String>,
+    /// The outlets of the listed documents, by id.
+    outlets: HashMap<String, String>,
 }
 
 impl Anchors {
@@ -49,6 +51,9 @@ pub fn render(corpus: &Corpus, tables: &CorpusTables, options: &ReportOptions) -
         anchors
             .documents
             .insert(doc.id.clone(), format!("doc-{}", doc.index + 1));
+        if let Some(outlet) = &doc.outlet {
+            anchors.outlets.insert(doc.id.clone(), outlet.clone());
+        }
     }
     let mut out = String::with_capacity(64 * 1024);
     head(&mut out, &options.title);
@@ -231,9 +236,14 @@ fn speakers(out: &mut String, corpus: &Corpus, top: &[(&str, &Speaker)]) {
     out.push_str("</section>\n");
 }
 
-/// Where a document's version comes from: its outlet, or its id when it names none.
+/// Where a document's version comes from: its outlet (as the table gives it, else as the
+/// listed document names it), and its id.
 fn source_label(outlet: &str, doc_id: &str, anchors: &Anchors) -> String {
     let doc = link(anchors.document(doc_id), doc_id);
+    let outlet = match outlet {
+        "" => anchors.outlets.get(doc_id).map_or("", String::as_str),
+        named => named,
+    };
     if outlet.is_empty() {
         format!("unknown outlet <span class=\"who\">({doc})</span>")
     } else {
@@ -358,7 +368,7 @@ fn discrepancies(out: &mut String, tables: &CorpusTables, anchors: &Anchors) {
         .iter()
         .map(|d| discrepancy_row(d, anchors))
         .collect();
-    let headers = ["Subject", "Kind", "Value", "Document", "Evidence"];
+    let headers = ["Subject", "Kind", "Values: outlet (document) and words"];
     table(
         out,
         "Each value with its document and words",
@@ -368,31 +378,45 @@ fn discrepancies(out: &mut String, tables: &CorpusTables, anchors: &Anchors) {
     out.push_str("</section>\n");
 }
 
-/// One row per discrepancy; its values, documents and evidence as aligned lines.
+/// One row per discrepancy: its subject, kind, and each value with the outlet that gives it
+/// and its words, one line each (so they stay together however the table wraps).
 fn discrepancy_row(d: &Discrepancy, anchors: &Anchors) -> Vec<String> {
-    let lines = |items: Vec<String>| items.join("<br>");
     let kind = if d.unit.is_empty() {
         escape(&d.kind)
     } else {
         format!("{} ({})", escape(&d.kind), escape(&d.unit))
     };
+    let mut values = String::from("<ul class=\"values\">");
+    for (i, value) in d.values.iter().enumerate() {
+        let doc = d.doc_ids.get(i).map_or("", String::as_str);
+        let _ = write!(
+            values,
+            "<li><strong>{}</strong> · {}",
+            escape(&readable_value(value, &d.unit)),
+            source_label("", doc, anchors)
+        );
+        if let Some(text) = d.texts.get(i) {
+            let _ = write!(values, ": <q>{}</q>", escape(text));
+        }
+        values.push_str("</li>");
+    }
+    values.push_str("</ul>");
     vec![
         format!("<strong>{}</strong>", escape(&d.subject)),
         kind,
-        lines(d.values.iter().map(|v| escape(v)).collect()),
-        lines(
-            d.doc_ids
-                .iter()
-                .map(|id| link(anchors.document(id), id))
-                .collect(),
-        ),
-        lines(
-            d.texts
-                .iter()
-                .map(|t| format!("<q>{}</q>", escape(t)))
-                .collect(),
-        ),
+        values,
     ]
+}
+
+/// A share as a percentage (`0.75` → `75%`), as the articles write it; other values as given.
+fn readable_value(value: &str, unit: &str) -> String {
+    match value.parse::<f64>() {
+        Ok(share) if unit == "share" => {
+            let percent = (share * 10_000.0).round() / 100.0;
+            format!("{percent}%")
+        }
+        _ => value.to_string(),
+    }
 }
 
 fn co_mentions(out: &mut String, corpus: &Corpus, n: usize, anchors: &Anchors) {
