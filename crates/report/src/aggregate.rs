@@ -70,6 +70,11 @@ impl Speaker {
         self.names.best().unwrap_or("")
     }
 
+    /// Every spelling seen (up to a few).
+    pub fn spellings(&self) -> impl Iterator<Item = &str> {
+        self.names.0.iter().map(|(name, _)| name.as_str())
+    }
+
     /// The role most documents give.
     pub fn role(&self) -> Option<&str> {
         self.roles.best()
@@ -111,6 +116,8 @@ pub struct ListedDocument {
 /// A person or organization named in the corpus, for co-mentions.
 #[derive(Debug)]
 pub struct Name {
+    /// The same key a speaker of this name has.
+    pub key: String,
     pub name: String,
     pub kind: EntityKind,
     pub documents: u64,
@@ -310,8 +317,9 @@ impl Corpus {
             return None;
         }
         let id = self.names.len() as u32;
-        self.name_ids.insert(key, id);
+        self.name_ids.insert(key.clone(), id);
         self.names.push(Name {
+            key,
             name: entity.name.clone(),
             kind: entity.kind,
             documents: 0,

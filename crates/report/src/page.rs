@@ -6,7 +6,7 @@ use std::fmt::Write;
 use model::EntityKind;
 
 use crate::aggregate::{Corpus, ListedDocument, Speaker};
-use crate::corpus_tables::{CorpusTables, Discrepancy, Group};
+use crate::corpus_tables::{CorpusTables, Discrepancy, Group, Member};
 use crate::html::{count, escape, link, plural, shorten, table};
 use crate::svg::{bars, BarRow};
 use crate::{diff, timeline, ReportOptions};
@@ -43,9 +43,12 @@ pub fn render(corpus: &Corpus, tables: &CorpusTables, options: &ReportOptions) -
     for (rank, (key, speaker)) in top.iter().enumerate() {
         let anchor = format!("speaker-{}", rank + 1);
         anchors.speaker_keys.insert(key.to_string(), anchor.clone());
-        anchors
-            .speaker_names
-            .insert(speaker.name().to_lowercase(), anchor);
+        for spelling in speaker.spellings() {
+            let names = &mut anchors.speaker_names;
+            names
+                .entry(spelling.to_lowercase())
+                .or_insert(anchor.clone());
+        }
     }
     for doc in &corpus.listed {
         anchors
@@ -276,7 +279,7 @@ fn group_block(out: &mut String, group: &Group, anchors: &Anchors) {
             out,
             "<li>{}: <q>{}</q> <span class=\"tag\">{}</span></li>",
             source_label(&member.outlet, &member.doc_id, anchors),
-            diff::highlight(first, &member.text),
+            version_html(first, member),
             escape(&member.wording)
         );
     }
@@ -285,6 +288,16 @@ fn group_block(out: &mut String, group: &Group, anchors: &Anchors) {
         let _ = write!(out, "<li class=\"note\">and {} more</li>", count(more));
     }
     out.push_str("</ol></div>\n");
+}
+
+/// A version's words: as they are when `corroborate` found them exactly the group's (a
+/// trailing comma the cut left is no difference worth marking), else marked against the first.
+fn version_html(first: &str, member: &Member) -> String {
+    if member.wording == "exact" {
+        escape(&member.text)
+    } else {
+        diff::highlight(first, &member.text)
+    }
 }
 
 fn or_unknown(name: &str) -> &str {
@@ -434,7 +447,8 @@ fn co_mentions(out: &mut String, corpus: &Corpus, n: usize, anchors: &Anchors) {
         } else {
             ""
         };
-        format!("{}{kind}", link(anchors.speaker(&entry.name), &entry.name))
+        let anchor = anchors.speaker_keys.get(&entry.key).map(String::as_str);
+        format!("{}{kind}", link(anchor, &entry.name))
     };
     let rows: Vec<Vec<String>> = pairs
         .iter()

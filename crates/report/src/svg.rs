@@ -71,9 +71,12 @@ fn bar(out: &mut String, y: usize, share: f64, class: &str) {
     );
 }
 
-/// One bar of the timeline: its label and the two counts.
+/// One bar of the timeline: its labels and the two counts.
 pub struct Bucket {
+    /// For the table (`week of 2024-05-06`).
     pub label: String,
+    /// Under the bar, short (`2024-05-06`).
+    pub axis: String,
     pub documents: u64,
     pub quotes: u64,
 }
@@ -171,7 +174,7 @@ fn axis_labels(out: &mut String, buckets: &[Bucket], slot: f64, y: f64) {
         let _ = write!(
             out,
             "<text x=\"{x:.1}\" y=\"{y}\" text-anchor=\"{anchor}\" class=\"axis\">{}</text>",
-            escape(&buckets[i].label)
+            escape(&buckets[i].axis)
         );
     }
 }

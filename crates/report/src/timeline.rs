@@ -57,6 +57,13 @@ impl Step {
         }
     }
 
+    fn axis(self, start: NaiveDate) -> String {
+        match self {
+            Step::Month => start.format("%Y-%m").to_string(),
+            _ => start.to_string(),
+        }
+    }
+
     fn label(self, start: NaiveDate) -> String {
         match self {
             Step::Day => start.to_string(),
@@ -85,6 +92,7 @@ pub fn buckets(days: &BTreeMap<NaiveDate, Day>) -> (Step, Vec<Bucket>) {
         let day = sums.get(&start).copied().unwrap_or_default();
         out.push(Bucket {
             label: step.label(start),
+            axis: step.axis(start),
             documents: day.documents,
             quotes: day.quotes,
         });
