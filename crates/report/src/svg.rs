@@ -51,8 +51,8 @@ fn legend(out: &mut String, (first, second): (&str, &str)) {
         out,
         "<rect x=\"0\" y=\"4\" width=\"12\" height=\"12\" class=\"first\"/>\
          <text x=\"18\" y=\"15\" class=\"axis\">{}</text>\
-         <rect x=\"50%\" y=\"4\" width=\"12\" height=\"12\" class=\"second\"/>\
-         <text x=\"50%\" dx=\"18\" y=\"15\" class=\"axis\">{}</text>",
+         <rect x=\"96\" y=\"4\" width=\"12\" height=\"12\" class=\"second\"/>\
+         <text x=\"114\" y=\"15\" class=\"axis\">{}</text>",
         escape(first),
         escape(second)
     );
