@@ -34,6 +34,8 @@ pub struct Member {
     pub wording: String,
 }
 
+/// A subject documents disagree on: its first `MEMBERS_SHOWN` values, each with its
+/// document and words, and how many values there are in all.
 #[derive(Debug, Clone, Default)]
 pub struct Discrepancy {
     pub kind: String,
@@ -42,6 +44,7 @@ pub struct Discrepancy {
     pub values: Vec<String>,
     pub doc_ids: Vec<String>,
     pub texts: Vec<String>,
+    pub total: usize,
 }
 
 /// The corpus tables as far as the report shows them.
@@ -97,11 +100,15 @@ fn for_each_row(table: &Table, mut f: impl FnMut(&Row)) -> std::io::Result<()> {
     Ok(())
 }
 
+/// The first `MEMBERS_SHOWN` items of a joined list.
 fn split(list: &str, separator: &str) -> Vec<String> {
     if list.is_empty() {
         return Vec::new();
     }
-    list.split(separator).map(str::to_string).collect()
+    list.split(separator)
+        .take(MEMBERS_SHOWN)
+        .map(str::to_string)
+        .collect()
 }
 
 /// Best first: corroborated, then carried by more outlets, then more versions, then earlier.
@@ -204,6 +211,7 @@ impl CorpusTables {
                     subject: row.get("subject").to_string(),
                     unit: row.get("unit").to_string(),
                     values: split(row.get("values"), "|"),
+                    total: row.get("values").split('|').count(),
                     doc_ids: split(row.get("doc_ids"), "|"),
                     texts: split(row.get("texts"), " | "),
                 });
@@ -281,5 +289,36 @@ mod tests {
         tables.read(&members).unwrap();
         assert_eq!(tables.shared[0].versions.len(), 1);
         assert_eq!(tables.shared[0].versions[0].outlet, "Ledger");
+    }
+
+    #[test]
+    fn a_discrepancy_of_many_documents_keeps_its_first_values_and_their_count() {
+        let values: Vec<String> = (0..20).map(|i| format!("{}", 50 + i)).collect();
+        let docs: Vec<String> = (0..20).map(|i| format!("d{i}")).collect();
+        let texts: Vec<String> = (0..20).map(|i| format!("{} ferries", 50 + i)).collect();
+        let table = Table::from_rows(
+            "discrepancies",
+            &["kind", "subject", "values", "doc_ids", "texts", "unit"],
+            vec![vec![
+                "claim".into(),
+                "ferries".into(),
+                values.join("|"),
+                docs.join("|"),
+                texts.join(" | "),
+                "count".into(),
+            ]],
+        );
+        let mut tables = CorpusTables::new(10, 10);
+        tables.read(&table).unwrap();
+        let d = &tables.discrepancies[0];
+        assert_eq!(
+            (d.values.len(), d.doc_ids.len(), d.texts.len()),
+            (12, 12, 12)
+        );
+        assert_eq!(d.total, 20);
+        assert_eq!(
+            (d.values[11].as_str(), d.texts[11].as_str()),
+            ("61", "61 ferries")
+        );
     }
 }

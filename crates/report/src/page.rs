@@ -413,6 +413,13 @@ fn discrepancy_row(d: &Discrepancy, anchors: &Anchors) -> Vec<String> {
         }
         values.push_str("</li>");
     }
+    if d.values.is_empty() {
+        values.push_str("<li class=\"note\">too many to show here: see discrepancies.csv</li>");
+    }
+    let more = d.total.saturating_sub(d.values.len()) as u64;
+    if more > 0 {
+        let _ = write!(values, "<li class=\"note\">and {} more</li>", count(more));
+    }
     values.push_str("</ul>");
     vec![
         format!("<strong>{}</strong>", escape(&d.subject)),
