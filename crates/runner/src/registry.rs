@@ -213,6 +213,11 @@ pub fn registry() -> Vec<StageEntry> {
             "Write documents/<doc_id>.json, documents.jsonl and corpus tables as JSONL.",
             export::JsonExporter::new,
         ),
+        export_stage(
+            "report",
+            "Write report.html: one self-contained page of the most quoted people, corroborated quotes, discrepancies, a timeline, co-mentions and every document's quotes.",
+            |opts, ctx| report::ReportExporter::new(opts, &ctx.output_dir),
+        ),
     ]
 }
 
