@@ -11,7 +11,7 @@
 use std::cell::OnceCell;
 use std::ops::Range;
 
-use model::EntityKind;
+use model::{EntityKind, SpeakerKind};
 
 use super::lexicon::{
     is_capitalized_stopword, is_determiner, is_preposition, is_title_word, is_verb_filler,
@@ -95,7 +95,7 @@ impl<'a> Cues<'a> {
 
 /// How a quotation was attributed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Via {
+pub enum Route {
     #[default]
     Nothing,
     /// A cue right after the closing mark ("…,” Witkoff said).
@@ -110,6 +110,9 @@ pub enum Via {
     Colon,
     /// The last sentence of the paragraph before names the speaker.
     Lead,
+    /// No cue names a speaker: the subject of the quotation's sentence ("Ames thanked
+    /// them for “…”").
+    Subject,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -118,12 +121,15 @@ pub struct Attribution {
     pub mention: Option<String>,
     pub cue: Option<String>,
     pub cue_bytes: Option<Range<usize>>,
-    pub via: Via,
+    pub route: Route,
+    pub speaker_kind: Option<SpeakerKind>,
+    /// The outlet or interviewer that carried the words ("told NBC").
+    pub medium: Option<String>,
 }
 
 impl Attribution {
     pub fn is_attributed(&self) -> bool {
-        self.via != Via::Nothing
+        self.route != Route::Nothing
     }
 }
 
@@ -502,6 +508,10 @@ impl<'a> Scene<'a> {
         if is_possessive(self.text, &whole) {
             return false;
         }
+        // "Rep. Ann Lee (D-Ohio) said": a bracketed party tag is no subject.
+        if self.text[..c.bytes.start].ends_with('(') {
+            return false;
+        }
         match self.word_before(c.bytes.start) {
             None => true,
             Some(w) => {
@@ -613,10 +623,44 @@ impl<'a> Scene<'a> {
                 .or(cands.first())
                 .cloned();
         }
-        match self.word_before(first.bytes.start) {
-            Some(w) if is_preposition(&w.to_lowercase()) => None,
-            _ => Some(first.clone()),
+        if let Some(w) = self.word_before(first.bytes.start) {
+            if is_preposition(&w.to_lowercase()) {
+                return None;
+            }
         }
+        Some(self.head_of_chain(&cands))
+    }
+
+    /// "said Regional Council President Helga Marsh", "said Cruz constituent Dan Golvach":
+    /// names joined by title words only are one speaker phrase, whose head is its last
+    /// person.
+    fn head_of_chain(&self, cands: &[Cand]) -> Cand {
+        let mut chosen = &cands[0];
+        for next in &cands[1..] {
+            let person = match next.what {
+                CandKind::Referent(r) => {
+                    self.referents.referents[r].kind == EntityKind::Person
+                }
+                CandKind::Name => true,
+                _ => false,
+            };
+            if !person || !self.title_link(chosen.bytes.end, next.bytes.start) {
+                break;
+            }
+            chosen = next;
+        }
+        chosen.clone()
+    }
+
+    /// Whether only title words stand between two phrases ("police Chief", "campaign
+    /// manager"): at most three plain words, no punctuation, no verb or function word.
+    fn title_link(&self, from: usize, to: usize) -> bool {
+        let gap = &self.text[from..to];
+        if !gap.starts_with(' ') || !gap.chars().all(|c| c.is_alphanumeric() || matches!(c, ' ' | '.' | '-')) {
+            return false;
+        }
+        let toks = tokenize(self.text, from..to);
+        toks.len() <= 3 && toks.iter().all(|t| is_title_like(t.text(self.text)))
     }
 
     /// Attribution from a cue right after the closing mark.
@@ -639,14 +683,21 @@ impl<'a> Scene<'a> {
         let lead = stretch.trim_start_matches(|c: char| {
             c.is_whitespace() || matches!(c, ',' | '—' | '–' | '-' | ':')
         });
+        let lead_start = close_end + (stretch.len() - lead.len());
+        let cands = self.candidates(lead_start..cue.bytes.start);
+        let inverted = || {
+            // "…,” Sarandon, 69, told MSNBC": a subject in the lead is no inverted cue.
+            cands
+                .is_empty()
+                .then(|| self.inverted_after_comma(cue, window_end))
+                .flatten()
+        };
         let cand = if lead.trim().is_empty() {
             // "…,” said Witkoff" / "…,” according to the ministry"
             self.speaker_after(cue.bytes.end, window_end, cue.kind)?
-        } else if let Some(c) = self.inverted_after_comma(cue, window_end) {
+        } else if let Some(c) = inverted() {
             c
         } else {
-            let lead_start = close_end + (stretch.len() - lead.len());
-            let cands = self.candidates(lead_start..cue.bytes.start);
             // Before the subject: determiners and a title ("the WHO said", "ECB President
             // Christine Lagarde told"); after it: fillers, or an appositive between commas.
             let prefix_ok = |c: &Cand| {
@@ -658,14 +709,18 @@ impl<'a> Scene<'a> {
                         .iter()
                         .all(|t| {
                             let w = t.text(self.text);
-                            is_determiner(&w.to_lowercase()) || (titled && is_capitalized(w))
+                            is_determiner(&w.to_lowercase()) || (titled && is_title_like(w))
                         })
             };
             let fillers_after = |c: &Cand| {
-                self.text[c.bytes.end..cue.bytes.start]
+                let end = match c.what {
+                    CandKind::Noun { .. } => self.complement_end(c.bytes.end, cue.bytes.start),
+                    _ => c.bytes.end,
+                };
+                self.text[end..cue.bytes.start]
                     .chars()
                     .all(|ch| ch.is_alphanumeric() || ch == ' ')
-                    && tokenize(self.text, c.bytes.end..cue.bytes.start)
+                    && tokenize(self.text, end..cue.bytes.start)
                         .iter()
                         .all(|t| is_verb_filler(&t.text(self.text).to_lowercase()))
             };
@@ -681,7 +736,7 @@ impl<'a> Scene<'a> {
                 .or_else(|| cands.iter().find(|c| prefix_ok(c) && appositive_after(c)))?;
             chosen.clone()
         };
-        Some(self.attribution(&cand, cue, Via::After))
+        Some(self.attribution(&cand, cue, Route::After))
     }
 
     /// "PM ‘will not resign’ over expenses row, says minister": an inverted cue after a comma
@@ -719,7 +774,7 @@ impl<'a> Scene<'a> {
             .within(window_start, open)
             .rev()
             .find(|c| c.kind == CueKind::Verb)?;
-        Some(self.attribution(&cand, cue, Via::Passive))
+        Some(self.attribution(&cand, cue, Route::Passive))
     }
 
     /// Attribution from a cue earlier in the quotation's sentence.
@@ -738,7 +793,7 @@ impl<'a> Scene<'a> {
                 } else {
                     nearest.unwrap_or(cue)
                 };
-                return Some(self.attribution(&cand, shown, Via::Before));
+                return Some(self.attribution(&cand, shown, Route::Before));
             }
         }
         // A cue without a subject of its own ("… and emphasised that …"): keep the cue; the
@@ -781,7 +836,7 @@ impl<'a> Scene<'a> {
             .max(prev.start);
         let a = self.before_open(prev.end, start)?;
         a.is_attributed().then_some(Attribution {
-            via: Via::Lead,
+            route: Route::Lead,
             ..a
         })
     }
@@ -797,39 +852,173 @@ impl<'a> Scene<'a> {
             .candidates(start..before.len())
             .into_iter()
             .find(|c| self.is_subject(c))?;
-        let (speaker, mention) = self.resolve(&cand);
-        Some(Attribution {
-            speaker,
-            mention: Some(mention),
-            cue: None,
-            cue_bytes: None,
-            via: Via::Colon,
-        })
+        Some(self.credit(&cand, None, Route::Colon))
     }
 
-    fn attribution(&self, cand: &Cand, cue: &CueHit, via: Via) -> Attribution {
-        let (speaker, mention) = self.resolve(cand);
+    /// No cue names a speaker: the sentence's subject said it ("Senator Ames thanked the
+    /// crew for “…”", "The ad promises “…”"). The first candidate that can be a subject.
+    pub fn sentence_subject(&self, open: usize) -> Option<Attribution> {
+        let start = self.sentence_start(open, 400);
+        let cand = self
+            .candidates(start..open)
+            .into_iter()
+            .find(|c| self.is_subject(c))?;
+        let a = self.credit(&cand, None, Route::Subject);
+        a.speaker.is_some().then_some(a)
+    }
+
+    fn attribution(&self, cand: &Cand, cue: &CueHit, route: Route) -> Attribution {
+        self.credit(cand, Some(cue), route)
+    }
+
+    fn credit(&self, cand: &Cand, cue: Option<&CueHit>, route: Route) -> Attribution {
+        let (speaker, mention, kind) = self.resolve(cand);
         Attribution {
             speaker,
             mention: Some(mention),
-            cue: Some(self.text[cue.bytes.clone()].to_string()),
-            cue_bytes: Some(cue.bytes.clone()),
-            via,
+            cue: cue.map(|c| self.text[c.bytes.clone()].to_string()),
+            cue_bytes: cue.map(|c| c.bytes.clone()),
+            route,
+            speaker_kind: Some(kind),
+            medium: None,
         }
     }
 
-    /// The fullest name for a candidate, and the words that named it.
-    fn resolve(&self, cand: &Cand) -> (Option<String>, String) {
+    /// The fullest name for a candidate, the words that named it, and what kind of speaker
+    /// it is.
+    fn resolve(&self, cand: &Cand) -> (Option<String>, String, SpeakerKind) {
         let mention = self.text[cand.bytes.clone()].to_string();
-        let speaker = match cand.what {
-            CandKind::Referent(r) => Some(self.referents.referents[r].name.clone()),
-            CandKind::Pronoun(p) => self.resolve_pronoun(p, cand.bytes.start),
-            CandKind::Noun { head_start } => self
-                .named_apposition(cand.bytes.end)
-                .or_else(|| self.resolve_noun(cand.bytes.clone(), head_start)),
-            CandKind::Name => Some(self.fullest_name(&mention)),
+        let (speaker, kind) = match cand.what {
+            CandKind::Referent(r) => {
+                let referent = &self.referents.referents[r];
+                let person = referent.kind == EntityKind::Person
+                    && !self.lex.is_outlet(&referent.name);
+                let kind = if person {
+                    SpeakerKind::Person
+                } else {
+                    SpeakerKind::Organization
+                };
+                (Some(referent.name.clone()), kind)
+            }
+            CandKind::Pronoun(p) => {
+                let name = self.resolve_pronoun(p, cand.bytes.start);
+                let kind = match (&name, p) {
+                    (None, _) => SpeakerKind::Unknown,
+                    (_, Pronoun::He | Pronoun::She) => SpeakerKind::Person,
+                    (_, Pronoun::It) => SpeakerKind::Organization,
+                    (_, Pronoun::They) => SpeakerKind::Described,
+                };
+                (name, kind)
+            }
+            CandKind::Noun { head_start } => self.resolve_described(cand.bytes.clone(), head_start),
+            CandKind::Name => {
+                let name = self.fullest_name(&mention);
+                let org = self.lex.is_outlet(&name)
+                    || name
+                        .rsplit(' ')
+                        .next()
+                        .is_some_and(|w| is_org_noun(&w.to_lowercase()));
+                let kind = if org {
+                    SpeakerKind::Organization
+                } else {
+                    SpeakerKind::Person
+                };
+                (Some(name), kind)
+            }
         };
-        (speaker, mention)
+        (speaker, mention, kind)
+    }
+
+    /// A speaker phrase headed by a common noun: the person it names or the role points at,
+    /// the group's fullest form, else the description itself ("an industry lobbyist", "a
+    /// spokesman for Harlow Mills", "the complaint").
+    fn resolve_described(&self, phrase: Range<usize>, head_start: usize) -> (Option<String>, SpeakerKind) {
+        if let Some(name) = self.named_apposition(phrase.end) {
+            return (Some(name), SpeakerKind::Person);
+        }
+        let head_lower = self.text[head_start..phrase.end].to_lowercase();
+        let end = self.complement_end(phrase.end, self.phrase_end(phrase.end, phrase.end + 80));
+        let description = || Some(self.text[phrase.start..end].trim().to_string());
+        if self.lex.is_document_noun(&head_lower) {
+            return (description(), SpeakerKind::Document);
+        }
+        let plural = head_lower.ends_with('s') && !head_lower.ends_with("ss");
+        let collective = is_org_noun(&head_lower);
+        match self.resolve_noun(phrase.clone(), head_start) {
+            Some(name) if collective => (Some(name), SpeakerKind::Organization),
+            Some(name) if !plural => (Some(name), SpeakerKind::Person),
+            Some(name) => (Some(name), SpeakerKind::Described),
+            None if collective && end == phrase.end => (description(), SpeakerKind::Organization),
+            None => (description(), SpeakerKind::Described),
+        }
+    }
+
+    /// "a spokesman for Harlow Mills", "an official at the Treasury": the end of a
+    /// prepositional complement naming whom a described speaker belongs to (`end` if none).
+    fn complement_end(&self, end: usize, limit: usize) -> usize {
+        let rest = &self.text[end..limit.max(end)];
+        let Some(after) = ["for ", "of ", "at ", "with ", "from "]
+            .iter()
+            .find_map(|p| rest.strip_prefix(' ').and_then(|r| r.strip_prefix(p)))
+        else {
+            return end;
+        };
+        let mut pos = limit.max(end) - after.len();
+        let mut stop = end;
+        for tok in tokenize(self.text, pos..limit.max(end)) {
+            let w = tok.text(self.text);
+            let gap_ok = self.text[pos..tok.bytes.start].chars().all(|c| c == ' ');
+            let lower = w.to_lowercase();
+            let joins = is_determiner(&lower) || matches!(lower.as_str(), "of" | "and" | "&");
+            if !gap_ok || !(is_capitalized(w) || joins) {
+                break;
+            }
+            if is_capitalized(w) {
+                stop = tok.bytes.end;
+            }
+            pos = tok.bytes.end;
+        }
+        stop
+    }
+
+    /// The outlet, platform or interviewer that carried a quotation, named in its sentence
+    /// ("told NBC", "according to the Riverton Times", "in an interview with Ann Bell",
+    /// "wrote on Facebook").
+    pub fn medium(&self, open: usize, close_end: usize) -> Option<String> {
+        let start = self.sentence_start(open, 400);
+        let end = self.right_window_end(close_end, 200);
+        const MARKS: [&str; 7] = [
+            "told ",
+            "tells ",
+            "telling ",
+            "interview with ",
+            "according to ",
+            " on ",
+            "speaking to ",
+        ];
+        let hay = &self.text[start..end];
+        let lower = hay.to_ascii_lowercase();
+        for mark in MARKS {
+            for (at, _) in lower.match_indices(mark) {
+                let from = start + at + mark.len();
+                if self.inside_quote(from) || (at > 0 && !mark.starts_with(' ') && lower.as_bytes()[at - 1].is_ascii_alphabetic()) {
+                    continue;
+                }
+                let stop = self.phrase_end(from, (from + 80).min(self.text.len()));
+                let Some(c) = self.candidates(from..stop).into_iter().next() else {
+                    continue;
+                };
+                if !self.text[from..c.bytes.start].split_whitespace().all(|w| is_determiner(&w.to_lowercase())) {
+                    continue;
+                }
+                let name = self.text[c.bytes.clone()].trim_end_matches("’s").trim_end_matches("'s");
+                let anyone = mark == "interview with " && matches!(c.what, CandKind::Referent(_) | CandKind::Name);
+                if anyone || self.lex.is_outlet(name) {
+                    return Some(name.to_string());
+                }
+            }
+        }
+        None
     }
 
     /// "one resident, 72-year-old Ahmed Saleh, told …": the person named right after a
@@ -1365,6 +1554,27 @@ fn expand_title(lower: &str) -> &str {
             .filter(|_| other.len() > 4 && !other.ends_with("ss"))
             .unwrap_or(other),
     }
+}
+
+/// A word that may stand in a title before a name ("Budget Chairman", "police Chief",
+/// "campaign manager"): capitalized, or a plain lowercase word that is no verb, function
+/// word or pronoun.
+fn is_title_like(word: &str) -> bool {
+    if is_capitalized(word) {
+        return true;
+    }
+    let lower = word.to_lowercase();
+    word.chars().all(|c| c.is_alphabetic() || c == '-')
+        && !is_preposition(&lower)
+        && !is_determiner(&lower)
+        && !is_verb_filler(&lower)
+        && !opens_subject(&lower)
+        && pronoun(&lower).is_none()
+        && !lower.ends_with("ed")
+        && !lower.ends_with("ing")
+        && !lower.ends_with("ly")
+        && !takes_person_object(&lower)
+        && !matches!(lower.as_str(), "and" | "or" | "but" | "says" | "said" | "told" | "tells")
 }
 
 fn adjacent(text: &str, a: &Tok, b: &Tok) -> bool {
