@@ -593,7 +593,9 @@ impl<'a> Scene<'a> {
     fn speaker_after(&self, cue_end: usize, window_end: usize, kind: CueKind) -> Option<Cand> {
         let end = self.phrase_end(cue_end, window_end.max(cue_end));
         let cands = self.candidates(cue_end..end);
-        let first = cands.first()?;
+        let Some(first) = cands.first() else {
+            return self.described_after(cue_end, end);
+        };
         // Only fillers may stand between the cue and an inverted subject.
         let gap = tokenize(self.text, cue_end..first.bytes.start);
         let fillers_only = gap.iter().all(|t| {
@@ -606,13 +608,14 @@ impl<'a> Scene<'a> {
                 let l = t.text(self.text).to_lowercase();
                 !is_preposition(&l) && !is_verb_filler(&l) && !opens_subject(&l)
                     || is_determiner(&l)
+                    || is_rank_word(&l)
             })
             && self.text[cue_end..first.bytes.start]
                 .chars()
                 .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '.'));
         let gap_ok = fillers_only || title_gap || kind == CueKind::AccordingTo;
         if !gap_ok || first.bytes.start > cue_end + 60 {
-            return None;
+            return self.described_after(cue_end, end);
         }
         if kind == CueKind::AccordingTo {
             // "according to U.S. Special Envoy for Peace Missions Steve Witkoff": the named
@@ -633,23 +636,98 @@ impl<'a> Scene<'a> {
 
     /// "said Regional Council President Helga Marsh", "said Cruz constituent Dan Golvach":
     /// names joined by title words only are one speaker phrase, whose head is its last
-    /// person.
+    /// person; "one former party leadership aide" is one description headed by its last noun.
     fn head_of_chain(&self, cands: &[Cand]) -> Cand {
-        let mut chosen = &cands[0];
+        let mut chosen = cands[0].clone();
         for next in &cands[1..] {
-            let person = match next.what {
-                CandKind::Referent(r) => {
-                    self.referents.referents[r].kind == EntityKind::Person
-                }
-                CandKind::Name => true,
-                _ => false,
-            };
-            if !person || !self.title_link(chosen.bytes.end, next.bytes.start) {
+            if !self.title_link(chosen.bytes.end, next.bytes.start) {
                 break;
             }
-            chosen = next;
+            match next.what {
+                CandKind::Referent(r)
+                    if self.referents.referents[r].kind == EntityKind::Person =>
+                {
+                    chosen = next.clone()
+                }
+                CandKind::Name => chosen = next.clone(),
+                CandKind::Noun { head_start } if !matches!(chosen.what, CandKind::Pronoun(_)) => {
+                    chosen = Cand {
+                        bytes: chosen.bytes.start..next.bytes.end,
+                        what: CandKind::Noun { head_start },
+                    }
+                }
+                _ => break,
+            }
         }
-        chosen.clone()
+        chosen
+    }
+
+    /// "said an industry lobbyist who asked not to be named": a determiner and plain words
+    /// after a cue describe a speaker the lists do not know. The phrase must end the clause
+    /// or meet a relative pronoun or preposition ("said the move was …" describes no one).
+    fn described_after(&self, cue_end: usize, end: usize) -> Option<Cand> {
+        let toks = tokenize(self.text, cue_end..end);
+        let first = toks.first()?;
+        if !is_determiner(&first.text(self.text).to_lowercase())
+            || !self.text[cue_end..first.bytes.start].chars().all(|c| c == ' ')
+        {
+            return None;
+        }
+        let mut last = None;
+        for (k, t) in toks.iter().enumerate().skip(1) {
+            let w = t.text(self.text);
+            let lower = w.to_lowercase();
+            let joined = self.text[toks[k - 1].bytes.end..t.bytes.start] == *" ";
+            if !joined || k > 5 {
+                return None;
+            }
+            if matches!(lower.as_str(), "who" | "whose" | "which" | "that") || is_preposition(&lower) {
+                break;
+            }
+            if !is_title_like(w) || is_capitalized(w) && k == 1 && toks.len() == 2 {
+                return None;
+            }
+            last = Some(t);
+        }
+        let head = last?;
+        Some(Cand {
+            bytes: first.bytes.start..head.bytes.end,
+            what: CandKind::Noun {
+                head_start: head.bytes.start,
+            },
+        })
+    }
+
+    /// "the party member said": the whole lead before a cue is a determiner and plain words.
+    fn described_lead(&self, lead_start: usize, cue_start: usize) -> Option<Cand> {
+        let toks = tokenize(self.text, lead_start..cue_start);
+        let (first, head) = (toks.first()?, toks.last()?);
+        let plain = self.text[lead_start..cue_start]
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '.' | '’' | '\''));
+        let ok = plain
+            && (2..=6).contains(&toks.len())
+            && is_determiner(&first.text(self.text).to_lowercase())
+            && toks[1..].iter().all(|t| is_title_like(t.text(self.text)));
+        ok.then(|| Cand {
+            bytes: first.bytes.start..head.bytes.end,
+            what: CandKind::Noun {
+                head_start: head.bytes.start,
+            },
+        })
+    }
+
+    /// The end of a bracketed party or place tag right after `pos` ("Ann Lee (D-Ohio)"),
+    /// else `pos`.
+    fn skip_tag(&self, pos: usize) -> usize {
+        let rest = &self.text[pos..];
+        let Some(inner) = rest.strip_prefix(" (") else {
+            return pos;
+        };
+        match inner.find(')') {
+            Some(close) if close <= 24 && !inner[..close].contains('(') => pos + 2 + close + 1,
+            _ => pos,
+        }
     }
 
     /// Whether only title words stand between two phrases ("police Chief", "campaign
@@ -715,7 +793,7 @@ impl<'a> Scene<'a> {
             let fillers_after = |c: &Cand| {
                 let end = match c.what {
                     CandKind::Noun { .. } => self.complement_end(c.bytes.end, cue.bytes.start),
-                    _ => c.bytes.end,
+                    _ => self.skip_tag(c.bytes.end),
                 };
                 self.text[end..cue.bytes.start]
                     .chars()
@@ -724,17 +802,27 @@ impl<'a> Scene<'a> {
                         .iter()
                         .all(|t| is_verb_filler(&t.text(self.text).to_lowercase()))
             };
+            // "Ann Lee, a lawyer, said", "Ann Lee, who chairs the board said".
             let appositive_after = |c: &Cand| {
-                let rest = &self.text[c.bytes.end..cue.bytes.start];
-                rest.strip_prefix(',')
-                    .is_some_and(|inner| inner.trim_end().ends_with(',') && inner.len() < 120)
+                let rest = &self.text[self.skip_tag(c.bytes.end)..cue.bytes.start];
+                rest.strip_prefix(',').is_some_and(|inner| {
+                    let relative = inner.starts_with(" who ") || inner.starts_with(" which ");
+                    (inner.trim_end().ends_with(',') || relative) && inner.len() < 120
+                })
             };
             let chosen = cands
                 .iter()
                 .rev()
                 .find(|c| fillers_after(c) && prefix_ok(c))
-                .or_else(|| cands.iter().find(|c| prefix_ok(c) && appositive_after(c)))?;
-            chosen.clone()
+                .or_else(|| cands.iter().find(|c| prefix_ok(c) && appositive_after(c)))
+                .cloned()
+                .or_else(|| self.described_lead(lead_start, cue.bytes.start))?;
+            if cands.len() > 1 && matches!(chosen.what, CandKind::Noun { .. }) {
+                let from = cands.iter().position(|c| c.bytes == chosen.bytes).unwrap_or(0);
+                self.head_of_chain(&cands[from..])
+            } else {
+                chosen
+            }
         };
         Some(self.attribution(&cand, cue, Route::After))
     }
@@ -1560,10 +1648,10 @@ fn expand_title(lower: &str) -> &str {
 /// "campaign manager"): capitalized, or a plain lowercase word that is no verb, function
 /// word or pronoun.
 fn is_title_like(word: &str) -> bool {
-    if is_capitalized(word) {
+    let lower = word.to_lowercase();
+    if is_capitalized(word) || is_rank_word(&lower) {
         return true;
     }
-    let lower = word.to_lowercase();
     word.chars().all(|c| c.is_alphabetic() || c == '-')
         && !is_preposition(&lower)
         && !is_determiner(&lower)
@@ -1575,6 +1663,14 @@ fn is_title_like(word: &str) -> bool {
         && !lower.ends_with("ly")
         && !takes_person_object(&lower)
         && !matches!(lower.as_str(), "and" | "or" | "but" | "says" | "said" | "told" | "tells")
+}
+
+/// Words that rank a title rather than open a clause ("former Rep.", "acting director").
+fn is_rank_word(lower: &str) -> bool {
+    matches!(
+        lower,
+        "former" | "acting" | "late" | "interim" | "outgoing" | "incoming" | "retired"
+    )
 }
 
 fn adjacent(text: &str, a: &Tok, b: &Tok) -> bool {
