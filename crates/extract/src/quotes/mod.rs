@@ -327,13 +327,16 @@ impl Quotes {
     fn attribute_one(&self, scene: &Scene<'_>, span: &RawSpan, content: &str) -> Attribution {
         let ends_sentence =
             content.trim_end().ends_with('.') && !content.trim_end().ends_with("..");
+        // A closing mark written as two apostrophes ('') ends the span at the first one.
+        let close_end = span.outer.end + scene.text[span.outer.end..].len()
+            - scene.text[span.outer.end..].trim_start_matches(['\'', '’']).len();
         if !ends_sentence {
-            if let Some(a) = scene.after_close(span.outer.end) {
+            if let Some(a) = scene.after_close(close_end) {
                 return a;
             }
         }
         let window_start = scene.sentence_start(span.outer.start, 400);
-        if let Some(a) = scene.passive(span.outer.start, span.outer.end, window_start) {
+        if let Some(a) = scene.passive(span.outer.start, close_end, window_start) {
             return a;
         }
         // What comes before the opening mark, attributed or not, is the answer when there is
