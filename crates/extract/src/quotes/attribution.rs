@@ -585,6 +585,26 @@ impl<'a> Scene<'a> {
     /// The subject of a cue: the nearest candidate before it that can be a subject.
     fn subject_before(&self, window_start: usize, cue_start: usize) -> Option<Cand> {
         let cands = self.candidates(window_start..cue_start);
+        let before = self.text[window_start..cue_start].trim_end();
+        // "Ann Lee, a lawyer who once worked for Bo Chan, said": the subject stands before
+        // the appositive, not inside it.
+        if let Some(comma) = before.strip_suffix(',').map(|b| window_start + b.len()) {
+            let outer = cands.iter().rev().find(|c| {
+                let after = self.skip_tag(c.bytes.end);
+                after < comma && self.text[after..].starts_with(',') && self.is_subject(c)
+            });
+            if outer.is_some() {
+                return outer.cloned();
+            }
+        }
+        // "Lee said the plan failed and said …": a verb joined by "and" shares the first
+        // verb's subject.
+        let last_word = before.rsplit(' ').next().unwrap_or("");
+        if matches!(last_word, "and" | "but") {
+            if let Some(first) = cands.iter().find(|c| self.is_subject(c)) {
+                return Some(first.clone());
+            }
+        }
         cands.into_iter().rev().find(|c| self.is_subject(c))
     }
 
@@ -631,7 +651,15 @@ impl<'a> Scene<'a> {
                 return None;
             }
         }
-        Some(self.head_of_chain(&cands))
+        let chain = self.head_of_chain(&cands);
+        // "said one unaligned Florida Republican strategist": a name that only modifies a
+        // described speaker.
+        match self.described_after(cue_end, end) {
+            Some(d) if d.bytes.end > chain.bytes.end && !matches!(chain.what, CandKind::Noun { .. }) => {
+                Some(d)
+            }
+            _ => Some(chain),
+        }
     }
 
     /// "said Regional Council President Helga Marsh", "said Cruz constituent Dan Golvach":
@@ -684,12 +712,18 @@ impl<'a> Scene<'a> {
             if matches!(lower.as_str(), "who" | "whose" | "which" | "that") || is_preposition(&lower) {
                 break;
             }
-            if !is_title_like(w) || is_capitalized(w) && k == 1 && toks.len() == 2 {
+            // "one undecided voter": a participle may modify, not head.
+            let modifier = lower.ends_with("ed") && toks.get(k + 1).is_some();
+            if !(is_title_like(w) || modifier) || is_capitalized(w) && k == 1 && toks.len() == 2 {
                 return None;
             }
             last = Some(t);
         }
         let head = last?;
+        // "the Rev. Al Sharpton" is a name with its title, not a description.
+        if is_capitalized(head.text(self.text)) {
+            return None;
+        }
         Some(Cand {
             bytes: first.bytes.start..head.bytes.end,
             what: CandKind::Noun {
@@ -733,12 +767,17 @@ impl<'a> Scene<'a> {
     /// Whether only title words stand between two phrases ("police Chief", "campaign
     /// manager"): at most three plain words, no punctuation, no verb or function word.
     fn title_link(&self, from: usize, to: usize) -> bool {
+        // "Lee’s top policy aide Jo Park": the possessive belongs to the title.
+        let from = ["’s ", "'s ", "’ ", "' "]
+            .iter()
+            .find(|p| self.text[from..to].starts_with(**p))
+            .map_or(from, |p| from + p.len() - 1);
         let gap = &self.text[from..to];
         if !gap.starts_with(' ') || !gap.chars().all(|c| c.is_alphanumeric() || matches!(c, ' ' | '.' | '-')) {
             return false;
         }
         let toks = tokenize(self.text, from..to);
-        toks.len() <= 3 && toks.iter().all(|t| is_title_like(t.text(self.text)))
+        toks.len() <= 4 && toks.iter().all(|t| is_title_like(t.text(self.text)))
     }
 
     /// Attribution from a cue right after the closing mark.
@@ -1045,23 +1084,37 @@ impl<'a> Scene<'a> {
     /// prepositional complement naming whom a described speaker belongs to (`end` if none).
     fn complement_end(&self, end: usize, limit: usize) -> usize {
         let rest = &self.text[end..limit.max(end)];
-        let Some(after) = ["for ", "of ", "at ", "with ", "from "]
-            .iter()
-            .find_map(|p| rest.strip_prefix(' ').and_then(|r| r.strip_prefix(p)))
+        let Some(after) = [
+            "for ",
+            "of ",
+            "at ",
+            "with ",
+            "from ",
+            "to ",
+            "close to ",
+            "familiar with ",
+        ]
+        .iter()
+        .find_map(|p| rest.strip_prefix(' ').and_then(|r| r.strip_prefix(p)))
         else {
             return end;
         };
         let mut pos = limit.max(end) - after.len();
         let mut stop = end;
-        for tok in tokenize(self.text, pos..limit.max(end)) {
+        let mut determined = false;
+        for (k, tok) in tokenize(self.text, pos..limit.max(end)).iter().enumerate() {
             let w = tok.text(self.text);
             let gap_ok = self.text[pos..tok.bytes.start].chars().all(|c| c == ' ');
             let lower = w.to_lowercase();
-            let joins = is_determiner(&lower) || matches!(lower.as_str(), "of" | "and" | "&");
-            if !gap_ok || !(is_capitalized(w) || joins) {
+            let det = is_determiner(&lower);
+            let joins = det || matches!(lower.as_str(), "of" | "and" | "&");
+            // "close to the campaign": after a determiner, plain nouns too.
+            let noun = determined && is_title_like(w) && !is_rank_word(&lower);
+            if !gap_ok || k > 5 || !(is_capitalized(w) || joins || noun) {
                 break;
             }
-            if is_capitalized(w) {
+            determined |= det;
+            if is_capitalized(w) || noun {
                 stop = tok.bytes.end;
             }
             pos = tok.bytes.end;
@@ -1655,12 +1708,13 @@ fn is_title_like(word: &str) -> bool {
     word.chars().all(|c| c.is_alphabetic() || c == '-')
         && !is_preposition(&lower)
         && !is_determiner(&lower)
-        && !is_verb_filler(&lower)
+        // Every "-ly" word counts as a filler there; "ally" and "family" are nouns.
+        && !(is_verb_filler(&lower) && !lower.ends_with("ly"))
         && !opens_subject(&lower)
         && pronoun(&lower).is_none()
         && !lower.ends_with("ed")
         && !lower.ends_with("ing")
-        && !lower.ends_with("ly")
+        && !(lower.ends_with("ly") && lower.len() > 5)
         && !takes_person_object(&lower)
         && !matches!(lower.as_str(), "and" | "or" | "but" | "says" | "said" | "told" | "tells")
 }
