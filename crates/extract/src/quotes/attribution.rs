@@ -990,6 +990,16 @@ impl<'a> Scene<'a> {
             .candidates(start..open)
             .into_iter()
             .find(|c| self.is_subject(c))?;
+        // "The minister has been accused of “…”": the subject of a passive is its target.
+        let toks = tokenize(self.text, cand.bytes.end..open);
+        let passive = toks.windows(2).any(|w| {
+            let (aux, verb) = (w[0].text(self.text), w[1].text(self.text));
+            matches!(aux, "been" | "being" | "is" | "are" | "was" | "were" | "be")
+                && verb.ends_with("ed")
+        });
+        if passive {
+            return None;
+        }
         let a = self.credit(&cand, None, Route::Subject);
         a.speaker.is_some().then_some(a)
     }
@@ -1122,6 +1132,26 @@ impl<'a> Scene<'a> {
         stop
     }
 
+    /// "the Riverton Times", "Meet the Press": a name goes on over capitalized words (and
+    /// "of"/"the" between them) after the candidate that starts it.
+    fn name_run_end(&self, end: usize, limit: usize) -> usize {
+        let mut stop = end;
+        let mut pos = end;
+        for tok in tokenize(self.text, end..limit) {
+            let w = tok.text(self.text);
+            if self.text[pos..tok.bytes.start] != *" " {
+                break;
+            }
+            if is_capitalized(w) {
+                stop = tok.bytes.end;
+            } else if !matches!(w, "of" | "the") {
+                break;
+            }
+            pos = tok.bytes.end;
+        }
+        stop
+    }
+
     /// The outlet, platform or interviewer that carried a quotation, named in its sentence
     /// ("told NBC", "according to the Riverton Times", "in an interview with Ann Bell",
     /// "wrote on Facebook").
@@ -1152,7 +1182,9 @@ impl<'a> Scene<'a> {
                 if !self.text[from..c.bytes.start].split_whitespace().all(|w| is_determiner(&w.to_lowercase())) {
                     continue;
                 }
-                let name = self.text[c.bytes.clone()].trim_end_matches("’s").trim_end_matches("'s");
+                let name = self.text[c.bytes.start..self.name_run_end(c.bytes.end, stop)]
+                    .trim_end_matches("’s")
+                    .trim_end_matches("'s");
                 let anyone = mark == "interview with " && matches!(c.what, CandKind::Referent(_) | CandKind::Name);
                 if anyone || self.lex.is_outlet(name) {
                     return Some(name.to_string());
