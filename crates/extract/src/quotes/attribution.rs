@@ -785,9 +785,28 @@ impl<'a> Scene<'a> {
         let window_end = self.right_window_end(close_end, 200);
         // The first cue that has a speaker: "a lawmaker, who asked not to be named, told …"
         // passes over "asked".
-        self.cues
-            .within(close_end, window_end)
-            .find_map(|cue| self.after_close_cue(close_end, window_end, cue))
+        self.cues.within(close_end, window_end).find_map(|cue| {
+            self.after_close_cue(close_end, window_end, cue)
+                .or_else(|| self.after_trailing_words(close_end, window_end, cue))
+        })
+    }
+
+    /// "“We are happy” about the decision, said Ann Lee": a few words finishing the
+    /// writer's clause stand between the closing mark and the cue; the attribution starts
+    /// after their comma.
+    fn after_trailing_words(
+        &self,
+        close_end: usize,
+        window_end: usize,
+        cue: &CueHit,
+    ) -> Option<Attribution> {
+        let stretch = &self.text[close_end..cue.bytes.start];
+        let comma = stretch.rfind(',')?;
+        let words = stretch[..comma].split_whitespace().count();
+        if words == 0 || words > 12 || stretch[..comma].contains(['.', ';', '“', '"']) {
+            return None;
+        }
+        self.after_close_cue(close_end + comma + 1, window_end, cue)
     }
 
     fn after_close_cue(
