@@ -131,3 +131,16 @@ fn titles_and_terms_have_no_speaker_kind() {
         assert_eq!(q.via, None);
     }
 }
+
+#[test]
+fn names_between_commas_and_participle_descriptions() {
+    let text = "Briefing\n\n\"Nothing new changes our view,\" City Hall press secretary Noel Varga told \
+                reporters.\n\n\"It was very pleasant,\" the gaming tycoon told Reuters in a rare \
+                interview.\n\n\"That is inevitable,\" Ohio Rep. Dan Kiley's chief of staff, Joe Kasper, \
+                told Politico.\n\n\"They need a plan,\" Nate Sorel, the analyst who founded a forecasting \
+                site tweeted on Wednesday.\n";
+    check(text, "Nothing new", "Noel Varga", SpeakerKind::Person, None);
+    check(text, "It was very", "the gaming tycoon", SpeakerKind::Described, Some("Reuters"));
+    check(text, "That is inevitable", "Joe Kasper", SpeakerKind::Person, Some("Politico"));
+    check(text, "They need", "Nate Sorel", SpeakerKind::Person, None);
+}

@@ -739,10 +739,16 @@ impl<'a> Scene<'a> {
         let plain = self.text[lead_start..cue_start]
             .chars()
             .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '.' | '’' | '\''));
+        // "the gaming tycoon": a participle may modify the head, not be it.
+        let modifier = |t: &Tok| {
+            let w = t.text(self.text);
+            is_title_like(w) || t.bytes.end < head.bytes.end && (w.ends_with("ing") || w.ends_with("ed"))
+        };
         let ok = plain
             && (2..=6).contains(&toks.len())
             && is_determiner(&first.text(self.text).to_lowercase())
-            && toks[1..].iter().all(|t| is_title_like(t.text(self.text)));
+            && is_title_like(head.text(self.text))
+            && toks[1..].iter().all(modifier);
         ok.then(|| Cand {
             bytes: first.bytes.start..head.bytes.end,
             what: CandKind::Noun {
@@ -864,15 +870,22 @@ impl<'a> Scene<'a> {
             let appositive_after = |c: &Cand| {
                 let rest = &self.text[self.skip_tag(c.bytes.end)..cue.bytes.start];
                 rest.strip_prefix(',').is_some_and(|inner| {
-                    let relative = inner.starts_with(" who ") || inner.starts_with(" which ");
+                    let relative = inner.contains(" who ") || inner.contains(" which ");
                     (inner.trim_end().ends_with(',') || relative) && inner.len() < 120
                 })
+            };
+            // "Lee's chief of staff, Jo Park, told": the name between the commas.
+            let named_between = |c: &Cand| {
+                self.text[c.bytes.end..cue.bytes.start].trim() == ","
+                    && self.text[lead_start..c.bytes.start].trim_end().ends_with(',')
+                    && matches!(c.what, CandKind::Referent(_) | CandKind::Name)
             };
             let chosen = cands
                 .iter()
                 .rev()
                 .find(|c| fillers_after(c) && prefix_ok(c))
                 .or_else(|| cands.iter().find(|c| prefix_ok(c) && appositive_after(c)))
+                .or_else(|| cands.iter().rev().find(|c| named_between(c)))
                 .cloned()
                 .or_else(|| self.described_lead(lead_start, cue.bytes.start))?;
             if cands.len() > 1 && matches!(chosen.what, CandKind::Noun { .. }) {
@@ -1766,8 +1779,10 @@ fn is_title_like(word: &str) -> bool {
         && !lower.ends_with("ed")
         && !lower.ends_with("ing")
         && !(lower.ends_with("ly") && lower.len() > 5)
-        && !takes_person_object(&lower)
-        && !matches!(lower.as_str(), "and" | "or" | "but" | "says" | "said" | "told" | "tells")
+        && !matches!(
+            lower.as_str(),
+            "and" | "or" | "but" | "says" | "said" | "told" | "tells" | "asks" | "asked"
+        )
 }
 
 /// Words that rank a title rather than open a clause ("former Rep.", "acting director").
