@@ -812,6 +812,10 @@ impl<'a> Scene<'a> {
         if words == 0 || words > 12 || stretch[..comma].contains(['.', ';', '“', '"']) {
             return None;
         }
+        // "“…” by the White House, suggested …": a passive's agent is no mere tail.
+        if stretch.trim_start().starts_with("by ") {
+            return None;
+        }
         self.after_close_cue(close_end + comma + 1, window_end, cue)
     }
 
