@@ -24,7 +24,11 @@ fn find<'a>(qs: &'a [Quote], start: &str) -> &'a Quote {
 fn check(text: &str, start: &str, speaker: &str, kind: SpeakerKind, via: Option<&str>) {
     let qs = quotes(text);
     let q = find(&qs, start);
-    assert_eq!(q.speaker.as_deref(), Some(speaker), "speaker of {start:?}: {q:#?}");
+    assert_eq!(
+        q.speaker.as_deref(),
+        Some(speaker),
+        "speaker of {start:?}: {q:#?}"
+    );
     assert_eq!(q.speaker_kind, Some(kind), "kind of {start:?}: {q:#?}");
     assert_eq!(q.via.as_deref(), via, "via of {start:?}: {q:#?}");
 }
@@ -33,8 +37,20 @@ fn check(text: &str, start: &str, speaker: &str, kind: SpeakerKind, via: Option<
 fn a_run_of_quotes_keeps_the_speaker_of_the_first() {
     let text = "Flooding closed the bridge\n\n\"We have never seen water this high,\" Riverton \
                 fire Chief Dana Whitlock said Tuesday. \"Nobody should drive through it.\"\n";
-    check(text, "We have never", "Dana Whitlock", SpeakerKind::Person, None);
-    check(text, "Nobody should", "Dana Whitlock", SpeakerKind::Person, None);
+    check(
+        text,
+        "We have never",
+        "Dana Whitlock",
+        SpeakerKind::Person,
+        None,
+    );
+    check(
+        text,
+        "Nobody should",
+        "Dana Whitlock",
+        SpeakerKind::Person,
+        None,
+    );
 }
 
 #[test]
@@ -51,8 +67,20 @@ fn titles_and_organizations_before_a_name_belong_to_the_name() {
 fn a_bracketed_party_tag_is_not_the_speaker() {
     let text = "Vote looms\n\nBudget Chairman Rolf Danner (R-Ohio) said the plan \"will not survive \
                 the floor.\"\n\n\"The money is simply not there,\" Rep. Olive Martens (D-Mont.) said.\n";
-    check(text, "will not survive", "Rolf Danner", SpeakerKind::Person, None);
-    check(text, "The money", "Olive Martens", SpeakerKind::Person, None);
+    check(
+        text,
+        "will not survive",
+        "Rolf Danner",
+        SpeakerKind::Person,
+        None,
+    );
+    check(
+        text,
+        "The money",
+        "Olive Martens",
+        SpeakerKind::Person,
+        None,
+    );
 }
 
 #[test]
@@ -61,7 +89,13 @@ fn an_appositive_before_the_cue_does_not_hide_the_subject() {
                 Trent, said the vote would be \"a failure for everyone.\"\n\n\"This will go to court,\" \
                 Harriet Olmos, who chairs the Fairness Project said in a statement.\n";
     check(text, "a failure", "Ava Stone", SpeakerKind::Person, None);
-    check(text, "This will go", "Harriet Olmos", SpeakerKind::Person, None);
+    check(
+        text,
+        "This will go",
+        "Harriet Olmos",
+        SpeakerKind::Person,
+        None,
+    );
 }
 
 #[test]
@@ -69,29 +103,67 @@ fn an_outlet_told_is_the_medium_not_the_speaker() {
     let text = "Campaign trail\n\n\"That is a fair worry, because voters are angry,\" Priya Castell, \
                 54, told Fox News on Monday.\n\n\"We are not done,\" Omar Reyes said in an interview \
                 with the Riverton Times.\n";
-    check(text, "That is a fair", "Priya Castell", SpeakerKind::Person, Some("Fox News"));
-    check(text, "We are not done", "Omar Reyes", SpeakerKind::Person, Some("Riverton Times"));
+    check(
+        text,
+        "That is a fair",
+        "Priya Castell",
+        SpeakerKind::Person,
+        Some("Fox News"),
+    );
+    check(
+        text,
+        "We are not done",
+        "Omar Reyes",
+        SpeakerKind::Person,
+        Some("Riverton Times"),
+    );
 }
 
 #[test]
 fn according_to_an_outlet_alone_credits_and_marks_it() {
-    let text = "Rules\n\nThe new rules are \"unworkable and costly,\" according to the Daily Ledger.\n\n\
+    let text =
+        "Rules\n\nThe new rules are \"unworkable and costly,\" according to the Daily Ledger.\n\n\
                 \"I ask you not to protest on the floor,\" Mara Linde said, according to CNN.\n";
-    check(text, "unworkable", "Daily Ledger", SpeakerKind::Organization, Some("Daily Ledger"));
-    check(text, "I ask you", "Mara Linde", SpeakerKind::Person, Some("CNN"));
+    check(
+        text,
+        "unworkable",
+        "Daily Ledger",
+        SpeakerKind::Organization,
+        Some("Daily Ledger"),
+    );
+    check(
+        text,
+        "I ask you",
+        "Mara Linde",
+        SpeakerKind::Person,
+        Some("CNN"),
+    );
 }
 
 #[test]
 fn described_speakers_are_speakers() {
-    let text = "Talks stall\n\n\"The proposal is a nonstarter,\" a spokesman for Harlow Mills said.\n\n\
+    let text =
+        "Talks stall\n\n\"The proposal is a nonstarter,\" a spokesman for Harlow Mills said.\n\n\
                 \"It will cost jobs,\" said an industry lobbyist who asked not to be named.\n\n\
                 \"Nobody reads the small print,\" the party member said.\n\n\"It is over,\" said a \
                 source close to the campaign.\n";
     let d = SpeakerKind::Described;
-    check(text, "The proposal", "a spokesman for Harlow Mills", d, None);
+    check(
+        text,
+        "The proposal",
+        "a spokesman for Harlow Mills",
+        d,
+        None,
+    );
     check(text, "It will cost", "an industry lobbyist", d, None);
     check(text, "Nobody reads", "the party member", d, None);
-    check(text, "It is over", "a source close to the campaign", d, None);
+    check(
+        text,
+        "It is over",
+        "a source close to the campaign",
+        d,
+        None,
+    );
 }
 
 #[test]
@@ -109,16 +181,29 @@ fn a_sentence_subject_speaks_when_no_cue_does_but_not_the_target_of_a_passive() 
     let text = "Volunteers\n\nSenator Ada Brennan praised the crews for keeping the roads open \
                 through \"the worst storm in forty years.\"\n\nThe mayor has been accused of \
                 \"ignoring the warnings for a decade\" by residents.\n";
-    check(text, "the worst storm", "Ada Brennan", SpeakerKind::Person, None);
+    check(
+        text,
+        "the worst storm",
+        "Ada Brennan",
+        SpeakerKind::Person,
+        None,
+    );
     let qs = quotes(text);
     assert_eq!(find(&qs, "ignoring").speaker, None);
 }
 
 #[test]
 fn particle_names_and_doubled_apostrophe_marks() {
-    let text = "Summit\n\n\"This is not over,\" Ursula von der Leyen said on Sunday.\n\n''My advice \
+    let text =
+        "Summit\n\n\"This is not over,\" Ursula von der Leyen said on Sunday.\n\n''My advice \
                 was not to do it,'' recalled Gail Forde, a former envoy.\n";
-    check(text, "This is not over", "Ursula von der Leyen", SpeakerKind::Person, None);
+    check(
+        text,
+        "This is not over",
+        "Ursula von der Leyen",
+        SpeakerKind::Person,
+        None,
+    );
     check(text, "My advice", "Gail Forde", SpeakerKind::Person, None);
 }
 
@@ -140,7 +225,19 @@ fn names_between_commas_and_participle_descriptions() {
                 told Politico.\n\n\"They need a plan,\" Nate Sorel, the analyst who founded a forecasting \
                 site tweeted on Wednesday.\n";
     check(text, "Nothing new", "Noel Varga", SpeakerKind::Person, None);
-    check(text, "It was very", "the gaming tycoon", SpeakerKind::Described, Some("Reuters"));
-    check(text, "That is inevitable", "Joe Kasper", SpeakerKind::Person, Some("Politico"));
+    check(
+        text,
+        "It was very",
+        "the gaming tycoon",
+        SpeakerKind::Described,
+        Some("Reuters"),
+    );
+    check(
+        text,
+        "That is inevitable",
+        "Joe Kasper",
+        SpeakerKind::Person,
+        Some("Politico"),
+    );
     check(text, "They need", "Nate Sorel", SpeakerKind::Person, None);
 }

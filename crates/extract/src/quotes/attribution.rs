@@ -655,7 +655,10 @@ impl<'a> Scene<'a> {
         // "said one unaligned Florida Republican strategist": a name that only modifies a
         // described speaker.
         match self.described_after(cue_end, end) {
-            Some(d) if d.bytes.end > chain.bytes.end && !matches!(chain.what, CandKind::Noun { .. }) => {
+            Some(d)
+                if d.bytes.end > chain.bytes.end
+                    && !matches!(chain.what, CandKind::Noun { .. }) =>
+            {
                 Some(d)
             }
             _ => Some(chain),
@@ -672,9 +675,7 @@ impl<'a> Scene<'a> {
                 break;
             }
             match next.what {
-                CandKind::Referent(r)
-                    if self.referents.referents[r].kind == EntityKind::Person =>
-                {
+                CandKind::Referent(r) if self.referents.referents[r].kind == EntityKind::Person => {
                     chosen = next.clone()
                 }
                 CandKind::Name => chosen = next.clone(),
@@ -697,7 +698,9 @@ impl<'a> Scene<'a> {
         let toks = tokenize(self.text, cue_end..end);
         let first = toks.first()?;
         if !is_determiner(&first.text(self.text).to_lowercase())
-            || !self.text[cue_end..first.bytes.start].chars().all(|c| c == ' ')
+            || !self.text[cue_end..first.bytes.start]
+                .chars()
+                .all(|c| c == ' ')
         {
             return None;
         }
@@ -709,7 +712,9 @@ impl<'a> Scene<'a> {
             if !joined || k > 5 {
                 return None;
             }
-            if matches!(lower.as_str(), "who" | "whose" | "which" | "that") || is_preposition(&lower) {
+            if matches!(lower.as_str(), "who" | "whose" | "which" | "that")
+                || is_preposition(&lower)
+            {
                 break;
             }
             // "one undecided voter": a participle may modify, not head.
@@ -742,14 +747,15 @@ impl<'a> Scene<'a> {
         // "the gaming tycoon": a participle may modify the head, not be it.
         let modifier = |t: &Tok| {
             let w = t.text(self.text);
-            is_title_like(w) || t.bytes.end < head.bytes.end && (w.ends_with("ing") || w.ends_with("ed"))
+            is_title_like(w)
+                || t.bytes.end < head.bytes.end && (w.ends_with("ing") || w.ends_with("ed"))
         };
         let ok = plain
             && (2..=6).contains(&toks.len())
             && is_determiner(&first.text(self.text).to_lowercase())
             && is_title_like(head.text(self.text))
             && toks[1..].iter().all(modifier);
-        ok.then(|| Cand {
+        ok.then_some(Cand {
             bytes: first.bytes.start..head.bytes.end,
             what: CandKind::Noun {
                 head_start: head.bytes.start,
@@ -779,7 +785,11 @@ impl<'a> Scene<'a> {
             .find(|p| self.text[from..to].starts_with(**p))
             .map_or(from, |p| from + p.len() - 1);
         let gap = &self.text[from..to];
-        if !gap.starts_with(' ') || !gap.chars().all(|c| c.is_alphanumeric() || matches!(c, ' ' | '.' | '-')) {
+        if !gap.starts_with(' ')
+            || !gap
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '.' | '-'))
+        {
             return false;
         }
         let toks = tokenize(self.text, from..to);
@@ -844,62 +854,72 @@ impl<'a> Scene<'a> {
         } else if let Some(c) = inverted() {
             c
         } else {
-            // Before the subject: determiners and a title ("the WHO said", "ECB President
-            // Christine Lagarde told"); after it: fillers, or an appositive between commas.
-            let prefix_ok = |c: &Cand| {
-                let titled = matches!(c.what, CandKind::Referent(_) | CandKind::Name);
-                self.text[lead_start..c.bytes.start]
-                    .chars()
-                    .all(|ch| ch.is_alphanumeric() || matches!(ch, ' ' | '.' | '-' | '’' | '\''))
-                    && tokenize(self.text, lead_start..c.bytes.start)
-                        .iter()
-                        .all(|t| {
-                            let w = t.text(self.text);
-                            is_determiner(&w.to_lowercase()) || (titled && is_title_like(w))
-                        })
-            };
-            let fillers_after = |c: &Cand| {
-                let end = match c.what {
-                    CandKind::Noun { .. } => self.complement_end(c.bytes.end, cue.bytes.start),
-                    _ => self.skip_tag(c.bytes.end),
-                };
-                self.text[end..cue.bytes.start]
-                    .chars()
-                    .all(|ch| ch.is_alphanumeric() || ch == ' ')
-                    && tokenize(self.text, end..cue.bytes.start)
-                        .iter()
-                        .all(|t| is_verb_filler(&t.text(self.text).to_lowercase()))
-            };
-            // "Ann Lee, a lawyer, said", "Ann Lee, who chairs the board said".
-            let appositive_after = |c: &Cand| {
-                let rest = &self.text[self.skip_tag(c.bytes.end)..cue.bytes.start];
-                rest.strip_prefix(',').is_some_and(|inner| {
-                    let relative = inner.contains(" who ") || inner.contains(" which ");
-                    (inner.trim_end().ends_with(',') || relative) && inner.len() < 120
-                })
-            };
-            // "Lee's chief of staff, Jo Park, told": the name between the commas.
-            let named_between = |c: &Cand| {
-                self.text[c.bytes.end..cue.bytes.start].trim() == ","
-                    && self.text[lead_start..c.bytes.start].trim_end().ends_with(',')
-                    && matches!(c.what, CandKind::Referent(_) | CandKind::Name)
-            };
-            let chosen = cands
-                .iter()
-                .rev()
-                .find(|c| fillers_after(c) && prefix_ok(c))
-                .or_else(|| cands.iter().find(|c| prefix_ok(c) && appositive_after(c)))
-                .or_else(|| cands.iter().rev().find(|c| named_between(c)))
-                .cloned()
-                .or_else(|| self.described_lead(lead_start, cue.bytes.start))?;
-            if cands.len() > 1 && matches!(chosen.what, CandKind::Noun { .. }) {
-                let from = cands.iter().position(|c| c.bytes == chosen.bytes).unwrap_or(0);
-                self.head_of_chain(&cands[from..])
-            } else {
-                chosen
-            }
+            self.subject_in_lead(&cands, lead_start, cue)?
         };
         Some(self.attribution(&cand, cue, Route::After))
+    }
+
+    /// The subject among the lead's candidates (`lead_start..cue`) of a cue after a closing
+    /// mark. Before the subject: determiners and a title ("the WHO said", "ECB President
+    /// Christine Lagarde told"); after it: fillers, or an appositive between commas.
+    fn subject_in_lead(&self, cands: &[Cand], lead_start: usize, cue: &CueHit) -> Option<Cand> {
+        let prefix_ok = |c: &Cand| {
+            let titled = matches!(c.what, CandKind::Referent(_) | CandKind::Name);
+            self.text[lead_start..c.bytes.start]
+                .chars()
+                .all(|ch| ch.is_alphanumeric() || matches!(ch, ' ' | '.' | '-' | '’' | '\''))
+                && tokenize(self.text, lead_start..c.bytes.start)
+                    .iter()
+                    .all(|t| {
+                        let w = t.text(self.text);
+                        is_determiner(&w.to_lowercase()) || (titled && is_title_like(w))
+                    })
+        };
+        let fillers_after = |c: &Cand| {
+            let end = match c.what {
+                CandKind::Noun { .. } => self.complement_end(c.bytes.end, cue.bytes.start),
+                _ => self.skip_tag(c.bytes.end),
+            };
+            self.text[end..cue.bytes.start]
+                .chars()
+                .all(|ch| ch.is_alphanumeric() || ch == ' ')
+                && tokenize(self.text, end..cue.bytes.start)
+                    .iter()
+                    .all(|t| is_verb_filler(&t.text(self.text).to_lowercase()))
+        };
+        // "Ann Lee, a lawyer, said", "Ann Lee, who chairs the board said".
+        let appositive_after = |c: &Cand| {
+            let rest = &self.text[self.skip_tag(c.bytes.end)..cue.bytes.start];
+            rest.strip_prefix(',').is_some_and(|inner| {
+                let relative = inner.contains(" who ") || inner.contains(" which ");
+                (inner.trim_end().ends_with(',') || relative) && inner.len() < 120
+            })
+        };
+        // "Lee's chief of staff, Jo Park, told": the name between the commas.
+        let named_between = |c: &Cand| {
+            self.text[c.bytes.end..cue.bytes.start].trim() == ","
+                && self.text[lead_start..c.bytes.start]
+                    .trim_end()
+                    .ends_with(',')
+                && matches!(c.what, CandKind::Referent(_) | CandKind::Name)
+        };
+        let chosen = cands
+            .iter()
+            .rev()
+            .find(|c| fillers_after(c) && prefix_ok(c))
+            .or_else(|| cands.iter().find(|c| prefix_ok(c) && appositive_after(c)))
+            .or_else(|| cands.iter().rev().find(|c| named_between(c)))
+            .cloned()
+            .or_else(|| self.described_lead(lead_start, cue.bytes.start))?;
+        if cands.len() > 1 && matches!(chosen.what, CandKind::Noun { .. }) {
+            let from = cands
+                .iter()
+                .position(|c| c.bytes == chosen.bytes)
+                .unwrap_or(0);
+            Some(self.head_of_chain(&cands[from..]))
+        } else {
+            Some(chosen)
+        }
     }
 
     /// "PM ‘will not resign’ over expenses row, says minister": an inverted cue after a comma
@@ -1064,8 +1084,8 @@ impl<'a> Scene<'a> {
         let (speaker, kind) = match cand.what {
             CandKind::Referent(r) => {
                 let referent = &self.referents.referents[r];
-                let person = referent.kind == EntityKind::Person
-                    && !self.lex.is_outlet(&referent.name);
+                let person =
+                    referent.kind == EntityKind::Person && !self.lex.is_outlet(&referent.name);
                 let kind = if person {
                     SpeakerKind::Person
                 } else {
@@ -1105,7 +1125,11 @@ impl<'a> Scene<'a> {
     /// A speaker phrase headed by a common noun: the person it names or the role points at,
     /// the group's fullest form, else the description itself ("an industry lobbyist", "a
     /// spokesman for Harlow Mills", "the complaint").
-    fn resolve_described(&self, phrase: Range<usize>, head_start: usize) -> (Option<String>, SpeakerKind) {
+    fn resolve_described(
+        &self,
+        phrase: Range<usize>,
+        head_start: usize,
+    ) -> (Option<String>, SpeakerKind) {
         if let Some(name) = self.named_apposition(phrase.end) {
             return (Some(name), SpeakerKind::Person);
         }
@@ -1141,8 +1165,7 @@ impl<'a> Scene<'a> {
             "familiar with ",
         ]
         .iter()
-        .find_map(|p| rest.strip_prefix(' ').and_then(|r| r.strip_prefix(p)))
-        else {
+        .find_map(|p| rest.strip_prefix(' ').and_then(|r| r.strip_prefix(p))) else {
             return end;
         };
         let mut pos = limit.max(end) - after.len();
@@ -1208,20 +1231,28 @@ impl<'a> Scene<'a> {
         for mark in MARKS {
             for (at, _) in lower.match_indices(mark) {
                 let from = start + at + mark.len();
-                if self.inside_quote(from) || (at > 0 && !mark.starts_with(' ') && lower.as_bytes()[at - 1].is_ascii_alphabetic()) {
+                if self.inside_quote(from)
+                    || (at > 0
+                        && !mark.starts_with(' ')
+                        && lower.as_bytes()[at - 1].is_ascii_alphabetic())
+                {
                     continue;
                 }
                 let stop = self.phrase_end(from, (from + 80).min(self.text.len()));
                 let Some(c) = self.candidates(from..stop).into_iter().next() else {
                     continue;
                 };
-                if !self.text[from..c.bytes.start].split_whitespace().all(|w| is_determiner(&w.to_lowercase())) {
+                if !self.text[from..c.bytes.start]
+                    .split_whitespace()
+                    .all(|w| is_determiner(&w.to_lowercase()))
+                {
                     continue;
                 }
                 let name = self.text[c.bytes.start..self.name_run_end(c.bytes.end, stop)]
                     .trim_end_matches("’s")
                     .trim_end_matches("'s");
-                let anyone = mark == "interview with " && matches!(c.what, CandKind::Referent(_) | CandKind::Name);
+                let anyone = mark == "interview with "
+                    && matches!(c.what, CandKind::Referent(_) | CandKind::Name);
                 if anyone || self.lex.is_outlet(name) {
                     return Some(name.to_string());
                 }
@@ -1777,7 +1808,7 @@ fn is_title_like(word: &str) -> bool {
         && !is_preposition(&lower)
         && !is_determiner(&lower)
         // Every "-ly" word counts as a filler there; "ally" and "family" are nouns.
-        && !(is_verb_filler(&lower) && !lower.ends_with("ly"))
+        && (!is_verb_filler(&lower) || lower.ends_with("ly"))
         && !opens_subject(&lower)
         && pronoun(&lower).is_none()
         && !lower.ends_with("ed")

@@ -19,7 +19,7 @@ use model::{
 };
 use serde::{Deserialize, Serialize};
 
-use attribution::{Attribution, Scene, Route};
+use attribution::{Attribution, Route, Scene};
 use lexicon::Lexicon;
 use spans::{Cut, RawSpan};
 
@@ -329,7 +329,9 @@ impl Quotes {
             content.trim_end().ends_with('.') && !content.trim_end().ends_with("..");
         // A closing mark written as two apostrophes ('') ends the span at the first one.
         let close_end = span.outer.end + scene.text[span.outer.end..].len()
-            - scene.text[span.outer.end..].trim_start_matches(['\'', '’']).len();
+            - scene.text[span.outer.end..]
+                .trim_start_matches(['\'', '’'])
+                .len();
         if !ends_sentence {
             if let Some(a) = scene.after_close(close_end) {
                 return a;
