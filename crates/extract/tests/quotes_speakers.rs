@@ -241,3 +241,18 @@ fn names_between_commas_and_participle_descriptions() {
     );
     check(text, "They need", "Nate Sorel", SpeakerKind::Person, None);
 }
+
+/// Shapes that once sliced text backwards: a name inside a headline's quotation, a bracket
+/// running past the cue, candidates overlapping in a title chain.
+#[test]
+fn odd_shapes_never_panic() {
+    for text in [
+        "Bikes Are ‘The Best Public Transport Fix,’ Ida Rowe Tells City Hall.\n\nBikes are \
+         “the best fix” and “cheap to run,” Ida Rowe, the former mayor of Elmton, told a crowd.\n",
+        "‘Tax Truther’ Jon Dale Is Like A Client Ever, Mo Reyes Says.\n\n“No,” Mo Reyes (who \
+         said so) told us.\n",
+        "“Yes,” said Ohio Rep. Dan Kiley’s Dan Kiley aide Jo Park (R-Ohio.\n",
+    ] {
+        let _ = quotes(text);
+    }
+}

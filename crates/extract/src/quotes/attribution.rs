@@ -598,11 +598,22 @@ impl<'a> Scene<'a> {
             }
         }
         // "Lee said the plan failed and said …": a verb joined by "and" shares the first
-        // verb's subject.
+        // verb's subject; so does a participle after a comma ("Lee hit back at the council,
+        // calling its plan “…”").
         let last_word = before.rsplit(' ').next().unwrap_or("");
-        if matches!(last_word, "and" | "but") {
-            if let Some(first) = cands.iter().find(|c| self.is_subject(c)) {
-                return Some(first.clone());
+        let cue_word = self.text[cue_start..]
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("");
+        let participle = cue_word.ends_with("ing") && before.ends_with(',');
+        if matches!(last_word, "and" | "but") || participle {
+            // The first subject not set off by a comma ("In Ohio, …" opens no clause), with
+            // the title words that run into the name ("Band member Flea").
+            let first = cands.iter().position(|c| {
+                self.is_subject(c) && !self.text[self.skip_tag(c.bytes.end)..].starts_with(',')
+            });
+            if let Some(k) = first {
+                return Some(self.head_of_chain(&cands[k..]));
             }
         }
         cands.into_iter().rev().find(|c| self.is_subject(c))
@@ -779,6 +790,10 @@ impl<'a> Scene<'a> {
     /// Whether only title words stand between two phrases ("police Chief", "campaign
     /// manager"): at most three plain words, no punctuation, no verb or function word.
     fn title_link(&self, from: usize, to: usize) -> bool {
+        // Candidates that overlap (a name inside a longer phrase) are not linked.
+        if from >= to {
+            return false;
+        }
         // "Lee’s top policy aide Jo Park": the possessive belongs to the title.
         let from = ["’s ", "'s ", "’ ", "' "]
             .iter()
@@ -880,16 +895,19 @@ impl<'a> Scene<'a> {
                 CandKind::Noun { .. } => self.complement_end(c.bytes.end, cue.bytes.start),
                 _ => self.skip_tag(c.bytes.end),
             };
-            self.text[end..cue.bytes.start]
-                .chars()
-                .all(|ch| ch.is_alphanumeric() || ch == ' ')
+            // A bracket that runs past the cue leaves no room for fillers.
+            end <= cue.bytes.start
+                && self.text[end..cue.bytes.start]
+                    .chars()
+                    .all(|ch| ch.is_alphanumeric() || ch == ' ')
                 && tokenize(self.text, end..cue.bytes.start)
                     .iter()
                     .all(|t| is_verb_filler(&t.text(self.text).to_lowercase()))
         };
         // "Ann Lee, a lawyer, said", "Ann Lee, who chairs the board said".
         let appositive_after = |c: &Cand| {
-            let rest = &self.text[self.skip_tag(c.bytes.end)..cue.bytes.start];
+            let from = self.skip_tag(c.bytes.end);
+            let rest = self.text.get(from..cue.bytes.start).unwrap_or_default();
             rest.strip_prefix(',').is_some_and(|inner| {
                 let relative = inner.contains(" who ") || inner.contains(" which ");
                 (inner.trim_end().ends_with(',') || relative) && inner.len() < 120
@@ -897,7 +915,7 @@ impl<'a> Scene<'a> {
         };
         // "Lee's chief of staff, Jo Park, told": the name between the commas.
         let named_between = |c: &Cand| {
-            self.text[c.bytes.end..cue.bytes.start].trim() == ","
+            self.text.get(c.bytes.end..cue.bytes.start).map(str::trim) == Some(",")
                 && self.text[lead_start..c.bytes.start]
                     .trim_end()
                     .ends_with(',')
@@ -1047,7 +1065,7 @@ impl<'a> Scene<'a> {
             .into_iter()
             .find(|c| self.is_subject(c))?;
         // "The minister has been accused of “…”": the subject of a passive is its target.
-        let toks = tokenize(self.text, cand.bytes.end..open);
+        let toks = tokenize(self.text, cand.bytes.end.min(open)..open);
         let passive = toks.windows(2).any(|w| {
             let (aux, verb) = (w[0].text(self.text), w[1].text(self.text));
             matches!(aux, "been" | "being" | "is" | "are" | "was" | "were" | "be")
