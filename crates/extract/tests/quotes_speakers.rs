@@ -256,3 +256,11 @@ fn odd_shapes_never_panic() {
         let _ = quotes(text);
     }
 }
+
+#[test]
+fn a_name_after_a_dash_labels_the_quotation_after_its_colon() {
+    let text =
+        "Newsletter\n\nLate deciders moved the count - Ann Lowry: “Most voters made up their \
+                minds in the final week, and the polls that kept calling caught it.”\n";
+    check(text, "Most voters", "Ann Lowry", SpeakerKind::Person, None);
+}

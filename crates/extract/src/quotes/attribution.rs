@@ -1048,11 +1048,21 @@ impl<'a> Scene<'a> {
         if !before.ends_with(':') {
             return None;
         }
-        let start = self.sentence_start(before.len().saturating_sub(1), 300);
-        let cand = self
-            .candidates(start..before.len())
-            .into_iter()
-            .find(|c| self.is_subject(c))?;
+        let colon = before.len() - 1;
+        let start = self.sentence_start(colon, 300);
+        let cands = self.candidates(start..colon);
+        // "Polls moved late — Ann Lee: “…”": a name standing right before the colon, set
+        // off by a dash, labels the quotation; otherwise the sentence's subject speaks.
+        let labelled = cands.last().filter(|c| {
+            let gap = self.text.get(self.skip_tag(c.bytes.end)..colon);
+            let lead = self.text[start..c.bytes.start].trim_end();
+            gap.is_some_and(|g| g.trim().is_empty())
+                && matches!(c.what, CandKind::Referent(_) | CandKind::Name)
+                && lead.ends_with(['-', '—', '–'])
+        });
+        let cand = labelled
+            .or_else(|| cands.iter().find(|c| self.is_subject(c)))?
+            .clone();
         Some(self.credit(&cand, None, Route::Colon))
     }
 
