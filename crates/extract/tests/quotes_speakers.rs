@@ -264,3 +264,17 @@ fn a_name_after_a_dash_labels_the_quotation_after_its_colon() {
                 minds in the final week, and the polls that kept calling caught it.”\n";
     check(text, "Most voters", "Ann Lowry", SpeakerKind::Person, None);
 }
+
+#[test]
+fn an_outlet_after_according_to_does_not_take_the_words_of_a_named_speaker() {
+    let text =
+        "Farm bill\n\nSenator Ola Brandt called the deal \"a disaster for farmers,\" according \
+                to Fox News.\n";
+    check(
+        text,
+        "a disaster",
+        "Ola Brandt",
+        SpeakerKind::Person,
+        Some("Fox News"),
+    );
+}

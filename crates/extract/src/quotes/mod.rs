@@ -332,12 +332,25 @@ impl Quotes {
             - scene.text[span.outer.end..]
                 .trim_start_matches(['\'', '’'])
                 .len();
+        let window_start = scene.sentence_start(span.outer.start, 400);
         if !ends_sentence {
             if let Some(a) = scene.after_close(close_end) {
+                // "Lee called it “…,” according to Fox News": the outlet only reported
+                // words whose speaker the sentence names before them.
+                let reported = a.cue.as_deref().is_some_and(|c| {
+                    c.eq_ignore_ascii_case("according to")
+                        && a.speaker.as_deref().is_some_and(|s| scene.lex.is_outlet(s))
+                });
+                if reported {
+                    if let Some(b) = scene.before_open(span.outer.start, window_start) {
+                        if b.speaker.is_some() {
+                            return b;
+                        }
+                    }
+                }
                 return a;
             }
         }
-        let window_start = scene.sentence_start(span.outer.start, 400);
         if let Some(a) = scene.passive(span.outer.start, close_end, window_start) {
             return a;
         }
