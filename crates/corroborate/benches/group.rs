@@ -256,6 +256,8 @@ fn main() {
                 kind,
                 speaker,
                 speaker_mention: None,
+                speaker_kind: None,
+                via: None,
                 cue: None,
                 continues: None,
                 span,

@@ -40,6 +40,8 @@ fn document(v: &Value) -> Document {
             kind,
             speaker: opt(q, "speaker"),
             speaker_mention: None,
+            speaker_kind: None,
+            via: None,
             cue: None,
             continues: None,
             key: text(q, "key"),

@@ -98,6 +98,8 @@ fn build_doc(f: &FixtureDoc) -> Document {
             kind,
             speaker: q.speaker.clone(),
             speaker_mention: None,
+            speaker_kind: None,
+            via: None,
             cue: None,
             continues: None,
             key: model::normalize::quote_key(&q.text),

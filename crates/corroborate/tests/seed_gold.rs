@@ -65,6 +65,8 @@ fn seed_docs() -> Vec<Document> {
                 },
                 speaker: q["speaker_canonical"].as_str().map(str::to_string),
                 speaker_mention: None,
+                speaker_kind: None,
+                via: None,
                 cue: None,
                 continues: None,
                 span,

@@ -76,6 +76,8 @@ fn document(id: &str, text: &str) -> Document {
             kind: QuoteKind::Full,
             speaker: Some("Someone Quoted".to_string()),
             speaker_mention: Some("Quoted".to_string()),
+            speaker_kind: None,
+            via: None,
             cue: Some("said".to_string()),
             continues: None,
             key: text[open..close].to_lowercase(),

@@ -215,7 +215,7 @@ pub(crate) struct RowWriter<'a> {
 impl RowWriter<'_> {
     /// Starts a cell: a delimiter unless it is the row's first.
     #[inline(always)]
-    fn delimit(&mut self) {
+    pub(crate) fn delimit(&mut self) {
         match self.row_start {
             Some(_) => self.out.put_byte(b','),
             None => self.row_start = Some(self.out.rest.len()),

@@ -152,7 +152,9 @@ pub(crate) fn push_document<O: Out>(out: &mut O, doc: &Document, words: usize) {
             kind,
             speaker,
             speaker_mention,
+            speaker_kind,
             cue,
+            via,
             continues,
             key,
             span,
@@ -166,8 +168,15 @@ pub(crate) fn push_document<O: Out>(out: &mut O, doc: &Document, words: usize) {
         push_opt_str(out, speaker);
         out.put(b",\"speaker_mention\":");
         push_opt_str(out, speaker_mention);
+        out.put(b",\"speaker_kind\":");
+        match speaker_kind {
+            Some(k) => push_json_str(out, k.as_str()),
+            None => out.put(b"null"),
+        }
         out.put(b",\"cue\":");
         push_opt_str(out, cue);
+        out.put(b",\"via\":");
+        push_opt_str(out, via);
         out.put(b",\"continues\":");
         push_opt_str(out, continues);
         out.put(b",\"key\":\"");

@@ -45,7 +45,9 @@ pub fn document_schema() -> Value {
             "kind",
             "speaker",
             "speaker_mention",
+            "speaker_kind",
             "cue",
+            "via",
             "continues",
             "key",
         ]);

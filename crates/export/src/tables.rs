@@ -49,7 +49,9 @@ pub const TABLES: &[TableSpec] = &[
             "text",
             "speaker",
             "speaker_mention",
+            "speaker_kind",
             "cue",
+            "via",
             "kind",
             "start",
             "end",
@@ -172,7 +174,9 @@ fn quote_rows(doc: &Document, rows: &mut Rows) {
                 kind,
                 speaker,
                 speaker_mention,
+                speaker_kind,
                 cue,
+                via,
                 continues,
                 key,
                 span,
@@ -182,7 +186,12 @@ fn quote_rows(doc: &Document, rows: &mut Rows) {
             row.text(text);
             row.opt(speaker);
             row.opt(speaker_mention);
+            match speaker_kind {
+                Some(k) => row.text(k.as_str()),
+                None => row.delimit(),
+            }
             row.opt(cue);
+            row.opt(via);
             row.text(kind.as_str());
             span_cells(row, span);
             row.opt(continues);

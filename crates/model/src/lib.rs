@@ -18,7 +18,7 @@ pub use document::{
     Dateline, Derived, Document, Failure, Heading, Metadata, RemovedLine, Span, Status, Warning,
 };
 pub use offsets::{OffsetMap, TextBuilder};
-pub use records::{Claim, Entity, EntityKind, Mention, Quote, QuoteKind};
+pub use records::{Claim, Entity, EntityKind, Mention, Quote, QuoteKind, SpeakerKind};
 pub use stage::{
     BuildContext, Capability, CorpusStage, DocumentEncoder, DocumentStage, Encoded, EncodedPart,
     ExportSummary, Exporter, NoOptions, StageError, StageOptions,

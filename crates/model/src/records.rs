@@ -34,6 +34,34 @@ impl QuoteKind {
     }
 }
 
+/// What kind of speaker a quotation is credited to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SpeakerKind {
+    /// A named person ("Steve Witkoff", or "he" resolved to one).
+    Person,
+    /// A named organization or body ("the Kremlin", "Reuters").
+    Organization,
+    /// A text that speaks: a report, a statement, a complaint, a poll.
+    Document,
+    /// A speaker the text describes without naming ("a spokesman for Disney").
+    Described,
+    /// Speech whose speaker the text never gives, or that could not be resolved.
+    Unknown,
+}
+
+impl SpeakerKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SpeakerKind::Person => "person",
+            SpeakerKind::Organization => "organization",
+            SpeakerKind::Document => "document",
+            SpeakerKind::Described => "described",
+            SpeakerKind::Unknown => "unknown",
+        }
+    }
+}
+
 /// A direct quotation. `span` excludes the quote marks.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Quote {
@@ -45,8 +73,13 @@ pub struct Quote {
     pub speaker: Option<String>,
     /// The words that name the speaker at the cue (`he`, `the envoy`, `Witkoff`).
     pub speaker_mention: Option<String>,
+    /// What kind of speaker `speaker` is; `None` for titles and terms.
+    pub speaker_kind: Option<SpeakerKind>,
     /// The cue verb phrase (`said`, `pointed out`, `according to`).
     pub cue: Option<String>,
+    /// The medium that carried the words, not their speaker ("told NBC", "according to
+    /// Fox News", "in an interview with the Ledger").
+    pub via: Option<String>,
     /// For the later parts of a split quote: the id of the part before.
     pub continues: Option<String>,
     /// Normalized text used to match the same words across documents.

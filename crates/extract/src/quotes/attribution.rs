@@ -11,7 +11,7 @@
 use std::cell::OnceCell;
 use std::ops::Range;
 
-use model::EntityKind;
+use model::{EntityKind, SpeakerKind};
 
 use super::lexicon::{
     is_capitalized_stopword, is_determiner, is_preposition, is_title_word, is_verb_filler,
@@ -95,7 +95,7 @@ impl<'a> Cues<'a> {
 
 /// How a quotation was attributed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Via {
+pub enum Route {
     #[default]
     Nothing,
     /// A cue right after the closing mark ("…,” Witkoff said).
@@ -110,6 +110,9 @@ pub enum Via {
     Colon,
     /// The last sentence of the paragraph before names the speaker.
     Lead,
+    /// No cue names a speaker: the subject of the quotation's sentence ("Ames thanked
+    /// them for “…”").
+    Subject,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -118,12 +121,15 @@ pub struct Attribution {
     pub mention: Option<String>,
     pub cue: Option<String>,
     pub cue_bytes: Option<Range<usize>>,
-    pub via: Via,
+    pub route: Route,
+    pub speaker_kind: Option<SpeakerKind>,
+    /// The outlet or interviewer that carried the words ("told NBC").
+    pub medium: Option<String>,
 }
 
 impl Attribution {
     pub fn is_attributed(&self) -> bool {
-        self.via != Via::Nothing
+        self.route != Route::Nothing
     }
 }
 
@@ -502,6 +508,10 @@ impl<'a> Scene<'a> {
         if is_possessive(self.text, &whole) {
             return false;
         }
+        // "Rep. Ann Lee (D-Ohio) said": a bracketed party tag is no subject.
+        if self.text[..c.bytes.start].ends_with('(') {
+            return false;
+        }
         match self.word_before(c.bytes.start) {
             None => true,
             Some(w) => {
@@ -575,6 +585,37 @@ impl<'a> Scene<'a> {
     /// The subject of a cue: the nearest candidate before it that can be a subject.
     fn subject_before(&self, window_start: usize, cue_start: usize) -> Option<Cand> {
         let cands = self.candidates(window_start..cue_start);
+        let before = self.text[window_start..cue_start].trim_end();
+        // "Ann Lee, a lawyer who once worked for Bo Chan, said": the subject stands before
+        // the appositive, not inside it.
+        if let Some(comma) = before.strip_suffix(',').map(|b| window_start + b.len()) {
+            let outer = cands.iter().rev().find(|c| {
+                let after = self.skip_tag(c.bytes.end);
+                after < comma && self.text[after..].starts_with(',') && self.is_subject(c)
+            });
+            if outer.is_some() {
+                return outer.cloned();
+            }
+        }
+        // "Lee said the plan failed and said …": a verb joined by "and" shares the first
+        // verb's subject; so does a participle after a comma ("Lee hit back at the council,
+        // calling its plan “…”").
+        let last_word = before.rsplit(' ').next().unwrap_or("");
+        let cue_word = self.text[cue_start..]
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("");
+        let participle = cue_word.ends_with("ing") && before.ends_with(',');
+        if matches!(last_word, "and" | "but") || participle {
+            // The first subject not set off by a comma ("In Ohio, …" opens no clause), with
+            // the title words that run into the name ("Band member Flea").
+            let first = cands.iter().position(|c| {
+                self.is_subject(c) && !self.text[self.skip_tag(c.bytes.end)..].starts_with(',')
+            });
+            if let Some(k) = first {
+                return Some(self.head_of_chain(&cands[k..]));
+            }
+        }
         cands.into_iter().rev().find(|c| self.is_subject(c))
     }
 
@@ -583,7 +624,9 @@ impl<'a> Scene<'a> {
     fn speaker_after(&self, cue_end: usize, window_end: usize, kind: CueKind) -> Option<Cand> {
         let end = self.phrase_end(cue_end, window_end.max(cue_end));
         let cands = self.candidates(cue_end..end);
-        let first = cands.first()?;
+        let Some(first) = cands.first() else {
+            return self.described_after(cue_end, end);
+        };
         // Only fillers may stand between the cue and an inverted subject.
         let gap = tokenize(self.text, cue_end..first.bytes.start);
         let fillers_only = gap.iter().all(|t| {
@@ -596,13 +639,14 @@ impl<'a> Scene<'a> {
                 let l = t.text(self.text).to_lowercase();
                 !is_preposition(&l) && !is_verb_filler(&l) && !opens_subject(&l)
                     || is_determiner(&l)
+                    || is_rank_word(&l)
             })
             && self.text[cue_end..first.bytes.start]
                 .chars()
                 .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '.'));
         let gap_ok = fillers_only || title_gap || kind == CueKind::AccordingTo;
         if !gap_ok || first.bytes.start > cue_end + 60 {
-            return None;
+            return self.described_after(cue_end, end);
         }
         if kind == CueKind::AccordingTo {
             // "according to U.S. Special Envoy for Peace Missions Steve Witkoff": the named
@@ -613,10 +657,158 @@ impl<'a> Scene<'a> {
                 .or(cands.first())
                 .cloned();
         }
-        match self.word_before(first.bytes.start) {
-            Some(w) if is_preposition(&w.to_lowercase()) => None,
-            _ => Some(first.clone()),
+        if let Some(w) = self.word_before(first.bytes.start) {
+            if is_preposition(&w.to_lowercase()) {
+                return None;
+            }
         }
+        let chain = self.head_of_chain(&cands);
+        // "said one unaligned Florida Republican strategist": a name that only modifies a
+        // described speaker.
+        match self.described_after(cue_end, end) {
+            Some(d)
+                if d.bytes.end > chain.bytes.end
+                    && !matches!(chain.what, CandKind::Noun { .. }) =>
+            {
+                Some(d)
+            }
+            _ => Some(chain),
+        }
+    }
+
+    /// "said Regional Council President Helga Marsh", "said Cruz constituent Dan Golvach":
+    /// names joined by title words only are one speaker phrase, whose head is its last
+    /// person; "one former party leadership aide" is one description headed by its last noun.
+    fn head_of_chain(&self, cands: &[Cand]) -> Cand {
+        let mut chosen = cands[0].clone();
+        for next in &cands[1..] {
+            if !self.title_link(chosen.bytes.end, next.bytes.start) {
+                break;
+            }
+            match next.what {
+                CandKind::Referent(r) if self.referents.referents[r].kind == EntityKind::Person => {
+                    chosen = next.clone()
+                }
+                CandKind::Name => chosen = next.clone(),
+                CandKind::Noun { head_start } if !matches!(chosen.what, CandKind::Pronoun(_)) => {
+                    chosen = Cand {
+                        bytes: chosen.bytes.start..next.bytes.end,
+                        what: CandKind::Noun { head_start },
+                    }
+                }
+                _ => break,
+            }
+        }
+        chosen
+    }
+
+    /// "said an industry lobbyist who asked not to be named": a determiner and plain words
+    /// after a cue describe a speaker the lists do not know. The phrase must end the clause
+    /// or meet a relative pronoun or preposition ("said the move was …" describes no one).
+    fn described_after(&self, cue_end: usize, end: usize) -> Option<Cand> {
+        let toks = tokenize(self.text, cue_end..end);
+        let first = toks.first()?;
+        if !is_determiner(&first.text(self.text).to_lowercase())
+            || !self.text[cue_end..first.bytes.start]
+                .chars()
+                .all(|c| c == ' ')
+        {
+            return None;
+        }
+        let mut last = None;
+        for (k, t) in toks.iter().enumerate().skip(1) {
+            let w = t.text(self.text);
+            let lower = w.to_lowercase();
+            let joined = self.text[toks[k - 1].bytes.end..t.bytes.start] == *" ";
+            if !joined || k > 5 {
+                return None;
+            }
+            if matches!(lower.as_str(), "who" | "whose" | "which" | "that")
+                || is_preposition(&lower)
+            {
+                break;
+            }
+            // "one undecided voter": a participle may modify, not head.
+            let modifier = lower.ends_with("ed") && toks.get(k + 1).is_some();
+            if !(is_title_like(w) || modifier) || is_capitalized(w) && k == 1 && toks.len() == 2 {
+                return None;
+            }
+            last = Some(t);
+        }
+        let head = last?;
+        // "the Rev. Al Sharpton" is a name with its title, not a description.
+        if is_capitalized(head.text(self.text)) {
+            return None;
+        }
+        Some(Cand {
+            bytes: first.bytes.start..head.bytes.end,
+            what: CandKind::Noun {
+                head_start: head.bytes.start,
+            },
+        })
+    }
+
+    /// "the party member said": the whole lead before a cue is a determiner and plain words.
+    fn described_lead(&self, lead_start: usize, cue_start: usize) -> Option<Cand> {
+        let toks = tokenize(self.text, lead_start..cue_start);
+        let (first, head) = (toks.first()?, toks.last()?);
+        let plain = self.text[lead_start..cue_start]
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '.' | '’' | '\''));
+        // "the gaming tycoon": a participle may modify the head, not be it.
+        let modifier = |t: &Tok| {
+            let w = t.text(self.text);
+            is_title_like(w)
+                || t.bytes.end < head.bytes.end && (w.ends_with("ing") || w.ends_with("ed"))
+        };
+        let ok = plain
+            && (2..=6).contains(&toks.len())
+            && is_determiner(&first.text(self.text).to_lowercase())
+            && is_title_like(head.text(self.text))
+            && toks[1..].iter().all(modifier);
+        ok.then_some(Cand {
+            bytes: first.bytes.start..head.bytes.end,
+            what: CandKind::Noun {
+                head_start: head.bytes.start,
+            },
+        })
+    }
+
+    /// The end of a bracketed party or place tag right after `pos` ("Ann Lee (D-Ohio)"),
+    /// else `pos`.
+    fn skip_tag(&self, pos: usize) -> usize {
+        let rest = &self.text[pos..];
+        let Some(inner) = rest.strip_prefix(" (") else {
+            return pos;
+        };
+        match inner.find(')') {
+            Some(close) if close <= 24 && !inner[..close].contains('(') => pos + 2 + close + 1,
+            _ => pos,
+        }
+    }
+
+    /// Whether only title words stand between two phrases ("police Chief", "campaign
+    /// manager"): at most three plain words, no punctuation, no verb or function word.
+    fn title_link(&self, from: usize, to: usize) -> bool {
+        // Candidates that overlap (a name inside a longer phrase) are not linked.
+        if from >= to {
+            return false;
+        }
+        // "Lee’s top policy aide Jo Park": the possessive belongs to the title.
+        let from = ["’s ", "'s ", "’ ", "' "]
+            .iter()
+            .find(|p| self.text[from..to].starts_with(**p))
+            .map_or(from, |p| from + p.len() - 1);
+        let gap = &self.text[from..to];
+        if !gap.starts_with(' ')
+            || !gap
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '.' | '-'))
+        {
+            return false;
+        }
+        let toks = tokenize(self.text, from..to);
+        toks.len() <= 4 && toks.iter().all(|t| is_title_like(t.text(self.text)))
     }
 
     /// Attribution from a cue right after the closing mark.
@@ -624,9 +816,32 @@ impl<'a> Scene<'a> {
         let window_end = self.right_window_end(close_end, 200);
         // The first cue that has a speaker: "a lawmaker, who asked not to be named, told …"
         // passes over "asked".
-        self.cues
-            .within(close_end, window_end)
-            .find_map(|cue| self.after_close_cue(close_end, window_end, cue))
+        self.cues.within(close_end, window_end).find_map(|cue| {
+            self.after_close_cue(close_end, window_end, cue)
+                .or_else(|| self.after_trailing_words(close_end, window_end, cue))
+        })
+    }
+
+    /// "“We are happy” about the decision, said Ann Lee": a few words finishing the
+    /// writer's clause stand between the closing mark and the cue; the attribution starts
+    /// after their comma.
+    fn after_trailing_words(
+        &self,
+        close_end: usize,
+        window_end: usize,
+        cue: &CueHit,
+    ) -> Option<Attribution> {
+        let stretch = &self.text[close_end..cue.bytes.start];
+        let comma = stretch.rfind(',')?;
+        let words = stretch[..comma].split_whitespace().count();
+        if words == 0 || words > 12 || stretch[..comma].contains(['.', ';', '“', '"']) {
+            return None;
+        }
+        // "“…” by the White House, suggested …": a passive's agent is no mere tail.
+        if stretch.trim_start().starts_with("by ") {
+            return None;
+        }
+        self.after_close_cue(close_end + comma + 1, window_end, cue)
     }
 
     fn after_close_cue(
@@ -639,49 +854,90 @@ impl<'a> Scene<'a> {
         let lead = stretch.trim_start_matches(|c: char| {
             c.is_whitespace() || matches!(c, ',' | '—' | '–' | '-' | ':')
         });
+        let lead_start = close_end + (stretch.len() - lead.len());
+        let cands = self.candidates(lead_start..cue.bytes.start);
+        let inverted = || {
+            // "…,” Sarandon, 69, told MSNBC": a subject in the lead is no inverted cue.
+            cands
+                .is_empty()
+                .then(|| self.inverted_after_comma(cue, window_end))
+                .flatten()
+        };
         let cand = if lead.trim().is_empty() {
             // "…,” said Witkoff" / "…,” according to the ministry"
             self.speaker_after(cue.bytes.end, window_end, cue.kind)?
-        } else if let Some(c) = self.inverted_after_comma(cue, window_end) {
+        } else if let Some(c) = inverted() {
             c
         } else {
-            let lead_start = close_end + (stretch.len() - lead.len());
-            let cands = self.candidates(lead_start..cue.bytes.start);
-            // Before the subject: determiners and a title ("the WHO said", "ECB President
-            // Christine Lagarde told"); after it: fillers, or an appositive between commas.
-            let prefix_ok = |c: &Cand| {
-                let titled = matches!(c.what, CandKind::Referent(_) | CandKind::Name);
-                self.text[lead_start..c.bytes.start]
-                    .chars()
-                    .all(|ch| ch.is_alphanumeric() || matches!(ch, ' ' | '.' | '-' | '’' | '\''))
-                    && tokenize(self.text, lead_start..c.bytes.start)
-                        .iter()
-                        .all(|t| {
-                            let w = t.text(self.text);
-                            is_determiner(&w.to_lowercase()) || (titled && is_capitalized(w))
-                        })
+            self.subject_in_lead(&cands, lead_start, cue)?
+        };
+        Some(self.attribution(&cand, cue, Route::After))
+    }
+
+    /// The subject among the lead's candidates (`lead_start..cue`) of a cue after a closing
+    /// mark. Before the subject: determiners and a title ("the WHO said", "ECB President
+    /// Christine Lagarde told"); after it: fillers, or an appositive between commas.
+    fn subject_in_lead(&self, cands: &[Cand], lead_start: usize, cue: &CueHit) -> Option<Cand> {
+        let prefix_ok = |c: &Cand| {
+            let titled = matches!(c.what, CandKind::Referent(_) | CandKind::Name);
+            self.text[lead_start..c.bytes.start]
+                .chars()
+                .all(|ch| ch.is_alphanumeric() || matches!(ch, ' ' | '.' | '-' | '’' | '\''))
+                && tokenize(self.text, lead_start..c.bytes.start)
+                    .iter()
+                    .all(|t| {
+                        let w = t.text(self.text);
+                        is_determiner(&w.to_lowercase()) || (titled && is_title_like(w))
+                    })
+        };
+        let fillers_after = |c: &Cand| {
+            let end = match c.what {
+                CandKind::Noun { .. } => self.complement_end(c.bytes.end, cue.bytes.start),
+                _ => self.skip_tag(c.bytes.end),
             };
-            let fillers_after = |c: &Cand| {
-                self.text[c.bytes.end..cue.bytes.start]
+            // A bracket that runs past the cue leaves no room for fillers.
+            end <= cue.bytes.start
+                && self.text[end..cue.bytes.start]
                     .chars()
                     .all(|ch| ch.is_alphanumeric() || ch == ' ')
-                    && tokenize(self.text, c.bytes.end..cue.bytes.start)
-                        .iter()
-                        .all(|t| is_verb_filler(&t.text(self.text).to_lowercase()))
-            };
-            let appositive_after = |c: &Cand| {
-                let rest = &self.text[c.bytes.end..cue.bytes.start];
-                rest.strip_prefix(',')
-                    .is_some_and(|inner| inner.trim_end().ends_with(',') && inner.len() < 120)
-            };
-            let chosen = cands
-                .iter()
-                .rev()
-                .find(|c| fillers_after(c) && prefix_ok(c))
-                .or_else(|| cands.iter().find(|c| prefix_ok(c) && appositive_after(c)))?;
-            chosen.clone()
+                && tokenize(self.text, end..cue.bytes.start)
+                    .iter()
+                    .all(|t| is_verb_filler(&t.text(self.text).to_lowercase()))
         };
-        Some(self.attribution(&cand, cue, Via::After))
+        // "Ann Lee, a lawyer, said", "Ann Lee, who chairs the board said".
+        let appositive_after = |c: &Cand| {
+            let from = self.skip_tag(c.bytes.end);
+            let rest = self.text.get(from..cue.bytes.start).unwrap_or_default();
+            rest.strip_prefix(',').is_some_and(|inner| {
+                let relative = inner.contains(" who ") || inner.contains(" which ");
+                (inner.trim_end().ends_with(',') || relative) && inner.len() < 120
+            })
+        };
+        // "Lee's chief of staff, Jo Park, told": the name between the commas.
+        let named_between = |c: &Cand| {
+            self.text.get(c.bytes.end..cue.bytes.start).map(str::trim) == Some(",")
+                && self.text[lead_start..c.bytes.start]
+                    .trim_end()
+                    .ends_with(',')
+                && matches!(c.what, CandKind::Referent(_) | CandKind::Name)
+        };
+        let chosen = cands
+            .iter()
+            .rev()
+            .find(|c| fillers_after(c) && prefix_ok(c))
+            .or_else(|| cands.iter().find(|c| prefix_ok(c) && appositive_after(c)))
+            .or_else(|| cands.iter().rev().find(|c| named_between(c)))
+            .cloned()
+            .or_else(|| self.described_lead(lead_start, cue.bytes.start))?;
+        if cands.len() > 1 && matches!(chosen.what, CandKind::Noun { .. }) {
+            let from = cands
+                .iter()
+                .position(|c| c.bytes == chosen.bytes)
+                .unwrap_or(0);
+            Some(self.head_of_chain(&cands[from..]))
+        } else {
+            Some(chosen)
+        }
     }
 
     /// "PM ‘will not resign’ over expenses row, says minister": an inverted cue after a comma
@@ -719,7 +975,7 @@ impl<'a> Scene<'a> {
             .within(window_start, open)
             .rev()
             .find(|c| c.kind == CueKind::Verb)?;
-        Some(self.attribution(&cand, cue, Via::Passive))
+        Some(self.attribution(&cand, cue, Route::Passive))
     }
 
     /// Attribution from a cue earlier in the quotation's sentence.
@@ -738,7 +994,7 @@ impl<'a> Scene<'a> {
                 } else {
                     nearest.unwrap_or(cue)
                 };
-                return Some(self.attribution(&cand, shown, Via::Before));
+                return Some(self.attribution(&cand, shown, Route::Before));
             }
         }
         // A cue without a subject of its own ("… and emphasised that …"): keep the cue; the
@@ -781,7 +1037,7 @@ impl<'a> Scene<'a> {
             .max(prev.start);
         let a = self.before_open(prev.end, start)?;
         a.is_attributed().then_some(Attribution {
-            via: Via::Lead,
+            route: Route::Lead,
             ..a
         })
     }
@@ -792,44 +1048,245 @@ impl<'a> Scene<'a> {
         if !before.ends_with(':') {
             return None;
         }
-        let start = self.sentence_start(before.len().saturating_sub(1), 300);
-        let cand = self
-            .candidates(start..before.len())
-            .into_iter()
-            .find(|c| self.is_subject(c))?;
-        let (speaker, mention) = self.resolve(&cand);
-        Some(Attribution {
-            speaker,
-            mention: Some(mention),
-            cue: None,
-            cue_bytes: None,
-            via: Via::Colon,
-        })
+        let colon = before.len() - 1;
+        let start = self.sentence_start(colon, 300);
+        let cands = self.candidates(start..colon);
+        // "Polls moved late — Ann Lee: “…”": a name standing right before the colon, set
+        // off by a dash, labels the quotation; otherwise the sentence's subject speaks.
+        let labelled = cands.last().filter(|c| {
+            let gap = self.text.get(self.skip_tag(c.bytes.end)..colon);
+            let lead = self.text[start..c.bytes.start].trim_end();
+            gap.is_some_and(|g| g.trim().is_empty())
+                && matches!(c.what, CandKind::Referent(_) | CandKind::Name)
+                && lead.ends_with(['-', '—', '–'])
+        });
+        let cand = labelled
+            .or_else(|| cands.iter().find(|c| self.is_subject(c)))?
+            .clone();
+        Some(self.credit(&cand, None, Route::Colon))
     }
 
-    fn attribution(&self, cand: &Cand, cue: &CueHit, via: Via) -> Attribution {
-        let (speaker, mention) = self.resolve(cand);
+    /// No cue names a speaker: the sentence's subject said it ("Senator Ames thanked the
+    /// crew for “…”", "The ad promises “…”"). The first candidate that can be a subject.
+    pub fn sentence_subject(&self, open: usize) -> Option<Attribution> {
+        let start = self.sentence_start(open, 400);
+        let cand = self
+            .candidates(start..open)
+            .into_iter()
+            .find(|c| self.is_subject(c))?;
+        // "The minister has been accused of “…”": the subject of a passive is its target.
+        let toks = tokenize(self.text, cand.bytes.end.min(open)..open);
+        let passive = toks.windows(2).any(|w| {
+            let (aux, verb) = (w[0].text(self.text), w[1].text(self.text));
+            matches!(aux, "been" | "being" | "is" | "are" | "was" | "were" | "be")
+                && verb.ends_with("ed")
+        });
+        if passive {
+            return None;
+        }
+        let a = self.credit(&cand, None, Route::Subject);
+        a.speaker.is_some().then_some(a)
+    }
+
+    fn attribution(&self, cand: &Cand, cue: &CueHit, route: Route) -> Attribution {
+        self.credit(cand, Some(cue), route)
+    }
+
+    fn credit(&self, cand: &Cand, cue: Option<&CueHit>, route: Route) -> Attribution {
+        let (speaker, mention, kind) = self.resolve(cand);
         Attribution {
             speaker,
             mention: Some(mention),
-            cue: Some(self.text[cue.bytes.clone()].to_string()),
-            cue_bytes: Some(cue.bytes.clone()),
-            via,
+            cue: cue.map(|c| self.text[c.bytes.clone()].to_string()),
+            cue_bytes: cue.map(|c| c.bytes.clone()),
+            route,
+            speaker_kind: Some(kind),
+            medium: None,
         }
     }
 
-    /// The fullest name for a candidate, and the words that named it.
-    fn resolve(&self, cand: &Cand) -> (Option<String>, String) {
+    /// The fullest name for a candidate, the words that named it, and what kind of speaker
+    /// it is.
+    fn resolve(&self, cand: &Cand) -> (Option<String>, String, SpeakerKind) {
         let mention = self.text[cand.bytes.clone()].to_string();
-        let speaker = match cand.what {
-            CandKind::Referent(r) => Some(self.referents.referents[r].name.clone()),
-            CandKind::Pronoun(p) => self.resolve_pronoun(p, cand.bytes.start),
-            CandKind::Noun { head_start } => self
-                .named_apposition(cand.bytes.end)
-                .or_else(|| self.resolve_noun(cand.bytes.clone(), head_start)),
-            CandKind::Name => Some(self.fullest_name(&mention)),
+        let (speaker, kind) = match cand.what {
+            CandKind::Referent(r) => {
+                let referent = &self.referents.referents[r];
+                let person =
+                    referent.kind == EntityKind::Person && !self.lex.is_outlet(&referent.name);
+                let kind = if person {
+                    SpeakerKind::Person
+                } else {
+                    SpeakerKind::Organization
+                };
+                (Some(referent.name.clone()), kind)
+            }
+            CandKind::Pronoun(p) => {
+                let name = self.resolve_pronoun(p, cand.bytes.start);
+                let kind = match (&name, p) {
+                    (None, _) => SpeakerKind::Unknown,
+                    (_, Pronoun::He | Pronoun::She) => SpeakerKind::Person,
+                    (_, Pronoun::It) => SpeakerKind::Organization,
+                    (_, Pronoun::They) => SpeakerKind::Described,
+                };
+                (name, kind)
+            }
+            CandKind::Noun { head_start } => self.resolve_described(cand.bytes.clone(), head_start),
+            CandKind::Name => {
+                let name = self.fullest_name(&mention);
+                let org = self.lex.is_outlet(&name)
+                    || name
+                        .rsplit(' ')
+                        .next()
+                        .is_some_and(|w| is_org_noun(&w.to_lowercase()));
+                let kind = if org {
+                    SpeakerKind::Organization
+                } else {
+                    SpeakerKind::Person
+                };
+                (Some(name), kind)
+            }
         };
-        (speaker, mention)
+        (speaker, mention, kind)
+    }
+
+    /// A speaker phrase headed by a common noun: the person it names or the role points at,
+    /// the group's fullest form, else the description itself ("an industry lobbyist", "a
+    /// spokesman for Harlow Mills", "the complaint").
+    fn resolve_described(
+        &self,
+        phrase: Range<usize>,
+        head_start: usize,
+    ) -> (Option<String>, SpeakerKind) {
+        if let Some(name) = self.named_apposition(phrase.end) {
+            return (Some(name), SpeakerKind::Person);
+        }
+        let head_lower = self.text[head_start..phrase.end].to_lowercase();
+        let end = self.complement_end(phrase.end, self.phrase_end(phrase.end, phrase.end + 80));
+        let description = || Some(self.text[phrase.start..end].trim().to_string());
+        if self.lex.is_document_noun(&head_lower) {
+            return (description(), SpeakerKind::Document);
+        }
+        let plural = head_lower.ends_with('s') && !head_lower.ends_with("ss");
+        let collective = is_org_noun(&head_lower);
+        match self.resolve_noun(phrase.clone(), head_start) {
+            Some(name) if collective => (Some(name), SpeakerKind::Organization),
+            Some(name) if !plural => (Some(name), SpeakerKind::Person),
+            Some(name) => (Some(name), SpeakerKind::Described),
+            None if collective && end == phrase.end => (description(), SpeakerKind::Organization),
+            None => (description(), SpeakerKind::Described),
+        }
+    }
+
+    /// "a spokesman for Harlow Mills", "an official at the Treasury": the end of a
+    /// prepositional complement naming whom a described speaker belongs to (`end` if none).
+    fn complement_end(&self, end: usize, limit: usize) -> usize {
+        let rest = &self.text[end..limit.max(end)];
+        let Some(after) = [
+            "for ",
+            "of ",
+            "at ",
+            "with ",
+            "from ",
+            "to ",
+            "close to ",
+            "familiar with ",
+        ]
+        .iter()
+        .find_map(|p| rest.strip_prefix(' ').and_then(|r| r.strip_prefix(p))) else {
+            return end;
+        };
+        let mut pos = limit.max(end) - after.len();
+        let mut stop = end;
+        let mut determined = false;
+        for (k, tok) in tokenize(self.text, pos..limit.max(end)).iter().enumerate() {
+            let w = tok.text(self.text);
+            let gap_ok = self.text[pos..tok.bytes.start].chars().all(|c| c == ' ');
+            let lower = w.to_lowercase();
+            let det = is_determiner(&lower);
+            let joins = det || matches!(lower.as_str(), "of" | "and" | "&");
+            // "close to the campaign": after a determiner, plain nouns too.
+            let noun = determined && is_title_like(w) && !is_rank_word(&lower);
+            if !gap_ok || k > 5 || !(is_capitalized(w) || joins || noun) {
+                break;
+            }
+            determined |= det;
+            if is_capitalized(w) || noun {
+                stop = tok.bytes.end;
+            }
+            pos = tok.bytes.end;
+        }
+        stop
+    }
+
+    /// "the Riverton Times", "Meet the Press": a name goes on over capitalized words (and
+    /// "of"/"the" between them) after the candidate that starts it.
+    fn name_run_end(&self, end: usize, limit: usize) -> usize {
+        let mut stop = end;
+        let mut pos = end;
+        for tok in tokenize(self.text, end..limit) {
+            let w = tok.text(self.text);
+            if self.text[pos..tok.bytes.start] != *" " {
+                break;
+            }
+            if is_capitalized(w) {
+                stop = tok.bytes.end;
+            } else if !matches!(w, "of" | "the") {
+                break;
+            }
+            pos = tok.bytes.end;
+        }
+        stop
+    }
+
+    /// The outlet, platform or interviewer that carried a quotation, named in its sentence
+    /// ("told NBC", "according to the Riverton Times", "in an interview with Ann Bell",
+    /// "wrote on Facebook").
+    pub fn medium(&self, open: usize, close_end: usize) -> Option<String> {
+        let start = self.sentence_start(open, 400);
+        let end = self.right_window_end(close_end, 200);
+        const MARKS: [&str; 7] = [
+            "told ",
+            "tells ",
+            "telling ",
+            "interview with ",
+            "according to ",
+            " on ",
+            "speaking to ",
+        ];
+        let hay = &self.text[start..end];
+        let lower = hay.to_ascii_lowercase();
+        for mark in MARKS {
+            for (at, _) in lower.match_indices(mark) {
+                let from = start + at + mark.len();
+                if self.inside_quote(from)
+                    || (at > 0
+                        && !mark.starts_with(' ')
+                        && lower.as_bytes()[at - 1].is_ascii_alphabetic())
+                {
+                    continue;
+                }
+                let stop = self.phrase_end(from, (from + 80).min(self.text.len()));
+                let Some(c) = self.candidates(from..stop).into_iter().next() else {
+                    continue;
+                };
+                if !self.text[from..c.bytes.start]
+                    .split_whitespace()
+                    .all(|w| is_determiner(&w.to_lowercase()))
+                {
+                    continue;
+                }
+                let name = self.text[c.bytes.start..self.name_run_end(c.bytes.end, stop)]
+                    .trim_end_matches("’s")
+                    .trim_end_matches("'s");
+                let anyone = mark == "interview with "
+                    && matches!(c.what, CandKind::Referent(_) | CandKind::Name);
+                if anyone || self.lex.is_outlet(name) {
+                    return Some(name.to_string());
+                }
+            }
+        }
+        None
     }
 
     /// "one resident, 72-year-old Ahmed Saleh, told …": the person named right after a
@@ -1365,6 +1822,38 @@ fn expand_title(lower: &str) -> &str {
             .filter(|_| other.len() > 4 && !other.ends_with("ss"))
             .unwrap_or(other),
     }
+}
+
+/// A word that may stand in a title before a name ("Budget Chairman", "police Chief",
+/// "campaign manager"): capitalized, or a plain lowercase word that is no verb, function
+/// word or pronoun.
+fn is_title_like(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    if is_capitalized(word) || is_rank_word(&lower) {
+        return true;
+    }
+    word.chars().all(|c| c.is_alphabetic() || c == '-')
+        && !is_preposition(&lower)
+        && !is_determiner(&lower)
+        // Every "-ly" word counts as a filler there; "ally" and "family" are nouns.
+        && (!is_verb_filler(&lower) || lower.ends_with("ly"))
+        && !opens_subject(&lower)
+        && pronoun(&lower).is_none()
+        && !lower.ends_with("ed")
+        && !lower.ends_with("ing")
+        && !(lower.ends_with("ly") && lower.len() > 5)
+        && !matches!(
+            lower.as_str(),
+            "and" | "or" | "but" | "says" | "said" | "told" | "tells" | "asks" | "asked"
+        )
+}
+
+/// Words that rank a title rather than open a clause ("former Rep.", "acting director").
+fn is_rank_word(lower: &str) -> bool {
+    matches!(
+        lower,
+        "former" | "acting" | "late" | "interim" | "outgoing" | "incoming" | "retired"
+    )
 }
 
 fn adjacent(text: &str, a: &Tok, b: &Tok) -> bool {

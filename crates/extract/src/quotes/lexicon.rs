@@ -12,6 +12,8 @@ use aho_corasick::{Anchored, MatchKind};
 
 const CUES: &str = include_str!("../../../../data/quotes/cues.txt");
 const SPEAKER_NOUNS: &str = include_str!("../../../../data/quotes/speaker_nouns.txt");
+const DOCUMENT_NOUNS: &str = include_str!("../../../../data/quotes/document_nouns.txt");
+const OUTLETS: &str = include_str!("../../../../data/quotes/outlets.txt");
 
 /// How a cue relates to its speaker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +42,12 @@ pub struct Lexicon {
     /// The bytes some cue holds, in either ASCII case (the search ignores it).
     cue_bytes: [bool; 256],
     speaker_nouns: HashSet<String, BuildHasherDefault<Fnv>>,
+    /// Nouns of texts that speak ("the report"); also speaker nouns.
+    document_nouns: HashSet<String, BuildHasherDefault<Fnv>>,
+    /// Whole outlet names ("cnn", "fox news").
+    outlets: HashSet<String, BuildHasherDefault<Fnv>>,
+    /// Head words that make a name an outlet ("times", "news").
+    outlet_heads: HashSet<String, BuildHasherDefault<Fnv>>,
 }
 
 /// FNV-1a. The speaker-noun set is probed for most words near a quotation; SipHash's
@@ -114,12 +122,20 @@ impl Lexicon {
         let mut speaker_nouns: HashSet<String, BuildHasherDefault<Fnv>> =
             list_lines(SPEAKER_NOUNS).collect();
         speaker_nouns.extend(extra_nouns.iter().flat_map(|n| list_lines(n)));
+        let document_nouns: HashSet<String, BuildHasherDefault<Fnv>> =
+            list_lines(DOCUMENT_NOUNS).collect();
+        speaker_nouns.extend(document_nouns.iter().cloned());
+        let (heads, names): (Vec<String>, Vec<String>) =
+            list_lines(OUTLETS).partition(|l| l.starts_with('*'));
         Ok(Lexicon {
             cues,
             cue_kinds,
             no_marks,
             cue_bytes,
             speaker_nouns,
+            document_nouns,
+            outlets: names.into_iter().collect(),
+            outlet_heads: heads.iter().map(|h| h[1..].to_string()).collect(),
         })
     }
 
@@ -222,6 +238,24 @@ impl Lexicon {
 
     pub fn is_speaker_noun(&self, lower: &str) -> bool {
         self.speaker_nouns.contains(lower)
+    }
+
+    pub fn is_document_noun(&self, lower: &str) -> bool {
+        self.document_nouns.contains(lower)
+    }
+
+    /// Whether a name is a media outlet or platform: a listed name ("CNN", "the BBC"), or a
+    /// capitalized name ending in an outlet word ("The Riverton Times", "Meet the Press").
+    pub fn is_outlet(&self, name: &str) -> bool {
+        let lower = name.trim().to_lowercase();
+        let bare = lower.strip_prefix("the ").unwrap_or(&lower);
+        let bare = bare.trim_end_matches("’s").trim_end_matches("'s");
+        if self.outlets.contains(bare) {
+            return true;
+        }
+        let capitalized = name.trim().chars().next().is_some_and(char::is_uppercase);
+        let last = bare.rsplit(' ').next().unwrap_or("");
+        capitalized && bare.contains(' ') && self.outlet_heads.contains(last)
     }
 }
 

@@ -14,11 +14,12 @@ mod tokens;
 use std::ops::Range;
 
 use model::{
-    BuildContext, Capability, Document, DocumentStage, Quote, QuoteKind, StageError, StageOptions,
+    BuildContext, Capability, Document, DocumentStage, Quote, QuoteKind, SpeakerKind, StageError,
+    StageOptions,
 };
 use serde::{Deserialize, Serialize};
 
-use attribution::{Attribution, Scene, Via};
+use attribution::{Attribution, Route, Scene};
 use lexicon::Lexicon;
 use spans::{Cut, RawSpan};
 
@@ -248,7 +249,7 @@ impl Quotes {
                 if span.continued {
                     if let Some(p) = prev.filter(|p| p.span.runs_on) {
                         attribution = p.attribution.clone();
-                        attribution.via = Via::Continuation;
+                        attribution.route = Route::Continuation;
                         continues = last_top;
                     }
                 }
@@ -288,6 +289,15 @@ impl Quotes {
             if !kind.is_speech() {
                 attribution = Attribution::default();
                 continues = None;
+            } else if span.depth == 0 {
+                if attribution.speaker.is_none() {
+                    if let Some(mut a) = scene.sentence_subject(span.outer.start) {
+                        a.cue = attribution.cue.take();
+                        a.cue_bytes = attribution.cue_bytes.take();
+                        attribution = a;
+                    }
+                }
+                attribution.medium = scene.medium(span.outer.start, span.outer.end);
             }
             let is_top = span.depth == 0;
             out.push(Found {
@@ -306,7 +316,7 @@ impl Quotes {
             if let Some(c) = out[i].continues {
                 if !out[c].attribution.is_attributed() && out[i].attribution.is_attributed() {
                     let mut a = out[i].attribution.clone();
-                    a.via = Via::Continuation;
+                    a.route = Route::Continuation;
                     out[c].attribution = a;
                 }
             }
@@ -317,13 +327,31 @@ impl Quotes {
     fn attribute_one(&self, scene: &Scene<'_>, span: &RawSpan, content: &str) -> Attribution {
         let ends_sentence =
             content.trim_end().ends_with('.') && !content.trim_end().ends_with("..");
+        // A closing mark written as two apostrophes ('') ends the span at the first one.
+        let close_end = span.outer.end + scene.text[span.outer.end..].len()
+            - scene.text[span.outer.end..]
+                .trim_start_matches(['\'', '’'])
+                .len();
+        let window_start = scene.sentence_start(span.outer.start, 400);
         if !ends_sentence {
-            if let Some(a) = scene.after_close(span.outer.end) {
+            if let Some(a) = scene.after_close(close_end) {
+                // "Lee called it “…,” according to Fox News": the outlet only reported
+                // words whose speaker the sentence names before them.
+                let reported = a.cue.as_deref().is_some_and(|c| {
+                    c.eq_ignore_ascii_case("according to")
+                        && a.speaker.as_deref().is_some_and(|s| scene.lex.is_outlet(s))
+                });
+                if reported {
+                    if let Some(b) = scene.before_open(span.outer.start, window_start) {
+                        if b.speaker.is_some() {
+                            return b;
+                        }
+                    }
+                }
                 return a;
             }
         }
-        let window_start = scene.sentence_start(span.outer.start, 400);
-        if let Some(a) = scene.passive(span.outer.start, span.outer.end, window_start) {
+        if let Some(a) = scene.passive(span.outer.start, close_end, window_start) {
             return a;
         }
         // What comes before the opening mark, attributed or not, is the answer when there is
@@ -349,7 +377,7 @@ impl Quotes {
             return None;
         }
         let mut a = p.attribution.clone();
-        a.via = Via::Continuation;
+        a.route = Route::Continuation;
         if p.span.paragraph == span.paragraph {
             let gap = p.span.outer.end..span.outer.start;
             let cue_in_gap = p
@@ -357,7 +385,7 @@ impl Quotes {
                 .cue_bytes
                 .as_ref()
                 .is_some_and(|c| gap.start <= c.start && c.end <= gap.end);
-            if cue_in_gap && p.attribution.via == Via::After {
+            if cue_in_gap && p.attribution.route == Route::After {
                 return Some((a, prev_index));
             }
             if !scene.person_between(gap.start, gap.end) {
@@ -382,7 +410,7 @@ impl Quotes {
                 && !scene.text[tail_start..para_end]
                     .trim_start()
                     .starts_with(['.', ','])
-                && p.attribution.via != Via::After;
+                && p.attribution.route != Route::After;
             if !tail_has_person {
                 return Some((a, None));
             }
@@ -457,13 +485,19 @@ fn to_records(doc: &mut Document, found: Vec<Found>) -> Vec<Quote> {
         let text = doc.text[f.span.inner].to_string();
         let key = model::normalize::quote_key(&text);
         let a = f.attribution;
+        let speaker_kind = f.kind.is_speech().then(|| match &a.speaker {
+            Some(_) => a.speaker_kind.unwrap_or(SpeakerKind::Unknown),
+            None => SpeakerKind::Unknown,
+        });
         out.push(Quote {
             id: crate::records::numbered('q', i + 1),
             text,
             kind: f.kind,
             speaker: a.speaker,
             speaker_mention: a.mention,
+            speaker_kind,
             cue: a.cue,
+            via: a.medium,
             continues: f.continues.map(|c| crate::records::numbered('q', c + 1)),
             key,
             span,
