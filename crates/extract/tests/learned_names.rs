@@ -29,7 +29,7 @@ fn unlisted_people_orgs_and_places_are_found() {
             EntityKind::Person,
         ),
         (
-            "After the hearing, Priyanka Deshmane thanked the jurors for their patience.",
+            "Priyanka Deshmane, a lawyer for the family, said the ruling was fair.",
             "Priyanka Deshmane",
             EntityKind::Person,
         ),

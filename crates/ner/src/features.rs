@@ -19,7 +19,6 @@ pub(crate) struct Info {
     flags: u16,
     /// Bits of the embedded name lists (`lists.rs`).
     lists: u8,
-    affixes: [u64; 8],
     /// Scored at all: capitalized, or a short word between capitalized ones.
     pub(crate) scored: bool,
     run_first: u64,
@@ -73,6 +72,30 @@ fn class(c: char) -> char {
     }
 }
 
+/// The lowercased word's hash, its shape's hash and its length in characters (at most 8):
+/// one pass over the bytes of an ASCII word.
+fn word_hashes(s: &str) -> (u64, u64, u8) {
+    if !s.is_ascii() {
+        return (hash_lower(s), shape_hash(s), s.chars().count().min(8) as u8);
+    }
+    let (mut word, mut shape) = (0x1234_5678, 0x8765_4321);
+    let mut last = 0u8;
+    for b in s.bytes() {
+        word = step(word, u64::from(b.to_ascii_lowercase()));
+        let class = match b {
+            b'A'..=b'Z' => b'X',
+            b'a'..=b'z' => b'x',
+            b'0'..=b'9' => b'd',
+            _ => b,
+        };
+        if class != last {
+            shape = step(shape, u64::from(class));
+            last = class;
+        }
+    }
+    (word, shape, s.len().min(8) as u8)
+}
+
 /// The word's shape with repeats collapsed: "Prague" Xx, "NATO" X, "U.S." X.X., "McAdam" XxXx.
 fn shape_hash(s: &str) -> u64 {
     let mut h = 0x8765_4321;
@@ -87,6 +110,14 @@ fn shape_hash(s: &str) -> u64 {
 }
 
 fn case_of(s: &str) -> u8 {
+    // Most words are ASCII and lowercase: settled by the first byte.
+    match s.as_bytes().first() {
+        None => return 4,
+        Some(b) if b.is_ascii_lowercase() => return 0,
+        Some(b) if b.is_ascii_digit() => return 3,
+        Some(b) if b.is_ascii() && !b.is_ascii_uppercase() => return 4,
+        _ => {}
+    }
     let Some(c) = s.chars().next() else { return 4 };
     if c.is_uppercase() {
         let letters = s.chars().filter(|c| c.is_alphabetic());
@@ -106,10 +137,119 @@ fn case_of(s: &str) -> u8 {
     }
 }
 
+/// A capitalized word that is a function word at the start of a sentence.
+fn function_word(word: &str) -> bool {
+    matches!(
+        word,
+        "The"
+            | "A"
+            | "An"
+            | "In"
+            | "On"
+            | "At"
+            | "But"
+            | "And"
+            | "Or"
+            | "So"
+            | "If"
+            | "As"
+            | "He"
+            | "She"
+            | "It"
+            | "They"
+            | "We"
+            | "I"
+            | "You"
+            | "This"
+            | "That"
+            | "These"
+            | "Those"
+            | "His"
+            | "Her"
+            | "Their"
+            | "Its"
+            | "Our"
+            | "My"
+            | "For"
+            | "Of"
+            | "To"
+            | "By"
+            | "With"
+            | "From"
+            | "After"
+            | "Before"
+            | "When"
+            | "While"
+            | "Yet"
+            | "There"
+            | "Here"
+            | "What"
+            | "Who"
+            | "How"
+            | "Why"
+            | "Where"
+            | "Some"
+            | "Many"
+            | "All"
+            | "One"
+            | "No"
+            | "Not"
+            | "Then"
+            | "Now"
+            | "Still"
+            | "Also"
+            | "Although"
+            | "Since"
+            | "During"
+            | "Under"
+            | "Over"
+            | "Into"
+            | "Is"
+            | "Was"
+            | "Are"
+            | "Were"
+            | "Do"
+            | "Does"
+            | "Did"
+            | "Has"
+            | "Have"
+            | "Had"
+            | "Most"
+            | "More"
+            | "Other"
+            | "Such"
+            | "Each"
+            | "Every"
+            | "Both"
+            | "Only"
+            | "Even"
+            | "However"
+            | "Because"
+            | "Though"
+    )
+}
+
 /// Prefixes and suffixes of 1 to 4 characters (of the lowercased word).
 fn affixes(s: &str) -> [u64; 8] {
+    if s.is_ascii() {
+        let mut buf = [0u8; 64];
+        let b = &mut buf[..s.len().min(64)];
+        b.copy_from_slice(&s.as_bytes()[..b.len()]);
+        b.make_ascii_lowercase();
+        return affixes_of(b.iter().map(|&c| char::from(c)));
+    }
+    affixes_of(lower_chars(s).take(64))
+}
+
+fn affixes_of(chars: impl Iterator<Item = char>) -> [u64; 8] {
     let mut out = [0u64; 8];
-    let chars: Vec<char> = lower_chars(s).take(64).collect();
+    let mut buf = ['\0'; 64];
+    let mut len = 0;
+    for c in chars.take(64) {
+        buf[len] = c;
+        len += 1;
+    }
+    let chars = &buf[..len];
     for n in 1..=4 {
         let take = n.min(chars.len());
         out[n - 1] = chars[..take]
@@ -219,26 +359,34 @@ pub(crate) fn prepare(tokens: &[Token], infos: &mut Vec<Info>) {
     let n = tokens.len();
     for i in 0..n {
         let capital = |k: usize| matches!(infos[k].case, 1 | 2);
+        // A capitalized function word ("The", "But", "He") opens a name only right before
+        // another capitalized word: elsewhere it is not scored (most sentences start so).
+        if capital(i) && function_word(tokens[i].text) && !(i + 1 < n && capital(i + 1)) {
+            continue;
+        }
         let short_between = joins_names(tokens[i].text, infos[i].case)
             && (i.saturating_sub(2)..i).any(capital)
             && (i + 1..(i + 3).min(n)).any(capital);
         infos[i].scored = capital(i) || short_between;
     }
+    if !infos.iter().any(|i| i.scored) {
+        return;
+    }
     let lists = crate::lists::table();
+    // Words up to two away from a scored one are read by its features: `window` counts the
+    // scored words in i-2..=i+2.
+    let mut window = infos.iter().take(3).filter(|i| i.scored).count();
     for (i, t) in tokens.iter().enumerate() {
-        // Words up to two away from a scored one are read by its features.
-        let near = (i.saturating_sub(2)..(i + 3).min(n)).any(|k| infos[k].scored);
-        if !near {
+        if i > 0 {
+            window += usize::from(infos.get(i + 2).is_some_and(|x| x.scored));
+            window -= usize::from(i >= 3 && infos[i - 3].scored);
+        }
+        if window == 0 {
             continue;
         }
         let info = &mut infos[i];
-        info.word = hash_lower(t.text);
-        info.lists = lists.get(&info.word).copied().unwrap_or(0);
-        info.shape = shape_hash(t.text);
-        info.len = t.text.chars().count().min(8) as u8;
-        if info.scored {
-            info.affixes = affixes(t.text);
-        }
+        (info.word, info.shape, info.len) = word_hashes(t.text);
+        info.lists = lists.get(info.word);
     }
     runs(tokens, infos);
 }
@@ -282,6 +430,7 @@ fn runs(tokens: &[Token], infos: &mut [Info]) {
 /// The features of token `i` after the tags `prev1` (just before) and `prev2`, into `out`;
 /// returns how many.
 pub(crate) fn features(
+    tokens: &[Token],
     infos: &[Info],
     i: usize,
     prev1: u8,
@@ -304,7 +453,7 @@ pub(crate) fn features(
     push(1, 0);
     push(2, w.word);
     push(3, w.shape);
-    for (k, &a) in w.affixes.iter().enumerate() {
+    for (k, a) in affixes(tokens[i].text).into_iter().enumerate() {
         push(4 + k as u64, a);
     }
     push(12, u64::from(w.len));
@@ -356,6 +505,16 @@ pub(crate) fn features(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_ascii_pass_hashes_as_the_general_one() {
+        for w in ["Prague", "U.S.", "x-ray", "McAdam", "2024", "NATO"] {
+            assert_eq!(
+                word_hashes(w),
+                (hash_lower(w), shape_hash(w), w.len().min(8) as u8)
+            );
+        }
+    }
 
     #[test]
     fn shapes_collapse_repeats() {

@@ -35,13 +35,36 @@ impl Hasher for Identity {
     }
 }
 
-type Table = HashMap<u64, u8, BuildHasherDefault<Identity>>;
+/// The list bits of each lowercased word (by its hash, see `features::hash_lower`), behind a
+/// bit filter small enough to stay in cache: most words are in no list, and the filter
+/// answers for them without touching the table.
+pub(crate) struct Lists {
+    filter: Vec<u64>,
+    table: HashMap<u64, u8, BuildHasherDefault<Identity>>,
+}
 
-/// The list bits of each lowercased word (by its hash, see `features::hash_lower`).
-pub(crate) fn table() -> &'static Table {
-    static TABLE: OnceLock<Table> = OnceLock::new();
+const FILTER_BITS: u32 = 20;
+
+fn filter_bit(hash: u64) -> (usize, u64) {
+    let bit = (hash >> (64 - FILTER_BITS)) as usize;
+    (bit / 64, 1u64 << (bit % 64))
+}
+
+impl Lists {
+    pub(crate) fn get(&self, hash: u64) -> u8 {
+        let (word, mask) = filter_bit(hash);
+        if self.filter[word] & mask == 0 {
+            return 0;
+        }
+        self.table.get(&hash).copied().unwrap_or(0)
+    }
+}
+
+/// The embedded lists, read on first use.
+pub(crate) fn table() -> &'static Lists {
+    static TABLE: OnceLock<Lists> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut t = Table::default();
+        let mut t: HashMap<u64, u8, BuildHasherDefault<Identity>> = HashMap::default();
         let mut add = |word: &str, bit: u8| {
             *t.entry(crate::features::hash_lower(word)).or_default() |= bit;
         };
@@ -54,6 +77,11 @@ pub(crate) fn table() -> &'static Table {
                 add(place, PLACE);
             }
         }
-        t
+        let mut filter = vec![0u64; (1 << FILTER_BITS) / 64];
+        for &hash in t.keys() {
+            let (word, mask) = filter_bit(hash);
+            filter[word] |= mask;
+        }
+        Lists { filter, table: t }
     })
 }

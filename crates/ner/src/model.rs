@@ -1,15 +1,18 @@
 //! The shipped form of a model: a table of `i16` weights, and greedy decoding with it.
 
+use std::borrow::Cow;
+
 use crate::features::{features, prepare, Info, Token, MAX_FEATURES};
 use crate::{kind_of, spans_of, NerError, Span, ROW, TAGS};
 
 const MAGIC: &[u8; 8] = b"NMNER01\0";
 
-/// A trained tagger: `2^bits` rows of [`ROW`] weights.
+/// A trained tagger: `2^bits` rows of [`ROW`] weights, kept as the file's little-endian bytes
+/// (an embedded model is read in place, not copied).
 #[derive(Debug, Clone)]
 pub struct Model {
     bits: u32,
-    weights: Vec<i16>,
+    table: Cow<'static, [u8]>,
 }
 
 /// Buffers one thread reuses from sentence to sentence.
@@ -38,6 +41,7 @@ pub(crate) fn best<T: PartialOrd + Copy>(scores: &[T], prev: u8) -> u8 {
 /// Greedy decoding shared by the shipped model and training: `score` sums the rows of the
 /// features it is given into per-tag scores.
 pub(crate) fn decode<T: PartialOrd + Copy>(
+    tokens: &[Token],
     infos: &[Info],
     tags: &mut Vec<u8>,
     mut score: impl FnMut(&[u64]) -> [T; TAGS],
@@ -47,7 +51,7 @@ pub(crate) fn decode<T: PartialOrd + Copy>(
     let (mut prev1, mut prev2) = (0u8, 0u8);
     for i in 0..infos.len() {
         let tag = if infos[i].scored {
-            let n = features(infos, i, prev1, prev2, &mut feats);
+            let n = features(tokens, infos, i, prev1, prev2, &mut feats);
             best(&score(&feats[..n]), prev1)
         } else {
             0
@@ -62,17 +66,21 @@ impl Model {
     pub fn empty(bits: u32) -> Model {
         Model {
             bits,
-            weights: vec![0; ROW << bits],
+            table: Cow::Owned(vec![0; 2 * (ROW << bits)]),
         }
     }
 
     pub(crate) fn from_weights(bits: u32, weights: Vec<i16>) -> Model {
         assert_eq!(weights.len(), ROW << bits);
-        Model { bits, weights }
+        let table = weights.iter().flat_map(|w| w.to_le_bytes()).collect();
+        Model {
+            bits,
+            table: Cow::Owned(table),
+        }
     }
 
-    /// Reads a model written by [`Model::to_bytes`].
-    pub fn from_bytes(bytes: &[u8]) -> Result<Model, NerError> {
+    /// Checks the header of a model file; returns `bits`.
+    fn header(bytes: &[u8]) -> Result<u32, NerError> {
         if bytes.len() < 12 || &bytes[..8] != MAGIC {
             return Err(NerError::Magic);
         }
@@ -84,27 +92,39 @@ impl Model {
         if bytes.len() != expected {
             return Err(NerError::Size(bytes.len(), expected));
         }
-        let weights = bytes[12..]
-            .chunks_exact(2)
-            .map(|c| i16::from_le_bytes([c[0], c[1]]))
-            .collect();
-        Ok(Model { bits, weights })
+        Ok(bits)
+    }
+
+    /// Reads a model written by [`Model::to_bytes`] (copied).
+    pub fn from_bytes(bytes: &[u8]) -> Result<Model, NerError> {
+        let bits = Self::header(bytes)?;
+        Ok(Model {
+            bits,
+            table: Cow::Owned(bytes[12..].to_vec()),
+        })
+    }
+
+    /// Reads a model embedded in the binary, in place.
+    pub fn from_static(bytes: &'static [u8]) -> Result<Model, NerError> {
+        let bits = Self::header(bytes)?;
+        Ok(Model {
+            bits,
+            table: Cow::Borrowed(&bytes[12..]),
+        })
     }
 
     /// The model as bytes: magic, `bits` (u32), then the table (little-endian `i16`).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(12 + 2 * self.weights.len());
+        let mut out = Vec::with_capacity(12 + self.table.len());
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&self.bits.to_le_bytes());
-        for w in &self.weights {
-            out.extend_from_slice(&w.to_le_bytes());
-        }
+        out.extend_from_slice(&self.table);
         out
     }
 
     /// Size of the weight table in bytes.
     pub fn table_bytes(&self) -> usize {
-        2 * self.weights.len()
+        self.table.len()
     }
 
     /// The names in one sentence's tokens, appended to `out` (token indices).
@@ -114,14 +134,14 @@ impl Model {
             return;
         }
         let shift = 64 - self.bits;
-        let weights = &self.weights;
-        decode(&scratch.infos, &mut scratch.tags, |feats| {
+        let table: &[u8] = &self.table;
+        decode(tokens, &scratch.infos, &mut scratch.tags, |feats| {
             let mut s = [0i32; TAGS];
             for &f in feats {
-                let at = (f >> shift) as usize * ROW;
-                let row = &weights[at..at + ROW];
-                for (acc, &w) in s.iter_mut().zip(row) {
-                    *acc += i32::from(w);
+                let at = (f >> shift) as usize * ROW * 2;
+                let row = &table[at..at + ROW * 2];
+                for (acc, w) in s.iter_mut().zip(row.chunks_exact(2)) {
+                    *acc += i32::from(i16::from_le_bytes([w[0], w[1]]));
                 }
             }
             s

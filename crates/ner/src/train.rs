@@ -58,13 +58,13 @@ impl Trainer {
             }
             for &e in &order {
                 prepare(&examples[e].tokens, &mut infos);
-                self.sentence(&infos, &examples[e].tags);
+                self.sentence(&examples[e].tokens, &infos, &examples[e].tags);
             }
         }
     }
 
     /// One sentence, greedy with the current weights; wrong tags update their features.
-    fn sentence(&mut self, infos: &[Info], gold: &[u8]) {
+    fn sentence(&mut self, tokens: &[Token], infos: &[Info], gold: &[u8]) {
         let mut feats = [0u64; MAX_FEATURES];
         let (mut prev1, mut prev2) = (0u8, 0u8);
         for i in 0..infos.len() {
@@ -73,7 +73,7 @@ impl Trainer {
                 continue;
             }
             self.now += 1;
-            let n = features(infos, i, prev1, prev2, &mut feats);
+            let n = features(tokens, infos, i, prev1, prev2, &mut feats);
             let mut scores = [0f32; TAGS];
             for &f in &feats[..n] {
                 let at = self.index(f, 0);

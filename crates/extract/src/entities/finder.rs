@@ -1331,7 +1331,10 @@ impl<'a> Finder<'a> {
             let is_name = c.hint == Hint::Name;
             // A listed place or organization is a person only when it is the surname of
             // someone named in full ("Jordan" after "Michael Jordan"): test that cheaply.
+            // A name the tagger typed (any kind) may still be the surname of someone named
+            // in full ("Al Thani" after "Mohammed bin Abdulrahman Al Thani").
             let maybe_surname = is_name
+                || c.learned.is_some()
                 || (matches!(c.hint, Hint::Place(_) | Hint::Org(_) | Hint::Acronym)
                     && surnames.iter().any(|s| s.eq_ignore_ascii_case(name)));
             if !maybe_surname {
@@ -1399,8 +1402,9 @@ impl<'a> Finder<'a> {
                 Hint::Org(o) => (EntityKind::Org, &lex.orgs[o as usize].key),
                 hint => {
                     let kind = match (hint, c.learned) {
-                        // The tagger's kind over a guess by shape.
-                        (_, Some(kind)) if kind != EntityKind::Person => kind,
+                        // The tagger's kind over a guess by shape, but for a name after
+                        // "in", "near"… (a place by its context).
+                        (_, Some(kind)) if kind != EntityKind::Person && !c.place_ctx => kind,
                         _ => match hint {
                             Hint::NewOrg => EntityKind::Org,
                             Hint::NewPlace => EntityKind::Place,

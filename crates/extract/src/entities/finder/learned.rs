@@ -20,7 +20,7 @@ static MODEL_BYTES: &[u8] = include_bytes!("../../../../../data/ner/names.model"
 pub(crate) fn model() -> &'static ner::Model {
     static MODEL: OnceLock<ner::Model> = OnceLock::new();
     MODEL.get_or_init(|| {
-        ner::Model::from_bytes(MODEL_BYTES)
+        ner::Model::from_static(MODEL_BYTES)
             .expect("data/ner/names.model is a name model (rebuild it: see data/ner/README.md)")
     })
 }
