@@ -62,6 +62,8 @@ struct Cand {
     sentence_initial: bool,
     /// What the learned tagger calls the words (none when it finds no name there).
     learned: Option<EntityKind>,
+    /// The tagger found no name over these words at all.
+    untagged: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -997,6 +999,7 @@ impl<'a> Finder<'a> {
             place_ctx: false,
             sentence_initial: false,
             learned: None,
+            untagged: false,
         }
     }
 
@@ -1409,8 +1412,13 @@ impl<'a> Finder<'a> {
                             Hint::NewOrg => EntityKind::Org,
                             Hint::NewPlace => EntityKind::Place,
                             Hint::Acronym if c.speech && !c.sentence_initial => EntityKind::Org,
+                            // A place by its context ("in Brindle"), unless the tagger
+                            // read the words and found no name ("in Economics").
                             Hint::Name
-                                if c.place_ctx && !c.sentence_initial && c.first.is_none() =>
+                                if c.place_ctx
+                                    && !c.sentence_initial
+                                    && c.first.is_none()
+                                    && !c.untagged =>
                             {
                                 EntityKind::Place
                             }

@@ -95,6 +95,13 @@ impl<'a> Finder<'a> {
             &mut self.tagged.scratch,
             &mut self.tagged.spans,
         );
+        // Candidates in no tagged span: the tagger saw no name there.
+        for c in first_cand..self.cands.len() {
+            let bytes = self.cands[c].bytes.clone();
+            self.cands[c].untagged = !self.tagged.spans.iter().any(|s| {
+                self.items[s.start].start < bytes.end && bytes.start < self.items[s.end - 1].end
+            });
+        }
         for k in 0..self.tagged.spans.len() {
             let span = self.tagged.spans[k];
             self.merge_learned(first_cand, span);
