@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use model::EntityKind;
 
-use super::{Cand, Finder, Hint, Lex, Scratch};
+use super::{Cand, Finder, Hint, Item, Lex, Scratch};
 use crate::entities::Lexicon;
 use crate::text::TokenKind;
 
@@ -82,6 +82,9 @@ impl<'a> Finder<'a> {
     /// Tags the current sentence's items and merges the names into the candidates found
     /// since `first_cand`.
     pub(super) fn learned_names(&mut self, first_cand: usize) {
+        if !self.has_unknown_name() {
+            return;
+        }
         self.tagger_words.clear();
         let text = self.text;
         self.tagger_words
@@ -106,6 +109,28 @@ impl<'a> Finder<'a> {
             let span = self.tagged.spans[k];
             self.merge_learned(first_cand, span);
         }
+    }
+
+    /// Whether the sentence holds a capitalized word no list knows or only as a first name
+    /// (past its first word), or
+    /// two capitalized words side by side ("Bruno Lima": a first name and a listed place): the
+    /// tagger's work is the names the lists do not settle. Sentences of lone listed names
+    /// ("Trump said", "in Ukraine") are left to the rules: most sentences of a news story, and
+    /// a good share of the time.
+    fn has_unknown_name(&self) -> bool {
+        let items = &self.items;
+        let capital = |i: usize| {
+            items
+                .get(i)
+                .is_some_and(|it| it.kind == TokenKind::Word && (it.cap || it.acronym))
+        };
+        // A lone first name ("Her grandson Liam") is no name to the rules either.
+        let unsettled = |it: &Item| {
+            it.lex.is_none() || (it.flags & Lex::FIRST != 0 && it.flags & Lex::PERSON == 0)
+        };
+        (0..items.len()).any(|i| {
+            capital(i) && ((unsettled(&items[i]) && i > self.first_word) || capital(i + 1))
+        })
     }
 
     fn merge_learned(&mut self, first_cand: usize, span: ner::Span) {
