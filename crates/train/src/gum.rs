@@ -177,8 +177,7 @@ fn sentence(block: &[Vec<&str>], index: usize, words: &mut Vec<Word>) -> String 
             continue;
         }
         let space = !cols[9].split('|').any(|kv| kv == "SpaceAfter=No");
-        if let Some((a, b)) = cols[0].split_once('-') {
-            let _ = a;
+        if let Some((_, b)) = cols[0].split_once('-') {
             cover_to = b.parse().unwrap_or(0);
             let start = text.len();
             text.push_str(cols[1]);
@@ -377,29 +376,41 @@ fn named(m: &Mention, mentions: &[Mention], words: &[Word]) -> Option<(usize, us
             }
         }
     }
-    let trim = |a: &mut usize, b: &mut usize| {
-        while *a < *b && has(EDGE_TRIM, &words[*a].upos) {
-            *a += 1;
-        }
-        while *b > *a && has(EDGE_TRIM, &words[*b].upos) {
-            *b -= 1;
-        }
-    };
     let (mut a, mut b) = (*core.iter().min()?, *core.iter().max()?);
-    trim(&mut a, &mut b);
+    trim(words, &mut a, &mut b);
     if kind == Kind::Person {
-        let title = |g: usize| has(TITLES, &words[g].form.to_lowercase());
-        let lower = words[m.start].form.to_lowercase();
-        if words[anchor[0]].xpos == "NNPS" || lower == "a" || lower == "an" || title(b) {
-            return None;
-        }
-        if let Some(t) = (a..=b).rev().find(|&g| title(g)) {
-            a = t + 1;
-            trim(&mut a, &mut b);
-        }
-        if !(a..=b).any(|g| words[g].upos == "PROPN") {
-            return None;
-        }
+        (a, b) = person_name(m, words, anchor[0], a, b)?;
     }
     Some((a, b, kind))
+}
+
+/// Drops function words at either edge of `a..=b`.
+fn trim(words: &[Word], a: &mut usize, b: &mut usize) {
+    while *a < *b && has(EDGE_TRIM, &words[*a].upos) {
+        *a += 1;
+    }
+    while *b > *a && has(EDGE_TRIM, &words[*b].upos) {
+        *b -= 1;
+    }
+}
+
+/// A person's name without its leading titles; none for people named in the plural, after
+/// "a"/"an", by a title at the end ("the President") or without a proper noun left.
+fn person_name(
+    m: &Mention,
+    words: &[Word],
+    anchor: usize,
+    mut a: usize,
+    mut b: usize,
+) -> Option<(usize, usize)> {
+    let title = |g: usize| has(TITLES, &words[g].form.to_lowercase());
+    let lower = words[m.start].form.to_lowercase();
+    if words[anchor].xpos == "NNPS" || lower == "a" || lower == "an" || title(b) {
+        return None;
+    }
+    if let Some(t) = (a..=b).rev().find(|&g| title(g)) {
+        a = t + 1;
+        trim(words, &mut a, &mut b);
+    }
+    (a..=b).any(|g| words[g].upos == "PROPN").then_some((a, b))
 }
