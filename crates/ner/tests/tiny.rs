@@ -102,3 +102,21 @@ fn an_empty_model_finds_nothing_and_bad_bytes_are_refused() {
     short.pop();
     assert!(Model::from_bytes(&short).is_err());
 }
+
+#[test]
+fn training_is_deterministic() {
+    let parsed: Vec<(Vec<&str>, Vec<Span>)> = FIXTURE.iter().map(|l| parse(l)).collect();
+    let examples: Vec<Example> = parsed
+        .iter()
+        .map(|(w, s)| Example {
+            tokens: tokens(w),
+            tags: tags_of(w.len(), s),
+        })
+        .collect();
+    let fit = || {
+        let mut trainer = Trainer::new(10);
+        trainer.train(&examples, 5, 3);
+        trainer.finish().to_bytes()
+    };
+    assert_eq!(fit(), fit());
+}

@@ -414,3 +414,60 @@ fn person_name(
     }
     (a..=b).any(|g| words[g].upos == "PROPN").then_some((a, b))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two sentences of our own in GUM's CoNLL-U: a titled person, an organization with an
+    /// "of" name, a place, a multi-word token with a possessive, and a description (no name).
+    const DOC: &str = "# text = President Ada Brisk visited the University of Tollund.
+1\tPresident\tpresident\tPROPN\tNNP\t_\t3\tnmod:desc\t_\tEntity=(1-person-giv:act-cf1-1-coref
+2\tAda\tAda\tPROPN\tNNP\t_\t3\tcompound\t_\t_
+3\tBrisk\tBrisk\tPROPN\tNNP\t_\t4\tnsubj\t_\tEntity=1)
+4\tvisited\tvisit\tVERB\tVBD\t_\t0\troot\t_\t_
+5\tthe\tthe\tDET\tDT\t_\t6\tdet\t_\tEntity=(2-organization-new-cf2-1-sgl
+6\tUniversity\tUniversity\tPROPN\tNNP\t_\t4\tobj\t_\t_
+7\tof\tof\tADP\tIN\t_\t8\tcase\t_\t_
+8\tTollund\tTollund\tPROPN\tNNP\t_\t6\tnmod\t_\tEntity=(3-place-new-cf3-1-sgl)2)|SpaceAfter=No
+9\t.\t.\tPUNCT\t.\t_\t4\tpunct\t_\t_
+
+# text = Brisk's office faces the river.
+1-2\tBrisk's\t_\t_\t_\t_\t_\t_\t_\t_
+1\tBrisk\tBrisk\tPROPN\tNNP\t_\t3\tnmod:poss\t_\tEntity=(1-person-giv:act-cf1-1-coref)
+2\t's\t's\tPART\tPOS\t_\t1\tcase\t_\t_
+3\toffice\toffice\tNOUN\tNN\t_\t4\tnsubj\t_\t_
+4\tfaces\tface\tVERB\tVBZ\t_\t0\troot\t_\t_
+5\tthe\tthe\tDET\tDT\t_\t6\tdet\t_\tEntity=(4-place-new-cf4-1-sgl
+6\triver\triver\tNOUN\tNN\t_\t4\tobj\t_\tEntity=4)|SpaceAfter=No
+7\t.\t.\tPUNCT\t.\t_\t4\tpunct\t_\t_
+
+";
+
+    #[test]
+    fn names_follow_the_scorer_convention() {
+        let sentences = read(DOC);
+        let names: Vec<Vec<(&str, Kind)>> = sentences
+            .iter()
+            .map(|s| {
+                s.names
+                    .iter()
+                    .map(|&(a, b, k)| (&s.text[a..b], k))
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            sentences[0].text,
+            "President Ada Brisk visited the University of Tollund."
+        );
+        assert_eq!(
+            names[0],
+            [
+                ("Ada Brisk", Kind::Person),
+                ("Tollund", Kind::Place),
+                ("University of Tollund", Kind::Org)
+            ]
+        );
+        assert_eq!(names[1], [("Brisk", Kind::Person)]);
+    }
+}
