@@ -11,6 +11,9 @@ use super::normalize::name_key;
 use super::{Gender, Referent, ReferentMention, Referents};
 use crate::text::{split_sentences, Token, TokenKind, TokenLog};
 
+mod learned;
+pub use learned::tagger_tokens;
+
 #[derive(Debug, Clone, Copy)]
 struct Item {
     start: usize,
@@ -57,6 +60,10 @@ struct Cand {
     speech: bool,
     place_ctx: bool,
     sentence_initial: bool,
+    /// What the learned tagger calls the words (none when it finds no name there).
+    learned: Option<EntityKind>,
+    /// The tagger found no name over these words at all.
+    untagged: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -89,19 +96,8 @@ pub(crate) fn find_with_dates(
     let mut scratch = SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut()));
     scratch.cands.clear();
     scratch.roles.clear();
-    let mut f = Finder {
-        lex,
-        text: &doc.text,
-        cands: scratch.cands,
-        roles: scratch.roles,
-        tokens: scratch.tokens,
-        matches: scratch.matches,
-        items: scratch.items,
-        consumed: scratch.consumed,
-        openers: scratch.openers,
-        first_word: 0,
-        log: keep_tokens.then(|| TokenLog::new(doc.text.len())),
-    };
+    let log = keep_tokens.then(|| TokenLog::new(doc.text.len()));
+    let mut f = Finder::new(lex, &doc.text, scratch, log);
     let mut date_sentences = Vec::new();
     for s in sentences {
         if f.sentence(s.clone()) {
@@ -117,6 +113,7 @@ pub(crate) fn find_with_dates(
         items: f.items,
         consumed: f.consumed,
         openers: f.openers,
+        tagged: f.tagged,
     };
     SCRATCH.with(|s| *s.borrow_mut() = scratch);
     (out, date_sentences, f.log)
@@ -132,6 +129,7 @@ struct Scratch {
     consumed: Vec<bool>,
     /// Items that may open a role phrase (see `role_mentions`), in order.
     openers: Vec<usize>,
+    tagged: learned::Tagged,
 }
 
 thread_local! {
@@ -153,6 +151,9 @@ struct Finder<'a> {
     /// Every sentence's tokens, when a caller keeps them for later stages that read the same
     /// sentences (claims).
     log: Option<TokenLog>,
+    tagged: learned::Tagged,
+    /// The items as the learned tagger reads them (they borrow the text: one list a document).
+    tagger_words: Vec<ner::Token<'a>>,
 }
 
 /// A list of words with a cheap first test: which lengths occur with each first byte. Most
@@ -424,6 +425,24 @@ static PLACE_NOUNS_AFTER: Words = words![
 ];
 
 impl<'a> Finder<'a> {
+    fn new(lex: &'a Lexicon, text: &'a str, scratch: Scratch, log: Option<TokenLog>) -> Self {
+        Finder {
+            lex,
+            text,
+            cands: scratch.cands,
+            roles: scratch.roles,
+            tokens: scratch.tokens,
+            matches: scratch.matches,
+            items: scratch.items,
+            consumed: scratch.consumed,
+            openers: scratch.openers,
+            first_word: 0,
+            log,
+            tagged: scratch.tagged,
+            tagger_words: Vec::new(),
+        }
+    }
+
     fn word(&self, i: usize) -> &'a str {
         let it = &self.items[i];
         &self.text[it.start..it.end]
@@ -454,6 +473,42 @@ impl<'a> Finder<'a> {
 
     /// Finds the candidates of one sentence; returns whether it may hold a date.
     fn sentence(&mut self, range: Range<usize>) -> bool {
+        let date = self.read_items(range);
+        let first_cand = self.cands.len();
+        // Capitalized sequences, then role phrases not attached to a name.
+        let n = self.items.len();
+        let mut i = 0;
+        while i < n {
+            if !self.seq_member(i) {
+                i += 1;
+                continue;
+            }
+            let mut j = i + 1;
+            while j < n {
+                // Capitalized words, and "of", "for", "and", particles or "of the" between
+                // them ("Secretary of State", "Ursula von der Leyen", "Bank of the South").
+                let joins = self.seq_member(j)
+                    || (j + 1 < n
+                        && self.seq_member(j + 1)
+                        && (self.is_connector(j)
+                            || (self.is_lower_word(j, &["the"])
+                                && self.is_lower_word(j - 1, &["of", "for"]))));
+                if !joins {
+                    break;
+                }
+                j += 1;
+            }
+            self.sequence(i, j);
+            i = j;
+        }
+        self.learned_names(first_cand);
+        self.role_mentions();
+        date
+    }
+
+    /// Tokenizes the sentence at `range` into `self.items` (list entries, hyphenated names and
+    /// initials as one item each); returns whether it may hold a date.
+    fn read_items(&mut self, range: Range<usize>) -> bool {
         let mut matches_buf = std::mem::take(&mut self.matches);
         let (lexicon, text) = (self.lex, self.text);
         // Tokenized straight into the log when there is one, else into the scratch list.
@@ -580,34 +635,6 @@ impl<'a> Finder<'a> {
         self.first_word = first_word.unwrap_or(0);
         self.consumed.clear();
         self.consumed.resize(self.items.len(), false);
-
-        // Capitalized sequences, then role phrases not attached to a name.
-        let n = self.items.len();
-        let mut i = 0;
-        while i < n {
-            if !self.seq_member(i) {
-                i += 1;
-                continue;
-            }
-            let mut j = i + 1;
-            while j < n {
-                // Capitalized words, and "of", "for", "and", particles or "of the" between
-                // them ("Secretary of State", "Ursula von der Leyen", "Bank of the South").
-                let joins = self.seq_member(j)
-                    || (j + 1 < n
-                        && self.seq_member(j + 1)
-                        && (self.is_connector(j)
-                            || (self.is_lower_word(j, &["the"])
-                                && self.is_lower_word(j - 1, &["of", "for"]))));
-                if !joins {
-                    break;
-                }
-                j += 1;
-            }
-            self.sequence(i, j);
-            i = j;
-        }
-        self.role_mentions();
         date
     }
 
@@ -971,6 +998,8 @@ impl<'a> Finder<'a> {
             speech: false,
             place_ctx: false,
             sentence_initial: false,
+            learned: None,
+            untagged: false,
         }
     }
 
@@ -1254,7 +1283,8 @@ impl<'a> Finder<'a> {
                     || c.person.is_some()
                     || c.role.is_some()
                     || c.honorific
-                    || (c.speech && !c.sentence_initial));
+                    || (c.learned == Some(EntityKind::Person) && !c.place_ctx)
+                    || (c.speech && !c.sentence_initial && c.learned.is_none()));
             c.hint == Hint::Name && (full || c.person.is_some())
         };
         // Only these are taken here: sorting just them keeps their order and sorts less.
@@ -1304,7 +1334,10 @@ impl<'a> Finder<'a> {
             let is_name = c.hint == Hint::Name;
             // A listed place or organization is a person only when it is the surname of
             // someone named in full ("Jordan" after "Michael Jordan"): test that cheaply.
+            // A name the tagger typed (any kind) may still be the surname of someone named
+            // in full ("Al Thani" after "Mohammed bin Abdulrahman Al Thani").
             let maybe_surname = is_name
+                || c.learned.is_some()
                 || (matches!(c.hint, Hint::Place(_) | Hint::Org(_) | Hint::Acronym)
                     && surnames.iter().any(|s| s.eq_ignore_ascii_case(name)));
             if !maybe_surname {
@@ -1349,7 +1382,10 @@ impl<'a> Finder<'a> {
             }
             // A single capitalized word with only a speech verb after it is as often an
             // organization ("Eurostat said") as a person: not enough.
-            let evidence = c.role.is_some() || c.honorific || !c.surname_of.is_empty();
+            let evidence = c.role.is_some()
+                || c.honorific
+                || !c.surname_of.is_empty()
+                || (c.learned == Some(EntityKind::Person) && !c.place_ctx);
             if evidence {
                 let r = find_person(&refs, key).unwrap_or_else(|| {
                     refs.push(Ref::person(key.to_string()));
@@ -1368,14 +1404,26 @@ impl<'a> Finder<'a> {
                 Hint::Place(p) => (EntityKind::Place, &lex.places[p as usize].key),
                 Hint::Org(o) => (EntityKind::Org, &lex.orgs[o as usize].key),
                 hint => {
-                    let kind = match hint {
-                        Hint::NewOrg => EntityKind::Org,
-                        Hint::NewPlace => EntityKind::Place,
-                        Hint::Acronym if c.speech && !c.sentence_initial => EntityKind::Org,
-                        Hint::Name if c.place_ctx && !c.sentence_initial && c.first.is_none() => {
-                            EntityKind::Place
-                        }
-                        _ => continue,
+                    let kind = match (hint, c.learned) {
+                        // The tagger's kind over a guess by shape, but for a name after
+                        // "in", "near"… (a place by its context).
+                        (_, Some(kind)) if kind != EntityKind::Person && !c.place_ctx => kind,
+                        _ => match hint {
+                            Hint::NewOrg => EntityKind::Org,
+                            Hint::NewPlace => EntityKind::Place,
+                            Hint::Acronym if c.speech && !c.sentence_initial => EntityKind::Org,
+                            // A place by its context ("in Brindle"), unless the tagger
+                            // read the words and found no name ("in Economics").
+                            Hint::Name
+                                if c.place_ctx
+                                    && !c.sentence_initial
+                                    && c.first.is_none()
+                                    && !c.untagged =>
+                            {
+                                EntityKind::Place
+                            }
+                            _ => continue,
+                        },
                     };
                     let k = key_index(&mut keys, name);
                     (kind, &keys[k].1)

@@ -19,6 +19,7 @@ use crate::text::TokenLog;
 
 pub(crate) use dates::{dates_of_sentence, scan_dates, DateScan};
 pub use dates::{find_dates, DateMention};
+pub use finder::tagger_tokens;
 pub use lexicon::{Extras, Lexicon};
 pub use normalize::name_key;
 pub use stage::{Entities, EntitiesOptions};
