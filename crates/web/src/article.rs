@@ -22,6 +22,25 @@ pub fn select(flat: &mut Flat) -> Vec<Paragraph> {
         return Vec::new();
     };
     let roots = with_siblings(flat, top);
+    if std::env::var("WEBDBG").is_ok() {
+        let scored = flat
+            .blocks
+            .iter()
+            .filter(|b| b.chars >= MIN_SCORED_CHARS)
+            .count();
+        eprintln!(
+            "blocks {} scored {} elems {} top {} kind {:?} score {} chars {} links {} roots {:?}",
+            flat.blocks.len(),
+            scored,
+            flat.elems.len(),
+            top,
+            flat.elems[top as usize].kind,
+            flat.elems[top as usize].score,
+            flat.elems[top as usize].chars,
+            flat.elems[top as usize].link_chars,
+            roots
+        );
+    }
     flat.blocks
         .iter()
         .filter(|b| roots.iter().any(|&r| contains(flat, r, b.owner)))
@@ -91,6 +110,7 @@ fn tag_weight(kind: TagKind) -> f32 {
         TagKind::Preformatted | TagKind::Quote => 3.0,
         TagKind::List | TagKind::ListItem | TagKind::OtherBlock => -3.0,
         TagKind::Heading => -5.0,
+        TagKind::Header => -25.0,
         _ => 0.0,
     }
 }

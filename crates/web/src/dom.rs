@@ -2,12 +2,20 @@
 //! last element of their subtree and a class-name weight) and text blocks (the text between
 //! two block-level boundaries, with the element that holds it).
 //!
-//! The walk is iterative: a page of a million nested `<div>`s must not overflow the stack.
+//! Built from html5ever's tokens in one pass, with no recursion: a page of a million nested
+//! `<div>`s must not overflow the stack.
 
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
-use tl::{Node, NodeHandle, Parser, VDom};
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::{
+    BufferQueue, Tag, TagKind::StartTag, Token, TokenSink, TokenSinkResult, Tokenizer,
+    TokenizerOpts,
+};
+use html5ever::LocalName;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BlockKind {
@@ -29,6 +37,7 @@ pub enum TagKind {
     Quote,
     Preformatted,
     Division,
+    Header,
     Article,
     Body,
     OtherBlock,
@@ -64,23 +73,81 @@ pub struct Flat {
 
 const ROOT: u32 = 0;
 
-enum Step {
-    Enter(NodeHandle),
-    Exit { elem: u32, block: bool, link: bool },
+/// Deeper than this, start tags open no element (their text still counts): a page of a
+/// million nested `<div>`s costs no more than a flat one.
+const MAX_DEPTH: usize = 4096;
+/// How far down the open elements an end tag looks for its start tag, and a new block for
+/// an open `<p>` to close: bounded, so that mismatched tags cost constant time.
+const MAX_SEARCH: usize = 64;
+
+/// What the markup says about the page, for [`crate::meta`].
+#[derive(Default)]
+pub struct Found {
+    /// `<meta>` tags: (`property`, `name` or `itemprop`; `content`).
+    pub meta: Vec<(String, String)>,
+    pub title_tag: Option<String>,
+    pub canonical: Option<String>,
+    pub lang: Option<String>,
+    pub time: Option<String>,
+    pub rel_authors: Vec<String>,
+    pub bylines: Vec<String>,
+    pub json_ld: Vec<String>,
 }
 
-struct Walker<'p, 'a> {
-    parser: &'p Parser<'a>,
+/// Where the text of a small element goes while it is open (title, byline, JSON-LD).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Capture {
+    Title,
+    RelAuthor,
+    Byline,
+    JsonLd,
+}
+
+struct Open {
+    name: LocalName,
+    /// The element's index, `None` when it opened none (too deep).
+    elem: Option<u32>,
+    kind: TagKind,
+    /// Boilerplate or hidden: its text is not the article's.
+    skipped: bool,
+}
+
+/// Builds the flattened page from the tokens, with a simplified HTML5 tree construction:
+/// void elements, `<p>` and `<li>` closed by what implies their end, end tags matched
+/// against the open elements (stray ones ignored).
+struct Builder {
     flat: Flat,
+    found: Found,
+    open: Vec<Open>,
     /// The innermost open block-level element: the owner of the text being gathered.
     open_blocks: Vec<(u32, TagKind)>,
-    open: Vec<u32>,
+    /// Open elements whose content is skipped.
+    skipping: usize,
+    links_open: u32,
     text: String,
     link_chars: u32,
-    links_open: u32,
+    capture: Option<(usize, Capture, String)>,
 }
 
-pub fn flatten(dom: &VDom<'_>) -> Flat {
+struct Sink(RefCell<Builder>);
+
+impl TokenSink for Sink {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        let mut b = self.0.borrow_mut();
+        match token {
+            Token::TagToken(tag) if tag.kind == StartTag => return b.start(tag),
+            Token::TagToken(tag) => b.end(&tag.name),
+            Token::CharacterTokens(t) => b.characters(&t),
+            _ => {}
+        }
+        TokenSinkResult::Continue
+    }
+}
+
+/// Tokenizes and flattens a page.
+pub fn flatten(page: &str) -> (Flat, Found) {
     let root = Elem {
         parent: ROOT,
         kind: TagKind::Body,
@@ -90,102 +157,254 @@ pub fn flatten(dom: &VDom<'_>) -> Flat {
         link_chars: 0,
         score: 0.0,
     };
-    let mut w = Walker {
-        parser: dom.parser(),
+    let builder = Builder {
         flat: Flat {
             elems: vec![root],
             blocks: Vec::new(),
         },
+        found: Found::default(),
+        open: Vec::new(),
         open_blocks: vec![(ROOT, TagKind::Body)],
-        open: vec![ROOT],
+        skipping: 0,
+        links_open: 0,
         text: String::new(),
         link_chars: 0,
-        links_open: 0,
+        capture: None,
     };
-    let mut stack: Vec<Step> = dom
-        .children()
-        .iter()
-        .rev()
-        .map(|h| Step::Enter(*h))
-        .collect();
-    while let Some(step) = stack.pop() {
-        match step {
-            Step::Enter(handle) => w.enter(handle, &mut stack),
-            Step::Exit { elem, block, link } => w.exit(elem, block, link),
-        }
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(page));
+    let tokenizer = Tokenizer::new(Sink(RefCell::new(builder)), TokenizerOpts::default());
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    let mut b = tokenizer.sink.0.into_inner();
+    while !b.open.is_empty() {
+        b.pop();
     }
-    w.flush();
-    w.finish()
+    b.flush();
+    b.finish()
 }
 
-impl Walker<'_, '_> {
-    fn enter(&mut self, handle: NodeHandle, stack: &mut Vec<Step>) {
-        let Some(node) = handle.get(self.parser) else {
-            return;
+fn attr<'t>(tag: &'t Tag, name: &str) -> Option<&'t str> {
+    tag.attrs
+        .iter()
+        .find(|a| &*a.name.local == name)
+        .map(|a| &*a.value)
+}
+
+impl Builder {
+    fn start(&mut self, tag: Tag) -> TokenSinkResult<()> {
+        let name: &str = &tag.name;
+        let kind = classify(name.as_bytes());
+        self.note_metadata(name, &tag);
+        let raw = match name {
+            "title" | "textarea" => Some(RawKind::Rcdata),
+            "script" => Some(RawKind::ScriptData),
+            "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => {
+                Some(RawKind::Rawtext)
+            }
+            _ => None,
         };
-        let tag = match node {
-            Node::Tag(tag) => tag,
-            Node::Raw(raw) => return self.push_text(&raw.as_utf8_str()),
-            Node::Comment(_) => return,
-        };
-        let name = tag.name().as_bytes();
-        let Some(kind) = classify(name) else {
-            return; // skipped with everything inside
-        };
-        let attrs = tag.attributes();
-        if is_hidden(attrs) {
-            return;
+        if matches!(name, "html" | "head" | "body") {
+            if name == "html" && self.found.lang.is_none() {
+                self.found.lang = attr(&tag, "lang").map(str::to_string);
+            }
+            return TokenSinkResult::Continue;
         }
-        let class_weight = class_weight(attrs);
-        if class_weight == BOILERPLATE {
-            return;
-        }
-        if kind == TagKind::LineBreak {
+        if kind == Some(TagKind::LineBreak) {
             self.flush();
+            return TokenSinkResult::Continue;
+        }
+        if is_void(name) || (tag.self_closing && raw.is_none()) {
+            return TokenSinkResult::Continue;
+        }
+        self.close_implied(name, kind);
+        let skipped = self.skipping > 0
+            || kind.is_none()
+            || is_hidden(&tag)
+            || (class_weight(&tag) == BOILERPLATE
+                && !matches!(kind, Some(TagKind::Body | TagKind::Article)));
+        let kind = kind.unwrap_or(TagKind::Inline);
+        self.push(tag.name.clone(), kind, skipped, class_weight(&tag));
+        raw.map_or(TokenSinkResult::Continue, TokenSinkResult::RawData)
+    }
+
+    /// `<p>` ends where another block starts; `<li>` where the next `<li>` does.
+    fn close_implied(&mut self, name: &str, kind: Option<TagKind>) {
+        let closes = |open: &str| match open {
+            "p" => kind.map_or(closes_paragraph(name), is_block),
+            "li" => name == "li",
+            "dd" | "dt" => matches!(name, "dd" | "dt"),
+            "a" => name == "a",
+            "option" => name == "option",
+            h if is_heading(h) => is_heading(name),
+            _ => false,
+        };
+        let depth = self.open.len();
+        for i in (depth.saturating_sub(MAX_SEARCH)..depth).rev() {
+            let open: &str = &self.open[i].name;
+            if closes(open) {
+                while self.open.len() > i {
+                    self.pop();
+                }
+                return;
+            }
+            if matches!(
+                open,
+                "div" | "ul" | "ol" | "dl" | "table" | "td" | "th" | "button"
+            ) || (open == "section" || open == "article")
+            {
+                return;
+            }
+        }
+    }
+
+    fn push(&mut self, name: LocalName, kind: TagKind, skipped: bool, class_weight: f32) {
+        if skipped {
+            self.skipping += 1;
+        }
+        if self.open.len() >= MAX_DEPTH {
+            self.open.push(Open {
+                name,
+                elem: None,
+                kind: TagKind::Inline,
+                skipped,
+            });
             return;
         }
-        let block = is_block(kind);
+        let block = is_block(kind) && !skipped && self.skipping == 0;
         if block {
             self.flush();
         }
-        let parent = *self.open.last().expect("root stays open");
+        let parent = self.open.iter().rev().find_map(|o| o.elem).unwrap_or(ROOT);
         let elem = self.flat.elems.len() as u32;
         self.flat.elems.push(Elem {
             parent,
             kind,
-            class_weight,
+            class_weight: class_weight.max(-25.0),
             last: elem,
             chars: 0,
             link_chars: 0,
             score: 0.0,
         });
-        self.open.push(elem);
         if block {
             self.open_blocks.push((elem, kind));
         }
-        let link = kind == TagKind::Link;
-        self.links_open += link as u32;
-        stack.push(Step::Exit { elem, block, link });
-        let children = tag.children();
-        let first = stack.len();
-        stack.extend(children.top().iter().map(|h| Step::Enter(*h)));
-        stack[first..].reverse();
+        if kind == TagKind::Link {
+            self.links_open += 1;
+        }
+        self.open.push(Open {
+            name,
+            elem: Some(elem),
+            kind,
+            skipped,
+        });
     }
 
-    fn exit(&mut self, elem: u32, block: bool, link: bool) {
-        if block {
+    fn end(&mut self, name: &LocalName) {
+        if &**name == "br" {
+            self.flush();
+            return;
+        }
+        let depth = self.open.len();
+        let found = (depth.saturating_sub(MAX_SEARCH)..depth)
+            .rev()
+            .find(|&i| self.open[i].name == *name);
+        if let Some(i) = found {
+            while self.open.len() > i {
+                self.pop();
+            }
+        }
+    }
+
+    fn pop(&mut self) {
+        let Some(open) = self.open.pop() else { return };
+        if let Some((depth, what, text)) = self.capture.take() {
+            if depth > self.open.len() {
+                self.store_capture(what, text);
+            } else {
+                self.capture = Some((depth, what, text));
+            }
+        }
+        if open.skipped {
+            self.skipping -= 1;
+        }
+        let Some(elem) = open.elem else { return };
+        if open.kind == TagKind::Link {
+            self.links_open -= 1;
+        }
+        if self.open_blocks.last().is_some_and(|(e, _)| *e == elem) {
             self.flush();
             self.open_blocks.pop();
         }
-        self.links_open -= link as u32;
-        self.open.pop();
         let last = self.flat.elems.len() as u32 - 1;
         self.flat.elems[elem as usize].last = last;
     }
 
-    /// Appends a text node, entities decoded and white space collapsed.
-    fn push_text(&mut self, raw: &str) {
-        let decoded = html_escape::decode_html_entities(raw);
+    fn characters(&mut self, t: &str) {
+        if let Some((_, what, text)) = &mut self.capture {
+            if text.len() < 64 * 1024 || *what == Capture::JsonLd {
+                text.push_str(t);
+            }
+        }
+        if self.skipping == 0 {
+            self.push_text(t);
+        }
+    }
+
+    /// Metadata tags, and elements whose text is metadata (title, bylines, JSON-LD).
+    fn note_metadata(&mut self, name: &str, tag: &Tag) {
+        let found = &mut self.found;
+        match name {
+            "meta" => {
+                let key = attr(tag, "property")
+                    .or_else(|| attr(tag, "name"))
+                    .or_else(|| attr(tag, "itemprop"));
+                if let (Some(k), Some(v)) = (key, attr(tag, "content")) {
+                    found.meta.push((k.to_string(), v.to_string()));
+                }
+            }
+            "link" if attr(tag, "rel").is_some_and(|r| r.eq_ignore_ascii_case("canonical")) => {
+                if found.canonical.is_none() {
+                    found.canonical = attr(tag, "href").map(str::to_string);
+                }
+            }
+            "time" if found.time.is_none() => {
+                found.time = attr(tag, "datetime").map(str::to_string)
+            }
+            _ => {}
+        }
+        let capture = match name {
+            "title" if found.title_tag.is_none() => Some(Capture::Title),
+            "script" if attr(tag, "type").is_some_and(|t| t.contains("ld+json")) => {
+                Some(Capture::JsonLd)
+            }
+            "a" if attr(tag, "rel").is_some_and(|r| r.eq_ignore_ascii_case("author")) => {
+                Some(Capture::RelAuthor)
+            }
+            _ if attr(tag, "class").is_some_and(|c| c.to_ascii_lowercase().contains("byline")) => {
+                Some(Capture::Byline)
+            }
+            _ => None,
+        };
+        if let (Some(what), None) = (capture, &self.capture) {
+            if !is_void(name) {
+                self.capture = Some((self.open.len() + 1, what, String::new()));
+            }
+        }
+    }
+
+    fn store_capture(&mut self, what: Capture, text: String) {
+        let found = &mut self.found;
+        match what {
+            Capture::Title => found.title_tag = Some(text),
+            Capture::JsonLd => found.json_ld.push(text),
+            Capture::RelAuthor => found.rel_authors.push(text),
+            Capture::Byline => found.bylines.push(text),
+        }
+    }
+
+    /// Appends a text node, white space collapsed.
+    fn push_text(&mut self, decoded: &str) {
         let before = self.text.len();
         let mut space = decoded.starts_with(is_space) && !self.text.is_empty();
         for word in decoded.split(is_space).filter(|w| !w.is_empty()) {
@@ -225,7 +444,7 @@ impl Walker<'_, '_> {
         self.link_chars = 0;
     }
 
-    fn finish(mut self) -> Flat {
+    fn finish(mut self) -> (Flat, Found) {
         let flat = &mut self.flat;
         for b in &flat.blocks {
             let e = &mut flat.elems[b.owner as usize];
@@ -242,8 +461,54 @@ impl Walker<'_, '_> {
             flat.elems[parent].link_chars += links;
         }
         flat.elems[0].last = flat.elems.len() as u32 - 1;
-        self.flat
+        (self.flat, self.found)
     }
+}
+
+/// Skipped elements that still end an open `<p>` (the HTML standard's list, as it applies).
+fn closes_paragraph(name: &str) -> bool {
+    matches!(
+        name,
+        "nav"
+            | "aside"
+            | "footer"
+            | "form"
+            | "figure"
+            | "figcaption"
+            | "table"
+            | "menu"
+            | "dialog"
+            | "fieldset"
+    )
+}
+
+fn is_heading(name: &str) -> bool {
+    matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+}
+
+fn is_void(name: &str) -> bool {
+    matches!(
+        name,
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "keygen"
+            | "link"
+            | "meta"
+            | "param"
+            | "source"
+            | "track"
+            | "wbr"
+            | "image"
+            | "frame"
+            | "basefont"
+            | "bgsound"
+    )
 }
 
 fn is_space(c: char) -> bool {
@@ -283,47 +548,47 @@ fn classify(name: &[u8]) -> Option<TagKind> {
         b"blockquote" => TagKind::Quote,
         b"pre" => TagKind::Preformatted,
         b"div" | b"section" | b"center" => TagKind::Division,
+        // Often holds only the headline and byline, but a page whose markup leaves a
+        // `<header>` unclosed has everything in it: scored down, not dropped.
+        b"header" => TagKind::Header,
         b"article" | b"main" => TagKind::Article,
-        b"body" | b"html" => TagKind::Body,
+        // Not skipped: a page whose head is left open by a stray tag has its body inside.
+        b"body" | b"html" | b"head" => TagKind::Body,
         b"address" | b"hr" | b"details" | b"summary" | b"hgroup" => TagKind::OtherBlock,
         b"a" => TagKind::Link,
         b"br" => TagKind::LineBreak,
-        b"head" | b"script" | b"style" | b"noscript" | b"template" | b"iframe" | b"nav"
-        | b"footer" | b"aside" | b"form" | b"button" | b"select" | b"input" | b"textarea"
-        | b"svg" | b"canvas" | b"video" | b"audio" | b"figure" | b"figcaption" | b"table"
-        | b"menu" | b"dialog" | b"object" | b"embed" | b"map" | b"label" | b"option"
-        | b"header" | b"picture" | b"math" | b"title" | b"meta" | b"link" => return None,
+        b"script" | b"style" | b"noscript" | b"template" | b"iframe" | b"nav" | b"footer"
+        | b"aside" | b"form" | b"button" | b"select" | b"input" | b"textarea" | b"svg"
+        | b"canvas" | b"video" | b"audio" | b"figure" | b"figcaption" | b"table" | b"menu"
+        | b"dialog" | b"object" | b"embed" | b"map" | b"label" | b"option" | b"picture"
+        | b"math" | b"title" | b"meta" | b"link" => return None,
         _ => TagKind::Inline,
     })
 }
 
-fn is_hidden(attrs: &tl::Attributes<'_>) -> bool {
-    if attrs.contains("hidden") {
+fn is_hidden(tag: &Tag) -> bool {
+    if attr(tag, "hidden").is_some() {
         return true;
     }
-    fn value<'t>(attrs: &'t tl::Attributes<'_>, k: &'t str) -> Option<&'t [u8]> {
-        attrs.get(k).flatten().map(|v| v.as_bytes())
-    }
-    if value(attrs, "aria-hidden").is_some_and(|v| v.eq_ignore_ascii_case(b"true")) {
+    if attr(tag, "aria-hidden").is_some_and(|v| v.eq_ignore_ascii_case("true")) {
         return true;
     }
-    if let Some(role) = value(attrs, "role") {
+    if let Some(role) = attr(tag, "role") {
         let role = role.to_ascii_lowercase();
         if matches!(
             &role[..],
-            b"navigation" | b"complementary" | b"banner" | b"contentinfo" | b"dialog" | b"menu"
+            "navigation" | "complementary" | "banner" | "contentinfo" | "dialog" | "menu"
         ) {
             return true;
         }
     }
-    value(attrs, "style").is_some_and(|s| {
-        let s: Vec<u8> = s
-            .iter()
-            .filter(|b| !b.is_ascii_whitespace())
-            .map(u8::to_ascii_lowercase)
+    attr(tag, "style").is_some_and(|s| {
+        let s: String = s
+            .chars()
+            .filter(|c| !c.is_ascii_whitespace())
+            .map(|c| c.to_ascii_lowercase())
             .collect();
-        memchr::memmem::find(&s, b"display:none").is_some()
-            || memchr::memmem::find(&s, b"visibility:hidden").is_some()
+        s.contains("display:none") || s.contains("visibility:hidden")
     })
 }
 
@@ -471,11 +736,10 @@ fn patterns() -> &'static Patterns {
     })
 }
 
-fn class_weight(attrs: &tl::Attributes<'_>) -> f32 {
+fn class_weight(tag: &Tag) -> f32 {
     let mut weight = 0.0;
     let p = patterns();
-    for name in [attrs.class(), attrs.id()].into_iter().flatten() {
-        let name = name.as_bytes();
+    for name in [attr(tag, "class"), attr(tag, "id")].into_iter().flatten() {
         if name.is_empty() {
             continue;
         }

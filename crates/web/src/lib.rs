@@ -5,13 +5,12 @@
 //! keeping what ingest knew (a WARC record's URL and fetch date) only where the page is
 //! silent. Plain-text documents pass through untouched.
 //!
-//! Parsing is `tl`'s (see the README for the measurements behind the choice), after the
-//! raw-text elements that it does not parse as HTML5 does are taken out ([`raw`]).
+//! Tokenizing is html5ever's (see the README for the measurements behind the choice); the
+//! tree is built from its tokens in one pass ([`dom`]), without the full HTML5 tree builder.
 
 mod article;
 mod dom;
 mod meta;
-mod raw;
 
 use model::{Capability, Document, DocumentStage, Format, StageError, StageOptions};
 use serde::{Deserialize, Serialize};
@@ -42,12 +41,8 @@ impl Article {
 
 /// Extracts the article and metadata of an HTML page.
 pub fn extract(page: &str) -> Article {
-    let prepared = raw::prepare(page);
-    let Ok(dom) = tl::parse(&prepared.html, tl::ParserOptions::default()) else {
-        return Article::default();
-    };
-    let meta = meta::read(&dom, &prepared.json_ld);
-    let mut flat = dom::flatten(&dom);
+    let (mut flat, found) = dom::flatten(page);
+    let meta = meta::read(&found);
     let mut paragraphs = article::select(&mut flat);
     // The headline is the document's title, not a paragraph of its body.
     if let Some(title) = &meta.title {

@@ -4,7 +4,8 @@
 
 use chrono::NaiveDate;
 use serde_json::Value;
-use tl::{Node, Parser, VDom};
+
+use crate::dom::Found;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct PageMeta {
@@ -19,21 +20,8 @@ pub struct PageMeta {
     pub image_credits: Vec<String>,
 }
 
-/// What the markup says, before the sources are ranked.
-#[derive(Default)]
-struct Found {
-    meta: Vec<(String, String)>,
-    title_tag: Option<String>,
-    canonical: Option<String>,
-    lang: Option<String>,
-    time: Option<String>,
-    rel_authors: Vec<String>,
-    bylines: Vec<String>,
-}
-
-pub fn read(dom: &VDom<'_>, json_ld: &[String]) -> PageMeta {
-    let found = scan(dom);
-    let ld = article_object(json_ld);
+pub fn read(found: &Found) -> PageMeta {
+    let ld = article_object(&found.json_ld);
     let ld_str = |k: &str| ld.as_ref().and_then(|o| o.get(k)).and_then(text_value);
     let meta = |keys: &[&str]| {
         keys.iter().find_map(|k| {
@@ -52,10 +40,8 @@ pub fn read(dom: &VDom<'_>, json_ld: &[String]) -> PageMeta {
     let title = meta(&["og:title", "twitter:title"])
         .or_else(|| ld_str("headline"))
         .or_else(|| {
-            found
-                .title_tag
-                .as_deref()
-                .map(|t| strip_site(t, outlet.as_deref()))
+            let tag = clean(found.title_tag.as_deref()?);
+            Some(strip_site(&tag, outlet.as_deref()))
         });
     let mut authors = ld
         .as_ref()
@@ -75,10 +61,21 @@ pub fn read(dom: &VDom<'_>, json_ld: &[String]) -> PageMeta {
         .unwrap_or_default();
     }
     if authors.is_empty() {
-        authors = found.rel_authors.clone();
+        authors = found
+            .rel_authors
+            .iter()
+            .map(|a| clean(a))
+            .filter(|a| is_name_like(a))
+            .collect();
     }
     if authors.is_empty() {
-        authors = found.bylines.iter().flat_map(|b| split_names(b)).collect();
+        authors = found
+            .bylines
+            .iter()
+            .map(|b| clean(b))
+            .filter(|b| b.len() < 120)
+            .flat_map(|b| split_names(&b))
+            .collect();
     }
     authors.dedup();
     let date = |s: Option<String>| s.as_deref().and_then(parse_date);
@@ -116,74 +113,15 @@ pub fn read(dom: &VDom<'_>, json_ld: &[String]) -> PageMeta {
         modified,
         outlet,
         url,
-        language: found.lang.clone(),
+        language: found.lang.as_deref().map(clean).filter(|l| !l.is_empty()),
         section,
         image_credits,
     }
 }
 
-fn scan(dom: &VDom<'_>) -> Found {
-    let parser = dom.parser();
-    let mut found = Found::default();
-    for node in dom.nodes() {
-        let Node::Tag(tag) = node else { continue };
-        let name = tag.name().as_utf8_str().to_ascii_lowercase();
-        let attrs = tag.attributes();
-        let attr = |k: &str| attrs.get(k).flatten().map(|v| clean(&v.as_utf8_str()));
-        match name.as_str() {
-            "meta" => {
-                let key = attr("property")
-                    .or_else(|| attr("name"))
-                    .or_else(|| attr("itemprop"));
-                if let (Some(k), Some(v)) = (key, attr("content")) {
-                    found.meta.push((k, v));
-                }
-            }
-            "link" if attr("rel").is_some_and(|r| r.eq_ignore_ascii_case("canonical")) => {
-                found.canonical = found.canonical.take().or_else(|| attr("href"));
-            }
-            "title" if found.title_tag.is_none() => {
-                found.title_tag = Some(text_of(tag, parser)).filter(|t| !t.is_empty());
-            }
-            "html" => found.lang = found.lang.take().or_else(|| attr("lang")),
-            "time" if found.time.is_none() => found.time = attr("datetime"),
-            _ => {}
-        }
-        if attr("rel").is_some_and(|r| r.eq_ignore_ascii_case("author")) && name == "a" {
-            let t = text_of(tag, parser);
-            if is_name_like(&t) {
-                found.rel_authors.push(t);
-            }
-        }
-        if attr("class").is_some_and(|c| c.to_ascii_lowercase().contains("byline")) {
-            let t = text_of(tag, parser);
-            if !t.is_empty() && t.len() < 120 {
-                found.bylines.push(t);
-            }
-        }
-    }
-    found
-}
-
-/// An element's text, white space collapsed; only for small elements (title, byline).
-fn text_of(tag: &tl::HTMLTag<'_>, parser: &Parser<'_>) -> String {
-    let mut out = String::new();
-    for node in tag.children().all(parser) {
-        if let Node::Raw(raw) = node {
-            out.push(' ');
-            out.push_str(&raw.as_utf8_str());
-        }
-        if out.len() > 1000 {
-            break;
-        }
-    }
-    clean(&out)
-}
-
-/// Entities decoded, white space collapsed.
+/// White space collapsed (the tokenizer has decoded the entities).
 fn clean(s: &str) -> String {
-    let decoded = html_escape::decode_html_entities(s);
-    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// `Story headline | The Outlet` → `Story headline`: the longest part between separators,
