@@ -13,8 +13,7 @@ pub struct Paragraph {
     pub heading: bool,
 }
 
-/// Blocks shorter than this (in characters) give no points.
-const MIN_SCORED_CHARS: u32 = 25;
+use crate::dom::SCORED_CHARS as MIN_SCORED_CHARS;
 
 pub fn select(flat: &mut Flat) -> Vec<Paragraph> {
     score(flat);
@@ -43,7 +42,7 @@ pub fn select(flat: &mut Flat) -> Vec<Paragraph> {
     }
     flat.blocks
         .iter()
-        .filter(|b| roots.iter().any(|&r| contains(flat, r, b.owner)))
+        .filter(|b| !b.skipped && roots.iter().any(|&r| contains(flat, r, b.owner)))
         .filter(|b| keep_block(b))
         .map(|b| Paragraph {
             text: b.text.clone(),
@@ -67,7 +66,7 @@ fn score(flat: &mut Flat) {
     let mut initialized = vec![false; flat.elems.len()];
     for b in 0..flat.blocks.len() {
         let block = &flat.blocks[b];
-        if !is_paragraph_like(block) || block.chars < MIN_SCORED_CHARS {
+        if block.skipped || !is_paragraph_like(block) || block.chars < MIN_SCORED_CHARS {
             continue;
         }
         let commas = block.text.matches([',', '،', '、', '，']).count() as f32;
@@ -216,7 +215,7 @@ fn sibling_paragraph(flat: &Flat, elem: u32) -> bool {
     let text = flat
         .blocks
         .iter()
-        .find(|b| b.owner == elem)
+        .find(|b| b.owner == elem && !b.skipped)
         .map_or("", |b| b.text.as_str());
     e.chars > 0 && density == 0.0 && (text.ends_with('.') || text.ends_with(". "))
 }

@@ -56,10 +56,18 @@ pub struct Elem {
     pub chars: u32,
     pub link_chars: u32,
     pub score: f32,
+    /// Characters of the blocks long enough to score, in the subtree.
+    pub para_chars: u32,
+    /// For an element skipped with its content: the skipped element it is inside (or 0).
+    pub skip_parent: u32,
 }
 
 pub struct Block {
     pub owner: u32,
+    /// The innermost skipped element (navigation, boilerplate class…) around it, or 0.
+    pub skip_root: u32,
+    /// Inside a skipped element that does not hold most of the page's text.
+    pub skipped: bool,
     pub kind: BlockKind,
     pub text: String,
     pub chars: u32,
@@ -108,8 +116,11 @@ struct Open {
     /// The element's index, `None` when it opened none (too deep).
     elem: Option<u32>,
     kind: TagKind,
-    /// Boilerplate or hidden: its text is not the article's.
-    skipped: bool,
+    /// Boilerplate or hidden: its text is not the article's, unless it holds most of the
+    /// page's text (a `<form>` or an ad wrapper around the whole page).
+    skip_root: bool,
+    /// Script, style, title…: its text is never the article's.
+    raw: bool,
 }
 
 /// Builds the flattened page from the tokens, with a simplified HTML5 tree construction:
@@ -121,8 +132,10 @@ struct Builder {
     open: Vec<Open>,
     /// The innermost open block-level element: the owner of the text being gathered.
     open_blocks: Vec<(u32, TagKind)>,
-    /// Open elements whose content is skipped.
-    skipping: usize,
+    /// The open skipped elements, innermost last.
+    skip_roots: Vec<u32>,
+    /// Open raw-text elements.
+    raw_open: usize,
     links_open: u32,
     text: String,
     link_chars: u32,
@@ -156,6 +169,8 @@ pub fn flatten(page: &str) -> (Flat, Found) {
         chars: 0,
         link_chars: 0,
         score: 0.0,
+        para_chars: 0,
+        skip_parent: 0,
     };
     let builder = Builder {
         flat: Flat {
@@ -165,7 +180,8 @@ pub fn flatten(page: &str) -> (Flat, Found) {
         found: Found::default(),
         open: Vec::new(),
         open_blocks: vec![(ROOT, TagKind::Body)],
-        skipping: 0,
+        skip_roots: Vec::new(),
+        raw_open: 0,
         links_open: 0,
         text: String::new(),
         link_chars: 0,
@@ -218,13 +234,19 @@ impl Builder {
             return TokenSinkResult::Continue;
         }
         self.close_implied(name, kind);
-        let skipped = self.skipping > 0
-            || kind.is_none()
+        let skipped = kind.is_none()
             || is_hidden(&tag)
             || (class_weight(&tag) == BOILERPLATE
                 && !matches!(kind, Some(TagKind::Body | TagKind::Article)));
         let kind = kind.unwrap_or(TagKind::Inline);
-        self.push(tag.name.clone(), kind, skipped, class_weight(&tag));
+        let raw_text = raw.is_some() || matches!(name, "template" | "svg" | "math");
+        self.push(
+            tag.name.clone(),
+            kind,
+            skipped && !raw_text,
+            raw_text,
+            class_weight(&tag),
+        );
         raw.map_or(TokenSinkResult::Continue, TokenSinkResult::RawData)
     }
 
@@ -258,21 +280,21 @@ impl Builder {
         }
     }
 
-    fn push(&mut self, name: LocalName, kind: TagKind, skipped: bool, class_weight: f32) {
-        if skipped {
-            self.skipping += 1;
-        }
+    fn push(&mut self, name: LocalName, kind: TagKind, skip: bool, raw: bool, weight: f32) {
+        self.raw_open += raw as usize;
         if self.open.len() >= MAX_DEPTH {
+            let (elem, skip_root) = (None, false);
             self.open.push(Open {
                 name,
-                elem: None,
+                elem,
                 kind: TagKind::Inline,
-                skipped,
+                skip_root,
+                raw,
             });
             return;
         }
-        let block = is_block(kind) && !skipped && self.skipping == 0;
-        if block {
+        let block = is_block(kind);
+        if block || skip {
             self.flush();
         }
         let parent = self.open.iter().rev().find_map(|o| o.elem).unwrap_or(ROOT);
@@ -280,23 +302,30 @@ impl Builder {
         self.flat.elems.push(Elem {
             parent,
             kind,
-            class_weight: class_weight.max(-25.0),
+            class_weight: weight.max(-25.0),
             last: elem,
             chars: 0,
             link_chars: 0,
             score: 0.0,
+            para_chars: 0,
+            skip_parent: self.skip_roots.last().copied().unwrap_or(0),
         });
         if block {
             self.open_blocks.push((elem, kind));
         }
+        if skip {
+            self.skip_roots.push(elem);
+        }
         if kind == TagKind::Link {
             self.links_open += 1;
         }
+        let skip_root = skip;
         self.open.push(Open {
             name,
             elem: Some(elem),
             kind,
-            skipped,
+            skip_root,
+            raw,
         });
     }
 
@@ -325,10 +354,12 @@ impl Builder {
                 self.capture = Some((depth, what, text));
             }
         }
-        if open.skipped {
-            self.skipping -= 1;
-        }
+        self.raw_open -= open.raw as usize;
         let Some(elem) = open.elem else { return };
+        if open.skip_root {
+            self.flush();
+            self.skip_roots.pop();
+        }
         if open.kind == TagKind::Link {
             self.links_open -= 1;
         }
@@ -346,7 +377,7 @@ impl Builder {
                 text.push_str(t);
             }
         }
-        if self.skipping == 0 {
+        if self.raw_open == 0 {
             self.push_text(t);
         }
     }
@@ -434,6 +465,8 @@ impl Builder {
         let chars = text.chars().count() as u32;
         let block = Block {
             owner,
+            skip_root: self.skip_roots.last().copied().unwrap_or(0),
+            skipped: false,
             kind: block_kind(kind),
             text: text.to_string(),
             chars,
@@ -446,22 +479,44 @@ impl Builder {
 
     fn finish(mut self) -> (Flat, Found) {
         let flat = &mut self.flat;
-        for b in &flat.blocks {
+        for b in flat.blocks.iter().filter(|b| b.chars >= SCORED_CHARS) {
+            flat.elems[b.owner as usize].para_chars += b.chars;
+        }
+        sum_subtrees(&mut flat.elems, |e| &mut e.para_chars);
+        // A skipped element holding half the page's paragraph text or more is a wrapper
+        // with an unlucky name, not boilerplate.
+        let total = flat.elems[0].para_chars;
+        let released = |e: &Elem| total > 0 && e.para_chars * 2 >= total;
+        for b in &mut flat.blocks {
+            let mut root = b.skip_root;
+            while root != 0 && !b.skipped {
+                let e = &flat.elems[root as usize];
+                b.skipped = !released(e);
+                root = e.skip_parent;
+            }
+        }
+        for b in flat.blocks.iter().filter(|b| !b.skipped) {
             let e = &mut flat.elems[b.owner as usize];
             e.chars += b.chars;
             e.link_chars += b.link_chars;
         }
-        // Children come after their parents: one backward pass sums every subtree.
-        for i in (1..flat.elems.len()).rev() {
-            let (chars, links, parent) = {
-                let e = &flat.elems[i];
-                (e.chars, e.link_chars, e.parent as usize)
-            };
-            flat.elems[parent].chars += chars;
-            flat.elems[parent].link_chars += links;
-        }
+        sum_subtrees(&mut flat.elems, |e| &mut e.chars);
+        sum_subtrees(&mut flat.elems, |e| &mut e.link_chars);
         flat.elems[0].last = flat.elems.len() as u32 - 1;
         (self.flat, self.found)
+    }
+}
+
+/// Blocks shorter than this (in characters) are not paragraphs that score.
+pub const SCORED_CHARS: u32 = 25;
+
+/// Adds each element's `field` to its parent's: children come after their parents, so one
+/// backward pass sums every subtree.
+fn sum_subtrees(elems: &mut [Elem], field: impl Fn(&mut Elem) -> &mut u32) {
+    for i in (1..elems.len()).rev() {
+        let parent = elems[i].parent as usize;
+        let value = *field(&mut elems[i]);
+        *field(&mut elems[parent]) += value;
     }
 }
 
@@ -614,7 +669,6 @@ const BOILERPLATE_NAMES: &[&str] = &[
     "donate",
     "footer",
     "gdpr",
-    "hidden",
     "legends",
     "menu",
     "modal",
@@ -623,9 +677,7 @@ const BOILERPLATE_NAMES: &[&str] = &[
     "navbar",
     "newsletter",
     "outbrain",
-    "pager",
     "pagination",
-    "popular",
     "popup",
     "promo",
     "recirc",
@@ -658,10 +710,6 @@ const BOILERPLATE_NAMES: &[&str] = &[
     "byline",
     "author-bio",
     "caption",
-    "credit",
-    "tags",
-    "print",
-    "topics",
 ];
 const CONTENT_NAMES: &[&str] = &[
     "and", "article", "body", "column", "content", "main", "shadow",
