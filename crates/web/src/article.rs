@@ -21,26 +21,8 @@ pub fn select(flat: &mut Flat) -> Vec<Paragraph> {
         return Vec::new();
     };
     let roots = with_siblings(flat, top);
-    if std::env::var("WEBDBG").is_ok() {
-        let scored = flat
-            .blocks
-            .iter()
-            .filter(|b| b.chars >= MIN_SCORED_CHARS)
-            .count();
-        eprintln!(
-            "blocks {} scored {} elems {} top {} kind {:?} score {} chars {} links {} roots {:?}",
-            flat.blocks.len(),
-            scored,
-            flat.elems.len(),
-            top,
-            flat.elems[top as usize].kind,
-            flat.elems[top as usize].score,
-            flat.elems[top as usize].chars,
-            flat.elems[top as usize].link_chars,
-            roots
-        );
-    }
-    flat.blocks
+    let mut kept: Vec<Paragraph> = flat
+        .blocks
         .iter()
         .filter(|b| !b.skipped && roots.iter().any(|&r| contains(flat, r, b.owner)))
         .filter(|b| keep_block(b))
@@ -48,7 +30,21 @@ pub fn select(flat: &mut Flat) -> Vec<Paragraph> {
             text: b.text.clone(),
             heading: b.kind == BlockKind::Heading,
         })
-        .collect()
+        .collect();
+    drop_dangling_headings(&mut kept);
+    kept
+}
+
+/// A heading with no text under it (followed by another heading, or last) titled a list of
+/// links or a box that was left out: it goes too.
+fn drop_dangling_headings(paragraphs: &mut Vec<Paragraph>) {
+    let mut keep = vec![true; paragraphs.len()];
+    for i in 0..paragraphs.len() {
+        let next_is_text = paragraphs.get(i + 1).is_some_and(|p| !p.heading);
+        keep[i] = !paragraphs[i].heading || next_is_text;
+    }
+    let mut flags = keep.into_iter();
+    paragraphs.retain(|_| flags.next().unwrap_or(true));
 }
 
 fn contains(flat: &Flat, ancestor: u32, elem: u32) -> bool {
@@ -225,7 +221,14 @@ fn keep_block(b: &Block) -> bool {
     let density = link_density(b.chars, b.link_chars);
     match b.kind {
         BlockKind::Heading => density < 0.5,
-        BlockKind::ListItem => density < 0.5,
+        BlockKind::ListItem => density < 0.3,
+        // Loose text (not in a <p>) that is short and no sentence: labels, dates, credits.
+        BlockKind::Loose if b.chars < 40 => density == 0.0 && ends_sentence(&b.text),
         _ => density < 0.5 || b.chars > 200,
     }
+}
+
+fn ends_sentence(text: &str) -> bool {
+    text.trim_end()
+        .ends_with(['.', '!', '?', '"', '”', '’', ':', ';', '»', '…', '。'])
 }
