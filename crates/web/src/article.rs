@@ -191,7 +191,10 @@ fn with_siblings(flat: &Flat, top: u32) -> Vec<u32> {
     let end = flat.elems[parent as usize].last;
     while child <= end {
         let e = &flat.elems[child as usize];
-        if child == top || e.score >= threshold || sibling_paragraph(flat, child) {
+        // Readability's bonus: a sibling with the container's own classes is likelier more of it.
+        let same_class = e.class_key != 0 && e.class_key == flat.elems[top as usize].class_key;
+        let bonus = if same_class { top_score * 0.2 } else { 0.0 };
+        if child == top || e.score + bonus >= threshold || sibling_paragraph(flat, child) {
             roots.push(child);
         }
         child = e.last + 1;

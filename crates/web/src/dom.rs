@@ -51,6 +51,9 @@ pub struct Elem {
     pub kind: TagKind,
     /// +25 for class names of content, −25 for boilerplate ones.
     pub class_weight: f32,
+    /// A hash of the class attribute (0 when none): siblings of the article's container
+    /// with the same classes are more of it.
+    pub class_key: u64,
     /// The last element of this element's subtree (elements are numbered in document order).
     pub last: u32,
     pub chars: u32,
@@ -111,6 +114,22 @@ enum Capture {
     JsonLd,
 }
 
+/// What a start tag opens, as decided from its name and attributes.
+struct NewElem {
+    kind: TagKind,
+    skip: bool,
+    raw: bool,
+    weight: f32,
+    class_key: u64,
+}
+
+fn class_key(class: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    class.trim().hash(&mut h);
+    h.finish() | 1
+}
+
 struct Open {
     name: LocalName,
     /// The element's index, `None` when it opened none (too deep).
@@ -165,6 +184,7 @@ pub fn flatten(page: &str) -> (Flat, Found) {
         parent: ROOT,
         kind: TagKind::Body,
         class_weight: 0.0,
+        class_key: 0,
         last: 0,
         chars: 0,
         link_chars: 0,
@@ -234,19 +254,20 @@ impl Builder {
             return TokenSinkResult::Continue;
         }
         self.close_implied(name, kind);
+        let weight = class_weight(&tag);
         let skipped = kind.is_none()
             || is_hidden(&tag)
-            || (class_weight(&tag) == BOILERPLATE
-                && !matches!(kind, Some(TagKind::Body | TagKind::Article)));
+            || (weight == BOILERPLATE && !matches!(kind, Some(TagKind::Body | TagKind::Article)));
         let kind = kind.unwrap_or(TagKind::Inline);
         let raw_text = raw.is_some() || matches!(name, "template" | "svg" | "math");
-        self.push(
-            tag.name.clone(),
+        let new = NewElem {
             kind,
-            skipped && !raw_text,
-            raw_text,
-            class_weight(&tag),
-        );
+            skip: skipped && !raw_text,
+            raw: raw_text,
+            weight,
+            class_key: attr(&tag, "class").map_or(0, class_key),
+        };
+        self.push(tag.name.clone(), new);
         raw.map_or(TokenSinkResult::Continue, TokenSinkResult::RawData)
     }
 
@@ -280,7 +301,14 @@ impl Builder {
         }
     }
 
-    fn push(&mut self, name: LocalName, kind: TagKind, skip: bool, raw: bool, weight: f32) {
+    fn push(&mut self, name: LocalName, new: NewElem) {
+        let NewElem {
+            kind,
+            skip,
+            raw,
+            weight,
+            class_key,
+        } = new;
         self.raw_open += raw as usize;
         if self.open.len() >= MAX_DEPTH {
             let (elem, skip_root) = (None, false);
@@ -303,6 +331,7 @@ impl Builder {
             parent,
             kind,
             class_weight: weight.max(-25.0),
+            class_key,
             last: elem,
             chars: 0,
             link_chars: 0,
