@@ -423,10 +423,11 @@ impl Builder {
                     found.meta.push((k.to_string(), v.to_string()));
                 }
             }
-            "link" if attr(tag, "rel").is_some_and(|r| r.eq_ignore_ascii_case("canonical")) => {
-                if found.canonical.is_none() {
-                    found.canonical = attr(tag, "href").map(str::to_string);
-                }
+            "link"
+                if found.canonical.is_none()
+                    && attr(tag, "rel").is_some_and(|r| r.eq_ignore_ascii_case("canonical")) =>
+            {
+                found.canonical = attr(tag, "href").map(str::to_string);
             }
             "time" if found.time.is_none() => {
                 found.time = attr(tag, "datetime").map(str::to_string)
