@@ -42,6 +42,7 @@ pub(crate) fn push_document<O: Out>(out: &mut O, doc: &Document, words: usize) {
         dateline,
         url,
         outlet,
+        ..
     } = &doc.meta;
     let ok = doc.is_ok();
 

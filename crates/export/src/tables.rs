@@ -310,6 +310,7 @@ fn document_row(doc: &Document, rows: &mut Rows) {
             dateline,
             url,
             outlet,
+            ..
         } = &doc.meta;
         row.doc_id();
         row.text(&doc.source);

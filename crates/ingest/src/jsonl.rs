@@ -4,7 +4,7 @@
 use std::io::BufRead;
 
 use chrono::NaiveDate;
-use model::Document;
+use model::{Document, Format};
 use serde::Deserialize;
 
 use crate::decode::{decode_owned, decode_string};
@@ -108,6 +108,8 @@ fn read_line(reader: &mut impl BufRead, buf: &mut Vec<u8>) -> std::io::Result<us
 struct Article {
     id: Option<serde_json::Value>,
     text: Option<String>,
+    /// A web page instead of a text: the `extract_html` stage finds its article.
+    html: Option<String>,
     title: Option<String>,
     url: Option<String>,
     published: Option<String>,
@@ -149,14 +151,17 @@ pub fn parse_line(line: Line, label: &str, _options: &IngestOptions) -> Document
         Some(serde_json::Value::Number(n)) => n.to_string(),
         _ => fallback_id(),
     };
-    let Some(text) = article.text else {
-        return Document::failed(id, source, STAGE, "no \"text\" field");
+    let (text, format, field) = match (article.text, article.html) {
+        (Some(text), _) => (text, Format::Text, "text"),
+        (None, Some(html)) => (html, Format::Html, "html"),
+        (None, None) => return Document::failed(id, source, STAGE, "no \"text\" field"),
     };
     let text = decode_string(text); // a BOM or line endings inside the JSON string
     if text.trim().is_empty() {
-        return Document::failed(id, source, STAGE, "empty \"text\"");
+        return Document::failed(id, source, STAGE, format!("empty \"{field}\""));
     }
     let mut doc = Document::new(id, source, text);
+    doc.format = format;
     if let Some(w) = decoded.warning {
         doc.warn(STAGE, w);
     }
@@ -221,6 +226,7 @@ mod fast {
                     "published" => 16,
                     "author" => 32,
                     "source" => 64,
+                    "html" => 128,
                     _ => return None,
                 };
                 if seen & bit != 0 {
@@ -234,6 +240,7 @@ mod fast {
                     "url" => article.url = p.opt_string()?,
                     "published" => article.published = p.opt_string()?,
                     "source" => article.source = p.opt_string()?,
+                    "html" => article.html = p.opt_string()?,
                     _ => article.author = p.authors()?,
                 }
                 p.space();

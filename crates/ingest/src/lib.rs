@@ -4,10 +4,13 @@
 //! Unreadable inputs do not stop a run: they become failed documents (stage `ingest`) that the
 //! exporters list in `errors.csv`, so nothing is dropped silently.
 
+mod charset;
 mod decode;
 mod ids;
 mod jsonl;
+mod pages;
 mod plan;
+pub mod warc;
 
 use std::fs::File;
 use std::io::{BufRead, BufReader};
@@ -16,8 +19,10 @@ use std::path::{Path, PathBuf};
 use model::{Document, StageOptions};
 use serde::{Deserialize, Serialize};
 
+pub use charset::decode_page;
 pub use decode::{decode, Decoded};
 pub use ids::IdAllocator;
+pub use pages::html_document;
 pub use plan::{plan_inputs, InputFile, InputKind};
 
 const STAGE: &str = "ingest";
@@ -36,7 +41,11 @@ impl Default for IngestOptions {
     fn default() -> Self {
         IngestOptions {
             max_file_bytes: 10 * 1024 * 1024,
-            extensions: vec!["txt".into(), "md".into(), "jsonl".into()],
+            extensions: [
+                "txt", "md", "jsonl", "html", "htm", "html.gz", "warc", "warc.gz",
+            ]
+            .map(String::from)
+            .to_vec(),
         }
     }
 }
@@ -50,7 +59,7 @@ impl StageOptions for IngestOptions {
             ),
             (
                 "extensions",
-                "extensions read when walking a folder; .jsonl files hold one article per line",
+                "extensions read when walking a folder; .jsonl files hold one article per line, .html/.htm (also gzipped) one web page, .warc/.warc.gz one page per HTML response",
             ),
         ]
     }
@@ -75,6 +84,8 @@ pub struct FileReader {
     ids: IdAllocator,
     /// The JSONL file being read, by the label its documents' sources start with.
     current_jsonl: Option<(String, jsonl::Lines<BufReader<File>>)>,
+    /// The web archive being read.
+    current_warc: Option<pages::WarcFile>,
 }
 
 impl FileReader {
@@ -84,6 +95,7 @@ impl FileReader {
             options,
             ids: IdAllocator::default(),
             current_jsonl: None,
+            current_warc: None,
         }
     }
 
@@ -129,9 +141,44 @@ impl Iterator for FileReader {
                     None => self.current_jsonl = None,
                 }
             }
+            if let Some(warc) = &mut self.current_warc {
+                match warc.next_document(&mut self.ids) {
+                    Some(doc) => return Some(doc),
+                    None => {
+                        if warc.skipped > 0 {
+                            // Counted, not silently dropped: requests, metadata, redirects…
+                            eprintln!(
+                                "{}: skipped {} records that are not HTML responses",
+                                warc.label(),
+                                warc.skipped
+                            );
+                        }
+                        self.current_warc = None;
+                    }
+                }
+            }
             let file = self.files.next()?;
             match file.kind {
                 InputKind::Article => return Some(self.read_text_file(&file.path)),
+                InputKind::Html => {
+                    let id = self.ids.allocate(&page_stem(&file.path));
+                    let max = self.options.max_file_bytes;
+                    return Some(pages::read_html_file(&file.path, id, max));
+                }
+                InputKind::Warc => {
+                    match pages::WarcFile::open(&file.path, self.options.max_file_bytes) {
+                        Ok(w) => self.current_warc = Some(w),
+                        Err(e) => {
+                            let id = self.ids.allocate(&file_stem(&file.path));
+                            return Some(Document::failed(
+                                id,
+                                file.path.display().to_string(),
+                                STAGE,
+                                format!("cannot read: {e}"),
+                            ));
+                        }
+                    }
+                }
                 InputKind::Jsonl => match File::open(&file.path) {
                     Ok(f) => {
                         let lines =
@@ -236,6 +283,18 @@ pub fn safe_id(raw: &str) -> String {
 }
 
 const MAX_ID_BYTES: usize = 200;
+
+/// `story.html.gz` → `story`: a page's id without its compression suffix either.
+fn page_stem(path: &Path) -> String {
+    let stem = file_stem(path);
+    let gz = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
+    match stem.rsplit_once('.') {
+        Some((s, _)) if gz && !s.is_empty() => s.to_string(),
+        _ => stem,
+    }
+}
 
 fn file_stem(path: &Path) -> String {
     path.file_stem()

@@ -10,6 +10,10 @@ pub enum InputKind {
     Article,
     /// One article per line.
     Jsonl,
+    /// A web page (`.html`, `.htm`, `.html.gz`): the `extract_html` stage finds its article.
+    Html,
+    /// A web archive (`.warc`, `.warc.gz`): one document per HTML response record.
+    Warc,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,18 +56,34 @@ pub fn plan_inputs(
 }
 
 fn input_file(path: PathBuf) -> InputFile {
-    let kind = if has_extension(&path, &["jsonl".to_string()]) {
+    let is = |exts: &[&str]| {
+        let exts: Vec<String> = exts.iter().map(|e| e.to_string()).collect();
+        has_extension(&path, &exts)
+    };
+    let kind = if is(&["jsonl"]) {
         InputKind::Jsonl
+    } else if is(&["html", "htm", "xhtml", "html.gz", "htm.gz"]) {
+        InputKind::Html
+    } else if is(&["warc", "warc.gz"]) {
+        InputKind::Warc
     } else {
         InputKind::Article
     };
     InputFile { path, kind }
 }
 
+/// Whether the file name ends in `.EXT` for one of `extensions` (which may hold dots:
+/// `html.gz`), in any case.
 fn has_extension(path: &Path, extensions: &[String]) -> bool {
-    path.extension()
-        .map(|e| e.to_string_lossy().to_lowercase())
-        .is_some_and(|e| extensions.iter().any(|x| x.eq_ignore_ascii_case(&e)))
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy().to_lowercase()) else {
+        return false;
+    };
+    extensions.iter().any(|x| {
+        let x = x.to_lowercase();
+        name.len() > x.len() + 1
+            && name.ends_with(&x)
+            && name.as_bytes()[name.len() - x.len() - 1] == b'.'
+    })
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), IngestError> {

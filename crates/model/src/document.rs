@@ -38,6 +38,24 @@ pub struct Metadata {
     pub url: Option<String>,
     /// The outlet or feed the document came from, when the input names it.
     pub outlet: Option<String>,
+    /// Last modified date, when a web page states it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub modified: Option<NaiveDate>,
+    /// The page's language tag (`<html lang>`), as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// The outlet's section (politics, sport…), when a web page states it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
+}
+
+/// What the working text is written in: plain text, or an HTML page whose article text a
+/// stage (`extract_html`) has yet to extract.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Format {
+    #[default]
+    Text,
+    Html,
 }
 
 /// `WASHINGTON (AP) —`: the place and agency a story was filed from.
@@ -98,6 +116,8 @@ pub struct Document {
     /// Where it came from: a file path, or `<stdin>:LINE` for streamed input.
     pub source: String,
     pub status: Status,
+    #[serde(skip)]
+    pub format: Format,
     /// Set when `status` is `Failed`.
     pub failure: Option<Failure>,
     pub meta: Metadata,
@@ -225,6 +245,19 @@ impl Document {
         self.source_index = OnceLock::new();
         self.derived.clear();
         self.word_count = OnceLock::new();
+    }
+
+    /// Makes `text` the document's source text as well as its working text, as if it had
+    /// been read from a file: for a stage that turns the input into the text the others
+    /// work on (an HTML page into its article), so that offsets index that text.
+    pub fn replace_source(&mut self, text: String) {
+        let map = OffsetMap::identity(text.len());
+        let paragraphs = line_paragraphs(&text);
+        self.source_text = text.clone();
+        self.set_text(text, map, paragraphs);
+        self.removed.clear();
+        self.headings.clear();
+        self.format = Format::Text;
     }
 
     /// Locates a byte range of `text` in both texts, in characters.

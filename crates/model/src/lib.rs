@@ -15,7 +15,8 @@ mod text_index;
 mod words;
 
 pub use document::{
-    Dateline, Derived, Document, Failure, Heading, Metadata, RemovedLine, Span, Status, Warning,
+    Dateline, Derived, Document, Failure, Format, Heading, Metadata, RemovedLine, Span, Status,
+    Warning,
 };
 pub use offsets::{OffsetMap, TextBuilder};
 pub use records::{Claim, Entity, EntityKind, Mention, Quote, QuoteKind, SpeakerKind};

@@ -15,6 +15,8 @@ use crate::table::Table;
 pub enum Capability {
     /// Decoded article text (ingest provides it).
     Text,
+    /// A web page's article text and metadata extracted (HTML documents become text).
+    ArticleText,
     /// Boilerplate removed, title/headings/metadata recovered, removed lines recorded.
     CleanText,
     Quotes,
@@ -29,6 +31,7 @@ impl Capability {
     pub fn as_str(self) -> &'static str {
         match self {
             Capability::Text => "text",
+            Capability::ArticleText => "article_text",
             Capability::CleanText => "clean_text",
             Capability::Quotes => "quotes",
             Capability::Entities => "entities",

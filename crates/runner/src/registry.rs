@@ -69,7 +69,9 @@ pub struct StageEntry {
 impl StageEntry {
     /// A stage that replaces the working text must run before the stages that read it.
     pub fn rewrites_text(&self) -> bool {
-        self.provides.contains(&Capability::CleanText)
+        self.provides
+            .iter()
+            .any(|c| matches!(c, Capability::CleanText | Capability::ArticleText))
     }
 }
 
@@ -168,6 +170,13 @@ fn export_stage<O: StageOptions + Clone + Sync, E: Exporter + 'static>(
 pub fn registry() -> Vec<StageEntry> {
     use Capability::*;
     vec![
+        document_stage(
+            web::ExtractHtml::NAME,
+            "Turn web pages (HTML files, WARC responses, JSONL `html`) into their article's text (paragraphs, headings, lists; navigation, share bars, comments, related links out) and fill title, authors, dates, outlet, URL, language and section from the page's markup. Other documents pass through.",
+            web::ExtractHtml::NEEDS,
+            web::ExtractHtml::PROVIDES,
+            web::ExtractHtml::new,
+        ),
         document_stage(
             clean::Clean::NAME,
             "Strip boilerplate (mastheads, credits, bylines, share/ad/related lines, breadcrumbs), keep what it tells as metadata, find the headline and headings, normalize characters.",

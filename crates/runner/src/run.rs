@@ -967,8 +967,8 @@ fn open_inputs(plan: &Plan) -> Result<(Source, Option<u64>, Vec<std::path::PathB
     if let Some(shard) = plan.shard {
         files = files[shard.range(files.len())].to_vec();
     }
-    let total = (!stdin && files.iter().all(|f| f.kind == ingest::InputKind::Article))
-        .then_some(files.len() as u64);
+    let one_each = |k| matches!(k, ingest::InputKind::Article | ingest::InputKind::Html);
+    let total = (!stdin && files.iter().all(|f| one_each(f.kind))).then_some(files.len() as u64);
     let from_files = ingest::FileReader::new(files, plan.ingest.clone());
     let source: Source = if stdin {
         let reader = BufReader::with_capacity(1 << 16, std::io::stdin());
