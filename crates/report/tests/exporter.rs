@@ -1,7 +1,9 @@
 //! The exporter on a small corpus of its own: what each section shows, escaping, limits, and
 //! the file it writes.
 
-use model::{Document, Entity, EntityKind, Exporter, Quote, QuoteKind, Span, Table};
+use model::{
+    Document, Entity, EntityKind, Exporter, Quote, QuoteKind, SpeakerKind, Span, Table,
+};
 use report::{ReportExporter, ReportOptions};
 
 fn quote(id: &str, text: &str, speaker: Option<&str>, kind: QuoteKind) -> Quote {
@@ -11,7 +13,9 @@ fn quote(id: &str, text: &str, speaker: Option<&str>, kind: QuoteKind) -> Quote 
         kind,
         speaker: speaker.map(str::to_string),
         speaker_mention: None,
+        speaker_kind: speaker.map(|_| SpeakerKind::Person),
         cue: Some("said".into()),
+        via: None,
         continues: None,
         key: text.to_lowercase(),
         span: Span::default(),
