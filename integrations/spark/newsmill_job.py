@@ -174,6 +174,7 @@ def main(argv):
         F.array_join("authors", "|").alias("author"),
         F.array_join("image_credits", "|").alias("image_credit"), "words", "paragraphs",
         F.col("error.message").alias("error"),
+        "url", "outlet", "modified", "language", "section",
     )
     tables = {"documents": table_documents, "quotes": quotes, "quote_groups": groups}
     for name, frame in tables.items():

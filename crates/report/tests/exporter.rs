@@ -1,9 +1,7 @@
 //! The exporter on a small corpus of its own: what each section shows, escaping, limits, and
 //! the file it writes.
 
-use model::{
-    Document, Entity, EntityKind, Exporter, Quote, QuoteKind, SpeakerKind, Span, Table,
-};
+use model::{Document, Entity, EntityKind, Exporter, Quote, QuoteKind, Span, SpeakerKind, Table};
 use report::{ReportExporter, ReportOptions};
 
 fn quote(id: &str, text: &str, speaker: Option<&str>, kind: QuoteKind) -> Quote {
