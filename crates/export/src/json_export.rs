@@ -452,6 +452,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn page_metadata_is_written_after_the_outlet() {
+        let mut doc = Document::new("d1", "page.html", "Text.".to_string());
+        doc.meta.outlet = Some("The Ledger".into());
+        doc.meta.modified = chrono::NaiveDate::from_ymd_opt(2025, 3, 4);
+        doc.meta.language = Some("en-GB".into());
+        doc.meta.section = Some("Environment".into());
+        // `stream_line` also checks, in debug builds, that the hand-written line is serde's.
+        let mut line = Vec::new();
+        stream_line(&mut line, &doc);
+        let line = String::from_utf8(line).unwrap();
+        assert!(
+            line.contains(r#""outlet":"The Ledger","modified":"2025-03-04","language":"en-GB","section":"Environment","words""#),
+            "{line}"
+        );
+    }
+
+    #[test]
     fn a_row_with_large_cells_is_the_object_serde_json_writes() {
         let columns = ["texts", "kind", "doc_ids", "kind", "a\"b"];
         let cells: Vec<String> = ["x \"é“€𝄞\"\n\\\u{1}|", "claim", "d1|d2", "speaker", ""]
