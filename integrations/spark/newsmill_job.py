@@ -14,6 +14,13 @@ cross-document step), and tables are written as Parquet, CSV or JSON.
     spark-submit --files target/release/newsmill,integrations/spark/stream.toml \\
         integrations/spark/newsmill_job.py \\
         --input data/articles --output out/spark --format parquet
+
+Web archives (`.warc`, `.warc.gz`, e.g. CC-NEWS), named directly or in a `.list` file, are not
+shipped through Spark: each task runs the binary on one archive's path (`--input PATH`), so
+the paths must be readable from every executor (a shared mount, or files fetched there).
+
+    spark-submit --files target/release/newsmill,integrations/spark/stream.toml \\
+        integrations/spark/newsmill_job.py --input cc-news-paths.list --output out/cc-news
 """
 
 import argparse
@@ -32,7 +39,8 @@ from pyspark.sql.types import StructType
 def parse_args(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--input", nargs="+", required=True,
-                   help="folders of .txt/.md articles, .jsonl files, or a .list file of paths")
+                   help="folders of .txt/.md articles, .jsonl files, .warc/.warc.gz web archives, "
+                        "or a .list file of such paths")
     p.add_argument("--output", required=True, help="output folder")
     p.add_argument("--format", choices=["parquet", "csv", "json"], default="parquet")
     p.add_argument("--binary", default="newsmill",
@@ -56,16 +64,32 @@ def safe_id(stem):
     return (out[:200]) or "document"
 
 
-def article_lines(spark, inputs):
-    """An RDD of JSONL strings, one article each, from folders, JSONL files or a path list."""
-    sc = spark.sparkContext
-    parts = []
+WARC_SUFFIXES = (".warc", ".warc.gz")
+
+
+def split_inputs(inputs):
+    """The inputs with `.list` files expanded: (articles and JSONL, web archive paths)."""
+    articles, archives = [], []
     for item in inputs:
         if item.endswith(".list"):
             with open(item, encoding="utf-8") as f:
                 listed = [line.strip() for line in f if line.strip()]
-            parts.append(article_lines(spark, listed))
-        elif item.endswith(".jsonl"):
+            more_articles, more_archives = split_inputs(listed)
+            articles += more_articles
+            archives += more_archives
+        elif item.endswith(WARC_SUFFIXES):
+            archives.append(item)
+        else:
+            articles.append(item)
+    return articles, archives
+
+
+def article_lines(spark, inputs):
+    """An RDD of JSONL strings, one article each, from folders and JSONL files (no `.list`)."""
+    sc = spark.sparkContext
+    parts = []
+    for item in inputs:
+        if item.endswith(".jsonl"):
             parts.append(sc.textFile(item).filter(lambda line: line.strip() != ""))
         else:
             # Folders and single article files: (path, text) pairs.
@@ -130,6 +154,33 @@ def run_partition(binary, config):
     return run
 
 
+def run_archives(binary, config):
+    """The mapPartitions function for web archives: one newsmill process per archive path,
+    its result lines streamed back (an archive gives as many documents as it has HTML
+    responses, so there is no count to check; a crash fails the task)."""
+
+    def run(paths):
+        for path in paths:
+            proc = subprocess.Popen(
+                [binary, "run", "-c", config, "--input", path, "--output", "-", "--quiet",
+                 "--threads", "1"],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ),
+            )
+            stderr_chunks = []
+            reader = threading.Thread(target=lambda: stderr_chunks.append(proc.stderr.read()),
+                                      daemon=True)
+            reader.start()
+            for line in proc.stdout:
+                yield line.decode("utf-8")
+            code = proc.wait()
+            reader.join()
+            if code not in (0, 1):
+                stderr = b"".join(stderr_chunks).decode("utf-8", "replace")[-4000:]
+                raise RuntimeError(f"newsmill exited with {code} on {path}: {stderr}")
+
+    return run
+
+
 def schema_of(binary):
     printed = subprocess.run([binary, "schema"], check=True, capture_output=True).stdout
     return StructType.fromJson(json.loads(printed))
@@ -141,10 +192,20 @@ def main(argv):
     sc = spark.sparkContext
     binary = shipped(args.binary)
     config = shipped(args.config)
-    lines = article_lines(spark, args.input)
-    if args.partitions:
-        lines = lines.repartition(args.partitions)
-    results = lines.mapPartitions(run_partition(binary, config))
+    article_inputs, archives = split_inputs(args.input)
+    parts = []
+    if article_inputs:
+        lines = article_lines(spark, article_inputs)
+        if args.partitions:
+            lines = lines.repartition(args.partitions)
+        parts.append(lines.mapPartitions(run_partition(binary, config)))
+    if archives:
+        # One archive per partition: each is a process of its own, and CC-NEWS files are big.
+        paths = sc.parallelize(archives, len(archives))
+        parts.append(paths.mapPartitions(run_archives(binary, config)))
+    results = parts[0]
+    for other in parts[1:]:
+        results = results.union(other)
     documents = spark.read.json(results, schema=schema_of(binary)).cache()
 
     quotes = documents.select("id", F.explode("quotes").alias("q")).select(
@@ -174,6 +235,7 @@ def main(argv):
         F.array_join("authors", "|").alias("author"),
         F.array_join("image_credits", "|").alias("image_credit"), "words", "paragraphs",
         F.col("error.message").alias("error"),
+        "url", "outlet", "modified", "language", "section",
     )
     tables = {"documents": table_documents, "quotes": quotes, "quote_groups": groups}
     for name, frame in tables.items():

@@ -42,6 +42,9 @@ pub(crate) fn push_document<O: Out>(out: &mut O, doc: &Document, words: usize) {
         dateline,
         url,
         outlet,
+        modified,
+        language,
+        section,
         ..
     } = &doc.meta;
     let ok = doc.is_ok();
@@ -68,18 +71,7 @@ pub(crate) fn push_document<O: Out>(out: &mut O, doc: &Document, words: usize) {
     out.put(b",\"title\":");
     push_opt_str(out, title);
     out.put(b",\"published\":");
-    match published {
-        // A date's text has nothing to escape.
-        Some(date) => {
-            use std::io::Write;
-            let mut room = [0u8; 64];
-            let mut at = &mut room[..];
-            write!(at, "\"{date}\"").expect("a date fits in 64 bytes");
-            let len = 64 - at.len();
-            out.put(&room[..len]);
-        }
-        None => out.put(b"null"),
-    }
+    push_opt_date(out, published);
     out.put(b",\"authors\":");
     push_str_array(out, authors);
     out.put(b",\"image_credits\":");
@@ -109,6 +101,12 @@ pub(crate) fn push_document<O: Out>(out: &mut O, doc: &Document, words: usize) {
     push_opt_str(out, url);
     out.put(b",\"outlet\":");
     push_opt_str(out, outlet);
+    out.put(b",\"modified\":");
+    push_opt_date(out, modified);
+    out.put(b",\"language\":");
+    push_opt_str(out, language);
+    out.put(b",\"section\":");
+    push_opt_str(out, section);
     out.put(b",\"words\":");
     push_usize(out, if ok { words } else { 0 });
     out.put(b",\"paragraphs\":");
@@ -272,6 +270,22 @@ pub(crate) fn push_document<O: Out>(out: &mut O, doc: &Document, words: usize) {
         out.put_byte(b'}');
     });
     out.put_byte(b'}');
+}
+
+/// A date as a JSON string (its text has nothing to escape), or null.
+#[inline(always)]
+fn push_opt_date(out: &mut impl Out, date: &Option<chrono::NaiveDate>) {
+    match date {
+        Some(date) => {
+            use std::io::Write;
+            let mut room = [0u8; 64];
+            let mut at = &mut room[..];
+            write!(at, "\"{date}\"").expect("a date fits in 64 bytes");
+            let len = 64 - at.len();
+            out.put(&room[..len]);
+        }
+        None => out.put(b"null"),
+    }
 }
 
 #[inline(always)]

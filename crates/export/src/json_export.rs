@@ -73,6 +73,9 @@ struct DocumentJson<'a> {
     dateline: Option<&'a Dateline>,
     url: Option<&'a str>,
     outlet: Option<&'a str>,
+    modified: Option<String>,
+    language: Option<&'a str>,
+    section: Option<&'a str>,
     words: usize,
     paragraphs: usize,
     headings: &'a [Heading],
@@ -103,6 +106,9 @@ fn view(doc: &Document, words: usize) -> DocumentJson<'_> {
         dateline: m.dateline.as_ref(),
         url: m.url.as_deref(),
         outlet: m.outlet.as_deref(),
+        modified: m.modified.map(|d| d.to_string()),
+        language: m.language.as_deref(),
+        section: m.section.as_deref(),
         words: if ok { words } else { 0 },
         paragraphs: if ok { doc.paragraphs.len() } else { 0 },
         headings: &doc.headings,
@@ -444,6 +450,23 @@ fn check_line(line: &[u8], doc: &Document) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn page_metadata_is_written_after_the_outlet() {
+        let mut doc = Document::new("d1", "page.html", "Text.".to_string());
+        doc.meta.outlet = Some("The Ledger".into());
+        doc.meta.modified = chrono::NaiveDate::from_ymd_opt(2025, 3, 4);
+        doc.meta.language = Some("en-GB".into());
+        doc.meta.section = Some("Environment".into());
+        // `stream_line` also checks, in debug builds, that the hand-written line is serde's.
+        let mut line = Vec::new();
+        stream_line(&mut line, &doc);
+        let line = String::from_utf8(line).unwrap();
+        assert!(
+            line.contains(r#""outlet":"The Ledger","modified":"2025-03-04","language":"en-GB","section":"Environment","words""#),
+            "{line}"
+        );
+    }
 
     #[test]
     fn a_row_with_large_cells_is_the_object_serde_json_writes() {

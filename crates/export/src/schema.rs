@@ -83,7 +83,9 @@ pub fn document_schema() -> Value {
         "dateline",
         strukt(strings(&["place", "agency", "text"])),
     ));
-    fields.extend(strings(&["url", "outlet"]));
+    fields.extend(strings(&[
+        "url", "outlet", "modified", "language", "section",
+    ]));
     fields.push(field("words", long()));
     fields.push(field("paragraphs", long()));
     fields.push(field(

@@ -38,6 +38,9 @@ pub const TABLES: &[TableSpec] = &[
             "url",
             "outlet",
             "warnings",
+            "modified",
+            "language",
+            "section",
         ],
         needs: None,
     },
@@ -297,6 +300,14 @@ fn removed_rows(doc: &Document, rows: &mut Rows) {
     });
 }
 
+/// A date cell (`YYYY-MM-DD`), empty when unknown.
+fn date_cell(row: &mut RowWriter, date: &Option<chrono::NaiveDate>) {
+    match date {
+        Some(date) => row.text_with(|cell| write!(cell, "{date}").expect("write to a String")),
+        None => row.text(""),
+    }
+}
+
 fn document_row(doc: &Document, rows: &mut Rows) {
     rows.write(|row| {
         let ok = doc.status == Status::Ok;
@@ -310,6 +321,9 @@ fn document_row(doc: &Document, rows: &mut Rows) {
             dateline,
             url,
             outlet,
+            modified,
+            language,
+            section,
             ..
         } = &doc.meta;
         row.doc_id();
@@ -319,10 +333,7 @@ fn document_row(doc: &Document, rows: &mut Rows) {
             Status::Failed => "failed",
         });
         row.opt(title);
-        match published {
-            Some(date) => row.text_with(|cell| write!(cell, "{date}").expect("write to a String")),
-            None => row.text(""),
-        }
+        date_cell(row, published);
         row.joined(authors, "|");
         row.joined(image_credits, "|");
         if ok {
@@ -345,6 +356,10 @@ fn document_row(doc: &Document, rows: &mut Rows) {
                 write!(cell, "{stage}: {message}").expect("write to a String");
             }
         });
+        // Added after `warnings` so that readers of the older columns keep their positions.
+        date_cell(row, modified);
+        row.opt(language);
+        row.opt(section);
         row.end();
     });
 }

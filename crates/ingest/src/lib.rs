@@ -15,6 +15,8 @@ pub mod warc;
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use model::{Document, StageOptions};
 use serde::{Deserialize, Serialize};
@@ -86,6 +88,9 @@ pub struct FileReader {
     current_jsonl: Option<(String, jsonl::Lines<BufReader<File>>)>,
     /// The web archive being read.
     current_warc: Option<pages::WarcFile>,
+    /// WARC records that are not HTML responses (requests, metadata, redirects…), over all
+    /// the archives read: shared so that the run's summary can report it once reading ends.
+    skipped_records: Arc<AtomicUsize>,
 }
 
 impl FileReader {
@@ -96,7 +101,14 @@ impl FileReader {
             ids: IdAllocator::default(),
             current_jsonl: None,
             current_warc: None,
+            skipped_records: Arc::default(),
         }
+    }
+
+    /// The count of WARC records skipped because they are not HTML responses, updated as
+    /// each archive is finished (clone it before handing the reader to the run).
+    pub fn skipped_records(&self) -> Arc<AtomicUsize> {
+        Arc::clone(&self.skipped_records)
     }
 
     fn read_text_file(&mut self, path: &Path) -> Document {
@@ -145,14 +157,9 @@ impl Iterator for FileReader {
                 match warc.next_document(&mut self.ids) {
                     Some(doc) => return Some(doc),
                     None => {
-                        if warc.skipped > 0 {
-                            // Counted, not silently dropped: requests, metadata, redirects…
-                            eprintln!(
-                                "{}: skipped {} records that are not HTML responses",
-                                warc.label(),
-                                warc.skipped
-                            );
-                        }
+                        // Counted, not silently dropped: requests, metadata, redirects…
+                        self.skipped_records
+                            .fetch_add(warc.skipped, Ordering::Relaxed);
                         self.current_warc = None;
                     }
                 }

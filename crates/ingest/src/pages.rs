@@ -87,10 +87,6 @@ impl WarcFile {
         })
     }
 
-    pub fn label(&self) -> &str {
-        &self.label
-    }
-
     /// The next HTML response's document (or a failed one for a broken record).
     pub fn next_document(&mut self, ids: &mut IdAllocator) -> Option<Document> {
         loop {

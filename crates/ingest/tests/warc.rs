@@ -167,3 +167,17 @@ fn gzipped_warc_reads_member_by_member_and_survives_a_corrupt_one() {
     let failure = docs[1].failure.as_ref().unwrap();
     assert!(failure.message.contains("gzip"), "{}", failure.message);
 }
+
+#[test]
+fn records_that_are_not_html_responses_are_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crawl.warc");
+    std::fs::write(&path, records().concat()).unwrap();
+    let (files, _) = plan_inputs(&[path], &IngestOptions::default().extensions).unwrap();
+    let reader = FileReader::new(files, IngestOptions::default());
+    let skipped = reader.skipped_records();
+    let docs: Vec<Document> = reader.collect();
+    assert_eq!(docs.len(), 3);
+    // The warcinfo, the request and the image response.
+    assert_eq!(skipped.load(std::sync::atomic::Ordering::Relaxed), 3);
+}

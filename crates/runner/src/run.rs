@@ -29,6 +29,8 @@ pub struct Outcome {
     /// Set when a stage with `on_error = "fail"` stopped the run.
     pub aborted: Option<String>,
     pub skipped_inputs: Vec<std::path::PathBuf>,
+    /// WARC records that are not HTML responses (requests, metadata, redirects…).
+    pub skipped_records: usize,
     /// Bytes of decoded source text of the documents read.
     pub bytes: u64,
     pub threads: usize,
@@ -208,7 +210,7 @@ pub fn run(plan: Plan, options: &RunOptions) -> Result<Outcome, RunError> {
         });
     }
 
-    let (source, total, skipped_inputs) = open_inputs(&plan)?;
+    let (source, total, skipped_inputs, skipped_records) = open_inputs(&plan)?;
     let mut sink = Sink::new(
         corpus_stages,
         exporters,
@@ -321,6 +323,7 @@ pub fn run(plan: Plan, options: &RunOptions) -> Result<Outcome, RunError> {
             elapsed: started.elapsed(),
             aborted: Some(reason),
             skipped_inputs,
+            skipped_records: skipped_records.load(Ordering::Relaxed),
             bytes,
             threads,
             timings,
@@ -367,6 +370,7 @@ pub fn run(plan: Plan, options: &RunOptions) -> Result<Outcome, RunError> {
         elapsed: started.elapsed(),
         aborted: None,
         skipped_inputs,
+        skipped_records: skipped_records.load(Ordering::Relaxed),
         bytes,
         threads,
         timings,
@@ -936,7 +940,10 @@ fn run_document(doc: &mut Document, stages: &[DocStage<'_>]) {
             .nanos
             .fetch_add(clock.elapsed().as_nanos() as u64, Ordering::Relaxed);
         let message = match result {
-            Ok(Ok(())) => continue,
+            Ok(Ok(())) => {
+                warn_if_still_html(doc, stage.instance);
+                continue;
+            }
             Ok(Err(e)) => e.message,
             Err(panic) => {
                 let what = panic
@@ -952,9 +959,33 @@ fn run_document(doc: &mut Document, stages: &[DocStage<'_>]) {
     }
 }
 
+/// A web page that a stage has processed and left as HTML went through it as raw markup:
+/// no stage before it extracted the article (`extract_html` is not in the pipeline). Said
+/// once, on the document, naming the first such stage, rather than tables of tag soup.
+fn warn_if_still_html(doc: &mut Document, instance: &str) {
+    const WARNED: &str = "read as raw HTML";
+    if doc.format != model::Format::Html || doc.warnings.iter().any(|w| w.message.contains(WARNED))
+    {
+        return;
+    }
+    doc.warn(
+        instance,
+        format!("{WARNED}: no stage before it extracted the page's article (add `extract_html` to the start of pipeline.stages)"),
+    );
+}
+
 type Source = Box<dyn Iterator<Item = Document> + Send>;
 
-fn open_inputs(plan: &Plan) -> Result<(Source, Option<u64>, Vec<std::path::PathBuf>), RunError> {
+/// The documents to read, their count when known, the files skipped in input folders, and
+/// the count of WARC records skipped (filled as the archives are read).
+type Inputs = (
+    Source,
+    Option<u64>,
+    Vec<std::path::PathBuf>,
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+);
+
+fn open_inputs(plan: &Plan) -> Result<Inputs, RunError> {
     let mut paths = Vec::new();
     let mut stdin = false;
     for input in &plan.inputs {
@@ -970,6 +1001,7 @@ fn open_inputs(plan: &Plan) -> Result<(Source, Option<u64>, Vec<std::path::PathB
     let one_each = |k| matches!(k, ingest::InputKind::Article | ingest::InputKind::Html);
     let total = (!stdin && files.iter().all(|f| one_each(f.kind))).then_some(files.len() as u64);
     let from_files = ingest::FileReader::new(files, plan.ingest.clone());
+    let skipped_records = from_files.skipped_records();
     let source: Source = if stdin {
         let reader = BufReader::with_capacity(1 << 16, std::io::stdin());
         let from_stdin = ingest::JsonlStreamReader::new(reader, "<stdin>", plan.ingest.clone());
@@ -977,7 +1009,7 @@ fn open_inputs(plan: &Plan) -> Result<(Source, Option<u64>, Vec<std::path::PathB
     } else {
         Box::new(from_files)
     };
-    Ok((source, total, skipped))
+    Ok((source, total, skipped, skipped_records))
 }
 
 fn progress_bar(quiet: bool, total: Option<u64>) -> indicatif::ProgressBar {
@@ -1018,6 +1050,13 @@ pub fn print_summary(outcome: &Outcome) {
             err,
             "skipped {} files in input folders that are not articles (hidden, or another extension; e.g. {example}): see ingest.extensions",
             outcome.skipped_inputs.len()
+        );
+    }
+    if outcome.skipped_records > 0 {
+        let _ = writeln!(
+            err,
+            "skipped {} web archive records that are not HTML responses (requests, metadata, redirects…)",
+            outcome.skipped_records
         );
     }
     for (file, rows) in &outcome.files {
@@ -1128,6 +1167,8 @@ pub fn report_json(outcome: &Outcome) -> serde_json::Value {
         "threads": outcome.threads,
         "elapsed_seconds": outcome.elapsed.as_secs_f64(),
         "aborted": outcome.aborted,
+        "skipped_inputs": outcome.skipped_inputs.len(),
+        "skipped_records": outcome.skipped_records,
         "startup_seconds": outcome.usage.startup.as_secs_f64(),
         "build_seconds": outcome.usage.build_busy.as_secs_f64(),
         "build_wall_seconds": outcome.usage.build_wall.as_secs_f64(),
@@ -1344,5 +1385,25 @@ mod tests {
             let (sink, seen) = flow(&texts, 2, chunk, false);
             assert_eq!((sink.documents, sink.failed, seen.len()), (500, 1, 499));
         }
+    }
+
+    #[test]
+    fn a_page_left_as_html_is_flagged_once_naming_the_first_stage() {
+        let stage = Uneven;
+        let stages = ["clean", "quotes"].map(|instance| DocStage {
+            instance,
+            stage: &stage,
+            on_error: OnError::Skip,
+            nanos: AtomicU64::new(0),
+        });
+        let mut page = Document::new("d1", "page.html", "<p>Hello.</p>".to_string());
+        page.format = model::Format::Html;
+        run_document(&mut page, &stages);
+        assert_eq!(page.warnings.len(), 1, "{:?}", page.warnings);
+        assert_eq!(page.warnings[0].stage, "clean");
+        assert!(page.warnings[0].message.contains("extract_html"));
+        let mut text = Document::new("d2", "a.txt", "Hello.".to_string());
+        run_document(&mut text, &stages);
+        assert!(text.warnings.is_empty());
     }
 }

@@ -21,18 +21,86 @@ pub fn select(flat: &mut Flat) -> Vec<Paragraph> {
         return Vec::new();
     };
     let roots = with_siblings(flat, top);
+    let in_roots = |b: &Block| roots.iter().any(|&r| contains(flat, r, b.owner));
+    let mut chosen: Vec<bool> = flat
+        .blocks
+        .iter()
+        .map(|b| !b.skipped && in_roots(b) && keep_block(b))
+        .collect();
+    add_adjacent_paragraphs(flat, &mut chosen, in_roots);
     let mut kept: Vec<Paragraph> = flat
         .blocks
         .iter()
-        .filter(|b| !b.skipped && roots.iter().any(|&r| contains(flat, r, b.owner)))
-        .filter(|b| keep_block(b))
-        .map(|b| Paragraph {
+        .zip(&chosen)
+        .filter(|(_, &chosen)| chosen)
+        .map(|(b, _)| Paragraph {
             text: b.text.clone(),
             heading: b.kind == BlockKind::Heading,
         })
         .collect();
     drop_dangling_headings(&mut kept);
     kept
+}
+
+/// Words a paragraph outside the chosen container needs to join it from next door.
+const ADJACENT_MIN_WORDS: usize = 30;
+
+/// Paragraphs of running text just before or after the chosen container join it: an article
+/// whose first or last paragraphs sit in a sibling wrapper of their own (a lead paragraph
+/// styled apart, a closing paragraph after an inline box). Walking outwards from the first
+/// and last chosen blocks, each long paragraph with (almost) no links joins; the walk stops
+/// at the second other block met since the last one that joined.
+fn add_adjacent_paragraphs(flat: &Flat, chosen: &mut [bool], in_roots: impl Fn(&Block) -> bool) {
+    let (Some(first), Some(last)) = (
+        chosen.iter().position(|&c| c),
+        chosen.iter().rposition(|&c| c),
+    ) else {
+        return;
+    };
+    let joins = |b: &Block| {
+        b.kind == BlockKind::Paragraph
+            && !b.skipped
+            && link_density(b.chars, b.link_chars) <= 0.1
+            && b.text.split_whitespace().count() >= ADJACENT_MIN_WORDS
+    };
+    let forward = (last + 1..flat.blocks.len()).collect::<Vec<_>>();
+    let backward = (0..first).rev().collect::<Vec<_>>();
+    for walk in [forward, backward] {
+        let mut others = 0;
+        for i in walk {
+            let b = &flat.blocks[i];
+            if in_roots(b) {
+                continue;
+            }
+            if joins(b) {
+                chosen[i] = true;
+                others = 0;
+            } else if !b.skipped {
+                others += 1;
+                if others > 1 {
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Words under which a first block that is no sentence is a label (a kicker, a date, a
+/// byline, "Updated 3 hours ago"), not the article's opening.
+const LEADING_LABEL_WORDS: usize = 15;
+
+/// Drops the labels before the article's first heading or sentence. Run after the headline
+/// is gone, so that what it leaves on top is what the page put above the text.
+pub fn drop_leading_labels(paragraphs: &mut Vec<Paragraph>) {
+    let labels = paragraphs
+        .iter()
+        .take_while(|p| {
+            !p.heading
+                && p.text.split_whitespace().count() < LEADING_LABEL_WORDS
+                && !ends_sentence(&p.text)
+        })
+        .count();
+    paragraphs.drain(..labels);
 }
 
 /// A heading with no text under it (followed by another heading, or last) titled a list of
@@ -219,12 +287,13 @@ fn sibling_paragraph(flat: &Flat, elem: u32) -> bool {
     e.chars > 0 && density == 0.0 && (text.ends_with('.') || text.ends_with(". "))
 }
 
-/// Link lists and one-word fragments inside the article's container stay out.
+/// Link lists (half their text or more in links) and one-word fragments inside the article's container stay out.
 fn keep_block(b: &Block) -> bool {
     let density = link_density(b.chars, b.link_chars);
     match b.kind {
-        BlockKind::Heading => density < 0.5,
-        BlockKind::ListItem => density < 0.3,
+        // A heading inside the container whose text is a link (an anchor to itself) still
+        // heads its section; one over a list of links goes with `drop_dangling_headings`.
+        BlockKind::Heading => true,
         // Loose text (not in a <p>) that is short and no sentence: labels, dates, credits.
         BlockKind::Loose if b.chars < 40 => density == 0.0 && ends_sentence(&b.text),
         _ => density < 0.5 || b.chars > 200,

@@ -48,6 +48,7 @@ pub fn extract(page: &str) -> Article {
     if let Some(title) = &meta.title {
         paragraphs.retain(|p| !(p.heading && same_words(&p.text, title)));
     }
+    article::drop_leading_labels(&mut paragraphs);
     Article { paragraphs, meta }
 }
 

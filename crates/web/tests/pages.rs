@@ -157,3 +157,35 @@ fn text_documents_pass_through_and_empty_pages_fail() {
     let mut empty = html_document("<html><body><nav><a href=/>Home</a></nav></body></html>".into());
     assert!(stage.process(&mut empty).is_err());
 }
+
+#[test]
+fn feature_keeps_its_intro_its_anchor_headings_and_mixed_list_items() {
+    let out = render(&fixture("feature.html"));
+    for kept in [
+        "Three small ports",
+        "## What it costs",
+        "full funding report",
+        "Each town pays",
+        "Engineers expect",
+    ] {
+        assert!(out.contains(kept), "{kept:?} should be kept:\n{out}");
+    }
+    assert!(!out.contains("min read"), "{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn labels_above_the_first_sentence_are_dropped() {
+    let story = "<p>The ferry to the island will run twice a day from Monday, the operator said, after a winter of single crossings and cancelled sailings.</p>\
+        <p>Residents had asked for the second crossing since the autumn, when the old boat was sold.</p>";
+    let page = format!(
+        "<html><body><div class=\"story\"><p>Transport</p><p>Updated 4 March 2025, 08:15 GMT</p>{story}</div></body></html>"
+    );
+    let article = extract(&page);
+    let first = &article.paragraphs[0].text;
+    assert!(first.starts_with("The ferry"), "{:?}", article.paragraphs);
+    // A short first paragraph that is a sentence is the article's, and stays.
+    let page =
+        format!("<html><body><div class=\"story\"><p>It is back.</p>{story}</div></body></html>");
+    assert_eq!(extract(&page).paragraphs[0].text, "It is back.");
+}
