@@ -34,6 +34,10 @@ def main(local, spark, crash_status, crash_out):
     check(f"documents: {len(local_set)} one-machine = {len(spark_set)} Spark", local_set == spark_set,
           detail)
 
+    warc_ids = {"22222222-2222-2222-2222-222222222222", "33333333-3333-3333-3333-333333333333"}
+    check("the web archive's two pages are in both runs",
+          warc_ids <= {d["id"] for d in local_docs} and warc_ids <= {d["doc_id"] for d in spark_docs})
+
     fields = ("doc_id", "quote_id", "text", "speaker", "kind", "key", "start", "end", "source_start", "source_end")
     local_quotes = sorted(
         tuple([d["id"]] + [q.get(k if k != "quote_id" else "id") for k in fields[1:]])

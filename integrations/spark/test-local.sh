@@ -23,7 +23,26 @@ fi
 rm -rf "$work" && mkdir -p "$work"
 echo "== generating $docs articles"
 target/release/newsmill-bench --generate "$docs" --to "$work/corpus.jsonl"
-# A folder input too: the seed articles.
+# A folder input too: the seed articles; and a web archive of two pages (plus a request record
+# that must be skipped), which the job spreads as a path of its own.
+python3 - "$work/pages.warc" <<'PY'
+import sys
+def record(kind, uri, rid, body):
+    head = (f"WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Target-URI: {uri}\r\n"
+            f"WARC-Date: 2025-08-20T10:00:00Z\r\nWARC-Record-ID: <urn:uuid:{rid}>\r\n")
+    ctype = "application/http; msgtype=" + ("response" if kind == "response" else "request")
+    return (head + f"Content-Type: {ctype}\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body + b"\r\n\r\n"
+def page(title, para):
+    html = (f"<html lang=en><head><title>{title} | The Valley Ledger</title></head><body><nav>Home | World</nav>"
+            f"<article><h1>{title}</h1><p>{para}</p></article><footer>Subscribe</footer></body></html>").encode()
+    return b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: " + str(len(html)).encode() + b"\r\n\r\n" + html
+with open(sys.argv[1], "wb") as f:
+    f.write(record("request", "https://ledger.example/a", "11111111-1111-1111-1111-111111111111", b"GET /a HTTP/1.1\r\n\r\n"))
+    f.write(record("response", "https://ledger.example/a", "22222222-2222-2222-2222-222222222222", page(
+        "Council backs the new bridge", "\u201cWe have waited long enough for this crossing,\u201d Mayor Ines Okafor said on Tuesday, as the council voted seven to two.".encode().decode("unicode_escape"))))
+    f.write(record("response", "https://ledger.example/b", "33333333-3333-3333-3333-333333333333", page(
+        "Harbour dredging delayed", "The dredging will start in spring, port director Tomas Reyes told reporters, \u201conce the permits are signed.\u201d".encode().decode("unicode_escape"))))
+PY
 export PYSPARK_PYTHON="$root/$venv/bin/python"
 submit() {
   "$venv/bin/spark-submit" --master "local[2]" \
@@ -34,19 +53,19 @@ submit() {
 echo "== one-machine run"
 cat > "$work/local.toml" <<TOML
 [pipeline]
-stages = ["clean", "quotes", "entities", "claims", "json"]
+stages = ["extract_html", "clean", "quotes", "entities", "claims", "json"]
 
 [stages.json]
 per_document = false
 TOML
 status=0
 target/release/newsmill run -c "$work/local.toml" --input "$work/corpus.jsonl" --input data/articles \
-  --output "$work/local" --quiet || status=$?
+  --input "$root/$work/pages.warc" --output "$work/local" --quiet || status=$?
 [ "$status" -le 1 ] || { echo "one-machine run failed ($status)"; exit 1; }
 
 echo "== Spark run (local[2])"
 submit integrations/spark/newsmill_job.py \
-  --input "$work/corpus.jsonl" data/articles --output "$work/spark" --format json \
+  --input "$work/corpus.jsonl" data/articles "$root/$work/pages.warc" --output "$work/spark" --format json \
   --binary "$root/target/release/newsmill" --config "$root/integrations/spark/stream.toml" \
   --partitions 4 || { tail -40 "$work/last-spark.log"; exit 1; }
 
