@@ -8,6 +8,7 @@
 mod attribution;
 mod kind;
 mod lexicon;
+mod ranking;
 mod spans;
 mod tokens;
 
@@ -24,6 +25,7 @@ use lexicon::Lexicon;
 use spans::{Cut, RawSpan};
 
 pub use kind::is_title_case;
+pub use ranking::{SpeakerCase, SpeakerChoice, SpeakerWeights};
 
 const STAGE: &str = "quotes";
 
@@ -77,6 +79,7 @@ impl StageOptions for QuotesOptions {
 pub struct Quotes {
     lexicon: Lexicon,
     options: QuotesOptions,
+    weights: SpeakerWeights,
 }
 
 impl Quotes {
@@ -102,7 +105,11 @@ impl Quotes {
             return Err(StageError::new("quotes: max_quote_chars must be positive"));
         }
         let lexicon = Lexicon::new(&cues, &options.extra_speaker_nouns).map_err(StageError::new)?;
-        Ok(Quotes { lexicon, options })
+        Ok(Quotes {
+            lexicon,
+            options,
+            weights: SpeakerWeights::shipped(),
+        })
     }
 }
 
@@ -116,6 +123,30 @@ struct Found {
 
 impl DocumentStage for Quotes {
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {
+        self.run(doc, None)
+    }
+}
+
+impl Quotes {
+    /// The stage with other ranking weights (the trainer's, in tests).
+    pub fn with_speaker_weights(mut self, weights: SpeakerWeights) -> Self {
+        self.weights = weights;
+        self
+    }
+
+    /// Runs the stage on `doc` and returns, for every quotation the ranking decided, its
+    /// candidate attributions with their features: the trainer's examples.
+    pub fn speaker_cases(&self, doc: &mut Document) -> Result<Vec<SpeakerCase>, StageError> {
+        let mut cases = Vec::new();
+        self.run(doc, Some(&mut cases))?;
+        Ok(cases)
+    }
+
+    fn run(
+        &self,
+        doc: &mut Document,
+        record: Option<&mut Vec<SpeakerCase>>,
+    ) -> Result<(), StageError> {
         doc.quotes.clear();
         let mut warnings = Vec::new();
         let mut raw = spans::find_spans(
@@ -194,7 +225,7 @@ impl DocumentStage for Quotes {
             cues: &cues,
             lex: &self.lexicon,
         };
-        let found = self.attribute(&scene, raw);
+        let found = self.attribute(&scene, raw, record);
         let records = to_records(doc, found);
         doc.quotes = records;
         for w in warnings {
@@ -232,7 +263,12 @@ impl Quotes {
         }
     }
 
-    fn attribute(&self, scene: &Scene<'_>, raw: Vec<RawSpan>) -> Vec<Found> {
+    fn attribute(
+        &self,
+        scene: &Scene<'_>,
+        raw: Vec<RawSpan>,
+        mut record: Option<&mut Vec<SpeakerCase>>,
+    ) -> Vec<Found> {
         let text = scene.text;
         let mut out: Vec<Found> = Vec::with_capacity(raw.len());
         // Index into `out` of the last outermost quotation.
@@ -254,7 +290,7 @@ impl Quotes {
                     }
                 }
                 if !attribution.is_attributed() {
-                    attribution = self.attribute_one(scene, &span, content);
+                    attribution = self.attribute_one(scene, &span, content, record.as_deref_mut());
                 }
                 // Split quotation: both parts hang on the same cue ("…,” Witkoff said, “…”).
                 if let (Some(p), Some(cue)) = (same_para_prev, &attribution.cue_bytes) {
@@ -324,7 +360,13 @@ impl Quotes {
         out
     }
 
-    fn attribute_one(&self, scene: &Scene<'_>, span: &RawSpan, content: &str) -> Attribution {
+    fn attribute_one(
+        &self,
+        scene: &Scene<'_>,
+        span: &RawSpan,
+        content: &str,
+        record: Option<&mut Vec<SpeakerCase>>,
+    ) -> Attribution {
         let ends_sentence =
             content.trim_end().ends_with('.') && !content.trim_end().ends_with("..");
         // A closing mark written as two apostrophes ('') ends the span at the first one.
@@ -333,33 +375,27 @@ impl Quotes {
                 .trim_start_matches(['\'', '’'])
                 .len();
         let window_start = scene.sentence_start(span.outer.start, 400);
+        // Every route that finds something is a candidate; the ranking picks one (the
+        // shipped weights prefer a cue after the closing mark, then a passive agent, then a
+        // cue before, then a colon lead-in; "Lee called it “…,” according to Fox News" goes
+        // to the speaker named before).
+        let mut candidates = Vec::with_capacity(4);
         if !ends_sentence {
-            if let Some(a) = scene.after_close(close_end) {
-                // "Lee called it “…,” according to Fox News": the outlet only reported
-                // words whose speaker the sentence names before them.
-                let reported = a.cue.as_deref().is_some_and(|c| {
-                    c.eq_ignore_ascii_case("according to")
-                        && a.speaker.as_deref().is_some_and(|s| scene.lex.is_outlet(s))
-                });
-                if reported {
-                    if let Some(b) = scene.before_open(span.outer.start, window_start) {
-                        if b.speaker.is_some() {
-                            return b;
-                        }
-                    }
-                }
-                return a;
-            }
+            candidates.extend(scene.after_close(close_end));
         }
-        if let Some(a) = scene.passive(span.outer.start, close_end, window_start) {
-            return a;
-        }
-        // What comes before the opening mark, attributed or not, is the answer when there is
-        // any (moved out, not cloned: its names are strings); else a colon lead-in.
+        candidates.extend(scene.passive(span.outer.start, close_end, window_start));
         match scene.before_open(span.outer.start, window_start) {
-            Some(a) => a,
-            None => scene.colon_lead(span.outer.start).unwrap_or_default(),
+            Some(a) => candidates.push(a),
+            None => candidates.extend(scene.colon_lead(span.outer.start)),
         }
+        let is_outlet = |s: &str| scene.lex.is_outlet(s);
+        let cx = ranking::Context {
+            text: scene.text,
+            quote: span.outer.clone(),
+            ends_sentence,
+            is_outlet: &is_outlet,
+        };
+        ranking::choose(&self.weights, candidates, &cx, record)
     }
 
     /// A quotation with no cue of its own that goes on from the one before: in the same
