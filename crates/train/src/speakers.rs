@@ -4,8 +4,10 @@
 //! quotation it ranked, its candidate attributions and their features. A candidate is right
 //! when its speaker or mention shares the last word of the gold Source span, or of the span's
 //! head (the words before a comma, bracket, dash or "at", "of", …), as the PolNeAR scorer
-//! judges it. Quotations whose gold source is a pronoun, or that have fewer than two
-//! candidates, or none of them right, teach nothing and are left out. The weights are fitted
+//! judges it; when none is, a candidate naming no one (which leaves the quotation to the
+//! later rules) is the right one. Quotations whose gold source is a pronoun, or that have
+//! fewer than two candidates, or whose candidates are all right or all wrong, teach nothing
+//! and are left out. The weights are fitted
 //! by an averaged perceptron that ranks: when the best-scored candidate is wrong, the right
 //! one's features gain and the chosen one's lose.
 
@@ -151,7 +153,7 @@ pub fn label(cases: &[SpeakerCase], gold: &[GoldAttribution]) -> Vec<Example> {
         let Some(keys) = source_keys(&g.source) else {
             continue;
         };
-        let right: Vec<bool> = case
+        let mut right: Vec<bool> = case
             .choices
             .iter()
             .map(|c| {
@@ -163,7 +165,14 @@ pub fn label(cases: &[SpeakerCase], gold: &[GoldAttribution]) -> Vec<Example> {
                 words(&said).iter().any(|w| keys.contains(w))
             })
             .collect();
-        if right.iter().any(|r| *r) {
+        // When no candidate names the source, naming no one is the right choice: it leaves
+        // the quotation to the later rules instead of a wrong speaker.
+        if !right.iter().any(|r| *r) {
+            for (r, c) in right.iter_mut().zip(&case.choices) {
+                *r = c.speaker.is_none();
+            }
+        }
+        if right.iter().any(|r| *r) && !right.iter().all(|r| *r) {
             out.push(Example {
                 choices: case.choices.iter().map(|c| c.features.clone()).collect(),
                 right,
@@ -309,6 +318,7 @@ pub fn rule_order() -> HashMap<String, f64> {
         ("route=colon", 2.0),
         ("before:named=true", 0.5),
         ("after:outlet", -3.8),
+        ("previous:rule", 1.0),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))

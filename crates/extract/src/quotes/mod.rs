@@ -113,6 +113,28 @@ impl Quotes {
     }
 }
 
+/// The previous quotation's speaker as a candidate for the next one.
+struct FollowOn {
+    attribution: Attribution,
+    continues: Option<usize>,
+    /// Features beyond the generic ones: what the hand-written rule looked at.
+    signs: Vec<String>,
+}
+
+impl FollowOn {
+    fn new(attribution: Attribution, continues: Option<usize>, rule: bool, signs: &[&str]) -> Self {
+        let mut signs: Vec<String> = signs.iter().map(|s| format!("previous:{s}")).collect();
+        if rule {
+            signs.push("previous:rule".to_string());
+        }
+        FollowOn {
+            attribution,
+            continues,
+            signs,
+        }
+    }
+}
+
 /// One quotation on its way to a record.
 struct Found {
     span: RawSpan,
@@ -299,7 +321,15 @@ impl Quotes {
                     }
                 }
                 if !attribution.is_attributed() {
-                    if let Some((mut a, c)) = self.follow_on(scene, &span, prev, last_top) {
+                    let follow = self.follow_on(scene, &span, prev, last_top).filter(|f| {
+                        self.keep_follow_on(scene, &span, content, f, record.as_deref_mut())
+                    });
+                    if let Some(FollowOn {
+                        attribution: mut a,
+                        continues: c,
+                        ..
+                    }) = follow
+                    {
                         if attribution.cue.is_some() {
                             // Its own cue, the earlier speaker ("…, and emphasised “…”").
                             a.cue = attribution.cue.take();
@@ -395,19 +425,47 @@ impl Quotes {
             ends_sentence,
             is_outlet: &is_outlet,
         };
-        ranking::choose(&self.weights, candidates, &cx, record)
+        let extra = vec![Vec::new(); candidates.len()];
+        match ranking::choose(&self.weights, &candidates, &extra, &cx, record) {
+            Some(i) => candidates.swap_remove(i),
+            None => Attribution::default(),
+        }
+    }
+
+    /// Whether the ranking credits the previous quotation's speaker rather than no one.
+    fn keep_follow_on(
+        &self,
+        scene: &Scene<'_>,
+        span: &RawSpan,
+        content: &str,
+        follow: &FollowOn,
+        record: Option<&mut Vec<SpeakerCase>>,
+    ) -> bool {
+        let is_outlet = |s: &str| scene.lex.is_outlet(s);
+        let cx = ranking::Context {
+            text: scene.text,
+            quote: span.outer.clone(),
+            ends_sentence: content.trim_end().ends_with('.'),
+            is_outlet: &is_outlet,
+        };
+        // No one first: a tie leaves the quotation to the paragraph lead or its sentence.
+        let candidates = [Attribution::default(), follow.attribution.clone()];
+        let extra = [Vec::new(), follow.signs.clone()];
+        ranking::choose(&self.weights, &candidates, &extra, &cx, record) == Some(1)
     }
 
     /// A quotation with no cue of its own that goes on from the one before: in the same
     /// paragraph after its attribution ("…,” Witkoff explained. “It’s …”), or opening the
-    /// next paragraph.
+    /// next paragraph. The ranking decides between crediting the previous speaker and no
+    /// one (then the paragraph lead or the sentence's subject may answer); `rule` is what
+    /// the hand-written conditions said, `signs` what they looked at.
     fn follow_on(
         &self,
         scene: &Scene<'_>,
         span: &RawSpan,
         prev: Option<&Found>,
         prev_index: Option<usize>,
-    ) -> Option<(Attribution, Option<usize>)> {
+    ) -> Option<FollowOn> {
         let p = prev?;
         if !p.kind.is_speech() || p.attribution.speaker.is_none() {
             return None;
@@ -422,12 +480,20 @@ impl Quotes {
                 .as_ref()
                 .is_some_and(|c| gap.start <= c.start && c.end <= gap.end);
             if cue_in_gap && p.attribution.route == Route::After {
-                return Some((a, prev_index));
+                return Some(FollowOn::new(
+                    a,
+                    prev_index,
+                    true,
+                    &["same_paragraph", "cue_between"],
+                ));
             }
-            if !scene.person_between(gap.start, gap.end) {
-                return Some((a, None));
-            }
-            return None;
+            let blocked = scene.person_between(gap.start, gap.end);
+            let signs: &[&str] = if blocked {
+                &["same_paragraph", "person_between"]
+            } else {
+                &["same_paragraph"]
+            };
+            return Some(FollowOn::new(a, None, !blocked, signs));
         }
         let opens_paragraph = scene
             .paragraphs
@@ -447,11 +513,19 @@ impl Quotes {
                     .trim_start()
                     .starts_with(['.', ','])
                 && p.attribution.route != Route::After;
-            if !tail_has_person {
-                return Some((a, None));
-            }
+            let signs: &[&str] = if tail_has_person {
+                &["next_paragraph", "person_after_previous"]
+            } else {
+                &["next_paragraph"]
+            };
+            return Some(FollowOn::new(a, None, !tail_has_person, signs));
         }
-        None
+        let signs: &[&str] = if span.paragraph == p.span.paragraph + 1 {
+            &["next_paragraph", "not_opening"]
+        } else {
+            &["farther"]
+        };
+        Some(FollowOn::new(a, None, false, signs))
     }
 }
 

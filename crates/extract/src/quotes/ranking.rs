@@ -139,7 +139,11 @@ fn distance_bucket(quote: &Range<usize>, cue: &Range<usize>) -> &'static str {
 
 /// The features of one candidate attribution.
 pub fn features(a: &Attribution, cx: &Context<'_>) -> Vec<String> {
-    let r = route_name(a.route);
+    // A cue whose speaker was not found ("…,” it said) is a candidate of its own.
+    let r = match a.route {
+        Route::Nothing if a.cue.is_some() => "cue_only",
+        route => route_name(route),
+    };
     let mut f = vec![
         format!("route={r}"),
         format!("{r}:kind={}", kind_name(a.speaker_kind)),
@@ -176,14 +180,24 @@ pub fn features(a: &Attribution, cx: &Context<'_>) -> Vec<String> {
     f
 }
 
-/// Picks the best-scored candidate (ties: the earliest), or an empty attribution.
+/// The index of the best-scored candidate (ties: the earliest); `extra` holds features
+/// beyond the generic ones, one list per candidate.
 pub fn choose(
     weights: &SpeakerWeights,
-    candidates: Vec<Attribution>,
+    candidates: &[Attribution],
+    extra: &[Vec<String>],
     cx: &Context<'_>,
     record: Option<&mut Vec<SpeakerCase>>,
-) -> Attribution {
-    let feats: Vec<Vec<String>> = candidates.iter().map(|a| features(a, cx)).collect();
+) -> Option<usize> {
+    let feats: Vec<Vec<String>> = candidates
+        .iter()
+        .zip(extra)
+        .map(|(a, more)| {
+            let mut f = features(a, cx);
+            f.extend(more.iter().cloned());
+            f
+        })
+        .collect();
     let mut best: Option<(usize, f64)> = None;
     for (i, f) in feats.iter().enumerate() {
         let s = weights.score(f);
@@ -194,9 +208,9 @@ pub fn choose(
     if let Some(cases) = record {
         let choices = candidates
             .iter()
-            .zip(&feats)
-            .map(|(a, f)| SpeakerChoice {
-                features: f.clone(),
+            .zip(feats)
+            .map(|(a, features)| SpeakerChoice {
+                features,
                 speaker: a.speaker.clone(),
                 mention: a.mention.clone(),
             })
@@ -206,8 +220,5 @@ pub fn choose(
             choices,
         });
     }
-    match best {
-        Some((i, _)) => candidates.into_iter().nth(i).unwrap_or_default(),
-        None => Attribution::default(),
-    }
+    best.map(|(i, _)| i)
 }
