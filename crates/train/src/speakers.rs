@@ -25,6 +25,15 @@ pub struct Example {
     pub right: Vec<bool>,
 }
 
+impl Example {
+    /// Whether this is the decision between the previous quotation's speaker and no one.
+    pub fn is_follow_on(&self) -> bool {
+        self.choices
+            .iter()
+            .any(|c| c.iter().any(|f| f == "route=previous"))
+    }
+}
+
 /// A gold attribution: the byte ranges of its content and its source text.
 #[derive(Debug, Clone)]
 pub struct GoldAttribution {
@@ -185,8 +194,11 @@ pub fn label(cases: &[SpeakerCase], gold: &[GoldAttribution]) -> Vec<Example> {
 /// Reads `dir/text/*.txt` and their `dir/attributions/<stem>_*.ann`, runs the quotes stage on
 /// each text, and labels its cases.
 pub fn read_corpus(dir: &Path) -> Result<Vec<Example>, String> {
+    // The candidates come from the rule order, not from the shipped weights: the fitted file
+    // must not depend on the file it replaces.
     let stage = Quotes::new(QuotesOptions::default(), &BuildContext::default())
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| e.to_string())?
+        .with_speaker_weights(SpeakerWeights::from_map(rule_order()));
     let list = |sub: &str, ext: &str| -> Result<Vec<PathBuf>, String> {
         let d = dir.join(sub);
         let rd = std::fs::read_dir(&d).map_err(|e| format!("{}: {e}", d.display()))?;
