@@ -8,6 +8,7 @@
 mod attribution;
 mod kind;
 mod lexicon;
+mod ranking;
 mod spans;
 mod tokens;
 
@@ -24,6 +25,7 @@ use lexicon::Lexicon;
 use spans::{Cut, RawSpan};
 
 pub use kind::is_title_case;
+pub use ranking::{SpeakerCase, SpeakerChoice, SpeakerWeights};
 
 const STAGE: &str = "quotes";
 
@@ -77,6 +79,7 @@ impl StageOptions for QuotesOptions {
 pub struct Quotes {
     lexicon: Lexicon,
     options: QuotesOptions,
+    weights: SpeakerWeights,
 }
 
 impl Quotes {
@@ -102,7 +105,33 @@ impl Quotes {
             return Err(StageError::new("quotes: max_quote_chars must be positive"));
         }
         let lexicon = Lexicon::new(&cues, &options.extra_speaker_nouns).map_err(StageError::new)?;
-        Ok(Quotes { lexicon, options })
+        Ok(Quotes {
+            lexicon,
+            options,
+            weights: SpeakerWeights::shipped(),
+        })
+    }
+}
+
+/// The previous quotation's speaker as a candidate for the next one.
+struct FollowOn {
+    attribution: Attribution,
+    continues: Option<usize>,
+    /// Features beyond the generic ones: what the hand-written rule looked at.
+    signs: Vec<String>,
+}
+
+impl FollowOn {
+    fn new(attribution: Attribution, continues: Option<usize>, rule: bool, signs: &[&str]) -> Self {
+        let mut signs: Vec<String> = signs.iter().map(|s| format!("previous:{s}")).collect();
+        if rule {
+            signs.push("previous:rule".to_string());
+        }
+        FollowOn {
+            attribution,
+            continues,
+            signs,
+        }
     }
 }
 
@@ -116,6 +145,30 @@ struct Found {
 
 impl DocumentStage for Quotes {
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {
+        self.run(doc, None)
+    }
+}
+
+impl Quotes {
+    /// The stage with other ranking weights (the trainer's, in tests).
+    pub fn with_speaker_weights(mut self, weights: SpeakerWeights) -> Self {
+        self.weights = weights;
+        self
+    }
+
+    /// Runs the stage on `doc` and returns, for every quotation the ranking decided, its
+    /// candidate attributions with their features: the trainer's examples.
+    pub fn speaker_cases(&self, doc: &mut Document) -> Result<Vec<SpeakerCase>, StageError> {
+        let mut cases = Vec::new();
+        self.run(doc, Some(&mut cases))?;
+        Ok(cases)
+    }
+
+    fn run(
+        &self,
+        doc: &mut Document,
+        record: Option<&mut Vec<SpeakerCase>>,
+    ) -> Result<(), StageError> {
         doc.quotes.clear();
         let mut warnings = Vec::new();
         let mut raw = spans::find_spans(
@@ -194,7 +247,7 @@ impl DocumentStage for Quotes {
             cues: &cues,
             lex: &self.lexicon,
         };
-        let found = self.attribute(&scene, raw);
+        let found = self.attribute(&scene, raw, record);
         let records = to_records(doc, found);
         doc.quotes = records;
         for w in warnings {
@@ -232,7 +285,12 @@ impl Quotes {
         }
     }
 
-    fn attribute(&self, scene: &Scene<'_>, raw: Vec<RawSpan>) -> Vec<Found> {
+    fn attribute(
+        &self,
+        scene: &Scene<'_>,
+        raw: Vec<RawSpan>,
+        mut record: Option<&mut Vec<SpeakerCase>>,
+    ) -> Vec<Found> {
         let text = scene.text;
         let mut out: Vec<Found> = Vec::with_capacity(raw.len());
         // Index into `out` of the last outermost quotation.
@@ -254,7 +312,7 @@ impl Quotes {
                     }
                 }
                 if !attribution.is_attributed() {
-                    attribution = self.attribute_one(scene, &span, content);
+                    attribution = self.attribute_one(scene, &span, content, record.as_deref_mut());
                 }
                 // Split quotation: both parts hang on the same cue ("…,” Witkoff said, “…”).
                 if let (Some(p), Some(cue)) = (same_para_prev, &attribution.cue_bytes) {
@@ -263,7 +321,15 @@ impl Quotes {
                     }
                 }
                 if !attribution.is_attributed() {
-                    if let Some((mut a, c)) = self.follow_on(scene, &span, prev, last_top) {
+                    let follow = self.follow_on(scene, &span, prev, last_top).filter(|f| {
+                        self.keep_follow_on(scene, &span, content, f, record.as_deref_mut())
+                    });
+                    if let Some(FollowOn {
+                        attribution: mut a,
+                        continues: c,
+                        ..
+                    }) = follow
+                    {
                         if attribution.cue.is_some() {
                             // Its own cue, the earlier speaker ("…, and emphasised “…”").
                             a.cue = attribution.cue.take();
@@ -324,7 +390,13 @@ impl Quotes {
         out
     }
 
-    fn attribute_one(&self, scene: &Scene<'_>, span: &RawSpan, content: &str) -> Attribution {
+    fn attribute_one(
+        &self,
+        scene: &Scene<'_>,
+        span: &RawSpan,
+        content: &str,
+        record: Option<&mut Vec<SpeakerCase>>,
+    ) -> Attribution {
         let ends_sentence =
             content.trim_end().ends_with('.') && !content.trim_end().ends_with("..");
         // A closing mark written as two apostrophes ('') ends the span at the first one.
@@ -333,45 +405,67 @@ impl Quotes {
                 .trim_start_matches(['\'', '’'])
                 .len();
         let window_start = scene.sentence_start(span.outer.start, 400);
+        // Every route that finds something is a candidate; the ranking picks one (the
+        // shipped weights prefer a cue after the closing mark, then a passive agent, then a
+        // cue before, then a colon lead-in; "Lee called it “…,” according to Fox News" goes
+        // to the speaker named before).
+        let mut candidates = Vec::with_capacity(4);
         if !ends_sentence {
-            if let Some(a) = scene.after_close(close_end) {
-                // "Lee called it “…,” according to Fox News": the outlet only reported
-                // words whose speaker the sentence names before them.
-                let reported = a.cue.as_deref().is_some_and(|c| {
-                    c.eq_ignore_ascii_case("according to")
-                        && a.speaker.as_deref().is_some_and(|s| scene.lex.is_outlet(s))
-                });
-                if reported {
-                    if let Some(b) = scene.before_open(span.outer.start, window_start) {
-                        if b.speaker.is_some() {
-                            return b;
-                        }
-                    }
-                }
-                return a;
-            }
+            candidates.extend(scene.after_close(close_end));
         }
-        if let Some(a) = scene.passive(span.outer.start, close_end, window_start) {
-            return a;
-        }
-        // What comes before the opening mark, attributed or not, is the answer when there is
-        // any (moved out, not cloned: its names are strings); else a colon lead-in.
+        candidates.extend(scene.passive(span.outer.start, close_end, window_start));
         match scene.before_open(span.outer.start, window_start) {
-            Some(a) => a,
-            None => scene.colon_lead(span.outer.start).unwrap_or_default(),
+            Some(a) => candidates.push(a),
+            None => candidates.extend(scene.colon_lead(span.outer.start)),
         }
+        let is_outlet = |s: &str| scene.lex.is_outlet(s);
+        let cx = ranking::Context {
+            text: scene.text,
+            quote: span.outer.clone(),
+            ends_sentence,
+            is_outlet: &is_outlet,
+        };
+        let extra = vec![Vec::new(); candidates.len()];
+        match ranking::choose(&self.weights, &candidates, &extra, &cx, record) {
+            Some(i) => candidates.swap_remove(i),
+            None => Attribution::default(),
+        }
+    }
+
+    /// Whether the ranking credits the previous quotation's speaker rather than no one.
+    fn keep_follow_on(
+        &self,
+        scene: &Scene<'_>,
+        span: &RawSpan,
+        content: &str,
+        follow: &FollowOn,
+        record: Option<&mut Vec<SpeakerCase>>,
+    ) -> bool {
+        let is_outlet = |s: &str| scene.lex.is_outlet(s);
+        let cx = ranking::Context {
+            text: scene.text,
+            quote: span.outer.clone(),
+            ends_sentence: content.trim_end().ends_with('.'),
+            is_outlet: &is_outlet,
+        };
+        // No one first: a tie leaves the quotation to the paragraph lead or its sentence.
+        let candidates = [Attribution::default(), follow.attribution.clone()];
+        let extra = [Vec::new(), follow.signs.clone()];
+        ranking::choose(&self.weights, &candidates, &extra, &cx, record) == Some(1)
     }
 
     /// A quotation with no cue of its own that goes on from the one before: in the same
     /// paragraph after its attribution ("…,” Witkoff explained. “It’s …”), or opening the
-    /// next paragraph.
+    /// next paragraph. The ranking decides between crediting the previous speaker and no
+    /// one (then the paragraph lead or the sentence's subject may answer); `rule` is what
+    /// the hand-written conditions said, `signs` what they looked at.
     fn follow_on(
         &self,
         scene: &Scene<'_>,
         span: &RawSpan,
         prev: Option<&Found>,
         prev_index: Option<usize>,
-    ) -> Option<(Attribution, Option<usize>)> {
+    ) -> Option<FollowOn> {
         let p = prev?;
         if !p.kind.is_speech() || p.attribution.speaker.is_none() {
             return None;
@@ -386,12 +480,20 @@ impl Quotes {
                 .as_ref()
                 .is_some_and(|c| gap.start <= c.start && c.end <= gap.end);
             if cue_in_gap && p.attribution.route == Route::After {
-                return Some((a, prev_index));
+                return Some(FollowOn::new(
+                    a,
+                    prev_index,
+                    true,
+                    &["same_paragraph", "cue_between"],
+                ));
             }
-            if !scene.person_between(gap.start, gap.end) {
-                return Some((a, None));
-            }
-            return None;
+            let blocked = scene.person_between(gap.start, gap.end);
+            let signs: &[&str] = if blocked {
+                &["same_paragraph", "person_between"]
+            } else {
+                &["same_paragraph"]
+            };
+            return Some(FollowOn::new(a, None, !blocked, signs));
         }
         let opens_paragraph = scene
             .paragraphs
@@ -411,11 +513,19 @@ impl Quotes {
                     .trim_start()
                     .starts_with(['.', ','])
                 && p.attribution.route != Route::After;
-            if !tail_has_person {
-                return Some((a, None));
-            }
+            let signs: &[&str] = if tail_has_person {
+                &["next_paragraph", "person_after_previous"]
+            } else {
+                &["next_paragraph"]
+            };
+            return Some(FollowOn::new(a, None, !tail_has_person, signs));
         }
-        None
+        let signs: &[&str] = if span.paragraph == p.span.paragraph + 1 {
+            &["next_paragraph", "not_opening"]
+        } else {
+            &["farther"]
+        };
+        Some(FollowOn::new(a, None, false, signs))
     }
 }
 
