@@ -20,6 +20,8 @@ pub struct Model {
 pub struct Scratch {
     infos: Vec<Info>,
     tags: Vec<u8>,
+    /// The scores of each scored token, in order.
+    scores: Vec<[i32; TAGS]>,
 }
 
 /// Whether tag `tag` may follow `prev`: an inside tag only continues its own kind.
@@ -129,12 +131,28 @@ impl Model {
 
     /// The names in one sentence's tokens, appended to `out` (token indices).
     pub fn tag(&self, tokens: &[Token], scratch: &mut Scratch, out: &mut Vec<Span>) {
+        let mut margins = Vec::new();
+        self.tag_with_margins(tokens, scratch, out, &mut margins);
+    }
+
+    /// As [`Model::tag`], and for each name appended, how far the score of its opening tag
+    /// was above the score of no name at its first token (in the table's units, where the
+    /// largest weight is 32,767): how sure the tagger was. Appended to `margins`.
+    pub fn tag_with_margins(
+        &self,
+        tokens: &[Token],
+        scratch: &mut Scratch,
+        out: &mut Vec<Span>,
+        margins: &mut Vec<i32>,
+    ) {
         prepare(tokens, &mut scratch.infos);
         if !scratch.infos.iter().any(|i| i.scored) {
             return;
         }
         let shift = 64 - self.bits;
         let table: &[u8] = &self.table;
+        let scores = &mut scratch.scores;
+        scores.clear();
         decode(tokens, &scratch.infos, &mut scratch.tags, |feats| {
             let mut s = [0i32; TAGS];
             for &f in feats {
@@ -144,9 +162,21 @@ impl Model {
                     *acc += i32::from(i16::from_le_bytes([w[0], w[1]]));
                 }
             }
+            scores.push(s);
             s
         });
         debug_assert!(scratch.tags.iter().all(|&t| t == 0 || kind_of(t).is_some()));
+        let first = out.len();
         spans_of(&scratch.tags, out);
+        for span in &out[first..] {
+            // The span's first token is scored; its scores are the k-th pushed.
+            let k = scratch.infos[..span.start]
+                .iter()
+                .filter(|i| i.scored)
+                .count();
+            let s = scratch.scores[k];
+            let tag = scratch.tags[span.start] as usize;
+            margins.push(s[tag] - s[0]);
+        }
     }
 }

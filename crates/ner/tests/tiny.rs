@@ -85,6 +85,12 @@ fn a_tiny_model_tags_its_own_training_sentences() {
         let mut found = Vec::new();
         model.tag(&tokens(words), &mut scratch, &mut found);
         assert_eq!(&found, gold, "{}", words.join(" "));
+        // The same names with margins: one each, and a name it learned is above no name.
+        let (mut again, mut margins) = (Vec::new(), Vec::new());
+        model.tag_with_margins(&tokens(words), &mut scratch, &mut again, &mut margins);
+        assert_eq!(&again, gold);
+        assert_eq!(margins.len(), gold.len());
+        assert!(margins.iter().all(|&m| m > 0), "{margins:?}");
     }
 }
 

@@ -30,8 +30,15 @@ pub(crate) fn model() -> &'static ner::Model {
 pub(super) struct Tagged {
     scratch: ner::Scratch,
     spans: Vec<ner::Span>,
+    margins: Vec<i32>,
     overlapping: Vec<usize>,
 }
+
+/// How sure the tagger must be (its margin, see `ner::Model::tag_with_margins`) of a name the
+/// rules saw nothing of, or only an unknown capitalized word; a lone capitalized word opening a
+/// sentence ("Budget", "Western") needs twice as much. Chosen on GUM train's output (30–60 the
+/// best there; margins of the shipped model are mostly in the hundreds).
+const MIN_MARGIN: i32 = 50;
 
 /// The words of `text[range]` (one sentence) as the finder's tagger reads them, with the
 /// built-in lists: byte ranges and list flags. The trainer reads its sentences through this,
@@ -93,10 +100,12 @@ impl<'a> Finder<'a> {
                 flags: it.flags,
             }));
         self.tagged.spans.clear();
-        model().tag(
+        self.tagged.margins.clear();
+        model().tag_with_margins(
             &self.tagger_words,
             &mut self.tagged.scratch,
             &mut self.tagged.spans,
+            &mut self.tagged.margins,
         );
         // Candidates in no tagged span: the tagger saw no name there.
         for c in first_cand..self.cands.len() {
@@ -107,7 +116,7 @@ impl<'a> Finder<'a> {
         }
         for k in 0..self.tagged.spans.len() {
             let span = self.tagged.spans[k];
-            self.merge_learned(first_cand, span);
+            self.merge_learned(first_cand, span, self.tagged.margins[k]);
         }
     }
 
@@ -133,7 +142,7 @@ impl<'a> Finder<'a> {
         })
     }
 
-    fn merge_learned(&mut self, first_cand: usize, span: ner::Span) {
+    fn merge_learned(&mut self, first_cand: usize, span: ner::Span, margin: i32) {
         let Some(span) = self.trimmed(span) else {
             return;
         };
@@ -152,12 +161,28 @@ impl<'a> Finder<'a> {
         let inside = |c: &Cand| {
             c.bytes.start >= bytes.start && c.bytes.end <= bytes.end && c.bytes.len() < bytes.len()
         };
+        // The rules saw nothing there, or only an unknown capitalized word: the tagger alone
+        // decides, if it is sure enough.
+        let unsupported = overlapping.iter().all(|&c| {
+            let c = &self.cands[c];
+            matches!(c.hint, Hint::Name) && weak(c)
+        });
+        if unsupported && !self.sure_enough(span, margin) {
+            self.tagged.overlapping = overlapping;
+            return;
+        }
         let replace = overlapping.iter().all(|&c| {
             let c = &self.cands[c];
             (weak(c) && !contains(c, &bytes))
                 || (inside(c) && c.person.is_none() && c.role.is_none() && !c.honorific)
         });
         if replace {
+            let kind = match kind {
+                EntityKind::Org | EntityKind::Place => {
+                    self.head_kind(&overlapping, &bytes).unwrap_or(kind)
+                }
+                _ => kind,
+            };
             let mut k = 0;
             self.cands.retain(|c| {
                 k += 1;
@@ -218,8 +243,45 @@ impl<'a> Finder<'a> {
             {
                 return None;
             }
+            if self.dateline(span.start) {
+                span.kind = ner::Kind::Place;
+            }
         }
         Some(span)
+    }
+
+    /// The kind the rules read off the head word of an organization or place ending where
+    /// the tagged name ends ("… Conservatory" an organization, "… River" a place): for these
+    /// two kinds the head word is surer than the tagger.
+    fn head_kind(&self, overlapping: &[usize], bytes: &Range<usize>) -> Option<EntityKind> {
+        overlapping.iter().find_map(|&c| {
+            let c = &self.cands[c];
+            (c.bytes.end == bytes.end).then_some(())?;
+            match c.hint {
+                Hint::NewOrg => Some(EntityKind::Org),
+                Hint::NewPlace => Some(EntityKind::Place),
+                _ => None,
+            }
+        })
+    }
+
+    /// Whether the tagger is sure enough of a name the rules saw nothing of.
+    fn sure_enough(&self, span: ner::Span, margin: i32) -> bool {
+        let lone_opener = span.end - span.start == 1 && span.start == self.first_word;
+        margin >= MIN_MARGIN * if lone_opener { 2 } else { 1 }
+    }
+
+    /// Whether item `i` opens a wire dateline: a word in capitals first in its sentence, then
+    /// a dash or the agency in brackets ("LONDON —", "KYIV (Reuters) —"). A dateline names the
+    /// place of the story, whatever the word's shape suggests.
+    fn dateline(&self, i: usize) -> bool {
+        let it = &self.items[i];
+        let letters = self.text[it.start..it.end]
+            .chars()
+            .filter(|c| c.is_alphabetic());
+        let capitals = letters.clone().count() >= 4 && letters.clone().all(char::is_uppercase);
+        let next = self.items.get(i + 1).map(|n| &self.text[n.start..n.end]);
+        i == self.first_word && capitals && matches!(next, Some("—" | "–" | "--" | "("))
     }
 
     /// A new candidate for a name only the tagger found (or found better).
