@@ -177,12 +177,6 @@ impl<'a> Finder<'a> {
                 || (inside(c) && c.person.is_none() && c.role.is_none() && !c.honorific)
         });
         if replace {
-            let kind = match kind {
-                EntityKind::Org | EntityKind::Place => {
-                    self.head_kind(&overlapping, &bytes).unwrap_or(kind)
-                }
-                _ => kind,
-            };
             let mut k = 0;
             self.cands.retain(|c| {
                 k += 1;
@@ -248,21 +242,6 @@ impl<'a> Finder<'a> {
             }
         }
         Some(span)
-    }
-
-    /// The kind the rules read off the head word of an organization or place ending where
-    /// the tagged name ends ("… Conservatory" an organization, "… River" a place): for these
-    /// two kinds the head word is surer than the tagger.
-    fn head_kind(&self, overlapping: &[usize], bytes: &Range<usize>) -> Option<EntityKind> {
-        overlapping.iter().find_map(|&c| {
-            let c = &self.cands[c];
-            (c.bytes.end == bytes.end).then_some(())?;
-            match c.hint {
-                Hint::NewOrg => Some(EntityKind::Org),
-                Hint::NewPlace => Some(EntityKind::Place),
-                _ => None,
-            }
-        })
     }
 
     /// Whether the tagger is sure enough of a name the rules saw nothing of.
