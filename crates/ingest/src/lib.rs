@@ -111,6 +111,13 @@ impl FileReader {
         Arc::clone(&self.skipped_records)
     }
 
+    /// A failed document for an input file that could not be opened.
+    fn unreadable(&mut self, path: &Path, error: &std::io::Error) -> Document {
+        let id = self.ids.allocate(&file_stem(path));
+        let source = path.display().to_string();
+        Document::failed(id, source, STAGE, format!("cannot read: {error}"))
+    }
+
     fn read_text_file(&mut self, path: &Path) -> Document {
         let id = self.ids.allocate(&file_stem(path));
         let source = path.display().to_string();
@@ -176,13 +183,7 @@ impl Iterator for FileReader {
                     match pages::WarcFile::open(&file.path, self.options.max_file_bytes) {
                         Ok(w) => self.current_warc = Some(w),
                         Err(e) => {
-                            let id = self.ids.allocate(&file_stem(&file.path));
-                            return Some(Document::failed(
-                                id,
-                                file.path.display().to_string(),
-                                STAGE,
-                                format!("cannot read: {e}"),
-                            ));
+                            return Some(self.unreadable(&file.path, &e));
                         }
                     }
                 }
@@ -193,13 +194,7 @@ impl Iterator for FileReader {
                         self.current_jsonl = Some((file.path.display().to_string(), lines));
                     }
                     Err(e) => {
-                        let id = self.ids.allocate(&file_stem(&file.path));
-                        return Some(Document::failed(
-                            id,
-                            file.path.display().to_string(),
-                            STAGE,
-                            format!("cannot read: {e}"),
-                        ));
+                        return Some(self.unreadable(&file.path, &e));
                     }
                 },
             }
