@@ -6,10 +6,13 @@
 mod alloc;
 mod config;
 mod diagnostics;
+mod init;
 mod registry;
 mod run;
 mod shard;
+mod stdout;
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -43,18 +46,23 @@ enum Command {
     /// Print the schema of a streamed document line (Spark StructType JSON), so engines read
     /// `--output -` with an explicit schema instead of inferring one.
     Schema,
+    /// Write a commented pipeline.toml (the built-in default pipeline) into the current folder.
+    Init(InitArgs),
+}
+
+#[derive(Args)]
+struct InitArgs {
+    /// Overwrite an existing pipeline.toml.
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Args, Clone)]
 struct ConfigArgs {
-    /// The pipeline config.
-    #[arg(
-        short = 'c',
-        long = "config",
-        value_name = "FILE",
-        default_value = "pipeline.toml"
-    )]
-    config: PathBuf,
+    /// The pipeline config [default: pipeline.toml; without one, the built-in default pipeline
+    /// runs on --input].
+    #[arg(short = 'c', long = "config", value_name = "FILE")]
+    config: Option<PathBuf>,
     /// Input file or folder instead of the config's (repeatable); `-` reads JSONL from stdin.
     #[arg(long, value_name = "PATH")]
     input: Vec<String>,
@@ -101,18 +109,13 @@ fn main() -> ExitCode {
         None => run_command(cli.run, process_start),
         Some(Command::Run(args)) => run_command(args, process_start),
         Some(Command::Check(args)) => check_command(args),
-        Some(Command::Stages) => {
-            print_stages();
-            ExitCode::SUCCESS
-        }
-        Some(Command::Schema) => {
+        Some(Command::Stages) => stdout::write_all(print_stages),
+        Some(Command::Schema) => stdout::write_all(|out| {
             let schema = export::document_schema();
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&schema).unwrap_or_default()
-            );
-            ExitCode::SUCCESS
-        }
+            serde_json::to_writer_pretty(&mut *out, &schema)?;
+            writeln!(out)
+        }),
+        Some(Command::Init(args)) => init::init(args.force),
     }
 }
 
@@ -125,8 +128,36 @@ fn overrides(args: &ConfigArgs, threads: Option<usize>) -> Overrides {
     }
 }
 
+/// The config file to read, or `None` for the built-in default pipeline: the first run of
+/// an installed binary, in a folder without pipeline.toml, works with just `--input`.
+fn config_source(args: &ConfigArgs) -> Result<Option<PathBuf>, ExitCode> {
+    if let Some(path) = &args.config {
+        return Ok(Some(path.clone()));
+    }
+    let default = PathBuf::from(init::FILE_NAME);
+    if default.exists() {
+        return Ok(Some(default));
+    }
+    if args.input.is_empty() {
+        eprintln!(
+            "error: no pipeline.toml here and no --input: run `newsmill run --input FOLDER` to use the built-in default pipeline, `newsmill init` to write a pipeline.toml to edit, or -c FILE"
+        );
+        return Err(ExitCode::from(2));
+    }
+    Ok(None)
+}
+
 fn load(args: &ConfigArgs, threads: Option<usize>) -> Result<config::Plan, ExitCode> {
-    let (plan, diagnostics) = config::load(&args.config, &overrides(args, threads));
+    let source = config_source(args)?;
+    let overrides = overrides(args, threads);
+    let (label, (plan, diagnostics)) = match &source {
+        Some(path) => (path.clone(), config::load(path, &overrides)),
+        None => {
+            let label = PathBuf::from(init::BUILT_IN_LABEL);
+            let loaded = config::load_text(&label, init::DEFAULT_PIPELINE, &overrides);
+            (label, loaded)
+        }
+    };
     for d in &diagnostics {
         eprintln!("{d}");
     }
@@ -136,7 +167,7 @@ fn load(args: &ConfigArgs, threads: Option<usize>) -> Result<config::Plan, ExitC
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
             eprintln!(
                 "{}: {errors} problem{} found; nothing was run",
-                args.config.display(),
+                label.display(),
                 if errors == 1 { "" } else { "s" }
             );
             Err(ExitCode::from(2))
@@ -168,6 +199,9 @@ fn run_command(args: RunArgs, process_start: std::time::Instant) -> ExitCode {
     match run::run(plan, &options) {
         Ok(outcome) => {
             if !args.quiet {
+                if config_source(&args.config).is_ok_and(|s| s.is_none()) {
+                    eprintln!("{}", init::BUILT_IN_NOTICE);
+                }
                 run::print_summary(&outcome);
             }
             if args.timings {
@@ -226,18 +260,17 @@ fn check_command(args: CheckArgs) -> ExitCode {
             }
         })
         .collect();
-    println!(
-        "{}: ok: {}",
-        args.config.config.display(),
-        names.join(" → ")
-    );
-    ExitCode::SUCCESS
+    let label = match config_source(&args.config) {
+        Ok(Some(path)) => path.display().to_string(),
+        _ => init::BUILT_IN_LABEL.to_string(),
+    };
+    stdout::write_all(|out| writeln!(out, "{label}: ok: {}", names.join(" → ")))
 }
 
-fn print_stages() {
+fn print_stages(out: &mut dyn Write) -> std::io::Result<()> {
     for entry in registry::registry() {
-        println!("{} [{}]", entry.name, entry.kind.as_str());
-        println!("    {}", entry.description);
+        writeln!(out, "{} [{}]", entry.name, entry.kind.as_str())?;
+        writeln!(out, "    {}", entry.description)?;
         let caps = |c: &[model::Capability]| {
             if c.is_empty() {
                 "-".to_string()
@@ -245,27 +278,30 @@ fn print_stages() {
                 c.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
             }
         };
-        println!(
+        writeln!(
+            out,
             "    needs: {}   provides: {}",
             caps(entry.needs),
             caps(entry.provides)
-        );
+        )?;
         let defaults = (entry.defaults)();
         if entry.option_docs.is_empty() {
-            println!("    options: none");
+            writeln!(out, "    options: none")?;
         } else {
-            println!("    options (with defaults):");
+            writeln!(out, "    options (with defaults):")?;
             for (key, doc) in entry.option_docs {
                 let default = default_of(&defaults, key);
-                println!("      {key} = {default}\n          {doc}");
+                writeln!(out, "      {key} = {default}\n          {doc}")?;
             }
         }
-        println!(
+        writeln!(
+            out,
             "    common: type = \"{}\" (for a named instance), on_error = \"skip\" | \"fail\"",
             entry.name
-        );
-        println!();
+        )?;
+        writeln!(out)?;
     }
+    Ok(())
 }
 
 /// The default of a (possibly dotted) key, from the TOML of the options' defaults.
