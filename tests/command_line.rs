@@ -15,6 +15,11 @@ fn newsmill_to(stdout: impl Into<Stdio>, args: &[&str]) -> Output {
         "[pipeline]\ninput = \".\"\nstages = [\"clean\", \"csv\"]\n",
     )
     .unwrap();
+    std::fs::write(
+        dir.path().join("a.txt"),
+        "The bridge opens on Friday, the council said.\n",
+    )
+    .unwrap();
     Command::new(env!("CARGO_BIN_EXE_newsmill"))
         .current_dir(dir.path())
         .args(args)
@@ -36,6 +41,18 @@ fn a_closed_pipe_ends_the_command_quietly_with_success() {
         assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
         assert_eq!(stderr(&out), "", "{args:?}");
     }
+}
+
+/// A streamed run whose reader is gone has not delivered its documents: that is a failure.
+#[test]
+fn a_streamed_run_into_a_closed_pipe_is_exit_1_with_one_line() {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = newsmill_to(writer, &["run", "--quiet", "--output", "-"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("standard output"), "{err}");
 }
 
 #[cfg(target_os = "linux")]
@@ -125,4 +142,22 @@ fn an_empty_stage_list_is_an_error_at_its_place() {
         );
         assert!(!dir.path().join("out").exists());
     }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_behind_stderr_keeps_the_exit_code_without_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    // No pipeline.toml and no --input: a usage error whose message cannot be written.
+    let out = Command::new(env!("CARGO_BIN_EXE_newsmill"))
+        .current_dir(dir.path())
+        .arg("run")
+        .stderr(full)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
 }

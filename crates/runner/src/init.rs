@@ -33,17 +33,17 @@ pub fn init(force: bool) -> ExitCode {
         .and_then(|mut file| file.write_all(DEFAULT_PIPELINE.as_bytes()));
     match written {
         Ok(()) => {
-            eprintln!(
+            say!(
                 "wrote {FILE_NAME}: put articles in articles/ (or edit `input`), check it with `newsmill check`, run it with `newsmill`"
             );
             ExitCode::SUCCESS
         }
         Err(e) if e.kind() == ErrorKind::AlreadyExists => {
-            eprintln!("error: {FILE_NAME} already exists here; not overwritten (newsmill init --force replaces it)");
+            say!("error: {FILE_NAME} already exists here; not overwritten (newsmill init --force replaces it)");
             ExitCode::from(2)
         }
         Err(e) => {
-            eprintln!("error: cannot write {FILE_NAME}: {e}");
+            say!("error: cannot write {FILE_NAME}: {e}");
             ExitCode::from(1)
         }
     }

@@ -3,6 +3,16 @@
 //! This is the only crate that knows about the command line, TOML and the terminal; the
 //! stage crates only see documents and their own typed options.
 
+/// One line on stderr. Unlike `eprintln!`, which panics when stderr is closed or on a full
+/// disk, a failed write is ignored: there is nowhere left to tell, and the exit code still says
+/// how the command ended.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod alloc;
 mod config;
 mod diagnostics;
@@ -139,7 +149,7 @@ fn config_source(args: &ConfigArgs) -> Result<Option<PathBuf>, ExitCode> {
         return Ok(Some(default));
     }
     if args.input.is_empty() {
-        eprintln!(
+        say!(
             "error: no pipeline.toml here and no --input: run `newsmill run --input FOLDER` to use the built-in default pipeline, `newsmill init` to write a pipeline.toml to edit, or -c FILE"
         );
         return Err(ExitCode::from(2));
@@ -159,13 +169,13 @@ fn load(args: &ConfigArgs, threads: Option<usize>) -> Result<config::Plan, ExitC
         }
     };
     for d in &diagnostics {
-        eprintln!("{d}");
+        say!("{d}");
     }
     match plan {
         Some(plan) => Ok(plan),
         None => {
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-            eprintln!(
+            say!(
                 "{}: {errors} problem{} found; nothing was run",
                 label.display(),
                 if errors == 1 { "" } else { "s" }
@@ -187,7 +197,7 @@ fn run_command(args: RunArgs, process_start: std::time::Instant) -> ExitCode {
     if let Some(marker) = &done_marker {
         if let Some(code) = shard::finished(marker) {
             if !args.quiet {
-                eprintln!("{}: shard already done; nothing to do", marker.display());
+                say!("{}: shard already done; nothing to do", marker.display());
             }
             return ExitCode::from(code);
         }
@@ -200,7 +210,7 @@ fn run_command(args: RunArgs, process_start: std::time::Instant) -> ExitCode {
         Ok(outcome) => {
             if !args.quiet {
                 if config_source(&args.config).is_ok_and(|s| s.is_none()) {
-                    eprintln!("{}", init::BUILT_IN_NOTICE);
+                    say!("{}", init::BUILT_IN_NOTICE);
                 }
                 run::print_summary(&outcome);
             }
@@ -211,18 +221,18 @@ fn run_command(args: RunArgs, process_start: std::time::Instant) -> ExitCode {
                 let json = run::report_json(&outcome);
                 let text = serde_json::to_string_pretty(&json).unwrap_or_default();
                 if let Err(e) = std::fs::write(path, text + "\n") {
-                    eprintln!("error: cannot write report {}: {e}", path.display());
+                    say!("error: cannot write report {}: {e}", path.display());
                     return ExitCode::from(1);
                 }
             }
             if let (Some(marker), None) = (&done_marker, &outcome.aborted) {
                 if let Err(e) = shard::mark_done(marker, &outcome) {
-                    eprintln!("error: cannot write {}: {e}", marker.display());
+                    say!("error: cannot write {}: {e}", marker.display());
                     return ExitCode::from(1);
                 }
             }
             if let Some(reason) = &outcome.aborted {
-                eprintln!("error: stopped at the first failure (on_error = \"fail\"): {reason}; no output was written");
+                say!("error: stopped at the first failure (on_error = \"fail\"): {reason}; no output was written");
                 ExitCode::from(1)
             } else if outcome.failed > 0 {
                 ExitCode::from(1)
@@ -231,7 +241,7 @@ fn run_command(args: RunArgs, process_start: std::time::Instant) -> ExitCode {
             }
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            say!("error: {e}");
             ExitCode::from(1)
         }
     }
