@@ -35,7 +35,8 @@ static ALLOCATOR: alloc::MiMalloc = alloc::MiMalloc;
 
 /// Mill news articles into clean, structured, cross-referenced tables.
 ///
-/// With no subcommand, runs ./pipeline.toml.
+/// With no subcommand, runs ./pipeline.toml (without one, the built-in default pipeline on
+/// --input; `newsmill init` writes it out to edit).
 #[derive(Parser)]
 #[command(name = "newsmill", version, args_conflicts_with_subcommands = true)]
 struct Cli {
