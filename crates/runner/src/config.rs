@@ -119,7 +119,15 @@ struct PipelineSection {
     input: Option<Spanned<Paths>>,
     output: Option<Spanned<String>>,
     stages: Vec<Spanned<String>>,
-    threads: Option<usize>,
+    threads: Option<Spanned<usize>>,
+}
+
+/// No run uses more threads than this, whatever the cores.
+pub const THREADS_CAP: usize = 256;
+
+/// The most threads a run may ask for on `cores` cores.
+pub fn max_threads(cores: usize) -> usize {
+    cores.saturating_mul(4).min(THREADS_CAP)
 }
 
 const PIPELINE_KEYS: [&str; 4] = ["input", "output", "stages", "threads"];
@@ -136,16 +144,25 @@ const TOP_LEVEL_KEYS: [&str; 3] = ["pipeline", "ingest", "stages"];
 /// Reads and validates `path`. Returns the plan when there are no errors, and every
 /// diagnostic (errors and warnings) found.
 pub fn load(path: &Path, overrides: &Overrides) -> (Option<Plan>, Vec<Diagnostic>) {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
+    match std::fs::read_to_string(path) {
+        Ok(text) => load_text(path, &text, overrides),
         Err(e) => {
             let d = Diagnostic::error(format!("cannot read config {}: {e}", path.display()));
-            return (None, vec![d]);
+            (None, vec![d])
         }
-    };
+    }
+}
+
+/// Validates `text` as if read from `path` (paths in it are relative to `path`'s folder):
+/// the built-in default pipeline goes through the same checks as a file.
+pub fn load_text(
+    path: &Path,
+    text: &str,
+    overrides: &Overrides,
+) -> (Option<Plan>, Vec<Diagnostic>) {
     let mut v = Validator {
         path,
-        text: &text,
+        text,
         diagnostics: Vec::new(),
     };
     let plan = v.validate(overrides);
@@ -252,7 +269,7 @@ impl<'a> Validator<'a> {
             || (overrides.output.is_none()
                 && pipeline.output.as_ref().is_some_and(|o| o.get_ref() == "-"));
         let shard = self.shard(overrides);
-        let threads = overrides.threads.or(pipeline.threads).unwrap_or(0);
+        let threads = self.threads(&pipeline, overrides);
         let build_clock = std::time::Instant::now();
         let (stages, build_busy, build_cpu) = self.plan_stages(
             &pipeline,
@@ -310,6 +327,37 @@ impl<'a> Validator<'a> {
         })
     }
 
+    /// The thread count (0 = one per core), refused above [`max_threads`]: thousands of
+    /// threads only cost memory and start-up time, and may fail to start at all.
+    fn threads(&mut self, pipeline: &PipelineSection, overrides: &Overrides) -> usize {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let limit = max_threads(cores);
+        let (threads, span) = match (overrides.threads, &pipeline.threads) {
+            (Some(n), _) => (n, None),
+            (None, Some(n)) => (*n.get_ref(), Some(n.span())),
+            (None, None) => (0, None),
+        };
+        if threads <= limit {
+            return threads;
+        }
+        let place = if span.is_some() {
+            "[pipeline] `threads`"
+        } else {
+            "--threads"
+        };
+        let message = format!("{place}: {threads} is too many: at most {limit} (4 per core on {cores} cores, and never above {THREADS_CAP})");
+        let help = Some("0 runs one thread per core".to_string());
+        if span.is_some() {
+            self.error(span, message).help = help;
+        } else {
+            // A command-line value has no place in the file.
+            let mut d = Diagnostic::error(message);
+            d.help = help;
+            self.diagnostics.push(d);
+        }
+        0
+    }
+
     fn shard(&mut self, overrides: &Overrides) -> Option<Shard> {
         match overrides.shard {
             (None, None) => None,
@@ -347,9 +395,13 @@ impl<'a> Validator<'a> {
                 "output" => Spanned::<String>::deserialize(de()).map(|v| section.output = Some(v)),
                 "stages" => Vec::<Spanned<String>>::deserialize(de()).map(|v| {
                     has_stages = true;
+                    if v.is_empty() {
+                        self.error(Some(value.span()), "[pipeline] `stages` is empty: nothing would be run")
+                            .help("e.g. stages = [\"clean\", \"quotes\", \"csv\"]; `newsmill stages` lists them all");
+                    }
                     section.stages = v;
                 }),
-                "threads" => usize::deserialize(de()).map(|v| section.threads = Some(v)),
+                "threads" => Spanned::<usize>::deserialize(de()).map(|v| section.threads = Some(v)),
                 other => {
                     let d = self.error(
                         Some(key.span()),

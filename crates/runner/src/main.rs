@@ -3,13 +3,26 @@
 //! This is the only crate that knows about the command line, TOML and the terminal; the
 //! stage crates only see documents and their own typed options.
 
+/// One line on stderr. Unlike `eprintln!`, which panics when stderr is closed or on a full
+/// disk, a failed write is ignored: there is nowhere left to tell, and the exit code still says
+/// how the command ended.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod alloc;
 mod config;
 mod diagnostics;
+mod init;
 mod registry;
 mod run;
 mod shard;
+mod stdout;
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -22,7 +35,8 @@ static ALLOCATOR: alloc::MiMalloc = alloc::MiMalloc;
 
 /// Mill news articles into clean, structured, cross-referenced tables.
 ///
-/// With no subcommand, runs ./pipeline.toml.
+/// With no subcommand, runs ./pipeline.toml (without one, the built-in default pipeline on
+/// --input; `newsmill init` writes it out to edit).
 #[derive(Parser)]
 #[command(name = "newsmill", version, args_conflicts_with_subcommands = true)]
 struct Cli {
@@ -43,18 +57,23 @@ enum Command {
     /// Print the schema of a streamed document line (Spark StructType JSON), so engines read
     /// `--output -` with an explicit schema instead of inferring one.
     Schema,
+    /// Write a commented pipeline.toml (the built-in default pipeline) into the current folder.
+    Init(InitArgs),
+}
+
+#[derive(Args)]
+struct InitArgs {
+    /// Overwrite an existing pipeline.toml.
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Args, Clone)]
 struct ConfigArgs {
-    /// The pipeline config.
-    #[arg(
-        short = 'c',
-        long = "config",
-        value_name = "FILE",
-        default_value = "pipeline.toml"
-    )]
-    config: PathBuf,
+    /// The pipeline config [default: pipeline.toml; without one, the built-in default pipeline
+    /// runs on --input].
+    #[arg(short = 'c', long = "config", value_name = "FILE")]
+    config: Option<PathBuf>,
     /// Input file or folder instead of the config's (repeatable); `-` reads JSONL from stdin.
     #[arg(long, value_name = "PATH")]
     input: Vec<String>,
@@ -101,18 +120,13 @@ fn main() -> ExitCode {
         None => run_command(cli.run, process_start),
         Some(Command::Run(args)) => run_command(args, process_start),
         Some(Command::Check(args)) => check_command(args),
-        Some(Command::Stages) => {
-            print_stages();
-            ExitCode::SUCCESS
-        }
-        Some(Command::Schema) => {
+        Some(Command::Stages) => stdout::write_all(print_stages),
+        Some(Command::Schema) => stdout::write_all(|out| {
             let schema = export::document_schema();
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&schema).unwrap_or_default()
-            );
-            ExitCode::SUCCESS
-        }
+            serde_json::to_writer_pretty(&mut *out, &schema)?;
+            writeln!(out)
+        }),
+        Some(Command::Init(args)) => init::init(args.force),
     }
 }
 
@@ -125,18 +139,46 @@ fn overrides(args: &ConfigArgs, threads: Option<usize>) -> Overrides {
     }
 }
 
+/// The config file to read, or `None` for the built-in default pipeline: the first run of
+/// an installed binary, in a folder without pipeline.toml, works with just `--input`.
+fn config_source(args: &ConfigArgs) -> Result<Option<PathBuf>, ExitCode> {
+    if let Some(path) = &args.config {
+        return Ok(Some(path.clone()));
+    }
+    let default = PathBuf::from(init::FILE_NAME);
+    if default.exists() {
+        return Ok(Some(default));
+    }
+    if args.input.is_empty() {
+        say!(
+            "error: no pipeline.toml here and no --input: run `newsmill run --input FOLDER` to use the built-in default pipeline, `newsmill init` to write a pipeline.toml to edit, or -c FILE"
+        );
+        return Err(ExitCode::from(2));
+    }
+    Ok(None)
+}
+
 fn load(args: &ConfigArgs, threads: Option<usize>) -> Result<config::Plan, ExitCode> {
-    let (plan, diagnostics) = config::load(&args.config, &overrides(args, threads));
+    let source = config_source(args)?;
+    let overrides = overrides(args, threads);
+    let (label, (plan, diagnostics)) = match &source {
+        Some(path) => (path.clone(), config::load(path, &overrides)),
+        None => {
+            let label = PathBuf::from(init::BUILT_IN_LABEL);
+            let loaded = config::load_text(&label, init::DEFAULT_PIPELINE, &overrides);
+            (label, loaded)
+        }
+    };
     for d in &diagnostics {
-        eprintln!("{d}");
+        say!("{d}");
     }
     match plan {
         Some(plan) => Ok(plan),
         None => {
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-            eprintln!(
+            say!(
                 "{}: {errors} problem{} found; nothing was run",
-                args.config.display(),
+                label.display(),
                 if errors == 1 { "" } else { "s" }
             );
             Err(ExitCode::from(2))
@@ -156,7 +198,7 @@ fn run_command(args: RunArgs, process_start: std::time::Instant) -> ExitCode {
     if let Some(marker) = &done_marker {
         if let Some(code) = shard::finished(marker) {
             if !args.quiet {
-                eprintln!("{}: shard already done; nothing to do", marker.display());
+                say!("{}: shard already done; nothing to do", marker.display());
             }
             return ExitCode::from(code);
         }
@@ -168,6 +210,9 @@ fn run_command(args: RunArgs, process_start: std::time::Instant) -> ExitCode {
     match run::run(plan, &options) {
         Ok(outcome) => {
             if !args.quiet {
+                if config_source(&args.config).is_ok_and(|s| s.is_none()) {
+                    say!("{}", init::BUILT_IN_NOTICE);
+                }
                 run::print_summary(&outcome);
             }
             if args.timings {
@@ -177,18 +222,18 @@ fn run_command(args: RunArgs, process_start: std::time::Instant) -> ExitCode {
                 let json = run::report_json(&outcome);
                 let text = serde_json::to_string_pretty(&json).unwrap_or_default();
                 if let Err(e) = std::fs::write(path, text + "\n") {
-                    eprintln!("error: cannot write report {}: {e}", path.display());
+                    say!("error: cannot write report {}: {e}", path.display());
                     return ExitCode::from(1);
                 }
             }
             if let (Some(marker), None) = (&done_marker, &outcome.aborted) {
                 if let Err(e) = shard::mark_done(marker, &outcome) {
-                    eprintln!("error: cannot write {}: {e}", marker.display());
+                    say!("error: cannot write {}: {e}", marker.display());
                     return ExitCode::from(1);
                 }
             }
             if let Some(reason) = &outcome.aborted {
-                eprintln!("error: stopped at the first failure (on_error = \"fail\"): {reason}; no output was written");
+                say!("error: stopped at the first failure (on_error = \"fail\"): {reason}; no output was written");
                 ExitCode::from(1)
             } else if outcome.failed > 0 {
                 ExitCode::from(1)
@@ -197,7 +242,7 @@ fn run_command(args: RunArgs, process_start: std::time::Instant) -> ExitCode {
             }
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            say!("error: {e}");
             ExitCode::from(1)
         }
     }
@@ -226,18 +271,17 @@ fn check_command(args: CheckArgs) -> ExitCode {
             }
         })
         .collect();
-    println!(
-        "{}: ok: {}",
-        args.config.config.display(),
-        names.join(" → ")
-    );
-    ExitCode::SUCCESS
+    let label = match config_source(&args.config) {
+        Ok(Some(path)) => path.display().to_string(),
+        _ => init::BUILT_IN_LABEL.to_string(),
+    };
+    stdout::write_all(|out| writeln!(out, "{label}: ok: {}", names.join(" → ")))
 }
 
-fn print_stages() {
+fn print_stages(out: &mut dyn Write) -> std::io::Result<()> {
     for entry in registry::registry() {
-        println!("{} [{}]", entry.name, entry.kind.as_str());
-        println!("    {}", entry.description);
+        writeln!(out, "{} [{}]", entry.name, entry.kind.as_str())?;
+        writeln!(out, "    {}", entry.description)?;
         let caps = |c: &[model::Capability]| {
             if c.is_empty() {
                 "-".to_string()
@@ -245,27 +289,30 @@ fn print_stages() {
                 c.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", ")
             }
         };
-        println!(
+        writeln!(
+            out,
             "    needs: {}   provides: {}",
             caps(entry.needs),
             caps(entry.provides)
-        );
+        )?;
         let defaults = (entry.defaults)();
         if entry.option_docs.is_empty() {
-            println!("    options: none");
+            writeln!(out, "    options: none")?;
         } else {
-            println!("    options (with defaults):");
+            writeln!(out, "    options (with defaults):")?;
             for (key, doc) in entry.option_docs {
                 let default = default_of(&defaults, key);
-                println!("      {key} = {default}\n          {doc}");
+                writeln!(out, "      {key} = {default}\n          {doc}")?;
             }
         }
-        println!(
+        writeln!(
+            out,
             "    common: type = \"{}\" (for a named instance), on_error = \"skip\" | \"fail\"",
             entry.name
-        );
-        println!();
+        )?;
+        writeln!(out)?;
     }
+    Ok(())
 }
 
 /// The default of a (possibly dotted) key, from the TOML of the options' defaults.

@@ -290,7 +290,7 @@ pub fn run(plan: Plan, options: &RunOptions) -> Result<Outcome, RunError> {
         .sum::<Duration>();
     sink.progress.finish_and_clear();
     if sink.failed > sink.failures_shown && !options.quiet {
-        eprintln!(
+        say!(
             "error: … and {} more failed documents (see errors.csv)",
             sink.failed - sink.failures_shown
         );
@@ -493,7 +493,7 @@ impl Sink {
         self.failed += 1;
         if let Some((failure, stops)) = &note.failure {
             if !self.quiet && self.failures_shown < 20 {
-                self.progress.suspend(|| eprintln!("error: {failure}"));
+                self.progress.suspend(|| say!("error: {failure}"));
                 self.failures_shown += 1;
             }
             if *stops && self.aborted.is_none() {
