@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
-use model::{Document, EntityKind, Quote};
+use model::{Document, EntityKind, Quote, SpeakerKind};
 
 /// Distinct speakers tracked before the least-quoted are dropped (the count is then a floor).
 const MAX_SPEAKERS: usize = 100_000;
@@ -55,6 +55,8 @@ pub struct Speaker {
     /// Roles the documents give the speaker, counted once per document.
     roles: Tally,
     pub kind: Option<EntityKind>,
+    /// What the quotes stage called the speaker (person, organization, described…), first seen.
+    pub speaker_kind: Option<SpeakerKind>,
     pub quotes: u64,
     pub documents: u64,
     /// Named outlets (interned), sorted.
@@ -224,7 +226,7 @@ impl Corpus {
         }
         for quote in speech.iter().filter(|q| q.continues.is_none()) {
             if let Some(speaker) = quote.speaker.as_deref() {
-                self.count_speaker(doc, speaker, index, outlet);
+                self.count_speaker(doc, (speaker, quote.speaker_kind), index, outlet);
             }
         }
         self.count_pairs(doc);
@@ -244,10 +246,19 @@ impl Corpus {
         id
     }
 
-    fn count_speaker(&mut self, doc: &Document, name: &str, index: u64, outlet: Option<u32>) {
+    fn count_speaker(
+        &mut self,
+        doc: &Document,
+        (name, kind): (&str, Option<SpeakerKind>),
+        index: u64,
+        outlet: Option<u32>,
+    ) {
         let (key, entity) = speaker_key(doc, name);
         let speaker = self.speakers.entry(key).or_default();
         speaker.quotes += 1;
+        if let Some(kind) = kind {
+            speaker.speaker_kind.get_or_insert(kind);
+        }
         speaker.names.add(name);
         if let Some(entity) = entity {
             speaker.kind.get_or_insert(entity.kind);

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
-use model::EntityKind;
+use model::{EntityKind, SpeakerKind};
 
 use crate::aggregate::{Corpus, ListedDocument, Speaker};
 use crate::corpus_tables::{CorpusTables, Discrepancy, Group, Member};
@@ -171,10 +171,14 @@ fn top_speakers(corpus: &Corpus, n: usize) -> Vec<(&str, &Speaker)> {
     all
 }
 
+/// The role the documents give, else what kind of speaker it is when not a person, so a body
+/// ("White House") or a description ("European leaders") is not read as a person's name.
 fn role_of(speaker: &Speaker) -> String {
-    match (speaker.role(), speaker.kind) {
-        (Some(role), _) => escape(role),
-        (None, Some(EntityKind::Org)) => "<span class=\"note\">organization</span>".into(),
+    let note = |what: &str| format!("<span class=\"note\">{what}</span>");
+    match (speaker.role(), speaker.kind, speaker.speaker_kind) {
+        (Some(role), _, _) => escape(role),
+        (None, Some(EntityKind::Org), _) => note("organization"),
+        (None, _, Some(kind)) if kind != SpeakerKind::Person => note(kind.as_str()),
         _ => String::new(),
     }
 }
