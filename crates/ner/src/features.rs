@@ -33,6 +33,9 @@ pub(crate) struct Info {
 /// Most features one token has (fixed ones plus three per set list flag on three tokens).
 pub(crate) const MAX_FEATURES: usize = 40 + 3 * 16 + 3 * 4;
 
+// The shipped model's weights are indexed by these hashes, so the function must stay the same
+// bit for bit across builds and crate upgrades (a hashing crate may change its output between
+// versions); it is small, and word lookups need nothing stronger.
 const K: u64 = 0x9E37_79B9_7F4A_7C15;
 
 fn mix(mut h: u64) -> u64 {

@@ -67,16 +67,21 @@ fn tags_round_trip_through_spans() {
     assert_eq!(back, spans);
 }
 
-#[test]
-fn a_tiny_model_tags_its_own_training_sentences() {
-    let parsed: Vec<(Vec<&str>, Vec<Span>)> = FIXTURE.iter().map(|l| parse(l)).collect();
-    let examples: Vec<Example> = parsed
+/// The fixture's sentences as training examples.
+fn examples_of<'a>(parsed: &'a [(Vec<&'a str>, Vec<Span>)]) -> Vec<Example<'a>> {
+    parsed
         .iter()
         .map(|(w, s)| Example {
             tokens: tokens(w),
             tags: tags_of(w.len(), s),
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn a_tiny_model_tags_its_own_training_sentences() {
+    let parsed: Vec<(Vec<&str>, Vec<Span>)> = FIXTURE.iter().map(|l| parse(l)).collect();
+    let examples = examples_of(&parsed);
     let mut trainer = Trainer::new(12);
     trainer.train(&examples, 20, 7);
     let model = Model::from_bytes(&trainer.finish().to_bytes()).expect("a model reads back");
@@ -112,13 +117,7 @@ fn an_empty_model_finds_nothing_and_bad_bytes_are_refused() {
 #[test]
 fn training_is_deterministic() {
     let parsed: Vec<(Vec<&str>, Vec<Span>)> = FIXTURE.iter().map(|l| parse(l)).collect();
-    let examples: Vec<Example> = parsed
-        .iter()
-        .map(|(w, s)| Example {
-            tokens: tokens(w),
-            tags: tags_of(w.len(), s),
-        })
-        .collect();
+    let examples = examples_of(&parsed);
     let fit = || {
         let mut trainer = Trainer::new(10);
         trainer.train(&examples, 5, 3);
