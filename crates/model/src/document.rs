@@ -379,7 +379,8 @@ mod tests {
         // Same length, other words: a cache keyed by length would wrongly still hold.
         let text = "Bob Ray said no.".to_string();
         let len = text.len();
-        doc.set_text(text, OffsetMap::identity(len), vec![0..len]);
+        let paragraphs = line_paragraphs(&text);
+        doc.set_text(text, OffsetMap::identity(len), paragraphs);
         assert_eq!(doc.text(), "Bob Ray said no.");
         assert_ne!(doc.text_version(), before);
         assert!(doc.derived.get::<u32>().is_none());
