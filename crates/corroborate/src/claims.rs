@@ -2,149 +2,38 @@
 //! cannot both hold, once qualifiers (`about`, `more than`, `up to`) and a tolerance are
 //! taken into account.
 
-use std::collections::HashMap;
-use std::fs::File;
-use std::io::{BufWriter, Write};
+use rustc_hash::FxHashMap;
 
-use crate::runsort::RunSorter;
-use crate::spill::{read_exact_at, Addr, Interner, SpillReader};
+use crate::strings::Interner;
+use crate::texts::TextAt;
 
-/// The compact record of each claim with a subject: strings are interned. `observe` writes
-/// it to the claims' spill file with the claim's text, and `finish` reads it back.
+/// What is kept of each claim with a subject; its text waits in the text file at `text`.
 #[derive(Debug, Clone, Copy)]
 pub struct ClaimRec {
     pub doc: u32,
-    /// Where `[record, text]` is in the claims' spill file.
-    pub at: Addr,
     pub value: f64,
+    /// Interned unit, subject and qualifier.
     pub unit: u32,
     pub subject: u32,
     pub qualifier: Option<u32>,
+    pub text: TextAt,
 }
 
-const NO_QUALIFIER: u32 = u32::MAX;
-
-impl ClaimRec {
-    /// The record's fields but `at`, for the spill file.
-    pub fn encode(&self) -> [u8; 24] {
-        let mut out = [0; 24];
-        out[..4].copy_from_slice(&self.doc.to_le_bytes());
-        out[4..12].copy_from_slice(&self.value.to_bits().to_le_bytes());
-        out[12..16].copy_from_slice(&self.unit.to_le_bytes());
-        out[16..20].copy_from_slice(&self.subject.to_le_bytes());
-        let qualifier = self.qualifier.unwrap_or(NO_QUALIFIER);
-        out[20..].copy_from_slice(&qualifier.to_le_bytes());
-        out
-    }
-
-    fn decode(at: Addr, bytes: &[u8]) -> Option<ClaimRec> {
-        let u32_at = |i: usize| Some(u32::from_le_bytes(bytes.get(i..i + 4)?.try_into().ok()?));
-        let bits = u64::from_le_bytes(bytes.get(4..12)?.try_into().ok()?);
-        Some(ClaimRec {
-            doc: u32_at(0)?,
-            at,
-            value: f64::from_bits(bits),
-            unit: u32_at(12)?,
-            subject: u32_at(16)?,
-            qualifier: Some(u32_at(20)?).filter(|&q| q != NO_QUALIFIER),
-        })
-    }
-
-    /// The claim whose record is at `at` in the claims' spill file.
-    pub fn read(spill: &SpillReader, at: Addr) -> Result<ClaimRec, String> {
-        let record = spill.read(at, 2)?;
-        ClaimRec::decode(at, record.bytes(0))
-            .ok_or_else(|| "temporary file: corrupt claim".to_string())
-    }
-}
-
-/// A claim's strings, as [`disagree`] and [`clash`] read them.
+/// A claim's value and qualifier, as [`disagree`] reads them.
 struct Claim<'a> {
     value: f64,
     qualifier: Option<&'a str>,
 }
 
-/// Claims on one subject and unit that disagree across sources. Its claims' addresses wait
-/// in [`Conflicts`]' file: a subject reported across the corpus lists claims from every part
-/// of it.
-#[derive(Debug, Clone, Copy)]
+/// Claims on one subject and unit that disagree across sources.
+#[derive(Debug, Clone)]
 pub struct Conflict {
     /// The subject as the first claim writes it (interned).
     pub subject: u32,
-    /// The unit class, an index into [`Conflicts::units`].
-    pub unit: u32,
-    /// Index (in input order) of the first claim.
-    first: u32,
-    /// Where the list of the claims' addresses starts in the file, in addresses.
-    start: u64,
-    len: u32,
-}
-
-/// The conflicts, in order of their first claim.
-#[derive(Default)]
-pub struct Conflicts {
-    heads: Vec<Conflict>,
-    /// Unit classes by number.
-    pub units: Vec<String>,
-    writer: Option<BufWriter<File>>,
-    file: Option<File>,
-    written: u64,
-}
-
-impl Conflicts {
-    pub fn len(&self) -> usize {
-        self.heads.len()
-    }
-
-    /// Conflict `i`, the addresses of its claims (all claims on its subject and unit, in
-    /// input order) read into `out`.
-    pub fn read(&self, i: usize, out: &mut Vec<Addr>) -> Result<Conflict, String> {
-        let c = self.heads[i];
-        let file = self
-            .file
-            .as_ref()
-            .ok_or("temporary file: nothing was written")?;
-        let mut bytes = vec![0u8; c.len as usize * 4];
-        read_exact_at(file, &mut bytes, c.start * 4)?;
-        out.clear();
-        out.extend(
-            bytes
-                .chunks_exact(4)
-                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])),
-        );
-        Ok(c)
-    }
-
-    fn push(&mut self, head: Conflict, ats: impl Iterator<Item = Addr>) -> std::io::Result<()> {
-        let w = match &mut self.writer {
-            Some(w) => w,
-            None => self
-                .writer
-                .insert(BufWriter::with_capacity(1 << 16, tempfile::tempfile()?)),
-        };
-        let mut len = 0;
-        for at in ats {
-            w.write_all(&at.to_le_bytes())?;
-            len += 1;
-        }
-        self.heads.push(Conflict {
-            start: self.written,
-            len,
-            ..head
-        });
-        self.written += u64::from(len);
-        Ok(())
-    }
-
-    /// Bytes held, for [`crate::memory`].
-    pub fn bytes(&self) -> usize {
-        crate::memory::vec(&self.heads)
-            + self
-                .units
-                .iter()
-                .map(|u| crate::memory::chunk(u.capacity()))
-                .sum::<usize>()
-    }
+    /// The unit class (`share` for percentages and fractions).
+    pub unit: String,
+    /// Every claim on the subject and unit, as indices in input order.
+    pub claims: Vec<u32>,
 }
 
 const LOWER_BOUNDS: &[&str] = &[
@@ -215,123 +104,66 @@ fn disagree(a: &Claim, b: &Claim, tolerance: f64) -> bool {
     gap > tolerance * a.value.abs().max(b.value.abs())
 }
 
-/// Conflicts among the claims of the claims' spill file. `subject_key` folds a subject so
-/// that spellings of one place meet; `source` gives a document's source.
-///
-/// The claims are sorted by subject and unit through a temporary file, and one subject's
-/// claims at a time come back from the spill file, so that the claims are never all held.
+/// Conflicts among `claims`, in order of their first claim. `subject_key` folds a subject so
+/// that spellings of one place meet (an empty key compares with nothing); `source` gives a
+/// document's source.
 pub fn conflicts(
-    spill: &SpillReader,
+    claims: &[ClaimRec],
     strings: &Interner,
     subject_key: impl Fn(&str) -> String,
     source: impl Fn(u32) -> u64,
     tolerance: f64,
-) -> Result<Conflicts, String> {
-    let fail = |e: std::io::Error| format!("temporary file: {e}");
+) -> Vec<Conflict> {
     // Subjects and units are interned: each distinct one is folded once.
-    let mut key_of: HashMap<u32, u32> = HashMap::new();
-    let mut key_ids: HashMap<String, u32> = HashMap::new();
-    let mut class_of: HashMap<u32, u32> = HashMap::new();
-    let mut class_ids: HashMap<String, u32> = HashMap::new();
-    let mut out = Conflicts::default();
-    let mut sorter = RunSorter::default();
-    for (i, r) in spill.records(2).enumerate() {
-        let (at, record) = r?;
-        let c = ClaimRec::decode(at, record.bytes(0))
-            .ok_or_else(|| "temporary file: corrupt claim".to_string())?;
-        let key = *key_of.entry(c.subject).or_insert_with(|| {
-            let key = subject_key(strings.get(c.subject));
-            if key.is_empty() {
-                return NO_KEY;
-            }
-            let next = key_ids.len() as u32;
-            *key_ids.entry(key).or_insert(next)
-        });
-        if key == NO_KEY {
-            continue;
+    let mut key_of: FxHashMap<u32, String> = FxHashMap::default();
+    let mut class_of: FxHashMap<u32, String> = FxHashMap::default();
+    let mut keyed: Vec<(&str, &str, u32)> = Vec::new();
+    for c in claims {
+        key_of
+            .entry(c.subject)
+            .or_insert_with(|| subject_key(strings.get(c.subject)));
+        class_of
+            .entry(c.unit)
+            .or_insert_with(|| unit_class(strings.get(c.unit)));
+    }
+    for (i, c) in claims.iter().enumerate() {
+        let key = &key_of[&c.subject];
+        if !key.is_empty() {
+            keyed.push((key, &class_of[&c.unit], i as u32));
         }
-        let class = *class_of.entry(c.unit).or_insert_with(|| {
-            let class = unit_class(strings.get(c.unit));
-            let next = out.units.len() as u32;
-            *class_ids.entry(class).or_insert_with_key(|class| {
-                out.units.push(class.clone());
-                next
+    }
+    keyed.sort_unstable();
+    let mut out: Vec<Conflict> = keyed
+        .chunk_by(|a, b| (a.0, a.1) == (b.0, b.1))
+        .filter_map(|group| {
+            let list: Vec<&ClaimRec> = group.iter().map(|g| &claims[g.2 as usize]).collect();
+            clash(&list, strings, &source, tolerance).then(|| Conflict {
+                subject: list[0].subject,
+                unit: group[0].1.to_string(),
+                claims: group.iter().map(|g| g.2).collect(),
             })
-        });
-        sorter.push([key, class, i as u32, at]);
-    }
-    drop((key_of, key_ids, class_of, class_ids));
-
-    let mut error: Option<String> = None;
-    let mut group: Vec<(u32, ClaimRec)> = Vec::new();
-    let mut current = None;
-    let close = |group: &mut Vec<(u32, ClaimRec)>, class: u32, out: &mut Conflicts| {
-        if group.is_empty() {
-            return Ok(());
-        }
-        if clash(group, strings, &source, tolerance) {
-            let head = Conflict {
-                subject: group[0].1.subject,
-                unit: class,
-                first: group[0].0,
-                start: 0,
-                len: 0,
-            };
-            out.push(head, group.iter().map(|(_, c)| c.at))
-                .map_err(fail)?;
-        }
-        group.clear();
-        Ok::<(), String>(())
-    };
-    sorter.for_each(|[key, class, i, at]| {
-        if error.is_some() {
-            return;
-        }
-        if current != Some((key, class)) {
-            if let Some((_, c)) = current {
-                if let Err(e) = close(&mut group, c, &mut out) {
-                    error = Some(e);
-                    return;
-                }
-            }
-            current = Some((key, class));
-        }
-        match ClaimRec::read(spill, at) {
-            Ok(c) => group.push((i, c)),
-            Err(e) => error = Some(e),
-        }
-    })?;
-    if let Some(e) = error {
-        return Err(e);
-    }
-    if let Some((_, c)) = current {
-        close(&mut group, c, &mut out)?;
-    }
-    out.heads.sort_by_key(|c| c.first);
-    if let Some(w) = out.writer.take() {
-        out.file = Some(w.into_inner().map_err(|e| fail(e.into_error()))?);
-    }
-    Ok(out)
+        })
+        .collect();
+    out.sort_unstable_by_key(|c| c.claims[0]);
+    out
 }
-
-const NO_KEY: u32 = u32::MAX;
 
 /// Whether the claims of one subject and unit (in input order) disagree across sources.
 fn clash(
-    list: &[(u32, ClaimRec)],
+    list: &[&ClaimRec],
     strings: &Interner,
     source: impl Fn(u32) -> u64,
     tolerance: f64,
 ) -> bool {
     let view = |i: usize| {
-        let c = &list[i].1;
+        let c = list[i];
         Claim {
             value: c.value,
             qualifier: c.qualifier.map(|q| strings.get(q)),
         }
     };
     let clashes = |a: usize, b: usize| {
-        let (ca, cb) = (&list[a].1, &list[b].1);
+        let (ca, cb) = (list[a], list[b]);
         source(ca.doc) != source(cb.doc) && disagree(&view(a), &view(b), tolerance)
     };
     // All pairs on small subjects; on large ones the extremes, which hold the widest gap.

@@ -1,0 +1,286 @@
+//! The stage's four corpus tables: their columns (the one list `newsmill schema` and the
+//! exporters read) and how their rows are written from the grouped records.
+
+use rustc_hash::FxHashSet as HashSet;
+
+use model::{EntityKind, Table};
+
+use crate::claims::{ClaimRec, Conflict};
+use crate::names::{Cluster, NameNodes, Resolution};
+use crate::quotes::{self, Group, Grouped, Misattribution, QuoteRec, Wording};
+use crate::strings::Interner;
+use crate::texts::TextReader;
+use crate::{DocRec, Sources};
+
+/// One row per utterance of one speaker across documents.
+pub const QUOTE_GROUPS_COLUMNS: &[&str] = &[
+    "group_id",
+    "speaker",
+    "text",
+    "sources",
+    "doc_ids",
+    "members",
+    "corroborated",
+    "kind",
+    "wording",
+    "speaker_key",
+];
+
+/// One row per quote of a group.
+pub const QUOTE_GROUP_MEMBERS_COLUMNS: &[&str] = &[
+    "group_id", "doc_id", "quote_id", "text", "speaker", "outlet", "wording",
+];
+
+/// One row per person, organization or place across documents.
+pub const CORPUS_ENTITIES_COLUMNS: &[&str] = &[
+    "key",
+    "name",
+    "type",
+    "variants",
+    "doc_ids",
+    "documents",
+    "mentions",
+];
+
+/// One row per disagreement between documents (on a figure or on who said something).
+pub const DISCREPANCIES_COLUMNS: &[&str] =
+    &["kind", "subject", "values", "doc_ids", "texts", "unit"];
+
+/// The stage's tables and their columns, in the order the stage returns them.
+pub const TABLES: &[(&str, &[&str])] = &[
+    ("quote_groups", QUOTE_GROUPS_COLUMNS),
+    ("quote_group_members", QUOTE_GROUP_MEMBERS_COLUMNS),
+    ("corpus_entities", CORPUS_ENTITIES_COLUMNS),
+    ("discrepancies", DISCREPANCIES_COLUMNS),
+];
+
+/// What the rows are written from.
+pub struct Output<'a> {
+    pub docs: &'a [DocRec],
+    pub sources: &'a Sources,
+    pub strings: &'a Interner,
+    pub texts: &'a TextReader,
+    pub quotes: &'a [QuoteRec],
+    pub tokens: &'a [Box<[u32]>],
+    pub names: &'a NameNodes,
+    pub resolution: &'a Resolution,
+    pub claims: &'a [ClaimRec],
+    pub min_words: usize,
+}
+
+/// A table write or a read back from the text file failed.
+type Failure = String;
+
+fn group_id(i: usize) -> String {
+    format!("g{}", i + 1)
+}
+
+impl Output<'_> {
+    /// The four tables.
+    pub fn write(
+        &self,
+        grouped: &Grouped,
+        conflicts: &[Conflict],
+        include_places: bool,
+    ) -> Result<Vec<Table>, Failure> {
+        let (groups, members) = self.quote_tables(&grouped.groups)?;
+        let entities = self
+            .corpus_entities(include_places)
+            .map_err(|e| format!("corpus_entities: {e}"))?;
+        let discrepancies = self.discrepancies(&grouped.misattributions, conflicts)?;
+        Ok(vec![groups, members, entities, discrepancies])
+    }
+
+    fn doc_id(&self, d: u32) -> &str {
+        &self.docs[d as usize].id
+    }
+
+    /// Ids of `docs`, `|`-joined.
+    fn join_ids(&self, docs: impl Iterator<Item = u32>) -> String {
+        let ids: Vec<&str> = docs.map(|d| self.doc_id(d)).collect();
+        ids.join("|")
+    }
+
+    fn outlet(&self, d: u32) -> &str {
+        self.docs[d as usize]
+            .outlet
+            .map_or("", |o| self.strings.get(o))
+    }
+
+    fn speaker_name(&self, cluster: Option<u32>) -> (&str, &str) {
+        match cluster {
+            Some(c) => {
+                let c = &self.resolution.clusters[c as usize];
+                (&c.name, &c.key)
+            }
+            None => ("", ""),
+        }
+    }
+
+    /// `[quote id, text]` of quote `q`.
+    fn read_quote(&self, q: u32) -> Result<[String; 2], Failure> {
+        self.texts.read(self.quotes[q as usize].at)
+    }
+
+    /// `quote_groups` and `quote_group_members`, written together: a group's wording is its
+    /// members', and each member's text is read once.
+    fn quote_tables(&self, groups: &[Group]) -> Result<(Table, Table), Failure> {
+        let mut group_table = Table::new("quote_groups", QUOTE_GROUPS_COLUMNS);
+        let mut member_table = Table::new("quote_group_members", QUOTE_GROUP_MEMBERS_COLUMNS);
+        for (i, g) in groups.iter().enumerate() {
+            let row = self.group_rows(&group_id(i), g, &mut member_table)?;
+            group_table
+                .push(row)
+                .map_err(|e| format!("quote_groups: {e}"))?;
+        }
+        Ok((group_table, member_table))
+    }
+
+    /// Writes the member rows of group `g`; returns its own row.
+    fn group_rows(&self, id: &str, g: &Group, members: &mut Table) -> Result<Vec<String>, Failure> {
+        let [_, rep_text] = self.read_quote(g.rep)?;
+        let rep = &self.quotes[g.rep as usize];
+        let mut docs: Vec<u32> = Vec::new();
+        let mut seen_docs = HashSet::default();
+        let mut sources = HashSet::default();
+        let mut wording = Wording::Exact;
+        for &q in &g.members {
+            let rec = &self.quotes[q as usize];
+            let [quote_id, text] = self.read_quote(q)?;
+            let w = quotes::wording(self.tokens, (rep, &rep_text), (rec, &text));
+            if seen_docs.insert(rec.doc) {
+                docs.push(rec.doc);
+            }
+            sources.insert(self.sources.of(rec.doc, self.docs));
+            wording = wording.max(w);
+            let speaker = rec.speaker.map_or("", |n| self.names.name(n));
+            let row = [
+                id,
+                self.doc_id(rec.doc),
+                &quote_id,
+                &text,
+                speaker,
+                self.outlet(rec.doc),
+                w.as_str(),
+            ];
+            members
+                .push(row.map(str::to_string).to_vec())
+                .map_err(|e| format!("quote_group_members: {e}"))?;
+        }
+        let quotes = || g.members.iter().map(|&q| &self.quotes[q as usize]);
+        let substantial = quotes().any(|r| self.tokens[r.variant as usize].len() >= self.min_words);
+        let full = quotes().any(|r| !r.partial);
+        let (speaker, speaker_key) = self.speaker_name(g.speaker);
+        let corroborated = sources.len() >= 2 && substantial;
+        Ok(vec![
+            id.to_string(),
+            speaker.to_string(),
+            quotes::trim_text(&rep_text).to_string(),
+            sources.len().to_string(),
+            self.join_ids(docs.into_iter()),
+            g.members.len().to_string(),
+            corroborated.to_string(),
+            if full { "full" } else { "partial" }.to_string(),
+            match wording {
+                Wording::Exact => "identical",
+                w => w.as_str(),
+            }
+            .to_string(),
+            speaker_key.to_string(),
+        ])
+    }
+
+    fn corpus_entities(&self, include_places: bool) -> std::io::Result<Table> {
+        let mut list: Vec<&Cluster> = self
+            .resolution
+            .clusters
+            .iter()
+            .filter(|c| match c.kind {
+                Some(EntityKind::Person | EntityKind::Org) => true,
+                Some(EntityKind::Place) => include_places,
+                _ => false,
+            })
+            .collect();
+        let rank = |k: Option<EntityKind>| match k {
+            Some(EntityKind::Person) => 0,
+            Some(EntityKind::Org) => 1,
+            _ => 2,
+        };
+        list.sort_by(|a, b| rank(a.kind).cmp(&rank(b.kind)).then(a.key.cmp(&b.key)));
+        let mut table = Table::new("corpus_entities", CORPUS_ENTITIES_COLUMNS);
+        for c in list {
+            let docs = self.resolution.docs(c, self.names);
+            table.push(vec![
+                c.key.clone(),
+                c.name.clone(),
+                c.kind
+                    .map(EntityKind::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+                c.variants.join("|"),
+                self.join_ids(docs.iter().copied()),
+                docs.len().to_string(),
+                c.mentions.to_string(),
+            ])?;
+        }
+        Ok(table)
+    }
+
+    fn discrepancies(
+        &self,
+        misattributions: &[Misattribution],
+        conflicts: &[Conflict],
+    ) -> Result<Table, Failure> {
+        let mut table = Table::new("discrepancies", DISCREPANCIES_COLUMNS);
+        let mut rows = Vec::new();
+        for c in conflicts {
+            rows.push(self.conflict_row(c)?);
+        }
+        for m in misattributions {
+            rows.push(self.misattribution_row(m)?);
+        }
+        for row in rows {
+            table.push(row).map_err(|e| format!("discrepancies: {e}"))?;
+        }
+        Ok(table)
+    }
+
+    fn conflict_row(&self, c: &Conflict) -> Result<Vec<String>, Failure> {
+        let claims: Vec<&ClaimRec> = c.claims.iter().map(|&i| &self.claims[i as usize]).collect();
+        let values: Vec<String> = claims.iter().map(|c| c.value.to_string()).collect();
+        let mut texts = Vec::new();
+        for claim in &claims {
+            let [text] = self.texts.read(claim.text)?;
+            texts.push(text);
+        }
+        Ok(vec![
+            "claim".to_string(),
+            self.strings.get(c.subject).to_string(),
+            values.join("|"),
+            self.join_ids(claims.iter().map(|c| c.doc)),
+            texts.join(" | "),
+            c.unit.clone(),
+        ])
+    }
+
+    fn misattribution_row(&self, m: &Misattribution) -> Result<Vec<String>, Failure> {
+        let [_, rep_text] = self.read_quote(m.rep)?;
+        let speakers: Vec<&str> = m
+            .members
+            .iter()
+            .map(|&(_, s)| self.speaker_name(Some(s)).0)
+            .collect();
+        let mut texts = Vec::new();
+        for &(q, _) in &m.members {
+            texts.push(self.read_quote(q)?[1].clone());
+        }
+        Ok(vec![
+            "speaker".to_string(),
+            quotes::trim_text(&rep_text).to_string(),
+            speakers.join("|"),
+            self.join_ids(m.members.iter().map(|&(q, _)| self.quotes[q as usize].doc)),
+            texts.join(" | "),
+            String::new(),
+        ])
+    }
+}
