@@ -27,7 +27,7 @@ use claims::ClaimRec;
 use names::NameNodes;
 use quotes::{Params, QuoteRec, Variants};
 use strings::Interner;
-use texts::TextFile;
+use texts::{TextAt, TextFile};
 
 pub use names::{fold_name, fold_word, person_name, PersonName};
 pub use tables::{
@@ -87,6 +87,9 @@ struct DocRec {
     id: Box<str>,
     /// Interned outlet.
     outlet: Option<u32>,
+    /// Its first quote, and where the quotes' ids and texts start in the text file.
+    first_quote: u32,
+    quotes_at: TextAt,
 }
 
 /// The corpus stage: see the crate documentation.
@@ -201,8 +204,8 @@ impl Corroborate {
                 variant: self.variants.intern(key),
                 speaker,
                 partial: q.kind == QuoteKind::Partial,
-                at: self.texts.push(&[q.id.as_str(), q.text.trim()]),
             });
+            self.texts.push(&[q.id.as_str(), q.text.trim()]);
         }
     }
 
@@ -237,6 +240,8 @@ impl CorpusStage for Corroborate {
         self.docs.push(DocRec {
             id: doc.id.as_str().into(),
             outlet: outlet.map(|o| self.strings.intern(o)),
+            first_quote: self.quotes.len() as u32,
+            quotes_at: self.texts.position(),
         });
         self.observe_entities(d, doc);
         self.observe_quotes(d, doc);
@@ -248,9 +253,7 @@ impl CorpusStage for Corroborate {
         let texts = std::mem::take(&mut self.texts)
             .into_reader()
             .map_err(error)?;
-        let mut variants = std::mem::take(&mut self.variants);
-        let n_words = variants.word_count();
-        variants.freeze();
+        let (tokens, n_words) = std::mem::take(&mut self.variants).into_tokens();
         let names = std::mem::take(&mut self.names);
         let resolution = names::resolve(&names);
         let params = Params {
@@ -259,7 +262,7 @@ impl CorpusStage for Corroborate {
             attribution_min_words: self.options.attribution_min_words,
             max_block: self.options.max_block,
         };
-        let matched = quotes::match_text(&variants.tokens, n_words, &params);
+        let matched = quotes::match_text(&tokens, n_words, &params);
         // Speakers' names as persons, to tell a surname alone from a full name.
         let speaker_names: Vec<Option<PersonName>> = resolution
             .clusters
@@ -274,7 +277,7 @@ impl CorpusStage for Corroborate {
             node_cluster: &resolution.node_cluster,
             names: &speaker_names,
         };
-        let grouped = quotes::group(speakers, &variants.tokens, matched, &params);
+        let grouped = quotes::group(speakers, &tokens, matched, &params);
         let sources = Sources::new(&self.docs, &self.strings);
         let conflicts = claims::conflicts(
             &self.claims,
@@ -295,7 +298,7 @@ impl CorpusStage for Corroborate {
             strings: &self.strings,
             texts: &texts,
             quotes: &self.quotes,
-            tokens: &variants.tokens,
+            tokens: &tokens,
             names: &names,
             resolution: &resolution,
             claims: &self.claims,

@@ -119,7 +119,8 @@ impl Output<'_> {
 
     /// `[quote id, text]` of quote `q`.
     fn read_quote(&self, q: u32) -> Result<[String; 2], Failure> {
-        self.texts.read(self.quotes[q as usize].at)
+        let doc = &self.docs[self.quotes[q as usize].doc as usize];
+        self.texts.read_nth(doc.quotes_at, q - doc.first_quote)
     }
 
     /// `quote_groups` and `quote_group_members`, written together: a group's wording is its
@@ -226,61 +227,92 @@ impl Output<'_> {
         Ok(table)
     }
 
+    /// Every row is written to the table's file cell by cell: a subject or a statement
+    /// reported across the corpus joins thousands of claims or quotes.
     fn discrepancies(
         &self,
         misattributions: &[Misattribution],
         conflicts: &[Conflict],
     ) -> Result<Table, Failure> {
         let mut table = Table::new("discrepancies", DISCREPANCIES_COLUMNS);
-        let mut rows = Vec::new();
         for c in conflicts {
-            rows.push(self.conflict_row(c)?);
+            self.conflict_row(&mut table, c)?;
         }
         for m in misattributions {
-            rows.push(self.misattribution_row(m)?);
-        }
-        for row in rows {
-            table.push(row).map_err(|e| format!("discrepancies: {e}"))?;
+            self.misattribution_row(&mut table, m)?;
         }
         Ok(table)
     }
 
-    fn conflict_row(&self, c: &Conflict) -> Result<Vec<String>, Failure> {
-        let claims: Vec<&ClaimRec> = c.claims.iter().map(|&i| &self.claims[i as usize]).collect();
-        let values: Vec<String> = claims.iter().map(|c| c.value.to_string()).collect();
-        let mut texts = Vec::new();
-        for claim in &claims {
-            let [text] = self.texts.read(claim.text)?;
-            texts.push(text);
-        }
-        Ok(vec![
-            "claim".to_string(),
-            self.strings.get(c.subject).to_string(),
-            values.join("|"),
-            self.join_ids(claims.iter().map(|c| c.doc)),
-            texts.join(" | "),
-            c.unit.clone(),
-        ])
+    fn conflict_row(&self, table: &mut Table, c: &Conflict) -> Result<(), Failure> {
+        let claims = || c.claims.iter().map(|&i| &self.claims[i as usize]);
+        let mut row = Row::new(table)?;
+        row.cell("claim")?;
+        row.cell(self.strings.get(c.subject))?;
+        row.joined("|", claims().map(|c| Ok(c.value.to_string())))?;
+        row.joined("|", claims().map(|c| Ok(self.doc_id(c.doc).to_string())))?;
+        row.joined(
+            " | ",
+            claims().map(|c| Ok(self.texts.read::<1>(c.text)?[0].clone())),
+        )?;
+        row.cell(&c.unit)?;
+        row.finish()
     }
 
-    fn misattribution_row(&self, m: &Misattribution) -> Result<Vec<String>, Failure> {
+    fn misattribution_row(&self, table: &mut Table, m: &Misattribution) -> Result<(), Failure> {
         let [_, rep_text] = self.read_quote(m.rep)?;
-        let speakers: Vec<&str> = m
-            .members
-            .iter()
-            .map(|&(_, s)| self.speaker_name(Some(s)).0)
-            .collect();
-        let mut texts = Vec::new();
-        for &(q, _) in &m.members {
-            texts.push(self.read_quote(q)?[1].clone());
+        let mut row = Row::new(table)?;
+        row.cell("speaker")?;
+        row.cell(quotes::trim_text(&rep_text))?;
+        let speakers = m.members.iter().map(|&(_, s)| self.speaker_name(Some(s)).0);
+        row.joined("|", speakers.map(|s| Ok(s.to_string())))?;
+        let docs = m.members.iter().map(|&(q, _)| self.quotes[q as usize].doc);
+        row.joined("|", docs.map(|d| Ok(self.doc_id(d).to_string())))?;
+        row.joined(
+            " | ",
+            m.members
+                .iter()
+                .map(|&(q, _)| Ok(self.read_quote(q)?[1].clone())),
+        )?;
+        row.cell("")?;
+        row.finish()
+    }
+}
+
+/// A row written to its table's file cell by cell (see [`Table::push_streamed`]).
+struct Row<'a>(model::RowWriter<'a>);
+
+impl<'a> Row<'a> {
+    fn new(table: &'a mut Table) -> Result<Row<'a>, Failure> {
+        let name = table.name.clone();
+        table
+            .push_streamed()
+            .map(Row)
+            .map_err(|e| format!("{name}: {e}"))
+    }
+
+    fn cell(&mut self, text: &str) -> Result<(), Failure> {
+        self.0.cell(text).map_err(|e| e.to_string())
+    }
+
+    /// A cell of `pieces` joined by `sep`, each written as it comes.
+    fn joined(
+        &mut self,
+        sep: &str,
+        pieces: impl Iterator<Item = Result<String, Failure>>,
+    ) -> Result<(), Failure> {
+        let io = |e: std::io::Error| e.to_string();
+        self.0.begin_cell().map_err(io)?;
+        for (i, piece) in pieces.enumerate() {
+            if i > 0 {
+                self.0.write(sep).map_err(io)?;
+            }
+            self.0.write(&piece?).map_err(io)?;
         }
-        Ok(vec![
-            "speaker".to_string(),
-            quotes::trim_text(&rep_text).to_string(),
-            speakers.join("|"),
-            self.join_ids(m.members.iter().map(|&(q, _)| self.quotes[q as usize].doc)),
-            texts.join(" | "),
-            String::new(),
-        ])
+        self.0.end_cell().map_err(io)
+    }
+
+    fn finish(self) -> Result<(), Failure> {
+        self.0.finish().map_err(|e| e.to_string())
     }
 }

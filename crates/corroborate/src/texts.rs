@@ -3,7 +3,7 @@
 //! merely copies to the output. The file is the page cache's to hold, not the process's.
 
 use std::fs::File;
-use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 
 /// Where a record starts in the file.
 pub type TextAt = u64;
@@ -45,6 +45,11 @@ impl TextFile {
         Ok(())
     }
 
+    /// Where the next record will start.
+    pub fn position(&self) -> TextAt {
+        self.len
+    }
+
     /// Ends writing: the file, ready to be read back by address.
     pub fn into_reader(self) -> Result<TextReader, String> {
         let fail = |e: String| format!("temporary file: {e}");
@@ -67,19 +72,32 @@ pub struct TextReader {
 impl TextReader {
     /// The `N` fields of the record at `at`.
     pub fn read<const N: usize>(&self, at: TextAt) -> Result<[String; N], String> {
+        self.read_nth(at, 0)
+    }
+
+    /// The `N` fields of the record after the `skip` records of `N` fields at `at` (a
+    /// document's records are found from where its first one starts).
+    pub fn read_nth<const N: usize>(&self, at: TextAt, skip: u32) -> Result<[String; N], String> {
         let fail = |e: std::io::Error| format!("temporary file: {e}");
-        let mut file = self
+        let file = self
             .file
             .as_ref()
             .ok_or("temporary file: nothing was written")?;
+        let mut file = BufReader::with_capacity(4096, file);
         file.seek(SeekFrom::Start(at)).map_err(fail)?;
-        let mut fields: [String; N] = std::array::from_fn(|_| String::new());
-        for field in &mut fields {
+        let mut read_field = || {
             let mut len = [0u8; 4];
             file.read_exact(&mut len).map_err(fail)?;
             let mut bytes = vec![0u8; u32::from_le_bytes(len) as usize];
             file.read_exact(&mut bytes).map_err(fail)?;
-            *field = String::from_utf8(bytes).map_err(|_| "temporary file: corrupt text")?;
+            String::from_utf8(bytes).map_err(|_| "temporary file: corrupt text".to_string())
+        };
+        for _ in 0..skip as usize * N {
+            read_field()?;
+        }
+        let mut fields: [String; N] = std::array::from_fn(|_| String::new());
+        for field in &mut fields {
+            *field = read_field()?;
         }
         Ok(fields)
     }
@@ -99,5 +117,6 @@ mod tests {
         assert_eq!(reader.read::<1>(b).unwrap(), ["Ukraine controls about 30%"]);
         assert_eq!(reader.read::<2>(c).unwrap(), ["", "é"]);
         assert_eq!(reader.read::<2>(a).unwrap()[0], "q1");
+        assert_eq!(reader.read_nth::<1>(b, 1).unwrap(), [""]);
     }
 }

@@ -9,15 +9,16 @@
 mod grouping;
 mod matching;
 
-use rustc_hash::FxHashMap;
+use indexmap::IndexSet;
+use rustc_hash::FxBuildHasher;
 
 use crate::strings::Interner;
-use crate::texts::TextAt;
 
 pub use grouping::{group, Group, Grouped, Misattribution, Speakers};
 pub use matching::match_text;
 
-/// What is kept of each speech quote; its id and text wait in the text file at `at`.
+/// What is kept of each speech quote; its id and text wait in the text file, after its
+/// document's earlier quotes.
 #[derive(Debug, Clone, Copy)]
 pub struct QuoteRec {
     pub doc: u32,
@@ -25,41 +26,33 @@ pub struct QuoteRec {
     /// Speaker node (see [`crate::names`]).
     pub speaker: Option<u32>,
     pub partial: bool,
-    pub at: TextAt,
 }
 
-/// Distinct normalized quote texts, as word-id sequences. Ids follow first appearance, for
-/// variants and words alike (matching breaks ties by them).
+/// Distinct normalized quote texts, as word-id sequences, each stored once and found by its
+/// words (an index set). Ids follow first appearance, for variants and words alike
+/// (matching breaks ties by them).
 #[derive(Debug, Default)]
 pub struct Variants {
-    /// Key → variant, while documents are observed.
-    ids: FxHashMap<Box<str>, u32>,
+    set: IndexSet<Box<[u32]>, FxBuildHasher>,
     words: Interner,
-    /// Word ids of each variant.
-    pub tokens: Vec<Box<[u32]>>,
+    scratch: Vec<u32>,
 }
 
 impl Variants {
     pub fn intern(&mut self, key: &str) -> u32 {
-        if let Some(&v) = self.ids.get(key) {
-            return v;
+        self.scratch.clear();
+        for w in key.split(' ').filter(|w| !w.is_empty()) {
+            self.scratch.push(self.words.intern(w));
         }
-        let v = self.tokens.len() as u32;
-        let words = key.split(' ').filter(|w| !w.is_empty());
-        self.tokens
-            .push(words.map(|w| self.words.intern(w)).collect());
-        self.ids.insert(key.into(), v);
-        v
+        match self.set.get_index_of(&self.scratch[..]) {
+            Some(v) => v as u32,
+            None => self.set.insert_full(self.scratch.as_slice().into()).0 as u32,
+        }
     }
 
-    pub fn word_count(&self) -> usize {
-        self.words.len()
-    }
-
-    /// Drops the lookups once every document is observed.
-    pub fn freeze(&mut self) {
-        self.ids = FxHashMap::default();
-        self.words = Interner::default();
+    /// Once every document is observed: each variant's word ids, and the number of words.
+    pub fn into_tokens(self) -> (Vec<Box<[u32]>>, usize) {
+        (self.set.into_iter().collect(), self.words.len())
     }
 }
 
