@@ -1,6 +1,9 @@
-//! Numeric disagreements: claims about the same subject in the same unit whose values
-//! cannot both hold, once qualifiers (`about`, `more than`, `up to`) and a tolerance are
-//! taken into account.
+//! Numeric disagreements between comparable claims: the same subject, the same kind of
+//! quantity in the same unit family (a share is not a length; miles are not square miles),
+//! from different sources, whose values cannot both hold once qualifiers (`about`, `more
+//! than`, `up to`) and a tolerance are taken into account. Shares on either side of one half
+//! are read as the two parts of one whole (Russia's 70% of a region and Ukraine's remaining
+//! 30% agree); claims dated far apart are a change over time, not a conflict.
 
 use rustc_hash::FxHashMap;
 
@@ -12,28 +15,56 @@ use crate::texts::TextAt;
 pub struct ClaimRec {
     pub doc: u32,
     pub value: f64,
-    /// Interned unit, subject and qualifier.
+    /// Interned unit class (see [`unit_class`]), subject and qualifier.
     pub unit: u32,
     pub subject: u32,
     pub qualifier: Option<u32>,
+    /// The document's date, in days (from the common era).
+    pub date: Option<i32>,
     pub text: TextAt,
 }
 
 /// A claim's value and qualifier, as [`disagree`] reads them.
+#[derive(Debug, Clone, Copy)]
 struct Claim<'a> {
     value: f64,
     qualifier: Option<&'a str>,
 }
 
+/// What a set of claims on one subject and unit shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Finding {
+    /// Values that cannot both hold, from documents of about the same date.
+    Conflict,
+    /// Values that differ only between documents dated far apart.
+    Change,
+}
+
 /// Claims on one subject and unit that disagree across sources.
 #[derive(Debug, Clone)]
 pub struct Conflict {
+    pub finding: Finding,
     /// The subject as the first claim writes it (interned).
     pub subject: u32,
     /// The unit class (`share` for percentages and fractions).
     pub unit: String,
     /// Every claim on the subject and unit, as indices in input order.
     pub claims: Vec<u32>,
+    /// The two claims furthest apart (indices), which the row's evidence cites.
+    pub pair: (u32, u32),
+    /// Their gap, relative to the larger value.
+    pub gap: f64,
+    /// Their gap in the unit (a share's in points of one whole).
+    pub spread: f64,
+}
+
+/// Thresholds of the comparison.
+#[derive(Debug, Clone, Copy)]
+pub struct Rules {
+    /// Relative gap beyond which values disagree.
+    pub tolerance: f64,
+    /// Days between two documents' dates beyond which their figures are a change over time.
+    pub change_days: i32,
 }
 
 const LOWER_BOUNDS: &[&str] = &[
@@ -65,15 +96,63 @@ const UPPER_BOUNDS: &[&str] = &[
     "just under",
 ];
 
-/// Units that measure the same thing (a share: `70%` and `three-quarters` are both stored as
-/// fractions).
-fn unit_class(unit: &str) -> String {
+/// Length and area units a count can be in: the word after the number (`6-mile`, `1,000
+/// square miles`) makes a claim in miles incomparable with one in square miles or people.
+const MEASURES: &[(&str, &str)] = &[
+    ("mile", "mile"),
+    ("miles", "mile"),
+    ("kilometre", "km"),
+    ("kilometres", "km"),
+    ("kilometer", "km"),
+    ("kilometers", "km"),
+    ("km", "km"),
+    ("metre", "metre"),
+    ("metres", "metre"),
+    ("meter", "metre"),
+    ("meters", "metre"),
+    ("foot", "foot"),
+    ("feet", "foot"),
+    ("yard", "yard"),
+    ("yards", "yard"),
+    ("acre", "acre"),
+    ("acres", "acre"),
+    ("hectare", "hectare"),
+    ("hectares", "hectare"),
+    ("km2", "square km"),
+    ("km²", "square km"),
+];
+
+/// The class of a claim's unit: percentages and fractions are shares; a count in a length
+/// or area unit is that unit (`square mile`, `mile`).
+pub fn unit_class(unit: &str, text: &str) -> String {
     let unit = unit.trim().to_lowercase();
     match unit.as_str() {
         "percent" | "per cent" | "%" | "percentage" | "fraction" | "share" | "proportion" => {
             "share".to_string()
         }
+        "count" => measure(text).unwrap_or(unit),
         _ => unit,
+    }
+}
+
+/// The length or area unit after the first number of `text`, if any.
+fn measure(text: &str) -> Option<String> {
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '²'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let at = words
+        .iter()
+        .position(|w| w.chars().any(|c| c.is_ascii_digit()))?;
+    let unit_at = |i: usize| {
+        let w = words.get(i)?;
+        MEASURES.iter().find(|(form, _)| form == w).map(|(_, u)| *u)
+    };
+    match words.get(at + 1).copied() {
+        Some("square" | "sq") => unit_at(at + 2).map(|u| format!("square {u}")),
+        _ => unit_at(at + 1).map(str::to_string),
     }
 }
 
@@ -95,13 +174,39 @@ fn interval(value: f64, qualifier: Option<&str>) -> (f64, f64) {
     }
 }
 
-/// Whether two claims cannot both hold: the gap between what they admit is more than
-/// `tolerance` of the larger value.
-fn disagree(a: &Claim, b: &Claim, tolerance: f64) -> bool {
-    let (alo, ahi) = interval(a.value, a.qualifier);
-    let (blo, bhi) = interval(b.value, b.qualifier);
-    let gap = (alo - bhi).max(blo - ahi);
-    gap > tolerance * a.value.abs().max(b.value.abs())
+/// A share on the minor side of one half read as the other part of the whole (`30%` held by
+/// one side is `70%` held by the other), so that parts of one whole compare as one figure.
+fn major_part(c: Claim, share: bool) -> (f64, f64) {
+    let (lo, hi) = interval(c.value, c.qualifier);
+    if share && c.value < 0.5 {
+        (1.0 - hi, 1.0 - lo)
+    } else {
+        (lo, hi)
+    }
+}
+
+/// The gap between what two claims admit, relative to the larger value: above `tolerance`
+/// they cannot both hold.
+fn gap(a: Claim, b: Claim, share: bool) -> f64 {
+    let gap = spread(a, b, share);
+    let scale = |c: Claim| {
+        if share && c.value < 0.5 {
+            1.0 - c.value
+        } else {
+            c.value
+        }
+    };
+    gap / scale(a).abs().max(scale(b).abs()).max(f64::MIN_POSITIVE)
+}
+
+/// The gap between what two claims admit, in their unit.
+fn spread(a: Claim, b: Claim, share: bool) -> f64 {
+    let ((alo, ahi), (blo, bhi)) = (major_part(a, share), major_part(b, share));
+    (alo - bhi).max(blo - ahi)
+}
+
+fn disagree(a: Claim, b: Claim, share: bool, tolerance: f64) -> bool {
+    gap(a, b, share) > tolerance
 }
 
 /// Conflicts among `claims`, in order of their first claim. `subject_key` folds a subject so
@@ -111,89 +216,110 @@ pub fn conflicts(
     claims: &[ClaimRec],
     strings: &Interner,
     subject_key: impl Fn(&str) -> String,
-    source: impl Fn(u32) -> u64,
-    tolerance: f64,
+    source: impl Fn(u32) -> u32,
+    rules: Rules,
 ) -> Vec<Conflict> {
-    // Subjects and units are interned: each distinct one is folded once.
+    // Subjects are interned: each distinct one is folded once.
     let mut key_of: FxHashMap<u32, String> = FxHashMap::default();
-    let mut class_of: FxHashMap<u32, String> = FxHashMap::default();
-    let mut keyed: Vec<(&str, &str, u32)> = Vec::new();
     for c in claims {
         key_of
             .entry(c.subject)
             .or_insert_with(|| subject_key(strings.get(c.subject)));
-        class_of
-            .entry(c.unit)
-            .or_insert_with(|| unit_class(strings.get(c.unit)));
     }
+    let mut keyed: Vec<(&str, u32, u32)> = Vec::new();
     for (i, c) in claims.iter().enumerate() {
         let key = &key_of[&c.subject];
         if !key.is_empty() {
-            keyed.push((key, &class_of[&c.unit], i as u32));
+            keyed.push((key, c.unit, i as u32));
         }
     }
     keyed.sort_unstable();
     let mut out: Vec<Conflict> = keyed
         .chunk_by(|a, b| (a.0, a.1) == (b.0, b.1))
         .filter_map(|group| {
-            let list: Vec<&ClaimRec> = group.iter().map(|g| &claims[g.2 as usize]).collect();
-            clash(&list, strings, &source, tolerance).then(|| Conflict {
-                subject: list[0].subject,
-                unit: group[0].1.to_string(),
-                claims: group.iter().map(|g| g.2).collect(),
-            })
+            let indices: Vec<u32> = group.iter().map(|g| g.2).collect();
+            compare(&indices, claims, strings, &source, rules)
         })
         .collect();
     out.sort_unstable_by_key(|c| c.claims[0]);
     out
 }
 
-/// Whether the claims of one subject and unit (in input order) disagree across sources.
-fn clash(
-    list: &[&ClaimRec],
+/// What the claims of one subject and unit (indices in input order) show across sources:
+/// the widest disagreement between documents of about the same date, else the widest
+/// between documents dated far apart.
+fn compare(
+    indices: &[u32],
+    claims: &[ClaimRec],
     strings: &Interner,
-    source: impl Fn(u32) -> u64,
-    tolerance: f64,
-) -> bool {
-    let view = |i: usize| {
-        let c = list[i];
-        Claim {
-            value: c.value,
-            qualifier: c.qualifier.map(|q| strings.get(q)),
+    source: impl Fn(u32) -> u32,
+    rules: Rules,
+) -> Option<Conflict> {
+    let rec = |i: u32| &claims[i as usize];
+    let unit = strings.get(rec(indices[0]).unit);
+    let share = unit == "share";
+    let view = |i: u32| Claim {
+        value: rec(i).value,
+        qualifier: rec(i).qualifier.map(|q| strings.get(q)),
+    };
+    let apart = |a: u32, b: u32| match (rec(a).date, rec(b).date) {
+        (Some(x), Some(y)) => (x - y).abs() > rules.change_days,
+        _ => false,
+    };
+    let candidates = extremes(indices, |i| major_part(view(i), share));
+    // (is a change over time, gap, pair): conflicts first, then the widest gap.
+    let mut best: Option<(bool, f64, (u32, u32))> = None;
+    for (k, &a) in candidates.iter().enumerate() {
+        for &b in &candidates[k + 1..] {
+            if source(rec(a).doc) == source(rec(b).doc)
+                || !disagree(view(a), view(b), share, rules.tolerance)
+            {
+                continue;
+            }
+            let found = (apart(a, b), gap(view(a), view(b), share), (a, b));
+            let better = best.is_none_or(|(change, g, _)| {
+                (!found.0 && change) || (found.0 == change && found.1 > g)
+            });
+            if better {
+                best = Some(found);
+            }
         }
-    };
-    let clashes = |a: usize, b: usize| {
-        let (ca, cb) = (list[a], list[b]);
-        source(ca.doc) != source(cb.doc) && disagree(&view(a), &view(b), tolerance)
-    };
-    // All pairs on small subjects; on large ones the extremes, which hold the widest gap.
-    let candidates: Vec<usize> = if list.len() <= 64 {
-        (0..list.len()).collect()
-    } else {
-        // Each claim's interval once, not once per comparison of the two sorts.
-        let spans: Vec<(f64, f64)> = (0..list.len())
-            .map(|i| {
-                let c = view(i);
-                interval(c.value, c.qualifier)
-            })
-            .collect();
-        let mut by_lo: Vec<usize> = (0..list.len()).collect();
-        by_lo.sort_by(|&a, &b| spans[b].0.total_cmp(&spans[a].0));
-        let mut by_hi: Vec<usize> = (0..list.len()).collect();
-        by_hi.sort_by(|&a, &b| spans[a].1.total_cmp(&spans[b].1));
-        let mut c: Vec<usize> = by_lo
-            .into_iter()
-            .take(16)
-            .chain(by_hi.into_iter().take(16))
-            .collect();
-        c.sort_unstable();
-        c.dedup();
-        c
-    };
-    candidates
-        .iter()
-        .enumerate()
-        .any(|(i, &a)| candidates[i + 1..].iter().any(|&b| clashes(a, b)))
+    }
+    let (change, gap, pair) = best?;
+    Some(Conflict {
+        finding: if change {
+            Finding::Change
+        } else {
+            Finding::Conflict
+        },
+        subject: rec(indices[0]).subject,
+        unit: unit.to_string(),
+        claims: indices.to_vec(),
+        pair,
+        gap,
+        spread: spread(view(pair.0), view(pair.1), share),
+    })
+}
+
+/// The claims worth comparing pairwise: all of a small subject; on a large one the extremes
+/// of what they admit, which hold the widest gaps.
+fn extremes(indices: &[u32], span: impl Fn(u32) -> (f64, f64)) -> Vec<u32> {
+    if indices.len() <= 64 {
+        return indices.to_vec();
+    }
+    let spans: Vec<(f64, f64)> = indices.iter().map(|&i| span(i)).collect();
+    let mut by_lo: Vec<usize> = (0..indices.len()).collect();
+    by_lo.sort_by(|&a, &b| spans[b].0.total_cmp(&spans[a].0));
+    let mut by_hi: Vec<usize> = (0..indices.len()).collect();
+    by_hi.sort_by(|&a, &b| spans[a].1.total_cmp(&spans[b].1));
+    let mut chosen: Vec<usize> = by_lo
+        .into_iter()
+        .take(16)
+        .chain(by_hi.into_iter().take(16))
+        .collect();
+    chosen.sort_unstable();
+    chosen.dedup();
+    chosen.into_iter().map(|k| indices[k]).collect()
 }
 
 #[cfg(test)]
@@ -204,28 +330,54 @@ mod tests {
         Claim { value, qualifier }
     }
 
+    fn differ(a: Claim, b: Claim) -> bool {
+        disagree(a, b, false, 0.02)
+    }
+
+    #[test]
+    fn parts_of_one_whole_agree() {
+        let about_70 = claim(0.7, Some("about"));
+        assert!(!disagree(
+            about_70,
+            claim(0.3, Some("remaining")),
+            true,
+            0.02
+        ));
+        assert!(!disagree(about_70, claim(0.3, None), true, 0.02));
+        assert!(disagree(
+            claim(0.75, Some("approximately")),
+            claim(0.3, None),
+            true,
+            0.02
+        ));
+        assert!(!disagree(about_70, claim(0.7, Some("over")), true, 0.02));
+    }
+
+    #[test]
+    fn lengths_areas_and_shares_are_different_units() {
+        assert_eq!(unit_class("count", "a 6-mile advance"), "mile");
+        assert_eq!(
+            unit_class("count", "1,000 square miles of territory"),
+            "square mile"
+        );
+        assert_eq!(unit_class("count", "about 4,000 sq km"), "square km");
+        assert_eq!(unit_class("count", "5 regions"), "count");
+        assert_eq!(unit_class("percent", "70% of Donetsk"), "share");
+        assert_eq!(unit_class("fraction", "three-quarters of it"), "share");
+    }
+
     #[test]
     fn qualifiers_bound_the_values() {
-        assert!(disagree(
-            &claim(0.7, Some("about")),
-            &claim(0.75, Some("approximately")),
-            0.02
+        assert!(differ(
+            claim(0.7, Some("about")),
+            claim(0.75, Some("approximately"))
         ));
-        assert!(!disagree(&claim(0.7, None), &claim(0.705, None), 0.02));
-        assert!(!disagree(
-            &claim(0.5, Some("more than")),
-            &claim(0.75, None),
-            0.02
-        ));
-        assert!(disagree(
-            &claim(0.8, Some("more than")),
-            &claim(0.75, None),
-            0.02
-        ));
-        assert!(!disagree(
-            &claim(0.8, Some("up to")),
-            &claim(0.75, Some("nearly")),
-            0.02
+        assert!(!differ(claim(0.7, None), claim(0.705, None)));
+        assert!(!differ(claim(0.5, Some("more than")), claim(0.75, None)));
+        assert!(differ(claim(0.8, Some("more than")), claim(0.75, None)));
+        assert!(!differ(
+            claim(0.8, Some("up to")),
+            claim(0.75, Some("nearly"))
         ));
     }
 }

@@ -10,7 +10,9 @@
 //! by their key.
 
 mod claims;
+mod duplicates;
 mod names;
+mod outlets;
 mod quotes;
 mod strings;
 mod tables;
@@ -54,6 +56,12 @@ pub struct CorroborateOptions {
     pub max_block: usize,
     /// Report places in `corpus_entities` as well as people and organizations.
     pub include_places: bool,
+    /// Estimated share of word 5-grams two documents must share to be near-duplicates
+    /// (one source, listed in `duplicates`).
+    pub duplicate_similarity: f64,
+    /// Days between two documents' dates beyond which their differing figures are a change
+    /// over time rather than a conflict.
+    pub change_days: u32,
 }
 
 impl Default for CorroborateOptions {
@@ -65,6 +73,8 @@ impl Default for CorroborateOptions {
             claim_tolerance: 0.02,
             max_block: 2000,
             include_places: true,
+            duplicate_similarity: 0.5,
+            change_days: 45,
         }
     }
 }
@@ -78,6 +88,8 @@ impl StageOptions for CorroborateOptions {
             ("claim_tolerance", "relative difference beyond which two values on the same subject and unit disagree"),
             ("max_block", "words found in more quotes than this are not used to find candidate matches (bounds time on huge corpora)"),
             ("include_places", "list places in corpus_entities as well as people and organizations"),
+            ("duplicate_similarity", "estimated share (0-1] of word 5-grams two documents must share to be near-duplicates: one source, listed in duplicates"),
+            ("change_days", "days between two documents' dates beyond which differing figures are a change over time, not a conflict"),
         ]
     }
 }
@@ -87,9 +99,15 @@ struct DocRec {
     id: Box<str>,
     /// Interned outlet.
     outlet: Option<u32>,
-    /// Its first quote, and where the quotes' ids and texts start in the text file.
+    /// Its first quote, and where the quotes' records start in the text file.
     first_quote: u32,
     quotes_at: TextAt,
+}
+
+/// Days from the common era of a document's date.
+fn days(date: Option<chrono::NaiveDate>) -> Option<i32> {
+    use chrono::Datelike;
+    date.map(|d| d.num_days_from_ce())
 }
 
 /// The corpus stage: see the crate documentation.
@@ -104,6 +122,9 @@ pub struct Corroborate {
     variants: Variants,
     names: NameNodes,
     claims: Vec<ClaimRec>,
+    outlets: outlets::Outlets,
+    /// Each document's MinHash signature, to find near-duplicates.
+    signatures: Vec<Option<duplicates::Signature>>,
 }
 
 impl Corroborate {
@@ -132,6 +153,14 @@ impl Corroborate {
         if options.max_block == 0 {
             return Err(StageError::new("corroborate: max_block must be at least 1"));
         }
+        if !(options.duplicate_similarity > 0.0 && options.duplicate_similarity <= 1.0) {
+            return Err(StageError::new(format!(
+                "corroborate: duplicate_similarity must be in (0, 1], got {}",
+                options.duplicate_similarity
+            )));
+        }
+        let outlets = outlets::Outlets::embedded()
+            .map_err(|e| StageError::new(format!("corroborate: {e}")))?;
         Ok(Corroborate {
             options,
             docs: Vec::new(),
@@ -141,6 +170,8 @@ impl Corroborate {
             variants: Variants::default(),
             names: NameNodes::default(),
             claims: Vec::new(),
+            outlets,
+            signatures: Vec::new(),
         })
     }
 
@@ -204,12 +235,17 @@ impl Corroborate {
                 variant: self.variants.intern(key),
                 speaker,
                 partial: q.kind == QuoteKind::Partial,
+                named_at_cue: named_at_cue(q),
             });
-            self.texts.push(&[q.id.as_str(), q.text.trim()]);
+            let mention = q.speaker_mention.as_deref().unwrap_or_default();
+            let cue = q.cue.as_deref().unwrap_or_default();
+            self.texts
+                .push(&[q.id.as_str(), q.text.trim(), mention, cue]);
         }
     }
 
     fn observe_claims(&mut self, d: u32, doc: &Document) {
+        let date = days(doc.meta.published);
         for c in &doc.claims {
             let Some(subject) = c.subject.as_deref().map(str::trim) else {
                 continue;
@@ -220,9 +256,10 @@ impl Corroborate {
             self.claims.push(ClaimRec {
                 doc: d,
                 value: c.value,
-                unit: self.strings.intern(c.unit.as_str()),
+                unit: self.strings.intern(&claims::unit_class(&c.unit, &c.text)),
                 subject: self.strings.intern(subject),
                 qualifier: c.qualifier.as_deref().map(|q| self.strings.intern(q)),
+                date,
                 text: self.texts.push(&[c.text.trim()]),
             });
         }
@@ -235,11 +272,13 @@ impl CorpusStage for Corroborate {
             return;
         }
         let d = self.docs.len() as u32;
-        let outlet = doc.meta.outlet.as_deref().map(str::trim);
-        let outlet = outlet.filter(|o| !o.is_empty());
+        let outlet = self
+            .outlets
+            .identify(doc.meta.outlet.as_deref(), doc.meta.url.as_deref());
+        self.signatures.push(duplicates::signature(doc.text()));
         self.docs.push(DocRec {
             id: doc.id.as_str().into(),
-            outlet: outlet.map(|o| self.strings.intern(o)),
+            outlet: outlet.map(|o| self.strings.intern(&o)),
             first_quote: self.quotes.len() as u32,
             quotes_at: self.texts.position(),
         });
@@ -278,7 +317,11 @@ impl CorpusStage for Corroborate {
             names: &speaker_names,
         };
         let grouped = quotes::group(speakers, &tokens, matched, &params);
-        let sources = Sources::new(&self.docs, &self.strings);
+        let duplicates = duplicates::find(
+            &std::mem::take(&mut self.signatures),
+            self.options.duplicate_similarity,
+        );
+        let sources = Sources::new(&self.docs, &self.strings, &duplicates);
         let conflicts = claims::conflicts(
             &self.claims,
             &self.strings,
@@ -289,8 +332,11 @@ impl CorpusStage for Corroborate {
                     None => folded,
                 }
             },
-            |d| sources.of(d, &self.docs),
-            self.options.claim_tolerance,
+            |d| sources.of(d),
+            claims::Rules {
+                tolerance: self.options.claim_tolerance,
+                change_days: self.options.change_days.min(i32::MAX as u32) as i32,
+            },
         );
         let out = tables::Output {
             docs: &self.docs,
@@ -304,7 +350,12 @@ impl CorpusStage for Corroborate {
             claims: &self.claims,
             min_words: self.options.min_words,
         };
-        let tables = out.write(&grouped, &conflicts, self.options.include_places);
+        let tables = out.write(
+            &grouped,
+            &conflicts,
+            &duplicates,
+            self.options.include_places,
+        );
         let tables = tables.map_err(|e| StageError::new(format!("corroborate: {e}")))?;
         self.docs = Vec::new();
         self.quotes = Vec::new();
@@ -313,53 +364,58 @@ impl CorpusStage for Corroborate {
     }
 }
 
-/// The source of each document: a document with an outlet is of its outlet (compared
-/// folded); one without is its own source, documents with the same id being one. Sources are
-/// only compared and counted, never printed.
+/// The independent source of each document: documents of one outlet (compared folded) are
+/// one source, as are documents without an outlet that have the same id, and near-duplicate
+/// texts (a syndicated copy, the same page saved twice). Sources are only compared and
+/// counted, never printed.
 struct Sources {
-    /// Folded outlet of each outlet string.
-    outlet_class: FxHashMap<u32, u32>,
-    classes: u32,
-    /// A document without an outlet whose id an earlier one of those has: that document.
-    same_id: FxHashMap<u32, u32>,
+    /// The first document of each document's source.
+    first: Vec<u32>,
 }
 
 impl Sources {
-    fn new(docs: &[DocRec], strings: &Interner) -> Sources {
-        let mut outlet_class = FxHashMap::default();
-        let mut by_folded: FxHashMap<String, u32> = FxHashMap::default();
+    fn new(docs: &[DocRec], strings: &Interner, duplicates: &[duplicates::Duplicate]) -> Sources {
+        let mut sources = quotes::UnionFind::new(docs.len());
+        let mut first_of_outlet: FxHashMap<String, u32> = FxHashMap::default();
         let mut first_with_id: FxHashMap<&str, u32> = FxHashMap::default();
-        let mut same_id = FxHashMap::default();
         for (d, doc) in docs.iter().enumerate() {
-            match doc.outlet {
-                Some(outlet) => {
-                    outlet_class.entry(outlet).or_insert_with(|| {
-                        let next = by_folded.len() as u32;
-                        let folded = names::fold_name(strings.get(outlet));
-                        *by_folded.entry(folded).or_insert(next)
-                    });
-                }
-                None => {
-                    let first = *first_with_id.entry(&doc.id).or_insert(d as u32);
-                    if first != d as u32 {
-                        same_id.insert(d as u32, first);
-                    }
-                }
-            }
+            let first = match doc.outlet {
+                Some(outlet) => *first_of_outlet
+                    .entry(names::fold_name(strings.get(outlet)))
+                    .or_insert(d as u32),
+                None => *first_with_id.entry(&doc.id).or_insert(d as u32),
+            };
+            sources.union(first, d as u32);
         }
-        Sources {
-            outlet_class,
-            classes: by_folded.len() as u32,
-            same_id,
+        for dup in duplicates {
+            sources.union(dup.of, dup.doc);
         }
+        let first = (0..docs.len() as u32).map(|d| sources.find(d)).collect();
+        Sources { first }
     }
 
-    fn of(&self, d: u32, docs: &[DocRec]) -> u64 {
-        match docs[d as usize].outlet {
-            None => u64::from(self.classes) + u64::from(self.same_id.get(&d).copied().unwrap_or(d)),
-            Some(outlet) => u64::from(self.outlet_class[&outlet]),
-        }
+    fn of(&self, d: u32) -> u32 {
+        self.first[d as usize]
     }
+}
+
+/// Whether the quote's speaker is named where the quote is (`Witkoff said`), rather than
+/// resolved from a pronoun or a description (`he said`, `the envoy said`): only such
+/// attributions can contradict each other. A quote without a recorded mention counts as
+/// named.
+fn named_at_cue(q: &model::Quote) -> bool {
+    const PRONOUNS: &[&str] = &[
+        "he", "she", "they", "him", "her", "his", "them", "it", "we", "i", "you",
+    ];
+    let Some(mention) = q.speaker_mention.as_deref().map(str::trim) else {
+        return true;
+    };
+    let pronoun = PRONOUNS.contains(&mention.to_lowercase().as_str());
+    let described = matches!(
+        q.speaker_kind,
+        Some(model::SpeakerKind::Described | model::SpeakerKind::Unknown)
+    );
+    !pronoun && !described && names_someone(mention)
 }
 
 /// Whether a speaker string names someone (`Steve Witkoff`, `the White House`) rather than

@@ -5,7 +5,8 @@ use rustc_hash::FxHashSet as HashSet;
 
 use model::{EntityKind, Table};
 
-use crate::claims::{ClaimRec, Conflict};
+use crate::claims::{ClaimRec, Conflict, Finding};
+use crate::duplicates::Duplicate;
 use crate::names::{Cluster, NameNodes, Resolution};
 use crate::quotes::{self, Group, Grouped, Misattribution, QuoteRec, Wording};
 use crate::strings::Interner;
@@ -24,11 +25,14 @@ pub const QUOTE_GROUPS_COLUMNS: &[&str] = &[
     "kind",
     "wording",
     "speaker_key",
+    "documents",
+    "outlets",
+    "confidence",
 ];
 
 /// One row per quote of a group.
 pub const QUOTE_GROUP_MEMBERS_COLUMNS: &[&str] = &[
-    "group_id", "doc_id", "quote_id", "text", "speaker", "outlet", "wording",
+    "group_id", "doc_id", "quote_id", "text", "speaker", "outlet", "wording", "relation",
 ];
 
 /// One row per person, organization or place across documents.
@@ -43,8 +47,20 @@ pub const CORPUS_ENTITIES_COLUMNS: &[&str] = &[
 ];
 
 /// One row per disagreement between documents (on a figure or on who said something).
-pub const DISCREPANCIES_COLUMNS: &[&str] =
-    &["kind", "subject", "values", "doc_ids", "texts", "unit"];
+pub const DISCREPANCIES_COLUMNS: &[&str] = &[
+    "kind",
+    "subject",
+    "values",
+    "doc_ids",
+    "texts",
+    "unit",
+    "confidence",
+    "severity",
+    "evidence",
+];
+
+/// One row per document whose text nearly repeats an earlier one's.
+pub const DUPLICATES_COLUMNS: &[&str] = &["doc_id", "duplicate_of", "similarity"];
 
 /// The stage's tables and their columns, in the order the stage returns them.
 pub const TABLES: &[(&str, &[&str])] = &[
@@ -52,7 +68,12 @@ pub const TABLES: &[(&str, &[&str])] = &[
     ("quote_group_members", QUOTE_GROUP_MEMBERS_COLUMNS),
     ("corpus_entities", CORPUS_ENTITIES_COLUMNS),
     ("discrepancies", DISCREPANCIES_COLUMNS),
+    ("duplicates", DUPLICATES_COLUMNS),
 ];
+
+/// A relative gap up to which a disagreement is small (`about 70%` against
+/// `approximately three-quarters`).
+const SMALL_GAP: f64 = 0.1;
 
 /// What the rows are written from.
 pub struct Output<'a> {
@@ -81,6 +102,7 @@ impl Output<'_> {
         &self,
         grouped: &Grouped,
         conflicts: &[Conflict],
+        duplicates: &[Duplicate],
         include_places: bool,
     ) -> Result<Vec<Table>, Failure> {
         let (groups, members) = self.quote_tables(&grouped.groups)?;
@@ -88,7 +110,10 @@ impl Output<'_> {
             .corpus_entities(include_places)
             .map_err(|e| format!("corpus_entities: {e}"))?;
         let discrepancies = self.discrepancies(&grouped.misattributions, conflicts)?;
-        Ok(vec![groups, members, entities, discrepancies])
+        let duplicates = self
+            .duplicates(duplicates)
+            .map_err(|e| format!("duplicates: {e}"))?;
+        Ok(vec![groups, members, entities, discrepancies, duplicates])
     }
 
     fn doc_id(&self, d: u32) -> &str {
@@ -117,8 +142,8 @@ impl Output<'_> {
         }
     }
 
-    /// `[quote id, text]` of quote `q`.
-    fn read_quote(&self, q: u32) -> Result<[String; 2], Failure> {
+    /// `[quote id, text, speaker mention, cue]` of quote `q`.
+    fn read_quote(&self, q: u32) -> Result<[String; 4], Failure> {
         let doc = &self.docs[self.quotes[q as usize].doc as usize];
         self.texts.read_nth(doc.quotes_at, q - doc.first_quote)
     }
@@ -139,20 +164,22 @@ impl Output<'_> {
 
     /// Writes the member rows of group `g`; returns its own row.
     fn group_rows(&self, id: &str, g: &Group, members: &mut Table) -> Result<Vec<String>, Failure> {
-        let [_, rep_text] = self.read_quote(g.rep)?;
+        let [_, rep_text, ..] = self.read_quote(g.rep)?;
         let rep = &self.quotes[g.rep as usize];
+        let mut outlets = HashSet::default();
         let mut docs: Vec<u32> = Vec::new();
         let mut seen_docs = HashSet::default();
         let mut sources = HashSet::default();
         let mut wording = Wording::Exact;
         for &q in &g.members {
             let rec = &self.quotes[q as usize];
-            let [quote_id, text] = self.read_quote(q)?;
+            let [quote_id, text, ..] = self.read_quote(q)?;
             let w = quotes::wording(self.tokens, (rep, &rep_text), (rec, &text));
+            outlets.extend(self.docs[rec.doc as usize].outlet);
             if seen_docs.insert(rec.doc) {
                 docs.push(rec.doc);
             }
-            sources.insert(self.sources.of(rec.doc, self.docs));
+            sources.insert(self.sources.of(rec.doc));
             wording = wording.max(w);
             let speaker = rec.speaker.map_or("", |n| self.names.name(n));
             let row = [
@@ -163,6 +190,7 @@ impl Output<'_> {
                 speaker,
                 self.outlet(rec.doc),
                 w.as_str(),
+                quotes::relation(self.tokens, rep, rec, w),
             ];
             members
                 .push(row.map(str::to_string).to_vec())
@@ -173,6 +201,12 @@ impl Output<'_> {
         let full = quotes().any(|r| !r.partial);
         let (speaker, speaker_key) = self.speaker_name(g.speaker);
         let corroborated = sources.len() >= 2 && substantial;
+        let confidence = match sources.len() {
+            _ if !corroborated => "low",
+            2 => "medium",
+            _ => "high",
+        };
+        let documents = seen_docs.len();
         Ok(vec![
             id.to_string(),
             speaker.to_string(),
@@ -188,6 +222,9 @@ impl Output<'_> {
             }
             .to_string(),
             speaker_key.to_string(),
+            documents.to_string(),
+            outlets.len().to_string(),
+            confidence.to_string(),
         ])
     }
 
@@ -246,21 +283,53 @@ impl Output<'_> {
 
     fn conflict_row(&self, table: &mut Table, c: &Conflict) -> Result<(), Failure> {
         let claims = || c.claims.iter().map(|&i| &self.claims[i as usize]);
+        let text = |claim: &ClaimRec| Ok(self.texts.read::<1>(claim.text)?[0].clone());
+        let severity = if c.gap <= SMALL_GAP { "small" } else { "large" };
+        let (kind, confidence) = match (c.finding, severity) {
+            (Finding::Change, _) => ("change", "low"),
+            (Finding::Conflict, "small") => ("claim", "medium"),
+            (Finding::Conflict, _) => ("claim", "high"),
+        };
         let mut row = Row::new(table)?;
-        row.cell("claim")?;
+        row.cell(kind)?;
         row.cell(self.strings.get(c.subject))?;
         row.joined("|", claims().map(|c| Ok(c.value.to_string())))?;
         row.joined("|", claims().map(|c| Ok(self.doc_id(c.doc).to_string())))?;
-        row.joined(
-            " | ",
-            claims().map(|c| Ok(self.texts.read::<1>(c.text)?[0].clone())),
-        )?;
+        row.joined(" | ", claims().map(text))?;
         row.cell(&c.unit)?;
+        row.cell(confidence)?;
+        row.cell(severity)?;
+        let side = |i: u32| {
+            let claim = &self.claims[i as usize];
+            let date = claim
+                .date
+                .map_or(String::new(), |d| format!(", {}", date_text(d)));
+            Ok::<_, Failure>(format!(
+                "“{}” ({}{date})",
+                text(claim)?,
+                self.doc_id(claim.doc)
+            ))
+        };
+        let when = if c.finding == Finding::Change {
+            ", dated far apart"
+        } else {
+            ""
+        };
+        let apart = match c.unit.as_str() {
+            "share" => format!("{:.0} points", c.spread * 100.0),
+            _ => format!("{:.0}%", c.gap * 100.0),
+        };
+        let evidence = format!(
+            "{} vs {}: {apart} apart{when}",
+            side(c.pair.0)?,
+            side(c.pair.1)?
+        );
+        row.cell(&evidence)?;
         row.finish()
     }
 
     fn misattribution_row(&self, table: &mut Table, m: &Misattribution) -> Result<(), Failure> {
-        let [_, rep_text] = self.read_quote(m.rep)?;
+        let [_, rep_text, ..] = self.read_quote(m.rep)?;
         let mut row = Row::new(table)?;
         row.cell("speaker")?;
         row.cell(quotes::trim_text(&rep_text))?;
@@ -268,15 +337,40 @@ impl Output<'_> {
         row.joined("|", speakers.map(|s| Ok(s.to_string())))?;
         let docs = m.members.iter().map(|&(q, _)| self.quotes[q as usize].doc);
         row.joined("|", docs.map(|d| Ok(self.doc_id(d).to_string())))?;
-        row.joined(
-            " | ",
-            m.members
-                .iter()
-                .map(|&(q, _)| Ok(self.read_quote(q)?[1].clone())),
-        )?;
+        let texts = m.members.iter().map(|&(q, _)| {
+            let [_, text, ..] = self.read_quote(q)?;
+            Ok(text)
+        });
+        row.joined(" | ", texts)?;
         row.cell("")?;
+        // Every side names its speaker at the quote (see `named_at_cue`).
+        row.cell("high")?;
+        row.cell("")?;
+        let evidence = m.members.iter().map(|&(q, _)| {
+            let [.., mention, cue] = self.read_quote(q)?;
+            let doc = self.doc_id(self.quotes[q as usize].doc);
+            Ok(format!("{doc}: {mention} {cue}").trim_end().to_string())
+        });
+        row.joined(" | ", evidence)?;
         row.finish()
     }
+
+    fn duplicates(&self, duplicates: &[Duplicate]) -> std::io::Result<Table> {
+        let mut table = Table::new("duplicates", DUPLICATES_COLUMNS);
+        for d in duplicates {
+            table.push(vec![
+                self.doc_id(d.doc).to_string(),
+                self.doc_id(d.of).to_string(),
+                format!("{:.2}", d.similarity),
+            ])?;
+        }
+        Ok(table)
+    }
+}
+
+/// A date in days from the common era, as `YYYY-MM-DD`.
+fn date_text(days: i32) -> String {
+    chrono::NaiveDate::from_num_days_from_ce_opt(days).map_or(String::new(), |d| d.to_string())
 }
 
 /// A row written to its table's file cell by cell (see [`Table::push_streamed`]).

@@ -221,10 +221,19 @@ fn split_by_speaker(
 ) {
     let mut named: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
     let mut unnamed = Vec::new();
+    // A speaker resolved from a pronoun or a description that no document names at these
+    // words is a guess: such a quote joins a named speaker as an unattributed one would.
+    let named_at_cue: BTreeSet<u32> = members
+        .iter()
+        .filter(|&&q| speakers.quotes[q as usize].named_at_cue)
+        .filter_map(|&q| speakers.of(q))
+        .collect();
     for &q in members {
         match speakers.of(q) {
-            Some(s) => named.entry(s).or_default().push(q),
-            None => unnamed.push(q),
+            Some(s) if named_at_cue.is_empty() || named_at_cue.contains(&s) => {
+                named.entry(s).or_default().push(q)
+            }
+            _ => unnamed.push(q),
         }
     }
     merge_surname_only(&mut named, speakers.names);
@@ -274,13 +283,24 @@ fn join_unnamed(named: &mut BTreeMap<u32, Vec<u32>>, unnamed: Vec<u32>, speakers
 }
 
 /// Speakers whose wording is long enough that sharing it is no coincidence, and whose
-/// documents never name both, if there are at least two.
+/// documents never name both, if there are at least two. Only attributions named at the
+/// quote count: one resolved from `he said` is no evidence against another.
 fn misattribution(
     named: &BTreeMap<u32, Vec<u32>>,
     speakers: Speakers<'_>,
     tokens: &[Box<[u32]>],
     params: &Params,
 ) -> Option<Misattribution> {
+    let named: BTreeMap<u32, Vec<u32>> = named
+        .iter()
+        .map(|(s, list)| {
+            let at_cue = list.iter().copied();
+            let at_cue = at_cue.filter(|&q| speakers.quotes[q as usize].named_at_cue);
+            (*s, at_cue.collect::<Vec<u32>>())
+        })
+        .filter(|(_, list)| !list.is_empty())
+        .collect();
+    let named = &named;
     let long_enough = |list: &[u32]| {
         list.iter()
             .any(|&q| tokens[speakers.variant(q) as usize].len() >= params.attribution_min_words)

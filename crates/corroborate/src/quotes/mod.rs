@@ -26,6 +26,8 @@ pub struct QuoteRec {
     /// Speaker node (see [`crate::names`]).
     pub speaker: Option<u32>,
     pub partial: bool,
+    /// Whether the speaker is named at the quote's cue, not resolved from a pronoun.
+    pub named_at_cue: bool,
 }
 
 /// Distinct normalized quote texts, as word-id sequences, each stored once and found by its
@@ -143,5 +145,31 @@ impl UnionFind {
         if a != b {
             self.parent[a.max(b) as usize] = a.min(b);
         }
+    }
+}
+
+/// How a member stands to its group's representative, by its [`Wording`]: `same` words,
+/// `truncated` (the representative's start or end), `fragment` (a stretch inside it), or a
+/// `variant` (words changed, inserted or dropped).
+pub fn relation(
+    tokens: &[Box<[u32]>],
+    rep: &QuoteRec,
+    member: &QuoteRec,
+    wording: Wording,
+) -> &'static str {
+    match wording {
+        Wording::Exact | Wording::Normalized => "same",
+        Wording::Truncated => {
+            let (r, m) = (
+                &tokens[rep.variant as usize],
+                &tokens[member.variant as usize],
+            );
+            if r.starts_with(m) || r.ends_with(m) {
+                "truncated"
+            } else {
+                "fragment"
+            }
+        }
+        Wording::Changed => "variant",
     }
 }
