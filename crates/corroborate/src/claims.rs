@@ -98,29 +98,20 @@ const UPPER_BOUNDS: &[&str] = &[
 
 /// Length and area units a count can be in: the word after the number (`6-mile`, `1,000
 /// square miles`) makes a claim in miles incomparable with one in square miles or people.
-const MEASURES: &[(&str, &str)] = &[
-    ("mile", "mile"),
-    ("miles", "mile"),
-    ("kilometre", "km"),
-    ("kilometres", "km"),
-    ("kilometer", "km"),
-    ("kilometers", "km"),
-    ("km", "km"),
-    ("metre", "metre"),
-    ("metres", "metre"),
-    ("meter", "metre"),
-    ("meters", "metre"),
-    ("foot", "foot"),
-    ("feet", "foot"),
-    ("yard", "yard"),
-    ("yards", "yard"),
-    ("acre", "acre"),
-    ("acres", "acre"),
-    ("hectare", "hectare"),
-    ("hectares", "hectare"),
-    ("km2", "square km"),
-    ("km²", "square km"),
-];
+/// The unit a word after a number stands for, if it is a length or an area.
+fn measure_unit(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "mile" | "miles" => "mile",
+        "kilometre" | "kilometres" | "kilometer" | "kilometers" | "km" => "km",
+        "metre" | "metres" | "meter" | "meters" => "metre",
+        "foot" | "feet" => "foot",
+        "yard" | "yards" => "yard",
+        "acre" | "acres" => "acre",
+        "hectare" | "hectares" => "hectare",
+        "km2" | "km²" => "square km",
+        _ => return None,
+    })
+}
 
 /// The class of a claim's unit: percentages and fractions are shares; a count in a length
 /// or area unit is that unit (`square mile`, `mile`).
@@ -146,10 +137,7 @@ fn measure(text: &str) -> Option<String> {
     let at = words
         .iter()
         .position(|w| w.chars().any(|c| c.is_ascii_digit()))?;
-    let unit_at = |i: usize| {
-        let w = words.get(i)?;
-        MEASURES.iter().find(|(form, _)| form == w).map(|(_, u)| *u)
-    };
+    let unit_at = |i: usize| measure_unit(words.get(i)?);
     match words.get(at + 1).copied() {
         Some("square" | "sq") => unit_at(at + 2).map(|u| format!("square {u}")),
         _ => unit_at(at + 1).map(str::to_string),

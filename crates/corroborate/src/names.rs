@@ -17,60 +17,12 @@ use crate::quotes::UnionFind;
 use crate::strings::Interner;
 
 /// Words that stand before a name without being part of it.
-const TITLES: &[&str] = &[
-    "mr",
-    "mrs",
-    "ms",
-    "miss",
-    "mx",
-    "dr",
-    "prof",
-    "professor",
-    "sir",
-    "dame",
-    "lord",
-    "lady",
-    "rev",
-    "president",
-    "chancellor",
-    "premier",
-    "minister",
-    "secretary",
-    "senator",
-    "sen",
-    "rep",
-    "representative",
-    "gov",
-    "governor",
-    "mayor",
-    "judge",
-    "general",
-    "gen",
-    "colonel",
-    "col",
-    "captain",
-    "capt",
-    "lt",
-    "sgt",
-    "admiral",
-    "adm",
-    "king",
-    "queen",
-    "prince",
-    "princess",
-    "sheikh",
-    "pope",
-    "envoy",
-    "ambassador",
-    "commissioner",
-    "chairman",
-    "chair",
-    "ceo",
-    "officer",
-    "spokesman",
-    "spokeswoman",
-    "spokesperson",
-];
+const TITLES: &str =
+    "mr mrs ms miss mx dr prof professor sir dame lord lady rev president chancellor \
+    premier minister secretary senator sen rep representative gov governor mayor judge \
+    general gen colonel col captain capt lt sgt admiral adm king queen prince princess \
+    sheikh pope envoy ambassador commissioner chairman chair ceo officer spokesman \
+    spokeswoman spokesperson";
 /// Words that end a name without being its surname.
 const SUFFIXES: &[&str] = &[
     "jr", "sr", "ii", "iii", "iv", "phd", "md", "esq", "kc", "qc", "mp",
@@ -85,17 +37,8 @@ const ACRONYM_SKIP: &[&str] = &[
     "of", "the", "and", "for", "in", "on", "to", "a", "an", "at", "des", "du", "et",
 ];
 /// Trailing words that do not change what a claim's subject is (`Donetsk region` = `Donetsk`).
-const GENERIC_PLACE_WORDS: &[&str] = &[
-    "region",
-    "oblast",
-    "province",
-    "state",
-    "county",
-    "district",
-    "city",
-    "area",
-    "territory",
-];
+const GENERIC_PLACE_WORDS: &str =
+    "region oblast province state county district city area territory";
 
 /// One word accent-folded, lowercase, without punctuation (`O’Brien` → `obrien`).
 fn plain_word(word: &str) -> String {
@@ -199,7 +142,7 @@ pub fn fold_subject(subject: &str) -> String {
     while folded.len() > 1
         && folded
             .last()
-            .is_some_and(|w| GENERIC_PLACE_WORDS.contains(&w.as_str()))
+            .is_some_and(|w| GENERIC_PLACE_WORDS.split_whitespace().any(|g| g == w))
     {
         folded.pop();
     }
@@ -222,7 +165,7 @@ pub fn person_name(name: &str) -> Option<PersonName> {
         .map(|w| (w, plain_word(w), fold_word(w)))
         .collect();
     ws.retain(|(_, p, _)| !p.is_empty());
-    while ws.len() > 1 && TITLES.contains(&ws[0].1.as_str()) {
+    while ws.len() > 1 && TITLES.split_whitespace().any(|t| t == ws[0].1) {
         ws.remove(0);
     }
     while ws.len() > 1
