@@ -13,6 +13,11 @@ use super::{Params, UnionFind};
 /// part of a word pair.
 const RARE_WORD_QUOTES: usize = 100;
 
+/// Words two versions of a quote with different endings (or an inserted clause) must share,
+/// in order, to be joined: at least this many, and [`CORE_SHARE`] of the shorter version.
+const CORE_WORDS: usize = 8;
+const CORE_SHARE: f64 = 0.6;
+
 /// Quotes longer than this are compared on their first words.
 const LCS_CAP: usize = 600;
 
@@ -42,6 +47,11 @@ pub fn match_text(tokens: &[Box<[u32]>], n_words: usize, params: &Params) -> Tex
     };
     for s in (0..tokens.len()).filter(|&s| long[s]) {
         matcher.match_one(s);
+    }
+    // Versions that end differently share a core that peers and truncations miss.
+    matcher.stamp.fill(u32::MAX);
+    for s in (0..tokens.len()).filter(|&s| tokens[s].len() >= CORE_WORDS) {
+        matcher.join_core(s);
     }
     TextMatch {
         uf: matcher.uf,
@@ -207,10 +217,10 @@ fn needed(m: usize, similarity: f64) -> usize {
     ((similarity * m as f64) - 1e-9).ceil().max(1.0) as usize
 }
 
-/// What a variant with `m` words looks up: the rarest pairs that a match with as many
-/// changed words as `similarity` allows must still share.
-fn pair_prefix(m: usize, similarity: f64) -> usize {
-    2 * (m - needed(m, similarity)) + 2
+/// What a variant with `m` words looks up: the rarest pairs that a match sharing `need`
+/// words must still share.
+fn pair_prefix(m: usize, need: usize) -> usize {
+    2 * (m - need) + 2
 }
 
 /// Number of values ascending `a` and `b` share.
@@ -248,14 +258,13 @@ impl Matcher<'_> {
     /// Candidates of `s`: quotes sharing one of the rarest words that any match must share
     /// (when rare enough to be worth looking up), or one of the rarest word pairs that a
     /// match with that many changed words must still share; in lookup order.
-    fn candidates(&self, s: usize) -> Vec<u32> {
+    fn candidates(&self, s: usize, need: usize) -> Vec<u32> {
         let (seq, set) = (&self.tokens[s][..], &self.words.sets[s]);
         let m = seq.len();
-        let need = needed(m, self.params.similarity);
         let word_prefix = (m - need + 1).min(set.len());
         let (mut keys, mut ids) = (Vec::new(), Vec::new());
         let alone = self.pairs.rarest(seq, &mut keys, &mut ids);
-        ids.truncate(pair_prefix(m, self.params.similarity).saturating_sub(alone));
+        ids.truncate(pair_prefix(m, need).saturating_sub(alone));
         let words = set[..word_prefix]
             .iter()
             .map(|&r| self.words.postings.get(r));
@@ -271,7 +280,7 @@ impl Matcher<'_> {
         // `attach_truncations`), so once one is seen its other truncation pairs are moot.
         let mut home = false;
         self.lcs.load(&self.tokens[s]);
-        for v in self.candidates(s) {
+        for v in self.candidates(s, need) {
             let vi = v as usize;
             if vi == s || self.stamp[vi] == s as u32 {
                 continue;
@@ -302,6 +311,36 @@ impl Matcher<'_> {
                     self.contained.push((s as u32, v, lcs as u32));
                 }
             }
+        }
+    }
+
+    /// Joins `s` with the longer versions that share a core with it: at least
+    /// [`CORE_WORDS`] and [`CORE_SHARE`] of its words, in order, in one dense stretch of the
+    /// longer (versions whose endings differ, or one with a clause the other omits).
+    fn join_core(&mut self, s: usize) {
+        let m = self.tokens[s].len();
+        let need = CORE_WORDS.max(needed(m, CORE_SHARE));
+        self.lcs.load(&self.tokens[s]);
+        let mut roots = Vec::new();
+        for v in self.candidates(s, need) {
+            let vi = v as usize;
+            if vi == s || self.stamp[vi] == s as u32 {
+                continue;
+            }
+            self.stamp[vi] = s as u32;
+            let n = self.tokens[vi].len();
+            if (n, vi) < (m, s) || self.uf.find(s as u32) == self.uf.find(v) {
+                continue;
+            }
+            if self.verify(s, vi, need).is_some() {
+                roots.push(self.uf.find(v));
+            }
+        }
+        roots.sort_unstable();
+        roots.dedup();
+        // A core two different quotes share is a stock phrase: it joins neither.
+        if let [root] = roots[..] {
+            self.uf.union(s as u32, root);
         }
     }
 
