@@ -67,38 +67,13 @@ pub struct Rules {
     pub change_days: i32,
 }
 
-const LOWER_BOUNDS: &[&str] = &[
-    "more than",
-    "over",
-    "at least",
-    "above",
-    "exceeding",
-    "upwards of",
-    "in excess of",
-    "greater than",
-    "no less than",
-    "not less than",
-    "more",
-];
-const UPPER_BOUNDS: &[&str] = &[
-    "less than",
-    "under",
-    "up to",
-    "fewer than",
-    "at most",
-    "below",
-    "no more than",
-    "not more than",
-    "as many as",
-    "as much as",
-    "nearly",
-    "almost",
-    "just under",
-];
+const LOWER_BOUNDS: &str = "more than|over|at least|above|exceeding|upwards of|in excess of|\
+    greater than|no less than|not less than|more";
+const UPPER_BOUNDS: &str = "less than|under|up to|fewer than|at most|below|no more than|\
+    not more than|as many as|as much as|nearly|almost|just under";
 
-/// Length and area units a count can be in: the word after the number (`6-mile`, `1,000
-/// square miles`) makes a claim in miles incomparable with one in square miles or people.
-/// The unit a word after a number stands for, if it is a length or an area.
+/// The unit a word after a number stands for, if it is a length or an area (`6-mile`, `1,000
+/// square miles`): a claim in miles is incomparable with one in square miles or people.
 fn measure_unit(word: &str) -> Option<&'static str> {
     Some(match word {
         "mile" | "miles" => "mile",
@@ -149,9 +124,9 @@ fn interval(value: f64, qualifier: Option<&str>) -> (f64, f64) {
     let q = qualifier
         .map(|q| q.trim().to_lowercase())
         .unwrap_or_default();
-    let is = |list: &[&str]| {
-        list.iter()
-            .any(|b| q == *b || q.starts_with(&format!("{b} ")))
+    let is = |list: &str| {
+        list.split('|')
+            .any(|b| q == b || q.starts_with(&format!("{b} ")))
     };
     if is(LOWER_BOUNDS) {
         (value, f64::INFINITY)
