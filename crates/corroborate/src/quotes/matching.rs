@@ -272,6 +272,24 @@ impl Matcher<'_> {
         words.chain(pairs).flatten().copied().collect()
     }
 
+    /// The candidates of `s` not met from `s` before, each at least as long (a pair is
+    /// verified once, from its shorter side), in lookup order.
+    fn longer_candidates(&mut self, s: usize, need: usize) -> Vec<u32> {
+        let m = self.tokens[s].len();
+        let mut longer = Vec::new();
+        for v in self.candidates(s, need) {
+            let vi = v as usize;
+            if vi == s || self.stamp[vi] == s as u32 {
+                continue;
+            }
+            self.stamp[vi] = s as u32;
+            if (self.tokens[vi].len(), vi) >= (m, s) {
+                longer.push(v);
+            }
+        }
+        longer
+    }
+
     fn match_one(&mut self, s: usize) {
         let m = self.tokens[s].len();
         let need = needed(m, self.params.similarity);
@@ -280,17 +298,8 @@ impl Matcher<'_> {
         // `attach_truncations`), so once one is seen its other truncation pairs are moot.
         let mut home = false;
         self.lcs.load(&self.tokens[s]);
-        for v in self.candidates(s, need) {
-            let vi = v as usize;
-            if vi == s || self.stamp[vi] == s as u32 {
-                continue;
-            }
-            self.stamp[vi] = s as u32;
-            let n = self.tokens[vi].len();
-            // Each pair is verified once, from its shorter side.
-            if (n, vi) < (m, s) {
-                continue;
-            }
+        for v in self.longer_candidates(s, need) {
+            let (vi, n) = (v as usize, self.tokens[v as usize].len());
             let n_need = needed(n, self.params.similarity);
             // Near-duplicates come in large families whose members meet pairwise: within a
             // cluster a pair can only change anything when it can be a truncation and the
@@ -322,17 +331,11 @@ impl Matcher<'_> {
         let need = CORE_WORDS.max(needed(m, CORE_SHARE));
         self.lcs.load(&self.tokens[s]);
         let mut roots = Vec::new();
-        for v in self.candidates(s, need) {
-            let vi = v as usize;
-            if vi == s || self.stamp[vi] == s as u32 {
+        for v in self.longer_candidates(s, need) {
+            if self.uf.find(s as u32) == self.uf.find(v) {
                 continue;
             }
-            self.stamp[vi] = s as u32;
-            let n = self.tokens[vi].len();
-            if (n, vi) < (m, s) || self.uf.find(s as u32) == self.uf.find(v) {
-                continue;
-            }
-            if self.verify(s, vi, need).is_some() {
+            if self.verify(s, v as usize, need).is_some() {
                 roots.push(self.uf.find(v));
             }
         }
