@@ -21,7 +21,8 @@ pub struct ClaimRec {
     pub qualifier: Option<u32>,
     /// The document's date, in days (from the common era).
     pub date: Option<i32>,
-    pub text: TextAt,
+    /// Where its text starts and ends in the text file.
+    pub text: (TextAt, TextAt),
 }
 
 /// A claim's value and qualifier, as [`disagree`] reads them.

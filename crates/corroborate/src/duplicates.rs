@@ -8,7 +8,8 @@ use std::hash::{Hash, Hasher};
 /// Hashes in a signature: the share of equal ones estimates the documents' shingle overlap
 /// (Jaccard) in steps of 1/16.
 pub const HASHES: usize = 16;
-/// Signature positions per band; documents equal on a whole band are compared.
+/// Signature positions per band (at most four, packed in 64 bits); documents equal on a
+/// whole band are compared.
 const ROWS: usize = 2;
 /// Words in a shingle.
 const SHINGLE: usize = 5;
@@ -90,11 +91,15 @@ pub fn find(signatures: &[Option<Signature>], threshold: f64) -> Vec<Duplicate> 
         d
     };
     for band in 0..HASHES / ROWS {
-        let rows = band * ROWS..(band + 1) * ROWS;
-        let mut keyed: Vec<(&[u16], u32)> = signatures
+        // The band's hashes packed into one number, so the sort compares integers.
+        let key = |s: &Signature| {
+            let rows = s[band * ROWS..(band + 1) * ROWS].iter();
+            rows.fold(0u64, |key, &h| (key << 16) | u64::from(h))
+        };
+        let mut keyed: Vec<(u64, u32)> = signatures
             .iter()
             .enumerate()
-            .filter_map(|(d, s)| Some((&s.as_ref()?[rows.clone()], d as u32)))
+            .filter_map(|(d, s)| Some((key(s.as_ref()?), d as u32)))
             .collect();
         keyed.sort_unstable();
         for run in keyed.chunk_by(|a, b| a.0 == b.0) {

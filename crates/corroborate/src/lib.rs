@@ -94,6 +94,27 @@ impl StageOptions for CorroborateOptions {
     }
 }
 
+/// Refuses options no run could use.
+fn check(o: &CorroborateOptions) -> Result<(), String> {
+    let share = |v: f64| v > 0.0 && v <= 1.0;
+    if !share(o.similarity) || !share(o.duplicate_similarity) {
+        let (s, d) = (o.similarity, o.duplicate_similarity);
+        return Err(format!(
+            "similarity ({s}) and duplicate_similarity ({d}) must be in (0, 1]"
+        ));
+    }
+    if o.min_words == 0 || o.attribution_min_words == 0 || o.max_block == 0 {
+        return Err("min_words, attribution_min_words and max_block must be at least 1".into());
+    }
+    if !(o.claim_tolerance >= 0.0 && o.claim_tolerance.is_finite()) {
+        let t = o.claim_tolerance;
+        return Err(format!(
+            "claim_tolerance must be a non-negative number, got {t}"
+        ));
+    }
+    Ok(())
+}
+
 /// What is kept of each document that passed the per-document stages.
 struct DocRec {
     id: Box<str>,
@@ -102,6 +123,7 @@ struct DocRec {
     /// Its first quote, and where the quotes' records start in the text file.
     first_quote: u32,
     quotes_at: TextAt,
+    quotes_end: TextAt,
 }
 
 /// Days from the common era of a document's date.
@@ -133,32 +155,7 @@ impl Corroborate {
         "groups the same quote and the same person across documents and reports where outlets disagree";
 
     pub fn new(options: CorroborateOptions, _ctx: &BuildContext) -> Result<Self, StageError> {
-        if !(options.similarity > 0.0 && options.similarity <= 1.0) {
-            return Err(StageError::new(format!(
-                "corroborate: similarity must be in (0, 1], got {}",
-                options.similarity
-            )));
-        }
-        if options.min_words == 0 || options.attribution_min_words == 0 {
-            return Err(StageError::new(
-                "corroborate: min_words and attribution_min_words must be at least 1",
-            ));
-        }
-        if !(options.claim_tolerance >= 0.0 && options.claim_tolerance.is_finite()) {
-            return Err(StageError::new(format!(
-                "corroborate: claim_tolerance must be a non-negative number, got {}",
-                options.claim_tolerance
-            )));
-        }
-        if options.max_block == 0 {
-            return Err(StageError::new("corroborate: max_block must be at least 1"));
-        }
-        if !(options.duplicate_similarity > 0.0 && options.duplicate_similarity <= 1.0) {
-            return Err(StageError::new(format!(
-                "corroborate: duplicate_similarity must be in (0, 1], got {}",
-                options.duplicate_similarity
-            )));
-        }
+        check(&options).map_err(|e| StageError::new(format!("corroborate: {e}")))?;
         let outlets = outlets::Outlets::embedded()
             .map_err(|e| StageError::new(format!("corroborate: {e}")))?;
         Ok(Corroborate {
@@ -260,7 +257,7 @@ impl Corroborate {
                 subject: self.strings.intern(subject),
                 qualifier: c.qualifier.as_deref().map(|q| self.strings.intern(q)),
                 date,
-                text: self.texts.push(&[c.text.trim()]),
+                text: (self.texts.push(&[c.text.trim()]), self.texts.position()),
             });
         }
     }
@@ -281,9 +278,13 @@ impl CorpusStage for Corroborate {
             outlet: outlet.map(|o| self.strings.intern(&o)),
             first_quote: self.quotes.len() as u32,
             quotes_at: self.texts.position(),
+            quotes_end: self.texts.position(),
         });
         self.observe_entities(d, doc);
         self.observe_quotes(d, doc);
+        if let Some(rec) = self.docs.last_mut() {
+            rec.quotes_end = self.texts.position();
+        }
         self.observe_claims(d, doc);
     }
 

@@ -14,20 +14,10 @@ use crate::texts::TextReader;
 use crate::{DocRec, Sources};
 
 /// One row per utterance of one speaker across documents.
+#[rustfmt::skip]
 pub const QUOTE_GROUPS_COLUMNS: &[&str] = &[
-    "group_id",
-    "speaker",
-    "text",
-    "sources",
-    "doc_ids",
-    "members",
-    "corroborated",
-    "kind",
-    "wording",
-    "speaker_key",
-    "documents",
-    "outlets",
-    "confidence",
+    "group_id", "speaker", "text", "sources", "doc_ids", "members", "corroborated", "kind",
+    "wording", "speaker_key", "documents", "outlets", "confidence",
 ];
 
 /// One row per quote of a group.
@@ -36,26 +26,15 @@ pub const QUOTE_GROUP_MEMBERS_COLUMNS: &[&str] = &[
 ];
 
 /// One row per person, organization or place across documents.
+#[rustfmt::skip]
 pub const CORPUS_ENTITIES_COLUMNS: &[&str] = &[
-    "key",
-    "name",
-    "type",
-    "variants",
-    "doc_ids",
-    "documents",
-    "mentions",
+    "key", "name", "type", "variants", "doc_ids", "documents", "mentions",
 ];
 
 /// One row per disagreement between documents (on a figure or on who said something).
+#[rustfmt::skip]
 pub const DISCREPANCIES_COLUMNS: &[&str] = &[
-    "kind",
-    "subject",
-    "values",
-    "doc_ids",
-    "texts",
-    "unit",
-    "confidence",
-    "severity",
+    "kind", "subject", "values", "doc_ids", "texts", "unit", "confidence", "severity",
     "evidence",
 ];
 
@@ -145,7 +124,8 @@ impl Output<'_> {
     /// `[quote id, text, speaker mention, cue]` of quote `q`.
     fn read_quote(&self, q: u32) -> Result<[String; 4], Failure> {
         let doc = &self.docs[self.quotes[q as usize].doc as usize];
-        self.texts.read_nth(doc.quotes_at, q - doc.first_quote)
+        self.texts
+            .read_in((doc.quotes_at, doc.quotes_end), q - doc.first_quote)
     }
 
     /// `quote_groups` and `quote_group_members`, written together: a group's wording is its
@@ -283,7 +263,7 @@ impl Output<'_> {
 
     fn conflict_row(&self, table: &mut Table, c: &Conflict) -> Result<(), Failure> {
         let claims = || c.claims.iter().map(|&i| &self.claims[i as usize]);
-        let text = |claim: &ClaimRec| Ok(self.texts.read::<1>(claim.text)?[0].clone());
+        let text = |claim: &ClaimRec| Ok(self.texts.read_in::<1>(claim.text, 0)?[0].clone());
         let severity = if c.gap <= SMALL_GAP { "small" } else { "large" };
         let (kind, confidence) = match (c.finding, severity) {
             (Finding::Change, _) => ("change", "low"),

@@ -3,7 +3,7 @@
 //! merely copies to the output. The file is the page cache's to hold, not the process's.
 
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{BufWriter, Write};
 
 /// Where a record starts in the file.
 pub type TextAt = u64;
@@ -70,27 +70,28 @@ pub struct TextReader {
 }
 
 impl TextReader {
-    /// The `N` fields of the record at `at`.
-    pub fn read<const N: usize>(&self, at: TextAt) -> Result<[String; N], String> {
-        self.read_nth(at, 0)
-    }
-
-    /// The `N` fields of the record after the `skip` records of `N` fields at `at` (a
-    /// document's records are found from where its first one starts).
-    pub fn read_nth<const N: usize>(&self, at: TextAt, skip: u32) -> Result<[String; N], String> {
-        let fail = |e: std::io::Error| format!("temporary file: {e}");
+    /// The `N` fields of the record after the `skip` records of `N` fields that start the
+    /// span `at..end` (a document's quotes), read in one go.
+    pub fn read_in<const N: usize>(
+        &self,
+        (at, end): (TextAt, TextAt),
+        skip: u32,
+    ) -> Result<[String; N], String> {
         let file = self
             .file
             .as_ref()
             .ok_or("temporary file: nothing was written")?;
-        let mut file = BufReader::with_capacity(4096, file);
-        file.seek(SeekFrom::Start(at)).map_err(fail)?;
+        let mut bytes = vec![0u8; (end - at) as usize];
+        read_exact_at(file, &mut bytes, at).map_err(|e| format!("temporary file: {e}"))?;
+        let mut rest = &bytes[..];
         let mut read_field = || {
-            let mut len = [0u8; 4];
-            file.read_exact(&mut len).map_err(fail)?;
-            let mut bytes = vec![0u8; u32::from_le_bytes(len) as usize];
-            file.read_exact(&mut bytes).map_err(fail)?;
-            String::from_utf8(bytes).map_err(|_| "temporary file: corrupt text".to_string())
+            let len = rest.get(..4).ok_or("temporary file: truncated")?;
+            let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
+            let field = rest.get(4..4 + len).ok_or("temporary file: truncated")?;
+            let field =
+                String::from_utf8(field.to_vec()).map_err(|_| "temporary file: corrupt text");
+            rest = &rest[4 + len..];
+            field
         };
         for _ in 0..skip as usize * N {
             read_field()?;
@@ -100,6 +101,19 @@ impl TextReader {
             *field = read_field()?;
         }
         Ok(fields)
+    }
+}
+
+/// Fills `buf` from `offset` of `file`, in one positioned read where the system allows.
+fn read_exact_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    #[cfg(unix)]
+    return std::os::unix::fs::FileExt::read_exact_at(file, buf, offset);
+    #[cfg(not(unix))]
+    {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut file = file;
+        file.seek(SeekFrom::Start(offset))?;
+        file.read_exact(buf)
     }
 }
 
@@ -113,10 +127,12 @@ mod tests {
         let a = file.push(&["q1", "“We will not give up,” he said"]);
         let b = file.push(&["Ukraine controls about 30%"]);
         let c = file.push(&["", "é"]);
+        let end = file.position();
         let reader = file.into_reader().unwrap();
-        assert_eq!(reader.read::<1>(b).unwrap(), ["Ukraine controls about 30%"]);
-        assert_eq!(reader.read::<2>(c).unwrap(), ["", "é"]);
-        assert_eq!(reader.read::<2>(a).unwrap()[0], "q1");
-        assert_eq!(reader.read_nth::<1>(b, 1).unwrap(), [""]);
+        let claim = reader.read_in::<1>((b, c), 0).unwrap();
+        assert_eq!(claim, ["Ukraine controls about 30%"]);
+        assert_eq!(reader.read_in::<2>((c, end), 0).unwrap(), ["", "é"]);
+        assert_eq!(reader.read_in::<2>((a, b), 0).unwrap()[0], "q1");
+        assert!(reader.read_in::<2>((a, b), 1).is_err());
     }
 }

@@ -307,6 +307,7 @@ fn options_are_checked() {
         "min_words = 0",
         "claim_tolerance = -0.1",
         "max_block = 0",
+        "duplicate_similarity = 1.5",
     ] {
         let opts: CorroborateOptions = toml::from_str(broken).unwrap();
         assert!(
