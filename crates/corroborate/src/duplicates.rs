@@ -72,24 +72,16 @@ pub fn similarity(a: &Signature, b: &Signature) -> f64 {
 #[derive(Debug, Clone, Copy)]
 pub struct Duplicate {
     pub doc: u32,
-    /// The earliest document of its family of copies.
+    /// The earlier document it is most like.
     pub of: u32,
     pub similarity: f64,
 }
 
 /// Each document that is a near-duplicate (similarity at least `threshold`) of an earlier
-/// one, in input order, with the first document of its family. `signatures[d]` is `None`
-/// for a document without words.
+/// one, in input order, with the earlier one it is most like. `signatures[d]` is `None` for
+/// a document without words.
 pub fn find(signatures: &[Option<Signature>], threshold: f64) -> Vec<Duplicate> {
-    let mut family: Vec<u32> = (0..signatures.len() as u32).collect();
-    let root = |family: &mut Vec<u32>, mut d: u32| {
-        while family[d as usize] != d {
-            let up = family[family[d as usize] as usize];
-            family[d as usize] = up;
-            d = up;
-        }
-        d
-    };
+    let mut best: Vec<Option<Duplicate>> = vec![None; signatures.len()];
     for band in 0..HASHES / ROWS {
         // The band's hashes packed into one number, so the sort compares integers.
         let key = |s: &Signature| {
@@ -108,26 +100,23 @@ pub fn find(signatures: &[Option<Signature>], threshold: f64) -> Vec<Duplicate> 
                 let sig = signatures[d as usize].as_ref().map_or(&[0; HASHES], |s| s);
                 for &(_, e) in firsts.iter().filter(|(_, e)| *e < d) {
                     let other = signatures[e as usize].as_ref().map_or(&[0; HASHES], |s| s);
-                    if similarity(sig, other) >= threshold {
-                        let (a, b) = (root(&mut family, d), root(&mut family, e));
-                        family[a.max(b) as usize] = a.min(b);
+                    let similarity = similarity(sig, other);
+                    let found = &mut best[d as usize];
+                    let better = found.is_none_or(|f| {
+                        (similarity, std::cmp::Reverse(e)) > (f.similarity, std::cmp::Reverse(f.of))
+                    });
+                    if similarity >= threshold && better {
+                        *found = Some(Duplicate {
+                            doc: d,
+                            of: e,
+                            similarity,
+                        });
                     }
                 }
             }
         }
     }
-    (0..signatures.len() as u32)
-        .filter_map(|d| {
-            let of = root(&mut family, d);
-            let sig = signatures[d as usize].as_ref()?;
-            let first = signatures[of as usize].as_ref()?;
-            (of != d).then(|| Duplicate {
-                doc: d,
-                of,
-                similarity: similarity(sig, first),
-            })
-        })
-        .collect()
+    best.into_iter().flatten().collect()
 }
 
 #[cfg(test)]
