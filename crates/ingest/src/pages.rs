@@ -9,6 +9,7 @@ use std::path::Path;
 use model::{Document, Format};
 
 use crate::charset::decode_page;
+use crate::read::{self, ReadError};
 use crate::warc::{charset_of, header, parse_http, Next, Records};
 use crate::{safe_id, IdAllocator, STAGE};
 
@@ -32,24 +33,18 @@ pub fn read_html_file(path: &Path, id: String, max_bytes: u64) -> Document {
     let gzip = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
-    let read = File::open(path).and_then(|f| {
-        let mut bytes = Vec::new();
+    let read = read::open_regular(path).and_then(|f| {
+        let hint = f.metadata().map(|m| m.len()).unwrap_or(0);
         let reader: Box<dyn Read> = if gzip {
             Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(f)))
         } else {
             Box::new(f)
         };
-        reader.take(max_bytes + 1).read_to_end(&mut bytes)?;
-        Ok(bytes)
+        // Once decompressed: a small .gz may hold gigabytes.
+        read::read_to_limit(reader, max_bytes, hint, " (ingest.max_file_bytes)")
     });
     match read {
-        Err(e) => Document::failed(id, source, STAGE, format!("cannot read: {e}")),
-        Ok(b) if b.len() as u64 > max_bytes => Document::failed(
-            id,
-            source,
-            STAGE,
-            format!("page is over the limit of {max_bytes} bytes (ingest.max_file_bytes)"),
-        ),
+        Err(e) => Document::failed(id, source, STAGE, e.to_string()),
         Ok(b) if b.contains(&0) && !looks_utf16(&b) => Document::failed(
             id,
             source,
@@ -69,20 +64,22 @@ pub struct WarcFile {
     label: String,
     records: Records<BufReader<File>>,
     number: usize,
+    max_bytes: u64,
     /// Records that are not HTML responses (requests, metadata, images, redirects…).
     pub skipped: usize,
 }
 
 impl WarcFile {
-    pub fn open(path: &Path, max_bytes: u64) -> std::io::Result<Self> {
+    pub fn open(path: &Path, max_bytes: u64) -> Result<Self, ReadError> {
         let gzip = path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
-        let file = File::open(path)?;
+        let file = read::open_regular(path)?;
         Ok(WarcFile {
             label: path.display().to_string(),
             records: Records::new(BufReader::with_capacity(1 << 16, file), gzip, max_bytes),
             number: 0,
+            max_bytes,
             skipped: 0,
         })
     }
@@ -112,7 +109,7 @@ impl WarcFile {
                 .map(|r| r.trim_matches(['<', '>']).trim_start_matches("urn:uuid:"))
                 .unwrap_or_default();
             let id = ids.allocate(&safe_id(if raw_id.is_empty() { &source } else { raw_id }));
-            let response = match parse_http(&record.block) {
+            let response = match parse_http(&record.block, self.max_bytes) {
                 Ok(r) => r,
                 Err(message) => return Some(Document::failed(id, source, STAGE, message)),
             };

@@ -28,7 +28,7 @@ pub struct Outcome {
     pub elapsed: std::time::Duration,
     /// Set when a stage with `on_error = "fail"` stopped the run.
     pub aborted: Option<String>,
-    pub skipped_inputs: Vec<std::path::PathBuf>,
+    pub skipped_inputs: Vec<ingest::Skipped>,
     /// WARC records that are not HTML responses (requests, metadata, redirects…).
     pub skipped_records: usize,
     /// Bytes of decoded source text of the documents read.
@@ -981,7 +981,7 @@ type Source = Box<dyn Iterator<Item = Document> + Send>;
 type Inputs = (
     Source,
     Option<u64>,
-    Vec<std::path::PathBuf>,
+    Vec<ingest::Skipped>,
     std::sync::Arc<std::sync::atomic::AtomicUsize>,
 );
 
@@ -994,21 +994,32 @@ fn open_inputs(plan: &Plan) -> Result<Inputs, RunError> {
             Input::Path(p) => paths.push(p.clone()),
         }
     }
-    let (mut files, skipped) = ingest::plan_inputs(&paths, &plan.ingest.extensions)?;
-    if let Some(shard) = plan.shard {
-        files = files[shard.range(files.len())].to_vec();
-    }
-    let one_each = |k| matches!(k, ingest::InputKind::Article | ingest::InputKind::Html);
-    let total = (!stdin && files.iter().all(|f| one_each(f.kind))).then_some(files.len() as u64);
-    let from_files = ingest::FileReader::new(files, plan.ingest.clone());
-    let skipped_records = from_files.skipped_records();
-    let source: Source = if stdin {
-        let reader = BufReader::with_capacity(1 << 16, std::io::stdin());
-        let from_stdin = ingest::JsonlStreamReader::new(reader, "<stdin>", plan.ingest.clone());
-        Box::new(from_files.chain(from_stdin))
-    } else {
-        Box::new(from_files)
+    // A shard's folder is inside the output folder given: all of it is left out of the walk.
+    let output = match (&plan.output, plan.shard) {
+        (Output::Dir(dir), Some(_)) => dir.parent(),
+        (Output::Dir(dir), None) => Some(dir.as_path()),
+        (Output::Stdout, _) => None,
     };
+    let walk = ingest::WalkOptions {
+        extensions: &plan.ingest.extensions,
+        output,
+    };
+    let ingest::Planned { mut files, skipped } = ingest::plan_inputs(&paths, &walk)?;
+    // A shard reads its share, after the ids of the files before it (so ids match one run).
+    let first = plan.shard.map_or(0, |shard| {
+        let range = shard.range(files.len());
+        files.truncate(range.end);
+        range.start
+    });
+    let known = !stdin && files[first..].iter().all(|f| f.kind.one_document());
+    let total = known.then_some((files.len() - first) as u64);
+    let mut from_files = ingest::FileReader::new(files, plan.ingest.clone()).starting_at(first);
+    let skipped_records = from_files.skipped_records();
+    if stdin {
+        let reader = BufReader::with_capacity(1 << 16, std::io::stdin());
+        from_files = from_files.then_stream(Box::new(reader), "<stdin>");
+    }
+    let source: Source = Box::new(from_files);
     Ok((source, total, skipped, skipped_records))
 }
 
@@ -1044,13 +1055,8 @@ pub fn print_summary(outcome: &Outcome) {
         outcome.failed,
         outcome.elapsed.as_secs_f64()
     );
-    if !outcome.skipped_inputs.is_empty() {
-        let example = outcome.skipped_inputs[0].display();
-        let _ = writeln!(
-            err,
-            "skipped {} files in input folders that are not articles (hidden, or another extension; e.g. {example}): see ingest.extensions",
-            outcome.skipped_inputs.len()
-        );
+    for line in ingest::skipped_summary(&outcome.skipped_inputs) {
+        let _ = writeln!(err, "{line}");
     }
     if outcome.skipped_records > 0 {
         let _ = writeln!(
