@@ -142,7 +142,7 @@ impl FileReader {
 
     /// Whether the documents of the file being read are only counted for their ids.
     fn counting_ids(&self) -> bool {
-        self.taken <= self.ids_only
+        (1..=self.ids_only).contains(&self.taken)
     }
 
     /// The next document of the JSONL file or web archive being read, if any.
@@ -229,8 +229,9 @@ impl Iterator for FileReader {
                 return Some(doc);
             }
             let Some(file) = self.files.next() else {
-                // The files are done: the stream, if any, is read last.
+                // The files are done: the stream, if any, is read last, all of it.
                 self.current_jsonl = Some(self.stream.take()?);
+                self.ids_only = 0;
                 continue;
             };
             self.taken += 1;
