@@ -277,3 +277,32 @@ fn has_extension(path: &Path, extensions: &[String]) -> bool {
             && name.as_bytes()[name.len() - x.len() - 1] == b'.'
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A folder that cannot be listed (gone by the time it is listed, here; permissions in
+    /// life) is planned as a failed document, and the walk goes on.
+    #[test]
+    fn a_folder_that_cannot_be_listed_is_planned_as_unreadable() {
+        let extensions = ["txt".to_string()];
+        let mut walker = Walker {
+            extensions: &extensions,
+            output: None,
+            seen: HashSet::new(),
+            first_path: std::collections::HashMap::new(),
+            planned: Planned::default(),
+        };
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), "Text.").unwrap();
+        walker.walk(&dir.path().join("gone"));
+        walker.walk(dir.path());
+        let kinds: Vec<&InputKind> = walker.planned.files.iter().map(|f| &f.kind).collect();
+        assert!(
+            matches!(kinds[0], InputKind::Unreadable(m) if m.starts_with("cannot list folder: ")),
+            "{kinds:?}"
+        );
+        assert_eq!(kinds[1], &InputKind::Article);
+    }
+}
