@@ -146,7 +146,7 @@ impl FileReader {
     }
 
     /// The next document of the JSONL file or web archive being read, if any.
-    fn from_current(&mut self) -> Option<Document> {
+    fn next_of_current(&mut self) -> Option<Document> {
         if let Some((label, lines)) = &mut self.current_jsonl {
             match lines.next() {
                 Some(line) => {
@@ -222,7 +222,7 @@ impl Iterator for FileReader {
 
     fn next(&mut self) -> Option<Document> {
         loop {
-            if let Some(doc) = self.from_current() {
+            if let Some(doc) = self.next_of_current() {
                 if self.counting_ids() {
                     continue;
                 }
