@@ -71,8 +71,8 @@ proptest! {
         let doc = document_from_bytes("id".into(), "f.txt".into(), &input);
         match &doc.failure {
             None => {
-                prop_assert!(!doc.text.trim().is_empty());
-                prop_assert!(!doc.text.contains('\0'));
+                prop_assert!(!doc.text().trim().is_empty());
+                prop_assert!(!doc.text().contains('\0'));
             }
             Some(f) => prop_assert!(!f.message.is_empty()),
         }
@@ -104,7 +104,7 @@ proptest! {
         // The buffer size changes nothing.
         let again = read_stream(&input, max, 64);
         let summary = |d: &[model::Document]| -> Vec<(String, String, bool)> {
-            d.iter().map(|d| (d.id.clone(), d.text.clone(), d.is_ok())).collect()
+            d.iter().map(|d| (d.id.clone(), d.text().to_string(), d.is_ok())).collect()
         };
         prop_assert_eq!(summary(&docs), summary(&again));
     }
@@ -125,7 +125,7 @@ fn a_long_stream_line_is_passed_over() {
     assert!(message.starts_with(&expected), "{message}");
     assert_eq!(docs[0].source, "<stdin>:1");
     assert_eq!(
-        (docs[1].id.as_str(), docs[1].text.as_str()),
+        (docs[1].id.as_str(), docs[1].text()),
         ("after", "Still read.")
     );
 }
