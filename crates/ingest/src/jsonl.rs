@@ -131,6 +131,38 @@ enum Authors {
     Many(Vec<String>),
 }
 
+/// The `id` of a line, read on its own: a line whose other fields are wrong still has the
+/// id it gives, and a shard that only needs the ids of the lines before its share reads
+/// nothing else (its other fields are skipped over, not kept).
+#[derive(Deserialize)]
+struct GivenId {
+    id: Option<serde_json::Value>,
+}
+
+/// The id a line's document gets before it is made unique: the line's own `id` (a
+/// non-empty string, or a number as written) if the line is a JSON object, else `line-N`.
+/// [`parse_line`] gives its document this id whatever else it finds in the line.
+pub fn line_id(line: Line) -> String {
+    let number = line.number;
+    line.bytes
+        .ok()
+        .and_then(|bytes| given_id(&decode_owned(bytes).text))
+        .unwrap_or_else(|| numbered("line", '-', number))
+}
+
+fn given_id(json: &str) -> Option<String> {
+    let id = serde_json::from_str::<GivenId>(json).ok()?.id;
+    id_text(id)
+}
+
+fn id_text(id: Option<serde_json::Value>) -> Option<String> {
+    match id? {
+        serde_json::Value::String(s) if !s.is_empty() => Some(s),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
 /// A document from one JSONL line. Problems become a failed document that names the line.
 pub fn parse_line(line: Line, label: &str) -> Document {
     let source = numbered(label, ':', line.number);
@@ -145,14 +177,11 @@ pub fn parse_line(line: Line, label: &str) -> Document {
     let article = match serde_json::from_str::<Article>(&decoded.text) {
         Ok(a) => a,
         Err(e) => {
-            return Document::failed(fallback_id(), source, STAGE, format!("invalid JSON: {e}"))
+            let id = given_id(&decoded.text).unwrap_or_else(fallback_id);
+            return Document::failed(id, source, STAGE, format!("invalid JSON: {e}"));
         }
     };
-    let id = match article.id {
-        Some(serde_json::Value::String(s)) if !s.is_empty() => s,
-        Some(serde_json::Value::Number(n)) => n.to_string(),
-        _ => fallback_id(),
-    };
+    let id = id_text(article.id).unwrap_or_else(fallback_id);
     let (text, format, field) = match (article.text, article.html) {
         (Some(text), _) => (text, Format::Text, "text"),
         (None, Some(html)) => (html, Format::Html, "html"),
@@ -284,6 +313,41 @@ mod tests {
         assert!(d.failure.unwrap().message.starts_with("invalid JSON"));
         let d = parse(r#"{"id":"x"}"#);
         assert_eq!(d.failure.unwrap().message, "no \"text\" field");
+        // Wrong in another field, the line keeps its id.
+        let d = parse(r#"{"id":"x","text":5}"#);
+        assert_eq!(d.id, "x");
+        assert!(d
+            .failure
+            .unwrap()
+            .message
+            .starts_with("invalid JSON: invalid type"));
+    }
+
+    #[test]
+    fn a_line_has_the_same_id_read_alone_or_whole() {
+        for json in [
+            r#"{"id":"x","text":"t"}"#,
+            r#"{"id":7,"text":5}"#,
+            r#"{"id":"","text":"t"}"#,
+            r#"{"id":null,"text":"t","id":"y"}"#,
+            r#"{"id":"x","text":"t"} trailing"#,
+            r#"{"id":["x"],"text":"t"}"#,
+            r#"{"text":"t","text":"u","id":"dup"}"#,
+            "not json",
+            "\u{feff}{\"id\":\"bom\",\"text\":\"t\"}",
+        ] {
+            let line = |bytes: &[u8]| Line {
+                number: 4,
+                bytes: Ok(bytes.to_vec()),
+            };
+            let whole = parse_line(line(json.as_bytes()), "f");
+            assert_eq!(line_id(line(json.as_bytes())), whole.id, "{json}");
+        }
+        let over = Line {
+            number: 9,
+            bytes: Err("too long".into()),
+        };
+        assert_eq!(line_id(over), "line-9");
     }
 
     #[test]

@@ -147,7 +147,16 @@ impl FileReader {
 
     /// The next document of the JSONL file or web archive being read, if any.
     fn next_of_current(&mut self) -> Option<Document> {
+        let counting_ids = self.counting_ids();
         if let Some((label, lines)) = &mut self.current_jsonl {
+            if counting_ids {
+                // Before a shard's share: the lines' ids only, nothing else kept.
+                for line in lines {
+                    self.ids.allocate(&jsonl::line_id(line));
+                }
+                self.current_jsonl = None;
+                return None;
+            }
             match lines.next() {
                 Some(line) => {
                     let mut doc = jsonl::parse_line(line, label);
@@ -157,7 +166,6 @@ impl FileReader {
                 None => self.current_jsonl = None,
             }
         }
-        let counting_ids = self.counting_ids();
         if let Some(warc) = &mut self.current_warc {
             match warc.next_document(&mut self.ids) {
                 Some(doc) => return Some(doc),

@@ -110,6 +110,42 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Shards read the JSONL files before their share for the ids only (a lighter parse):
+    /// whatever the lines, the ids are those of one run.
+    #[test]
+    fn shards_of_any_jsonl_give_the_ids_of_one_run(
+        parts in proptest::collection::vec(jsonl(), 1..4),
+        max in prop_oneof![8u64..64, Just(1u64 << 20)],
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let files: Vec<ingest::InputFile> = parts
+            .iter()
+            .enumerate()
+            .map(|(i, bytes)| {
+                let path = dir.path().join(format!("part-{i}.jsonl"));
+                std::fs::write(&path, bytes).unwrap();
+                ingest::InputFile { path, kind: ingest::InputKind::Jsonl }
+            })
+            .collect();
+        let options = IngestOptions { max_file_bytes: max, ..IngestOptions::default() };
+        let read = |files: &[ingest::InputFile], first: usize| -> Vec<String> {
+            FileReader::new(files.to_vec(), options.clone())
+                .starting_at(first)
+                .map(|d| d.id)
+                .collect()
+        };
+        let whole = read(&files, 0);
+        for first in 1..=files.len() {
+            let mut merged = read(&files[..first], 0);
+            merged.extend(read(&files, first));
+            prop_assert_eq!(&merged, &whole);
+        }
+    }
+}
+
 /// Reading stops at the end of a line over the limit: the reader is left at the next line.
 #[test]
 fn a_long_stream_line_is_passed_over() {
