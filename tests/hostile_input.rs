@@ -204,7 +204,7 @@ fn loops_repeated_inputs_and_hidden_folders_read_each_article_once() {
     let log = stderr(&out);
     assert!(log.contains("e.g. articles/.git"), "{log}");
     assert!(
-        log.contains("skipped articles/here: the same as articles\n"),
+        log.contains("skipped 4 paths to files or folders already read (symlinks, hard links, inputs given twice; e.g. articles/here: the same as articles)"),
         "{log}"
     );
 }

@@ -218,30 +218,46 @@ impl Walker<'_> {
     }
 }
 
-/// The skipped entries as summary lines: one count for the ordinary ones (hidden, other
-/// extensions, the same file again), and a warning naming each special file.
+/// The skipped entries as summary lines: a count with an example for the ordinary ones
+/// (hidden, other extensions) and for files and folders reached again, and a warning naming
+/// each special file and the output folder.
 pub fn skipped_summary(skipped: &[Skipped]) -> Vec<String> {
+    let ordinary =
+        |s: &&Skipped| matches!(s.reason, SkipReason::Hidden | SkipReason::OtherExtension);
+    let again = |s: &&Skipped| matches!(s.reason, SkipReason::SameAs(_));
     let mut lines = Vec::new();
-    let ordinary: Vec<&Skipped> = skipped
-        .iter()
-        .filter(|s| matches!(s.reason, SkipReason::Hidden | SkipReason::OtherExtension))
-        .collect();
-    if let Some(first) = ordinary.first() {
+    let (count, first) = (
+        skipped.iter().filter(ordinary).count(),
+        skipped.iter().find(ordinary),
+    );
+    if let Some(first) = first {
         lines.push(format!(
-            "skipped {} files in input folders that are not articles (hidden, or another extension; e.g. {}): see ingest.extensions",
-            ordinary.len(),
+            "skipped {count} files in input folders that are not articles (hidden, or another extension; e.g. {}): see ingest.extensions",
             first.path.display()
+        ));
+    }
+    let (count, first) = (
+        skipped.iter().filter(again).count(),
+        skipped.iter().find(again),
+    );
+    if let Some(first) = first {
+        lines.push(format!(
+            "skipped {count} paths to files or folders already read (symlinks, hard links, inputs given twice; e.g. {}: {})",
+            first.path.display(),
+            first.reason
         ));
     }
     for s in skipped {
         match &s.reason {
-            SkipReason::Hidden | SkipReason::OtherExtension => {}
             SkipReason::NotRegular(_) => lines.push(format!(
                 "warning: {}: skipped: {}",
                 s.path.display(),
                 s.reason
             )),
-            _ => lines.push(format!("skipped {}: {}", s.path.display(), s.reason)),
+            SkipReason::OutputFolder => {
+                lines.push(format!("skipped {}: {}", s.path.display(), s.reason))
+            }
+            _ => {}
         }
     }
     lines
