@@ -300,6 +300,17 @@ fn id_corpus(articles: &Path) {
 }
 
 #[test]
+fn an_id_never_starts_like_an_option_or_a_formula() {
+    let dir = project();
+    write(&dir.path().join("articles/-2 3.txt"), "Minus two three.");
+    let out = run_bounded(dir.path(), &["run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // The CSV cell (formula guard on) and the file name say the same.
+    assert_eq!(doc_ids(&dir.path().join("out")), ["_2_3", "bridge", "rain"]);
+    assert!(dir.path().join("out/documents/_2_3.json").exists());
+}
+
+#[test]
 fn jsonl_ids_are_the_same_from_a_file_and_from_stdin() {
     let dir = project();
     let lines = "{\"id\":\"../../x\",\"text\":\"One.\"}\n{\"id\":\"../../x\",\"text\":\"Two.\"}\n{\"id\":7,\"text\":\"Three.\"}\n{\"text\":\"Four.\"}\n";

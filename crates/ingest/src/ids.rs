@@ -305,6 +305,9 @@ mod tests {
         assert_eq!(ids.allocate("a"), "a-2");
         assert_eq!(ids.allocate("a"), "a-3");
         assert_eq!(ids.allocate("..hidden"), "hidden");
+        assert_eq!(ids.allocate("-2 3"), "_2_3");
+        assert_eq!(ids.allocate(".-x"), "_x");
+        assert_eq!(ids.allocate("a-"), "a-");
         assert_eq!(ids.allocate(&"x".repeat(300)).len(), 200);
     }
 

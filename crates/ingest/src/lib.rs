@@ -284,13 +284,15 @@ pub fn document_from_bytes(id: String, source: String, bytes: &[u8]) -> Document
 }
 
 /// A file stem made safe for file names: letters, digits, `-`, `_` and `.` are kept, anything
-/// else becomes `_`.
+/// else becomes `_`; leading dots are dropped (hidden files) and a leading `-` becomes `_` (it
+/// reads as an option to a shell command given `documents/<id>.json`, and as a formula to a
+/// spreadsheet, whose guard would then show the id differently from the file name).
 pub fn safe_id(raw: &str) -> String {
     // Ids given in JSONL are nearly always safe already: returned as they are, without
     // being rebuilt a character at a time.
     if !raw.is_empty()
         && raw.len() <= MAX_ID_BYTES
-        && !raw.starts_with('.')
+        && !raw.starts_with(['.', '-'])
         && raw
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
@@ -310,10 +312,10 @@ pub fn safe_id(raw: &str) -> String {
     let id = id.trim_start_matches('.');
     // Leave room for a uniqueness suffix and `.json` within the usual 255-byte name limit.
     let id = &id[..id.len().min(MAX_ID_BYTES)];
-    if id.is_empty() {
-        "document".to_string()
-    } else {
-        id.to_string()
+    match id.strip_prefix('-') {
+        Some(rest) => format!("_{rest}"),
+        None if id.is_empty() => "document".to_string(),
+        None => id.to_string(),
     }
 }
 
