@@ -167,14 +167,18 @@ impl FileReader {
             }
         }
         if let Some(warc) = &mut self.current_warc {
+            if counting_ids {
+                // Before a shard's share: the records' ids only, their skips not counted.
+                warc.allocate_ids(&mut self.ids);
+                self.current_warc = None;
+                return None;
+            }
             match warc.next_document(&mut self.ids) {
                 Some(doc) => return Some(doc),
                 None => {
                     // Counted, not silently dropped: requests, metadata, redirects…
-                    if !counting_ids {
-                        self.skipped_records
-                            .fetch_add(warc.skipped, Ordering::Relaxed);
-                    }
+                    self.skipped_records
+                        .fetch_add(warc.skipped, Ordering::Relaxed);
                     self.current_warc = None;
                 }
             }

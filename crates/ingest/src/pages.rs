@@ -10,8 +10,8 @@ use model::{Document, Format};
 
 use crate::charset::decode_page;
 use crate::read::{self, ReadError};
-use crate::warc::{charset_of, header, parse_http, Next, Records};
-use crate::{safe_id, IdAllocator, STAGE};
+use crate::warc::{charset_of, header, parse_http, Next, Record, Records};
+use crate::{IdAllocator, STAGE};
 
 /// A page's bytes as a document (failed when empty or binary).
 pub fn html_document(id: String, source: String, bytes: &[u8], charset: Option<&str>) -> Document {
@@ -87,28 +87,11 @@ impl WarcFile {
     /// The next HTML response's document (or a failed one for a broken record).
     pub fn next_document(&mut self, ids: &mut IdAllocator) -> Option<Document> {
         loop {
-            self.number += 1;
-            let source = format!("{}:record {}", self.label, self.number);
-            let record = match self.records.next_record() {
-                Next::End => return None,
-                Next::Broken(message) => {
-                    let id = ids.allocate(&format!("record-{}", self.number));
-                    return Some(Document::failed(id, source, STAGE, message));
-                }
-                Next::Record(r) => r,
+            let (id, source, record) = match self.next_response(ids) {
+                Step::End => return None,
+                Step::Broken(doc) => return Some(doc),
+                Step::Response(id, source, record) => (id, source, record),
             };
-            let is_response = record
-                .header("WARC-Type")
-                .is_some_and(|t| t.eq_ignore_ascii_case("response"));
-            if !is_response {
-                self.skipped += 1;
-                continue;
-            }
-            let raw_id = record
-                .header("WARC-Record-ID")
-                .map(|r| r.trim_matches(['<', '>']).trim_start_matches("urn:uuid:"))
-                .unwrap_or_default();
-            let id = ids.allocate(&safe_id(if raw_id.is_empty() { &source } else { raw_id }));
             let response = match parse_http(&record.block, self.max_bytes) {
                 Ok(r) => r,
                 Err(message) => return Some(Document::failed(id, source, STAGE, message)),
@@ -127,4 +110,48 @@ impl WarcFile {
             return Some(doc);
         }
     }
+
+    /// Gives the rest of the archive's records their ids without making documents of them
+    /// (a shard, for the archives before its share): the HTTP responses are not parsed.
+    pub fn allocate_ids(&mut self, ids: &mut IdAllocator) {
+        while !matches!(self.next_response(ids), Step::End) {}
+    }
+
+    /// The next `response` record with its id and source (other records are counted and
+    /// passed over), a failed document for a broken record, or the end. Every response takes
+    /// an id, whatever its HTTP status, so ids do not depend on what the pages hold.
+    fn next_response(&mut self, ids: &mut IdAllocator) -> Step {
+        loop {
+            self.number += 1;
+            let source = format!("{}:record {}", self.label, self.number);
+            let record = match self.records.next_record() {
+                Next::End => return Step::End,
+                Next::Broken(message) => {
+                    let id = ids.allocate(&format!("record-{}", self.number));
+                    return Step::Broken(Document::failed(id, source, STAGE, message));
+                }
+                Next::Record(r) => r,
+            };
+            let is_response = record
+                .header("WARC-Type")
+                .is_some_and(|t| t.eq_ignore_ascii_case("response"));
+            if !is_response {
+                self.skipped += 1;
+                continue;
+            }
+            let raw_id = record
+                .header("WARC-Record-ID")
+                .map(|r| r.trim_matches(['<', '>']).trim_start_matches("urn:uuid:"))
+                .unwrap_or_default();
+            let id = ids.allocate(if raw_id.is_empty() { &source } else { raw_id });
+            return Step::Response(id, source, record);
+        }
+    }
+}
+
+/// What [`WarcFile::next_response`] found.
+enum Step {
+    Response(String, String, Record),
+    Broken(Document),
+    End,
 }

@@ -37,12 +37,37 @@ fn corpus(root: &Path) -> Vec<InputFile> {
         "{\"id\":\"line-3\",\"text\":\"Eight.\"}\n{\"id\":\"_.._x\",\"text\":\"Nine.\"}\n",
     );
     write(&root.join("d/story.txt"), "");
+    write(&root.join("e/crawl.warc"), &crawl());
     let extensions = IngestOptions::default().extensions;
     let walk = WalkOptions {
         extensions: &extensions,
         output: None,
     };
     plan_inputs(&[root.to_path_buf()], &walk).unwrap().files
+}
+
+/// A web archive: a request (no document), a page whose id repeats a stem, an image
+/// response (an id taken, no document), a broken record, and a page whose id repeats the
+/// image's.
+fn crawl() -> String {
+    let record = |kind: &str, id: &str, length: &str, block: &str| {
+        format!(
+            "WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Record-ID: <urn:uuid:{id}>\r\nContent-Length: {length}\r\n\r\n{block}\r\n\r\n"
+        )
+    };
+    let http = |content_type: &str, body: &str| {
+        format!("HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\n\r\n{body}")
+    };
+    let page = http("text/html", "<p>Ten.</p>");
+    let image = http("image/png", "PNG");
+    [
+        record("request", "r1", "3", "GET"),
+        record("response", "story", &page.len().to_string(), &page),
+        record("response", "img", &image.len().to_string(), &image),
+        record("response", "bad", "many", "x"),
+        record("response", "img", &page.len().to_string(), &page),
+    ]
+    .concat()
 }
 
 fn ids(reader: FileReader) -> Vec<String> {
@@ -59,7 +84,9 @@ fn every_input_follows_one_rule() {
         [
             // a/story, b/story-2 (sorted before b/story), b/story, then c/feed.jsonl
             "story", "story-2", "story-3", "story-4", "_.._x", "line-3", "line-4", "story-5",
-            "page", "line-3-2", "_.._x-2", "story-6"
+            "page", "line-3-2", "_.._x-2", "story-6",
+            // e/crawl.warc: `img` was taken by the image, which is no document
+            "story-7", "record-4", "img-2"
         ]
     );
     // The same lines on standard input, after the same files, get the same ids.
