@@ -89,7 +89,7 @@ impl WarcFile {
         loop {
             let (id, source, record) = match self.next_response(ids) {
                 Step::End => return None,
-                Step::Broken(doc) => return Some(doc),
+                Step::Broken(doc) => return Some(*doc),
                 Step::Response(id, source, record) => (id, source, record),
             };
             let response = match parse_http(&record.block, self.max_bytes) {
@@ -128,7 +128,8 @@ impl WarcFile {
                 Next::End => return Step::End,
                 Next::Broken(message) => {
                     let id = ids.allocate(&format!("record-{}", self.number));
-                    return Step::Broken(Document::failed(id, source, STAGE, message));
+                    let doc = Document::failed(id, source, STAGE, message);
+                    return Step::Broken(Box::new(doc));
                 }
                 Next::Record(r) => r,
             };
@@ -152,6 +153,6 @@ impl WarcFile {
 /// What [`WarcFile::next_response`] found.
 enum Step {
     Response(String, String, Record),
-    Broken(Document),
+    Broken(Box<Document>),
     End,
 }
