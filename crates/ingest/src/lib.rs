@@ -11,6 +11,7 @@ mod jsonl;
 mod pages;
 mod plan;
 mod read;
+mod utf16;
 pub mod warc;
 
 use std::io::{BufRead, BufReader};
@@ -94,8 +95,9 @@ pub struct FileReader {
     current_jsonl: Option<JsonlSource>,
     /// The web archive being read.
     current_warc: Option<pages::WarcFile>,
-    /// A JSONL stream read once the files are done.
-    stream: Option<JsonlSource>,
+    /// A JSONL stream read once the files are done (not looked at before: it may be a
+    /// terminal or a pipe that is not written yet).
+    stream: Option<(String, Box<dyn BufRead + Send>)>,
     /// WARC records that are not HTML responses (requests, metadata, redirects…), over all
     /// the archives read: shared so that the run's summary can report it once reading ends.
     skipped_records: Arc<AtomicUsize>,
@@ -120,8 +122,7 @@ impl FileReader {
     /// sources: `<stdin>:3`). Its ids follow the same rule as the files' and stay unique
     /// with them.
     pub fn then_stream(mut self, reader: Box<dyn BufRead + Send>, label: &str) -> Self {
-        let lines = jsonl::Lines::new(reader, self.options.max_file_bytes);
-        self.stream = Some((label.to_string(), lines));
+        self.stream = Some((label.to_string(), reader));
         self
     }
 
@@ -217,7 +218,7 @@ impl FileReader {
                 self.current_warc = Some(w);
             }),
             InputKind::Jsonl => read::open_regular(path).map(|f| {
-                let reader: Box<dyn BufRead + Send> = Box::new(BufReader::new(f));
+                let reader = utf16::utf8_stream(Box::new(BufReader::new(f)));
                 let lines = jsonl::Lines::new(reader, max);
                 self.current_jsonl = Some((path.display().to_string(), lines));
             }),
@@ -242,7 +243,10 @@ impl Iterator for FileReader {
             }
             let Some(file) = self.files.next() else {
                 // The files are done: the stream, if any, is read last, all of it.
-                self.current_jsonl = Some(self.stream.take()?);
+                let (label, reader) = self.stream.take()?;
+                let reader = utf16::utf8_stream(reader);
+                let lines = jsonl::Lines::new(reader, self.options.max_file_bytes);
+                self.current_jsonl = Some((label, lines));
                 self.ids_only = 0;
                 continue;
             };

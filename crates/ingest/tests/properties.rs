@@ -84,6 +84,8 @@ proptest! {
         max in prop_oneof![1u64..64, Just(1u64 << 20)],
         capacity in 1usize..32,
     ) {
+        // A UTF-16 byte order mark changes what the lines are (see the next property).
+        prop_assume!(!input.starts_with(b"\xFF\xFE") && !input.starts_with(b"\xFE\xFF"));
         let docs = read_stream(&input, max, capacity);
         // Blank lines are not documents; a line over the limit is one (it fails), blank or not,
         // since it is not kept to be looked at.
@@ -112,6 +114,26 @@ proptest! {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// JSONL in UTF-16 (little or big endian, by its byte order mark) reads as its UTF-8.
+    #[test]
+    fn utf16_jsonl_reads_as_its_utf8(input in jsonl(), big_endian in any::<bool>()) {
+        let text = String::from_utf8_lossy(&input).into_owned();
+        prop_assume!(!text.starts_with('\u{feff}'));
+        let units = text.encode_utf16();
+        let utf16: Vec<u8> = if big_endian {
+            [0xFE, 0xFF].into_iter().chain(units.flat_map(u16::to_be_bytes)).collect()
+        } else {
+            [0xFF, 0xFE].into_iter().chain(units.flat_map(u16::to_le_bytes)).collect()
+        };
+        let summary = |d: Vec<model::Document>| -> Vec<(String, String, Option<String>)> {
+            d.into_iter()
+                .map(|d| (d.id.clone(), d.text().to_string(), d.failure.map(|f| f.message)))
+                .collect()
+        };
+        let expected = summary(read_stream(text.as_bytes(), 1 << 20, 64));
+        prop_assert_eq!(summary(read_stream(&utf16, 1 << 20, 64)), expected);
+    }
 
     /// Shards read the JSONL files before their share for the ids only (a lighter parse):
     /// whatever the lines, the ids are those of one run.
