@@ -1,5 +1,8 @@
 //! JSONL articles: `{"id": …, "text": …}` plus optional `title`, `url`, `published`,
-//! `author` and `source`, one per line.
+//! `author` and `source`, one per line, each read by serde_json. (A hand-written parser for
+//! the common shape was dropped: under callgrind it saved 0.7% of the instructions of
+//! `clean, quotes, entities, claims, csv` on 3 MB of the bench corpus, 1,061.7 M against
+//! 1,068.8 M.)
 
 use std::io::BufRead;
 
