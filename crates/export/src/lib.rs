@@ -22,7 +22,7 @@ pub use json_export::{
     document_json, stream_line, JsonEncoder, JsonExporter, JsonOptions, StreamWriter,
 };
 pub use schema::{document_schema, schema_mismatches};
-pub use staging::Staging;
+pub use staging::{OutputFolder, Staging, STATE_DIR};
 pub use tables::{table_names, TableSpec, TABLES};
 
 /// What exporters need to know about the run.
