@@ -3,7 +3,7 @@
 
 use std::fs::{self, File};
 use std::io::BufWriter;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use model::StageError;
 
@@ -34,6 +34,16 @@ impl Staging {
 
     /// Creates `relative` in the staging folder, to be moved to the output folder on commit.
     pub fn create(&mut self, relative: &str) -> Result<BufWriter<File>, StageError> {
+        // Config validation keeps exporters' folders inside the output folder; this keeps any
+        // other caller there too.
+        let inside = Path::new(relative)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+        if !inside {
+            return Err(StageError::new(format!(
+                "{relative}: not a path inside the output folder"
+            )));
+        }
         let path = self.dir.join(relative);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|e| {
@@ -178,38 +188,23 @@ fn io_error(path: &Path, what: &str, e: std::io::Error) -> StageError {
     StageError::new(format!("{}: {what}: {e}", path.display()))
 }
 
-/// Takes the lock of an output folder, or says which run holds it.
+/// Takes the lock of an output folder (released when the file is closed, by the process
+/// ending if need be). The file stays empty, so that two runs' folders compare equal.
 fn lock(path: &Path, root: &Path) -> Result<File, StageError> {
-    use std::io::{Read, Seek, Write};
-    let mut file = fs::OpenOptions::new()
-        .read(true)
+    let file = fs::OpenOptions::new()
         .write(true)
         .create(true)
         .truncate(false)
         .open(path)
         .map_err(|e| io_error(path, "cannot open", e))?;
-    if let Err(e) = file.try_lock() {
-        let mut holder = String::new();
-        let _ = file.read_to_string(&mut holder);
-        let holder = holder.trim();
-        let by = if holder.is_empty() {
-            String::new()
-        } else {
-            format!(" (process {holder})")
-        };
-        return Err(StageError::new(match e {
-            fs::TryLockError::WouldBlock => format!(
-                "output folder {} is being written by another newsmill run{by}: wait for it to end or choose another --output",
-                root.display()
-            ),
-            fs::TryLockError::Error(e) => format!("{}: cannot lock: {e}", path.display()),
-        }));
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(fs::TryLockError::WouldBlock) => Err(StageError::new(format!(
+            "output folder {} is being written by another newsmill run: wait for it to end or choose another --output",
+            root.display()
+        ))),
+        Err(fs::TryLockError::Error(e)) => Err(io_error(path, "cannot lock", e)),
     }
-    // Who holds it, for the message another run prints.
-    let _ = file.set_len(0);
-    let _ = file.rewind();
-    let _ = write!(file, "{}", std::process::id());
-    Ok(file)
 }
 
 fn generation_number(path: &Path) -> Option<u64> {

@@ -1,5 +1,8 @@
 //! Every stage Newsmill knows, in one place: its name, what it does, what it needs and
-//! provides, its options type, and how to build it from its table in the config.
+//! provides, its options type (whose docs and defaults come with it), and how to build it from
+//! its table in the config. This is the one description of a stage: `newsmill stages` prints
+//! it and config validation checks against it. The stage crates declare only the name and
+//! capabilities their own code uses (`Clean::NAME`, …), and the registry takes those.
 
 use std::sync::Arc;
 
@@ -63,6 +66,8 @@ pub struct StageEntry {
     pub option_docs: &'static [(&'static str, &'static str)],
     /// The defaults, as a TOML table.
     pub defaults: fn() -> String,
+    /// Deserializes the options without building the stage, to report every bad key.
+    pub check_options: fn(ValueDeserializer<'_>) -> Result<(), toml::de::Error>,
     pub build: BuildFn,
 }
 
@@ -81,6 +86,10 @@ fn defaults_of<O: StageOptions>() -> String {
 
 fn options<O: StageOptions>(de: ValueDeserializer<'_>) -> Result<O, BuildError> {
     serde::Deserialize::deserialize(de).map_err(BuildError::Options)
+}
+
+fn check_options<O: StageOptions>(de: ValueDeserializer<'_>) -> Result<(), toml::de::Error> {
+    O::deserialize(de).map(|_| ())
 }
 
 fn document_stage<O: StageOptions, S: DocumentStage + 'static>(
@@ -141,6 +150,7 @@ fn entry<O: StageOptions>(
         provides,
         option_docs: O::docs(),
         defaults: defaults_of::<O>,
+        check_options: check_options::<O>,
         build,
     }
 }
@@ -185,28 +195,28 @@ pub fn registry() -> Vec<StageEntry> {
             clean::Clean::new,
         ),
         document_stage(
-            "quotes",
+            extract::quotes::Quotes::NAME,
             "Find every direct quotation, its kind (full, partial, title, term), speaker and cue.",
-            &[Text],
-            &[Quotes],
+            extract::quotes::Quotes::NEEDS,
+            extract::quotes::Quotes::PROVIDES,
             extract::quotes::Quotes::new,
         ),
         document_stage(
-            "entities",
+            extract::entities::Entities::NAME,
             "Find people (with roles), organizations, places and dates; one entity per referent, with every mention.",
             &[Text],
             &[Entities],
             extract::entities::Entities::new,
         ),
         document_stage(
-            "claims",
+            extract::claims::Claims::NAME,
             "Find numeric claims (percentages, fractions, counts, money), normalized, with qualifier and subject.",
             &[Text],
             &[Claims],
             extract::claims::Claims::new,
         ),
         corpus_stage(
-            "corroborate",
+            corroborate::Corroborate::NAME,
             "Across documents: group the same quotation, one entity per person or organization, and report where documents disagree.",
             &[Quotes, Entities, Claims],
             &[Corroboration],
