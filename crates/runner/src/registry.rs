@@ -92,62 +92,57 @@ fn check_options<O: StageOptions>(de: ValueDeserializer<'_>) -> Result<(), toml:
     O::deserialize(de).map(|_| ())
 }
 
-fn document_stage<O: StageOptions, S: DocumentStage + 'static>(
+/// What a stage says of itself: the one description `newsmill stages` prints and config
+/// validation checks against.
+struct About {
     name: &'static str,
     description: &'static str,
     needs: &'static [Capability],
     provides: &'static [Capability],
-    new: fn(O, &BuildContext) -> Result<S, StageError>,
+}
+
+/// How a stage type is built from its options.
+type New<O, S, C> = fn(O, &C) -> Result<S, StageError>;
+
+fn document_stage<O: StageOptions, S: DocumentStage + 'static>(
+    about: About,
+    new: New<O, S, BuildContext>,
 ) -> StageEntry {
-    let build = move |de: ValueDeserializer<'_>, ctx: &BuildContext| {
-        let stage = new(options(de)?, ctx).map_err(BuildError::Stage)?;
-        Ok(Built::Document(Box::new(stage)))
-    };
-    entry::<O>(
-        name,
-        StageKind::Document,
-        description,
-        needs,
-        provides,
-        Box::new(build),
-    )
+    built_stage(about, StageKind::Document, new, |s| {
+        Built::Document(Box::new(s))
+    })
 }
 
 fn corpus_stage<O: StageOptions, S: CorpusStage + 'static>(
-    name: &'static str,
-    description: &'static str,
-    needs: &'static [Capability],
-    provides: &'static [Capability],
-    new: fn(O, &BuildContext) -> Result<S, StageError>,
+    about: About,
+    new: New<O, S, BuildContext>,
+) -> StageEntry {
+    built_stage(about, StageKind::Corpus, new, |s| {
+        Built::Corpus(Box::new(s))
+    })
+}
+
+/// A stage built when the config is validated (document and corpus stages).
+fn built_stage<O: StageOptions, S: 'static>(
+    about: About,
+    kind: StageKind,
+    new: New<O, S, BuildContext>,
+    wrap: fn(S) -> Built,
 ) -> StageEntry {
     let build = move |de: ValueDeserializer<'_>, ctx: &BuildContext| {
         let stage = new(options(de)?, ctx).map_err(BuildError::Stage)?;
-        Ok(Built::Corpus(Box::new(stage)))
+        Ok(wrap(stage))
     };
-    entry::<O>(
-        name,
-        StageKind::Corpus,
-        description,
-        needs,
-        provides,
-        Box::new(build),
-    )
+    entry::<O>(about, kind, Box::new(build))
 }
 
-fn entry<O: StageOptions>(
-    name: &'static str,
-    kind: StageKind,
-    description: &'static str,
-    needs: &'static [Capability],
-    provides: &'static [Capability],
-    build: BuildFn,
-) -> StageEntry {
+fn entry<O: StageOptions>(about: About, kind: StageKind, build: BuildFn) -> StageEntry {
     StageEntry {
-        name,
+        name: about.name,
         kind,
-        description,
-        needs,
-        provides,
+        description: about.description,
+        needs: about.needs,
+        provides: about.provides,
         option_docs: O::docs(),
         defaults: defaults_of::<O>,
         check_options: check_options::<O>,
@@ -155,10 +150,12 @@ fn entry<O: StageOptions>(
     }
 }
 
+/// An exporter: its options are checked with the config, but it is opened (and creates
+/// files) only when a run starts.
 fn export_stage<O: StageOptions + Clone + Sync, E: Exporter + 'static>(
     name: &'static str,
     description: &'static str,
-    new: fn(O, &ExportContext) -> Result<E, StageError>,
+    new: New<O, E, ExportContext>,
 ) -> StageEntry {
     let build = move |de: ValueDeserializer<'_>, _ctx: &BuildContext| {
         let opts: O = options(de)?;
@@ -166,14 +163,13 @@ fn export_stage<O: StageOptions + Clone + Sync, E: Exporter + 'static>(
             Arc::new(move |ctx| Ok(Box::new(new(opts.clone(), ctx)?) as Box<dyn Exporter>));
         Ok(Built::Export(factory))
     };
-    entry::<O>(
+    let about = About {
         name,
-        StageKind::Export,
         description,
-        &[],
-        &[],
-        Box::new(build),
-    )
+        needs: &[],
+        provides: &[],
+    };
+    entry::<O>(about, StageKind::Export, Box::new(build))
 }
 
 /// The registry. Order is the order `newsmill stages` lists them in.
@@ -181,45 +177,57 @@ pub fn registry() -> Vec<StageEntry> {
     use Capability::*;
     vec![
         document_stage(
-            web::ExtractHtml::NAME,
-            "Turn web pages (HTML files, WARC responses, JSONL `html`) into their article's text (paragraphs, headings, lists; navigation, share bars, comments, related links out) and fill title, authors, dates, outlet, URL, language and section from the page's markup. Other documents pass through.",
-            web::ExtractHtml::NEEDS,
-            web::ExtractHtml::PROVIDES,
+            About {
+                name: web::ExtractHtml::NAME,
+                description: "Turn web pages (HTML files, WARC responses, JSONL `html`) into their article's text (paragraphs, headings, lists; navigation, share bars, comments, related links out) and fill title, authors, dates, outlet, URL, language and section from the page's markup. Other documents pass through.",
+                needs: web::ExtractHtml::NEEDS,
+                provides: web::ExtractHtml::PROVIDES,
+            },
             web::ExtractHtml::new,
         ),
         document_stage(
-            clean::Clean::NAME,
-            "Strip boilerplate (mastheads, credits, bylines, share/ad/related lines, breadcrumbs), keep what it tells as metadata, find the headline and headings, normalize characters.",
-            clean::Clean::NEEDS,
-            clean::Clean::PROVIDES,
+            About {
+                name: clean::Clean::NAME,
+                description: "Strip boilerplate (mastheads, credits, bylines, share/ad/related lines, breadcrumbs), keep what it tells as metadata, find the headline and headings, normalize characters.",
+                needs: clean::Clean::NEEDS,
+                provides: clean::Clean::PROVIDES,
+            },
             clean::Clean::new,
         ),
         document_stage(
-            extract::quotes::Quotes::NAME,
-            "Find every direct quotation, its kind (full, partial, title, term), speaker and cue.",
-            extract::quotes::Quotes::NEEDS,
-            extract::quotes::Quotes::PROVIDES,
+            About {
+                name: extract::quotes::Quotes::NAME,
+                description: "Find every direct quotation, its kind (full, partial, title, term), speaker and cue.",
+                needs: extract::quotes::Quotes::NEEDS,
+                provides: extract::quotes::Quotes::PROVIDES,
+            },
             extract::quotes::Quotes::new,
         ),
         document_stage(
-            extract::entities::Entities::NAME,
-            "Find people (with roles), organizations, places and dates; one entity per referent, with every mention.",
-            &[Text],
-            &[Entities],
+            About {
+                name: extract::entities::Entities::NAME,
+                description: "Find people (with roles), organizations, places and dates; one entity per referent, with every mention.",
+                needs: &[Text],
+                provides: &[Entities],
+            },
             extract::entities::Entities::new,
         ),
         document_stage(
-            extract::claims::Claims::NAME,
-            "Find numeric claims (percentages, fractions, counts, money), normalized, with qualifier and subject.",
-            &[Text],
-            &[Claims],
+            About {
+                name: extract::claims::Claims::NAME,
+                description: "Find numeric claims (percentages, fractions, counts, money), normalized, with qualifier and subject.",
+                needs: &[Text],
+                provides: &[Claims],
+            },
             extract::claims::Claims::new,
         ),
         corpus_stage(
-            corroborate::Corroborate::NAME,
-            "Across documents: group the same quotation, one entity per person or organization, and report where documents disagree.",
-            &[Quotes, Entities, Claims],
-            &[Corroboration],
+            About {
+                name: corroborate::Corroborate::NAME,
+                description: "Across documents: group the same quotation, one entity per person or organization, and report where documents disagree.",
+                needs: &[Quotes, Entities, Claims],
+                provides: &[Corroboration],
+            },
             corroborate::Corroborate::new,
         ),
         export_stage(
