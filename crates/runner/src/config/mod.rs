@@ -291,27 +291,8 @@ impl<'a> Validator<'a> {
             self.plan_stages(&pipeline, &stage_tables, &registry, mode, threads);
         let build_wall = build_clock.elapsed();
         let capabilities = self.check_needs(&stages, &registry, &pipeline);
-        let listed_exporter = pipeline.stages.iter().any(|listed| {
-            let name = listed.get_ref();
-            let type_name = stage_tables
-                .get(name)
-                .and_then(|(_, t)| t.get_ref().as_table())
-                .and_then(|t| t.iter().find(|(k, _)| k.get_ref() == "type"))
-                .and_then(|(_, v)| v.get_ref().as_str().map(str::to_string))
-                .unwrap_or_else(|| name.clone());
-            registry::find(&registry, &type_name).is_some_and(|e| e.kind == StageKind::Export)
-        });
-        let unknown_listed = pipeline.stages.iter().any(|listed| {
-            registry::find(&registry, listed.get_ref()).is_none()
-                && !stage_tables.contains_key(listed.get_ref())
-        });
-        if !streaming && !pipeline.stages.is_empty() && !listed_exporter && !unknown_listed {
-            let span = pipeline.stages.last().map(|s| s.span());
-            self.error(
-                span,
-                "no exporter in pipeline.stages: nothing would be written",
-            )
-            .help("add \"csv\" and/or \"json\" to pipeline.stages (or stream with --output -)");
+        if !streaming {
+            self.check_an_exporter_is_listed(&pipeline, &stage_tables, &registry);
         }
         let inputs = self.inputs(&pipeline, overrides);
         if shard.is_some() && inputs.iter().flatten().any(|i| matches!(i, Input::Stdin)) {
@@ -335,6 +316,38 @@ impl<'a> Validator<'a> {
             build_wall,
             build_cpu,
         })
+    }
+
+    /// Writing to a folder needs an exporter in the list (unless a listed name is unknown,
+    /// which is reported already).
+    fn check_an_exporter_is_listed(
+        &mut self,
+        pipeline: &PipelineSection,
+        stage_tables: &BTreeMap<String, (Range<usize>, Spanned<DeValue<'_>>)>,
+        registry: &[StageEntry],
+    ) {
+        let listed_exporter = pipeline.stages.iter().any(|listed| {
+            let name = listed.get_ref();
+            let type_name = stage_tables
+                .get(name)
+                .and_then(|(_, t)| t.get_ref().as_table())
+                .and_then(|t| t.iter().find(|(k, _)| k.get_ref() == "type"))
+                .and_then(|(_, v)| v.get_ref().as_str().map(str::to_string))
+                .unwrap_or_else(|| name.clone());
+            registry::find(registry, &type_name).is_some_and(|e| e.kind == StageKind::Export)
+        });
+        let unknown_listed = pipeline.stages.iter().any(|listed| {
+            registry::find(registry, listed.get_ref()).is_none()
+                && !stage_tables.contains_key(listed.get_ref())
+        });
+        if !pipeline.stages.is_empty() && !listed_exporter && !unknown_listed {
+            let span = pipeline.stages.last().map(|s| s.span());
+            self.error(
+                span,
+                "no exporter in pipeline.stages: nothing would be written",
+            )
+            .help("add \"csv\" and/or \"json\" to pipeline.stages (or stream with --output -)");
+        }
     }
 
     /// The thread count (0 = one per core), refused above [`max_threads`]: thousands of
