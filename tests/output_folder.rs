@@ -106,12 +106,14 @@ fn what_dead_runs_left_is_removed_at_the_next_start() {
     std::fs::write(out.join(".newsmill/gen-000007/quotes.csv"), "half written").unwrap();
     std::fs::create_dir_all(out.join(".newsmill-staging-csv-4242")).unwrap();
     std::fs::write(out.join(".newsmill-staging-csv-4242/quotes.csv"), "x").unwrap();
+    std::fs::write(out.join(".newsmill-staging-report.html-4242"), "<html>").unwrap();
     std::os::unix::fs::symlink(".newsmill/current/claims.csv", out.join("claims.csv")).unwrap();
 
     let first = run(dir.path(), r#""clean", "quotes", "csv""#, "");
     assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
     assert_eq!(generations(&out), ["gen-000001"]);
     assert!(!out.join(".newsmill-staging-csv-4242").exists());
+    assert!(!out.join(".newsmill-staging-report.html-4242").exists());
     assert!(!listing(&out).contains(&"claims.csv".to_string()));
     let quotes = read_csv(&out.join("quotes.csv"));
     assert!(

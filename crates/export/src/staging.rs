@@ -229,8 +229,10 @@ fn remove_dead(root: &Path, current: Option<&Path>) -> Result<(), StageError> {
         }
     }
     for name in entry_names(root)? {
+        // Folders of the exporters, single files of the report, in versions before generations.
         if name.starts_with(".newsmill-staging-") {
-            let _ = fs::remove_dir_all(root.join(&name));
+            let path = root.join(&name);
+            let _ = fs::remove_dir_all(&path).or_else(|_| fs::remove_file(&path));
         }
     }
     remove_stale_links(root);
