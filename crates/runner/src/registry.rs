@@ -251,3 +251,59 @@ pub fn registry() -> Vec<StageEntry> {
 pub fn find<'r>(registry: &'r [StageEntry], name: &str) -> Option<&'r StageEntry> {
     registry.iter().find(|e| e.name == name)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each stage's description is whole: a unique name, a sentence, and a default for every
+    /// option it documents (and a document for every default), so `newsmill stages` and
+    /// config validation tell the same story.
+    #[test]
+    fn every_stage_describes_itself_once_and_whole() {
+        let registry = registry();
+        let mut names: Vec<&str> = registry.iter().map(|e| e.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), registry.len(), "names are unique");
+        for entry in &registry {
+            assert!(entry.description.ends_with('.'), "{}", entry.name);
+            let defaults: toml::Table = (entry.defaults)().parse().unwrap();
+            let mut leaves = Vec::new();
+            collect_keys(&defaults, "", &mut leaves);
+            let documented: Vec<&str> = entry.option_docs.iter().map(|(k, _)| *k).collect();
+            for key in &leaves {
+                assert!(
+                    documented
+                        .iter()
+                        .any(|d| key == d || key.starts_with(&format!("{d}."))),
+                    "{}: option `{key}` has a default but no doc",
+                    entry.name
+                );
+            }
+            for key in &documented {
+                assert!(
+                    leaves
+                        .iter()
+                        .any(|l| l == key || l.starts_with(&format!("{key}."))),
+                    "{}: option `{key}` is documented but has no default",
+                    entry.name
+                );
+            }
+            // The defaults as printed read back as options.
+            let inline = toml::Value::Table(defaults).to_string();
+            let check = (entry.check_options)(ValueDeserializer::parse(&inline).unwrap());
+            assert!(check.is_ok(), "{}: {check:?}", entry.name);
+        }
+    }
+
+    fn collect_keys(table: &toml::Table, prefix: &str, out: &mut Vec<String>) {
+        for (key, value) in table {
+            let key = format!("{prefix}{key}");
+            match value {
+                toml::Value::Table(inner) => collect_keys(inner, &format!("{key}."), out),
+                _ => out.push(key),
+            }
+        }
+    }
+}
