@@ -395,7 +395,7 @@ impl<'a> Scene<'a> {
                         || after.starts_with(" -")
                         || after.starts_with(", ")
                 };
-                if !all_titles && !dateline {
+                if !all_titles && !dateline && !self.opening_modifier(&toks, i, j) {
                     out.push(Cand {
                         bytes: tok.bytes.start..toks[j].bytes.end,
                         what: CandKind::Name,
@@ -407,6 +407,42 @@ impl<'a> Scene<'a> {
             i += 1;
         }
         out
+    }
+
+    /// "Reprising one of her lines, …", "Hastily, …": a single capitalized word opening a
+    /// sentence that reads as a participle or an adverb is capitalized by position, not a
+    /// name.
+    fn opening_modifier(&self, toks: &[Tok], i: usize, j: usize) -> bool {
+        if i != j {
+            return false;
+        }
+        let word = toks[i].text(self.text);
+        let adverb = ["ally", "ately", "ently", "ously", "edly", "ily"]
+            .iter()
+            .any(|e| word.ends_with(e));
+        if word.len() <= 5 || !(word.ends_with("ing") || adverb) {
+            return false;
+        }
+        // "Manning said": a surname shaped like a participle is followed by its verb; the
+        // participle by its object or a comma.
+        let rest = self.text[toks[i].bytes.end..].trim_start();
+        let next = rest
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        let opens_phrase = rest.starts_with(',')
+            || is_determiner(&next)
+            || is_preposition(&next)
+            || pronoun(&next).is_some();
+        if !opens_phrase {
+            return false;
+        }
+        let pos = toks[i].bytes.start;
+        let k = self.sentences.partition_point(|s| s.end <= pos);
+        self.sentences
+            .get(k)
+            .is_some_and(|s| s.start <= pos && self.text[s.start..pos].trim().is_empty())
     }
 
     /// Extends a speaker noun to the left over its modifiers and determiner.
@@ -690,6 +726,12 @@ impl<'a> Scene<'a> {
                     chosen = next.clone()
                 }
                 CandKind::Name => chosen = next.clone(),
+                // "said NAACP President Cornell Brooks": an organization in the title
+                // passes the chain on to the person after it.
+                CandKind::Referent(_) if matches!(chosen.what, CandKind::Name) => {
+                    chosen = next.clone()
+                }
+                CandKind::Referent(_) => {}
                 CandKind::Noun { head_start } if !matches!(chosen.what, CandKind::Pronoun(_)) => {
                     chosen = Cand {
                         bytes: chosen.bytes.start..next.bytes.end,
@@ -1035,10 +1077,14 @@ impl<'a> Scene<'a> {
         let start = self
             .sentence_start(prev.end.saturating_sub(1), 400)
             .max(prev.start);
-        let a = self.before_open(prev.end, start)?;
-        a.is_attributed().then_some(Attribution {
-            route: Route::Lead,
-            ..a
+        // "Carter said that critics had been predicting a withdrawal.": the main clause's
+        // speaker, the first cue with a subject, introduces the quotation.
+        self.cues.within(start, prev.end).find_map(|cue| {
+            let cand = match cue.kind {
+                CueKind::AccordingTo => self.speaker_after(cue.bytes.end, prev.end, cue.kind),
+                _ => self.subject_before(start, cue.bytes.start),
+            }?;
+            Some(self.attribution(&cand, cue, Route::Lead))
         })
     }
 
@@ -1060,9 +1106,15 @@ impl<'a> Scene<'a> {
                 && matches!(c.what, CandKind::Referent(_) | CandKind::Name)
                 && lead.ends_with(['-', '—', '–'])
         });
-        let cand = labelled
-            .or_else(|| cands.iter().find(|c| self.is_subject(c)))?
-            .clone();
+        // "… surprise Republican pollster Daron Shaw: “…”": the subject's title chain ends in
+        // the person.
+        let cand = match labelled {
+            Some(c) => c.clone(),
+            None => {
+                let k = cands.iter().position(|c| self.is_subject(c))?;
+                self.head_of_chain(&cands[k..])
+            }
+        };
         Some(self.credit(&cand, None, Route::Colon))
     }
 
@@ -1070,10 +1122,9 @@ impl<'a> Scene<'a> {
     /// crew for “…”", "The ad promises “…”"). The first candidate that can be a subject.
     pub fn sentence_subject(&self, open: usize) -> Option<Attribution> {
         let start = self.sentence_start(open, 400);
-        let cand = self
-            .candidates(start..open)
-            .into_iter()
-            .find(|c| self.is_subject(c))?;
+        let cands = self.candidates(start..open);
+        let k = cands.iter().position(|c| self.is_subject(c))?;
+        let cand = self.head_of_chain(&cands[k..]);
         // "The minister has been accused of “…”": the subject of a passive is its target.
         let toks = tokenize(self.text, cand.bytes.end.min(open)..open);
         let passive = toks.windows(2).any(|w| {
@@ -1869,27 +1920,17 @@ fn rfind_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
         return None;
     }
     let matches_at = |i: usize| h[i..i + n.len()].eq_ignore_ascii_case(n);
-    // A group noun is looked for back to the start of the text: skip eight candidate starts
-    // at a time unless one holds the needle's first byte in either case.
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let has = |x: u64, b: u8| {
-        let v = x ^ (ONES * u64::from(b));
-        v.wrapping_sub(ONES) & !v & HIGHS != 0
-    };
+    // A group noun is looked for back to the start of the text: jump between occurrences of
+    // the needle's first byte in either case. Candidate starts left to test are `0..end`.
     let (lower, upper) = (n[0].to_ascii_lowercase(), n[0].to_ascii_uppercase());
-    // Candidate starts left to test are `0..end`.
     let mut end = h.len() - n.len() + 1;
-    while end >= 8 {
-        let x = u64::from_le_bytes(h[end - 8..end].try_into().expect("eight bytes"));
-        if has(x, lower) || has(x, upper) {
-            if let Some(i) = (end - 8..end).rev().find(|&i| matches_at(i)) {
-                return Some(i);
-            }
+    while let Some(i) = memchr::memrchr2(lower, upper, &h[..end]) {
+        if matches_at(i) {
+            return Some(i);
         }
-        end -= 8;
+        end = i;
     }
-    (0..end).rev().find(|&i| matches_at(i))
+    None
 }
 
 #[cfg(test)]
