@@ -1059,6 +1059,37 @@ impl<'a> Scene<'a> {
         })
     }
 
+    /// A quotation after a sentence of its own paragraph with no quotation before it
+    /// ("Bolton said he would serve if asked. “I'm going to support him.”"): that sentence
+    /// may introduce its speaker.
+    pub fn sentence_lead(&self, open: usize, paragraph: usize) -> Option<Attribution> {
+        let para = self.paragraphs.get(paragraph)?;
+        let before = self.text[para.start..open].trim_end();
+        if before.is_empty() || !before.ends_with(['.', '!', '?', ':']) {
+            return None;
+        }
+        let first_quote = self.quoted.partition_point(|q| q.end <= para.start);
+        if self.quoted.get(first_quote).is_some_and(|q| q.start < open) {
+            return None;
+        }
+        let end = para.start + before.len();
+        let start = self.sentence_start(end - 1, 400).max(para.start);
+        self.main_clause_speaker(start, end)
+    }
+
+    /// The speaker of the first cue with a subject between `start` and `end`.
+    fn main_clause_speaker(&self, start: usize, end: usize) -> Option<Attribution> {
+        // "Carter said that critics had been predicting a withdrawal.": the main clause's
+        // speaker, the first cue with a subject, introduces the quotation.
+        self.cues.within(start, end).find_map(|cue| {
+            let cand = match cue.kind {
+                CueKind::AccordingTo => self.speaker_after(cue.bytes.end, end, cue.kind),
+                _ => self.subject_before(start, cue.bytes.start),
+            }?;
+            Some(self.attribution(&cand, cue, Route::Lead))
+        })
+    }
+
     /// A quotation opening its paragraph with no cue: the last sentence of the paragraph
     /// before may introduce its speaker ("…, Maria Lopez, spoke for ten minutes.").
     pub fn paragraph_lead(&self, open: usize, paragraph: usize) -> Option<Attribution> {
@@ -1077,15 +1108,7 @@ impl<'a> Scene<'a> {
         let start = self
             .sentence_start(prev.end.saturating_sub(1), 400)
             .max(prev.start);
-        // "Carter said that critics had been predicting a withdrawal.": the main clause's
-        // speaker, the first cue with a subject, introduces the quotation.
-        self.cues.within(start, prev.end).find_map(|cue| {
-            let cand = match cue.kind {
-                CueKind::AccordingTo => self.speaker_after(cue.bytes.end, prev.end, cue.kind),
-                _ => self.subject_before(start, cue.bytes.start),
-            }?;
-            Some(self.attribution(&cand, cue, Route::Lead))
-        })
+        self.main_clause_speaker(start, prev.end)
     }
 
     /// A sentence ending in a colon right before the quotation ("Rubio was blunt: “…”").

@@ -320,6 +320,11 @@ impl Quotes {
                         continues = last_top;
                     }
                 }
+                if !attribution.is_attributed() && attribution.cue.is_none() {
+                    if let Some(a) = scene.sentence_lead(span.outer.start, span.paragraph) {
+                        attribution = a;
+                    }
+                }
                 if !attribution.is_attributed() {
                     let follow = self.follow_on(scene, &span, prev, last_top).filter(|f| {
                         self.keep_follow_on(scene, &span, content, f, record.as_deref_mut())
