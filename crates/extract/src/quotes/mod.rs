@@ -370,7 +370,9 @@ impl Quotes {
                 }
                 attribution.medium = scene.medium(span.outer.start, span.outer.end);
             }
-            let is_top = span.depth == 0;
+            // A title or term between two quotations ("… on NBC's “Meet the Press.”") does
+            // not break their run.
+            let is_top = span.depth == 0 && kind.is_speech();
             out.push(Found {
                 span,
                 attribution,
