@@ -1906,6 +1906,15 @@ fn is_title_like(word: &str) -> bool {
     if is_capitalized(word) || is_rank_word(&lower) {
         return true;
     }
+    // "Air Force 1st Lt. Tyler Livingston", "the 82nd Airborne's Maj. Ann Lee".
+    let ordinal = ["st", "nd", "rd", "th"].iter().any(|e| {
+        lower
+            .strip_suffix(e)
+            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+    });
+    if ordinal {
+        return true;
+    }
     word.chars().all(|c| c.is_alphabetic() || c == '-')
         && !is_preposition(&lower)
         && !is_determiner(&lower)
