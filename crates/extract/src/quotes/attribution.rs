@@ -1119,6 +1119,7 @@ impl<'a> Scene<'a> {
         }
         let colon = before.len() - 1;
         let start = self.sentence_start(colon, 300);
+        let start = self.main_clause_start(start, colon);
         let cands = self.candidates(start..colon);
         // "Polls moved late — Ann Lee: “…”": a name standing right before the colon, set
         // off by a dash, labels the quotation; otherwise the sentence's subject speaks.
@@ -1141,10 +1142,45 @@ impl<'a> Scene<'a> {
         Some(self.credit(&cand, None, Route::Colon))
     }
 
+    /// Where the main clause of the sentence `start..end` begins: after a fronted phrase
+    /// set off by a comma ("In a Fox interview later that day, Trump went further:", "When
+    /// the moderators pressed him, Cruz said"), else `start`.
+    fn main_clause_start(&self, start: usize, end: usize) -> usize {
+        let head = &self.text[start..end];
+        let first = head
+            .trim_start_matches(|c: char| !c.is_alphanumeric())
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        let fronted = is_preposition(&first)
+            || matches!(
+                first.as_str(),
+                "when" | "while" | "after" | "before" | "since" | "although" | "though"
+                    | "if" | "because" | "during" | "amid" | "following"
+            );
+        if !fronted {
+            return start;
+        }
+        // The first comma outside quotations that the fronted phrase does not go on after
+        // ("At a rally in Birmingham, Alabama, on Saturday, …").
+        let goes_on = |rest: &str| {
+            let word = rest.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+            is_preposition(&word.to_lowercase())
+                || is_capitalized(word) && rest[word.len()..].starts_with(',')
+        };
+        let comma = head.match_indices(',').map(|(i, _)| start + i).find(|&i| {
+            let rest = self.text[i + 1..end].trim_start();
+            !self.inside_quote(i) && rest.len() > 1 && !goes_on(rest)
+        });
+        comma.map_or(start, |i| i + 1)
+    }
+
     /// No cue names a speaker: the sentence's subject said it ("Senator Ames thanked the
     /// crew for “…”", "The ad promises “…”"). The first candidate that can be a subject.
     pub fn sentence_subject(&self, open: usize) -> Option<Attribution> {
         let start = self.sentence_start(open, 400);
+        let start = self.main_clause_start(start, open);
         let cands = self.candidates(start..open);
         let k = cands.iter().position(|c| self.is_subject(c))?;
         let cand = self.head_of_chain(&cands[k..]);
@@ -1923,7 +1959,7 @@ fn is_title_like(word: &str) -> bool {
         && !opens_subject(&lower)
         && pronoun(&lower).is_none()
         && !lower.ends_with("ed")
-        && !lower.ends_with("ing")
+        && (!lower.ends_with("ing") || lower == "ranking")
         && !(lower.ends_with("ly") && lower.len() > 5)
         && !matches!(
             lower.as_str(),
