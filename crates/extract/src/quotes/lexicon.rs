@@ -216,7 +216,7 @@ impl Lexicon {
     }
 
     pub fn is_speaker_noun(&self, lower: &str) -> bool {
-        self.speaker_nouns.contains(lower)
+        self.speaker_nouns.contains(lower) || is_age_noun(lower)
     }
 
     pub fn is_document_noun(&self, lower: &str) -> bool {
@@ -567,6 +567,13 @@ pub fn is_title_word(word: &str) -> bool {
 }
 
 /// Capitalized words that open a sentence without naming anyone.
+/// "the 46-year-old said": an age standing for the person.
+fn is_age_noun(lower: &str) -> bool {
+    lower
+        .strip_suffix("-year-old")
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
 pub fn is_capitalized_stopword(word: &str) -> bool {
     matches!(
         word,
