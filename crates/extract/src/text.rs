@@ -26,7 +26,7 @@ pub fn split_sentences(text: &str, paragraphs: &[Range<usize>]) -> Vec<Range<usi
 /// Fills `doc.sentences` unless an earlier stage already did.
 pub fn ensure_sentences(doc: &mut model::Document) {
     if doc.sentences.is_empty() {
-        doc.sentences = split_sentences(&doc.text, &doc.paragraphs);
+        doc.sentences = split_sentences(doc.text(), &doc.paragraphs);
     }
 }
 
