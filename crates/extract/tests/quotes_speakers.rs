@@ -288,7 +288,9 @@ fn a_title_chain_ends_in_the_person_after_a_colon_or_an_organization() {
     let qs = quotes(text);
     let q = find(&qs, "Harbor towns");
     assert!(
-        q.speaker.as_deref().is_some_and(|s| s.ends_with("Calloway")),
+        q.speaker
+            .as_deref()
+            .is_some_and(|s| s.ends_with("Calloway")),
         "{q:#?}"
     );
     check(
@@ -313,13 +315,7 @@ fn a_sentence_before_the_quotation_in_its_paragraph_introduces_its_speaker() {
     let text = "Council race\n\n\"The budget is a mess,\" said Councilwoman Ada Brill.\n\n\
                 Mayor Tomas Quint said he would sign the plan if asked. \"I am going to support \
                 it, and support it fully.\"\n";
-    check(
-        text,
-        "I am going",
-        "Tomas Quint",
-        SpeakerKind::Person,
-        None,
-    );
+    check(text, "I am going", "Tomas Quint", SpeakerKind::Person, None);
 }
 
 #[test]
@@ -341,7 +337,8 @@ fn a_fronted_phrase_or_a_sentence_opening_participle_is_not_the_speaker() {
 
 #[test]
 fn an_age_or_a_job_in_the_story_is_a_described_speaker() {
-    let text = "Fair day\n\n\"I have shown goats here since I was nine,\" said the 46-year-old.\n\n\
+    let text =
+        "Fair day\n\n\"I have shown goats here since I was nine,\" said the 46-year-old.\n\n\
                 Another commenter said, \"The fair should stay in August.\"\n";
     check(
         text,

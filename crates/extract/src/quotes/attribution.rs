@@ -1156,8 +1156,18 @@ impl<'a> Scene<'a> {
         let fronted = is_preposition(&first)
             || matches!(
                 first.as_str(),
-                "when" | "while" | "after" | "before" | "since" | "although" | "though"
-                    | "if" | "because" | "during" | "amid" | "following"
+                "when"
+                    | "while"
+                    | "after"
+                    | "before"
+                    | "since"
+                    | "although"
+                    | "though"
+                    | "if"
+                    | "because"
+                    | "during"
+                    | "amid"
+                    | "following"
             );
         if !fronted {
             return start;
@@ -1165,7 +1175,10 @@ impl<'a> Scene<'a> {
         // The first comma outside quotations that the fronted phrase does not go on after
         // ("At a rally in Birmingham, Alabama, on Saturday, …").
         let goes_on = |rest: &str| {
-            let word = rest.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+            let word = rest
+                .split(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or("");
             is_preposition(&word.to_lowercase())
                 || is_capitalized(word) && rest[word.len()..].starts_with(',')
         };

@@ -98,11 +98,9 @@ impl Lexicon {
             .prefilter(false)
             .build(&phrases)
             .map_err(|e| format!("cannot build the cue automaton: {e}"))?;
-        let mut speaker_nouns: FxHashSet<String> =
-            list_lines(SPEAKER_NOUNS).collect();
+        let mut speaker_nouns: FxHashSet<String> = list_lines(SPEAKER_NOUNS).collect();
         speaker_nouns.extend(extra_nouns.iter().flat_map(|n| list_lines(n)));
-        let document_nouns: FxHashSet<String> =
-            list_lines(DOCUMENT_NOUNS).collect();
+        let document_nouns: FxHashSet<String> = list_lines(DOCUMENT_NOUNS).collect();
         speaker_nouns.extend(document_nouns.iter().cloned());
         let (heads, names): (Vec<String>, Vec<String>) =
             list_lines(OUTLETS).partition(|l| l.starts_with('*'));
