@@ -368,45 +368,58 @@ impl<'a> Scene<'a> {
                 continue;
             }
             if is_capitalized(word) && !is_capitalized_stopword(word) {
-                let mut j = i;
                 let next_mention = mentions.get(mi).map_or(usize::MAX, |m| m.bytes.start);
-                while j + 1 < toks.len()
-                    && adjacent(self.text, &toks[j], &toks[j + 1])
-                    && is_capitalized(toks[j + 1].text(self.text))
-                    && toks[j + 1].bytes.start < next_mention
-                    && !self
-                        .lex
-                        .is_speaker_noun(lowercase(toks[j + 1].text(self.text), &mut scratch))
-                {
-                    j += 1;
-                }
-                let all_titles = toks[i..=j].iter().all(|t| is_title_word(t.text(self.text)));
-                // "SEATTLE (Reuters) -": a dateline names a place, not a speaker.
-                let run_end = toks[j].bytes.end;
-                let dateline = toks[i..=j].iter().all(|t| {
-                    let w = t.text(self.text);
-                    w.chars().filter(|c| c.is_alphabetic()).count() >= 3
-                        && !w.chars().any(char::is_lowercase)
-                }) && {
-                    let after = &self.text[run_end..];
-                    after.starts_with(" (")
-                        || after.starts_with(" —")
-                        || after.starts_with(" –")
-                        || after.starts_with(" -")
-                        || after.starts_with(", ")
-                };
-                if !all_titles && !dateline && !self.opening_modifier(&toks, i, j) {
-                    out.push(Cand {
-                        bytes: tok.bytes.start..toks[j].bytes.end,
-                        what: CandKind::Name,
-                    });
-                }
+                let (j, cand) = self.name_run(&toks, i, next_mention, &mut scratch);
+                out.extend(cand);
                 i = j + 1;
                 continue;
             }
             i += 1;
         }
         out
+    }
+
+    /// The run of capitalized words from `toks[i]` that no mention (from `next_mention`
+    /// on) or speaker noun interrupts: its last index, and the run as a candidate unless it
+    /// is only title words, a dateline or a sentence-opening modifier.
+    fn name_run(
+        &self,
+        toks: &[Tok],
+        i: usize,
+        next_mention: usize,
+        scratch: &mut String,
+    ) -> (usize, Option<Cand>) {
+        let mut j = i;
+        while j + 1 < toks.len()
+            && adjacent(self.text, &toks[j], &toks[j + 1])
+            && is_capitalized(toks[j + 1].text(self.text))
+            && toks[j + 1].bytes.start < next_mention
+            && !self
+                .lex
+                .is_speaker_noun(lowercase(toks[j + 1].text(self.text), scratch))
+        {
+            j += 1;
+        }
+        let all_titles = toks[i..=j].iter().all(|t| is_title_word(t.text(self.text)));
+        // "SEATTLE (Reuters) -": a dateline names a place, not a speaker.
+        let run_end = toks[j].bytes.end;
+        let dateline = toks[i..=j].iter().all(|t| {
+            let w = t.text(self.text);
+            w.chars().filter(|c| c.is_alphabetic()).count() >= 3
+                && !w.chars().any(char::is_lowercase)
+        }) && {
+            let after = &self.text[run_end..];
+            after.starts_with(" (")
+                || after.starts_with(" —")
+                || after.starts_with(" –")
+                || after.starts_with(" -")
+                || after.starts_with(", ")
+        };
+        let cand = (!all_titles && !dateline && !self.opening_modifier(toks, i, j)).then(|| Cand {
+            bytes: toks[i].bytes.start..run_end,
+            what: CandKind::Name,
+        });
+        (j, cand)
     }
 
     /// "Reprising one of her lines, …", "Hastily, …": a single capitalized word opening a
