@@ -355,3 +355,27 @@ fn an_age_or_a_job_in_the_story_is_a_described_speaker() {
         None,
     );
 }
+
+#[test]
+fn a_dash_line_after_the_quotation_signs_it_and_texts_read() {
+    let text = "Fact check\n\n\"We built more bridges than any county in the state.\"\n\n\
+                - Mara Quillon\n\n\"Drive slowly, the geese have right of way,\" the sign \
+                reads.\n\n\"Nobody asked the farmers.\"\n\n– A county divided –\n";
+    check(
+        text,
+        "We built more",
+        "Mara Quillon",
+        SpeakerKind::Person,
+        None,
+    );
+    check(
+        text,
+        "Drive slowly",
+        "the sign",
+        SpeakerKind::Described,
+        None,
+    );
+    let qs = quotes(text);
+    let q = find(&qs, "Nobody asked");
+    assert_ne!(q.speaker.as_deref(), Some("A county"), "{q:#?}");
+}

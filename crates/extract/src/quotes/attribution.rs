@@ -1090,6 +1090,34 @@ impl<'a> Scene<'a> {
         self.main_clause_speaker(start, end)
     }
 
+    /// "“…” ⏎ — Bernie Sanders.": a line opening with a dash right after the quotation signs
+    /// it with the name it starts with.
+    pub fn signature(&self, close_end: usize) -> Option<Attribution> {
+        let rest = &self.text[close_end..];
+        let trimmed = rest.trim_start();
+        if !rest[..rest.len() - trimmed.len()].contains('\n') {
+            return None;
+        }
+        let signed = trimmed.strip_prefix(['-', '—', '–'])?;
+        // "– Ready to quiz Trump –" is a heading between dashes, not a signature.
+        let line = signed.split('\n').next().unwrap_or("").trim_end();
+        if line.trim_end_matches('.').ends_with(['-', '—', '–']) {
+            return None;
+        }
+        let start = self.text.len() - signed.len();
+        let end = start + signed.find(['\n', ',']).unwrap_or(signed.len());
+        if end - start > 60 {
+            return None;
+        }
+        let cand = self.candidates(start..end).into_iter().next()?;
+        let named = matches!(cand.what, CandKind::Referent(_) | CandKind::Name);
+        if !named || !self.text[start..cand.bytes.start].trim().is_empty() {
+            return None;
+        }
+        let a = self.credit(&cand, None, Route::After);
+        a.speaker.is_some().then_some(a)
+    }
+
     /// The speaker of the first cue with a subject between `start` and `end`.
     fn main_clause_speaker(&self, start: usize, end: usize) -> Option<Attribution> {
         // "Carter said that critics had been predicting a withdrawal.": the main clause's

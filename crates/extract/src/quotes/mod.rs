@@ -321,7 +321,10 @@ impl Quotes {
                     }
                 }
                 if !attribution.is_attributed() && attribution.cue.is_none() {
-                    if let Some(a) = scene.sentence_lead(span.outer.start, span.paragraph) {
+                    let lead = scene
+                        .signature(span.outer.end)
+                        .or_else(|| scene.sentence_lead(span.outer.start, span.paragraph));
+                    if let Some(a) = lead {
                         attribution = a;
                     }
                 }
