@@ -778,8 +778,14 @@ impl<'a> Scene<'a> {
             if !joined || k > 5 {
                 return None;
             }
+            // "a sign taped to the railing": a participle opening a phrase of its own ends
+            // the description.
+            let next_is_preposition = toks
+                .get(k + 1)
+                .is_some_and(|n| is_preposition(&n.text(self.text).to_lowercase()));
             if matches!(lower.as_str(), "who" | "whose" | "which" | "that")
                 || is_preposition(&lower)
+                || k > 1 && lower.ends_with("ed") && next_is_preposition
             {
                 break;
             }
