@@ -2,10 +2,12 @@
 //! mode.
 //!
 //! What they write is described once, in the output contract ([`contract`]): the per-document
-//! tables, their columns and types. Every file is first written under a staging folder inside
-//! the output folder and moved to its final name only when the whole run has succeeded, so an
-//! interrupted run never leaves a half-written table and never destroys the previous run's
-//! outputs.
+//! tables, their columns and types. Every file is first written under a staging folder and
+//! moved to its final name only when the exporter finishes; the runner gives exporters a new
+//! generation of the output folder ([`OutputFolder`]) and commits the run's files together, in
+//! one rename, only when the whole run has succeeded: an interrupted run never leaves a
+//! half-written table, a mix of two runs' tables, or a table of an earlier run beside the new
+//! ones.
 
 pub mod contract;
 mod csv_export;
@@ -24,7 +26,7 @@ pub use csv_export::{CsvEncoder, CsvExporter, CsvOptions};
 pub use json_export::{stream_line, JsonEncoder, JsonExporter, JsonOptions, StreamWriter};
 pub use parquet_export::{arrow_schema, ParquetExporter, ParquetOptions};
 pub use schema::{arrow_schemas, document_schema, schema_mismatches, tables_schema, CorpusTable};
-pub use staging::Staging;
+pub use staging::{OutputFolder, Staging, STATE_DIR};
 
 /// What exporters need to know about the run.
 #[derive(Debug, Clone)]
