@@ -317,7 +317,7 @@ impl Clean {
     }
 
     fn analyse(&self, doc: &Document) -> Outcome {
-        let input = doc.text.as_str();
+        let input = doc.text();
         let source = doc.source_text.as_str();
         let identity = input == source;
         let mut warnings = Vec::new();

@@ -55,7 +55,7 @@ fn fixtures() {
             "outlet": doc.meta.outlet,
             "headings": doc.headings,
             "removed": doc.removed,
-            "paragraphs": doc.paragraphs.iter().map(|p| &doc.text[p.clone()]).collect::<Vec<_>>(),
+            "paragraphs": doc.paragraphs.iter().map(|p| &doc.text()[p.clone()]).collect::<Vec<_>>(),
             "warnings": doc.warnings.iter().map(|w| &w.message).collect::<Vec<_>>(),
         });
         insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
@@ -71,12 +71,12 @@ fn check_map(doc: &Document, name: &str) {
         let span = doc.span(p.clone());
         let from: String = source[span.source_start..span.source_end].iter().collect();
         let a: Vec<&str> = from.split_whitespace().collect();
-        let b: Vec<&str> = doc.text[p.clone()].split_whitespace().collect();
+        let b: Vec<&str> = doc.text()[p.clone()].split_whitespace().collect();
         assert_eq!(
             a.len(),
             b.len(),
             "{name}: `{from}` vs `{}`",
-            &doc.text[p.clone()]
+            &doc.text()[p.clone()]
         );
     }
 }

@@ -86,9 +86,9 @@ fn random_pastes_keep_every_invariant() {
         }
         let mut last = 0;
         for p in &doc.paragraphs {
-            assert!(p.start >= last && p.end <= doc.text.len(), "{text:?}");
-            assert!(doc.text.is_char_boundary(p.start) && doc.text.is_char_boundary(p.end));
-            assert!(!doc.text[p.clone()].trim().is_empty(), "{text:?}");
+            assert!(p.start >= last && p.end <= doc.text().len(), "{text:?}");
+            assert!(doc.text().is_char_boundary(p.start) && doc.text().is_char_boundary(p.end));
+            assert!(!doc.text()[p.clone()].trim().is_empty(), "{text:?}");
             let span = doc.span(p.clone());
             assert!(span.source_start <= span.source_end);
             assert!(span.source_end <= text.chars().count());
@@ -115,11 +115,11 @@ fn empty_blank_and_all_boilerplate_documents() {
         assert!(doc
             .paragraphs
             .iter()
-            .all(|p| !doc.text[p.clone()].trim().is_empty()));
+            .all(|p| !doc.text()[p.clone()].trim().is_empty()));
     }
     let mut doc = Document::new("t", "t.txt", "Just a title".to_string());
     stage.process(&mut doc).unwrap();
     // A single line is the story, not a headline over nothing.
-    assert_eq!(doc.text, "Just a title");
+    assert_eq!(doc.text(), "Just a title");
     assert_eq!(doc.meta.title, None);
 }

@@ -94,7 +94,7 @@ fn seeds_match_gold() {
             "{file}: paragraph count"
         );
         for (p, first) in doc.paragraphs.iter().zip(firsts) {
-            let para = squash(&doc.text[p.clone()]);
+            let para = squash(&doc.text()[p.clone()]);
             let first = squash(first.as_str().unwrap());
             assert!(
                 para.starts_with(&first),
@@ -114,9 +114,9 @@ fn body_text_maps_back_to_the_source() {
         for p in &doc.paragraphs {
             let span = doc.span(p.clone());
             let from_source: String = source[span.source_start..span.source_end].iter().collect();
-            assert_eq!(squash(&from_source), squash(&doc.text[p.clone()]));
+            assert_eq!(squash(&from_source), squash(&doc.text()[p.clone()]));
             // A word in the middle maps exactly too.
-            let para = &doc.text[p.clone()];
+            let para = &doc.text()[p.clone()];
             if let Some(at) = para.find(" the ") {
                 let b = p.start + at + 1..p.start + at + 4;
                 let s = doc.span(b);
@@ -145,7 +145,7 @@ fn gold_quotes_map_back_to_their_source_offsets() {
         let start = q["char_start"].as_u64().unwrap() as usize;
         // The occurrence in the cleaned text that maps to the gold offset.
         let found = doc
-            .text
+            .text()
             .match_indices(want)
             .map(|(b, _)| doc.span(b..b + want.len()))
             .find(|s| s.source_start == start);

@@ -60,7 +60,7 @@ fn metadata_given_by_the_input_is_kept_and_disagreement_warned() {
         .iter()
         .any(|w| w.stage == "clean" && w.message.contains("disagrees")));
     // The headline still leaves the text.
-    assert!(!doc.text.contains("Envoy Says"));
+    assert!(!doc.text().contains("Envoy Says"));
     assert_eq!(doc.paragraphs.len(), 2);
 }
 
@@ -97,7 +97,7 @@ fn a_rewritten_text_is_cleaned_and_still_maps_to_the_source() {
     let span = doc.span(first.clone());
     let chars: Vec<char> = source.chars().collect();
     let from: String = chars[span.source_start..span.source_end].iter().collect();
-    assert_eq!(from, &doc.text[first]);
+    assert_eq!(from, &doc.text()[first]);
     // Removed lines keep their source line numbers.
     let credit = doc
         .removed
@@ -115,12 +115,12 @@ fn mojibake_maps_as_a_whole_and_the_rest_exactly() {
     let mut doc = Document::new("d", "d.txt", source.clone());
     run(CleanOptions::default(), &mut doc);
     assert_eq!(
-        doc.text,
+        doc.text(),
         "The envoy’s “claim” was repeated on Sunday by several officials."
     );
     let chars: Vec<char> = source.chars().collect();
     let at = |needle: &str| {
-        let b = doc.text.find(needle).unwrap();
+        let b = doc.text().find(needle).unwrap();
         let s = doc.span(b..b + needle.len());
         chars[s.source_start..s.source_end]
             .iter()
@@ -170,6 +170,6 @@ fn datelines_by_form() {
             .as_ref()
             .map(|d| (d.place.as_str(), d.agency.as_deref()));
         assert_eq!(got, want, "{para}");
-        assert_eq!(doc.text, para, "the dateline stays in the text");
+        assert_eq!(doc.text(), para, "the dateline stays in the text");
     }
 }

@@ -83,7 +83,7 @@ fn build_doc(f: &FixtureDoc) -> Document {
     doc.meta.outlet = f.outlet.clone();
     let mut from = 0;
     for (i, q) in f.quotes.iter().enumerate() {
-        let range = locate(&doc.text, &q.text, from, "quote");
+        let range = locate(doc.text(), &q.text, from, "quote");
         from = range.end;
         let kind = match q.kind.as_str() {
             "full" => QuoteKind::Full,
@@ -108,7 +108,7 @@ fn build_doc(f: &FixtureDoc) -> Document {
         doc.quotes.push(quote);
     }
     for (i, e) in f.entities.iter().enumerate() {
-        locate(&doc.text, &e.name, 0, "entity");
+        locate(doc.text(), &e.name, 0, "entity");
         let kind = match e.kind.as_str() {
             "PERSON" => EntityKind::Person,
             "ORG" => EntityKind::Org,
@@ -118,7 +118,7 @@ fn build_doc(f: &FixtureDoc) -> Document {
         };
         let mentions = std::iter::once(&e.name)
             .chain(&e.aliases)
-            .map(|n| doc.text.matches(n.as_str()).count())
+            .map(|n| doc.text().matches(n.as_str()).count())
             .max()
             .unwrap_or(1);
         doc.entities.push(Entity {
@@ -134,7 +134,7 @@ fn build_doc(f: &FixtureDoc) -> Document {
         });
     }
     for (i, c) in f.claims.iter().enumerate() {
-        let range = locate(&doc.text, &c.text, 0, "claim");
+        let range = locate(doc.text(), &c.text, 0, "claim");
         let span = doc.span(range);
         doc.claims.push(Claim {
             id: format!("c{}", i + 1),

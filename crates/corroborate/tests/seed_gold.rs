@@ -48,9 +48,9 @@ fn seed_docs() -> Vec<Document> {
             .iter()
             .filter(|q| q["file"] == file.as_str())
         {
-            let start = byte_at(&doc.text, q["char_start"].as_u64().unwrap() as usize);
-            let end = byte_at(&doc.text, q["char_end"].as_u64().unwrap() as usize);
-            let text = doc.text[start..end].to_string();
+            let start = byte_at(doc.text(), q["char_start"].as_u64().unwrap() as usize);
+            let end = byte_at(doc.text(), q["char_end"].as_u64().unwrap() as usize);
+            let text = doc.text()[start..end].to_string();
             assert_eq!(text, q["quote_text"].as_str().unwrap());
             let span = doc.span(start..end);
             let n = doc.quotes.len() + 1;
@@ -103,7 +103,7 @@ fn seed_docs() -> Vec<Document> {
         }
         for c in gold["claims"].as_array().unwrap() {
             let needle = c["text_contains"].as_str().unwrap();
-            let start = doc.text.find(needle).expect("claim text");
+            let start = doc.text().find(needle).expect("claim text");
             let value = c["value"].as_f64().unwrap();
             let unit = if needle.contains('%') {
                 "percent"

@@ -90,7 +90,7 @@ fn document(id: &str, text: &str) -> Document {
 
 fn bench(c: &mut Criterion) {
     let docs = corpus();
-    let total: usize = docs.iter().map(|d| d.text.len()).sum();
+    let total: usize = docs.iter().map(|d| d.text().len()).sum();
     let dir = tempfile::tempdir().expect("temp dir");
     let context = ExportContext {
         output_dir: dir.path().to_path_buf(),

@@ -129,7 +129,7 @@ pub(crate) fn push_document<O: Out>(out: &mut O, doc: &Document, words: usize) {
     });
 
     out.put(b",\"text\":");
-    push_json_str(out, &doc.text);
+    push_json_str(out, doc.text());
 
     out.put(b",\"removed\":");
     push_array(out, &doc.removed, |out, removed| {

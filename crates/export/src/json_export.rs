@@ -112,7 +112,7 @@ fn view(doc: &Document, words: usize) -> DocumentJson<'_> {
         words: if ok { words } else { 0 },
         paragraphs: if ok { doc.paragraphs.len() } else { 0 },
         headings: &doc.headings,
-        text: &doc.text,
+        text: doc.text(),
         removed: &doc.removed,
         quotes: &doc.quotes,
         entities: &doc.entities,

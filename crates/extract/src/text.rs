@@ -44,7 +44,7 @@ pub fn split_sentences_windowed(
 /// when a sentence was too long to be read as one.
 pub fn ensure_sentences(doc: &mut model::Document) {
     if doc.sentences.is_empty() {
-        let (sentences, windowed) = split_sentences_windowed(&doc.text, &doc.paragraphs);
+        let (sentences, windowed) = split_sentences_windowed(doc.text(), &doc.paragraphs);
         doc.sentences = sentences;
         if windowed > 0 {
             doc.warn(

@@ -115,7 +115,7 @@ fn odd_inputs_do_not_panic() {
         entities.process(&mut doc).unwrap();
         claims.process(&mut doc).unwrap();
         for m in &doc.mentions {
-            assert_eq!(&doc.text[m.span.bytes.clone()], m.text);
+            assert_eq!(&doc.text()[m.span.bytes.clone()], m.text);
         }
     }
 }

@@ -7,7 +7,7 @@ use model::{Document, EntityKind};
 
 fn kinds_of(text: &str) -> Vec<(String, EntityKind)> {
     let mut doc = Document::new("t", "t.txt", text.to_string());
-    let whole = 0..doc.text.len();
+    let whole = 0..doc.text().len();
     doc.paragraphs = std::iter::once(whole).collect();
     find_referents(&doc)
         .referents

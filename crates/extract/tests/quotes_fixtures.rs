@@ -63,7 +63,7 @@ fn fixtures_snapshot() {
 fn fixture_offsets_point_at_the_quoted_words() {
     for path in fixtures() {
         let doc = run(&path);
-        let text: Vec<char> = doc.text.chars().collect();
+        let text: Vec<char> = doc.text().chars().collect();
         let source: Vec<char> = doc.source_text.chars().collect();
         for q in &doc.quotes {
             let in_text: String = text[q.span.start..q.span.end].iter().collect();
@@ -175,7 +175,7 @@ fn truncated_and_odd_texts_never_panic() {
         let mut doc = Document::new("t", "t.txt", text.clone());
         stage.process(&mut doc).unwrap();
         for q in &doc.quotes {
-            assert_eq!(q.text, doc.text[q.span.bytes.clone()], "{text:?}");
+            assert_eq!(q.text, doc.text()[q.span.bytes.clone()], "{text:?}");
         }
     }
 }

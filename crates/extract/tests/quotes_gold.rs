@@ -62,7 +62,7 @@ fn seeds_against_gold() {
     for file in &files {
         let (doc, quotes) = run(file);
         let source: Vec<char> = doc.source_text.chars().collect();
-        let text: Vec<char> = doc.text.chars().collect();
+        let text: Vec<char> = doc.text().chars().collect();
         for q in &quotes {
             let in_text: String = text[q.span.start..q.span.end].iter().collect();
             let in_source: String = source[q.span.source_start..q.span.source_end]

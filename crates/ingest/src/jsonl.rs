@@ -463,7 +463,7 @@ mod tests {
         );
         assert!(d.is_ok());
         assert_eq!(d.id, "7");
-        assert_eq!(d.text, "Hi.\nThere.");
+        assert_eq!(d.text(), "Hi.\nThere.");
         assert_eq!(d.meta.authors, vec!["A", "B"]);
         assert_eq!(d.meta.published.unwrap().to_string(), "2025-08-21");
         assert_eq!(d.meta.outlet.as_deref(), Some("AP"));

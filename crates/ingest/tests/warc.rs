@@ -103,12 +103,12 @@ fn assert_pages(docs: &[Document], broken: &str) {
         Some("https://news.example.com/rain")
     );
     assert_eq!(one.meta.published.unwrap().to_string(), "2024-03-05");
-    assert!(one.text.contains("first rain in months"));
+    assert!(one.text().contains("first rain in months"));
     assert!(
-        two.text.contains("The café reopened"),
+        two.text().contains("The café reopened"),
         "decoded by the header's charset"
     );
-    assert!(two.text.contains("“long”"));
+    assert!(two.text().contains("“long”"));
     assert!(docs[1].source.ends_with(":record 4"), "{}", docs[1].source);
 }
 

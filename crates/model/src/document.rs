@@ -123,8 +123,13 @@ pub struct Document {
     pub meta: Metadata,
     /// Section headings (the title lives in `meta.title`).
     pub headings: Vec<Heading>,
-    /// The working text: the decoded source until a cleaning stage replaces it.
-    pub text: String,
+    /// The working text: the decoded source until a cleaning stage replaces it. Private so
+    /// that it changes only through [`Document::set_text`], which drops what was derived from it.
+    text: String,
+    /// Bumped by every [`Document::set_text`]: results derived from the text carry the version
+    /// they were derived from.
+    #[serde(skip)]
+    text_version: u64,
     /// Body paragraphs as byte ranges of `text`.
     #[serde(skip)]
     pub paragraphs: Vec<Range<usize>>,
@@ -217,6 +222,17 @@ impl Document {
         });
     }
 
+    /// The working text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Which working text this is: it changes whenever the text is replaced, so a result
+    /// derived from the text can tell whether it still holds.
+    pub fn text_version(&self) -> u64 {
+        self.text_version
+    }
+
     pub fn is_ok(&self) -> bool {
         self.status == Status::Ok
     }
@@ -233,6 +249,7 @@ impl Document {
     /// on the old text are dropped, since their offsets would no longer hold.
     pub fn set_text(&mut self, text: String, map: OffsetMap, paragraphs: Vec<Range<usize>>) {
         self.text = text;
+        self.text_version += 1;
         self.offsets = map;
         self.paragraphs = paragraphs;
         self.sentences.clear();
@@ -353,6 +370,21 @@ fn line_paragraphs(text: &str) -> Vec<Range<usize>> {
 mod tests {
     use super::*;
     use crate::offsets::TextBuilder;
+
+    #[test]
+    fn replacing_the_text_drops_what_was_derived_from_it() {
+        let mut doc = Document::new("d", "d.txt", "Ann Lee said so.".to_string());
+        doc.derived.insert(7_u32);
+        let before = doc.text_version();
+        // Same length, other words: a cache keyed by length would wrongly still hold.
+        let text = "Bob Ray said no.".to_string();
+        let len = text.len();
+        let paragraphs = line_paragraphs(&text);
+        doc.set_text(text, OffsetMap::identity(len), paragraphs);
+        assert_eq!(doc.text(), "Bob Ray said no.");
+        assert_ne!(doc.text_version(), before);
+        assert!(doc.derived.get::<u32>().is_none());
+    }
 
     #[test]
     fn paragraphs_are_the_non_blank_lines() {

@@ -1200,7 +1200,7 @@ mod tests {
         fn process(&self, doc: &mut Document) -> Result<(), model::StageError> {
             let n: u64 = doc.id.trim_start_matches('d').parse().unwrap_or(0);
             std::thread::sleep(Duration::from_micros((n * 7919) % 13 * 50));
-            if doc.text.contains("fail") {
+            if doc.text().contains("fail") {
                 return Err(model::StageError::new("failed on purpose"));
             }
             Ok(())

@@ -84,11 +84,11 @@ impl DocumentStage for ExtractHtml {
         if doc.format != Format::Html {
             return Ok(());
         }
-        let article = extract(&doc.text);
+        let article = extract(doc.text());
         let text = article.text();
         apply_meta(doc, article.meta);
         doc.replace_source(text);
-        if doc.text.trim().is_empty() {
+        if doc.text().trim().is_empty() {
             return Err(StageError::new("no article text found in the page"));
         }
         Ok(())

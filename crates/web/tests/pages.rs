@@ -104,9 +104,9 @@ fn stage_replaces_the_page_by_its_article_and_clean_keeps_the_page_metadata() {
     stage.process(&mut doc).unwrap();
     clean.process(&mut doc).unwrap();
     assert!(
-        doc.text.starts_with("The harbour bridge will close"),
+        doc.text().starts_with("The harbour bridge will close"),
         "{}",
-        doc.text
+        doc.text()
     );
     // Offsets index the extracted text: it is the document's source now, not the page.
     assert!(doc.source_text.starts_with("The harbour bridge will close"));
@@ -153,7 +153,7 @@ fn text_documents_pass_through_and_empty_pages_fail() {
     let stage = ExtractHtml::new(ExtractHtmlOptions::default(), &BuildContext::default()).unwrap();
     let mut text = Document::new("t", "t.txt", "<p>not a page</p>".into());
     stage.process(&mut text).unwrap();
-    assert_eq!(text.text, "<p>not a page</p>");
+    assert_eq!(text.text(), "<p>not a page</p>");
     let mut empty = html_document("<html><body><nav><a href=/>Home</a></nav></body></html>".into());
     assert!(stage.process(&mut empty).is_err());
 }

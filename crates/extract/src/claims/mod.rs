@@ -84,7 +84,7 @@ impl DocumentStage for Claims {
             tokens: doc.derived.get::<Arc<Found>>().map(|f| &f.tokens),
             dates: doc.derived.get::<Arc<DateScan>>().map(|s| &**s),
         };
-        let found = find_claims_in(&doc.text, &doc.sentences, &self.options, shared);
+        let found = find_claims_in(doc.text(), &doc.sentences, &self.options, shared);
         let ranges: Vec<Range<usize>> = found.iter().map(|c| c.bytes.clone()).collect();
         let spans = spans(doc, &ranges);
         doc.claims = found
@@ -93,7 +93,7 @@ impl DocumentStage for Claims {
             .enumerate()
             .map(|(i, (c, span))| Claim {
                 id: crate::records::numbered('c', i + 1),
-                text: doc.text[c.bytes].to_string(),
+                text: doc.text()[c.bytes].to_string(),
                 value: c.value,
                 unit: c.unit,
                 subject: c.subject,

@@ -86,7 +86,7 @@ pub(crate) fn find_with_dates(
 ) -> (Referents, Vec<Range<usize>>, Option<TokenLog>) {
     let owned;
     let sentences: &[Range<usize>] = if doc.sentences.is_empty() {
-        owned = split_sentences(&doc.text, &doc.paragraphs);
+        owned = split_sentences(doc.text(), &doc.paragraphs);
         &owned
     } else {
         &doc.sentences
@@ -96,8 +96,8 @@ pub(crate) fn find_with_dates(
     let mut scratch = SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut()));
     scratch.cands.clear();
     scratch.roles.clear();
-    let log = keep_tokens.then(|| TokenLog::new(doc.text.len()));
-    let mut f = Finder::new(lex, &doc.text, scratch, log);
+    let log = keep_tokens.then(|| TokenLog::new(doc.text().len()));
+    let mut f = Finder::new(lex, doc.text(), scratch, log);
     let mut date_sentences = Vec::new();
     for s in sentences {
         if f.sentence(s.clone()) {

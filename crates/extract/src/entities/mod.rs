@@ -104,7 +104,7 @@ pub(crate) struct Found {
     /// Address of the lexicon used: the entities stage may carry the user's lists, and then
     /// the quotes stage's answer (built-in lists) is not its answer.
     lexicon: usize,
-    text_len: usize,
+    text_version: u64,
     pub(crate) referents: Referents,
     /// Sentences that may hold a date.
     pub(crate) date_sentences: Vec<Range<usize>>,
@@ -118,14 +118,14 @@ pub(crate) fn shared_referents(lexicon: &Lexicon, doc: &mut Document) -> Arc<Fou
     crate::text::ensure_sentences(doc);
     let address = lexicon as *const Lexicon as usize;
     if let Some(found) = doc.derived.get::<Arc<Found>>() {
-        if found.lexicon == address && found.text_len == doc.text.len() {
+        if found.lexicon == address && found.text_version == doc.text_version() {
             return Arc::clone(found);
         }
     }
     let (referents, date_sentences, tokens) = finder::find_with_dates(lexicon, doc, true);
     let found = Arc::new(Found {
         lexicon: address,
-        text_len: doc.text.len(),
+        text_version: doc.text_version(),
         referents,
         date_sentences,
         tokens: tokens.unwrap_or_default(),

@@ -139,8 +139,8 @@ impl DocumentStage for Entities {
         // The dates first, so that the lists below are allocated once at their full size:
         // grown by the dates, they were copied whole.
         let dates = if self.options.dates {
-            let scan = scan_dates(&doc.text, date_sentences, false);
-            let dates = scan.resolve(&doc.text, doc.meta.published);
+            let scan = scan_dates(doc.text(), date_sentences, false);
+            let dates = scan.resolve(doc.text(), doc.meta.published);
             // The claims stage rules out numbers inside dates with the same search.
             doc.derived.insert(Arc::new(scan));
             dates
@@ -187,14 +187,14 @@ impl DocumentStage for Entities {
             mentions.push((m.bytes.clone(), m.referent));
             if !m.by_role {
                 let entity = p.entity.as_mut().expect("taken only below");
-                add_alias(entity, &doc.text[m.bytes.clone()]);
+                add_alias(entity, &doc.text()[m.bytes.clone()]);
             }
         }
         let from_finder = mentions.len();
         if self.options.dates {
             let mut by_value: HashMap<String, usize> = HashMap::new();
             for d in dates {
-                let surface = &doc.text[d.bytes.clone()];
+                let surface = &doc.text()[d.bytes.clone()];
                 let key = d.value.clone().unwrap_or_else(|| name_key(surface));
                 let i = *by_value.entry(key.clone()).or_insert_with(|| {
                     pending.push(Pending {
@@ -269,7 +269,7 @@ impl DocumentStage for Entities {
             .zip(&mentions)
             .map(|(span, &(_, i))| Mention {
                 entity_id: entities[i].id.clone(),
-                text: doc.text[span.bytes.clone()].to_string(),
+                text: doc.text()[span.bytes.clone()].to_string(),
                 span,
             })
             .collect();

@@ -172,7 +172,7 @@ impl Quotes {
         doc.quotes.clear();
         let mut warnings = Vec::new();
         let mut raw = spans::find_spans(
-            &doc.text,
+            doc.text(),
             &doc.paragraphs,
             self.options.max_quote_chars,
             &mut warnings,
@@ -181,13 +181,13 @@ impl Quotes {
             raw.retain(|s| s.depth == 0);
         }
         for span in raw.iter_mut().filter(|s| s.unclosed.is_some()) {
-            self.cut_at_attribution(&doc.text, span);
+            self.cut_at_attribution(doc.text(), span);
             let at = crate::records::spans(
                 doc,
                 std::slice::from_ref(&(span.outer.start..span.outer.start)),
             )[0]
             .source_start;
-            let hint: String = doc.text[span.inner.clone()].chars().take(40).collect();
+            let hint: String = doc.text()[span.inner.clone()].chars().take(40).collect();
             warnings.push(format!(
                 "unclosed quotation mark at character {at} of the source (“{hint}…”); quote ended at {}",
                 span.unclosed.map_or("", Cut::describe)
@@ -230,16 +230,16 @@ impl Quotes {
                 let from = doc.paragraphs[p.saturating_sub(1)].start.max(searched_to);
                 let to = doc.paragraphs[p].end;
                 if from < to {
-                    cue_parts(&doc.text, &doc.paragraphs, p, from..to, &mut parts);
+                    cue_parts(doc.text(), &doc.paragraphs, p, from..to, &mut parts);
                     searched_to = to;
                 }
             }
             // Smaller still: most sentences of a paragraph are far from its quotations.
-            let parts = split_at_sentence_ends(&doc.text, &doc.sentences, &self.lexicon, parts);
-            attribution::Cues::new(&doc.text, &self.lexicon, closed, &quoted, parts)
+            let parts = split_at_sentence_ends(doc.text(), &doc.sentences, &self.lexicon, parts);
+            attribution::Cues::new(doc.text(), &self.lexicon, closed, &quoted, parts)
         };
         let scene = Scene {
-            text: &doc.text,
+            text: doc.text(),
             paragraphs: &doc.paragraphs,
             sentences: &doc.sentences,
             referents,
@@ -592,7 +592,7 @@ fn to_records(doc: &mut Document, found: Vec<Found>) -> Vec<Quote> {
     let mut out = Vec::with_capacity(found.len());
     // The attributions are moved into the records, not copied.
     for ((i, f), span) in found.into_iter().enumerate().zip(spans) {
-        let text = doc.text[f.span.inner].to_string();
+        let text = doc.text()[f.span.inner].to_string();
         let key = model::normalize::quote_key(&text);
         let a = f.attribution;
         let speaker_kind = f.kind.is_speech().then(|| match &a.speaker {
@@ -633,7 +633,7 @@ mod tests {
         for text in texts {
             let mut doc = Document::new("t", "t", text);
             crate::text::ensure_sentences(&mut doc);
-            let (text, paragraphs) = (&doc.text, &doc.paragraphs);
+            let (text, paragraphs) = (doc.text(), &doc.paragraphs);
             for p in 0..paragraphs.len() {
                 let whole = paragraphs[p.saturating_sub(1)].start..paragraphs[p].end;
                 let mut want = Vec::new();
