@@ -88,7 +88,10 @@ pub fn cases(normal: &str, bytes: usize) -> Vec<Case> {
         Case {
             name: "quote-dense line",
             extension: "txt",
-            text: repeat_to("“We will win,” said Jane Doe. \"Not today,\" Tom Lee said. ", bytes),
+            text: repeat_to(
+                "“We will win,” said Jane Doe. \"Not today,\" Tom Lee said. ",
+                bytes,
+            ),
         },
         Case {
             name: "capitalized words",
