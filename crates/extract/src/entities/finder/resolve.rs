@@ -6,6 +6,7 @@
 //! Referents are found by their key through hash indexes, so a document of many distinct
 //! names costs time in proportion to its names, not to their square.
 
+use std::collections::BTreeSet;
 use std::ops::Range;
 
 use model::EntityKind;
@@ -21,6 +22,11 @@ struct Resolution<'t> {
     refs: Vec<Ref>,
     /// Each candidate's referent.
     assigned: Vec<Option<usize>>,
+    /// The candidates of each referent, as [`Self::assign`] gives them.
+    cands_of: Vec<BTreeSet<usize>>,
+    /// The largest start of the candidates up to each one: the candidates "before" a position
+    /// are those up to the first whose start reaches it.
+    started: Vec<usize>,
     /// Name keys made once per surface: a story repeats its names ("Trump" … "Trump").
     keys: Vec<String>,
     key_of: FxHashMap<&'t str, usize>,
@@ -45,11 +51,21 @@ fn kind_slot(kind: EntityKind) -> usize {
 }
 
 impl<'t> Resolution<'t> {
-    fn new(cands: usize) -> Self {
+    fn new(cands: &[Cand]) -> Self {
+        let started = cands
+            .iter()
+            .scan(0, |max, c| {
+                *max = c.bytes.start.max(*max);
+                Some(*max)
+            })
+            .collect();
+        let cands = cands.len();
         Resolution {
             // Room up front: there are at most as many referents and keys as candidates.
             refs: Vec::with_capacity(cands),
             assigned: vec![None; cands],
+            cands_of: Vec::with_capacity(cands),
+            started,
             keys: Vec::with_capacity(cands),
             key_of: FxHashMap::default(),
             by_key: Default::default(),
@@ -96,7 +112,14 @@ impl<'t> Resolution<'t> {
             }
         }
         self.refs.push(new);
+        self.cands_of.push(BTreeSet::new());
         r
+    }
+
+    /// Makes candidate `c` a mention of referent `r`.
+    fn assign(&mut self, c: usize, r: usize) {
+        self.assigned[c] = Some(r);
+        self.cands_of[r].insert(c);
     }
 
     fn find(&self, kind: EntityKind, key: &str) -> Option<usize> {
@@ -133,28 +156,20 @@ impl<'t> Resolution<'t> {
 
     /// The person whose surname (or name tail, "von der Leyen") `key` is; the nearest one
     /// before `at` when several share it.
-    fn surname_match(&self, key: &str, at: usize, cands: &[Cand]) -> Option<usize> {
+    fn surname_match(&self, key: &str, at: usize) -> Option<usize> {
         let matching = self.by_tail.get(key)?;
         let first = *matching.first()?;
         if matching.len() == 1 {
             return Some(first);
         }
-        let matches = |r: &Ref| {
-            r.key.len() > key.len()
-                && r.key.ends_with(key)
-                && r.key.as_bytes()[r.key.len() - key.len() - 1] == b' '
-        };
-        let mut best = None;
-        for (ci, c) in cands.iter().enumerate() {
-            if c.bytes.start >= at {
-                break;
-            }
-            if let Some(r) = self.assigned[ci] {
-                if self.refs[r].kind == EntityKind::Person && matches(&self.refs[r]) {
-                    best = Some(r);
-                }
-            }
-        }
+        // The one mentioned last before `at`, by its last candidate there.
+        let before = self.started.partition_point(|&s| s < at);
+        let last_before = |r: usize| self.cands_of[r].range(..before).next_back().copied();
+        let best = matching
+            .iter()
+            .filter_map(|&r| Some((last_before(r)?, r)))
+            .max()
+            .map(|(_, r)| r);
         best.or(Some(first))
     }
 
@@ -209,7 +224,7 @@ impl<'a> Finder<'a> {
     // Out of line: called once per document, and a profile should show it on its own.
     #[inline(never)]
     pub(super) fn resolve(&mut self) -> Referents {
-        let mut res = Resolution::new(self.cands.len());
+        let mut res = Resolution::new(&self.cands);
         self.full_names(&mut res);
         self.single_names(&mut res);
         self.places_and_orgs(&mut res);
@@ -250,14 +265,14 @@ impl<'a> Finder<'a> {
             };
             let key = key.to_string();
             if c.first.is_none() && c.person.is_none() {
-                if let Some(r) = res.surname_match(&key, c.bytes.start, &self.cands) {
-                    res.assigned[ci] = Some(r);
+                if let Some(r) = res.surname_match(&key, c.bytes.start) {
+                    res.assign(ci, r);
                     continue;
                 }
             }
             let r = res.person(&key);
             res.refs[r].known = res.refs[r].known.or(c.person);
-            res.assigned[ci] = Some(r);
+            res.assign(ci, r);
         }
     }
 
@@ -293,11 +308,11 @@ impl<'a> Finder<'a> {
             }
             let k = res.key_index(name);
             let key = res.keys[k].clone();
-            let by_surname = res.surname_match(&key, c.bytes.start, &self.cands);
+            let by_surname = res.surname_match(&key, c.bytes.start);
             // Names written family name first ("Lee" for Lee Jae-myung).
             let by_surname = by_surname.or_else(|| is_name.then(|| res.by_family_name(&key))?);
             if let Some(r) = by_surname {
-                res.assigned[ci] = Some(r);
+                res.assign(ci, r);
                 continue;
             }
             if !is_name {
@@ -307,7 +322,7 @@ impl<'a> Finder<'a> {
                 let p = c.surname_of[0];
                 let r = res.person(&lex.people[p as usize].key);
                 res.refs[r].known = Some(p);
-                res.assigned[ci] = Some(r);
+                res.assign(ci, r);
                 continue;
             }
             // A single capitalized word with only a speech verb after it is as often an
@@ -317,7 +332,8 @@ impl<'a> Finder<'a> {
                 || !c.surname_of.is_empty()
                 || (c.learned == Some(EntityKind::Person) && !c.place_ctx);
             if evidence {
-                res.assigned[ci] = Some(res.person(&key));
+                let r = res.person(&key);
+                res.assign(ci, r);
             }
         }
     }
@@ -340,7 +356,8 @@ impl<'a> Finder<'a> {
                     (kind, res.keys[k].clone())
                 }
             };
-            res.assigned[ci] = Some(res.find_or_push(kind, &key));
+            let r = res.find_or_push(kind, &key);
+            res.assign(ci, r);
         }
     }
 
