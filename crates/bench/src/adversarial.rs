@@ -1,8 +1,8 @@
 //! `newsmill-bench --adversarial`: single documents built to defeat the per-document stages
 //! (unclosed nested quotes, text without punctuation, one line of names, bare quote marks,
 //! long runs of capitalized words, deeply nested HTML), each run alone through every
-//! per-document stage and compared with a document of normal text of the same size: time per
-//! MB, its ratio to normal text, and peak memory against the document's size.
+//! per-document stage and compared with normal articles of the same total size (the first
+//! row): time per MB, its ratio to normal text, and peak memory against the document's size.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -32,14 +32,19 @@ fn repeat_to(unit: &str, bytes: usize) -> String {
     unit.repeat(bytes.div_ceil(unit.len()).max(1))
 }
 
-/// Normal text of about `bytes`: generated articles, one after another, as one document.
-pub fn normal_text(root: &Path, bytes: usize) -> Result<String, String> {
+/// Normal text of about `bytes`: generated articles, as one JSONL document each (the
+/// baseline) and one after another as a single document.
+pub fn normal_text(root: &Path, bytes: usize) -> Result<(String, String), String> {
     let mut generator = corpus::Generator::new(root, 2025).map_err(|e| e.to_string())?;
     let mut text = String::with_capacity(bytes + 64 * 1024);
+    let mut jsonl = String::with_capacity(bytes + bytes / 8);
     while text.len() < bytes {
-        text.push_str(&generator.article().1);
+        let (id, article) = generator.article();
+        text.push_str(&article);
+        jsonl.push_str(&serde_json::json!({ "id": id, "text": article }).to_string());
+        jsonl.push('\n');
     }
-    Ok(text)
+    Ok((jsonl, text))
 }
 
 /// The adversarial documents, each about `bytes` long; `normal` is the reference text some
@@ -109,6 +114,8 @@ pub fn cases(normal: &str, bytes: usize) -> Vec<Case> {
 /// What one run of the binary on one document cost.
 struct Measured {
     seconds: f64,
+    /// Bytes of text read, as the run reports them (the JSONL input's text, not its lines).
+    bytes: Option<f64>,
     peak_mb: f64,
     /// Per-stage seconds from the run report, slowest first.
     stages: Vec<(String, f64)>,
@@ -122,12 +129,19 @@ pub fn run(root: &Path, newsmill: &Path, mb: f64, timeout: Duration) -> Result<(
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let config = dir.join("adversarial.toml");
     std::fs::write(&config, CONFIG).map_err(|e| e.to_string())?;
-    let normal = normal_text(root, bytes)?;
-    let mut all = vec![Case {
-        name: "normal text",
-        extension: "txt",
-        text: normal.clone(),
-    }];
+    let (articles, normal) = normal_text(root, bytes)?;
+    let mut all = vec![
+        Case {
+            name: "normal articles (baseline)",
+            extension: "jsonl",
+            text: articles,
+        },
+        Case {
+            name: "normal text, one document",
+            extension: "txt",
+            text: normal.clone(),
+        },
+    ];
     all.extend(cases(&normal, bytes));
     println!("machine: {}\n", crate::machine());
     println!(
@@ -137,7 +151,7 @@ pub fn run(root: &Path, newsmill: &Path, mb: f64, timeout: Duration) -> Result<(
     let mut normal_per_mb = None;
     for case in &all {
         let m = measure(&dir, &config, newsmill, case, timeout)?;
-        let size = case.text.len() as f64 / 1e6;
+        let size = m.bytes.unwrap_or(case.text.len() as f64) / 1e6;
         let per_mb = m.seconds / size;
         let base = *normal_per_mb.get_or_insert(per_mb);
         let mut slowest = String::new();
@@ -196,8 +210,10 @@ fn measure(
         return Err(format!("{}: newsmill exited with {status}", case.name));
     }
     let mut stages = Vec::new();
+    let mut read = None;
     if let Ok(bytes) = std::fs::read(&report) {
         let json: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+        read = json["bytes"].as_f64();
         for step in json["timings"].as_array().into_iter().flatten() {
             if let (Some(name), Some(secs)) = (step["step"].as_str(), step["seconds"].as_f64()) {
                 stages.push((name.to_string(), secs));
@@ -207,6 +223,7 @@ fn measure(
     stages.sort_by(|a, b| b.1.total_cmp(&a.1));
     Ok(Measured {
         seconds,
+        bytes: read,
         peak_mb: peak_kb as f64 / 1024.0,
         stages,
         timed_out,
