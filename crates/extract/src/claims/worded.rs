@@ -7,7 +7,6 @@ use super::{Quantity, Scanner};
 
 impl Scanner<'_> {
     pub(super) fn worded(&self, i: usize) -> Option<Quantity> {
-        let n = self.toks.len();
         // "mum-of-three", "Catch-22": part of a compound word, not a quantity.
         if i > 0 && self.word(i - 1) == "-" && !self.toks[i].space_before {
             return None;
@@ -23,7 +22,16 @@ impl Scanner<'_> {
         if small_number(w).is_none() && !matches!(w, "a" | "an" | "half") {
             return None;
         }
-        // Fractions: three-quarters, two-thirds, a third of, half of, one-fifth.
+        if let Some(q) = self.worded_fraction(i, w) {
+            return self.options.fractions.then_some(q);
+        }
+        self.worded_count(i, w)
+    }
+
+    /// A fraction in words from token `i` (lowercased `w`): three-quarters, two-thirds, a
+    /// third of, half of, one-fifth.
+    fn worded_fraction(&self, i: usize, w: &str) -> Option<Quantity> {
+        let n = self.toks.len();
         if let Some(num) = small_number(w).filter(|v| *v >= 1.0 && *v <= 10.0) {
             if i + 2 < n
                 && self.word(i + 1) == "-"
@@ -31,7 +39,7 @@ impl Scanner<'_> {
                 && !self.toks[i + 2].space_before
             {
                 if let Some(den) = denominator(self.lower(i + 2).as_str()) {
-                    return self.options.fractions.then_some(Quantity {
+                    return Some(Quantity {
                         first: i,
                         last: i + 2,
                         value: num / den,
@@ -43,7 +51,7 @@ impl Scanner<'_> {
             if num == 1.0 && i + 1 < n {
                 if let Some(den) = denominator(self.lower(i + 1).as_str()) {
                     if self.is(i + 2, "of") && den > 1.0 {
-                        return self.options.fractions.then_some(Quantity {
+                        return Some(Quantity {
                             first: i,
                             last: i + 1,
                             value: 1.0 / den,
@@ -57,7 +65,7 @@ impl Scanner<'_> {
         if matches!(w, "a" | "one") && i + 2 < n && self.is(i + 2, "of") {
             if let Some(den) = denominator(self.lower(i + 1).as_str()) {
                 if den > 2.0 || self.is(i + 1, "half") {
-                    return self.options.fractions.then_some(Quantity {
+                    return Some(Quantity {
                         first: i,
                         last: i + 1,
                         value: 1.0 / den,
@@ -71,7 +79,7 @@ impl Scanner<'_> {
             && (self.is(i + 1, "of") || self.is(i + 1, "the"))
             && !(i > 0 && self.is(i - 1, "a"))
         {
-            return self.options.fractions.then_some(Quantity {
+            return Some(Quantity {
                 first: i,
                 last: i,
                 value: 0.5,
@@ -79,7 +87,13 @@ impl Scanner<'_> {
                 of_subject: true,
             });
         }
-        // Counts in words: five, twenty-five, two hundred, three million, a dozen.
+        None
+    }
+
+    /// A count in words from token `i` (lowercased `w`): five, twenty-five, two hundred, three
+    /// million, a dozen; a percentage or sum of money when a unit word follows.
+    fn worded_count(&self, i: usize, w: &str) -> Option<Quantity> {
+        let n = self.toks.len();
         let (mut value, mut last) = match small_number(w) {
             Some(v) => (v, i),
             None if matches!(w, "a" | "an") && i + 1 < n => {
