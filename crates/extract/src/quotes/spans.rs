@@ -148,6 +148,18 @@ impl Notes {
         }
     }
 
+    /// Whether `stack` holds [`MAX_OPEN_MARKS`] already, counting the mark at `at` ignored.
+    fn full(&mut self, stack: &[Open], at: usize) -> bool {
+        if stack.len() < MAX_OPEN_MARKS {
+            return false;
+        }
+        if self.too_deep == 0 {
+            self.first_too_deep = at;
+        }
+        self.too_deep += 1;
+        true
+    }
+
     fn finish(self, warnings: &mut Vec<String>) {
         warnings.extend(self.stray);
         if self.stray_unlisted > 0 {
@@ -222,11 +234,7 @@ fn scan_paragraph(
         let at = para.start + i;
         let after = at + c.len_utf8();
         let mut opening = |family: MarkFamily, stack: &mut Vec<Open>, first: &mut bool| {
-            if stack.len() >= MAX_OPEN_MARKS {
-                if notes.too_deep == 0 {
-                    notes.first_too_deep = at;
-                }
-                notes.too_deep += 1;
+            if notes.full(stack, at) {
                 return;
             }
             // A paragraph that reopens a quotation carried over from the paragraph before.
@@ -312,7 +320,22 @@ fn scan_paragraph(
         }
     }
 
-    // Marks still open at the paragraph end.
+    close_at_paragraph_end(text, para.end, pi, next_para, stack, max_chars, carry, out);
+}
+
+/// The marks still open at the paragraph end (`para_end`): each double one becomes a span
+/// to the end (or to `max_chars`), or runs on when the next paragraph reopens it.
+#[allow(clippy::too_many_arguments)]
+fn close_at_paragraph_end(
+    text: &str,
+    para_end: usize,
+    pi: usize,
+    next_para: Option<&Range<usize>>,
+    stack: &[Open],
+    max_chars: usize,
+    carry: &mut Option<MarkFamily>,
+    out: &mut Vec<RawSpan>,
+) {
     let reopens = next_para.and_then(|np| {
         let t = text[np.clone()].trim_start();
         let c = t.chars().next()?;
@@ -328,7 +351,7 @@ fn scan_paragraph(
         if !open.family.is_double() {
             continue; // an apostrophe after all
         }
-        let end = trim_end(text, open.content..para.end);
+        let end = trim_end(text, open.content..para_end);
         let runs_on = depth == 0 && reopens == Some(open.family);
         let mut inner = trim_inner(text, open.content..end);
         let mut unclosed = (!runs_on).then_some(Cut::ParagraphEnd);
