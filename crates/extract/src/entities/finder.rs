@@ -815,29 +815,8 @@ impl<'a> Finder<'a> {
         let mut i = a;
         let mut gender = None;
         let mut honorific = false;
-        // Organizations and places named by their shape: "Kyiv School of Economics".
-        if role.is_none() && b - a >= 2 {
-            let first_is_name = self
-                .lex_of(a)
-                .is_some_and(|l| l.first.is_some() || l.person.is_some() || l.honorific.is_some());
-            let last = self.word(b - 1);
-            let org = (a..b).any(|k| {
-                ORG_WORDS.contains(self.word(k)) && self.lex_of(k).is_none_or(|l| l.org.is_none())
-            });
-            if !first_is_name && (org || PLACE_WORDS.contains(last)) {
-                let whole = self.items[a].start..self.items[b - 1].end;
-                let whole_lex = self.lex_of(a).filter(|_| b - a == 1);
-                let hint = if org { Hint::NewOrg } else { Hint::NewPlace };
-                if whole_lex.is_none() {
-                    // Places inside (Kyiv School…) still count as mentions of the place.
-                    self.cands.push(Cand {
-                        words: b - a,
-                        sentence_initial: self.sentence_initial(a),
-                        ..self.simple(whole, hint)
-                    });
-                    return;
-                }
-            }
+        if role.is_none() && self.shaped_name(a, b) {
+            return;
         }
         while i < b {
             let it = self.items[i];
@@ -915,73 +894,125 @@ impl<'a> Finder<'a> {
             // A name: a first name, a known person or an unknown capitalized word, then
             // surnames, particles and initials.
             let starts_with_first = f & (Lex::FIRST | Lex::PERSON) != 0;
-            let mut j = i + 1;
-            if f & Lex::PERSON == 0 {
-                while j < b {
-                    let itj = &self.items[j];
-                    let fj = itj.flags;
-                    let ok = if itj.kind == TokenKind::Word && !itj.cap {
-                        PARTICLES.contains(self.word(j)) && j + 1 < b
-                    } else if itj.initial {
-                        true
-                    } else if itj.lex.is_none() {
-                        !itj.acronym || starts_with_first
-                    } else {
-                        fj & Lex::PERSON == 0
-                            && (fj & Lex::SURNAME != 0
-                                || (fj & Lex::FIRST != 0 && starts_with_first)
-                                || (starts_with_first
-                                    && fj & (Lex::ROLE | Lex::PLACE | Lex::ORG) == 0
-                                    && !(j + 1 < self.items.len()
-                                        && self.items[j + 1].kind == TokenKind::Number)))
-                    };
-                    if !ok {
-                        break;
-                    }
-                    // A known surname ends a name that did not start with a first name
-                    // ("Putin Alaska Summit").
-                    j += 1;
-                    if !starts_with_first && fj & Lex::SURNAME != 0 {
-                        break;
-                    }
-                }
-            }
-            let first = l.and_then(|l| l.first).filter(|_| j - i > 1);
-            let gender_here = gender.or(first.and_then(FirstName::gender));
-            let bytes = self.items[i].start..self.items[j - 1].end;
-            let mut cand = self.simple(bytes, Hint::Name);
-            cand.words = (i..j).filter(|&k| self.items[k].cap).count();
-            cand.first = first;
-            if j - i == 1 {
-                cand.person = l.and_then(|l| l.person);
-                cand.surname_of = l.map(|l| l.surname_of.clone()).unwrap_or_default();
-                if cand.person.is_none() && cand.surname_of.is_empty() {
-                    cand.place_ctx = self.place_context(i, j);
-                }
-            } else if let Some(p) = l.and_then(|l| l.person) {
-                cand.person = Some(p);
-            }
-            if first.is_none() && j - i > 1 && j - i <= 3 && cand.person.is_none() {
-                cand.place_ctx = self.place_context(i, j);
-            }
-            cand.gender = gender_here;
-            cand.honorific = honorific;
-            cand.sentence_initial = self.sentence_initial(i);
-            cand.speech = self.speech_context(i, j);
-            let taken_role = role.take();
-            cand.role = if taken_role.is_none() && cand.place_ctx && first.is_none() {
-                None
+            let j = if f & Lex::PERSON == 0 {
+                self.name_end(i, b, starts_with_first)
             } else {
-                taken_role
-                    .or_else(|| self.role_before(i))
-                    .or_else(|| self.role_reversed(i, j))
-                    .or_else(|| self.appositive(j))
+                i + 1
             };
-            self.cands.push(cand);
+            self.push_name(i, j, gender, honorific, role.take());
             gender = None;
             honorific = false;
             i = j;
         }
+    }
+
+    /// Organizations and places named by their shape ("Kyiv School of Economics"): pushes the
+    /// whole of items `a..b` as one and returns true when it is one.
+    fn shaped_name(&mut self, a: usize, b: usize) -> bool {
+        if b - a < 2 {
+            return false;
+        }
+        let first_is_name = self
+            .lex_of(a)
+            .is_some_and(|l| l.first.is_some() || l.person.is_some() || l.honorific.is_some());
+        let last = self.word(b - 1);
+        let org = (a..b).any(|k| {
+            ORG_WORDS.contains(self.word(k)) && self.lex_of(k).is_none_or(|l| l.org.is_none())
+        });
+        if !first_is_name && (org || PLACE_WORDS.contains(last)) {
+            let whole = self.items[a].start..self.items[b - 1].end;
+            let whole_lex = self.lex_of(a).filter(|_| b - a == 1);
+            let hint = if org { Hint::NewOrg } else { Hint::NewPlace };
+            if whole_lex.is_none() {
+                // Places inside (Kyiv School…) still count as mentions of the place.
+                self.cands.push(Cand {
+                    words: b - a,
+                    sentence_initial: self.sentence_initial(a),
+                    ..self.simple(whole, hint)
+                });
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Pushes the name of items `i..j`, with the honorific's gender and the role phrase
+    /// before it, if any (else one found around it).
+    fn push_name(
+        &mut self,
+        i: usize,
+        j: usize,
+        gender: Option<Gender>,
+        honorific: bool,
+        taken_role: Option<(Range<usize>, RoleSig)>,
+    ) {
+        let l = self.lex_of(i);
+        let first = l.and_then(|l| l.first).filter(|_| j - i > 1);
+        let gender_here = gender.or(first.and_then(FirstName::gender));
+        let bytes = self.items[i].start..self.items[j - 1].end;
+        let mut cand = self.simple(bytes, Hint::Name);
+        cand.words = (i..j).filter(|&k| self.items[k].cap).count();
+        cand.first = first;
+        if j - i == 1 {
+            cand.person = l.and_then(|l| l.person);
+            cand.surname_of = l.map(|l| l.surname_of.clone()).unwrap_or_default();
+            if cand.person.is_none() && cand.surname_of.is_empty() {
+                cand.place_ctx = self.place_context(i, j);
+            }
+        } else if let Some(p) = l.and_then(|l| l.person) {
+            cand.person = Some(p);
+        }
+        if first.is_none() && j - i > 1 && j - i <= 3 && cand.person.is_none() {
+            cand.place_ctx = self.place_context(i, j);
+        }
+        cand.gender = gender_here;
+        cand.honorific = honorific;
+        cand.sentence_initial = self.sentence_initial(i);
+        cand.speech = self.speech_context(i, j);
+        cand.role = if taken_role.is_none() && cand.place_ctx && first.is_none() {
+            None
+        } else {
+            taken_role
+                .or_else(|| self.role_before(i))
+                .or_else(|| self.role_reversed(i, j))
+                .or_else(|| self.appositive(j))
+        };
+        self.cands.push(cand);
+    }
+
+    /// Where a name starting at item `i` (not a known person) ends before `b`: surnames,
+    /// particles and initials after it.
+    fn name_end(&self, i: usize, b: usize, starts_with_first: bool) -> usize {
+        let mut j = i + 1;
+        while j < b {
+            let itj = &self.items[j];
+            let fj = itj.flags;
+            let ok = if itj.kind == TokenKind::Word && !itj.cap {
+                PARTICLES.contains(self.word(j)) && j + 1 < b
+            } else if itj.initial {
+                true
+            } else if itj.lex.is_none() {
+                !itj.acronym || starts_with_first
+            } else {
+                fj & Lex::PERSON == 0
+                    && (fj & Lex::SURNAME != 0
+                        || (fj & Lex::FIRST != 0 && starts_with_first)
+                        || (starts_with_first
+                            && fj & (Lex::ROLE | Lex::PLACE | Lex::ORG) == 0
+                            && !(j + 1 < self.items.len()
+                                && self.items[j + 1].kind == TokenKind::Number)))
+            };
+            if !ok {
+                break;
+            }
+            // A known surname ends a name that did not start with a first name
+            // ("Putin Alaska Summit").
+            j += 1;
+            if !starts_with_first && fj & Lex::SURNAME != 0 {
+                break;
+            }
+        }
+        j
     }
 
     fn simple(&self, bytes: Range<usize>, hint: Hint) -> Cand {
