@@ -569,23 +569,10 @@ impl<'a> Finder<'a> {
                 && tokens[next + 1].kind == TokenKind::Word
                 && starts_uppercase_at(text, tokens[next + 1].start)
             {
-                const KNOWN: u16 = Lex::PERSON
-                    | Lex::SURNAME
-                    | Lex::PLACE
-                    | Lex::ORG
-                    | Lex::ROLE
-                    | Lex::MODIFIER
-                    | Lex::DEMONYM;
-                let known = |m: Option<(u32, usize)>| flags_of(m.map(|(id, _)| id)) & KNOWN != 0;
-                let right = matches[next + 1];
-                let left_first = flags_of(lex) & Lex::FIRST != 0;
-                let right_single = right.is_none_or(|(_, e)| e == next + 1);
-                if right_single
-                    && ((left_first && !known(right)) || (lex.is_none() && right.is_none()))
-                {
+                if let Some(keeps_entry) = joins_hyphenated(&lexicon.flags, matches, next, lex) {
                     end = tokens[next + 1].end;
                     next += 2;
-                    if !left_first {
+                    if !keeps_entry {
                         lex = None;
                     }
                 }
@@ -1331,4 +1318,30 @@ fn letters_and_acronym_chars(s: &str) -> (usize, bool) {
         letters,
         letters >= 2 && s.chars().all(|c| !c.is_alphabetic() || c.is_uppercase()),
     )
+}
+
+/// Whether the capitalized word before the hyphen at token `next` (its entry `lex`) and the
+/// word after it are one name: "Jean-Noël" (a first name, whose entry it keeps) and
+/// "Rolls-Royce" (unknown words); not "Trump-Putin" (two known names). `flags` are the
+/// lexicon's, `matches` each token's entry.
+fn joins_hyphenated(
+    flags: &[u16],
+    matches: &[Option<(u32, usize)>],
+    next: usize,
+    lex: Option<u32>,
+) -> Option<bool> {
+    const KNOWN: u16 = Lex::PERSON
+        | Lex::SURNAME
+        | Lex::PLACE
+        | Lex::ORG
+        | Lex::ROLE
+        | Lex::MODIFIER
+        | Lex::DEMONYM;
+    let flags_of = |lex: Option<u32>| lex.map_or(0, |id| flags[id as usize]);
+    let known = |m: Option<(u32, usize)>| flags_of(m.map(|(id, _)| id)) & KNOWN != 0;
+    let right = matches[next + 1];
+    let left_first = flags_of(lex) & Lex::FIRST != 0;
+    let right_single = right.is_none_or(|(_, e)| e == next + 1);
+    (right_single && ((left_first && !known(right)) || (lex.is_none() && right.is_none())))
+        .then_some(left_first)
 }
