@@ -163,77 +163,84 @@ pub struct PatternError {
     pub source: regex::Error,
 }
 
+/// Which rule families are on, and the user's extra patterns of each, compiled.
+#[allow(clippy::type_complexity)]
+fn enabled_families(o: &CleanOptions) -> Result<([bool; 10], Vec<(Kind, Regex)>), PatternError> {
+    let mut enabled = [false; 10];
+    let mut extra = Vec::new();
+    let families: [(Kind, &str, bool, &Vec<String>); 10] = [
+        (
+            Kind::Masthead,
+            "masthead",
+            o.masthead.enabled,
+            &o.masthead.extra_patterns,
+        ),
+        (
+            Kind::ImageCredit,
+            "image_credit",
+            o.image_credit.enabled,
+            &o.image_credit.extra_patterns,
+        ),
+        (
+            Kind::Byline,
+            "byline",
+            o.byline.enabled,
+            &o.byline.extra_patterns,
+        ),
+        (
+            Kind::Share,
+            "share",
+            o.share.enabled,
+            &o.share.extra_patterns,
+        ),
+        (
+            Kind::Advertisement,
+            "advertisement",
+            o.advertisement.enabled,
+            &o.advertisement.extra_patterns,
+        ),
+        (
+            Kind::Related,
+            "related",
+            o.related.enabled,
+            &o.related.extra_patterns,
+        ),
+        (Kind::Link, "link", o.link.enabled, &o.link.extra_patterns),
+        (
+            Kind::Image,
+            "image",
+            o.image.enabled,
+            &o.image.extra_patterns,
+        ),
+        (
+            Kind::Breadcrumb,
+            "breadcrumb",
+            o.breadcrumb.enabled,
+            &o.breadcrumb.extra_patterns,
+        ),
+        (
+            Kind::Copyright,
+            "copyright",
+            o.copyright.enabled,
+            &o.copyright.extra_patterns,
+        ),
+    ];
+    for (kind, key, on, patterns) in families {
+        if !on {
+            continue;
+        }
+        enabled[kind as usize] = true;
+        for p in patterns {
+            extra.push((kind, compile(key, p)?));
+        }
+    }
+    Ok((enabled, extra))
+}
+
 impl Rules {
     pub(crate) fn new(o: &CleanOptions) -> Result<Self, PatternError> {
         let rule = Rule::new;
-        let mut enabled = [false; 10];
-        let mut extra = Vec::new();
-        let families: [(Kind, &str, bool, &Vec<String>); 10] = [
-            (
-                Kind::Masthead,
-                "masthead",
-                o.masthead.enabled,
-                &o.masthead.extra_patterns,
-            ),
-            (
-                Kind::ImageCredit,
-                "image_credit",
-                o.image_credit.enabled,
-                &o.image_credit.extra_patterns,
-            ),
-            (
-                Kind::Byline,
-                "byline",
-                o.byline.enabled,
-                &o.byline.extra_patterns,
-            ),
-            (
-                Kind::Share,
-                "share",
-                o.share.enabled,
-                &o.share.extra_patterns,
-            ),
-            (
-                Kind::Advertisement,
-                "advertisement",
-                o.advertisement.enabled,
-                &o.advertisement.extra_patterns,
-            ),
-            (
-                Kind::Related,
-                "related",
-                o.related.enabled,
-                &o.related.extra_patterns,
-            ),
-            (Kind::Link, "link", o.link.enabled, &o.link.extra_patterns),
-            (
-                Kind::Image,
-                "image",
-                o.image.enabled,
-                &o.image.extra_patterns,
-            ),
-            (
-                Kind::Breadcrumb,
-                "breadcrumb",
-                o.breadcrumb.enabled,
-                &o.breadcrumb.extra_patterns,
-            ),
-            (
-                Kind::Copyright,
-                "copyright",
-                o.copyright.enabled,
-                &o.copyright.extra_patterns,
-            ),
-        ];
-        for (kind, key, on, patterns) in families {
-            if !on {
-                continue;
-            }
-            enabled[kind as usize] = true;
-            for p in patterns {
-                extra.push((kind, compile(key, p)?));
-            }
-        }
+        let (enabled, extra) = enabled_families(o)?;
         let agencies: Vec<String> = list(PHOTO_AGENCIES).map(regex::escape).collect();
         let agencies = agencies.join("|");
         let sep = r"[\s,|·•/:;–—\-()\[\].]+";
