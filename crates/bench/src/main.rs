@@ -159,59 +159,7 @@ fn run(args: &Args) -> Result<(), String> {
     println!("| run | threads | MB/s | documents/s | peak RSS (MB) | wall (s) | process wall (s) | CPU (s) | cores busy | workers idle |");
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     let measure = |label: &str, config: &Path, threads: usize| {
-        let out = bench_dir.join(format!("out-{label}-{threads}"));
-        let report = bench_dir.join(format!("report-{label}-{threads}.json"));
-        // The previous run's output (a few hundred MB) is removed and everything written is
-        // flushed first: otherwise the kernel writes those pages back while this run is timed,
-        // on the same cores, and the run pays for its predecessor (on two cores, two threads
-        // lost a fifth of a core to it).
-        let _ = std::fs::remove_dir_all(&out);
-        // SAFETY: sync(2) takes no arguments and cannot fail.
-        unsafe { libc::sync() };
-        let clock = std::time::Instant::now();
-        let (status, peak_kb, cpu) = run_measured(Command::new(&newsmill).args([
-            "run",
-            "-c",
-            config.to_str().unwrap_or_default(),
-            "--input",
-            corpus.to_str().unwrap_or_default(),
-            "--output",
-            out.to_str().unwrap_or_default(),
-            "--threads",
-            &threads.to_string(),
-            "--quiet",
-            "--report",
-            report.to_str().unwrap_or_default(),
-        ]))?;
-        let process_wall = clock.elapsed().as_secs_f64();
-        if status > 1 {
-            return Err(format!("newsmill exited with {status}"));
-        }
-        let json: serde_json::Value = serde_json::from_slice(
-            &std::fs::read(&report).map_err(|e| format!("{}: {e}", report.display()))?,
-        )
-        .map_err(|e| e.to_string())?;
-        let secs = json["elapsed_seconds"].as_f64().unwrap_or(f64::NAN);
-        let mb = json["bytes"].as_f64().unwrap_or(0.0) / 1e6;
-        let docs = json["documents"].as_f64().unwrap_or(0.0);
-        // Blocked by the scheduler's account (not counting time the host gave to others), as a
-        // share of the workers' time while documents were processed.
-        let idle = json["workers_blocked_seconds"].as_f64().map_or_else(
-            || "-".to_string(),
-            |blocked| {
-                let capacity =
-                    json["processing_seconds"].as_f64().unwrap_or(f64::NAN) * threads as f64;
-                format!("{:.1}%", 100.0 * blocked / capacity)
-            },
-        );
-        println!(
-            "| {label} | {threads} | {:.1} | {:.0} | {:.1} | {secs:.2} | {process_wall:.2} | {cpu:.2} | {:.2} | {idle} |",
-            mb / secs,
-            docs / secs,
-            peak_kb as f64 / 1024.0,
-            cpu / process_wall
-        );
-        Ok::<_, String>((out, json))
+        measure_run(&newsmill, &corpus, &bench_dir, label, config, threads)
     };
     let mut reports = Vec::new();
     let mut outputs = Vec::new();
@@ -249,20 +197,7 @@ fn run(args: &Args) -> Result<(), String> {
         None
     };
     if let Some((_, json)) = reports.first() {
-        let mb = json["bytes"].as_f64().unwrap_or(0.0) / 1e6;
-        println!(
-            "\nPer step on {} thread(s) (time summed over threads):\n",
-            json["threads"]
-        );
-        println!("| step | seconds | MB/s |");
-        println!("|---|---:|---:|");
-        if let Some(steps) = json["timings"].as_array() {
-            for step in steps {
-                let secs = step["seconds"].as_f64().unwrap_or(f64::NAN);
-                let name = step["step"].as_str().unwrap_or("?");
-                println!("| {name} | {secs:.3} | {:.1} |", mb / secs);
-            }
-        }
+        print_steps(json);
     }
     if outputs.len() > 1 {
         let same = outputs.windows(2).all(|w| same_tree(&w[0], &w[1]));
@@ -279,6 +214,88 @@ fn run(args: &Args) -> Result<(), String> {
         println!("corroborate (corpus stage) on one thread: {corpus_secs:.2} s");
     }
     Ok(())
+}
+
+/// Runs the binary once on the corpus and prints its row: the output folder and the run's
+/// report.
+fn measure_run(
+    newsmill: &Path,
+    corpus: &Path,
+    bench_dir: &Path,
+    label: &str,
+    config: &Path,
+    threads: usize,
+) -> Result<(PathBuf, serde_json::Value), String> {
+    let out = bench_dir.join(format!("out-{label}-{threads}"));
+    let report = bench_dir.join(format!("report-{label}-{threads}.json"));
+    // The previous run's output (a few hundred MB) is removed and everything written is
+    // flushed first: otherwise the kernel writes those pages back while this run is timed,
+    // on the same cores, and the run pays for its predecessor (on two cores, two threads
+    // lost a fifth of a core to it).
+    let _ = std::fs::remove_dir_all(&out);
+    // SAFETY: sync(2) takes no arguments and cannot fail.
+    unsafe { libc::sync() };
+    let clock = std::time::Instant::now();
+    let (status, peak_kb, cpu) = run_measured(Command::new(&newsmill).args([
+        "run",
+        "-c",
+        config.to_str().unwrap_or_default(),
+        "--input",
+        corpus.to_str().unwrap_or_default(),
+        "--output",
+        out.to_str().unwrap_or_default(),
+        "--threads",
+        &threads.to_string(),
+        "--quiet",
+        "--report",
+        report.to_str().unwrap_or_default(),
+    ]))?;
+    let process_wall = clock.elapsed().as_secs_f64();
+    if status > 1 {
+        return Err(format!("newsmill exited with {status}"));
+    }
+    let json: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(&report).map_err(|e| format!("{}: {e}", report.display()))?,
+    )
+    .map_err(|e| e.to_string())?;
+    let secs = json["elapsed_seconds"].as_f64().unwrap_or(f64::NAN);
+    let mb = json["bytes"].as_f64().unwrap_or(0.0) / 1e6;
+    let docs = json["documents"].as_f64().unwrap_or(0.0);
+    // Blocked by the scheduler's account (not counting time the host gave to others), as a
+    // share of the workers' time while documents were processed.
+    let idle = json["workers_blocked_seconds"].as_f64().map_or_else(
+        || "-".to_string(),
+        |blocked| {
+            let capacity = json["processing_seconds"].as_f64().unwrap_or(f64::NAN) * threads as f64;
+            format!("{:.1}%", 100.0 * blocked / capacity)
+        },
+    );
+    println!(
+        "| {label} | {threads} | {:.1} | {:.0} | {:.1} | {secs:.2} | {process_wall:.2} | {cpu:.2} | {:.2} | {idle} |",
+        mb / secs,
+        docs / secs,
+        peak_kb as f64 / 1024.0,
+        cpu / process_wall
+    );
+    Ok((out, json))
+}
+
+/// The time of every step of one run.
+fn print_steps(json: &serde_json::Value) {
+    let mb = json["bytes"].as_f64().unwrap_or(0.0) / 1e6;
+    println!(
+        "\nPer step on {} thread(s) (time summed over threads):\n",
+        json["threads"]
+    );
+    println!("| step | seconds | MB/s |");
+    println!("|---|---:|---:|");
+    if let Some(steps) = json["timings"].as_array() {
+        for step in steps {
+            let secs = step["seconds"].as_f64().unwrap_or(f64::NAN);
+            let name = step["step"].as_str().unwrap_or("?");
+            println!("| {name} | {secs:.3} | {:.1} |", mb / secs);
+        }
+    }
 }
 
 /// The pipeline measured: every stage of the default pipeline; the JSON exporter writes
