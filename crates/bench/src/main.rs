@@ -140,7 +140,9 @@ fn run(args: &Args) -> Result<(), String> {
     }
     let bench_dir = args.root.join("target/bench");
     std::fs::create_dir_all(&bench_dir).map_err(|e| e.to_string())?;
-    let corpus = bench_dir.join(format!("corpus-{}mb.jsonl", args.mb));
+    // v2: drawn with fastrand; a corpus of the first generator left in `target/bench` is not
+    // reused for it.
+    let corpus = bench_dir.join(format!("corpus-v2-{}mb.jsonl", args.mb));
     let (documents, bytes) = generate(&args.root, &corpus, (args.mb * 1e6) as usize)?;
     eprintln!(
         "corpus: {} ({documents} documents, {:.1} MB of text)",
