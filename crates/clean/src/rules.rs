@@ -1157,9 +1157,6 @@ fn ends_with_stop(s: &str) -> bool {
 
 /// Number of space-separated words (lines are normalized: only ASCII spaces remain, but tabs
 /// and newlines are counted as breaks too).
-///
-/// Every line is counted several times over, so the bytes are read eight at a time: a word
-/// starts at each byte that is not a break and follows one.
 pub(crate) fn words(s: &str) -> usize {
     words_up_to(s, usize::MAX)
 }
@@ -1167,42 +1164,15 @@ pub(crate) fn words(s: &str) -> usize {
 /// [`words`], but counting stops once `limit` is reached: `words_up_to(s, 9) >= 8` reads
 /// only as far as the eighth word.
 pub(crate) fn words_up_to(s: &str, limit: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let bytes = s.as_bytes();
     let mut n = 0;
     let mut after_break = true;
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-        // The high bit of every byte below 0x21 (ASCII controls and the space), exactly.
-        let low = !(((w & LOW7) + 0x5F * ONES) | w) & HIGHS;
-        let x = w ^ (u64::from(b' ') * ONES);
-        let spaces = !(((x & LOW7) + LOW7) | x) & HIGHS;
-        let breaks = if low == spaces {
-            spaces
-        } else {
-            // A tab, newline or other control byte: rare, classified one byte at a time.
-            let mut mask = 0;
-            for (i, &b) in chunk.iter().enumerate() {
-                if is_break(b) {
-                    mask |= 0x80 << (8 * i);
-                }
-            }
-            mask
-        };
-        let starts = !breaks & HIGHS & ((breaks << 8) | if after_break { 0x80 } else { 0 });
-        n += starts.count_ones() as usize;
-        after_break = breaks >> 63 != 0;
-        if n >= limit {
-            return n;
-        }
-    }
-    for &b in chunks.remainder() {
+    for &b in s.as_bytes() {
         let brk = is_break(b);
         if !brk && after_break {
             n += 1;
+            if n >= limit {
+                return n;
+            }
         }
         after_break = brk;
     }

@@ -358,7 +358,7 @@ impl Scanner<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use prefilter::{is_number_word, non_letter_lanes, BYTE_CLASS, DIGIT, LEAD, LETTER};
+    use prefilter::{is_number_word, BYTE_CLASS, DIGIT, LEAD, LETTER};
     use vocabulary::{denominator, scale_word, small_number};
 
     type Row = (String, f64, String, Option<String>, Option<String>);
@@ -592,23 +592,6 @@ mod tests {
             }
         }
         false
-    }
-
-    #[test]
-    fn letter_lanes_are_the_ascii_letters() {
-        for b in 0..=255u8 {
-            for lane in 0..8 {
-                let mut word = [b'a'; 8];
-                word[lane] = b;
-                let non = non_letter_lanes(u64::from_le_bytes(word));
-                let want = if b.is_ascii_alphabetic() {
-                    0
-                } else {
-                    0x80 << (8 * lane)
-                };
-                assert_eq!(non, want, "{b:#x} in lane {lane}");
-            }
-        }
     }
 
     #[test]

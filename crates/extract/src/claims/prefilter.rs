@@ -49,32 +49,12 @@ pub(super) fn may_hold_claim(text: &str, range: Range<usize>) -> bool {
     false
 }
 
-pub(super) const HIGHS: u64 = 0x8080_8080_8080_8080;
-
 /// The first index from `i` on that holds no ASCII letter (or `bytes.len()`).
-pub(super) fn letter_run_end(bytes: &[u8], mut i: usize) -> usize {
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let non = non_letter_lanes(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
-        if non != 0 {
-            // Little-endian: the lowest set lane is the first non-letter byte.
-            return i + (non.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    while i < bytes.len() && BYTE_CLASS[usize::from(bytes[i])] == LETTER {
-        i += 1;
-    }
-    i
-}
-
-/// Bit 7 of each byte lane of `w` set where that byte is not an ASCII letter. `| 0x20` folds
-/// capitals onto `a..=z` and no other byte below 0x80 onto that range; the two sums test
-/// `>= b'a'` and `> b'z'` on seven-bit lanes, which cannot carry into the next lane.
-pub(super) fn non_letter_lanes(w: u64) -> u64 {
-    let y = (w | 0x2020_2020_2020_2020) & !HIGHS;
-    let at_least_a = y.wrapping_add(0x1f1f_1f1f_1f1f_1f1f);
-    let past_z = y.wrapping_add(0x0505_0505_0505_0505);
-    !(at_least_a & !past_z & !w) & HIGHS
+pub(super) fn letter_run_end(bytes: &[u8], i: usize) -> usize {
+    bytes[i..]
+        .iter()
+        .position(|b| !b.is_ascii_alphabetic())
+        .map_or(bytes.len(), |p| i + p)
 }
 
 /// [`word_key`] of the `len` (at most eight) bytes from `start`, read with one load when eight
