@@ -1323,6 +1323,79 @@ fn title_case(word: &str) -> String {
 mod tests {
     use super::*;
 
+    /// Lines a rule may match: every word its pattern names, alone, capitalized, in pairs,
+    /// after the leading marks some rules skip and before the endings they allow; and every
+    /// line of the clean fixtures.
+    fn lines_for(rule: &Rule) -> Vec<String> {
+        let mut words: Vec<String> = rule
+            .pattern
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .filter(|w| w.len() > 1)
+            .map(str::to_string)
+            .collect();
+        words.sort();
+        words.dedup();
+        let mut lines = Vec::new();
+        for a in &words {
+            let capital = a[..1].to_uppercase() + &a[1..];
+            for lead in ["", "- ", "[", "(", "* ", "| "] {
+                lines.push(format!("{lead}{a}"));
+                lines.push(format!("{lead}{capital}"));
+                lines.push(format!("{lead}{} : x", a.to_uppercase()));
+            }
+            for b in &words {
+                lines.push(format!("{a} {b}"));
+                lines.push(format!("{capital} {b}: Jane Doe"));
+                lines.push(format!("{a} {b} https://x.example"));
+            }
+        }
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        for entry in std::fs::read_dir(fixtures).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            lines.extend(text.lines().map(|l| l.trim().to_string()));
+        }
+        lines
+    }
+
+    /// The hand-kept prefilter tables hold the first two letters of every line their rule
+    /// matches: a line the prefilter turns away is never one the rule would have matched.
+    #[test]
+    fn prefilter_tables_let_every_match_through() {
+        let rules = Rules::new(&CleanOptions::default()).unwrap();
+        type Prefilter = fn(&str) -> bool;
+        let pairs: [(&str, &Rule, Prefilter); 6] = [
+            ("share", &rules.share, share_possible),
+            ("advertisement", &rules.advertisement, |l| {
+                starts_like(l, AD_SKIP, AD_STARTS)
+            }),
+            ("related", &rules.related, |l| {
+                starts_like(l, b"", RELATED_STARTS)
+            }),
+            ("credit_prefix", &rules.credit_prefix, |l| {
+                starts_like(l, b"", CREDIT_PREFIX_STARTS)
+            }),
+            ("credit_by", &rules.credit_by, |l| {
+                starts_like(l, b"", CREDIT_BY_STARTS)
+            }),
+            ("byline_by", &rules.byline_by, |l| {
+                starts_like(l, b"", BYLINE_BY_STARTS)
+            }),
+        ];
+        for (name, rule, prefilter) in pairs {
+            let mut matched = 0;
+            for line in lines_for(rule) {
+                if rule.for_line(&line).is_match(&line) {
+                    matched += 1;
+                    assert!(
+                        prefilter(&line),
+                        "{name}: {line:?} matches but is filtered out"
+                    );
+                }
+            }
+            assert!(matched > 10, "{name}: only {matched} lines matched");
+        }
+    }
+
     #[test]
     fn builtins_compile() {
         Rules::new(&CleanOptions::default()).unwrap();
