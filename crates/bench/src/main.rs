@@ -238,7 +238,7 @@ fn measure_run(
     // SAFETY: sync(2) takes no arguments and cannot fail.
     unsafe { libc::sync() };
     let clock = std::time::Instant::now();
-    let (status, peak_kb, cpu) = run_measured(Command::new(&newsmill).args([
+    let (status, peak_kb, cpu) = run_measured(Command::new(newsmill).args([
         "run",
         "-c",
         config.to_str().unwrap_or_default(),

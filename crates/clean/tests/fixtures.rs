@@ -41,7 +41,7 @@ fn fixtures() {
     let default_stage = Clean::new(CleanOptions::default(), &BuildContext::default()).unwrap();
     // One snapshot per fixture, each reported on its own: a mismatch does not hide the rest.
     insta::glob!("fixtures/*.txt", |path| {
-        let raw = std::fs::read_to_string(&path).unwrap();
+        let raw = std::fs::read_to_string(path).unwrap();
         let (opts, text) = options(&raw);
         let own = opts.map(|o| Clean::new(o, &BuildContext::default()).unwrap());
         let stage = own.as_ref().unwrap_or(&default_stage);

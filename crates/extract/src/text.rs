@@ -1079,7 +1079,11 @@ mod tests {
     #[test]
     fn a_run_without_sentence_end_is_read_in_windows_cut_at_spaces() {
         let text = "John Smith met Jane Doe and ".repeat(2000);
-        let (sentences, windowed) = split_sentences_windowed(&text, &[0..text.len()]);
+        let whole = [Range {
+            start: 0,
+            end: text.len(),
+        }];
+        let (sentences, windowed) = split_sentences_windowed(&text, &whole);
         assert_eq!(windowed, 1);
         assert!(sentences.len() >= text.len() / MAX_SENTENCE_BYTES);
         for s in &sentences {
@@ -1091,7 +1095,11 @@ mod tests {
         assert!(text.trim_end().len() - kept < sentences.len());
         // A run with no space at all is cut on character boundaries.
         let word = format!("the word is {} and it ends.", "é".repeat(20_000));
-        let (sentences, _) = split_sentences_windowed(&word, &[0..word.len()]);
+        let whole = [Range {
+            start: 0,
+            end: word.len(),
+        }];
+        let (sentences, _) = split_sentences_windowed(&word, &whole);
         assert!(sentences
             .iter()
             .all(|s| word.is_char_boundary(s.start) && s.len() <= MAX_SENTENCE_BYTES));

@@ -27,7 +27,7 @@ fn fixtures() {
     // One snapshot per fixture, each reported on its own: a mismatch does not hide the rest.
     insta::glob!("fixtures/entities/*.txt", |path| {
         let name = path.file_stem().unwrap().to_string_lossy().to_string();
-        let raw = std::fs::read_to_string(&path).unwrap();
+        let raw = std::fs::read_to_string(path).unwrap();
         let (published, text) = match raw.strip_prefix("published: ") {
             Some(rest) => {
                 let (date, body) = rest.split_once('\n').unwrap();
