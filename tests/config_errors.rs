@@ -125,6 +125,57 @@ stages = ["clean", "csv"]
 extra_patterns = ["(unclosed"]
 "#,
     ),
+    (
+        "every_bad_key_of_every_section",
+        r#"[pipeline]
+input = ["data"]
+stages = ["clean", "csv"]
+
+[ingest]
+max_file_bytes = "big"
+extensionz = ["txt"]
+
+[stages.clean]
+date_order = 5
+straighten_qoutes = true
+
+[stages.clean.masthead]
+enabled = "no"
+bogus = 1
+
+[stages.csv]
+formula_gaurd = false
+dir = 7
+"#,
+    ),
+    (
+        "exporter_folders_outside_the_output_or_shared",
+        r#"[pipeline]
+input = ["data"]
+stages = ["csv", "csv_again", "json", "json_up", "report", "report_abs", "report_too"]
+
+[stages.csv]
+dir = "tables"
+
+[stages.csv_again]
+type = "csv"
+dir = "./tables/"
+
+[stages.json]
+dir = ".newsmill"
+
+[stages.json_up]
+type = "json"
+dir = "tables/../../elsewhere"
+
+[stages.report_abs]
+type = "report"
+file = "/tmp/report.html"
+
+[stages.report_too]
+type = "report"
+"#,
+    ),
 ];
 
 #[test]

@@ -45,7 +45,9 @@ pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-/// Every file under `dir`, by relative path (forward slashes), as bytes.
+/// Every file under `dir`, by relative path (forward slashes), as bytes: what users read, the
+/// links into the current generation followed, and the `.newsmill` folder that holds the
+/// generations left out.
 pub fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
     walk(dir, dir, &mut files);
@@ -55,6 +57,9 @@ pub fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
+        if path.file_name().is_some_and(|n| n == ".newsmill") {
+            continue;
+        }
         if path.is_dir() {
             walk(base, &path, out);
         } else {

@@ -91,8 +91,6 @@ impl Line<'_> {
 
 impl Clean {
     pub const NAME: &'static str = "clean";
-    pub const DESCRIPTION: &'static str =
-        "strip boilerplate (masthead, credits, bylines, share/ad/related lines, breadcrumbs), keep its metadata, find headline and headings, normalize characters";
     pub const NEEDS: &'static [Capability] = &[Capability::Text];
     pub const PROVIDES: &'static [Capability] = &[Capability::CleanText];
 

@@ -112,8 +112,6 @@ pub struct Corroborate {
 
 impl Corroborate {
     pub const NAME: &'static str = "corroborate";
-    pub const DESCRIPTION: &'static str =
-        "groups the same quote and the same person across documents and reports where outlets disagree";
 
     pub fn new(options: CorroborateOptions, _ctx: &BuildContext) -> Result<Self, StageError> {
         if !(options.similarity > 0.0 && options.similarity <= 1.0) {

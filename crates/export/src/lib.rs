@@ -1,8 +1,10 @@
 //! Exporters: the `csv` and `json` stages, and the JSONL stream writer of streaming mode.
 //!
-//! Every file is first written under a staging folder inside the output folder and moved to
-//! its final name only when the whole run has succeeded, so an interrupted run never leaves a
-//! half-written table and never destroys the previous run's outputs.
+//! Every file is first written under a staging folder and moved to its final name only when
+//! the exporter finishes; the runner gives exporters a new generation of the output folder
+//! ([`OutputFolder`]) and commits the run's files together, in one rename, only when the whole
+//! run has succeeded: an interrupted run never leaves a half-written table, a mix of two runs'
+//! tables, or a table of an earlier run beside the new ones.
 
 mod csv_export;
 mod encode;
@@ -22,7 +24,7 @@ pub use json_export::{
     document_json, stream_line, JsonEncoder, JsonExporter, JsonOptions, StreamWriter,
 };
 pub use schema::{document_schema, schema_mismatches};
-pub use staging::Staging;
+pub use staging::{OutputFolder, Staging, STATE_DIR};
 pub use tables::{table_names, TableSpec, TABLES};
 
 /// What exporters need to know about the run.

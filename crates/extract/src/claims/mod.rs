@@ -77,8 +77,6 @@ pub struct Claims {
 
 impl Claims {
     pub const NAME: &'static str = "claims";
-    pub const DESCRIPTION: &'static str =
-        "numeric claims: percentages, fractions, counts and money, normalized, with qualifier and subject";
 
     pub fn new(options: ClaimsOptions, _ctx: &BuildContext) -> Result<Self, StageError> {
         Ok(Claims { options })

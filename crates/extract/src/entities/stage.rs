@@ -93,8 +93,6 @@ pub struct Entities {
 
 impl Entities {
     pub const NAME: &'static str = "entities";
-    pub const DESCRIPTION: &'static str =
-        "people with roles, organizations, places and dates; one entity per referent, with every mention";
 
     pub fn new(options: EntitiesOptions, ctx: &BuildContext) -> Result<Self, StageError> {
         let mut extras = Extras {

@@ -84,8 +84,6 @@ pub struct Quotes {
 
 impl Quotes {
     pub const NAME: &'static str = STAGE;
-    pub const DESCRIPTION: &'static str =
-        "direct quotations: spans, kind (full/partial/title/term), speaker (fullest name), mention, cue, split-quote links";
     pub const NEEDS: &'static [Capability] = &[Capability::Text];
     pub const PROVIDES: &'static [Capability] = &[Capability::Quotes];
 

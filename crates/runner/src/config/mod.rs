@@ -22,8 +22,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 use model::{BuildContext, Capability};
 use serde::Deserialize;
@@ -32,7 +30,11 @@ use toml::Spanned;
 
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::registry::{self, BuildError, Built, StageEntry, StageKind};
-use crate::run::Sched;
+
+mod build;
+mod options;
+
+use build::{build_all, BuildJob};
 
 /// What to do when a stage fails on a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -114,6 +116,16 @@ impl Plan {
     }
 }
 
+/// Where a run's documents go, for the stages that cannot run everywhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Folder,
+    /// `--output -`: one line per document, no corpus stages.
+    Streaming,
+    /// `--shard-index`: a share of the inputs, no corpus stages.
+    Sharded,
+}
+
 #[derive(Default)]
 struct PipelineSection {
     input: Option<Spanned<Paths>>,
@@ -141,10 +153,14 @@ enum Paths {
 
 const TOP_LEVEL_KEYS: [&str; 3] = ["pipeline", "ingest", "stages"];
 
+/// A config is a few kilobytes: anything over this is a mistake (`-c /dev/zero`), refused
+/// without being read whole.
+const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
 /// Reads and validates `path`. Returns the plan when there are no errors, and every
 /// diagnostic (errors and warnings) found.
 pub fn load(path: &Path, overrides: &Overrides) -> (Option<Plan>, Vec<Diagnostic>) {
-    match std::fs::read_to_string(path) {
+    match ingest::read_string_bounded(path, MAX_CONFIG_BYTES, "") {
         Ok(text) => load_text(path, &text, overrides),
         Err(e) => {
             let d = Diagnostic::error(format!("cannot read config {}: {e}", path.display()));
@@ -224,10 +240,9 @@ impl<'a> Validator<'a> {
             match key.get_ref().as_ref() {
                 "pipeline" => pipeline = self.pipeline_section(value),
                 "ingest" => {
-                    match ingest::IngestOptions::deserialize(ValueDeserializer::from(value.clone()))
-                    {
-                        Ok(o) => ingest_options = o,
-                        Err(e) => self.toml_error(&e, "[ingest]: "),
+                    let parse = ingest::IngestOptions::deserialize;
+                    if let Some(o) = self.deserialize_all(value, "[ingest]: ", None, parse) {
+                        ingest_options = o;
                     }
                 }
                 "stages" => match value.get_ref().as_table() {
@@ -271,37 +286,17 @@ impl<'a> Validator<'a> {
         let shard = self.shard(overrides);
         let threads = self.threads(&pipeline, overrides);
         let build_clock = std::time::Instant::now();
-        let (stages, build_busy, build_cpu) = self.plan_stages(
-            &pipeline,
-            &stage_tables,
-            &registry,
-            streaming,
-            shard.is_some(),
-            threads,
-        );
+        let mode = match (streaming, shard.is_some()) {
+            (true, _) => Mode::Streaming,
+            (false, true) => Mode::Sharded,
+            (false, false) => Mode::Folder,
+        };
+        let (stages, build_busy, build_cpu) =
+            self.plan_stages(&pipeline, &stage_tables, &registry, mode, threads);
         let build_wall = build_clock.elapsed();
         let capabilities = self.check_needs(&stages, &registry, &pipeline);
-        let listed_exporter = pipeline.stages.iter().any(|listed| {
-            let name = listed.get_ref();
-            let type_name = stage_tables
-                .get(name)
-                .and_then(|(_, t)| t.get_ref().as_table())
-                .and_then(|t| t.iter().find(|(k, _)| k.get_ref() == "type"))
-                .and_then(|(_, v)| v.get_ref().as_str().map(str::to_string))
-                .unwrap_or_else(|| name.clone());
-            registry::find(&registry, &type_name).is_some_and(|e| e.kind == StageKind::Export)
-        });
-        let unknown_listed = pipeline.stages.iter().any(|listed| {
-            registry::find(&registry, listed.get_ref()).is_none()
-                && !stage_tables.contains_key(listed.get_ref())
-        });
-        if !streaming && !pipeline.stages.is_empty() && !listed_exporter && !unknown_listed {
-            let span = pipeline.stages.last().map(|s| s.span());
-            self.error(
-                span,
-                "no exporter in pipeline.stages: nothing would be written",
-            )
-            .help("add \"csv\" and/or \"json\" to pipeline.stages (or stream with --output -)");
+        if !streaming {
+            self.check_an_exporter_is_listed(&pipeline, &stage_tables, &registry);
         }
         let inputs = self.inputs(&pipeline, overrides);
         if shard.is_some() && inputs.iter().flatten().any(|i| matches!(i, Input::Stdin)) {
@@ -325,6 +320,38 @@ impl<'a> Validator<'a> {
             build_wall,
             build_cpu,
         })
+    }
+
+    /// Writing to a folder needs an exporter in the list (unless a listed name is unknown,
+    /// which is reported already).
+    fn check_an_exporter_is_listed(
+        &mut self,
+        pipeline: &PipelineSection,
+        stage_tables: &BTreeMap<String, (Range<usize>, Spanned<DeValue<'_>>)>,
+        registry: &[StageEntry],
+    ) {
+        let listed_exporter = pipeline.stages.iter().any(|listed| {
+            let name = listed.get_ref();
+            let type_name = stage_tables
+                .get(name)
+                .and_then(|(_, t)| t.get_ref().as_table())
+                .and_then(|t| t.iter().find(|(k, _)| k.get_ref() == "type"))
+                .and_then(|(_, v)| v.get_ref().as_str().map(str::to_string))
+                .unwrap_or_else(|| name.clone());
+            registry::find(registry, &type_name).is_some_and(|e| e.kind == StageKind::Export)
+        });
+        let unknown_listed = pipeline.stages.iter().any(|listed| {
+            registry::find(registry, listed.get_ref()).is_none()
+                && !stage_tables.contains_key(listed.get_ref())
+        });
+        if !pipeline.stages.is_empty() && !listed_exporter && !unknown_listed {
+            let span = pipeline.stages.last().map(|s| s.span());
+            self.error(
+                span,
+                "no exporter in pipeline.stages: nothing would be written",
+            )
+            .help("add \"csv\" and/or \"json\" to pipeline.stages (or stream with --output -)");
+        }
     }
 
     /// The thread count (0 = one per core), refused above [`max_threads`]: thousands of
@@ -438,18 +465,16 @@ impl<'a> Validator<'a> {
         pipeline: &PipelineSection,
         tables: &BTreeMap<String, (Range<usize>, Spanned<DeValue<'_>>)>,
         registry: &[StageEntry],
-        streaming: bool,
-        sharded: bool,
+        mode: Mode,
         threads: usize,
     ) -> (
         Vec<PlannedStage>,
         std::time::Duration,
         Vec<std::time::Duration>,
     ) {
-        let mut planned = Vec::new();
         let mut jobs = Vec::new();
-        let mut build_busy = std::time::Duration::ZERO;
         let mut seen = BTreeSet::new();
+        let mut export_paths = options::ExportPaths::default();
         for listed in &pipeline.stages {
             let instance = listed.get_ref().clone();
             if !seen.insert(instance.clone()) {
@@ -458,50 +483,8 @@ impl<'a> Validator<'a> {
                 continue;
             }
             let table = tables.get(&instance).map(|(_, v)| v);
-            let (type_name, type_span, on_error, options) = match table {
-                Some(t) => match self.split_stage_table(&instance, t) {
-                    Some(parts) => parts,
-                    None => continue,
-                },
-                None => (instance.clone(), listed.span(), OnError::Skip, None),
-            };
-            let Some(entry) = registry::find(registry, &type_name) else {
-                let names = registry.iter().map(|e| e.name);
-                let d = self.error(Some(type_span), format!("unknown stage `{type_name}`"));
-                d.help = Some(match did_you_mean(&type_name, names) {
-                    Some(s) => format!("did you mean `{s}`? (`newsmill stages` lists them all)"),
-                    None => "`newsmill stages` lists the stages there are".to_string(),
-                });
-                continue;
-            };
-            if sharded && entry.kind == StageKind::Corpus {
-                self.warning(
-                    Some(listed.span()),
-                    format!("corpus stage `{instance}` is unavailable in shard mode and will be skipped: each shard sees only its share of the documents"),
-                );
-            }
-            if streaming && entry.kind == StageKind::Corpus {
-                self.warning(
-                    Some(listed.span()),
-                    format!("corpus stage `{instance}` is unavailable in streaming mode (--output -) and will be skipped: it needs every document before it can write anything"),
-                );
-            }
-            let context = BuildContext {
-                base_dir: self.base_dir(),
-                instance: instance.clone(),
-            };
-            let span = table.map(|t| t.span()).unwrap_or(listed.span());
-            let options = options
-                .unwrap_or_else(|| Spanned::new(span.clone(), DeValue::Table(DeTable::new())));
-            jobs.push(BuildJob {
-                instance,
-                entry,
-                on_error,
-                span,
-                options,
-                context,
-                at: self.diagnostics.len(),
-            });
+            let job = self.plan_stage(listed, table, registry, mode, &mut export_paths);
+            jobs.extend(job);
         }
         for (name, (span, _)) in tables {
             if !seen.contains(name) {
@@ -512,8 +495,81 @@ impl<'a> Validator<'a> {
             }
         }
         let (results, build_cpu) = build_all(&jobs, threads);
-        // Each build's problem goes where it would have gone had the stages been built in
-        // turn inside the loop above, so that the report reads the same.
+        let (planned, build_busy) = self.take_built(jobs, results);
+        (planned, build_busy, build_cpu)
+    }
+
+    /// The build of one listed stage, once its type, options and paths are known to be right.
+    fn plan_stage<'r, 'i>(
+        &mut self,
+        listed: &Spanned<String>,
+        table: Option<&Spanned<DeValue<'i>>>,
+        registry: &'r [StageEntry],
+        mode: Mode,
+        export_paths: &mut options::ExportPaths,
+    ) -> Option<BuildJob<'r, 'i>> {
+        let instance = listed.get_ref().clone();
+        let (type_name, type_span, on_error, options) = match table {
+            Some(t) => self.split_stage_table(&instance, t)?,
+            None => (instance.clone(), listed.span(), OnError::Skip, None),
+        };
+        let Some(entry) = registry::find(registry, &type_name) else {
+            let names = registry.iter().map(|e| e.name);
+            let d = self.error(Some(type_span), format!("unknown stage `{type_name}`"));
+            d.help = Some(match did_you_mean(&type_name, names) {
+                Some(s) => format!("did you mean `{s}`? (`newsmill stages` lists them all)"),
+                None => "`newsmill stages` lists the stages there are".to_string(),
+            });
+            return None;
+        };
+        if entry.kind == StageKind::Corpus {
+            let unavailable = match mode {
+                Mode::Sharded => Some("in shard mode and will be skipped: each shard sees only its share of the documents"),
+                Mode::Streaming => Some("in streaming mode (--output -) and will be skipped: it needs every document before it can write anything"),
+                Mode::Folder => None,
+            };
+            if let Some(why) = unavailable {
+                self.warning(
+                    Some(listed.span()),
+                    format!("corpus stage `{instance}` is unavailable {why}"),
+                );
+            }
+        }
+        let span = table.map(|t| t.span()).unwrap_or(listed.span());
+        let options =
+            options.unwrap_or_else(|| Spanned::new(span.clone(), DeValue::Table(DeTable::new())));
+        // Every problem of the stage is reported, then it is left out of the build.
+        let options_ok = self.check_options(&instance, entry, &options);
+        let paths_ok = entry.kind != StageKind::Export
+            || self.check_export_paths(&instance, entry, &options, listed.span(), export_paths);
+        if !(options_ok && paths_ok) {
+            return None;
+        }
+        let context = BuildContext {
+            base_dir: self.base_dir(),
+            instance: instance.clone(),
+        };
+        Some(BuildJob {
+            instance,
+            entry,
+            on_error,
+            span,
+            options,
+            context,
+            at: self.diagnostics.len(),
+        })
+    }
+
+    /// The stages that were built, in pipeline order, and the time the builds took; each
+    /// stage that refused its options is reported where it would have been had the stages
+    /// been built in turn, so that the report reads the same.
+    fn take_built(
+        &mut self,
+        jobs: Vec<BuildJob<'_, '_>>,
+        results: Vec<build::BuildResult>,
+    ) -> (Vec<PlannedStage>, std::time::Duration) {
+        let mut planned = Vec::new();
+        let mut build_busy = std::time::Duration::ZERO;
         let mut inserted = 0;
         for (job, (built, time)) in jobs.into_iter().zip(results) {
             build_busy += time;
@@ -525,6 +581,7 @@ impl<'a> Validator<'a> {
                 span,
                 ..
             } = job;
+            let context = format!("[stages.{instance}] ({}): ", entry.name);
             match built {
                 Ok(built) => planned.push(PlannedStage {
                     instance,
@@ -533,23 +590,10 @@ impl<'a> Validator<'a> {
                     on_error,
                     built,
                 }),
-                Err(BuildError::Options(e)) => {
-                    let context = format!("[stages.{instance}] ({}): ", entry.name);
-                    self.toml_error(&e, &context);
-                    if e.message().contains("unknown field") {
-                        if let Some(last) = self.diagnostics.last_mut() {
-                            last.help = Some(format!(
-                                "`newsmill stages` lists the options of `{}`",
-                                entry.name
-                            ));
-                        }
-                    }
-                }
+                // Options were checked before the build; kept for a stage that reads more.
+                Err(BuildError::Options(e)) => self.toml_error(&e, &context),
                 Err(BuildError::Stage(e)) => {
-                    self.error(
-                        Some(span),
-                        format!("[stages.{instance}] ({}): {e}", entry.name),
-                    );
+                    self.error(Some(span), format!("{context}{e}"));
                 }
             }
             let new: Vec<Diagnostic> = self.diagnostics.drain(before..).collect();
@@ -557,7 +601,7 @@ impl<'a> Validator<'a> {
             inserted += new.len();
             self.diagnostics.splice(at..at, new);
         }
-        (planned, build_busy, build_cpu)
+        (planned, build_busy)
     }
 
     /// Splits a stage table into its type, `on_error` and the stage's own options.
@@ -739,84 +783,6 @@ impl<'a> Validator<'a> {
         }
         Some(Output::Dir(dir))
     }
-}
-
-/// A stage to build, once its options are known to be there.
-struct BuildJob<'r, 'i> {
-    instance: String,
-    entry: &'r StageEntry,
-    on_error: OnError,
-    span: Range<usize>,
-    options: Spanned<DeValue<'i>>,
-    context: BuildContext,
-    /// How many diagnostics came before it.
-    at: usize,
-}
-
-/// Builds the stages, on up to `threads` threads (0: one per core), in input order out.
-/// Stages compile their regexes and automata when built, independently of each other, and this
-/// is most of the start-up; built in turn, they would keep all but one core waiting.
-#[allow(clippy::type_complexity)]
-fn build_all(
-    jobs: &[BuildJob<'_, '_>],
-    threads: usize,
-) -> (
-    Vec<(Result<Built, BuildError>, std::time::Duration)>,
-    Vec<std::time::Duration>,
-) {
-    let threads = match threads {
-        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-        n => n,
-    }
-    .min(jobs.len())
-    .max(1);
-    let next = AtomicUsize::new(0);
-    let slots: Vec<Mutex<Option<_>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
-    // Each thread takes the next stage not yet taken, so a long build does not hold up the
-    // short ones behind it.
-    let work = || {
-        let before = Sched::of_this_thread();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(job) = jobs.get(i) else { break };
-            let clock = std::time::Instant::now();
-            let options = ValueDeserializer::from(job.options.clone());
-            let built = (job.entry.build)(options, &job.context);
-            *slots[i].lock().unwrap_or_else(|p| p.into_inner()) = Some((built, clock.elapsed()));
-        }
-        Sched::spent([(before, Sched::of_this_thread())]).map(|s| s.on_cpu)
-    };
-    let cpu: Vec<Option<std::time::Duration>> = if threads == 1 {
-        vec![work()]
-    } else {
-        std::thread::scope(|scope| {
-            // Without another thread, this one builds what is left.
-            let helpers: Vec<_> = (1..threads)
-                .filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, work).ok())
-                .collect();
-            let mut cpu = vec![work()];
-            for helper in helpers {
-                cpu.push(
-                    helper
-                        .join()
-                        .unwrap_or_else(|p| std::panic::resume_unwind(p)),
-                );
-            }
-            cpu
-        })
-    };
-    let results = slots
-        .into_iter()
-        .map(|slot| {
-            slot.into_inner()
-                .unwrap_or_else(|p| p.into_inner())
-                .expect("every stage was built")
-        })
-        .collect();
-    (
-        results,
-        cpu.into_iter().collect::<Option<_>>().unwrap_or_default(),
-    )
 }
 
 /// Whether `dir` exists and takes new files, or could be created, without creating it.
