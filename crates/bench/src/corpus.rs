@@ -6,27 +6,6 @@ use std::path::Path;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-/// A small, fast, seeded generator: the same seed gives the same corpus on every machine.
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Self {
-        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
-    }
-
-    pub fn next(&mut self) -> u64 {
-        // xorshift64*
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
-
 /// One kind of name and the names of that kind the lists hold.
 struct NameClass {
     names: Vec<String>,
@@ -38,7 +17,8 @@ pub struct Generator {
     /// For each pattern of `matcher`: (class, index in the class).
     patterns: Vec<(usize, usize)>,
     classes: Vec<NameClass>,
-    rng: Rng,
+    /// Seeded: the same seed gives the same corpus on every machine.
+    rng: fastrand::Rng,
     produced: usize,
 }
 
@@ -99,7 +79,7 @@ impl Generator {
             matcher,
             patterns,
             classes,
-            rng: Rng::new(seed),
+            rng: fastrand::Rng::with_seed(seed),
             produced: 0,
         })
     }
@@ -108,28 +88,28 @@ impl Generator {
     pub fn article(&mut self) -> (String, String) {
         self.produced += 1;
         let id = format!("gen-{:07}", self.produced);
-        let count = 4 + self.rng.below(17);
+        let count = 4 + self.rng.usize(..17);
         // One replacement per class and source name, so that an article stays coherent.
         let swaps: Vec<Vec<usize>> = self
             .classes
             .iter()
             .map(|c| {
                 (0..c.names.len())
-                    .map(|_| self.rng.below(c.names.len()))
+                    .map(|_| self.rng.usize(..c.names.len()))
                     .collect()
             })
             .collect();
         let mut text = String::new();
-        if self.rng.below(4) == 0 {
-            let day = 1 + self.rng.below(28);
-            let month = 1 + self.rng.below(12);
+        if self.rng.usize(..4) == 0 {
+            let day = 1 + self.rng.usize(..28);
+            let month = 1 + self.rng.usize(..12);
             text.push_str(&format!(
                 "Monday\n\n{month:02}-{day:02}-2025 Vol {}\n\n",
-                1000 + self.rng.below(9000)
+                1000 + self.rng.usize(..9000)
             ));
         }
         for _ in 0..count {
-            let p = &self.paragraphs[self.rng.below(self.paragraphs.len())];
+            let p = &self.paragraphs[self.rng.usize(..self.paragraphs.len())];
             let mut last = 0;
             for m in self.matcher.find_iter(p.as_str()) {
                 let bounded = !p[..m.start()].ends_with(char::is_alphanumeric)
@@ -148,7 +128,7 @@ impl Generator {
             text.push_str(&p[last..]);
             text.push_str("\n\n");
         }
-        if self.rng.below(3) == 0 {
+        if self.rng.usize(..3) == 0 {
             text.push_str("image source from:wire\n\n");
         }
         (id, text)

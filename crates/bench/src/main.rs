@@ -6,7 +6,14 @@
 //! cargo build --release -p runner -p bench
 //! target/release/newsmill-bench --mb 100
 //! ```
+//!
+//! `--adversarial` runs single hostile documents instead (see `adversarial.rs`):
+//!
+//! ```sh
+//! target/release/newsmill-bench --adversarial --mb 10
+//! ```
 
+mod adversarial;
 mod corpus;
 
 use std::io::Write;
@@ -16,10 +23,11 @@ use std::process::Command;
 
 const USAGE: &str =
     "usage: newsmill-bench [--mb N] [--threads 1,2] [--passes N] [--config FILE] [--corpus-stage] [--root DIR]
+       newsmill-bench --adversarial [--mb N] [--timeout SECS] [--root DIR]
        newsmill-bench --generate DOCS --to FILE.jsonl [--root DIR]   (corpus only)";
 
 struct Args {
-    mb: usize,
+    mb: f64,
     threads: Vec<usize>,
     config: Option<PathBuf>,
     root: PathBuf,
@@ -29,25 +37,40 @@ struct Args {
     /// How many times to run the thread counts, back to back: the ratio to the first thread
     /// count is printed per pass, since the host's load changes between passes.
     passes: usize,
+    /// Single adversarial documents of `mb` MB each instead of the corpus.
+    adversarial: bool,
+    /// Longest an adversarial run may take before it is killed and reported as over.
+    timeout: std::time::Duration,
 }
 
 fn parse_args() -> Result<Args, String> {
     let mut args = Args {
-        mb: 100,
+        mb: 100.0,
         threads: vec![1, 2],
         config: None,
         root: std::env::current_dir().map_err(|e| e.to_string())?,
         generate: None,
         corpus_stage: false,
         passes: 1,
+        adversarial: false,
+        timeout: std::time::Duration::from_secs(120),
     };
+    let mut mb_given = false;
     let mut generate_docs = None;
     let mut generate_to = None;
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or(format!("{flag} needs a value\n{USAGE}"));
         match flag.as_str() {
-            "--mb" => args.mb = value()?.parse().map_err(|e| format!("--mb: {e}"))?,
+            "--mb" => {
+                args.mb = value()?.parse().map_err(|e| format!("--mb: {e}"))?;
+                mb_given = true;
+            }
+            "--adversarial" => args.adversarial = true,
+            "--timeout" => {
+                let secs = value()?.parse().map_err(|e| format!("--timeout: {e}"))?;
+                args.timeout = std::time::Duration::from_secs(secs);
+            }
             "--threads" => {
                 args.threads = value()?
                     .split(',')
@@ -65,6 +88,9 @@ fn parse_args() -> Result<Args, String> {
             "-h" | "--help" => return Err(USAGE.to_string()),
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
         }
+    }
+    if args.adversarial && !mb_given {
+        args.mb = 10.0;
     }
     args.generate = match (generate_docs, generate_to) {
         (Some(n), Some(to)) => Some((n, to)),
@@ -101,10 +127,23 @@ fn run(args: &Args) -> Result<(), String> {
         }
         return out.flush().map_err(|e| e.to_string());
     }
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let newsmill = exe.with_file_name("newsmill");
+    if !newsmill.exists() {
+        return Err(format!(
+            "{} not found: cargo build --release -p runner",
+            newsmill.display()
+        ));
+    }
+    if args.adversarial {
+        return adversarial::run(&args.root, &newsmill, args.mb, args.timeout);
+    }
     let bench_dir = args.root.join("target/bench");
     std::fs::create_dir_all(&bench_dir).map_err(|e| e.to_string())?;
-    let corpus = bench_dir.join(format!("corpus-{}mb.jsonl", args.mb));
-    let (documents, bytes) = generate(&args.root, &corpus, args.mb * 1_000_000)?;
+    // v2: drawn with fastrand; a corpus of the first generator left in `target/bench` is not
+    // reused for it.
+    let corpus = bench_dir.join(format!("corpus-v2-{}mb.jsonl", args.mb));
+    let (documents, bytes) = generate(&args.root, &corpus, (args.mb * 1e6) as usize)?;
     eprintln!(
         "corpus: {} ({documents} documents, {:.1} MB of text)",
         corpus.display(),
@@ -118,71 +157,11 @@ fn run(args: &Args) -> Result<(), String> {
             path
         }
     };
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let newsmill = exe.with_file_name("newsmill");
-    if !newsmill.exists() {
-        return Err(format!(
-            "{} not found: cargo build --release -p runner",
-            newsmill.display()
-        ));
-    }
     println!("machine: {}\n", machine());
     println!("| run | threads | MB/s | documents/s | peak RSS (MB) | wall (s) | process wall (s) | CPU (s) | cores busy | workers idle |");
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     let measure = |label: &str, config: &Path, threads: usize| {
-        let out = bench_dir.join(format!("out-{label}-{threads}"));
-        let report = bench_dir.join(format!("report-{label}-{threads}.json"));
-        // The previous run's output (a few hundred MB) is removed and everything written is
-        // flushed first: otherwise the kernel writes those pages back while this run is timed,
-        // on the same cores, and the run pays for its predecessor (on two cores, two threads
-        // lost a fifth of a core to it).
-        let _ = std::fs::remove_dir_all(&out);
-        // SAFETY: sync(2) takes no arguments and cannot fail.
-        unsafe { libc::sync() };
-        let clock = std::time::Instant::now();
-        let (status, peak_kb, cpu) = run_measured(Command::new(&newsmill).args([
-            "run",
-            "-c",
-            config.to_str().unwrap_or_default(),
-            "--input",
-            corpus.to_str().unwrap_or_default(),
-            "--output",
-            out.to_str().unwrap_or_default(),
-            "--threads",
-            &threads.to_string(),
-            "--quiet",
-            "--report",
-            report.to_str().unwrap_or_default(),
-        ]))?;
-        let process_wall = clock.elapsed().as_secs_f64();
-        if status > 1 {
-            return Err(format!("newsmill exited with {status}"));
-        }
-        let json: serde_json::Value = serde_json::from_slice(
-            &std::fs::read(&report).map_err(|e| format!("{}: {e}", report.display()))?,
-        )
-        .map_err(|e| e.to_string())?;
-        let secs = json["elapsed_seconds"].as_f64().unwrap_or(f64::NAN);
-        let mb = json["bytes"].as_f64().unwrap_or(0.0) / 1e6;
-        let docs = json["documents"].as_f64().unwrap_or(0.0);
-        // Blocked by the scheduler's account (not counting time the host gave to others), as a
-        // share of the workers' time while documents were processed.
-        let idle = json["workers_blocked_seconds"].as_f64().map_or_else(
-            || "-".to_string(),
-            |blocked| {
-                let capacity =
-                    json["processing_seconds"].as_f64().unwrap_or(f64::NAN) * threads as f64;
-                format!("{:.1}%", 100.0 * blocked / capacity)
-            },
-        );
-        println!(
-            "| {label} | {threads} | {:.1} | {:.0} | {:.1} | {secs:.2} | {process_wall:.2} | {cpu:.2} | {:.2} | {idle} |",
-            mb / secs,
-            docs / secs,
-            peak_kb as f64 / 1024.0,
-            cpu / process_wall
-        );
-        Ok::<_, String>((out, json))
+        measure_run(&newsmill, &corpus, &bench_dir, label, config, threads)
     };
     let mut reports = Vec::new();
     let mut outputs = Vec::new();
@@ -220,20 +199,7 @@ fn run(args: &Args) -> Result<(), String> {
         None
     };
     if let Some((_, json)) = reports.first() {
-        let mb = json["bytes"].as_f64().unwrap_or(0.0) / 1e6;
-        println!(
-            "\nPer step on {} thread(s) (time summed over threads):\n",
-            json["threads"]
-        );
-        println!("| step | seconds | MB/s |");
-        println!("|---|---:|---:|");
-        if let Some(steps) = json["timings"].as_array() {
-            for step in steps {
-                let secs = step["seconds"].as_f64().unwrap_or(f64::NAN);
-                let name = step["step"].as_str().unwrap_or("?");
-                println!("| {name} | {secs:.3} | {:.1} |", mb / secs);
-            }
-        }
+        print_steps(json);
     }
     if outputs.len() > 1 {
         let same = outputs.windows(2).all(|w| same_tree(&w[0], &w[1]));
@@ -250,6 +216,88 @@ fn run(args: &Args) -> Result<(), String> {
         println!("corroborate (corpus stage) on one thread: {corpus_secs:.2} s");
     }
     Ok(())
+}
+
+/// Runs the binary once on the corpus and prints its row: the output folder and the run's
+/// report.
+fn measure_run(
+    newsmill: &Path,
+    corpus: &Path,
+    bench_dir: &Path,
+    label: &str,
+    config: &Path,
+    threads: usize,
+) -> Result<(PathBuf, serde_json::Value), String> {
+    let out = bench_dir.join(format!("out-{label}-{threads}"));
+    let report = bench_dir.join(format!("report-{label}-{threads}.json"));
+    // The previous run's output (a few hundred MB) is removed and everything written is
+    // flushed first: otherwise the kernel writes those pages back while this run is timed,
+    // on the same cores, and the run pays for its predecessor (on two cores, two threads
+    // lost a fifth of a core to it).
+    let _ = std::fs::remove_dir_all(&out);
+    // SAFETY: sync(2) takes no arguments and cannot fail.
+    unsafe { libc::sync() };
+    let clock = std::time::Instant::now();
+    let (status, peak_kb, cpu) = run_measured(Command::new(newsmill).args([
+        "run",
+        "-c",
+        config.to_str().unwrap_or_default(),
+        "--input",
+        corpus.to_str().unwrap_or_default(),
+        "--output",
+        out.to_str().unwrap_or_default(),
+        "--threads",
+        &threads.to_string(),
+        "--quiet",
+        "--report",
+        report.to_str().unwrap_or_default(),
+    ]))?;
+    let process_wall = clock.elapsed().as_secs_f64();
+    if status > 1 {
+        return Err(format!("newsmill exited with {status}"));
+    }
+    let json: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(&report).map_err(|e| format!("{}: {e}", report.display()))?,
+    )
+    .map_err(|e| e.to_string())?;
+    let secs = json["elapsed_seconds"].as_f64().unwrap_or(f64::NAN);
+    let mb = json["bytes"].as_f64().unwrap_or(0.0) / 1e6;
+    let docs = json["documents"].as_f64().unwrap_or(0.0);
+    // Blocked by the scheduler's account (not counting time the host gave to others), as a
+    // share of the workers' time while documents were processed.
+    let idle = json["workers_blocked_seconds"].as_f64().map_or_else(
+        || "-".to_string(),
+        |blocked| {
+            let capacity = json["processing_seconds"].as_f64().unwrap_or(f64::NAN) * threads as f64;
+            format!("{:.1}%", 100.0 * blocked / capacity)
+        },
+    );
+    println!(
+        "| {label} | {threads} | {:.1} | {:.0} | {:.1} | {secs:.2} | {process_wall:.2} | {cpu:.2} | {:.2} | {idle} |",
+        mb / secs,
+        docs / secs,
+        peak_kb as f64 / 1024.0,
+        cpu / process_wall
+    );
+    Ok((out, json))
+}
+
+/// The time of every step of one run.
+fn print_steps(json: &serde_json::Value) {
+    let mb = json["bytes"].as_f64().unwrap_or(0.0) / 1e6;
+    println!(
+        "\nPer step on {} thread(s) (time summed over threads):\n",
+        json["threads"]
+    );
+    println!("| step | seconds | MB/s |");
+    println!("|---|---:|---:|");
+    if let Some(steps) = json["timings"].as_array() {
+        for step in steps {
+            let secs = step["seconds"].as_f64().unwrap_or(f64::NAN);
+            let name = step["step"].as_str().unwrap_or("?");
+            println!("| {name} | {secs:.3} | {:.1} |", mb / secs);
+        }
+    }
 }
 
 /// The pipeline measured: every stage of the default pipeline; the JSON exporter writes
@@ -322,21 +370,57 @@ fn generate(root: &Path, path: &Path, target_bytes: usize) -> Result<(usize, usi
 /// (user and system) in seconds.
 fn run_measured(command: &mut Command) -> Result<(i32, i64, f64), String> {
     let child = command.spawn().map_err(|e| e.to_string())?;
+    let (code, usage) = wait_child(child.id() as libc::pid_t, 0)?;
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    let cpu = seconds(usage.ru_utime) + seconds(usage.ru_stime);
+    Ok((code, usage.ru_maxrss, cpu))
+}
+
+/// Runs a command, killing it after `timeout`: its exit code, peak resident set size in KiB
+/// and whether it was killed.
+fn run_with_timeout(
+    command: &mut Command,
+    timeout: std::time::Duration,
+) -> Result<(i32, i64, bool), String> {
+    let child = command.spawn().map_err(|e| e.to_string())?;
     let pid = child.id() as libc::pid_t;
+    let started = std::time::Instant::now();
+    let mut timed_out = false;
+    loop {
+        let (code, usage) = wait_child(pid, libc::WNOHANG)?;
+        if code != NOT_YET {
+            return Ok((code, usage.ru_maxrss, timed_out));
+        }
+        if !timed_out && started.elapsed() > timeout {
+            // SAFETY: kill(2) on our own child, which has not been reaped yet.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+            timed_out = true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// What `wait_child` returns with `WNOHANG` for a child still running.
+const NOT_YET: i32 = i32::MIN;
+
+/// Waits for our child `pid` (`flags` as for wait4): its exit code (-1 when killed by a
+/// signal, `NOT_YET` when still running under `WNOHANG`) and its resource usage.
+fn wait_child(pid: libc::pid_t, flags: i32) -> Result<(i32, libc::rusage), String> {
     let mut status = 0;
     // SAFETY: `rusage` is plain data, zero-initialised is a valid value; wait4 fills it for
     // our own child, which we have not waited for yet.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let waited = unsafe { libc::wait4(pid, &mut status, flags, &mut usage) };
+    if waited == 0 {
+        return Ok((NOT_YET, usage));
+    }
     if waited != pid {
         return Err(format!("wait4 failed: {}", std::io::Error::last_os_error()));
     }
     let code = std::process::ExitStatus::from_raw(status)
         .code()
         .unwrap_or(-1);
-    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-    let cpu = seconds(usage.ru_utime) + seconds(usage.ru_stime);
-    Ok((code, usage.ru_maxrss, cpu))
+    Ok((code, usage))
 }
 
 fn same_tree(a: &Path, b: &Path) -> bool {

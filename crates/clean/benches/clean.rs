@@ -14,22 +14,9 @@ use model::{BuildContext, Document, DocumentStage};
 
 const TARGET_BYTES: usize = 100 * 1024 * 1024;
 
-/// xorshift64*: a reproducible corpus without a dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
+/// One of `items`, chosen by the seeded generator.
+fn pick<'a>(rng: &mut fastrand::Rng, items: &[&'a str]) -> &'a str {
+    items[rng.usize(..items.len())]
 }
 
 const MASTHEADS: &[&str] = &[
@@ -87,41 +74,41 @@ fn corpus() -> Vec<String> {
             }
         }
     }
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut rng = fastrand::Rng::with_seed(0x9E37_79B9_7F4A_7C15);
     let mut docs = Vec::new();
     let mut total = 0;
     while total < TARGET_BYTES {
-        let sep = if rng.below(3) == 0 { "\n" } else { "\n\n" };
+        let sep = if rng.usize(..3) == 0 { "\n" } else { "\n\n" };
         let mut doc = String::with_capacity(8 * 1024);
-        if rng.below(2) == 0 {
-            doc.push_str(rng.pick(MASTHEADS));
+        if rng.usize(..2) == 0 {
+            doc.push_str(pick(&mut rng, MASTHEADS));
             doc.push_str("\n\n");
         }
-        doc.push_str(&headings[rng.below(headings.len())]);
+        doc.push_str(&headings[rng.usize(..headings.len())]);
         doc.push_str(sep);
-        if rng.below(2) == 0 {
-            doc.push_str(rng.pick(TOP));
+        if rng.usize(..2) == 0 {
+            doc.push_str(pick(&mut rng, TOP));
             doc.push_str(sep);
         }
-        let n = 6 + rng.below(20);
+        let n = 6 + rng.usize(..20);
         for k in 0..n {
-            doc.push_str(&paragraphs[rng.below(paragraphs.len())]);
+            doc.push_str(&paragraphs[rng.usize(..paragraphs.len())]);
             doc.push_str(sep);
             if k % 5 == 4 {
-                let extra = if rng.below(2) == 0 {
-                    rng.pick(MIDDLE).to_string()
+                let extra = if rng.usize(..2) == 0 {
+                    pick(&mut rng, MIDDLE).to_string()
                 } else {
-                    headings[rng.below(headings.len())].clone()
+                    headings[rng.usize(..headings.len())].clone()
                 };
                 doc.push_str(&extra);
                 doc.push_str(sep);
             }
         }
-        if rng.below(2) == 0 {
-            doc.push_str(rng.pick(BOTTOM));
+        if rng.usize(..2) == 0 {
+            doc.push_str(pick(&mut rng, BOTTOM));
             doc.push('\n');
         }
-        if rng.below(10) == 0 {
+        if rng.usize(..10) == 0 {
             doc = to_mojibake(&doc);
         }
         total += doc.len();

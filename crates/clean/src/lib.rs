@@ -325,107 +325,12 @@ impl Clean {
                     .to_string(),
             );
         }
-        let newlines: Vec<usize> = if identity {
-            Vec::new()
-        } else {
-            source
-                .bytes()
-                .enumerate()
-                .filter(|(_, b)| *b == b'\n')
-                .map(|(i, _)| i)
-                .collect()
-        };
-
-        // 1. Lines, normalized where short enough to be anything but prose.
-        // Newlines found by the `memchr` crate (several times faster than `str::split`), and
-        // counted first so that the lines are stored once, not copied as the vector grows.
-        let newline_at = || memchr::memchr_iter(b'\n', input.as_bytes());
-        let mut lines = Vec::with_capacity(newline_at().count() + 1);
-        let mut start = 0;
-        for (i, end) in newline_at().chain([input.len()]).enumerate() {
-            let raw = &input[start..end];
-            let range = start..end;
-            start = end + 1;
-            let number = if identity {
-                i + 1
-            } else {
-                let at = doc.source_bytes(range.start..range.start).start;
-                newlines.partition_point(|&n| n < at) + 1
-            };
-            // Longer lines are body text whatever they say: no rule needs them normalized.
-            let long = raw.len() > 300;
-            let norm = if long {
-                Cow::Borrowed("")
-            } else {
-                self.norm.line_string(input, range.clone())
-            };
-            let blank = if long {
-                // Stops at the first visible character: cheap for real text.
-                raw.chars()
-                    .all(|c| c.is_whitespace() || c.is_control() || normalize::is_invisible(c))
-            } else {
-                norm.is_empty()
-            };
-            let mut line = Line {
-                range,
-                number,
-                norm,
-                long,
-                prose: false,
-                state: if blank { State::Blank } else { State::Body },
-            };
-            line.prose = !blank && is_prose(&line);
-            lines.push(line);
-        }
+        let mut lines = self.read_lines(doc, identity);
         let first_prose = lines.iter().position(|l| l.prose);
         let last_prose = lines.iter().rposition(|l| l.prose);
 
         // 2. Line rules.
-        for (i, line) in lines.iter_mut().enumerate() {
-            if matches!(line.state, State::Blank) {
-                continue;
-            }
-            if line.long {
-                // Long lines are text for the built-in rules, but a user's pattern (a long
-                // disclaimer, say) may still want them.
-                if self.rules.has_extra() {
-                    let norm = self.norm.line_string(input, line.range.clone());
-                    if let Some(hit) = self.rules.extra(&norm) {
-                        line.state = State::Removed(hit);
-                    }
-                }
-                continue;
-            }
-            let zone = match (first_prose, last_prose) {
-                (Some(f), _) if i < f => Zone::Head,
-                (_, Some(l)) if i > l => Zone::Tail,
-                _ => Zone::Body,
-            };
-            if let Some(hit) = self.rules.classify(&line.norm, zone) {
-                line.state = State::Removed(hit);
-            }
-        }
-
-        // A bulleted list right after `… are:` is content, not a breadcrumb trail.
-        let mut intro_colon = false;
-        for line in lines.iter_mut() {
-            match &line.state {
-                State::Blank => {}
-                State::Removed(hit) if hit.kind == Kind::Breadcrumb && intro_colon => {
-                    if line
-                        .norm
-                        .starts_with(['-', '*', '•', '·', '▪', '►', '▸', '–'])
-                        || line.norm.starts_with(|c: char| c.is_ascii_digit())
-                    {
-                        line.state = State::Body;
-                    } else {
-                        intro_colon = false;
-                    }
-                }
-                State::Body => intro_colon = line.norm.ends_with(':'),
-                _ => intro_colon = false,
-            }
-        }
+        self.apply_line_rules(input, &mut lines, first_prose, last_prose);
 
         // 3. Structure: lone names, headline, section labels, headings.
         let wrapped = self.options.structure.join_wrapped_lines && looks_hard_wrapped(&lines);
@@ -524,6 +429,122 @@ impl Clean {
             hits,
             dateline,
             warnings,
+        }
+    }
+
+    /// Step 1: the lines of the text, normalized where short enough to be anything but prose,
+    /// each with its line number in the source.
+    fn read_lines<'t>(&self, doc: &'t Document, identity: bool) -> Vec<Line<'t>> {
+        let input = doc.text();
+        let source = doc.source_text.as_str();
+        let newlines: Vec<usize> = if identity {
+            Vec::new()
+        } else {
+            source
+                .bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i)
+                .collect()
+        };
+
+        // 1. Lines, normalized where short enough to be anything but prose.
+        // Newlines found by the `memchr` crate (several times faster than `str::split`), and
+        // counted first so that the lines are stored once, not copied as the vector grows.
+        let newline_at = || memchr::memchr_iter(b'\n', input.as_bytes());
+        let mut lines = Vec::with_capacity(newline_at().count() + 1);
+        let mut start = 0;
+        for (i, end) in newline_at().chain([input.len()]).enumerate() {
+            let raw = &input[start..end];
+            let range = start..end;
+            start = end + 1;
+            let number = if identity {
+                i + 1
+            } else {
+                let at = doc.source_bytes(range.start..range.start).start;
+                newlines.partition_point(|&n| n < at) + 1
+            };
+            // Longer lines are body text whatever they say: no rule needs them normalized.
+            let long = raw.len() > 300;
+            let norm = if long {
+                Cow::Borrowed("")
+            } else {
+                self.norm.line_string(input, range.clone())
+            };
+            let blank = if long {
+                // Stops at the first visible character: cheap for real text.
+                raw.chars()
+                    .all(|c| c.is_whitespace() || c.is_control() || normalize::is_invisible(c))
+            } else {
+                norm.is_empty()
+            };
+            let mut line = Line {
+                range,
+                number,
+                norm,
+                long,
+                prose: false,
+                state: if blank { State::Blank } else { State::Body },
+            };
+            line.prose = !blank && is_prose(&line);
+            lines.push(line);
+        }
+        lines
+    }
+
+    /// Step 2: the line rules, by zone (above, inside or below the prose); then a bulleted
+    /// list right after `… are:` is given back as content.
+    fn apply_line_rules(
+        &self,
+        input: &str,
+        lines: &mut [Line],
+        first_prose: Option<usize>,
+        last_prose: Option<usize>,
+    ) {
+        for (i, line) in lines.iter_mut().enumerate() {
+            if matches!(line.state, State::Blank) {
+                continue;
+            }
+            if line.long {
+                // Long lines are text for the built-in rules, but a user's pattern (a long
+                // disclaimer, say) may still want them.
+                if self.rules.has_extra() {
+                    let norm = self.norm.line_string(input, line.range.clone());
+                    if let Some(hit) = self.rules.extra(&norm) {
+                        line.state = State::Removed(hit);
+                    }
+                }
+                continue;
+            }
+            let zone = match (first_prose, last_prose) {
+                (Some(f), _) if i < f => Zone::Head,
+                (_, Some(l)) if i > l => Zone::Tail,
+                _ => Zone::Body,
+            };
+            if let Some(hit) = self.rules.classify(&line.norm, zone) {
+                line.state = State::Removed(hit);
+            }
+        }
+
+        // A bulleted list right after `… are:` is content, not a breadcrumb trail.
+        let mut intro_colon = false;
+        for line in lines.iter_mut() {
+            match &line.state {
+                State::Blank => {}
+                State::Removed(hit) if hit.kind == Kind::Breadcrumb && intro_colon => {
+                    if line
+                        .norm
+                        .starts_with(['-', '*', '•', '·', '▪', '►', '▸', '–'])
+                        || line.norm.starts_with(|c: char| c.is_ascii_digit())
+                    {
+                        line.state = State::Body;
+                    } else {
+                        intro_colon = false;
+                    }
+                }
+                State::Body => intro_colon = line.norm.ends_with(':'),
+                _ => intro_colon = false,
+            }
         }
     }
 
@@ -630,43 +651,49 @@ impl Clean {
             }
         }
         if st.headings {
-            let mut body: Vec<usize> = Vec::with_capacity(lines.len());
-            body.extend((0..lines.len()).filter(|&i| matches!(lines[i].state, State::Body)));
-            let Some(&last_body) = body.last() else {
-                return;
-            };
-            let shaped: Vec<bool> = body
-                .iter()
-                .map(|&i| self.heading_shape(&lines[i]))
-                .collect();
-            for (k, &i) in body.iter().enumerate() {
-                if i >= last_body || !shaped[k] {
-                    continue;
-                }
-                // Short lines in a row, or after `The countries are:`, are a list, not
-                // headings (a markdown `#` heading is a heading wherever it stands).
-                let marked = lines[i].norm.starts_with('#');
-                let next_shaped = shaped.get(k + 1).copied().unwrap_or(false)
-                    && !lines[body[k + 1]].norm.starts_with('#');
-                let prev_shaped = k > 0 && shaped[k - 1] && body[k - 1] + 2 >= i;
-                let after_colon = k > 0 && lines[body[k - 1]].norm.ends_with(':');
-                if !marked && (next_shaped || prev_shaped || after_colon) {
-                    continue;
-                }
-                // In hard-wrapped text only a line standing alone between blank lines can be a
-                // heading; otherwise it is the start of a wrapped paragraph.
-                if wrapped {
-                    let blank_before = i == 0 || matches!(lines[i - 1].state, State::Blank);
-                    let blank_after = matches!(
-                        lines.get(i + 1).map(|l| &l.state),
-                        Some(State::Blank) | None
-                    );
-                    if !(blank_before && blank_after) {
-                        continue;
-                    }
-                }
-                lines[i].state = State::Heading;
+            self.headings(lines, wrapped);
+        }
+    }
+
+    /// Section headings: body lines of a heading's shape that stand alone (not in a list of
+    /// short lines, and between blank lines in hard-wrapped text).
+    fn headings(&self, lines: &mut [Line], wrapped: bool) {
+        let mut body: Vec<usize> = Vec::with_capacity(lines.len());
+        body.extend((0..lines.len()).filter(|&i| matches!(lines[i].state, State::Body)));
+        let Some(&last_body) = body.last() else {
+            return;
+        };
+        let shaped: Vec<bool> = body
+            .iter()
+            .map(|&i| self.heading_shape(&lines[i]))
+            .collect();
+        for (k, &i) in body.iter().enumerate() {
+            if i >= last_body || !shaped[k] {
+                continue;
             }
+            // Short lines in a row, or after `The countries are:`, are a list, not
+            // headings (a markdown `#` heading is a heading wherever it stands).
+            let marked = lines[i].norm.starts_with('#');
+            let next_shaped = shaped.get(k + 1).copied().unwrap_or(false)
+                && !lines[body[k + 1]].norm.starts_with('#');
+            let prev_shaped = k > 0 && shaped[k - 1] && body[k - 1] + 2 >= i;
+            let after_colon = k > 0 && lines[body[k - 1]].norm.ends_with(':');
+            if !marked && (next_shaped || prev_shaped || after_colon) {
+                continue;
+            }
+            // In hard-wrapped text only a line standing alone between blank lines can be a
+            // heading; otherwise it is the start of a wrapped paragraph.
+            if wrapped {
+                let blank_before = i == 0 || matches!(lines[i - 1].state, State::Blank);
+                let blank_after = matches!(
+                    lines.get(i + 1).map(|l| &l.state),
+                    Some(State::Blank) | None
+                );
+                if !(blank_before && blank_after) {
+                    continue;
+                }
+            }
+            lines[i].state = State::Heading;
         }
     }
 

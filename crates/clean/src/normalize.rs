@@ -347,26 +347,14 @@ impl Normalizer {
     }
 }
 
-/// Length of the run of printable ASCII (0x20..=0x7E) that starts `b`, read eight bytes at a
-/// time; the bytes of a last incomplete group of eight are left to the caller.
+/// Length of the run of printable ASCII (0x20..=0x7E) that starts `b`, within its complete
+/// groups of eight bytes: the bytes of a last incomplete group are left to the caller.
 fn plain_ascii_len(b: &[u8]) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    const LOW7: u64 = !HIGH;
-    let mut n = 0;
-    for chunk in b.chunks_exact(8) {
-        let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-        // `t` is each byte's low seven bits plus one, at most 0x80: no byte carries into the
-        // next. A byte is plain when its high bit is clear, it is not 0x7F (`t` = 0x80) and
-        // it is at least 0x20 (`t` + 0x5F reaches 0x80).
-        let t = (w & LOW7) + ONES;
-        let bad = (w | t | !(t + 0x5F * ONES)) & HIGH;
-        if bad != 0 {
-            return n + (bad.trailing_zeros() / 8) as usize;
-        }
-        n += 8;
-    }
-    n
+    let whole = b.len() / 8 * 8;
+    b[..whole]
+        .iter()
+        .position(|c| !(0x20..=0x7E).contains(c))
+        .unwrap_or(whole)
 }
 
 fn flush(sink: &mut impl Sink, run: &mut Option<usize>, end: usize) {

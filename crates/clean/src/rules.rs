@@ -163,77 +163,84 @@ pub struct PatternError {
     pub source: regex::Error,
 }
 
+/// Which rule families are on, and the user's extra patterns of each, compiled.
+#[allow(clippy::type_complexity)]
+fn enabled_families(o: &CleanOptions) -> Result<([bool; 10], Vec<(Kind, Regex)>), PatternError> {
+    let mut enabled = [false; 10];
+    let mut extra = Vec::new();
+    let families: [(Kind, &str, bool, &Vec<String>); 10] = [
+        (
+            Kind::Masthead,
+            "masthead",
+            o.masthead.enabled,
+            &o.masthead.extra_patterns,
+        ),
+        (
+            Kind::ImageCredit,
+            "image_credit",
+            o.image_credit.enabled,
+            &o.image_credit.extra_patterns,
+        ),
+        (
+            Kind::Byline,
+            "byline",
+            o.byline.enabled,
+            &o.byline.extra_patterns,
+        ),
+        (
+            Kind::Share,
+            "share",
+            o.share.enabled,
+            &o.share.extra_patterns,
+        ),
+        (
+            Kind::Advertisement,
+            "advertisement",
+            o.advertisement.enabled,
+            &o.advertisement.extra_patterns,
+        ),
+        (
+            Kind::Related,
+            "related",
+            o.related.enabled,
+            &o.related.extra_patterns,
+        ),
+        (Kind::Link, "link", o.link.enabled, &o.link.extra_patterns),
+        (
+            Kind::Image,
+            "image",
+            o.image.enabled,
+            &o.image.extra_patterns,
+        ),
+        (
+            Kind::Breadcrumb,
+            "breadcrumb",
+            o.breadcrumb.enabled,
+            &o.breadcrumb.extra_patterns,
+        ),
+        (
+            Kind::Copyright,
+            "copyright",
+            o.copyright.enabled,
+            &o.copyright.extra_patterns,
+        ),
+    ];
+    for (kind, key, on, patterns) in families {
+        if !on {
+            continue;
+        }
+        enabled[kind as usize] = true;
+        for p in patterns {
+            extra.push((kind, compile(key, p)?));
+        }
+    }
+    Ok((enabled, extra))
+}
+
 impl Rules {
     pub(crate) fn new(o: &CleanOptions) -> Result<Self, PatternError> {
         let rule = Rule::new;
-        let mut enabled = [false; 10];
-        let mut extra = Vec::new();
-        let families: [(Kind, &str, bool, &Vec<String>); 10] = [
-            (
-                Kind::Masthead,
-                "masthead",
-                o.masthead.enabled,
-                &o.masthead.extra_patterns,
-            ),
-            (
-                Kind::ImageCredit,
-                "image_credit",
-                o.image_credit.enabled,
-                &o.image_credit.extra_patterns,
-            ),
-            (
-                Kind::Byline,
-                "byline",
-                o.byline.enabled,
-                &o.byline.extra_patterns,
-            ),
-            (
-                Kind::Share,
-                "share",
-                o.share.enabled,
-                &o.share.extra_patterns,
-            ),
-            (
-                Kind::Advertisement,
-                "advertisement",
-                o.advertisement.enabled,
-                &o.advertisement.extra_patterns,
-            ),
-            (
-                Kind::Related,
-                "related",
-                o.related.enabled,
-                &o.related.extra_patterns,
-            ),
-            (Kind::Link, "link", o.link.enabled, &o.link.extra_patterns),
-            (
-                Kind::Image,
-                "image",
-                o.image.enabled,
-                &o.image.extra_patterns,
-            ),
-            (
-                Kind::Breadcrumb,
-                "breadcrumb",
-                o.breadcrumb.enabled,
-                &o.breadcrumb.extra_patterns,
-            ),
-            (
-                Kind::Copyright,
-                "copyright",
-                o.copyright.enabled,
-                &o.copyright.extra_patterns,
-            ),
-        ];
-        for (kind, key, on, patterns) in families {
-            if !on {
-                continue;
-            }
-            enabled[kind as usize] = true;
-            for p in patterns {
-                extra.push((kind, compile(key, p)?));
-            }
-        }
+        let (enabled, extra) = enabled_families(o)?;
         let agencies: Vec<String> = list(PHOTO_AGENCIES).map(regex::escape).collect();
         let agencies = agencies.join("|");
         let sep = r"[\s,|·•/:;–—\-()\[\].]+";
@@ -1150,9 +1157,6 @@ fn ends_with_stop(s: &str) -> bool {
 
 /// Number of space-separated words (lines are normalized: only ASCII spaces remain, but tabs
 /// and newlines are counted as breaks too).
-///
-/// Every line is counted several times over, so the bytes are read eight at a time: a word
-/// starts at each byte that is not a break and follows one.
 pub(crate) fn words(s: &str) -> usize {
     words_up_to(s, usize::MAX)
 }
@@ -1160,42 +1164,15 @@ pub(crate) fn words(s: &str) -> usize {
 /// [`words`], but counting stops once `limit` is reached: `words_up_to(s, 9) >= 8` reads
 /// only as far as the eighth word.
 pub(crate) fn words_up_to(s: &str, limit: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let bytes = s.as_bytes();
     let mut n = 0;
     let mut after_break = true;
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-        // The high bit of every byte below 0x21 (ASCII controls and the space), exactly.
-        let low = !(((w & LOW7) + 0x5F * ONES) | w) & HIGHS;
-        let x = w ^ (u64::from(b' ') * ONES);
-        let spaces = !(((x & LOW7) + LOW7) | x) & HIGHS;
-        let breaks = if low == spaces {
-            spaces
-        } else {
-            // A tab, newline or other control byte: rare, classified one byte at a time.
-            let mut mask = 0;
-            for (i, &b) in chunk.iter().enumerate() {
-                if is_break(b) {
-                    mask |= 0x80 << (8 * i);
-                }
-            }
-            mask
-        };
-        let starts = !breaks & HIGHS & ((breaks << 8) | if after_break { 0x80 } else { 0 });
-        n += starts.count_ones() as usize;
-        after_break = breaks >> 63 != 0;
-        if n >= limit {
-            return n;
-        }
-    }
-    for &b in chunks.remainder() {
+    for &b in s.as_bytes() {
         let brk = is_break(b);
         if !brk && after_break {
             n += 1;
+            if n >= limit {
+                return n;
+            }
         }
         after_break = brk;
     }
@@ -1345,6 +1322,79 @@ fn title_case(word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Lines a rule may match: every word its pattern names, alone, capitalized, in pairs,
+    /// after the leading marks some rules skip and before the endings they allow; and every
+    /// line of the clean fixtures.
+    fn lines_for(rule: &Rule) -> Vec<String> {
+        let mut words: Vec<String> = rule
+            .pattern
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .filter(|w| w.len() > 1)
+            .map(str::to_string)
+            .collect();
+        words.sort();
+        words.dedup();
+        let mut lines = Vec::new();
+        for a in &words {
+            let capital = a[..1].to_uppercase() + &a[1..];
+            for lead in ["", "- ", "[", "(", "* ", "| "] {
+                lines.push(format!("{lead}{a}"));
+                lines.push(format!("{lead}{capital}"));
+                lines.push(format!("{lead}{} : x", a.to_uppercase()));
+            }
+            for b in &words {
+                lines.push(format!("{a} {b}"));
+                lines.push(format!("{capital} {b}: Jane Doe"));
+                lines.push(format!("{a} {b} https://x.example"));
+            }
+        }
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        for entry in std::fs::read_dir(fixtures).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            lines.extend(text.lines().map(|l| l.trim().to_string()));
+        }
+        lines
+    }
+
+    /// The hand-kept prefilter tables hold the first two letters of every line their rule
+    /// matches: a line the prefilter turns away is never one the rule would have matched.
+    #[test]
+    fn prefilter_tables_let_every_match_through() {
+        let rules = Rules::new(&CleanOptions::default()).unwrap();
+        type Prefilter = fn(&str) -> bool;
+        let pairs: [(&str, &Rule, Prefilter); 6] = [
+            ("share", &rules.share, share_possible),
+            ("advertisement", &rules.advertisement, |l| {
+                starts_like(l, AD_SKIP, AD_STARTS)
+            }),
+            ("related", &rules.related, |l| {
+                starts_like(l, b"", RELATED_STARTS)
+            }),
+            ("credit_prefix", &rules.credit_prefix, |l| {
+                starts_like(l, b"", CREDIT_PREFIX_STARTS)
+            }),
+            ("credit_by", &rules.credit_by, |l| {
+                starts_like(l, b"", CREDIT_BY_STARTS)
+            }),
+            ("byline_by", &rules.byline_by, |l| {
+                starts_like(l, b"", BYLINE_BY_STARTS)
+            }),
+        ];
+        for (name, rule, prefilter) in pairs {
+            let mut matched = 0;
+            for line in lines_for(rule) {
+                if rule.for_line(&line).is_match(&line) {
+                    matched += 1;
+                    assert!(
+                        prefilter(&line),
+                        "{name}: {line:?} matches but is filtered out"
+                    );
+                }
+            }
+            assert!(matched > 10, "{name}: only {matched} lines matched");
+        }
+    }
 
     #[test]
     fn builtins_compile() {

@@ -25,18 +25,23 @@ fn options(text: &str) -> (Option<CleanOptions>, String) {
 #[test]
 fn fixtures() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+    let count = std::fs::read_dir(&dir)
         .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    paths.sort();
-    assert!(paths.len() >= 40, "only {} fixtures", paths.len());
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|e| e == "txt")
+        })
+        .count();
+    assert!(count >= 40, "only {count} fixtures");
     // Building the stage compiles its regexes: once for the defaults, once per fixture that
     // sets options.
     let default_stage = Clean::new(CleanOptions::default(), &BuildContext::default()).unwrap();
-    for path in paths {
-        let raw = std::fs::read_to_string(&path).unwrap();
+    // One snapshot per fixture, each reported on its own: a mismatch does not hide the rest.
+    insta::glob!("fixtures/*.txt", |path| {
+        let raw = std::fs::read_to_string(path).unwrap();
         let (opts, text) = options(&raw);
         let own = opts.map(|o| Clean::new(o, &BuildContext::default()).unwrap());
         let stage = own.as_ref().unwrap_or(&default_stage);
@@ -59,9 +64,9 @@ fn fixtures() {
             "warnings": doc.warnings.iter().map(|w| &w.message).collect::<Vec<_>>(),
         });
         insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
-            insta::assert_json_snapshot!(name, snapshot);
+            insta::assert_json_snapshot!(snapshot);
         });
-    }
+    });
 }
 
 /// Every paragraph maps back to source text that says the same, up to whitespace.

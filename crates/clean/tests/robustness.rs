@@ -2,6 +2,7 @@
 
 use clean::{Clean, CleanOptions};
 use model::{BuildContext, Document, DocumentStage};
+use proptest::prelude::*;
 
 /// Pieces real pasted text is made of, including the awkward ones.
 const PIECES: &[&str] = &[
@@ -54,49 +55,79 @@ const PIECES: &[&str] = &[
     "**",
 ];
 
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n as u64) as usize
+/// Checks every invariant of a cleaned document made from `text`.
+fn check_invariants(text: &str, doc: &Document) {
+    let lines = text.split('\n').count();
+    for r in &doc.removed {
+        assert!(r.line >= 1 && r.line <= lines, "{text:?}");
+    }
+    let mut last = 0;
+    for p in &doc.paragraphs {
+        assert!(p.start >= last && p.end <= doc.text().len(), "{text:?}");
+        assert!(doc.text().is_char_boundary(p.start) && doc.text().is_char_boundary(p.end));
+        assert!(!doc.text()[p.clone()].trim().is_empty(), "{text:?}");
+        let span = doc.span(p.clone());
+        assert!(span.source_start <= span.source_end);
+        assert!(span.source_end <= text.chars().count());
+        last = p.end;
+    }
+    for h in &doc.headings {
+        assert!(h.before_paragraph <= doc.paragraphs.len());
     }
 }
 
+fn cleaned(stage: &Clean, text: &str) -> Document {
+    let mut doc = Document::new("r", "r.txt", text.to_string());
+    stage.process(&mut doc).unwrap();
+    doc
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Random pastes of awkward pieces: no panic, every range inside the text and on
+    /// character boundaries, and the same output for the same input.
+    #[test]
+    fn random_pastes_keep_every_invariant(
+        pieces in prop::collection::vec(prop::sample::select(PIECES), 0..60),
+        straighten_quotes: bool,
+    ) {
+        let options = CleanOptions { straighten_quotes, ..Default::default() };
+        let stage = Clean::new(options, &BuildContext::default()).unwrap();
+        let text: String = pieces.concat();
+        let doc = cleaned(&stage, &text);
+        check_invariants(&text, &doc);
+        let again = cleaned(&stage, &text);
+        prop_assert_eq!(doc.text(), again.text());
+        prop_assert_eq!(&doc.paragraphs, &again.paragraphs);
+        prop_assert_eq!(format!("{:?}", doc.removed), format!("{:?}", again.removed));
+        prop_assert_eq!(format!("{:?}", doc.meta), format!("{:?}", again.meta));
+    }
+
+    /// Any string at all, not only the pieces above.
+    #[test]
+    fn any_text_keeps_every_invariant(text in "\\PC{0,200}") {
+        let stage = Clean::new(CleanOptions::default(), &BuildContext::default()).unwrap();
+        check_invariants(&text, &cleaned(&stage, &text));
+    }
+}
+
+/// The hostile documents of the adversarial benchmark, small: cleaned without panic and with
+/// their text kept.
 #[test]
-fn random_pastes_keep_every_invariant() {
+fn adversarial_documents_are_cleaned() {
     let stage = Clean::new(CleanOptions::default(), &BuildContext::default()).unwrap();
-    let straight = CleanOptions {
-        straighten_quotes: true,
-        ..Default::default()
-    };
-    let straight = Clean::new(straight, &BuildContext::default()).unwrap();
-    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
-    for round in 0..400 {
-        let n = rng.below(60);
-        let text: String = (0..n).map(|_| PIECES[rng.below(PIECES.len())]).collect();
-        let mut doc = Document::new("r", "r.txt", text.clone());
-        let s = if round % 2 == 0 { &stage } else { &straight };
-        s.process(&mut doc).unwrap();
-        let lines = text.split('\n').count();
-        for r in &doc.removed {
-            assert!(r.line >= 1 && r.line <= lines, "{text:?}");
-        }
-        let mut last = 0;
-        for p in &doc.paragraphs {
-            assert!(p.start >= last && p.end <= doc.text().len(), "{text:?}");
-            assert!(doc.text().is_char_boundary(p.start) && doc.text().is_char_boundary(p.end));
-            assert!(!doc.text()[p.clone()].trim().is_empty(), "{text:?}");
-            let span = doc.span(p.clone());
-            assert!(span.source_start <= span.source_end);
-            assert!(span.source_end <= text.chars().count());
-            last = p.end;
-        }
-        for h in &doc.headings {
-            assert!(h.before_paragraph <= doc.paragraphs.len());
-        }
+    for text in [
+        "Jane Doe said, “a ‘b « c \" ".repeat(2000),
+        "John Smith ".repeat(5000),
+        "“ ” \" ' ‘ ’ « » ‹ › „ ".repeat(2000),
+        "word ".repeat(10_000),
+        "Alpha Beta Gamma Delta ".repeat(2000),
+        "\n".repeat(5000) + &"Short line.\n".repeat(2000),
+    ] {
+        let doc = cleaned(&stage, &text);
+        check_invariants(&text, &doc);
+        assert!(!doc.paragraphs.is_empty(), "{}", &text[..40]);
     }
 }
 

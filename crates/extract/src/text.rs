@@ -8,31 +8,60 @@
 
 use std::ops::Range;
 
+/// Longest sentence read as one: a longer run of text without a sentence end (a page of names,
+/// text without punctuation) is read in windows of at most this many bytes, cut at a space.
+/// Every stage works sentence by sentence, and some of their steps compare the words or names
+/// of a sentence with each other, so a window bounds their cost whatever the text. News
+/// sentences stay far below it.
+pub const MAX_SENTENCE_BYTES: usize = 16384;
+
 /// Sentences of `text` as byte ranges (trimmed), never crossing a paragraph boundary.
 /// Paragraphs that look like headlines, section headings, bylines or mastheads
 /// ([`is_headline_like`]) yield none.
 pub fn split_sentences(text: &str, paragraphs: &[Range<usize>]) -> Vec<Range<usize>> {
+    split_sentences_windowed(text, paragraphs).0
+}
+
+/// [`split_sentences`], and how many sentences were cut into windows of
+/// [`MAX_SENTENCE_BYTES`].
+pub fn split_sentences_windowed(
+    text: &str,
+    paragraphs: &[Range<usize>],
+) -> (Vec<Range<usize>>, usize) {
     let mut out = Vec::with_capacity(paragraphs.len() * 4);
+    let mut windowed = 0;
     for p in paragraphs {
         let para = &text[p.clone()];
         if is_headline_like(para) {
             continue;
         }
-        split_paragraph(para, p.start, &mut out);
+        windowed += split_paragraph(para, p.start, &mut out);
     }
-    out
+    (out, windowed)
 }
 
-/// Fills `doc.sentences` unless an earlier stage already did.
+/// Fills `doc.sentences` unless an earlier stage already did, with a warning on the document
+/// when a sentence was too long to be read as one.
 pub fn ensure_sentences(doc: &mut model::Document) {
     if doc.sentences.is_empty() {
-        doc.sentences = split_sentences(doc.text(), &doc.paragraphs);
+        let (sentences, windowed) = split_sentences_windowed(doc.text(), &doc.paragraphs);
+        doc.sentences = sentences;
+        if windowed > 0 {
+            doc.warn(
+                "sentences",
+                format!(
+                    "{windowed} sentences longer than {MAX_SENTENCE_BYTES} bytes were read in windows of at most that size"
+                ),
+            );
+        }
     }
 }
 
 const ELLIPSIS: &[u8] = "…".as_bytes();
 
-fn split_paragraph(para: &str, base: usize, out: &mut Vec<Range<usize>>) {
+/// Splits one paragraph into `out`; returns how many sentences were cut into windows.
+fn split_paragraph(para: &str, base: usize, out: &mut Vec<Range<usize>>) -> usize {
+    let mut windowed = 0;
     let bytes = para.as_bytes();
     let mut start = 0usize;
     let mut i = 0usize;
@@ -90,11 +119,11 @@ fn split_paragraph(para: &str, base: usize, out: &mut Vec<Range<usize>>) {
             i = j;
             continue;
         }
-        push_trimmed(para, base, start..k, out);
+        windowed += push_trimmed(para, base, start..k, out);
         start = k + ws;
         i = start;
     }
-    push_trimmed(para, base, start..para.len(), out);
+    windowed + push_trimmed(para, base, start..para.len(), out)
 }
 
 /// Where the first 0xA6 byte of `bytes` is (`bytes.len()` if none): the start of the cache
@@ -129,7 +158,13 @@ fn find_end_mark(bytes: &[u8], mut i: usize, next_a6: &mut usize) -> Option<usiz
     }
 }
 
-fn push_trimmed(para: &str, base: usize, r: Range<usize>, out: &mut Vec<Range<usize>>) {
+/// Pushes `r` without surrounding whitespace, in windows if it is longer than
+/// [`MAX_SENTENCE_BYTES`] (returns 1 then, else 0).
+fn push_trimmed(para: &str, base: usize, r: Range<usize>, out: &mut Vec<Range<usize>>) -> usize {
+    if r.len() > MAX_SENTENCE_BYTES {
+        push_windows(para, base, r, out);
+        return 1;
+    }
     let s = &para[r.clone()];
     // Most sentences start and end on a byte that is plainly no whitespace: no trimming.
     let plain = |b: Option<&u8>| b.is_some_and(|&b| b < 0x80 && ASCII_CLASS[b as usize] != C_SPACE);
@@ -146,6 +181,27 @@ fn push_trimmed(para: &str, base: usize, r: Range<usize>, out: &mut Vec<Range<us
     if lead + trail < s.len() {
         out.push(base + r.start + lead..base + r.end - trail);
     }
+    0
+}
+
+/// Cuts a run longer than [`MAX_SENTENCE_BYTES`] into windows at most that long, each ended
+/// at the last space of its second half (or on a character boundary if it has none).
+fn push_windows(para: &str, base: usize, r: Range<usize>, out: &mut Vec<Range<usize>>) {
+    let mut start = r.start;
+    while r.end - start > MAX_SENTENCE_BYTES {
+        let limit = start + MAX_SENTENCE_BYTES;
+        let half = start + MAX_SENTENCE_BYTES / 2;
+        let cut = match memchr::memrchr2(b' ', b'\n', &para.as_bytes()[half..limit]) {
+            Some(p) => half + p,
+            None => (start + 1..=limit)
+                .rev()
+                .find(|&i| para.is_char_boundary(i))
+                .unwrap_or(limit),
+        };
+        push_trimmed(para, base, start..cut, out);
+        start = cut;
+    }
+    push_trimmed(para, base, start..r.end, out);
 }
 
 /// Whether the single `.` at byte `dot` of `para` ends a sentence, given the text after it.
@@ -1018,6 +1074,36 @@ mod tests {
         }
         assert!(more_spaces_than(&[b' '; 4000], 3999));
         assert!(!more_spaces_than(&[b' '; 4000], 4000));
+    }
+
+    #[test]
+    fn a_run_without_sentence_end_is_read_in_windows_cut_at_spaces() {
+        let text = "John Smith met Jane Doe and ".repeat(2000);
+        let whole = [Range {
+            start: 0,
+            end: text.len(),
+        }];
+        let (sentences, windowed) = split_sentences_windowed(&text, &whole);
+        assert_eq!(windowed, 1);
+        assert!(sentences.len() >= text.len() / MAX_SENTENCE_BYTES);
+        for s in &sentences {
+            assert!(s.len() <= MAX_SENTENCE_BYTES, "{s:?}");
+            assert!(!text[s.clone()].starts_with(' ') && !text[s.clone()].ends_with(' '));
+        }
+        // Nothing but the spaces at the cuts is left out.
+        let kept: usize = sentences.iter().map(ExactSizeIterator::len).sum();
+        assert!(text.trim_end().len() - kept < sentences.len());
+        // A run with no space at all is cut on character boundaries.
+        let word = format!("the word is {} and it ends.", "é".repeat(20_000));
+        let whole = [Range {
+            start: 0,
+            end: word.len(),
+        }];
+        let (sentences, _) = split_sentences_windowed(&word, &whole);
+        assert!(sentences
+            .iter()
+            .all(|s| word.is_char_boundary(s.start) && s.len() <= MAX_SENTENCE_BYTES));
+        assert_eq!(sentences.last().map(|s| s.end), Some(word.len()));
     }
 
     #[test]

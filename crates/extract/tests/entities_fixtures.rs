@@ -10,19 +10,24 @@ use serde_json::json;
 #[test]
 fn fixtures() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/entities");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
+    let count = std::fs::read_dir(&dir)
         .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    files.sort();
-    assert!(files.len() >= 40, "{} fixtures", files.len());
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|e| e == "txt")
+        })
+        .count();
+    assert!(count >= 40, "{count} fixtures");
     let ctx = BuildContext::default();
     let entities = Entities::new(EntitiesOptions::default(), &ctx).unwrap();
     let claims = Claims::new(ClaimsOptions::default(), &ctx).unwrap();
-    for path in files {
+    // One snapshot per fixture, each reported on its own: a mismatch does not hide the rest.
+    insta::glob!("fixtures/entities/*.txt", |path| {
         let name = path.file_stem().unwrap().to_string_lossy().to_string();
-        let raw = std::fs::read_to_string(&path).unwrap();
+        let raw = std::fs::read_to_string(path).unwrap();
         let (published, text) = match raw.strip_prefix("published: ") {
             Some(rest) => {
                 let (date, body) = rest.split_once('\n').unwrap();
@@ -79,10 +84,9 @@ fn fixtures() {
             })
             .collect();
         insta::assert_json_snapshot!(
-            format!("entities_fixture__{name}"),
             json!({ "entities": rows, "role_mentions": role_mentions, "claims": claim_rows })
         );
-    }
+    });
 }
 
 #[test]

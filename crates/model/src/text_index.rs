@@ -4,9 +4,6 @@
 //! characters. Counting from the start of the text on every lookup would make a document with
 //! many records quadratic, so [`TextIndex`] keeps counts for every eight bytes.
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
-
 /// Answers "how many characters precede byte `b`?" with two table reads and one word count.
 ///
 /// Every quote, mention and claim of every document asks four times, so the index keeps the
@@ -31,14 +28,13 @@ impl TextIndex {
         let mut whole_blocks = bytes.chunks_exact(64);
         for (b, block) in (&mut whole_blocks).enumerate() {
             blocks.push(total);
-            let w: [u64; 8] = std::array::from_fn(|k| word_at(block, 8 * k));
-            if w.iter().fold(0, |any, x| any | x) & HIGHS == 0 {
+            if block.is_ascii() {
                 continue;
             }
             let mut in_block = 0u8;
-            for (k, x) in w.into_iter().enumerate() {
+            for (k, word) in block.chunks_exact(8).enumerate() {
                 words[8 * b + k] = in_block;
-                in_block += continuation_in_word(x) as u8;
+                in_block += continuation_bytes(word) as u8;
             }
             total += usize::from(in_block);
         }
@@ -48,7 +44,7 @@ impl TextIndex {
         let mut in_block = 0u8;
         for (k, word) in whole_blocks.remainder().chunks_exact(8).enumerate() {
             words[first + k] = in_block;
-            in_block += continuation_in_word(word_at(word, 0)) as u8;
+            in_block += continuation_bytes(word) as u8;
         }
         words[full] = in_block;
         TextIndex { blocks, words }
@@ -66,35 +62,16 @@ impl TextIndex {
         let mut continuation = self.blocks[w / 8] + usize::from(self.words[w]);
         let rest = pos % 8;
         if rest > 0 {
-            let word = match bytes.get(8 * w..8 * w + 8) {
-                Some(word) => u64::from_le_bytes(word.try_into().expect("eight bytes")),
-                None => {
-                    let mut padded = [0u8; 8];
-                    padded[..bytes.len() - 8 * w].copy_from_slice(&bytes[8 * w..]);
-                    u64::from_le_bytes(padded)
-                }
-            };
-            // Only the bytes before `pos`: the low `rest` bytes of the little-endian word.
-            continuation += continuation_in_word(word & (u64::MAX >> (8 * (8 - rest))));
+            // Only the bytes of its word before `pos`.
+            continuation += continuation_bytes(&bytes[8 * w..pos]);
         }
         pos - continuation
     }
 }
 
-/// The eight bytes of `bytes` from `at`, little-endian.
-fn word_at(bytes: &[u8], at: usize) -> u64 {
-    u64::from_le_bytes(bytes[at..at + 8].try_into().expect("eight bytes"))
-}
-
-/// Continuation bytes in the eight bytes of `w`: bit 6 of each byte is shifted onto its
-/// bit 7, and the lanes are summed by a multiply (the baseline x86-64 target has no popcount
-/// instruction).
-fn continuation_in_word(w: u64) -> usize {
-    if w & HIGHS == 0 {
-        return 0;
-    }
-    let lanes = (w & !(w << 1) & HIGHS) >> 7;
-    (lanes.wrapping_mul(ONES) >> 56) as usize
+/// Continuation bytes (0b10xx_xxxx) in `bytes`: the bytes that start no character.
+fn continuation_bytes(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 == 0x80).count()
 }
 
 #[cfg(test)]

@@ -7,11 +7,11 @@ use std::ops::Range;
 use model::{Document, EntityKind};
 
 use super::lexicon::{FirstName, Lex, Lexicon, RoleClass, RoleSig};
-use super::normalize::name_key;
-use super::{Gender, Referent, ReferentMention, Referents};
+use super::{Gender, Referents};
 use crate::text::{split_sentences, Token, TokenKind, TokenLog};
 
 mod learned;
+mod resolve;
 pub use learned::tagger_tokens;
 
 #[derive(Debug, Clone, Copy)]
@@ -569,23 +569,10 @@ impl<'a> Finder<'a> {
                 && tokens[next + 1].kind == TokenKind::Word
                 && starts_uppercase_at(text, tokens[next + 1].start)
             {
-                const KNOWN: u16 = Lex::PERSON
-                    | Lex::SURNAME
-                    | Lex::PLACE
-                    | Lex::ORG
-                    | Lex::ROLE
-                    | Lex::MODIFIER
-                    | Lex::DEMONYM;
-                let known = |m: Option<(u32, usize)>| flags_of(m.map(|(id, _)| id)) & KNOWN != 0;
-                let right = matches[next + 1];
-                let left_first = flags_of(lex) & Lex::FIRST != 0;
-                let right_single = right.is_none_or(|(_, e)| e == next + 1);
-                if right_single
-                    && ((left_first && !known(right)) || (lex.is_none() && right.is_none()))
-                {
+                if let Some(keeps_entry) = joins_hyphenated(&lexicon.flags, matches, next, lex) {
                     end = tokens[next + 1].end;
                     next += 2;
-                    if !left_first {
+                    if !keeps_entry {
                         lex = None;
                     }
                 }
@@ -815,29 +802,8 @@ impl<'a> Finder<'a> {
         let mut i = a;
         let mut gender = None;
         let mut honorific = false;
-        // Organizations and places named by their shape: "Kyiv School of Economics".
-        if role.is_none() && b - a >= 2 {
-            let first_is_name = self
-                .lex_of(a)
-                .is_some_and(|l| l.first.is_some() || l.person.is_some() || l.honorific.is_some());
-            let last = self.word(b - 1);
-            let org = (a..b).any(|k| {
-                ORG_WORDS.contains(self.word(k)) && self.lex_of(k).is_none_or(|l| l.org.is_none())
-            });
-            if !first_is_name && (org || PLACE_WORDS.contains(last)) {
-                let whole = self.items[a].start..self.items[b - 1].end;
-                let whole_lex = self.lex_of(a).filter(|_| b - a == 1);
-                let hint = if org { Hint::NewOrg } else { Hint::NewPlace };
-                if whole_lex.is_none() {
-                    // Places inside (Kyiv School…) still count as mentions of the place.
-                    self.cands.push(Cand {
-                        words: b - a,
-                        sentence_initial: self.sentence_initial(a),
-                        ..self.simple(whole, hint)
-                    });
-                    return;
-                }
-            }
+        if role.is_none() && self.shaped_name(a, b) {
+            return;
         }
         while i < b {
             let it = self.items[i];
@@ -915,73 +881,125 @@ impl<'a> Finder<'a> {
             // A name: a first name, a known person or an unknown capitalized word, then
             // surnames, particles and initials.
             let starts_with_first = f & (Lex::FIRST | Lex::PERSON) != 0;
-            let mut j = i + 1;
-            if f & Lex::PERSON == 0 {
-                while j < b {
-                    let itj = &self.items[j];
-                    let fj = itj.flags;
-                    let ok = if itj.kind == TokenKind::Word && !itj.cap {
-                        PARTICLES.contains(self.word(j)) && j + 1 < b
-                    } else if itj.initial {
-                        true
-                    } else if itj.lex.is_none() {
-                        !itj.acronym || starts_with_first
-                    } else {
-                        fj & Lex::PERSON == 0
-                            && (fj & Lex::SURNAME != 0
-                                || (fj & Lex::FIRST != 0 && starts_with_first)
-                                || (starts_with_first
-                                    && fj & (Lex::ROLE | Lex::PLACE | Lex::ORG) == 0
-                                    && !(j + 1 < self.items.len()
-                                        && self.items[j + 1].kind == TokenKind::Number)))
-                    };
-                    if !ok {
-                        break;
-                    }
-                    // A known surname ends a name that did not start with a first name
-                    // ("Putin Alaska Summit").
-                    j += 1;
-                    if !starts_with_first && fj & Lex::SURNAME != 0 {
-                        break;
-                    }
-                }
-            }
-            let first = l.and_then(|l| l.first).filter(|_| j - i > 1);
-            let gender_here = gender.or(first.and_then(FirstName::gender));
-            let bytes = self.items[i].start..self.items[j - 1].end;
-            let mut cand = self.simple(bytes, Hint::Name);
-            cand.words = (i..j).filter(|&k| self.items[k].cap).count();
-            cand.first = first;
-            if j - i == 1 {
-                cand.person = l.and_then(|l| l.person);
-                cand.surname_of = l.map(|l| l.surname_of.clone()).unwrap_or_default();
-                if cand.person.is_none() && cand.surname_of.is_empty() {
-                    cand.place_ctx = self.place_context(i, j);
-                }
-            } else if let Some(p) = l.and_then(|l| l.person) {
-                cand.person = Some(p);
-            }
-            if first.is_none() && j - i > 1 && j - i <= 3 && cand.person.is_none() {
-                cand.place_ctx = self.place_context(i, j);
-            }
-            cand.gender = gender_here;
-            cand.honorific = honorific;
-            cand.sentence_initial = self.sentence_initial(i);
-            cand.speech = self.speech_context(i, j);
-            let taken_role = role.take();
-            cand.role = if taken_role.is_none() && cand.place_ctx && first.is_none() {
-                None
+            let j = if f & Lex::PERSON == 0 {
+                self.name_end(i, b, starts_with_first)
             } else {
-                taken_role
-                    .or_else(|| self.role_before(i))
-                    .or_else(|| self.role_reversed(i, j))
-                    .or_else(|| self.appositive(j))
+                i + 1
             };
-            self.cands.push(cand);
+            self.push_name(i, j, gender, honorific, role.take());
             gender = None;
             honorific = false;
             i = j;
         }
+    }
+
+    /// Organizations and places named by their shape ("Kyiv School of Economics"): pushes the
+    /// whole of items `a..b` as one and returns true when it is one.
+    fn shaped_name(&mut self, a: usize, b: usize) -> bool {
+        if b - a < 2 {
+            return false;
+        }
+        let first_is_name = self
+            .lex_of(a)
+            .is_some_and(|l| l.first.is_some() || l.person.is_some() || l.honorific.is_some());
+        let last = self.word(b - 1);
+        let org = (a..b).any(|k| {
+            ORG_WORDS.contains(self.word(k)) && self.lex_of(k).is_none_or(|l| l.org.is_none())
+        });
+        if !first_is_name && (org || PLACE_WORDS.contains(last)) {
+            let whole = self.items[a].start..self.items[b - 1].end;
+            let whole_lex = self.lex_of(a).filter(|_| b - a == 1);
+            let hint = if org { Hint::NewOrg } else { Hint::NewPlace };
+            if whole_lex.is_none() {
+                // Places inside (Kyiv School…) still count as mentions of the place.
+                self.cands.push(Cand {
+                    words: b - a,
+                    sentence_initial: self.sentence_initial(a),
+                    ..self.simple(whole, hint)
+                });
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Pushes the name of items `i..j`, with the honorific's gender and the role phrase
+    /// before it, if any (else one found around it).
+    fn push_name(
+        &mut self,
+        i: usize,
+        j: usize,
+        gender: Option<Gender>,
+        honorific: bool,
+        taken_role: Option<(Range<usize>, RoleSig)>,
+    ) {
+        let l = self.lex_of(i);
+        let first = l.and_then(|l| l.first).filter(|_| j - i > 1);
+        let gender_here = gender.or(first.and_then(FirstName::gender));
+        let bytes = self.items[i].start..self.items[j - 1].end;
+        let mut cand = self.simple(bytes, Hint::Name);
+        cand.words = (i..j).filter(|&k| self.items[k].cap).count();
+        cand.first = first;
+        if j - i == 1 {
+            cand.person = l.and_then(|l| l.person);
+            cand.surname_of = l.map(|l| l.surname_of.clone()).unwrap_or_default();
+            if cand.person.is_none() && cand.surname_of.is_empty() {
+                cand.place_ctx = self.place_context(i, j);
+            }
+        } else if let Some(p) = l.and_then(|l| l.person) {
+            cand.person = Some(p);
+        }
+        if first.is_none() && j - i > 1 && j - i <= 3 && cand.person.is_none() {
+            cand.place_ctx = self.place_context(i, j);
+        }
+        cand.gender = gender_here;
+        cand.honorific = honorific;
+        cand.sentence_initial = self.sentence_initial(i);
+        cand.speech = self.speech_context(i, j);
+        cand.role = if taken_role.is_none() && cand.place_ctx && first.is_none() {
+            None
+        } else {
+            taken_role
+                .or_else(|| self.role_before(i))
+                .or_else(|| self.role_reversed(i, j))
+                .or_else(|| self.appositive(j))
+        };
+        self.cands.push(cand);
+    }
+
+    /// Where a name starting at item `i` (not a known person) ends before `b`: surnames,
+    /// particles and initials after it.
+    fn name_end(&self, i: usize, b: usize, starts_with_first: bool) -> usize {
+        let mut j = i + 1;
+        while j < b {
+            let itj = &self.items[j];
+            let fj = itj.flags;
+            let ok = if itj.kind == TokenKind::Word && !itj.cap {
+                PARTICLES.contains(self.word(j)) && j + 1 < b
+            } else if itj.initial {
+                true
+            } else if itj.lex.is_none() {
+                !itj.acronym || starts_with_first
+            } else {
+                fj & Lex::PERSON == 0
+                    && (fj & Lex::SURNAME != 0
+                        || (fj & Lex::FIRST != 0 && starts_with_first)
+                        || (starts_with_first
+                            && fj & (Lex::ROLE | Lex::PLACE | Lex::ORG) == 0
+                            && !(j + 1 < self.items.len()
+                                && self.items[j + 1].kind == TokenKind::Number)))
+            };
+            if !ok {
+                break;
+            }
+            // A known surname ends a name that did not start with a first name
+            // ("Putin Alaska Summit").
+            j += 1;
+            if !starts_with_first && fj & Lex::SURNAME != 0 {
+                break;
+            }
+        }
+        j
     }
 
     fn simple(&self, bytes: Range<usize>, hint: Hint) -> Cand {
@@ -1262,372 +1280,6 @@ impl<'a> Finder<'a> {
             i = end + 1;
         }
     }
-
-    // ---- document level -------------------------------------------------------------
-
-    // Out of line: called once per document, and a profile should show it on its own.
-    #[inline(never)]
-    fn resolve(&mut self) -> Referents {
-        let text = self.text;
-        let lex = self.lex;
-        // Room for every list up front: there are at most as many referents and keys as
-        // candidates, and growing a list step by step costs a copy at each step.
-        let mut refs: Vec<Ref> = Vec::with_capacity(self.cands.len());
-        let mut assigned: Vec<Option<usize>> = vec![None; self.cands.len()];
-
-        // 1. Full personal names (two words or more, or known figures), longest first so
-        //    that "Al Thani" finds "Mohammed bin Abdulrahman Al Thani".
-        let full_name = |c: &Cand| {
-            let full = c.words >= 2
-                && (c.first.is_some()
-                    || c.person.is_some()
-                    || c.role.is_some()
-                    || c.honorific
-                    || (c.learned == Some(EntityKind::Person) && !c.place_ctx)
-                    || (c.speech && !c.sentence_initial && c.learned.is_none()));
-            c.hint == Hint::Name && (full || c.person.is_some())
-        };
-        // Only these are taken here: sorting just them keeps their order and sorts less.
-        let mut by_length: Vec<usize> = Vec::with_capacity(self.cands.len());
-        by_length.extend((0..self.cands.len()).filter(|&ci| full_name(&self.cands[ci])));
-        by_length.sort_by_key(|&ci| std::cmp::Reverse(self.cands[ci].words));
-        // A story repeats its names ("Trump" … "Trump"): each surface's key is made once.
-        let mut keys: Vec<(&str, String)> = Vec::with_capacity(self.cands.len());
-        for ci in by_length {
-            let c = &self.cands[ci];
-            let name = &text[c.bytes.clone()];
-            // Keys are copied only into a new referent: most mentions find theirs.
-            let key: &str = match c.person {
-                Some(p) => &lex.people[p as usize].key,
-                None => {
-                    let k = key_index(&mut keys, name);
-                    &keys[k].1
-                }
-            };
-            if c.first.is_none() && c.person.is_none() {
-                if let Some(r) = surname_match(&refs, key, c.bytes.start, &self.cands, &assigned) {
-                    assigned[ci] = Some(r);
-                    continue;
-                }
-            }
-            let r = find_person(&refs, key).unwrap_or_else(|| {
-                refs.push(Ref::person(key.to_string()));
-                refs.len() - 1
-            });
-            refs[r].known = refs[r].known.or(c.person);
-            assigned[ci] = Some(r);
-        }
-        let surnames: Vec<&str> = self
-            .cands
-            .iter()
-            .zip(&assigned)
-            .filter(|(c, a)| a.is_some() && c.words >= 2)
-            .filter_map(|(c, _)| text[c.bytes.clone()].rsplit(' ').next())
-            .collect();
-        // 2. Single names: a surname of someone named in full, a known figure, or a name by
-        //    context (title, honorific, speech verb).
-        for (ci, c) in self.cands.iter().enumerate() {
-            if assigned[ci].is_some() {
-                continue;
-            }
-            let name = &text[c.bytes.clone()];
-            let is_name = c.hint == Hint::Name;
-            // A listed place or organization is a person only when it is the surname of
-            // someone named in full ("Jordan" after "Michael Jordan"): test that cheaply.
-            // A name the tagger typed (any kind) may still be the surname of someone named
-            // in full ("Al Thani" after "Mohammed bin Abdulrahman Al Thani").
-            let maybe_surname = is_name
-                || c.learned.is_some()
-                || (matches!(c.hint, Hint::Place(_) | Hint::Org(_) | Hint::Acronym)
-                    && surnames.iter().any(|s| s.eq_ignore_ascii_case(name)));
-            if !maybe_surname {
-                continue;
-            }
-            let k = key_index(&mut keys, name);
-            let key = keys[k].1.as_str();
-            let by_surname = surname_match(&refs, key, c.bytes.start, &self.cands, &assigned);
-            // Names written family name first ("Lee" for Lee Jae-myung).
-            let by_surname = by_surname.or_else(|| {
-                if !is_name {
-                    return None;
-                }
-                let mut hits = refs.iter().enumerate().filter(|(_, r)| {
-                    r.kind == EntityKind::Person
-                        && r.known.is_some()
-                        && r.key.len() > key.len()
-                        && r.key.starts_with(key)
-                        && r.key.as_bytes()[key.len()] == b' '
-                });
-                // Only a single hit counts.
-                let first = hits.next()?.0;
-                hits.next().is_none().then_some(first)
-            });
-            if let Some(r) = by_surname {
-                assigned[ci] = Some(r);
-                continue;
-            }
-            if !is_name {
-                continue;
-            }
-            if c.surname_of.len() == 1 {
-                let p = c.surname_of[0];
-                let key = &lex.people[p as usize].key;
-                let r = find_person(&refs, key).unwrap_or_else(|| {
-                    refs.push(Ref::person(key.clone()));
-                    refs.len() - 1
-                });
-                refs[r].known = Some(p);
-                assigned[ci] = Some(r);
-                continue;
-            }
-            // A single capitalized word with only a speech verb after it is as often an
-            // organization ("Eurostat said") as a person: not enough.
-            let evidence = c.role.is_some()
-                || c.honorific
-                || !c.surname_of.is_empty()
-                || (c.learned == Some(EntityKind::Person) && !c.place_ctx);
-            if evidence {
-                let r = find_person(&refs, key).unwrap_or_else(|| {
-                    refs.push(Ref::person(key.to_string()));
-                    refs.len() - 1
-                });
-                assigned[ci] = Some(r);
-            }
-        }
-        // 3. Places and organizations.
-        for (ci, c) in self.cands.iter().enumerate() {
-            if assigned[ci].is_some() {
-                continue;
-            }
-            let name = &text[c.bytes.clone()];
-            let (kind, key): (EntityKind, &str) = match c.hint {
-                Hint::Place(p) => (EntityKind::Place, &lex.places[p as usize].key),
-                Hint::Org(o) => (EntityKind::Org, &lex.orgs[o as usize].key),
-                hint => {
-                    let kind = match (hint, c.learned) {
-                        // The tagger's kind over a guess by shape, but for a name after
-                        // "in", "near"… (a place by its context).
-                        (_, Some(kind)) if kind != EntityKind::Person && !c.place_ctx => kind,
-                        _ => match hint {
-                            Hint::NewOrg => EntityKind::Org,
-                            Hint::NewPlace => EntityKind::Place,
-                            Hint::Acronym if c.speech && !c.sentence_initial => EntityKind::Org,
-                            // A place by its context ("in Brindle"), unless the tagger
-                            // read the words and found no name ("in Economics").
-                            Hint::Name
-                                if c.place_ctx
-                                    && !c.sentence_initial
-                                    && c.first.is_none()
-                                    && !c.untagged =>
-                            {
-                                EntityKind::Place
-                            }
-                            _ => continue,
-                        },
-                    };
-                    let k = key_index(&mut keys, name);
-                    (kind, &keys[k].1)
-                }
-            };
-            let r = refs
-                .iter()
-                .position(|r| r.kind == kind && r.key == key)
-                .unwrap_or_else(|| {
-                    refs.push(Ref::new(kind, key.to_string()));
-                    refs.len() - 1
-                });
-            assigned[ci] = Some(r);
-        }
-
-        // Build referents with names, roles, genders.
-        let mut out = Referents::default();
-        let mut infos: Vec<RefInfo> = refs.iter().map(|_| RefInfo::default()).collect();
-        let mut name_count = vec![0usize; refs.len()];
-        for (ci, c) in self.cands.iter().enumerate() {
-            let Some(r) = assigned[ci] else { continue };
-            let info = &mut infos[r];
-            let surface = &text[c.bytes.clone()];
-            // The fullest form: more words; for places and organizations, on a tie, more
-            // letters ("United States" over "U.S.", "U.S." over "US").
-            let w = word_count(surface);
-            let fuller = info.name.as_ref().is_none_or(|n| {
-                let nw = info.name_words;
-                w > nw || (w == nw && refs[r].kind != EntityKind::Person && surface.len() > n.len())
-            });
-            if fuller {
-                info.name = Some(surface);
-                info.name_words = w;
-            }
-            if c.honorific {
-                info.gender = info.gender.or(c.gender);
-                info.honorific_gender = info.honorific_gender.or(c.gender);
-            }
-            info.gender = info.gender.or(c.gender);
-            if let Some((rb, sig)) = &c.role {
-                let role = &text[rb.clone()];
-                match &info.role {
-                    None => info.role = Some(role),
-                    Some(old) => {
-                        if role.len() > old.len()
-                            && role.to_lowercase().ends_with(&old.to_lowercase())
-                        {
-                            info.role = Some(role);
-                        }
-                    }
-                }
-                info.sigs.push(sig);
-            }
-            name_count[r] += 1;
-        }
-        // The name mentions grouped by referent, each group in candidate order: one list, not
-        // one growing list per referent.
-        let mut name_at = Vec::with_capacity(refs.len() + 1);
-        name_at.push(0);
-        for &n in &name_count {
-            name_at.push(name_at.last().copied().unwrap_or(0) + n);
-        }
-        let mut name_starts = vec![0; name_at[refs.len()]];
-        let mut fill = name_at.clone();
-        for (ci, c) in self.cands.iter().enumerate() {
-            if let Some(r) = assigned[ci] {
-                name_starts[fill[r]] = c.bytes.start;
-                fill[r] += 1;
-            }
-        }
-        let names_of = |r: usize| &name_starts[name_at[r]..name_at[r + 1]];
-        for (r, info) in infos.iter_mut().enumerate() {
-            if let Some(p) = refs[r].known {
-                let known = &lex.people[p as usize];
-                if info
-                    .name
-                    .as_ref()
-                    .is_none_or(|n| word_count(n) < word_count(&known.name))
-                {
-                    info.name = Some(&known.name);
-                }
-                info.gender = info.honorific_gender.or(info.gender).or(known.gender);
-                info.known_sig = Some(&known.role);
-            }
-        }
-        // Each referent's first mention, found once rather than at every comparison.
-        let mut first_mention: Vec<usize> = (0..refs.len())
-            .map(|r| names_of(r).iter().copied().min().unwrap_or(usize::MAX))
-            .collect();
-        // Role phrases to the person they describe.
-        let mut role_links: Vec<(usize, Range<usize>)> = Vec::with_capacity(self.roles.len());
-        for rm in &self.roles {
-            if let Some(r) = link_role(&refs, &infos, &names_of, rm) {
-                first_mention[r] = first_mention[r].min(rm.bytes.start);
-                role_links.push((r, rm.bytes.clone()));
-            }
-        }
-        let mut has_mention = vec![false; refs.len()];
-        for r in (0..refs.len()).filter(|&r| !names_of(r).is_empty()) {
-            has_mention[r] = true;
-        }
-        for (r, _) in &role_links {
-            has_mention[*r] = true;
-        }
-        let mut order: Vec<usize> = Vec::with_capacity(refs.len());
-        order.extend((0..refs.len()).filter(|&r| has_mention[r]));
-        order.sort_by_key(|&r| first_mention[r]);
-        let mut new_index = vec![usize::MAX; refs.len()];
-        for (ni, &r) in order.iter().enumerate() {
-            new_index[r] = ni;
-            let info = &infos[r];
-            let name = info.name.unwrap_or_default().to_string();
-            let key = if refs[r].kind == EntityKind::Person {
-                match refs[r].known {
-                    Some(p) => lex.people[p as usize].key.clone(),
-                    None => {
-                        let k = key_index(&mut keys, info.name.unwrap_or_default());
-                        keys[k].1.clone()
-                    }
-                }
-            } else {
-                refs[r].key.clone()
-            };
-            out.referents.push(Referent {
-                name,
-                kind: refs[r].kind,
-                gender: if refs[r].kind == EntityKind::Person {
-                    info.gender
-                } else {
-                    None
-                },
-                role: info.role.map(str::to_string),
-                key,
-            });
-        }
-        // In the order they were found; sorting by referent on equal spans too keeps the same
-        // mention at the dedup below as listing them referent by referent would.
-        out.mentions.reserve(name_starts.len() + role_links.len());
-        for (ci, c) in self.cands.iter().enumerate() {
-            if let Some(r) = assigned[ci] {
-                out.mentions.push(ReferentMention {
-                    bytes: c.bytes.clone(),
-                    referent: new_index[r],
-                    by_role: false,
-                });
-            }
-        }
-        for (r, bytes) in role_links {
-            out.mentions.push(ReferentMention {
-                bytes,
-                referent: new_index[r],
-                by_role: true,
-            });
-        }
-        out.mentions
-            .sort_by_key(|m| (m.bytes.start, m.bytes.end, m.referent));
-        out.mentions.dedup_by(|a, b| a.bytes == b.bytes);
-        out
-    }
-}
-
-#[derive(Debug, Clone)]
-struct Ref {
-    kind: EntityKind,
-    key: String,
-    known: Option<u32>,
-    /// Where the key's first word ends and its last word starts, found once: every new name
-    /// is compared with them all (see [`find_person`]).
-    first_end: usize,
-    last_start: usize,
-}
-
-impl Ref {
-    fn new(kind: EntityKind, key: String) -> Ref {
-        // Keys are short: a plain byte loop beats the string searchers.
-        let b = key.as_bytes();
-        let first_end = b.iter().position(|&c| c == b' ').unwrap_or(b.len());
-        let last_start = b.iter().rposition(|&c| c == b' ').map_or(0, |i| i + 1);
-        Ref {
-            kind,
-            key,
-            known: None,
-            first_end,
-            last_start,
-        }
-    }
-
-    fn person(key: String) -> Ref {
-        Ref::new(EntityKind::Person, key)
-    }
-}
-
-#[derive(Debug, Default)]
-struct RefInfo<'a> {
-    /// Borrowed from the text or the lists until the referent is built.
-    name: Option<&'a str>,
-    /// [`word_count`] of `name`, while the mentions are read.
-    name_words: usize,
-    gender: Option<Gender>,
-    honorific_gender: Option<Gender>,
-    role: Option<&'a str>,
-    /// Borrowed from the candidates and the lists: role signatures are only compared.
-    sigs: Vec<&'a RoleSig>,
-    known_sig: Option<&'a RoleSig>,
 }
 
 /// Whether the character at byte `at` of `text` is an uppercase letter; ASCII without slicing.
@@ -1668,152 +1320,28 @@ fn letters_and_acronym_chars(s: &str) -> (usize, bool) {
     )
 }
 
-fn word_count(s: &str) -> usize {
-    // Names hold single spaces: counting them is enough.
-    s.bytes().filter(|&b| b == b' ').count() + 1
-}
-
-/// The index in `keys` of the [`name_key`] of `name`, made when first asked for.
-fn key_index<'t>(keys: &mut Vec<(&'t str, String)>, name: &'t str) -> usize {
-    match keys.iter().position(|(n, _)| *n == name) {
-        Some(k) => k,
-        None => {
-            keys.push((name, name_key(name)));
-            keys.len() - 1
-        }
-    }
-}
-
-/// A person already known by this key, or by the same surname and first name.
-fn find_person(refs: &[Ref], key: &str) -> Option<usize> {
-    if let Some(r) = refs
-        .iter()
-        .position(|r| r.kind == EntityKind::Person && r.key == key)
-    {
-        return Some(r);
-    }
-    let (first, last) = (key.split(' ').next()?, key.rsplit(' ').next()?);
-    if first == last {
-        return None;
-    }
-    // "Donald J. Trump" = "Donald Trump".
-    refs.iter().position(|r| {
-        r.kind == EntityKind::Person
-            && r.first_end < r.key.len()
-            && r.key.as_bytes()[..r.first_end] == *first.as_bytes()
-            && r.key.as_bytes()[r.last_start..] == *last.as_bytes()
-    })
-}
-
-/// The person whose surname (or name tail, "von der Leyen") `key` is; the nearest one before
-/// `at` when several share it.
-fn surname_match(
-    refs: &[Ref],
-    key: &str,
-    at: usize,
-    cands: &[Cand],
-    assigned: &[Option<usize>],
-) -> Option<usize> {
-    let matches = |r: &Ref| {
-        r.kind == EntityKind::Person
-            && r.key.len() > key.len()
-            && r.key.ends_with(key)
-            && r.key.as_bytes()[r.key.len() - key.len() - 1] == b' '
-    };
-    let mut matching = refs.iter().enumerate().filter(|(_, r)| matches(r));
-    let first = matching.next()?.0;
-    if matching.next().is_none() {
-        return Some(first);
-    }
-    let mut best = None;
-    for (ci, c) in cands.iter().enumerate() {
-        if c.bytes.start >= at {
-            break;
-        }
-        if let Some(r) = assigned[ci] {
-            if matches(&refs[r]) {
-                best = Some(r);
-            }
-        }
-    }
-    best.or(Some(first))
-}
-
-/// The person a role phrase refers to: the best match of head and nationality among the
-/// persons with a role, the most recently mentioned on ties, else the next one mentioned.
-fn link_role<'n>(
-    refs: &[Ref],
-    infos: &[RefInfo<'_>],
-    names_of: &impl Fn(usize) -> &'n [usize],
-    rm: &RoleMention,
-) -> Option<usize> {
-    let mut best: Option<(i32, usize, usize)> = None; // (score, recency rank, ref)
-    for (r, info) in infos.iter().enumerate() {
-        // Every referent is made for a name mention, so it has one.
-        if refs[r].kind != EntityKind::Person || names_of(r).is_empty() {
-            continue;
-        }
-        let mut score = i32::MIN;
-        for sig in &info.sigs {
-            score = score.max(sig_score(sig, &rm.sig));
-        }
-        // What the lists know about a public figure helps only a phrase that names a country
-        // or body ("the Russian President"), never a bare "the president".
-        if !rm.sig.places.is_empty() || !rm.sig.orgs.is_empty() {
-            if let Some(sig) = &info.known_sig {
-                score = score.max(sig_score(sig, &rm.sig));
-            }
-        }
-        if score <= 0 {
-            continue;
-        }
-        // Most recent name mention before the phrase; else the first one after.
-        let names = names_of(r).iter().copied();
-        let rank = match names.clone().filter(|&p| p < rm.bytes.start).max() {
-            Some(before) => usize::MAX / 2 + before,
-            None => usize::MAX / 2 - names.min().unwrap_or(0).min(usize::MAX / 2),
-        };
-        let cand = (score, rank, r);
-        if best.is_none_or(|b| (cand.0, cand.1) > (b.0, b.1)) {
-            best = Some(cand);
-        }
-    }
-    best.map(|b| b.2)
-}
-
-fn sig_score(person: &RoleSig, mention: &RoleSig) -> i32 {
-    let head = match (person.head, mention.head) {
-        (Some(a), Some(b)) if a == b => 4,
-        // "The Russian President" for "Russian leader Vladimir Putin": same family of titles,
-        // and only with a matching country.
-        _ => match (person.class, mention.class) {
-            (Some(RoleClass::Leader), Some(RoleClass::Leader))
-                if mention.places.iter().any(|p| person.places.contains(p)) =>
-            {
-                2
-            }
-            _ => return 0,
-        },
-    };
-    let mut score = head;
-    if !mention.places.is_empty() {
-        if person.places.is_empty() {
-            score += 0;
-        } else if mention.places.iter().any(|p| person.places.contains(p)) {
-            score += 4;
-        } else {
-            return 0;
-        }
-    } else if person.places.is_empty() {
-        // A bare "the president" is most often the one the text titles plainly.
-        score += 1;
-    }
-    if !mention.orgs.is_empty() && !person.orgs.is_empty() {
-        if mention.orgs.iter().any(|o| person.orgs.contains(o)) {
-            score += 3;
-        } else {
-            return 0;
-        }
-    }
-    score
+/// Whether the capitalized word before the hyphen at token `next` (its entry `lex`) and the
+/// word after it are one name: "Jean-Noël" (a first name, whose entry it keeps) and
+/// "Rolls-Royce" (unknown words); not "Trump-Putin" (two known names). `flags` are the
+/// lexicon's, `matches` each token's entry.
+fn joins_hyphenated(
+    flags: &[u16],
+    matches: &[Option<(u32, usize)>],
+    next: usize,
+    lex: Option<u32>,
+) -> Option<bool> {
+    const KNOWN: u16 = Lex::PERSON
+        | Lex::SURNAME
+        | Lex::PLACE
+        | Lex::ORG
+        | Lex::ROLE
+        | Lex::MODIFIER
+        | Lex::DEMONYM;
+    let flags_of = |lex: Option<u32>| lex.map_or(0, |id| flags[id as usize]);
+    let known = |m: Option<(u32, usize)>| flags_of(m.map(|(id, _)| id)) & KNOWN != 0;
+    let right = matches[next + 1];
+    let left_first = flags_of(lex) & Lex::FIRST != 0;
+    let right_single = right.is_none_or(|(_, e)| e == next + 1);
+    (right_single && ((left_first && !known(right)) || (lex.is_none() && right.is_none())))
+        .then_some(left_first)
 }

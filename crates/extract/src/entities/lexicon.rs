@@ -1063,33 +1063,10 @@ fn split_list(field: &str) -> impl Iterator<Item = &str> {
     field.split(',').map(str::trim).filter(|s| !s.is_empty())
 }
 
-/// The hasher of the list builder's maps: FNV-1a, which hashes the short names of the lists
-/// in a fraction of the default hasher's time. The maps are only looked up, never iterated,
-/// and hold the built-in lists and the user's own: nothing to defend against.
-#[derive(Default, Clone, Copy)]
-struct ShortKeys;
-
-impl std::hash::BuildHasher for ShortKeys {
-    type Hasher = Fnv;
-
-    fn build_hasher(&self) -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-}
+/// The hasher of the list builder's maps: rustc-hash's, which hashes the short names of the
+/// lists in a fraction of the default hasher's time. The maps are only looked up, never
+/// iterated, and hold the built-in lists and the user's own: nothing to defend against.
+type ShortKeys = rustc_hash::FxBuildHasher;
 
 #[derive(Default)]
 struct Builder {

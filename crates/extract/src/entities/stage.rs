@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use super::lexicon::{Extras, Lexicon};
 use super::normalize::name_key;
-use super::scan_dates;
+use super::{scan_dates, DateMention};
 use crate::records::spans;
 
 /// Options of the entities stage.
@@ -146,11 +146,6 @@ impl DocumentStage for Entities {
             Vec::new()
         };
         // One entity per referent (and per date value), with its first mention and count.
-        struct Pending {
-            first: usize,
-            count: usize,
-            entity: Option<Entity>,
-        }
         let mut pending: Vec<Pending> = Vec::with_capacity(refs.referents.len() + dates.len());
         pending.extend(refs.referents.iter().map(|r| Pending {
             first: usize::MAX,
@@ -170,11 +165,6 @@ impl DocumentStage for Entities {
         // Every mention with the index of its entry in `pending`.
         let mut mentions: Vec<(Range<usize>, usize)> =
             Vec::with_capacity(refs.mentions.len() + dates.len());
-        let add_alias = |entity: &mut Entity, surface: &str| {
-            if surface != entity.name && !entity.aliases.iter().any(|a| a == surface) {
-                entity.aliases.push(surface.to_string());
-            }
-        };
         for m in &refs.mentions {
             if m.by_role && !self.options.role_mentions {
                 continue;
@@ -190,33 +180,7 @@ impl DocumentStage for Entities {
         }
         let from_finder = mentions.len();
         if self.options.dates {
-            let mut by_value: HashMap<String, usize> = HashMap::new();
-            for d in dates {
-                let surface = &doc.text()[d.bytes.clone()];
-                let key = d.value.clone().unwrap_or_else(|| name_key(surface));
-                let i = *by_value.entry(key.clone()).or_insert_with(|| {
-                    pending.push(Pending {
-                        first: d.bytes.start,
-                        count: 0,
-                        entity: Some(Entity {
-                            id: String::new(),
-                            name: surface.to_string(),
-                            kind: EntityKind::Date,
-                            role: None,
-                            aliases: Vec::new(),
-                            mentions: 0,
-                            key,
-                            value: d.value.clone(),
-                            anchor: d.anchor.clone(),
-                        }),
-                    });
-                    pending.len() - 1
-                });
-                let p = &mut pending[i];
-                add_alias(p.entity.as_mut().expect("taken only below"), surface);
-                p.count += 1;
-                mentions.push((d.bytes, i));
-            }
+            add_dates(doc.text(), dates, &mut pending, &mut mentions);
         }
         // Entities in order of first mention; ties keep the order above.
         // Sized for every entry: collected from a filter, it grew from empty.
@@ -233,33 +197,10 @@ impl DocumentStage for Entities {
             entity.mentions = p.count;
             entities.push(entity);
         }
-        // Mentions in text order, those at the same place by entity: what a stable sort of
-        // them listed entity by entity gives (equal keys are equal records). The finder's
-        // mentions and the dates are each in text order already: merge them.
-        let key = |m: &(Range<usize>, usize)| (m.0.start, m.0.end, m.1);
         for m in &mut mentions {
             m.1 = numbered[m.1];
         }
-        let (names, dates) = mentions.split_at(from_finder);
-        let mentions: Vec<(Range<usize>, usize)> =
-            if names.is_sorted_by_key(key) && dates.is_sorted_by_key(key) {
-                let mut merged = Vec::with_capacity(mentions.len());
-                let (mut a, mut b) = (names.iter().peekable(), dates.iter().peekable());
-                while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
-                    if key(y) < key(x) {
-                        merged.push(b.next().expect("peeked").clone());
-                    } else {
-                        merged.push(a.next().expect("peeked").clone());
-                    }
-                }
-                merged.extend(a.cloned());
-                merged.extend(b.cloned());
-                merged
-            } else {
-                let mut all = mentions;
-                all.sort_unstable_by_key(key);
-                all
-            };
+        let mentions = in_text_order(mentions, from_finder);
         let ranges: Vec<Range<usize>> = mentions.iter().map(|m| m.0.clone()).collect();
         let spans = spans(doc, &ranges);
         let mentions: Vec<Mention> = spans
@@ -274,5 +215,83 @@ impl DocumentStage for Entities {
         doc.entities = entities;
         doc.mentions = mentions;
         Ok(())
+    }
+}
+
+/// An entity on its way: its first mention and count, and the record until it is numbered.
+struct Pending {
+    first: usize,
+    count: usize,
+    entity: Option<Entity>,
+}
+
+fn add_alias(entity: &mut Entity, surface: &str) {
+    if surface != entity.name && !entity.aliases.iter().any(|a| a == surface) {
+        entity.aliases.push(surface.to_string());
+    }
+}
+
+/// One entity per date value, and a mention for each date.
+fn add_dates(
+    text: &str,
+    dates: Vec<DateMention>,
+    pending: &mut Vec<Pending>,
+    mentions: &mut Vec<(Range<usize>, usize)>,
+) {
+    let mut by_value: HashMap<String, usize> = HashMap::new();
+    for d in dates {
+        let surface = &text[d.bytes.clone()];
+        let key = d.value.clone().unwrap_or_else(|| name_key(surface));
+        let i = *by_value.entry(key.clone()).or_insert_with(|| {
+            pending.push(Pending {
+                first: d.bytes.start,
+                count: 0,
+                entity: Some(Entity {
+                    id: String::new(),
+                    name: surface.to_string(),
+                    kind: EntityKind::Date,
+                    role: None,
+                    aliases: Vec::new(),
+                    mentions: 0,
+                    key,
+                    value: d.value.clone(),
+                    anchor: d.anchor.clone(),
+                }),
+            });
+            pending.len() - 1
+        });
+        let p = &mut pending[i];
+        add_alias(p.entity.as_mut().expect("taken only below"), surface);
+        p.count += 1;
+        mentions.push((d.bytes, i));
+    }
+}
+
+/// Mentions in text order, those at the same place by entity: what a stable sort of them
+/// listed entity by entity gives (equal keys are equal records). The finder's mentions (the
+/// first `from_finder`) and the dates are each in text order already: merged.
+fn in_text_order(
+    mentions: Vec<(Range<usize>, usize)>,
+    from_finder: usize,
+) -> Vec<(Range<usize>, usize)> {
+    let key = |m: &(Range<usize>, usize)| (m.0.start, m.0.end, m.1);
+    let (names, dates) = mentions.split_at(from_finder);
+    if names.is_sorted_by_key(key) && dates.is_sorted_by_key(key) {
+        let mut merged = Vec::with_capacity(mentions.len());
+        let (mut a, mut b) = (names.iter().peekable(), dates.iter().peekable());
+        while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
+            if key(y) < key(x) {
+                merged.push(b.next().expect("peeked").clone());
+            } else {
+                merged.push(a.next().expect("peeked").clone());
+            }
+        }
+        merged.extend(a.cloned());
+        merged.extend(b.cloned());
+        merged
+    } else {
+        let mut all = mentions;
+        all.sort_unstable_by_key(key);
+        all
     }
 }

@@ -3,8 +3,19 @@
 //! Works paragraph by paragraph with a stack of open marks, so a nested quotation closes
 //! before its outer one and an unbalanced mark is bounded by its paragraph (or by
 //! `max_chars`) instead of swallowing the rest of the document.
+//!
+//! Bounded whatever the text: at most [`MAX_OPEN_MARKS`] marks are open at once (each open
+//! mark left at a paragraph end becomes a span, and every mark looks through the stack), and
+//! at most [`MAX_MARK_WARNINGS`] stray marks are reported one by one.
 
 use std::ops::Range;
+
+/// Deepest nesting of open quotation marks followed; an opening mark past it is ignored (with
+/// one warning for the document). Real text nests two or three deep.
+pub const MAX_OPEN_MARKS: usize = 8;
+
+/// Stray marks reported one by one; the rest are counted in one closing warning.
+pub const MAX_MARK_WARNINGS: usize = 20;
 
 /// The family a quote mark belongs to: a closer only closes an opener of its own family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,6 +107,7 @@ pub fn find_spans(
     // One stack of open marks for all paragraphs: one allocated per paragraph was most of
     // this scan's allocations.
     let mut stack: Vec<Open> = Vec::new();
+    let mut notes = Notes::default();
     for (pi, para) in paragraphs.iter().enumerate() {
         let carried = carry.take();
         scan_paragraph(
@@ -107,12 +119,62 @@ pub fn find_spans(
             &mut out,
             &mut carry,
             max_chars,
-            warnings,
+            &mut notes,
             &mut stack,
         );
     }
+    notes.finish(warnings);
     out.sort_by_key(|s| (s.outer.start, s.depth));
     out
+}
+
+/// Warnings of one scan, kept bounded: a text of nothing but quote marks would otherwise
+/// carry a warning per mark.
+#[derive(Default)]
+struct Notes {
+    stray: Vec<String>,
+    stray_unlisted: usize,
+    /// Opening marks ignored because [`MAX_OPEN_MARKS`] were open, and where the first was.
+    too_deep: usize,
+    first_too_deep: usize,
+}
+
+impl Notes {
+    fn stray(&mut self, message: impl FnOnce() -> String) {
+        if self.stray.len() < MAX_MARK_WARNINGS {
+            self.stray.push(message());
+        } else {
+            self.stray_unlisted += 1;
+        }
+    }
+
+    /// Whether `stack` holds [`MAX_OPEN_MARKS`] already, counting the mark at `at` ignored.
+    fn full(&mut self, stack: &[Open], at: usize) -> bool {
+        if stack.len() < MAX_OPEN_MARKS {
+            return false;
+        }
+        if self.too_deep == 0 {
+            self.first_too_deep = at;
+        }
+        self.too_deep += 1;
+        true
+    }
+
+    fn finish(self, warnings: &mut Vec<String>) {
+        warnings.extend(self.stray);
+        if self.stray_unlisted > 0 {
+            warnings.push(format!(
+                "{} further stray quotation marks not listed",
+                self.stray_unlisted
+            ));
+        }
+        if self.too_deep > 0 {
+            warnings.push(format!(
+                "{} opening quotation marks ignored (the first at byte {}): more than {MAX_OPEN_MARKS} open at once",
+                self.too_deep, self.first_too_deep
+            ));
+        }
+    }
 }
 
 fn is_opening_context(prev: Option<char>) -> bool {
@@ -150,7 +212,7 @@ fn scan_paragraph(
     out: &mut Vec<RawSpan>,
     carry: &mut Option<MarkFamily>,
     max_chars: usize,
-    warnings: &mut Vec<String>,
+    notes: &mut Notes,
     stack: &mut Vec<Open>,
 ) {
     let body = &text[para.clone()];
@@ -171,7 +233,10 @@ fn scan_paragraph(
         let mut first_mark_seen = !body[..i].trim_start().is_empty();
         let at = para.start + i;
         let after = at + c.len_utf8();
-        let opening = |family: MarkFamily, stack: &mut Vec<Open>, first: &mut bool| {
+        let mut opening = |family: MarkFamily, stack: &mut Vec<Open>, first: &mut bool| {
+            if notes.full(stack, at) {
+                return;
+            }
             // A paragraph that reopens a quotation carried over from the paragraph before.
             let continued = !*first && carried == Some(family) && stack.is_empty();
             *first = true;
@@ -199,9 +264,9 @@ fn scan_paragraph(
                     // A ” used as an opener (some editors type both marks the same way).
                     opening(MarkFamily::CurlyDouble, stack, &mut first_mark_seen);
                 } else {
-                    warnings.push(format!(
-                        "closing quotation mark without an opening one at byte {at}"
-                    ));
+                    notes.stray(|| {
+                        format!("closing quotation mark without an opening one at byte {at}")
+                    });
                 }
             }
             '«' => opening(MarkFamily::Guillemet, stack, &mut first_mark_seen),
@@ -209,9 +274,8 @@ fn scan_paragraph(
                 if contains(stack, MarkFamily::Guillemet) {
                     close(text, stack, MarkFamily::Guillemet, at, after, pi, out);
                 } else {
-                    warnings.push(format!(
-                        "closing guillemet without an opening one at byte {at}"
-                    ));
+                    notes
+                        .stray(|| format!("closing guillemet without an opening one at byte {at}"));
                 }
             }
             '‹' => opening(MarkFamily::SingleGuillemet, stack, &mut first_mark_seen),
@@ -227,7 +291,7 @@ fn scan_paragraph(
                 } else if is_opening_context(prev) {
                     opening(MarkFamily::StraightDouble, stack, &mut first_mark_seen);
                 } else {
-                    warnings.push(format!("stray straight quotation mark at byte {at}"));
+                    notes.stray(|| format!("stray straight quotation mark at byte {at}"));
                 }
             }
             '‘' if is_opening_context(prev) && next.is_some_and(|n| !n.is_whitespace()) => {
@@ -256,7 +320,22 @@ fn scan_paragraph(
         }
     }
 
-    // Marks still open at the paragraph end.
+    close_at_paragraph_end(text, para.end, pi, next_para, stack, max_chars, carry, out);
+}
+
+/// The marks still open at the paragraph end (`para_end`): each double one becomes a span
+/// to the end (or to `max_chars`), or runs on when the next paragraph reopens it.
+#[allow(clippy::too_many_arguments)]
+fn close_at_paragraph_end(
+    text: &str,
+    para_end: usize,
+    pi: usize,
+    next_para: Option<&Range<usize>>,
+    stack: &[Open],
+    max_chars: usize,
+    carry: &mut Option<MarkFamily>,
+    out: &mut Vec<RawSpan>,
+) {
     let reopens = next_para.and_then(|np| {
         let t = text[np.clone()].trim_start();
         let c = t.chars().next()?;
@@ -272,7 +351,7 @@ fn scan_paragraph(
         if !open.family.is_double() {
             continue; // an apostrophe after all
         }
-        let end = trim_end(text, open.content..para.end);
+        let end = trim_end(text, open.content..para_end);
         let runs_on = depth == 0 && reopens == Some(open.family);
         let mut inner = trim_inner(text, open.content..end);
         let mut unclosed = (!runs_on).then_some(Cut::ParagraphEnd);
@@ -443,6 +522,23 @@ mod tests {
         assert_eq!(s[0].unclosed, Some(Cut::ParagraphEnd));
         assert_eq!(s[1].unclosed, None);
         assert!(w.is_empty());
+    }
+
+    #[test]
+    fn open_marks_past_the_cap_are_ignored_with_one_warning() {
+        let text = "Jane Doe said, “a ‘b « c \" ".repeat(40);
+        let (s, w) = spans(&text);
+        // Only the marks of the followed depth make spans, whatever the length.
+        assert!(s.len() <= 2 * MAX_OPEN_MARKS, "{} spans", s.len());
+        let deep: Vec<&String> = w.iter().filter(|w| w.contains("more than")).collect();
+        assert_eq!(deep.len(), 1, "{w:?}");
+    }
+
+    #[test]
+    fn stray_marks_are_listed_up_to_the_cap_then_counted() {
+        let (_, w) = spans(&"word » ".repeat(100));
+        assert_eq!(w.len(), MAX_MARK_WARNINGS + 1, "{w:?}");
+        assert!(w[MAX_MARK_WARNINGS].ends_with("further stray quotation marks not listed"));
     }
 
     #[test]

@@ -177,11 +177,16 @@ impl<'a> Finder<'a> {
                 || (inside(c) && c.person.is_none() && c.role.is_none() && !c.honorific)
         });
         if replace {
-            let mut k = 0;
-            self.cands.retain(|c| {
-                k += 1;
-                !(overlapping.contains(&(k - 1)) && weak(c))
-            });
+            // Only this sentence's candidates can go: compacted in place from `first_cand`,
+            // in order (a retain over the whole list made a long document quadratic).
+            let mut kept = first_cand;
+            for c in first_cand..self.cands.len() {
+                if !(overlapping.contains(&c) && weak(&self.cands[c])) {
+                    self.cands.swap(kept, c);
+                    kept += 1;
+                }
+            }
+            self.cands.truncate(kept);
             self.push_learned(span, bytes, kind);
         } else {
             for &c in &overlapping {
