@@ -59,16 +59,13 @@ fn bad_files_fail_alone_and_the_run_goes_on() {
     assert_eq!(ok.len(), 6, "five seeds and the legacy file");
     for stem in seed_stems() {
         assert!(ok.contains(&stem.as_str()));
-        assert!(dir
-            .path()
-            .join(format!("out/documents/{stem}.json"))
-            .exists());
+        assert_eq!(
+            read_document(&dir.path().join("out"), &stem)["status"],
+            "ok"
+        );
     }
 
-    let legacy: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(dir.path().join("out/documents/legacy.json")).unwrap(),
-    )
-    .unwrap();
+    let legacy = read_document(&dir.path().join("out"), "legacy");
     assert_eq!(
         legacy["text"],
         "Mayor’s office\nThe mayor said, “We will rebuild – together.”\n"
@@ -103,12 +100,12 @@ fn bom_and_crlf_are_normalized_and_duplicate_stems_get_unique_ids() {
     std::fs::write(dir.path().join("pipeline.toml"), CONFIG).unwrap();
     let out = newsmill(dir.path(), &["run", "--quiet"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let first: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(dir.path().join("out/documents/story.json")).unwrap(),
-    )
-    .unwrap();
+    let first = read_document(&dir.path().join("out"), "story");
     assert_eq!(first["text"], "One.\nTwo.\nThree.");
-    assert!(dir.path().join("out/documents/story-2.json").exists());
+    assert_eq!(
+        read_document(&dir.path().join("out"), "story-2")["text"],
+        "Other story."
+    );
 }
 
 #[test]

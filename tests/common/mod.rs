@@ -96,3 +96,15 @@ pub fn seed_stems() -> Vec<String> {
     stems.sort();
     stems
 }
+
+/// The document `id` as the `json` exporter wrote it to `documents.jsonl` in `out`.
+pub fn read_document(out: &Path, id: &str) -> serde_json::Value {
+    let path = out.join("documents.jsonl");
+    let lines =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    lines
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+        .find(|doc| doc["id"] == id)
+        .unwrap_or_else(|| panic!("{}: no document {id}", path.display()))
+}

@@ -41,6 +41,42 @@ use spill::{Interner, PairFile, Spill, SpillReader};
 
 pub use names::{fold_name, fold_word, person_name, PersonName};
 
+/// The columns of the tables `corroborate` writes (all text), named once here for the stage
+/// and for `newsmill schema`.
+pub const QUOTE_GROUPS_COLUMNS: &[&str] = &[
+    "group_id",
+    "speaker",
+    "text",
+    "sources",
+    "doc_ids",
+    "members",
+    "corroborated",
+    "kind",
+    "wording",
+    "speaker_key",
+];
+pub const QUOTE_GROUP_MEMBERS_COLUMNS: &[&str] = &[
+    "group_id", "doc_id", "quote_id", "text", "speaker", "outlet", "wording",
+];
+pub const CORPUS_ENTITIES_COLUMNS: &[&str] = &[
+    "key",
+    "name",
+    "type",
+    "variants",
+    "doc_ids",
+    "documents",
+    "mentions",
+];
+pub const DISCREPANCIES_COLUMNS: &[&str] =
+    &["kind", "subject", "values", "doc_ids", "texts", "unit"];
+/// Every table `corroborate` writes, with its columns.
+pub const TABLES: &[(&str, &[&str])] = &[
+    ("quote_groups", QUOTE_GROUPS_COLUMNS),
+    ("quote_group_members", QUOTE_GROUP_MEMBERS_COLUMNS),
+    ("corpus_entities", CORPUS_ENTITIES_COLUMNS),
+    ("discrepancies", DISCREPANCIES_COLUMNS),
+];
+
 /// Options of the `corroborate` stage.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -631,27 +667,8 @@ impl Output<'_> {
         groups: &quotes::Groups,
         tokens: &quotes::Tokens,
     ) -> Result<(Table, Table), StageError> {
-        let mut group_table = Table::new(
-            "quote_groups",
-            &[
-                "group_id",
-                "speaker",
-                "text",
-                "sources",
-                "doc_ids",
-                "members",
-                "corroborated",
-                "kind",
-                "wording",
-                "speaker_key",
-            ],
-        );
-        let mut member_table = Table::new(
-            "quote_group_members",
-            &[
-                "group_id", "doc_id", "quote_id", "text", "speaker", "outlet", "wording",
-            ],
-        );
+        let mut group_table = Table::new("quote_groups", QUOTE_GROUPS_COLUMNS);
+        let mut member_table = Table::new("quote_group_members", QUOTE_GROUP_MEMBERS_COLUMNS);
         let io =
             |table: &str, e: std::io::Error| StageError::new(format!("corroborate: {table}: {e}"));
         let mut buf = Vec::new();
@@ -751,18 +768,7 @@ impl Output<'_> {
             _ => 2,
         };
         list.sort_by(|a, b| rank(a.kind).cmp(&rank(b.kind)).then(a.key.cmp(&b.key)));
-        let mut table = Table::new(
-            "corpus_entities",
-            &[
-                "key",
-                "name",
-                "type",
-                "variants",
-                "doc_ids",
-                "documents",
-                "mentions",
-            ],
-        );
+        let mut table = Table::new("corpus_entities", CORPUS_ENTITIES_COLUMNS);
         for c in list {
             let docs = self
                 .resolution
@@ -788,10 +794,7 @@ impl Output<'_> {
         conflicts: &claims::Conflicts,
         claim_spill: &SpillReader,
     ) -> Result<Table, StageError> {
-        let mut table = Table::new(
-            "discrepancies",
-            &["kind", "subject", "values", "doc_ids", "texts", "unit"],
-        );
+        let mut table = Table::new("discrepancies", DISCREPANCIES_COLUMNS);
         let io = |e: std::io::Error| StageError::new(format!("corroborate: discrepancies: {e}"));
         let fail = |e: String| StageError::new(format!("corroborate: {e}"));
         let read = |at| claim_spill.read(at, 2).map_err(fail);

@@ -1,119 +1,222 @@
-//! The schema of a streamed document line, as Spark's StructType JSON (`newsmill schema`).
+//! Schemas `newsmill schema` prints: the StructType of a streamed document line (Spark's JSON
+//! form, read from the JSON document's own serde view), and the tables with their column types
+//! (read from the output contract and from the corpus stages' descriptions).
 //!
 //! Engines that read the stream with an explicit schema never have to run the binary twice to
 //! infer one. A test checks every field the binary writes against this schema.
 
+use std::fmt;
+
+use chrono::NaiveDate;
+use model::{
+    Capability, Claim, Dateline, Document, Entity, EntityKind, Failure, Heading, Mention, Quote,
+    QuoteKind, RemovedLine, Span, SpeakerKind, Status, Warning,
+};
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{json, Value};
 
-fn field(name: &str, data_type: Value) -> Value {
-    json!({ "name": name, "type": data_type, "nullable": true, "metadata": {} })
+use crate::contract::{ColumnType, TABLES};
+use crate::json_export::view;
+
+/// A corpus stage's table as the stage describes it: its columns hold text.
+#[derive(Debug, Clone, Copy)]
+pub struct CorpusTable {
+    pub name: &'static str,
+    pub columns: &'static [&'static str],
+    pub needs: Capability,
 }
 
-fn string() -> Value {
-    json!("string")
-}
-
-fn long() -> Value {
-    json!("long")
-}
-
-fn array(element: Value) -> Value {
-    json!({ "type": "array", "elementType": element, "containsNull": true })
-}
-
-fn strukt(fields: Vec<Value>) -> Value {
-    json!({ "type": "struct", "fields": fields })
-}
-
-fn span_fields() -> Vec<Value> {
-    ["start", "end", "source_start", "source_end"]
+/// Every table a run can write, as JSON: per-document tables from the output contract, then
+/// the corpus stages' `corpus` tables.
+pub fn tables_schema(corpus: &[CorpusTable]) -> Value {
+    let column = |name: &str, ty: ColumnType, nullable: bool| {
+        let mut c = json!({ "name": name, "type": ty.as_str(), "nullable": nullable });
+        if let ColumnType::List { separator } = ty {
+            c["csv_separator"] = json!(separator);
+        }
+        c
+    };
+    let mut tables: Vec<Value> = TABLES
         .iter()
-        .map(|n| field(n, long()))
-        .collect()
+        .map(|t| {
+            json!({
+                "name": t.name,
+                "needs": t.needs.map(Capability::as_str),
+                "columns": t.columns.iter().map(|c| column(c.name, c.ty, c.nullable)).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    tables.extend(corpus.iter().map(|t| {
+        json!({
+            "name": t.name,
+            "needs": t.needs.as_str(),
+            "columns": t.columns.iter().map(|c| column(c, ColumnType::String, false)).collect::<Vec<_>>(),
+        })
+    }));
+    json!({ "tables": tables })
 }
 
-fn strings(names: &[&str]) -> Vec<Value> {
-    names.iter().map(|n| field(n, string())).collect()
-}
-
-/// The StructType of one line of `--output -` (and of `documents.jsonl`).
+/// The StructType of one line of `--output -` (and of `documents.jsonl`): the types of a
+/// document with every field filled, as its JSON view writes it.
 pub fn document_schema() -> Value {
-    let quote = {
-        let mut f = strings(&[
-            "id",
-            "text",
-            "kind",
-            "speaker",
-            "speaker_mention",
-            "speaker_kind",
-            "cue",
-            "via",
-            "continues",
-            "key",
-        ]);
-        f.extend(span_fields());
-        strukt(f)
+    let line = serde_json::to_string(&view(&sample_document(), 1)).expect("JSON into memory");
+    let SparkType(schema) = serde_json::from_str(&line)
+        .unwrap_or_else(|e| panic!("the sample document fills every field: {e}\n{line}"));
+    schema
+}
+
+/// The Spark type of a JSON value: its fields in the order they were written, a list's
+/// element type from its first element.
+struct SparkType(Value);
+
+impl<'de> Deserialize<'de> for SparkType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(TypeOf)
+    }
+}
+
+struct TypeOf;
+
+impl<'de> Visitor<'de> for TypeOf {
+    type Value = SparkType;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a value of a filled document")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<SparkType, E> {
+        Ok(SparkType(json!("string")))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<SparkType, E> {
+        Ok(SparkType(json!("long")))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<SparkType, E> {
+        Ok(SparkType(json!("long")))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<SparkType, E> {
+        Ok(SparkType(json!("double")))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<SparkType, E> {
+        Ok(SparkType(json!("boolean")))
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<SparkType, E> {
+        Err(E::custom("null: the sample document leaves a field empty"))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<SparkType, A::Error> {
+        let Some(SparkType(element)) = seq.next_element()? else {
+            return Err(serde::de::Error::custom(
+                "[]: the sample document leaves a list empty",
+            ));
+        };
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(SparkType(
+            json!({ "type": "array", "elementType": element, "containsNull": true }),
+        ))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<SparkType, A::Error> {
+        let mut fields = Vec::new();
+        while let Some((name, SparkType(ty))) = map.next_entry::<String, SparkType>()? {
+            fields.push(json!({ "name": name, "type": ty, "nullable": true, "metadata": {} }));
+        }
+        Ok(SparkType(json!({ "type": "struct", "fields": fields })))
+    }
+}
+
+/// A document with every field of its JSON view filled (and one of every record), so that
+/// every type can be read from its line. The struct literals fail to compile when a record
+/// gains a field, and a field left empty fails `document_schema`.
+fn sample_document() -> Document {
+    let text = || "t".to_string();
+    let span = || Span {
+        start: 0,
+        end: 1,
+        source_start: 0,
+        source_end: 1,
+        bytes: 0..1,
     };
-    let entity = {
-        let mut f = strings(&["id", "name", "kind", "role"]);
-        f.push(field("aliases", array(string())));
-        f.push(field("mentions", long()));
-        f.extend(strings(&["key", "value", "anchor"]));
-        strukt(f)
-    };
-    let mention = {
-        let mut f = strings(&["entity_id", "text"]);
-        f.extend(span_fields());
-        strukt(f)
-    };
-    let claim = {
-        let mut f = strings(&["id", "text"]);
-        f.push(field("value", json!("double")));
-        f.extend(strings(&["unit", "subject", "qualifier"]));
-        f.extend(span_fields());
-        strukt(f)
-    };
-    let mut fields = strings(&["id", "source", "status"]);
-    fields.push(field("error", strukt(strings(&["stage", "message"]))));
-    fields.extend(strings(&["title", "published"]));
-    fields.push(field("authors", array(string())));
-    fields.push(field("image_credits", array(string())));
-    fields.extend(strings(&["volume", "issue"]));
-    fields.push(field(
-        "dateline",
-        strukt(strings(&["place", "agency", "text"])),
-    ));
-    fields.extend(strings(&[
-        "url", "outlet", "modified", "language", "section",
-    ]));
-    fields.push(field("words", long()));
-    fields.push(field("paragraphs", long()));
-    fields.push(field(
-        "headings",
-        array(strukt(vec![
-            field("text", string()),
-            field("before_paragraph", long()),
-            field("line", long()),
-        ])),
-    ));
-    fields.push(field("text", string()));
-    fields.push(field(
-        "removed",
-        array(strukt(vec![
-            field("line", long()),
-            field("reason", string()),
-            field("text", string()),
-        ])),
-    ));
-    fields.push(field("quotes", array(quote)));
-    fields.push(field("entities", array(entity)));
-    fields.push(field("mentions", array(mention)));
-    fields.push(field("claims", array(claim)));
-    fields.push(field(
-        "warnings",
-        array(strukt(strings(&["stage", "message"]))),
-    ));
-    strukt(fields)
+    let mut doc = Document::new("d", "d.txt", text());
+    doc.status = Status::Failed;
+    doc.failure = Some(Failure {
+        stage: text(),
+        message: text(),
+    });
+    let meta = &mut doc.meta;
+    meta.title = Some(text());
+    meta.published = NaiveDate::from_ymd_opt(2025, 1, 1);
+    meta.authors = vec![text()];
+    meta.image_credits = vec![text()];
+    meta.volume = Some(text());
+    meta.issue = Some(text());
+    meta.dateline = Some(Dateline {
+        place: text(),
+        agency: Some(text()),
+        text: text(),
+    });
+    meta.url = Some(text());
+    meta.outlet = Some(text());
+    meta.modified = meta.published;
+    meta.language = Some(text());
+    meta.section = Some(text());
+    doc.headings.push(Heading {
+        text: text(),
+        before_paragraph: 0,
+        line: 1,
+    });
+    doc.removed.push(RemovedLine {
+        line: 1,
+        reason: text(),
+        text: text(),
+    });
+    doc.quotes.push(Quote {
+        id: text(),
+        text: text(),
+        kind: QuoteKind::Full,
+        speaker: Some(text()),
+        speaker_mention: Some(text()),
+        speaker_kind: Some(SpeakerKind::Person),
+        cue: Some(text()),
+        via: Some(text()),
+        continues: Some(text()),
+        key: text(),
+        span: span(),
+    });
+    doc.entities.push(Entity {
+        id: text(),
+        name: text(),
+        kind: EntityKind::Person,
+        role: Some(text()),
+        aliases: vec![text()],
+        mentions: 1,
+        key: text(),
+        value: Some(text()),
+        anchor: Some(text()),
+    });
+    doc.mentions.push(Mention {
+        entity_id: text(),
+        text: text(),
+        span: span(),
+    });
+    doc.claims.push(Claim {
+        id: text(),
+        text: text(),
+        value: 0.5,
+        unit: text(),
+        subject: Some(text()),
+        qualifier: Some(text()),
+        span: span(),
+    });
+    doc.warnings.push(Warning {
+        stage: text(),
+        message: text(),
+    });
+    doc
 }
 
 /// Every place where `value` has a field the schema lacks or a value of another type.

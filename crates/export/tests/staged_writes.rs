@@ -25,8 +25,12 @@ fn staging_left(dir: &std::path::Path) -> Vec<String> {
 fn a_failed_write_leaves_the_previous_outputs_intact() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("documents.jsonl"), "previous run\n").unwrap();
+    let options = JsonOptions {
+        per_document: true,
+        ..JsonOptions::default()
+    };
     let mut json: Box<dyn Exporter> =
-        Box::new(JsonExporter::new(JsonOptions::default(), &context(dir.path(), "json")).unwrap());
+        Box::new(JsonExporter::new(options, &context(dir.path(), "json")).unwrap());
     let good = Document::new("ok", "ok.txt", "Fine text.".into());
     json.write_document(&good).unwrap();
     // A name over the file system's limit makes creating documents/<id>.json fail for real.

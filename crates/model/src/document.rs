@@ -372,6 +372,21 @@ mod tests {
     use crate::offsets::TextBuilder;
 
     #[test]
+    fn replacing_the_text_drops_what_was_derived_from_it() {
+        let mut doc = Document::new("d", "d.txt", "Ann Lee said so.".to_string());
+        doc.derived.insert(7_u32);
+        let before = doc.text_version();
+        // Same length, other words: a cache keyed by length would wrongly still hold.
+        let text = "Bob Ray said no.".to_string();
+        let len = text.len();
+        let paragraphs = line_paragraphs(&text);
+        doc.set_text(text, OffsetMap::identity(len), paragraphs);
+        assert_eq!(doc.text(), "Bob Ray said no.");
+        assert_ne!(doc.text_version(), before);
+        assert!(doc.derived.get::<u32>().is_none());
+    }
+
+    #[test]
     fn paragraphs_are_the_non_blank_lines() {
         let by_definition = |text: &str| {
             let mut out = Vec::new();

@@ -54,10 +54,24 @@ enum Command {
     /// List every stage with its description, options, defaults, needs and provides.
     Stages,
     /// Print the schema of a streamed document line (Spark StructType JSON), so engines read
-    /// `--output -` with an explicit schema instead of inferring one.
-    Schema,
+    /// `--output -` with an explicit schema instead of inferring one; or, with `--format
+    /// tables`, every table with its columns and their types.
+    Schema(SchemaArgs),
     /// Write a commented pipeline.toml (the built-in default pipeline) into the current folder.
     Init(InitArgs),
+}
+
+#[derive(Args)]
+struct SchemaArgs {
+    /// `spark`: the StructType of a document line; `tables`: every table's columns and types.
+    #[arg(long, value_enum, default_value_t = SchemaFormat::Spark)]
+    format: SchemaFormat,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum SchemaFormat {
+    Spark,
+    Tables,
 }
 
 #[derive(Args)]
@@ -129,13 +143,28 @@ pub fn main_with_args(args: impl IntoIterator<Item = impl Into<OsString> + Clone
         Some(Command::Run(args)) => run_command(args, process_start),
         Some(Command::Check(args)) => check_command(args),
         Some(Command::Stages) => stdout::write_all(print_stages),
-        Some(Command::Schema) => stdout::write_all(|out| {
-            let schema = export::document_schema();
+        Some(Command::Schema(args)) => stdout::write_all(|out| {
+            let schema = match args.format {
+                SchemaFormat::Spark => export::document_schema(),
+                SchemaFormat::Tables => export::tables_schema(&corpus_tables()),
+            };
             serde_json::to_writer_pretty(&mut *out, &schema)?;
             writeln!(out)
         }),
         Some(Command::Init(args)) => init::init(args.force),
     }
+}
+
+/// The tables corpus stages write, as they describe them.
+fn corpus_tables() -> Vec<export::CorpusTable> {
+    corroborate::TABLES
+        .iter()
+        .map(|&(name, columns)| export::CorpusTable {
+            name,
+            columns,
+            needs: model::Capability::Corroboration,
+        })
+        .collect()
 }
 
 fn overrides(args: &ConfigArgs, threads: Option<usize>) -> Overrides {

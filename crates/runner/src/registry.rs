@@ -219,7 +219,7 @@ pub fn registry() -> Vec<StageEntry> {
         ),
         export_stage(
             "json",
-            "Write documents/<doc_id>.json, documents.jsonl and corpus tables as JSONL.",
+            "Write documents.jsonl (one document per line; with per_document, documents/<doc_id>.json too) and corpus tables as JSONL.",
             export::JsonExporter::new,
         ),
         export_stage(
