@@ -216,8 +216,8 @@ def run_package(config, archives):
         else:
             results = [newsmill.process([json.loads(line) for line in items], config=config,
                                         threads=1)]
-            if results[0].documents != len(items):
-                raise RuntimeError(f"newsmill returned {results[0].documents} documents for "
+            if results[0].documents_read != len(items):
+                raise RuntimeError(f"newsmill returned {results[0].documents_read} documents for "
                                    f"{len(items)} lines")
         for result in results:
             for name in PER_DOCUMENT_TABLES:

@@ -43,22 +43,23 @@ class Result:
     ``mentions``, ``claims``, ``removed``, ``errors``, and the corpus tables such as
     ``quote_groups``: those the pipeline's stages fill).
 
-    ``result.quotes`` is ``result.tables["quotes"]``. ``documents`` and ``failed`` count the
-    documents read and those that failed (listed in ``errors``); ``warnings`` are the config's
-    warnings; ``output`` is the folder the files are in, or None when it was temporary.
+    ``result.quotes`` is ``result.tables["quotes"]`` (and ``result.documents`` the documents
+    table). ``documents_read`` and ``documents_failed`` count the documents read and those that
+    failed (listed in ``errors``); ``warnings`` are the config's warnings; ``output`` is the
+    folder the files are in, or None when it was temporary.
     """
 
     def __init__(
         self,
         tables: Dict[str, pa.Table],
-        documents: int,
-        failed: int,
+        documents_read: int,
+        documents_failed: int,
         warnings: List[str],
         output: Optional[Path],
     ) -> None:
         self.tables = tables
-        self.documents = documents
-        self.failed = failed
+        self.documents_read = documents_read
+        self.documents_failed = documents_failed
         self.warnings = warnings
         self.output = output
 
@@ -75,7 +76,8 @@ class Result:
 
     def __repr__(self) -> str:
         rows = ", ".join(f"{name}: {table.num_rows}" for name, table in self.tables.items())
-        return f"<newsmill.Result documents={self.documents} failed={self.failed} rows {{{rows}}}>"
+        return (f"<newsmill.Result documents_read={self.documents_read} "
+                f"documents_failed={self.documents_failed} rows {{{rows}}}>")
 
     def to_pandas(self, table: Optional[str] = None) -> Any:
         """One table (``to_pandas("quotes")``) or all of them (a dict by name) as pandas
@@ -121,7 +123,8 @@ def run(
 
     Raises :class:`NewsmillError` with the command's message when the run cannot happen or
     a stage with ``on_error = "fail"`` stops it. Documents that fail are rows of
-    ``result.errors``.
+    ``result.errors``. The run happens in native code with the GIL released (other Python
+    threads go on); Ctrl-C takes effect when it returns.
     """
     paths = [inputs] if isinstance(inputs, (str, os.PathLike)) else list(inputs)
     return _run([os.fspath(p) for p in paths], config, output, threads)

@@ -83,7 +83,7 @@ def binary_run(tmp_path_factory) -> dict:
 
 def test_run_gives_the_binarys_tables_in_pandas_and_polars(binary_run):
     result = newsmill.run(ARTICLES)
-    assert result.documents == 5 and result.failed == 0
+    assert result.documents_read == 5 and result.documents_failed == 0
     assert result.output is None  # written to a temporary folder, removed
     assert len(binary_run["quotes"]) > 20 and len(binary_run["quote_groups"]) > 0
     assert_same_tables(result, binary_run)
@@ -123,7 +123,7 @@ def test_process_takes_plain_texts_and_lists_failed_documents_as_errors():
     result = newsmill.process([text, {"id": "blank", "text": "   "},
                                {"id": "dated", "text": text,
                                 "published": datetime.date(2025, 3, 4)}])
-    assert result.documents == 3 and result.failed == 1
+    assert result.documents_read == 3 and result.documents_failed == 1
     documents = result.to_polars("documents")
     assert documents["doc_id"].to_list() == ["line-1", "blank", "dated"]
     assert cell(documents.row(2, named=True)["published"]) == "2025-03-04"
