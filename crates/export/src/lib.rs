@@ -1,4 +1,5 @@
-//! Exporters: the `csv` and `json` stages, and the JSONL stream writer of streaming mode.
+//! Exporters: the `csv`, `json` and `parquet` stages, and the JSONL stream writer of streaming
+//! mode.
 //!
 //! What they write is described once, in the output contract ([`contract`]): the per-document
 //! tables, their columns and types. Every file is first written under a staging folder inside
@@ -9,6 +10,7 @@
 pub mod contract;
 mod csv_export;
 mod json_export;
+mod parquet_export;
 mod schema;
 mod staging;
 
@@ -20,7 +22,8 @@ use model::{Capability, Cell, DocumentEncoder, EncodedPart, Exporter, StageError
 pub use contract::{table_names, tables_for, Column, ColumnType, TableSpec, TABLES};
 pub use csv_export::{CsvEncoder, CsvExporter, CsvOptions};
 pub use json_export::{stream_line, JsonEncoder, JsonExporter, JsonOptions, StreamWriter};
-pub use schema::{document_schema, schema_mismatches, tables_schema, CorpusTable};
+pub use parquet_export::{arrow_schema, ParquetExporter, ParquetOptions};
+pub use schema::{arrow_schemas, document_schema, schema_mismatches, tables_schema, CorpusTable};
 pub use staging::Staging;
 
 /// What exporters need to know about the run.

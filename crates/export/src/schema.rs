@@ -15,8 +15,9 @@ use model::{
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{json, Value};
 
-use crate::contract::{ColumnType, TABLES};
+use crate::contract::{Column, ColumnType, TABLES};
 use crate::json_export::view;
+use crate::parquet_export::arrow_schema;
 
 /// A corpus stage's table as the stage describes it: its columns hold text.
 #[derive(Debug, Clone, Copy)]
@@ -54,6 +55,43 @@ pub fn tables_schema(corpus: &[CorpusTable]) -> Value {
         })
     }));
     json!({ "tables": tables })
+}
+
+/// Every table's Arrow schema, as the `parquet` exporter writes it: the table's name, then a
+/// line per column (`name: type`, and `nullable` when it may be null).
+pub fn arrow_schemas(corpus: &[CorpusTable]) -> String {
+    let corpus_columns = |t: &CorpusTable| -> Vec<Column> {
+        t.columns
+            .iter()
+            .map(|&name| Column {
+                name,
+                ty: ColumnType::String,
+                nullable: false,
+            })
+            .collect()
+    };
+    let tables = TABLES
+        .iter()
+        .map(|t| (t.name, t.columns.to_vec()))
+        .chain(corpus.iter().map(|t| (t.name, corpus_columns(t))));
+    let mut out = String::new();
+    for (name, columns) in tables {
+        out.push_str(name);
+        out.push('\n');
+        for field in arrow_schema(&columns).fields() {
+            let nullable = if field.is_nullable() {
+                ", nullable"
+            } else {
+                ""
+            };
+            out.push_str(&format!(
+                "  {}: {}{nullable}\n",
+                field.name(),
+                field.data_type()
+            ));
+        }
+    }
+    out
 }
 
 /// The StructType of one line of `--output -` (and of `documents.jsonl`): the types of a

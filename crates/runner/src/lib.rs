@@ -63,7 +63,8 @@ enum Command {
 
 #[derive(Args)]
 struct SchemaArgs {
-    /// `spark`: the StructType of a document line; `tables`: every table's columns and types.
+    /// `spark`: the StructType of a document line; `tables`: every table's columns and types;
+    /// `arrow`: every table's Arrow schema, as the `parquet` exporter writes it.
     #[arg(long, value_enum, default_value_t = SchemaFormat::Spark)]
     format: SchemaFormat,
 }
@@ -72,6 +73,7 @@ struct SchemaArgs {
 enum SchemaFormat {
     Spark,
     Tables,
+    Arrow,
 }
 
 #[derive(Args)]
@@ -147,6 +149,9 @@ pub fn main_with_args(args: impl IntoIterator<Item = impl Into<OsString> + Clone
             let schema = match args.format {
                 SchemaFormat::Spark => export::document_schema(),
                 SchemaFormat::Tables => export::tables_schema(&corpus_tables()),
+                SchemaFormat::Arrow => {
+                    return write!(out, "{}", export::arrow_schemas(&corpus_tables()))
+                }
             };
             serde_json::to_writer_pretty(&mut *out, &schema)?;
             writeln!(out)

@@ -223,6 +223,11 @@ pub fn registry() -> Vec<StageEntry> {
             export::JsonExporter::new,
         ),
         export_stage(
+            "parquet",
+            "Write one Parquet table (zstd, typed columns) per CSV table, a row group at a time.",
+            export::ParquetExporter::new,
+        ),
+        export_stage(
             "report",
             "Write report.html: one self-contained page of the most quoted people, corroborated quotes, discrepancies, a timeline, co-mentions and every document's quotes.",
             |opts, ctx| report::ReportExporter::new(opts, &ctx.output_dir),
