@@ -60,7 +60,7 @@ submit() {
 echo "== one-machine run"
 cat > "$work/local.toml" <<TOML
 [pipeline]
-stages = ["extract_html", "clean", "quotes", "entities", "claims", "json", "csv"]
+stages = ["extract_html", "clean", "quotes", "entities", "claims", "json", "parquet"]
 
 [stages.json]
 per_document = false

@@ -32,8 +32,12 @@ if TYPE_CHECKING:  # optional dependencies: imported only when a conversion asks
     import pandas
     import polars
 
-__all__ = ["NewsmillError", "Result", "process", "run", "__version__"]
+__all__ = ["DEFAULT_CONFIG", "NewsmillError", "Result", "process", "run", "__version__"]
 __version__: str = _native.__version__
+
+#: The pipeline run when no config is given: the built-in default pipeline's stages with the
+#: parquet exporter, whose files the tables are read from (see its comments).
+DEFAULT_CONFIG: str = str(Path(__file__).with_name("pipeline.toml"))
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -114,9 +118,10 @@ def run(
 
     ``inputs``: a path or a list of paths, as ``newsmill run --input`` takes them (folders of
     ``.txt``/``.md`` articles, ``.jsonl``, ``.html``, ``.warc`` files, ``.list`` files); an
-    empty list runs the config's own inputs. ``config``: a ``pipeline.toml``; None runs the
-    built-in default pipeline (that of ``newsmill init``), whatever the current folder holds.
-    The pipeline must include the ``csv`` exporter: the tables are read from its files.
+    empty list runs the config's own inputs. ``config``: a ``pipeline.toml``; None runs
+    :data:`DEFAULT_CONFIG` (the stages of ``newsmill init``'s pipeline, with the ``parquet``
+    exporter), whatever the current folder holds. The pipeline must include the ``parquet``
+    exporter: the tables are read from its files, with their types.
     ``output``: the folder to write every output file to (kept); None writes them to a
     temporary folder that is removed once the tables are read into memory. ``threads``:
     worker threads (0 = one per core; None = the config's).
@@ -200,7 +205,7 @@ def _run(
     output: Optional[PathLike],
     threads: Optional[int],
 ) -> Result:
-    config_path = os.fspath(config) if config is not None else None
+    config_path = os.fspath(config) if config is not None else DEFAULT_CONFIG
     if output is not None:
         return _run_into(Path(output), inputs, config_path, threads, keep=True)
     with tempfile.TemporaryDirectory(prefix="newsmill-") as folder:

@@ -2,8 +2,9 @@
 
 Run by tests/python/run.sh, which installs the package into a fresh virtual environment and
 sets NEWSMILL_BINARY to the binary built from the same sources. Every table the package
-returns must hold the rows of the CSV file the binary writes, read through pandas and Polars;
-errors must carry the binary's messages.
+returns (read from the parquet exporter's files, typed) must hold the rows of the CSV file the
+binary writes for the same stages, read through pandas and Polars; errors must carry the
+binary's messages.
 """
 
 from __future__ import annotations
@@ -26,8 +27,19 @@ BINARY = Path(os.environ.get("NEWSMILL_BINARY", ROOT / "target" / "debug" / "new
 
 
 def binary(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    """The binary, run in `cwd` (a folder without pipeline.toml: the built-in pipeline)."""
+    """The binary, run in `cwd`."""
     return subprocess.run([str(BINARY), *args], cwd=cwd, capture_output=True, text=True)
+
+
+def csv_config(folder: Path) -> str:
+    """The package's pipeline with the csv exporter in place of parquet, cells as they are
+    (no formula guard, which Parquet does not need), written into `folder`."""
+    text = Path(newsmill.DEFAULT_CONFIG).read_text(encoding="utf-8")
+    assert '"parquet"]' in text
+    text = text.replace('"parquet"]', '"csv"]') + "\n[stages.csv]\nformula_guard = false\n"
+    path = folder / "csv.toml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
 
 
 def csv_tables(folder: Path) -> dict:
@@ -74,9 +86,10 @@ def assert_same_tables(result: newsmill.Result, expected: dict) -> None:
 
 @pytest.fixture(scope="module")
 def binary_run(tmp_path_factory) -> dict:
-    out = tmp_path_factory.mktemp("binary") / "out"
-    done = binary("run", "--input", str(ARTICLES), "--output", str(out), "--quiet",
-                  cwd=out.parent)
+    folder = tmp_path_factory.mktemp("binary")
+    done = binary("run", "-c", csv_config(folder), "--input", str(ARTICLES), "--output", "out",
+                  "--quiet", cwd=folder)
+    out = folder / "out"
     assert done.returncode == 0, done.stderr
     return csv_tables(out)
 
@@ -88,15 +101,17 @@ def test_run_gives_the_binarys_tables_in_pandas_and_polars(binary_run):
     assert len(binary_run["quotes"]) > 20 and len(binary_run["quote_groups"]) > 0
     assert_same_tables(result, binary_run)
     assert result.quotes is result.tables["quotes"]
-    speakers = result.to_pandas("quotes").groupby("speaker").size()
-    assert speakers.max() >= 2
+    quotes = result.to_pandas("quotes")
+    assert str(quotes["start"].dtype) == "int64"
+    speakers = quotes.groupby("speaker").size()  # quotes without a speaker (null) left out
+    assert speakers.max() >= 2 and "" not in speakers.index
+    assert str(result.documents.schema.field("published").type) == "date32[day]"
 
 
 def test_run_keeps_the_output_folder_it_is_given(tmp_path):
     result = newsmill.run([str(ARTICLES)], output=tmp_path / "kept", threads=2)
     assert result.output == tmp_path / "kept"
-    assert (tmp_path / "kept" / "quotes.csv").exists()
-    assert (tmp_path / "kept" / "report.html").exists()
+    assert (tmp_path / "kept" / "quotes.parquet").exists()
 
 
 def seed_records() -> list:
@@ -109,7 +124,8 @@ def test_process_gives_the_tables_of_the_binary_on_the_same_jsonl(tmp_path):
     # The binary reads the same records from texts.jsonl, the name process() gives its file.
     (tmp_path / "texts.jsonl").write_text(
         "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
-    done = binary("run", "--input", "texts.jsonl", "--output", "out", "--quiet", cwd=tmp_path)
+    done = binary("run", "-c", csv_config(tmp_path), "--input", "texts.jsonl", "--output", "out",
+                  "--quiet", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     expected = csv_tables(tmp_path / "out")
     assert expected["documents"][0]["source"] == "texts.jsonl:1"
@@ -146,7 +162,8 @@ def error_of(call) -> newsmill.NewsmillError:
 
 
 def test_a_missing_input_raises_the_binarys_message(tmp_path):
-    done = binary("run", "--input", "no-such-folder", "--output", "out", cwd=tmp_path)
+    done = binary("run", "-c", newsmill.DEFAULT_CONFIG, "--input", "no-such-folder", "--output",
+                  "out", cwd=tmp_path)
     os.chdir(tmp_path)
     error = error_of(lambda: newsmill.run("no-such-folder"))
     assert done.returncode == 2 and error.exit_code == 2
@@ -167,7 +184,7 @@ def test_a_config_error_raises_the_binarys_message(tmp_path):
 
 def test_a_pipeline_without_tables_is_an_error(tmp_path):
     config = tmp_path / "report-only.toml"
-    config.write_text('[pipeline]\nstages = ["clean", "quotes", "report"]\n', encoding="utf-8")
+    config.write_text('[pipeline]\nstages = ["clean", "quotes", "csv"]\n', encoding="utf-8")
     assert "add" in str(error_of(lambda: newsmill.run(ARTICLES, config=config)))
 
 
