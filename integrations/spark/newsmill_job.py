@@ -21,6 +21,15 @@ the paths must be readable from every executor (a shared mount, or files fetched
 
     spark-submit --files target/release/newsmill,integrations/spark/stream.toml \\
         integrations/spark/newsmill_job.py --input cc-news-paths.list --output out/cc-news
+
+With `--package`, nothing is shipped: the executors' Python runs the installed `newsmill`
+package (`pip install .` on every node, or a packed virtual environment given to
+`--archives`) on each partition's articles (`newsmill.process`, web archives `newsmill.run`),
+and every per-document table (documents, quotes, entities, mentions, claims, removed, errors)
+is written with the columns and types of a one-machine run's, plus the quote groups.
+
+    spark-submit --files integrations/spark/tables.toml integrations/spark/newsmill_job.py \\
+        --package --config tables.toml --input data/articles --output out/spark
 """
 
 import argparse
@@ -45,8 +54,12 @@ def parse_args(argv):
     p.add_argument("--format", choices=["parquet", "csv", "json"], default="parquet")
     p.add_argument("--binary", default="newsmill",
                    help="the newsmill binary: a path, or the name of a file shipped with --files")
-    p.add_argument("--config", default="stream.toml",
-                   help="pipeline config for the executors: a path, or a file shipped with --files")
+    p.add_argument("--config", default=None,
+                   help="pipeline config for the executors: a path, or a file shipped with --files "
+                        "[default: stream.toml; with --package, tables.toml]")
+    p.add_argument("--package", action="store_true",
+                   help="run the installed newsmill Python package in the executors instead of "
+                        "the binary, and write the one-machine run's tables")
     p.add_argument("--partitions", type=int, default=0, help="partitions (0 = Spark's default)")
     return p.parse_args(argv)
 
@@ -183,41 +196,88 @@ def run_archives(binary, config):
     return run
 
 
+#: The tables `newsmill.process` fills for each document, as a one-machine run writes them.
+PER_DOCUMENT_TABLES = ("documents", "quotes", "entities", "mentions", "claims", "removed",
+                       "errors")
+
+
+def run_package(config, archives):
+    """The mapPartitions function with the installed package: the partition's JSONL lines go
+    through `newsmill.process` (web archive paths each through `newsmill.run`), in this Python
+    worker, and come out as (table name, row) pairs. A run that cannot happen raises, and a
+    partition that returns fewer documents than it was given fails its task."""
+
+    def run(items):
+        import newsmill
+
+        items = list(items)
+        if not items:
+            return
+        if archives:
+            results = (newsmill.run(path, config=config, threads=1) for path in items)
+        else:
+            results = [newsmill.process([json.loads(line) for line in items], config=config,
+                                        threads=1)]
+            if results[0].documents_read != len(items):
+                raise RuntimeError(f"newsmill returned {results[0].documents_read} documents for "
+                                   f"{len(items)} lines")
+        for result in results:
+            for name in PER_DOCUMENT_TABLES:
+                for row in result.tables[name].to_pylist():
+                    yield name, tuple(row.values())
+
+    return run
+
+
+def package_tables(spark, config, parts):
+    """The per-document tables from (table name, row) pairs, each with the schema a
+    one-machine run gives it (read from a run of the package on no documents)."""
+    import newsmill
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    pairs = parts[0]
+    for other in parts[1:]:
+        pairs = pairs.union(other)
+    pairs = pairs.cache()
+    empty = newsmill.process([], config=config)
+    tables = {}
+    for name in PER_DOCUMENT_TABLES:
+        rows = pairs.filter(lambda pair, name=name: pair[0] == name).map(lambda pair: pair[1])
+        schema = from_arrow_schema(empty.tables[name].schema)
+        tables[name] = spark.createDataFrame(rows, schema=schema)
+    return tables
+
+
 def schema_of(binary):
     printed = subprocess.run([binary, "schema"], check=True, capture_output=True).stdout
     return StructType.fromJson(json.loads(printed))
 
 
-def main(argv):
-    args = parse_args(argv)
-    spark = SparkSession.builder.appName("newsmill").getOrCreate()
-    sc = spark.sparkContext
-    binary = shipped(args.binary)
-    config = shipped(args.config)
-    article_inputs, archives = split_inputs(args.input)
-    parts = []
-    if article_inputs:
-        lines = article_lines(spark, article_inputs)
-        if args.partitions:
-            lines = lines.repartition(args.partitions)
-        parts.append(lines.mapPartitions(run_partition(binary, config)))
-    if archives:
-        # One archive per partition: each is a process of its own, and CC-NEWS files are big.
-        paths = sc.parallelize(archives, len(archives))
-        parts.append(paths.mapPartitions(run_archives(binary, config)))
+def binary_tables(spark, binary, parts):
+    """documents and quotes from the binary's streamed document lines."""
     results = parts[0]
     for other in parts[1:]:
         results = results.union(other)
     documents = spark.read.json(results, schema=schema_of(binary)).cache()
-
     quotes = documents.select("id", F.explode("quotes").alias("q")).select(
         F.col("id").alias("doc_id"), F.col("q.id").alias("quote_id"), F.col("q.text").alias("text"),
         F.col("q.speaker").alias("speaker"), F.col("q.kind").alias("kind"),
         F.col("q.key").alias("key"), F.col("q.start").alias("start"), F.col("q.end").alias("end"),
         F.col("q.source_start").alias("source_start"), F.col("q.source_end").alias("source_end"),
     )
-    # The cross-document step is a shuffle on the binary's normalized quote key.
-    groups = (
+    table_documents = documents.select(
+        F.col("id").alias("doc_id"), "source", "status", "title", "published",
+        F.array_join("authors", "|").alias("author"),
+        F.array_join("image_credits", "|").alias("image_credit"), "words", "paragraphs",
+        F.col("error.message").alias("error"),
+        "url", "outlet", "modified", "language", "section",
+    )
+    return {"documents": table_documents, "quotes": quotes}
+
+
+def quote_groups(quotes):
+    """The cross-document step: a shuffle on the binary's normalized quote key."""
+    return (
         quotes.where(F.col("kind").isin("full", "partial"))
         .groupBy("key")
         .agg(
@@ -232,14 +292,35 @@ def main(argv):
             F.array_join("speakers", "|").alias("speakers"), "members",
         )
     )
-    table_documents = documents.select(
-        F.col("id").alias("doc_id"), "source", "status", "title", "published",
-        F.array_join("authors", "|").alias("author"),
-        F.array_join("image_credits", "|").alias("image_credit"), "words", "paragraphs",
-        F.col("error.message").alias("error"),
-        "url", "outlet", "modified", "language", "section",
-    )
-    tables = {"documents": table_documents, "quotes": quotes, "quote_groups": groups}
+
+
+def main(argv):
+    args = parse_args(argv)
+    spark = SparkSession.builder.appName("newsmill").getOrCreate()
+    sc = spark.sparkContext
+    config = shipped(args.config or ("tables.toml" if args.package else "stream.toml"))
+    if args.package:
+        runner = run_package
+    else:
+        binary = shipped(args.binary)
+        runner = lambda config, archives: (run_archives if archives else run_partition)(
+            binary, config)
+    article_inputs, archives = split_inputs(args.input)
+    parts = []
+    if article_inputs:
+        lines = article_lines(spark, article_inputs)
+        if args.partitions:
+            lines = lines.repartition(args.partitions)
+        parts.append(lines.mapPartitions(runner(config, False)))
+    if archives:
+        # One archive per partition: each is a process of its own, and CC-NEWS files are big.
+        paths = sc.parallelize(archives, len(archives))
+        parts.append(paths.mapPartitions(runner(config, True)))
+    if args.package:
+        tables = package_tables(spark, config, parts)
+    else:
+        tables = binary_tables(spark, binary, parts)
+    tables["quote_groups"] = quote_groups(tables["quotes"])
     for name, frame in tables.items():
         writer = frame.write.mode("overwrite")
         path = os.path.join(args.output, name)

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Runs the Spark job in local[2] on a generated corpus and checks that it equals a one-machine
-# run (documents, quotes, quote groups), and that a binary killed inside a task makes the job
-# fail instead of succeeding empty. Prints "N passed, N failed"; exits non-zero on failure.
+# run (documents, quotes, quote groups), with the binary and with the installed Python package
+# (--package, whose Parquet tables must have the one-machine tables' columns and types), and
+# that a binary killed inside a task makes the job fail instead of succeeding empty. Prints
+# "N passed, N failed"; exits non-zero on failure.
 #
-# Needs Java 17 and Python 3; installs PySpark into a virtualenv under target/.
+# Needs Java 17 and Python 3; installs PySpark and the newsmill package (`pip install .`) into a
+# virtualenv under target/.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -19,6 +22,10 @@ if [ ! -x "$venv/bin/spark-submit" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q "pyspark==4.0.1"
 fi
+echo "== installing the newsmill package into $venv (pip install .)"
+CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}" \
+  "$venv/bin/pip" install -q --force-reinstall --no-deps .
+"$venv/bin/pip" install -q pyarrow
 
 rm -rf "$work" && mkdir -p "$work"
 echo "== generating $docs articles"
@@ -53,7 +60,7 @@ submit() {
 echo "== one-machine run"
 cat > "$work/local.toml" <<TOML
 [pipeline]
-stages = ["extract_html", "clean", "quotes", "entities", "claims", "json"]
+stages = ["extract_html", "clean", "quotes", "entities", "claims", "json", "parquet"]
 
 [stages.json]
 per_document = false
@@ -67,6 +74,12 @@ echo "== Spark run (local[2])"
 submit integrations/spark/newsmill_job.py \
   --input "$work/corpus.jsonl" data/articles "$root/$work/pages.warc" --output "$work/spark" --format json \
   --binary "$root/target/release/newsmill" --config "$root/integrations/spark/stream.toml" \
+  --partitions 4 || { tail -40 "$work/last-spark.log"; exit 1; }
+
+echo "== Spark run with the installed package (--package, Parquet)"
+submit integrations/spark/newsmill_job.py --package \
+  --input "$work/corpus.jsonl" data/articles "$root/$work/pages.warc" --output "$work/spark-package" \
+  --format parquet --config "$root/integrations/spark/tables.toml" \
   --partitions 4 || { tail -40 "$work/last-spark.log"; exit 1; }
 
 echo "== Spark run with a binary that is killed inside its task"
@@ -87,4 +100,4 @@ echo "spark-submit exit status with a dying binary: $crash_status"
 
 echo "== comparing"
 "$venv/bin/python" integrations/spark/compare.py "$work/local" "$work/spark" "$crash_status" \
-  "$work/spark-crash"
+  "$work/spark-crash" "$work/spark-package"
