@@ -11,6 +11,7 @@ use super::normalize::name_key;
 use super::{Gender, Referent, ReferentMention, Referents};
 use crate::text::{split_sentences, Token, TokenKind, TokenLog};
 
+mod document;
 mod learned;
 pub use learned::tagger_tokens;
 
@@ -1438,6 +1439,8 @@ impl<'a> Finder<'a> {
                 });
             assigned[ci] = Some(r);
         }
+
+        self.settle_by_document(&refs, &mut assigned);
 
         // Build referents with names, roles, genders.
         let mut out = Referents::default();
