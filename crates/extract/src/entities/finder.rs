@@ -2,6 +2,7 @@
 //! from titles and appositives; one referent per person with all its mentions, including role
 //! phrases ("the envoy", "the Russian President").
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use model::{Document, EntityKind};
@@ -9,7 +10,7 @@ use model::{Document, EntityKind};
 use super::lexicon::{FirstName, Lex, Lexicon, RoleClass, RoleSig};
 use super::normalize::name_key;
 use super::{Gender, Referent, ReferentMention, Referents};
-use crate::text::{split_sentences, Token, TokenKind, TokenLog};
+use crate::text::{is_headline_like, split_sentences, Token, TokenKind, TokenLog};
 
 mod document;
 mod learned;
@@ -92,6 +93,7 @@ pub(crate) fn find_with_dates(
     } else {
         &doc.sentences
     };
+    let sentences = with_headings(doc, sentences);
     // Working buffers are reused across documents on the same thread (cleared, never read
     // across calls), which saves most of the allocation a document would otherwise cost.
     let mut scratch = SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut()));
@@ -100,7 +102,7 @@ pub(crate) fn find_with_dates(
     let log = keep_tokens.then(|| TokenLog::new(doc.text().len()));
     let mut f = Finder::new(lex, doc.text(), scratch, log);
     let mut date_sentences = Vec::new();
-    for s in sentences {
+    for s in sentences.iter() {
         if f.sentence(s.clone()) {
             date_sentences.push(s.clone());
         }
@@ -118,6 +120,31 @@ pub(crate) fn find_with_dates(
     };
     SCRATCH.with(|s| *s.borrow_mut() = scratch);
     (out, date_sentences, f.log)
+}
+
+/// The body's sentences and, in text order among them, the paragraphs that are no body text
+/// but hold names all the same: headings ("Pittsburgh Pirates"), author and affiliation lines
+/// ("Ann Lee, University of Leeds"). Borrowed as they are when there are none.
+fn with_headings<'s>(doc: &Document, sentences: &'s [Range<usize>]) -> Cow<'s, [Range<usize>]> {
+    let text = doc.text();
+    let mut headings = doc
+        .paragraphs
+        .iter()
+        .filter(|p| is_headline_like(&text[(*p).clone()]))
+        .peekable();
+    if headings.peek().is_none() {
+        return Cow::Borrowed(sentences);
+    }
+    let mut all = Vec::with_capacity(sentences.len() + 4);
+    let mut rest = sentences.iter().peekable();
+    for h in headings {
+        while let Some(s) = rest.next_if(|s| s.start < h.start) {
+            all.push(s.clone());
+        }
+        all.push(h.clone());
+    }
+    all.extend(rest.cloned());
+    Cow::Owned(all)
 }
 
 #[derive(Default)]
