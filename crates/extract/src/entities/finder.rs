@@ -12,6 +12,7 @@ use super::normalize::name_key;
 use super::{Gender, Referent, ReferentMention, Referents};
 use crate::text::{is_headline_like, split_sentences, Token, TokenKind, TokenLog};
 
+mod citations;
 mod document;
 mod learned;
 pub use learned::tagger_tokens;
@@ -530,6 +531,7 @@ impl<'a> Finder<'a> {
             i = j;
         }
         self.learned_names(first_cand);
+        self.cited_authors(first_cand);
         self.role_mentions();
         date
     }
