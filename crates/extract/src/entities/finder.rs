@@ -94,7 +94,7 @@ pub(crate) fn find_with_dates(
     } else {
         &doc.sentences
     };
-    let sentences = with_headings(doc, sentences);
+    let sentences = with_author_lines(doc, sentences);
     // Working buffers are reused across documents on the same thread (cleared, never read
     // across calls), which saves most of the allocation a document would otherwise cost.
     let mut scratch = SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut()));
@@ -123,22 +123,26 @@ pub(crate) fn find_with_dates(
     (out, date_sentences, f.log)
 }
 
-/// The body's sentences and, in text order among them, the paragraphs that are no body text
-/// but hold names all the same: headings ("Pittsburgh Pirates"), author and affiliation lines
-/// ("Ann Lee, University of Leeds"). Borrowed as they are when there are none.
-fn with_headings<'s>(doc: &Document, sentences: &'s [Range<usize>]) -> Cow<'s, [Range<usize>]> {
+/// The body's sentences and, in text order among them, the author lines of a paper ("Ann Lee
+/// a.lee@leeds.ac.uk University of Leeds, United Kingdom"): no body text, but names of people
+/// and organizations all the same. Titles, headings and bylines stay unread (their words are
+/// not the story's names). Borrowed as they are when there are none.
+fn with_author_lines<'s>(doc: &Document, sentences: &'s [Range<usize>]) -> Cow<'s, [Range<usize>]> {
     let text = doc.text();
-    let mut headings = doc
+    let mut lines = doc
         .paragraphs
         .iter()
-        .filter(|p| is_headline_like(&text[(*p).clone()]))
+        .filter(|p| {
+            let para = &text[(*p).clone()];
+            para.split_whitespace().any(email) && is_headline_like(para)
+        })
         .peekable();
-    if headings.peek().is_none() {
+    if lines.peek().is_none() {
         return Cow::Borrowed(sentences);
     }
     let mut all = Vec::with_capacity(sentences.len() + 4);
     let mut rest = sentences.iter().peekable();
-    for h in headings {
+    for h in lines {
         while let Some(s) = rest.next_if(|s| s.start < h.start) {
             all.push(s.clone());
         }
@@ -146,6 +150,13 @@ fn with_headings<'s>(doc: &Document, sentences: &'s [Range<usize>]) -> Cow<'s, [
     }
     all.extend(rest.cloned());
     Cow::Owned(all)
+}
+
+/// An e-mail address: letters, an `@`, and a domain with a dot.
+fn email(word: &str) -> bool {
+    word.split_once('@').is_some_and(|(user, domain)| {
+        !user.is_empty() && domain.contains('.') && !domain.starts_with('.')
+    })
 }
 
 #[derive(Default)]
