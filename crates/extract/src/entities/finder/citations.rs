@@ -8,8 +8,9 @@ use super::{Finder, Hint, ORG_WORDS};
 use crate::entities::lexicon::Lex;
 use crate::text::TokenKind;
 
-/// Most words in one cited surname ("Filippini Fantoni").
-const MAX_SURNAME_WORDS: usize = 2;
+/// Words before a list of surnames that make it a title's words instead ("its Nature,
+/// Development and Origin (1922)").
+const NOT_BEFORE_AUTHORS: [&str; 9] = ["its", "his", "her", "their", "our", "my", "the", "a", "an"];
 
 impl Finder<'_> {
     /// Finds the cited authors of the current sentence and makes each a person candidate in
@@ -18,7 +19,7 @@ impl Finder<'_> {
         let n = self.items.len();
         let mut i = 0;
         while i < n {
-            let Some(first_end) = self.surname_at(i) else {
+            let Some(first_end) = self.surname_at(i).filter(|_| self.authors_may_start(i)) else {
                 i += 1;
                 continue;
             };
@@ -53,27 +54,33 @@ impl Finder<'_> {
         self.surname_at(s).map(|e| (s, e))
     }
 
-    /// The end of a surname starting at item `i`: capitalized words, no function, title,
-    /// list organization or organization word among them.
+    /// The end of a surname at item `i`: one capitalized word ("Porte", "Morgan-Short"), no
+    /// function, title, place, nationality or organization word.
     fn surname_at(&self, i: usize) -> Option<usize> {
-        const NOT_SURNAME: u16 = Lex::STOP | Lex::ROLE | Lex::ORG | Lex::DATE | Lex::HONORIFIC;
-        let fits = |k: usize| {
-            self.items.get(k).is_some_and(|it| {
-                it.kind == TokenKind::Word
-                    && it.cap
-                    && !it.acronym
-                    && it.flags & NOT_SURNAME == 0
-                    && !ORG_WORDS.contains(self.word(k))
-            })
+        const NOT_SURNAME: u16 = Lex::STOP
+            | Lex::ROLE
+            | Lex::ORG
+            | Lex::DATE
+            | Lex::HONORIFIC
+            | Lex::PLACE
+            | Lex::DEMONYM;
+        let it = self.items.get(i)?;
+        let fits = it.kind == TokenKind::Word
+            && it.cap
+            && !it.acronym
+            && it.flags & NOT_SURNAME == 0
+            && !ORG_WORDS.contains(self.word(i));
+        fits.then_some(i + 1)
+    }
+
+    /// Whether a list of surnames may start at item `i`: it opens its run of capitalized words
+    /// (not "Grammar" in "English Grammar (1909)") and follows no article or possessive.
+    fn authors_may_start(&self, i: usize) -> bool {
+        let Some(before) = i.checked_sub(1).map(|b| &self.items[b]) else {
+            return true;
         };
-        if !fits(i) {
-            return None;
-        }
-        let mut e = i + 1;
-        while e < i + MAX_SURNAME_WORDS && fits(e) {
-            e += 1;
-        }
-        Some(e)
+        let word = &self.text[before.start..before.end];
+        !(before.kind == TokenKind::Word && (before.cap || NOT_BEFORE_AUTHORS.contains(&word)))
     }
 
     /// Whether the names from item `start` to `end` are a citation: "et al." after them, a
