@@ -134,7 +134,7 @@ fn with_author_lines<'s>(doc: &Document, sentences: &'s [Range<usize>]) -> Cow<'
         .iter()
         .filter(|p| {
             let para = &text[(*p).clone()];
-            para.split_whitespace().any(email) && is_headline_like(para)
+            para.contains('@') && para.split_whitespace().any(email) && is_headline_like(para)
         })
         .peekable();
     if lines.peek().is_none() {
