@@ -89,7 +89,7 @@ fn oversized_files_fail_with_the_limit_named() {
     let errors = read_csv(&dir.path().join("out/errors.csv"));
     // Seeds 003 and 004 are over 4,000 bytes.
     assert_eq!(errors.len(), 3);
-    assert!(errors[1][2].contains("over the limit of 4000 (ingest.max_file_bytes)"));
+    assert!(errors[1][2].contains("over the limit of 4000 bytes (ingest.max_file_bytes)"));
 }
 
 #[test]

@@ -60,8 +60,10 @@ def shipped(name):
 
 def safe_id(stem):
     """The binary's doc_id rule (ingest::safe_id), so ids match a one-machine run."""
-    out = re.sub(r"[^A-Za-z0-9._-]", "_", stem).lstrip(".")
-    return (out[:200]) or "document"
+    out = re.sub(r"[^A-Za-z0-9._-]", "_", stem).lstrip(".")[:200]
+    if out.startswith("-"):
+        out = "_" + out[1:]
+    return out or "document"
 
 
 WARC_SUFFIXES = (".warc", ".warc.gz")

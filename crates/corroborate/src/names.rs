@@ -7,71 +7,22 @@
 //! lookups in hash maps keyed by folded names (never by comparing all pairs), then read out as
 //! clusters.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 use model::normalize::fold_char;
 use model::EntityKind;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use crate::chunked::Chunked;
-use crate::nodedocs::{NodeDocs, NodeDocsBuilder};
-use crate::spill::Interner;
-use crate::unionfind::UnionFind;
+use crate::quotes::UnionFind;
+use crate::strings::Interner;
 
 /// Words that stand before a name without being part of it.
-const TITLES: &[&str] = &[
-    "mr",
-    "mrs",
-    "ms",
-    "miss",
-    "mx",
-    "dr",
-    "prof",
-    "professor",
-    "sir",
-    "dame",
-    "lord",
-    "lady",
-    "rev",
-    "president",
-    "chancellor",
-    "premier",
-    "minister",
-    "secretary",
-    "senator",
-    "sen",
-    "rep",
-    "representative",
-    "gov",
-    "governor",
-    "mayor",
-    "judge",
-    "general",
-    "gen",
-    "colonel",
-    "col",
-    "captain",
-    "capt",
-    "lt",
-    "sgt",
-    "admiral",
-    "adm",
-    "king",
-    "queen",
-    "prince",
-    "princess",
-    "sheikh",
-    "pope",
-    "envoy",
-    "ambassador",
-    "commissioner",
-    "chairman",
-    "chair",
-    "ceo",
-    "officer",
-    "spokesman",
-    "spokeswoman",
-    "spokesperson",
-];
+const TITLES: &str =
+    "mr mrs ms miss mx dr prof professor sir dame lord lady rev president chancellor \
+    premier minister secretary senator sen rep representative gov governor mayor judge \
+    general gen colonel col captain capt lt sgt admiral adm king queen prince princess \
+    sheikh pope envoy ambassador commissioner chairman chair ceo officer spokesman \
+    spokeswoman spokesperson";
 /// Words that end a name without being its surname.
 const SUFFIXES: &[&str] = &[
     "jr", "sr", "ii", "iii", "iv", "phd", "md", "esq", "kc", "qc", "mp",
@@ -86,17 +37,8 @@ const ACRONYM_SKIP: &[&str] = &[
     "of", "the", "and", "for", "in", "on", "to", "a", "an", "at", "des", "du", "et",
 ];
 /// Trailing words that do not change what a claim's subject is (`Donetsk region` = `Donetsk`).
-const GENERIC_PLACE_WORDS: &[&str] = &[
-    "region",
-    "oblast",
-    "province",
-    "state",
-    "county",
-    "district",
-    "city",
-    "area",
-    "territory",
-];
+const GENERIC_PLACE_WORDS: &str =
+    "region oblast province state county district city area territory";
 
 /// One word accent-folded, lowercase, without punctuation (`O’Brien` → `obrien`).
 fn plain_word(word: &str) -> String {
@@ -200,7 +142,7 @@ pub fn fold_subject(subject: &str) -> String {
     while folded.len() > 1
         && folded
             .last()
-            .is_some_and(|w| GENERIC_PLACE_WORDS.contains(&w.as_str()))
+            .is_some_and(|w| GENERIC_PLACE_WORDS.split_whitespace().any(|g| g == w))
     {
         folded.pop();
     }
@@ -223,7 +165,7 @@ pub fn person_name(name: &str) -> Option<PersonName> {
         .map(|w| (w, plain_word(w), fold_word(w)))
         .collect();
     ws.retain(|(_, p, _)| !p.is_empty());
-    while ws.len() > 1 && TITLES.contains(&ws[0].1.as_str()) {
+    while ws.len() > 1 && TITLES.split_whitespace().any(|t| t == ws[0].1) {
         ws.remove(0);
     }
     while ws.len() > 1
@@ -263,39 +205,26 @@ pub enum NodeKind {
     Speaker,
 }
 
-/// The entities and speakers of the corpus. Identical ones (same kind, name, aliases and entity
-/// key) that [`resolve`] is bound to put in one cluster are one node listing their documents;
-/// only those whose resolution depends on their document (a surname alone, a name without a
-/// key) get a node per document. Node ids follow first appearance, which is all the cluster
-/// numbering depends on.
+/// The entities and speakers of the corpus. Identical ones (same kind, name, aliases and
+/// entity key) that [`resolve`] is bound to put in one cluster are one node listing their
+/// documents; only those whose resolution depends on their document (a surname alone, a name
+/// without a key) get a node per document. Node ids follow first appearance, which is all
+/// the cluster numbering depends on.
 #[derive(Default)]
 pub struct NameNodes {
-    /// In chunks: a vector's doubling would leave up to half its room unused.
-    pub nodes: Chunked<NameNode>,
-    /// Once the nodes are resolved (see [`NameNodes::drop_nodes`]): each node's name, which
-    /// is all quote rows need of them.
-    names: Option<Vec<u32>>,
+    pub nodes: Vec<NameNode>,
     strings: Interner,
     alias_lists: Vec<Box<[u32]>>,
     alias_ids: HashMap<Box<[u32]>, u32>,
     /// (kind, name, aliases, entity key) → shared node, or `None` when such a node depends
     /// on its document.
     shared: HashMap<(NodeKind, u32, u32, u32), Option<u32>>,
-    /// Each node's documents, collected on disk while documents are observed.
-    doc_pairs: NodeDocsBuilder,
-    /// Each node's documents, once every document is observed.
-    pub docs: NodeDocs,
 }
 
 /// One entity or speaker name, of one document or of every document that lists it alike.
-/// 32 bytes: a node is kept per distinct name (and per surname-only mention) for the whole
-/// of `observe`, so its size is what the nodes grow by per GB; the mention count is split
-/// into 48 bits (no corpus comes near 2^48 mentions of one name) so that nothing needs
-/// 8-byte alignment.
 #[derive(Debug, Clone)]
 pub struct NameNode {
     pub kind: NodeKind,
-    mentions_hi: u16,
     /// Interned, as the documents write it.
     pub name: u32,
     /// Interned list of interned aliases.
@@ -304,60 +233,21 @@ pub struct NameNode {
     ext_key: u32,
     /// Per-document nodes this node stands for.
     count: u32,
-    mentions_lo: u32,
-    /// The first and the last document naming it (the only one, for a node per document);
-    /// the list of them all is in [`NameNodes::docs`].
-    first: u32,
-    last: u32,
+    mentions: u64,
+    /// The documents naming it, in input order (the only one, for a node per document).
+    docs: Vec<u32>,
 }
 
-const _: () = assert!(std::mem::size_of::<NameNode>() == 32);
-
 impl NameNode {
-    fn mentions(&self) -> u64 {
-        u64::from(self.mentions_hi) << 32 | u64::from(self.mentions_lo)
-    }
-
-    fn add_mentions(&mut self, mentions: u32) {
-        let total = self.mentions() + u64::from(mentions);
-        assert!(total < 1 << 48, "mention count overflow");
-        self.mentions_hi = (total >> 32) as u16;
-        self.mentions_lo = total as u32;
+    /// The first document naming it.
+    fn first(&self) -> u32 {
+        self.docs[0]
     }
 }
 
 impl NameNodes {
     pub fn name(&self, node: u32) -> &str {
-        let name = match &self.names {
-            Some(names) => names[node as usize],
-            None => self.nodes[node as usize].name,
-        };
-        self.strings.get(name)
-    }
-
-    /// Drops the nodes, keeping their names: once resolved, the nodes are needed again
-    /// only to list each referent's documents, which [`Resolution::docs`] reads from
-    /// [`NameNodes::docs`].
-    pub fn drop_nodes(&mut self) {
-        self.names = Some(self.nodes.iter().map(|n| n.name).collect());
-        self.nodes = Chunked::default();
-    }
-
-    /// `(nodes, their document lists, strings, alias lists and lookups)` bytes held, for
-    /// [`crate::memory`].
-    pub fn bytes(&self) -> (usize, usize, usize, usize) {
-        use crate::memory::{boxes, chunk, map};
-        let alias_keys: usize = self
-            .alias_ids
-            .keys()
-            .map(|k| chunk(std::mem::size_of_val(&**k)))
-            .sum();
-        (
-            self.nodes.bytes(),
-            self.doc_pairs.bytes() + self.docs.bytes(),
-            self.strings.bytes(),
-            boxes(&self.alias_lists) + map(&self.alias_ids) + alias_keys + map(&self.shared),
-        )
+        self.strings.get(self.nodes[node as usize].name)
     }
 
     fn str(&self, id: u32) -> &str {
@@ -368,6 +258,15 @@ impl NameNodes {
         self.alias_lists[node.aliases as usize]
             .iter()
             .map(|&a| self.strings.get(a))
+    }
+
+    fn alias_list(&mut self, list: Box<[u32]>) -> u32 {
+        let next = self.alias_lists.len() as u32;
+        let id = *self.alias_ids.entry(list.clone()).or_insert(next);
+        if id == next {
+            self.alias_lists.push(list);
+        }
+        id
     }
 
     /// An entity of document `doc`; returns its node.
@@ -381,88 +280,58 @@ impl NameNodes {
         mentions: u32,
     ) -> u32 {
         let list: Box<[u32]> = aliases.map(|a| self.strings.intern(a)).collect();
-        let next = self.alias_lists.len() as u32;
-        let aliases = *self.alias_ids.entry(list.clone()).or_insert(next);
-        if aliases == next {
-            self.alias_lists.push(list);
-        }
+        let aliases = self.alias_list(list);
         let name = self.strings.intern(name);
         let ext_key = self.strings.intern(ext_key);
-        self.add(
-            NodeKind::Entity(kind),
-            doc,
-            name,
-            aliases,
-            ext_key,
-            mentions,
-        )
+        let identity = (NodeKind::Entity(kind), name, aliases, ext_key);
+        self.add(identity, doc, mentions)
     }
 
     /// A quote speaker of document `doc` (once per document and name); returns its node.
     pub fn add_speaker(&mut self, doc: u32, name: &str) -> u32 {
         let name = self.strings.intern(name);
-        let no_aliases = match self.alias_ids.get(&[][..]) {
-            Some(&a) => a,
-            None => {
-                self.alias_lists.push(Box::new([]));
-                self.alias_ids
-                    .insert(Box::new([]), self.alias_lists.len() as u32 - 1);
-                self.alias_lists.len() as u32 - 1
-            }
-        };
+        let no_aliases = self.alias_list(Box::new([]));
         let no_key = self.strings.intern("");
-        self.add(NodeKind::Speaker, doc, name, no_aliases, no_key, 0)
+        self.add((NodeKind::Speaker, name, no_aliases, no_key), doc, 0)
     }
 
-    fn add(
-        &mut self,
-        kind: NodeKind,
-        doc: u32,
-        name: u32,
-        aliases: u32,
-        ext_key: u32,
-        mentions: u32,
-    ) -> u32 {
-        let identity = (kind, name, aliases, ext_key);
+    fn add(&mut self, identity: (NodeKind, u32, u32, u32), doc: u32, mentions: u32) -> u32 {
         match self.shared.get(&identity).copied() {
             Some(Some(n)) => {
                 let node = &mut self.nodes[n as usize];
                 node.count += 1;
-                node.add_mentions(mentions);
-                if node.last != doc {
-                    node.last = doc;
-                    self.doc_pairs.push(n, doc);
+                node.mentions += u64::from(mentions);
+                if node.docs.last() != Some(&doc) {
+                    node.docs.push(doc);
                 }
                 return n;
             }
             Some(None) => {}
             None => {
-                let alike = self.resolves_alike(kind, name, aliases, ext_key);
-                let shared = alike.then_some(self.nodes.len() as u32);
+                let shared = self
+                    .resolves_alike(identity)
+                    .then_some(self.nodes.len() as u32);
                 self.shared.insert(identity, shared);
             }
         }
-        let n = self.nodes.len() as u32;
-        self.doc_pairs.push(n, doc);
+        let (kind, name, aliases, ext_key) = identity;
         self.nodes.push(NameNode {
             kind,
             name,
             aliases,
             ext_key,
             count: 1,
-            mentions_hi: 0,
-            mentions_lo: mentions,
-            first: doc,
-            last: doc,
+            mentions: u64::from(mentions),
+            docs: vec![doc],
         });
-        n
+        self.nodes.len() as u32 - 1
     }
 
     /// Whether every node of this kind, name, aliases and key ends in one cluster whatever
     /// its document: organizations and places that have a key to meet on, persons and
     /// speakers with a given name (they meet on it). A surname alone resolves to its own
     /// document's full name, and a name without any key meets nothing.
-    fn resolves_alike(&self, kind: NodeKind, name: u32, aliases: u32, ext_key: u32) -> bool {
+    fn resolves_alike(&self, (kind, name, aliases, ext_key): (NodeKind, u32, u32, u32)) -> bool {
         match kind {
             NodeKind::Entity(EntityKind::Org | EntityKind::Place) => {
                 !self.str(ext_key).is_empty()
@@ -476,17 +345,6 @@ impl NameNodes {
             }
             NodeKind::Entity(_) => false,
         }
-    }
-
-    /// Drops the lookup maps once every document is observed, and sorts the documents'
-    /// lists out by node. The nodes are not shrunk: they go right after resolution (see
-    /// [`NameNodes::drop_nodes`]).
-    fn freeze(&mut self) -> Result<(), String> {
-        self.strings.freeze();
-        self.alias_ids = HashMap::new();
-        self.shared = HashMap::new();
-        self.docs = std::mem::take(&mut self.doc_pairs).finish(self.nodes.len())?;
-        Ok(())
     }
 }
 
@@ -522,64 +380,27 @@ impl Resolution {
         self.key_cluster.get(folded).copied()
     }
 
-    /// Bytes held, for [`crate::memory`].
-    pub fn bytes(&self) -> usize {
-        use crate::memory::{chunk, map, vec};
-        let clusters: usize = self
-            .clusters
-            .iter()
-            .map(|c| {
-                chunk(c.key.capacity())
-                    + chunk(c.name.capacity())
-                    + vec(&c.variants)
-                    + c.variants
-                        .iter()
-                        .map(|v| chunk(v.capacity()))
-                        .sum::<usize>()
-                    + vec(&c.nodes)
-            })
-            .sum();
-        let keys: usize = self.key_cluster.keys().map(|k| chunk(k.capacity())).sum();
-        vec(&self.node_cluster) + vec(&self.clusters) + clusters + map(&self.key_cluster) + keys
-    }
-
     /// Documents whose entities name the cluster, in input order.
-    pub fn docs(&self, cluster: &Cluster, nodes: &NameNodes) -> Result<Vec<u32>, String> {
+    pub fn docs(&self, cluster: &Cluster, nodes: &NameNodes) -> Vec<u32> {
         let mut docs: Vec<u32> = Vec::new();
-        let mut list = Vec::new();
         for &n in &cluster.nodes {
-            nodes.docs.read(n, &mut list)?;
-            docs.extend_from_slice(&list);
+            docs.extend_from_slice(&nodes.nodes[n as usize].docs);
         }
         if cluster.nodes.len() > 1 {
             docs.sort_unstable();
             docs.dedup();
         }
-        Ok(docs)
-    }
-}
-
-/// The documents of node `n`, into `out`: read from disk unless it has only one.
-fn node_docs(names: &NameNodes, n: u32, out: &mut Vec<u32>) -> Result<(), String> {
-    let node = &names.nodes[n as usize];
-    if node.first == node.last {
-        out.clear();
-        out.push(node.first);
-        Ok(())
-    } else {
-        names.docs.read(n, out)
+        docs
     }
 }
 
 /// Resolves all nodes into clusters.
-pub fn resolve(names: &mut NameNodes) -> Result<Resolution, String> {
-    names.freeze()?;
-    let names = &*names;
+pub fn resolve(names: &NameNodes) -> Resolution {
     let nodes = &names.nodes;
     let mut uf = UnionFind::new(nodes.len());
     // Organizations and places: shared folded names, aliases and entity keys.
-    let mut by_key: HashMap<(EntityKind, String), u32> = HashMap::new();
-    let mut key_kind: HashMap<String, EntityKind> = HashMap::new();
+    let mut by_key: HashMap<(EntityKind, String), u32> = HashMap::default();
+    let mut key_kind: HashMap<String, EntityKind> = HashMap::default();
     for (i, node) in nodes.iter().enumerate() {
         let NodeKind::Entity(kind @ (EntityKind::Org | EntityKind::Place)) = node.kind else {
             continue;
@@ -604,8 +425,8 @@ pub fn resolve(names: &mut NameNodes) -> Result<Resolution, String> {
     // Persons, and speakers that name no organization or place. Names repeat across
     // documents, so each distinct name is parsed once.
     let mut by_surname: BTreeMap<String, Vec<(u32, Option<String>)>> = BTreeMap::new();
-    let mut org_of: HashMap<u32, Option<u32>> = HashMap::new();
-    let mut parsed: HashMap<u32, Option<PersonName>> = HashMap::new();
+    let mut org_of: HashMap<u32, Option<u32>> = HashMap::default();
+    let mut parsed: HashMap<u32, Option<PersonName>> = HashMap::default();
     for (i, node) in nodes.iter().enumerate() {
         match node.kind {
             NodeKind::Entity(EntityKind::Person) => {}
@@ -633,7 +454,7 @@ pub fn resolve(names: &mut NameNodes) -> Result<Resolution, String> {
     }
     drop((org_of, parsed));
     for list in by_surname.values() {
-        link_persons(names, list, &mut uf)?;
+        link_persons(names, list, &mut uf);
     }
 
     read_out(names, &mut uf, by_key)
@@ -684,11 +505,7 @@ fn link_acronyms(names: &NameNodes, uf: &mut UnionFind) {
 
 /// Joins the persons who share a folded surname: equal or compatible given names, and
 /// surname-only mentions where the full name they stand for is clear.
-fn link_persons(
-    names: &NameNodes,
-    list: &[(u32, Option<String>)],
-    uf: &mut UnionFind,
-) -> Result<(), String> {
+fn link_persons(names: &NameNodes, list: &[(u32, Option<String>)], uf: &mut UnionFind) {
     let nodes = &names.nodes;
     let mut by_given: BTreeMap<&str, u32> = BTreeMap::new();
     for (node, given) in list {
@@ -722,16 +539,14 @@ fn link_persons(
     let lone_docs: HashSet<u32> = list
         .iter()
         .filter(|(_, g)| g.is_none())
-        .map(|(n, _)| nodes[*n as usize].first)
+        .map(|(n, _)| nodes[*n as usize].first())
         .collect();
     if lone_docs.is_empty() {
-        return Ok(());
+        return;
     }
-    let mut full_by_doc: HashMap<u32, Vec<u32>> = HashMap::new();
-    let mut docs = Vec::new();
+    let mut full_by_doc: HashMap<u32, Vec<u32>> = HashMap::default();
     for &n in &full {
-        node_docs(names, n, &mut docs)?;
-        for &d in &docs {
+        for &d in &nodes[n as usize].docs {
             if lone_docs.contains(&d) {
                 full_by_doc.entry(d).or_default().push(n);
             }
@@ -744,7 +559,7 @@ fn link_persons(
             continue;
         }
         // The document's own full name for this surname first, then the corpus's.
-        let doc = nodes[*node as usize].first;
+        let doc = nodes[*node as usize].first();
         let same_doc: BTreeSet<u32> = full_by_doc
             .get(&doc)
             .into_iter()
@@ -756,7 +571,7 @@ fn link_persons(
         } else {
             match dominant {
                 Some(d) => d,
-                None => *dominant.insert(dominant_member(names, &full, uf)?),
+                None => *dominant.insert(dominant_member(names, &full, uf)),
             }
         };
         match target.or(lone_root) {
@@ -764,24 +579,17 @@ fn link_persons(
             None => lone_root = Some(*node),
         }
     }
-    Ok(())
 }
 
 /// A member of the cluster among `full` that is named in at least twice as many documents
 /// as any other (a member, not a root, so that it stays valid as clusters grow).
-fn dominant_member(
-    names: &NameNodes,
-    full: &[u32],
-    uf: &mut UnionFind,
-) -> Result<Option<u32>, String> {
+fn dominant_member(names: &NameNodes, full: &[u32], uf: &mut UnionFind) -> Option<u32> {
     let mut docs: BTreeMap<u32, (u32, Vec<u32>)> = BTreeMap::new();
-    let mut list = Vec::new();
     for &n in full {
-        node_docs(names, n, &mut list)?;
         docs.entry(uf.find(n))
             .or_insert_with(|| (n, Vec::new()))
             .1
-            .extend_from_slice(&list);
+            .extend_from_slice(&names.nodes[n as usize].docs);
     }
     let mut counts: Vec<(usize, u32, u32)> = docs
         .into_iter()
@@ -792,11 +600,11 @@ fn dominant_member(
         })
         .collect();
     counts.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    Ok(match counts.as_slice() {
+    match counts.as_slice() {
         [] => None,
         [(_, _, only)] => Some(*only),
         [(best, _, member), (second, _, _), ..] => (*best >= 2 * *second).then_some(*member),
-    })
+    }
 }
 
 fn kind_rank(kind: EntityKind) -> u8 {
@@ -812,10 +620,10 @@ fn read_out(
     names: &NameNodes,
     uf: &mut UnionFind,
     by_key: HashMap<(EntityKind, String), u32>,
-) -> Result<Resolution, String> {
+) -> Resolution {
     let nodes = &names.nodes;
     // Clusters numbered by their first node, so numbering follows input order.
-    let mut root_cluster: HashMap<u32, u32> = HashMap::new();
+    let mut root_cluster: HashMap<u32, u32> = HashMap::default();
     let mut members: Vec<Vec<u32>> = Vec::new();
     let mut node_cluster = Vec::with_capacity(nodes.len());
     for i in 0..nodes.len() as u32 {
@@ -828,8 +636,7 @@ fn read_out(
         node_cluster.push(c);
     }
     let mut clusters = Vec::with_capacity(members.len());
-    let mut used_keys: HashMap<String, usize> = HashMap::new();
-    let mut docs = Vec::new();
+    let mut used_keys: HashMap<String, usize> = HashMap::default();
     for list in members {
         let mut kinds: BTreeMap<u8, (usize, EntityKind)> = BTreeMap::new();
         let mut forms: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
@@ -842,11 +649,10 @@ fn read_out(
             match node.kind {
                 NodeKind::Entity(kind) => {
                     kinds.entry(kind_rank(kind)).or_insert((0, kind)).0 += node.count as usize;
-                    node_docs(names, n, &mut docs)?;
-                    forms.entry(name).or_default().extend_from_slice(&docs);
+                    forms.entry(name).or_default().extend_from_slice(&node.docs);
                     variants.insert(name.to_string());
                     variants.extend(names.aliases(node).map(str::to_string));
-                    mentions += node.mentions();
+                    mentions += node.mentions;
                 }
                 NodeKind::Speaker => *speaker_forms.entry(name).or_default() += node.count as usize,
             }
@@ -919,11 +725,11 @@ fn read_out(
         .filter(|((_, k), _)| !k.starts_with('\u{1}'))
         .map(|((_, k), n)| (k, node_cluster[n as usize]))
         .collect();
-    Ok(Resolution {
+    Resolution {
         node_cluster,
         clusters,
         key_cluster,
-    })
+    }
 }
 
 #[cfg(test)]

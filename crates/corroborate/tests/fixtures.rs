@@ -25,6 +25,10 @@ struct Fixture {
 struct FixtureDoc {
     id: String,
     outlet: Option<String>,
+    /// The page's address, whose host names the outlet when `outlet` is absent.
+    url: Option<String>,
+    /// The document's date, `YYYY-MM-DD`.
+    published: Option<String>,
     text: String,
     #[serde(default)]
     failed: bool,
@@ -41,6 +45,9 @@ struct FixtureDoc {
 struct FixtureQuote {
     text: String,
     speaker: Option<String>,
+    /// The words naming the speaker at the cue (`Witkoff`, `he`).
+    mention: Option<String>,
+    cue: Option<String>,
     #[serde(default = "full")]
     kind: String,
 }
@@ -81,6 +88,10 @@ fn locate(text: &str, needle: &str, from: usize, what: &str) -> std::ops::Range<
 fn build_doc(f: &FixtureDoc) -> Document {
     let mut doc = Document::new(f.id.clone(), format!("{}.txt", f.id), f.text.clone());
     doc.meta.outlet = f.outlet.clone();
+    doc.meta.url = f.url.clone();
+    doc.meta.published = f.published.as_deref().map(|d| {
+        chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").expect("published is YYYY-MM-DD")
+    });
     let mut from = 0;
     for (i, q) in f.quotes.iter().enumerate() {
         let range = locate(doc.text(), &q.text, from, "quote");
@@ -97,10 +108,10 @@ fn build_doc(f: &FixtureDoc) -> Document {
             text: q.text.clone(),
             kind,
             speaker: q.speaker.clone(),
-            speaker_mention: None,
+            speaker_mention: q.mention.clone(),
             speaker_kind: None,
             via: None,
-            cue: None,
+            cue: q.cue.clone(),
             continues: None,
             key: model::normalize::quote_key(&q.text),
             span: doc.span(range),
@@ -206,7 +217,8 @@ fn fixtures() {
                 "quote_groups",
                 "quote_group_members",
                 "corpus_entities",
-                "discrepancies"
+                "discrepancies",
+                "duplicates"
             ]
         );
         // Every speech quote of every OK document is a member of exactly one group.
@@ -295,6 +307,7 @@ fn options_are_checked() {
         "min_words = 0",
         "claim_tolerance = -0.1",
         "max_block = 0",
+        "duplicate_similarity = 1.5",
     ] {
         let opts: CorroborateOptions = toml::from_str(broken).unwrap();
         assert!(
@@ -315,22 +328,36 @@ fn options_are_checked() {
 
 /// Documents without an outlet are each a source, but documents with the same id are one:
 /// the same quote in `zz`, `paste`, `other` and `paste` again counts three sources, whatever
-/// the order of the ids.
+/// the order of the ids. (Each article is written differently around the quote: the same
+/// text twice would be a near-duplicate, one source whatever the ids.)
 #[test]
 fn documents_with_one_id_are_one_source() {
     let quote = "This is the biggest investment in the valley in a generation,";
-    let doc = |id: &str| FixtureDoc {
+    let doc = |id: &str| {
+        FixtureDoc {
         id: id.to_string(),
         outlet: None,
-        text: format!("\"{quote}\" Mayor Ana Ruiz said."),
+        url: None,
+        published: None,
+        text: format!(
+            "\"{quote}\" Mayor Ana Ruiz said. {}",
+            match id {
+                "zz" => "The plant opens next spring on the old rail yard, after a decade of delays and two failed bids.",
+                "other" => "Council members approved the tax break on Tuesday by a vote of six to one, over union objections.",
+                _ => "Residents packed the hearing at city hall, where the company promised four hundred jobs within three years.",
+            }
+        ),
         failed: false,
         quotes: vec![FixtureQuote {
             text: quote.to_string(),
             speaker: Some("Ana Ruiz".to_string()),
+            mention: None,
+            cue: None,
             kind: full(),
         }],
         entities: Vec::new(),
         claims: Vec::new(),
+    }
     };
     let fixture = Fixture {
         description: String::new(),

@@ -1,4 +1,5 @@
-//! Bytes → text: UTF-8 (BOM stripped) or, failing that, Windows-1252; line endings to `\n`.
+//! Bytes → text: UTF-8 (BOM stripped), UTF-16 with a byte order mark, or, failing those,
+//! Windows-1252; line endings to `\n`.
 
 /// A decoded text and, when the bytes were not valid UTF-8, a warning saying so.
 pub struct Decoded {
@@ -9,6 +10,9 @@ pub struct Decoded {
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 pub fn decode(bytes: &[u8]) -> Decoded {
+    if let Some(decoded) = decode_utf16(bytes) {
+        return decoded;
+    }
     let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
     let (text, warning) = match std::str::from_utf8(bytes) {
         Ok(s) => (normalize_newlines(s), None),
@@ -28,9 +32,32 @@ pub fn decode(bytes: &[u8]) -> Decoded {
     Decoded { text, warning }
 }
 
+/// Text that starts with a UTF-16 byte order mark (Windows tools write it: "Unicode" in
+/// Notepad's save dialog); unpaired surrogates become U+FFFD, with a warning.
+fn decode_utf16(bytes: &[u8]) -> Option<Decoded> {
+    let (encoding, bom) = encoding_rs::Encoding::for_bom(bytes)?;
+    if encoding == encoding_rs::UTF_8 {
+        return None;
+    }
+    let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom..]);
+    let warning = had_errors.then(|| {
+        format!(
+            "not valid {} (an odd byte count or an unpaired surrogate); bad units replaced",
+            encoding.name()
+        )
+    });
+    Some(Decoded {
+        text: normalize_newlines(&text),
+        warning,
+    })
+}
+
 /// [`decode`] for bytes the caller owns: valid UTF-8 (the common case) becomes the text
 /// without being copied.
 pub fn decode_owned(mut bytes: Vec<u8>) -> Decoded {
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return decode(&bytes);
+    }
     if bytes.starts_with(BOM) {
         bytes.drain(..BOM.len());
     }
@@ -85,8 +112,34 @@ mod tests {
     }
 
     #[test]
+    fn utf16_with_a_byte_order_mark_is_decoded() {
+        let text = "Caf\u{e9} \u{201c}open\u{201d}\r\nagain \u{1F600}";
+        let le: Vec<u8> = b"\xFF\xFE"
+            .iter()
+            .copied()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let be: Vec<u8> = b"\xFE\xFF"
+            .iter()
+            .copied()
+            .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        for bytes in [le, be] {
+            let d = decode(&bytes);
+            assert_eq!(d.text, "Café “open”\nagain 😀");
+            assert!(d.warning.is_none());
+            assert_eq!(decode_owned(bytes).text, d.text);
+        }
+        let d = decode(b"\xFF\xFEa\x00\x00\xD8b\x00");
+        assert_eq!(d.text, "a\u{FFFD}b");
+        assert!(d.warning.unwrap().contains("UTF-16LE"));
+    }
+
+    #[test]
     fn owned_bytes_decode_alike() {
-        let samples: [&[u8]; 5] = [
+        let samples: [&[u8]; 7] = [
+            b"\xFF\xFEx\x00",
+            b"\xFE\xFF\x00x\x00",
             "\u{feff}a\r\nb\rc".as_bytes(),
             b"plain\nlines",
             b"He said \x93yes\x94 \x96 caf\xe9\r\n",

@@ -293,6 +293,8 @@ impl Iterator for MergeSorted<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::RngExt;
+    use proptest::test_runner::{RngAlgorithm, TestRng};
 
     #[test]
     fn ids_are_safe_and_unique() {
@@ -305,6 +307,9 @@ mod tests {
         assert_eq!(ids.allocate("a"), "a-2");
         assert_eq!(ids.allocate("a"), "a-3");
         assert_eq!(ids.allocate("..hidden"), "hidden");
+        assert_eq!(ids.allocate("-2 3"), "_2_3");
+        assert_eq!(ids.allocate(".-x"), "_x");
+        assert_eq!(ids.allocate("a-"), "a-");
         assert_eq!(ids.allocate(&"x".repeat(300)).len(), 200);
     }
 
@@ -332,14 +337,11 @@ mod tests {
         };
         let mut plain = std::collections::HashSet::new();
         // Ids repeat near and far apart, and some raw ids are another's suffixed form.
-        let mut state = 7u64;
+        let mut rng = TestRng::deterministic_rng(RngAlgorithm::ChaCha);
         for i in 0..5_000u64 {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let raw = match state >> 62 {
-                0 => format!("doc-{}", (state >> 20) % 400),
-                1 => format!("doc-{}-2", (state >> 20) % 50),
+            let raw = match rng.random_range(0..4) {
+                0 => format!("doc-{}", rng.random_range(0..400)),
+                1 => format!("doc-{}-2", rng.random_range(0..50)),
                 _ => format!("article {i}"),
             };
             assert_eq!(

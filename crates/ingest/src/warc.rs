@@ -135,6 +135,9 @@ impl<R: BufRead> Records<R> {
 
 /// Reads one record: the version line, headers, a blank line, `Content-Length` bytes of
 /// block and the two line ends after it. `Ok(None)` at the end of the input.
+/// Real records have about a dozen headers.
+const MAX_HEADERS: usize = 1000;
+
 fn read_record(r: &mut impl BufRead, max_bytes: u64) -> Result<Option<Record>, String> {
     let mut line = String::new();
     // Blank lines between records are tolerated.
@@ -163,6 +166,11 @@ fn read_record(r: &mut impl BufRead, max_bytes: u64) -> Result<Option<Record>, S
         }
         if let Some((k, v)) = l.split_once(':') {
             headers.push((k.trim().to_string(), v.trim().to_string()));
+        }
+        // Each line is bounded (`read_line`); their number is too, so that a stream of
+        // header lines cannot grow memory without end.
+        if headers.len() > MAX_HEADERS {
+            return Err(format!("record has over {MAX_HEADERS} header lines"));
         }
     }
     let length: u64 = header(&headers, "Content-Length")
@@ -244,6 +252,11 @@ fn skip_to_gzip_header(r: &mut impl BufRead) -> std::io::Result<()> {
     }
 }
 
+fn undo_encoding(decoder: impl Read, name: &str, max_bytes: u64) -> Result<Vec<u8>, String> {
+    crate::read::read_to_limit(decoder, max_bytes, 0, " (ingest.max_file_bytes)")
+        .map_err(|e| format!("cannot undo the response's {name} encoding: {e}"))
+}
+
 /// An HTTP response: status, headers and body (chunked transfer and gzip/deflate content
 /// encodings undone).
 pub struct HttpResponse {
@@ -252,7 +265,9 @@ pub struct HttpResponse {
     pub body: Vec<u8>,
 }
 
-pub fn parse_http(block: &[u8]) -> Result<HttpResponse, String> {
+/// The body is at most `max_bytes` once its content encoding is undone (a small gzipped body
+/// may hold gigabytes).
+pub fn parse_http(block: &[u8], max_bytes: u64) -> Result<HttpResponse, String> {
     let (head, body) = match memchr::memmem::find(block, b"\r\n\r\n") {
         Some(i) => (&block[..i], &block[i + 4..]),
         None => match memchr::memmem::find(block, b"\n\n") {
@@ -278,18 +293,12 @@ pub fn parse_http(block: &[u8]) -> Result<HttpResponse, String> {
     }
     match header(&headers, "Content-Encoding").map(str::to_ascii_lowercase) {
         Some(e) if e.contains("gzip") => {
-            let mut out = Vec::new();
-            flate2::read::MultiGzDecoder::new(&body[..])
-                .read_to_end(&mut out)
-                .map_err(|e| format!("cannot undo the response's gzip encoding: {e}"))?;
-            body = out;
+            let gzip = flate2::read::MultiGzDecoder::new(&body[..]);
+            body = undo_encoding(gzip, "gzip", max_bytes)?;
         }
         Some(e) if e.contains("deflate") => {
-            let mut out = Vec::new();
-            flate2::read::ZlibDecoder::new(&body[..])
-                .read_to_end(&mut out)
-                .map_err(|e| format!("cannot undo the response's deflate encoding: {e}"))?;
-            body = out;
+            let deflate = flate2::read::ZlibDecoder::new(&body[..]);
+            body = undo_encoding(deflate, "deflate", max_bytes)?;
         }
         Some(e) if e.contains("br") || e.contains("zstd") => {
             return Err(format!("response body in an unsupported encoding: {e}"))

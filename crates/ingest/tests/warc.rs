@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use ingest::{plan_inputs, FileReader, IngestOptions};
+use ingest::{plan_inputs, FileReader, IngestOptions, WalkOptions};
 use model::{Document, Format};
 
 fn record(kind: &str, id: &str, uri: &str, content_type: &str, block: &[u8]) -> Vec<u8> {
@@ -81,9 +81,16 @@ fn records() -> Vec<Vec<u8>> {
 }
 
 fn read_all(path: &std::path::Path) -> Vec<Document> {
-    let (files, _) =
-        plan_inputs(&[path.to_path_buf()], &IngestOptions::default().extensions).unwrap();
-    FileReader::new(files, IngestOptions::default()).collect()
+    FileReader::new(plan(&[path.to_path_buf()]), IngestOptions::default()).collect()
+}
+
+fn plan(paths: &[std::path::PathBuf]) -> Vec<ingest::InputFile> {
+    let extensions = IngestOptions::default().extensions;
+    let walk = WalkOptions {
+        extensions: &extensions,
+        output: None,
+    };
+    plan_inputs(paths, &walk).unwrap().files
 }
 
 fn assert_pages(docs: &[Document], broken: &str) {
@@ -173,8 +180,7 @@ fn records_that_are_not_html_responses_are_counted() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("crawl.warc");
     std::fs::write(&path, records().concat()).unwrap();
-    let (files, _) = plan_inputs(&[path], &IngestOptions::default().extensions).unwrap();
-    let reader = FileReader::new(files, IngestOptions::default());
+    let reader = FileReader::new(plan(&[path]), IngestOptions::default());
     let skipped = reader.skipped_records();
     let docs: Vec<Document> = reader.collect();
     assert_eq!(docs.len(), 3);

@@ -9,7 +9,8 @@ pub const DONE_MARKER: &str = "_DONE";
 
 /// The exit code a finished shard ended with, if the marker is there.
 pub fn finished(marker: &Path) -> Option<u8> {
-    let text = std::fs::read_to_string(marker).ok()?;
+    // A marker is a few lines of JSON; a larger file is not one of ours.
+    let text = ingest::read_string_bounded(marker, 64 * 1024, "").ok()?;
     let json: serde_json::Value = serde_json::from_str(&text).ok()?;
     Some(if json["failed"].as_u64().unwrap_or(0) > 0 {
         1

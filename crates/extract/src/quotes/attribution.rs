@@ -368,45 +368,94 @@ impl<'a> Scene<'a> {
                 continue;
             }
             if is_capitalized(word) && !is_capitalized_stopword(word) {
-                let mut j = i;
                 let next_mention = mentions.get(mi).map_or(usize::MAX, |m| m.bytes.start);
-                while j + 1 < toks.len()
-                    && adjacent(self.text, &toks[j], &toks[j + 1])
-                    && is_capitalized(toks[j + 1].text(self.text))
-                    && toks[j + 1].bytes.start < next_mention
-                    && !self
-                        .lex
-                        .is_speaker_noun(lowercase(toks[j + 1].text(self.text), &mut scratch))
-                {
-                    j += 1;
-                }
-                let all_titles = toks[i..=j].iter().all(|t| is_title_word(t.text(self.text)));
-                // "SEATTLE (Reuters) -": a dateline names a place, not a speaker.
-                let run_end = toks[j].bytes.end;
-                let dateline = toks[i..=j].iter().all(|t| {
-                    let w = t.text(self.text);
-                    w.chars().filter(|c| c.is_alphabetic()).count() >= 3
-                        && !w.chars().any(char::is_lowercase)
-                }) && {
-                    let after = &self.text[run_end..];
-                    after.starts_with(" (")
-                        || after.starts_with(" —")
-                        || after.starts_with(" –")
-                        || after.starts_with(" -")
-                        || after.starts_with(", ")
-                };
-                if !all_titles && !dateline {
-                    out.push(Cand {
-                        bytes: tok.bytes.start..toks[j].bytes.end,
-                        what: CandKind::Name,
-                    });
-                }
+                let (j, cand) = self.name_run(&toks, i, next_mention, &mut scratch);
+                out.extend(cand);
                 i = j + 1;
                 continue;
             }
             i += 1;
         }
         out
+    }
+
+    /// The run of capitalized words from `toks[i]` that no mention (from `next_mention`
+    /// on) or speaker noun interrupts: its last index, and the run as a candidate unless it
+    /// is only title words, a dateline or a sentence-opening modifier.
+    fn name_run(
+        &self,
+        toks: &[Tok],
+        i: usize,
+        next_mention: usize,
+        scratch: &mut String,
+    ) -> (usize, Option<Cand>) {
+        let mut j = i;
+        while j + 1 < toks.len()
+            && adjacent(self.text, &toks[j], &toks[j + 1])
+            && is_capitalized(toks[j + 1].text(self.text))
+            && toks[j + 1].bytes.start < next_mention
+            && !self
+                .lex
+                .is_speaker_noun(lowercase(toks[j + 1].text(self.text), scratch))
+        {
+            j += 1;
+        }
+        let all_titles = toks[i..=j].iter().all(|t| is_title_word(t.text(self.text)));
+        // "SEATTLE (Reuters) -": a dateline names a place, not a speaker.
+        let run_end = toks[j].bytes.end;
+        let dateline = toks[i..=j].iter().all(|t| {
+            let w = t.text(self.text);
+            w.chars().filter(|c| c.is_alphabetic()).count() >= 3
+                && !w.chars().any(char::is_lowercase)
+        }) && {
+            let after = &self.text[run_end..];
+            after.starts_with(" (")
+                || after.starts_with(" —")
+                || after.starts_with(" –")
+                || after.starts_with(" -")
+                || after.starts_with(", ")
+        };
+        let cand = (!all_titles && !dateline && !self.opening_modifier(toks, i, j)).then(|| Cand {
+            bytes: toks[i].bytes.start..run_end,
+            what: CandKind::Name,
+        });
+        (j, cand)
+    }
+
+    /// "Reprising one of her lines, …", "Hastily, …": a single capitalized word opening a
+    /// sentence that reads as a participle or an adverb is capitalized by position, not a
+    /// name.
+    fn opening_modifier(&self, toks: &[Tok], i: usize, j: usize) -> bool {
+        if i != j {
+            return false;
+        }
+        let word = toks[i].text(self.text);
+        let adverb = ["ally", "ately", "ently", "ously", "edly", "ily"]
+            .iter()
+            .any(|e| word.ends_with(e));
+        if word.len() <= 5 || !(word.ends_with("ing") || adverb) {
+            return false;
+        }
+        // "Manning said": a surname shaped like a participle is followed by its verb; the
+        // participle by its object or a comma.
+        let rest = self.text[toks[i].bytes.end..].trim_start();
+        let next = rest
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        let opens_phrase = rest.starts_with(',')
+            || is_determiner(&next)
+            || is_preposition(&next)
+            || pronoun(&next).is_some();
+        if !opens_phrase {
+            return false;
+        }
+        let pos = toks[i].bytes.start;
+        let k = self.sentences.partition_point(|s| s.end <= pos);
+        self.sentences
+            .get(k)
+            .is_some_and(|s| s.start <= pos && self.text[s.start..pos].trim().is_empty())
     }
 
     /// Extends a speaker noun to the left over its modifiers and determiner.
@@ -690,6 +739,12 @@ impl<'a> Scene<'a> {
                     chosen = next.clone()
                 }
                 CandKind::Name => chosen = next.clone(),
+                // "said NAACP President Cornell Brooks": an organization in the title
+                // passes the chain on to the person after it.
+                CandKind::Referent(_) if matches!(chosen.what, CandKind::Name) => {
+                    chosen = next.clone()
+                }
+                CandKind::Referent(_) => {}
                 CandKind::Noun { head_start } if !matches!(chosen.what, CandKind::Pronoun(_)) => {
                     chosen = Cand {
                         bytes: chosen.bytes.start..next.bytes.end,
@@ -723,8 +778,14 @@ impl<'a> Scene<'a> {
             if !joined || k > 5 {
                 return None;
             }
+            // "a sign taped to the railing": a participle opening a phrase of its own ends
+            // the description.
+            let next_is_preposition = toks
+                .get(k + 1)
+                .is_some_and(|n| is_preposition(&n.text(self.text).to_lowercase()));
             if matches!(lower.as_str(), "who" | "whose" | "which" | "that")
                 || is_preposition(&lower)
+                || k > 1 && lower.ends_with("ed") && next_is_preposition
             {
                 break;
             }
@@ -1017,6 +1078,65 @@ impl<'a> Scene<'a> {
         })
     }
 
+    /// A quotation after a sentence of its own paragraph with no quotation before it
+    /// ("Bolton said he would serve if asked. “I'm going to support him.”"): that sentence
+    /// may introduce its speaker.
+    pub fn sentence_lead(&self, open: usize, paragraph: usize) -> Option<Attribution> {
+        let para = self.paragraphs.get(paragraph)?;
+        let before = self.text[para.start..open].trim_end();
+        if before.is_empty() || !before.ends_with(['.', '!', '?', ':']) {
+            return None;
+        }
+        let first_quote = self.quoted.partition_point(|q| q.end <= para.start);
+        if self.quoted.get(first_quote).is_some_and(|q| q.start < open) {
+            return None;
+        }
+        let end = para.start + before.len();
+        let start = self.sentence_start(end - 1, 400).max(para.start);
+        self.main_clause_speaker(start, end)
+    }
+
+    /// "“…” ⏎ — Bernie Sanders.": a line opening with a dash right after the quotation signs
+    /// it with the name it starts with.
+    pub fn signature(&self, close_end: usize) -> Option<Attribution> {
+        let rest = &self.text[close_end..];
+        let trimmed = rest.trim_start();
+        if !rest[..rest.len() - trimmed.len()].contains('\n') {
+            return None;
+        }
+        let signed = trimmed.strip_prefix(['-', '—', '–'])?;
+        // "– Ready to quiz Trump –" is a heading between dashes, not a signature.
+        let line = signed.split('\n').next().unwrap_or("").trim_end();
+        if line.trim_end_matches('.').ends_with(['-', '—', '–']) {
+            return None;
+        }
+        let start = self.text.len() - signed.len();
+        let end = start + signed.find(['\n', ',']).unwrap_or(signed.len());
+        if end - start > 60 {
+            return None;
+        }
+        let cand = self.candidates(start..end).into_iter().next()?;
+        let named = matches!(cand.what, CandKind::Referent(_) | CandKind::Name);
+        if !named || !self.text[start..cand.bytes.start].trim().is_empty() {
+            return None;
+        }
+        let a = self.credit(&cand, None, Route::After);
+        a.speaker.is_some().then_some(a)
+    }
+
+    /// The speaker of the first cue with a subject between `start` and `end`.
+    fn main_clause_speaker(&self, start: usize, end: usize) -> Option<Attribution> {
+        // "Carter said that critics had been predicting a withdrawal.": the main clause's
+        // speaker, the first cue with a subject, introduces the quotation.
+        self.cues.within(start, end).find_map(|cue| {
+            let cand = match cue.kind {
+                CueKind::AccordingTo => self.speaker_after(cue.bytes.end, end, cue.kind),
+                _ => self.subject_before(start, cue.bytes.start),
+            }?;
+            Some(self.attribution(&cand, cue, Route::Lead))
+        })
+    }
+
     /// A quotation opening its paragraph with no cue: the last sentence of the paragraph
     /// before may introduce its speaker ("…, Maria Lopez, spoke for ten minutes.").
     pub fn paragraph_lead(&self, open: usize, paragraph: usize) -> Option<Attribution> {
@@ -1035,11 +1155,7 @@ impl<'a> Scene<'a> {
         let start = self
             .sentence_start(prev.end.saturating_sub(1), 400)
             .max(prev.start);
-        let a = self.before_open(prev.end, start)?;
-        a.is_attributed().then_some(Attribution {
-            route: Route::Lead,
-            ..a
-        })
+        self.main_clause_speaker(start, prev.end)
     }
 
     /// A sentence ending in a colon right before the quotation ("Rubio was blunt: “…”").
@@ -1050,6 +1166,7 @@ impl<'a> Scene<'a> {
         }
         let colon = before.len() - 1;
         let start = self.sentence_start(colon, 300);
+        let start = self.main_clause_start(start, colon);
         let cands = self.candidates(start..colon);
         // "Polls moved late — Ann Lee: “…”": a name standing right before the colon, set
         // off by a dash, labels the quotation; otherwise the sentence's subject speaks.
@@ -1060,20 +1177,73 @@ impl<'a> Scene<'a> {
                 && matches!(c.what, CandKind::Referent(_) | CandKind::Name)
                 && lead.ends_with(['-', '—', '–'])
         });
-        let cand = labelled
-            .or_else(|| cands.iter().find(|c| self.is_subject(c)))?
-            .clone();
+        // "… surprise Republican pollster Daron Shaw: “…”": the subject's title chain ends in
+        // the person.
+        let cand = match labelled {
+            Some(c) => c.clone(),
+            None => {
+                let k = cands.iter().position(|c| self.is_subject(c))?;
+                self.head_of_chain(&cands[k..])
+            }
+        };
         Some(self.credit(&cand, None, Route::Colon))
+    }
+
+    /// Where the main clause of the sentence `start..end` begins: after a fronted phrase
+    /// set off by a comma ("In a Fox interview later that day, Trump went further:", "When
+    /// the moderators pressed him, Cruz said"), else `start`.
+    fn main_clause_start(&self, start: usize, end: usize) -> usize {
+        let head = &self.text[start..end];
+        let first = head
+            .trim_start_matches(|c: char| !c.is_alphanumeric())
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        let fronted = is_preposition(&first)
+            || matches!(
+                first.as_str(),
+                "when"
+                    | "while"
+                    | "after"
+                    | "before"
+                    | "since"
+                    | "although"
+                    | "though"
+                    | "if"
+                    | "because"
+                    | "during"
+                    | "amid"
+                    | "following"
+            );
+        if !fronted {
+            return start;
+        }
+        // The first comma outside quotations that the fronted phrase does not go on after
+        // ("At a rally in Birmingham, Alabama, on Saturday, …").
+        let goes_on = |rest: &str| {
+            let word = rest
+                .split(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap_or("");
+            is_preposition(&word.to_lowercase())
+                || is_capitalized(word) && rest[word.len()..].starts_with(',')
+        };
+        let comma = head.match_indices(',').map(|(i, _)| start + i).find(|&i| {
+            let rest = self.text[i + 1..end].trim_start();
+            !self.inside_quote(i) && rest.len() > 1 && !goes_on(rest)
+        });
+        comma.map_or(start, |i| i + 1)
     }
 
     /// No cue names a speaker: the sentence's subject said it ("Senator Ames thanked the
     /// crew for “…”", "The ad promises “…”"). The first candidate that can be a subject.
     pub fn sentence_subject(&self, open: usize) -> Option<Attribution> {
         let start = self.sentence_start(open, 400);
-        let cand = self
-            .candidates(start..open)
-            .into_iter()
-            .find(|c| self.is_subject(c))?;
+        let start = self.main_clause_start(start, open);
+        let cands = self.candidates(start..open);
+        let k = cands.iter().position(|c| self.is_subject(c))?;
+        let cand = self.head_of_chain(&cands[k..]);
         // "The minister has been accused of “…”": the subject of a passive is its target.
         let toks = tokenize(self.text, cand.bytes.end.min(open)..open);
         let passive = toks.windows(2).any(|w| {
@@ -1832,6 +2002,15 @@ fn is_title_like(word: &str) -> bool {
     if is_capitalized(word) || is_rank_word(&lower) {
         return true;
     }
+    // "Air Force 1st Lt. Tyler Livingston", "the 82nd Airborne's Maj. Ann Lee".
+    let ordinal = ["st", "nd", "rd", "th"].iter().any(|e| {
+        lower
+            .strip_suffix(e)
+            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+    });
+    if ordinal {
+        return true;
+    }
     word.chars().all(|c| c.is_alphabetic() || c == '-')
         && !is_preposition(&lower)
         && !is_determiner(&lower)
@@ -1840,7 +2019,7 @@ fn is_title_like(word: &str) -> bool {
         && !opens_subject(&lower)
         && pronoun(&lower).is_none()
         && !lower.ends_with("ed")
-        && !lower.ends_with("ing")
+        && (!lower.ends_with("ing") || lower == "ranking")
         && !(lower.ends_with("ly") && lower.len() > 5)
         && !matches!(
             lower.as_str(),
@@ -1869,27 +2048,17 @@ fn rfind_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
         return None;
     }
     let matches_at = |i: usize| h[i..i + n.len()].eq_ignore_ascii_case(n);
-    // A group noun is looked for back to the start of the text: skip eight candidate starts
-    // at a time unless one holds the needle's first byte in either case.
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let has = |x: u64, b: u8| {
-        let v = x ^ (ONES * u64::from(b));
-        v.wrapping_sub(ONES) & !v & HIGHS != 0
-    };
+    // A group noun is looked for back to the start of the text: jump between occurrences of
+    // the needle's first byte in either case. Candidate starts left to test are `0..end`.
     let (lower, upper) = (n[0].to_ascii_lowercase(), n[0].to_ascii_uppercase());
-    // Candidate starts left to test are `0..end`.
     let mut end = h.len() - n.len() + 1;
-    while end >= 8 {
-        let x = u64::from_le_bytes(h[end - 8..end].try_into().expect("eight bytes"));
-        if has(x, lower) || has(x, upper) {
-            if let Some(i) = (end - 8..end).rev().find(|&i| matches_at(i)) {
-                return Some(i);
-            }
+    while let Some(i) = memchr::memrchr2(lower, upper, &h[..end]) {
+        if matches_at(i) {
+            return Some(i);
         }
-        end -= 8;
+        end = i;
     }
-    (0..end).rev().find(|&i| matches_at(i))
+    None
 }
 
 #[cfg(test)]

@@ -2,13 +2,14 @@
 //! pronouns and the small closed classes (prepositions, determiners) that tell a subject from
 //! an object. Built once per stage.
 
-use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 use aho_corasick::automaton::Automaton;
 use aho_corasick::dfa::DFA;
 use aho_corasick::{Anchored, MatchKind};
+// The speaker-noun set is probed for most words near a quotation; SipHash's resistance to
+// crafted keys buys nothing for a fixed word list and costs several times more.
+use rustc_hash::FxHashSet;
 
 const CUES: &str = include_str!("../../../../data/quotes/cues.txt");
 const SPEAKER_NOUNS: &str = include_str!("../../../../data/quotes/speaker_nouns.txt");
@@ -41,35 +42,13 @@ pub struct Lexicon {
     no_marks: bool,
     /// The bytes some cue holds, in either ASCII case (the search ignores it).
     cue_bytes: [bool; 256],
-    speaker_nouns: HashSet<String, BuildHasherDefault<Fnv>>,
+    speaker_nouns: FxHashSet<String>,
     /// Nouns of texts that speak ("the report"); also speaker nouns.
-    document_nouns: HashSet<String, BuildHasherDefault<Fnv>>,
+    document_nouns: FxHashSet<String>,
     /// Whole outlet names ("cnn", "fox news").
-    outlets: HashSet<String, BuildHasherDefault<Fnv>>,
+    outlets: FxHashSet<String>,
     /// Head words that make a name an outlet ("times", "news").
-    outlet_heads: HashSet<String, BuildHasherDefault<Fnv>>,
-}
-
-/// FNV-1a. The speaker-noun set is probed for most words near a quotation; SipHash's
-/// resistance to crafted keys buys nothing for a fixed word list and costs several times more.
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
+    outlet_heads: FxHashSet<String>,
 }
 
 /// Lines of a word list: trimmed, lowercase, without blanks and `#` comments.
@@ -119,11 +98,9 @@ impl Lexicon {
             .prefilter(false)
             .build(&phrases)
             .map_err(|e| format!("cannot build the cue automaton: {e}"))?;
-        let mut speaker_nouns: HashSet<String, BuildHasherDefault<Fnv>> =
-            list_lines(SPEAKER_NOUNS).collect();
+        let mut speaker_nouns: FxHashSet<String> = list_lines(SPEAKER_NOUNS).collect();
         speaker_nouns.extend(extra_nouns.iter().flat_map(|n| list_lines(n)));
-        let document_nouns: HashSet<String, BuildHasherDefault<Fnv>> =
-            list_lines(DOCUMENT_NOUNS).collect();
+        let document_nouns: FxHashSet<String> = list_lines(DOCUMENT_NOUNS).collect();
         speaker_nouns.extend(document_nouns.iter().cloned());
         let (heads, names): (Vec<String>, Vec<String>) =
             list_lines(OUTLETS).partition(|l| l.starts_with('*'));
@@ -237,7 +214,7 @@ impl Lexicon {
     }
 
     pub fn is_speaker_noun(&self, lower: &str) -> bool {
-        self.speaker_nouns.contains(lower)
+        self.speaker_nouns.contains(lower) || is_age_noun(lower)
     }
 
     pub fn is_document_noun(&self, lower: &str) -> bool {
@@ -588,6 +565,13 @@ pub fn is_title_word(word: &str) -> bool {
 }
 
 /// Capitalized words that open a sentence without naming anyone.
+/// "the 46-year-old said": an age standing for the person.
+fn is_age_noun(lower: &str) -> bool {
+    lower
+        .strip_suffix("-year-old")
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
 pub fn is_capitalized_stopword(word: &str) -> bool {
     matches!(
         word,

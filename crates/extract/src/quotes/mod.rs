@@ -318,6 +318,14 @@ impl Quotes {
                         continues = last_top;
                     }
                 }
+                if !attribution.is_attributed() && attribution.cue.is_none() {
+                    let lead = scene
+                        .signature(span.outer.end)
+                        .or_else(|| scene.sentence_lead(span.outer.start, span.paragraph));
+                    if let Some(a) = lead {
+                        attribution = a;
+                    }
+                }
                 if !attribution.is_attributed() {
                     let follow = self.follow_on(scene, &span, prev, last_top).filter(|f| {
                         self.keep_follow_on(scene, &span, content, f, record.as_deref_mut())
@@ -363,7 +371,9 @@ impl Quotes {
                 }
                 attribution.medium = scene.medium(span.outer.start, span.outer.end);
             }
-            let is_top = span.depth == 0;
+            // A title or term between two quotations ("… on NBC's “Meet the Press.”") does
+            // not break their run.
+            let is_top = span.depth == 0 && kind.is_speech();
             out.push(Found {
                 span,
                 attribution,

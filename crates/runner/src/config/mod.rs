@@ -153,10 +153,14 @@ enum Paths {
 
 const TOP_LEVEL_KEYS: [&str; 3] = ["pipeline", "ingest", "stages"];
 
+/// A config is a few kilobytes: anything over this is a mistake (`-c /dev/zero`), refused
+/// without being read whole.
+const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
 /// Reads and validates `path`. Returns the plan when there are no errors, and every
 /// diagnostic (errors and warnings) found.
 pub fn load(path: &Path, overrides: &Overrides) -> (Option<Plan>, Vec<Diagnostic>) {
-    match std::fs::read_to_string(path) {
+    match ingest::read_string_bounded(path, MAX_CONFIG_BYTES, "") {
         Ok(text) => load_text(path, &text, overrides),
         Err(e) => {
             let d = Diagnostic::error(format!("cannot read config {}: {e}", path.display()));

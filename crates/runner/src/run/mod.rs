@@ -17,7 +17,6 @@ mod report;
 mod sink;
 
 use std::io::BufReader;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -223,8 +222,8 @@ struct Inputs {
     source: Source,
     /// Their count, when known up front (one document per file).
     total: Option<u64>,
-    /// Files skipped in input folders.
-    skipped: Vec<PathBuf>,
+    /// Entries of input folders (and named paths) not read, and why.
+    skipped: Vec<ingest::Skipped>,
     /// WARC records skipped, counted as the archives are read.
     skipped_records: Arc<AtomicUsize>,
 }
@@ -238,21 +237,32 @@ fn open_inputs(plan: &Plan) -> Result<Inputs, RunError> {
             Input::Path(p) => paths.push(p.clone()),
         }
     }
-    let (mut files, skipped) = ingest::plan_inputs(&paths, &plan.ingest.extensions)?;
-    if let Some(shard) = plan.shard {
-        files = files[shard.range(files.len())].to_vec();
-    }
-    let one_each = |k| matches!(k, ingest::InputKind::Article | ingest::InputKind::Html);
-    let total = (!stdin && files.iter().all(|f| one_each(f.kind))).then_some(files.len() as u64);
-    let from_files = ingest::FileReader::new(files, plan.ingest.clone());
-    let skipped_records = from_files.skipped_records();
-    let source: Source = if stdin {
-        let reader = BufReader::with_capacity(1 << 16, std::io::stdin());
-        let from_stdin = ingest::JsonlStreamReader::new(reader, "<stdin>", plan.ingest.clone());
-        Box::new(from_files.chain(from_stdin))
-    } else {
-        Box::new(from_files)
+    // A shard's folder is inside the output folder given: all of it is left out of the walk.
+    let output = match (&plan.output, plan.shard) {
+        (Output::Dir(dir), Some(_)) => dir.parent(),
+        (Output::Dir(dir), None) => Some(dir.as_path()),
+        (Output::Stdout, _) => None,
     };
+    let walk = ingest::WalkOptions {
+        extensions: &plan.ingest.extensions,
+        output,
+    };
+    let ingest::Planned { mut files, skipped } = ingest::plan_inputs(&paths, &walk)?;
+    // A shard reads its share, after the ids of the files before it (so ids match one run).
+    let first = plan.shard.map_or(0, |shard| {
+        let range = shard.range(files.len());
+        files.truncate(range.end);
+        range.start
+    });
+    let known = !stdin && files[first..].iter().all(|f| f.kind.one_document());
+    let total = known.then_some((files.len() - first) as u64);
+    let mut from_files = ingest::FileReader::new(files, plan.ingest.clone()).starting_at(first);
+    let skipped_records = from_files.skipped_records();
+    if stdin {
+        let reader = BufReader::with_capacity(1 << 16, std::io::stdin());
+        from_files = from_files.then_stream(Box::new(reader), "<stdin>");
+    }
+    let source: Source = Box::new(from_files);
     Ok(Inputs {
         source,
         total,

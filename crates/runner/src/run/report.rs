@@ -13,7 +13,7 @@ pub struct Outcome {
     pub elapsed: std::time::Duration,
     /// Set when a stage with `on_error = "fail"` stopped the run.
     pub aborted: Option<String>,
-    pub skipped_inputs: Vec<std::path::PathBuf>,
+    pub skipped_inputs: Vec<ingest::Skipped>,
     /// WARC records that are not HTML responses (requests, metadata, redirects…).
     pub skipped_records: usize,
     /// Bytes of decoded source text of the documents read.
@@ -134,13 +134,8 @@ pub fn print_summary(outcome: &Outcome) {
         outcome.failed,
         outcome.elapsed.as_secs_f64()
     );
-    if !outcome.skipped_inputs.is_empty() {
-        let example = outcome.skipped_inputs[0].display();
-        let _ = writeln!(
-            err,
-            "skipped {} files in input folders that are not articles (hidden, or another extension; e.g. {example}): see ingest.extensions",
-            outcome.skipped_inputs.len()
-        );
+    for line in ingest::skipped_summary(&outcome.skipped_inputs) {
+        let _ = writeln!(err, "{line}");
     }
     if outcome.skipped_records > 0 {
         let _ = writeln!(
