@@ -14,8 +14,12 @@ work=target/spark-test
 venv=target/spark-venv
 docs=${NEWSMILL_SPARK_DOCS:-2000}
 
-echo "== building newsmill (release)"
-cargo build --release -q -p runner -p bench
+# The dev profile by default: CI has just built it for `cargo test`, and a second, optimized
+# build of the whole workspace (twice: binary and wheel) would take longer than the test itself.
+profile=${NEWSMILL_PROFILE:-dev}
+case "$profile" in dev) bin=target/debug ;; *) bin=target/$profile ;; esac
+echo "== building newsmill ($profile)"
+cargo build --profile "$profile" -q -p runner -p bench
 
 if [ ! -x "$venv/bin/spark-submit" ]; then
   echo "== installing PySpark into $venv"
@@ -24,12 +28,13 @@ if [ ! -x "$venv/bin/spark-submit" ]; then
 fi
 echo "== installing the newsmill package into $venv (pip install .)"
 CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}" \
-  "$venv/bin/pip" install -q --force-reinstall --no-deps .
+  "$venv/bin/pip" install -q --force-reinstall --no-deps \
+  --config-settings=build-args="--profile $profile" .
 "$venv/bin/pip" install -q pyarrow
 
 rm -rf "$work" && mkdir -p "$work"
 echo "== generating $docs articles"
-target/release/newsmill-bench --generate "$docs" --to "$work/corpus.jsonl"
+$bin/newsmill-bench --generate "$docs" --to "$work/corpus.jsonl"
 # A folder input too: the seed articles; and a web archive of two pages (plus a request record
 # that must be skipped), which the job spreads as a path of its own.
 python3 - "$work/pages.warc" <<'PY'
@@ -66,14 +71,14 @@ stages = ["extract_html", "clean", "quotes", "entities", "claims", "json", "parq
 per_document = false
 TOML
 status=0
-target/release/newsmill run -c "$work/local.toml" --input "$work/corpus.jsonl" --input data/articles \
+$bin/newsmill run -c "$work/local.toml" --input "$work/corpus.jsonl" --input data/articles \
   --input "$root/$work/pages.warc" --output "$work/local" --quiet || status=$?
 [ "$status" -le 1 ] || { echo "one-machine run failed ($status)"; exit 1; }
 
 echo "== Spark run (local[2])"
 submit integrations/spark/newsmill_job.py \
   --input "$work/corpus.jsonl" data/articles "$root/$work/pages.warc" --output "$work/spark" --format json \
-  --binary "$root/target/release/newsmill" --config "$root/integrations/spark/stream.toml" \
+  --binary "$root/$bin/newsmill" --config "$root/integrations/spark/stream.toml" \
   --partitions 4 || { tail -40 "$work/last-spark.log"; exit 1; }
 
 echo "== Spark run with the installed package (--package, Parquet)"
@@ -86,7 +91,7 @@ echo "== Spark run with a binary that is killed inside its task"
 cat > "$work/dying-newsmill" <<SH
 #!/usr/bin/env bash
 # Reads part of its input, then dies the way an OOM kill would.
-[ "\$1" = schema ] && exec "$root/target/release/newsmill" schema
+[ "\$1" = schema ] && exec "$root/$bin/newsmill" schema
 head -c 1000 > /dev/null
 kill -9 \$\$
 SH

@@ -108,3 +108,10 @@ pub enum NerError {
     #[error("name model table of 2^{0} rows is out of range")]
     Bits(u32),
 }
+
+/// Whether `word` (one word, any case) is a whole place name of the embedded gazetteer
+/// (GeoNames cities, countries, states: "york", "tulsa") and no listed first name ("jordan").
+pub fn gazetteer_place(word: &str) -> bool {
+    let bits = lists::table().get(features::hash_lower(word));
+    bits & lists::PLACE != 0 && bits & lists::FIRST == 0
+}

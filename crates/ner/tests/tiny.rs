@@ -125,3 +125,12 @@ fn training_is_deterministic() {
     };
     assert_eq!(fit(), fit());
 }
+
+#[test]
+fn gazetteer_places_are_whole_one_word_places_and_no_first_names() {
+    assert!(ner::gazetteer_place("York"));
+    assert!(ner::gazetteer_place("tulsa"));
+    // A place and a first name both: no evidence either way.
+    assert!(!ner::gazetteer_place("Jordan"));
+    assert!(!ner::gazetteer_place("Harbour"));
+}

@@ -2,14 +2,17 @@
 //! from titles and appositives; one referent per person with all its mentions, including role
 //! phrases ("the envoy", "the Russian President").
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use model::{Document, EntityKind};
 
 use super::lexicon::{FirstName, Lex, Lexicon, RoleClass, RoleSig};
 use super::{Gender, Referents};
-use crate::text::{split_sentences, Token, TokenKind, TokenLog};
+use crate::text::{is_headline_like, split_sentences, Token, TokenKind, TokenLog};
 
+mod citations;
+mod document;
 mod learned;
 mod resolve;
 pub use learned::tagger_tokens;
@@ -91,6 +94,7 @@ pub(crate) fn find_with_dates(
     } else {
         &doc.sentences
     };
+    let sentences = with_author_lines(doc, sentences);
     // Working buffers are reused across documents on the same thread (cleared, never read
     // across calls), which saves most of the allocation a document would otherwise cost.
     let mut scratch = SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut()));
@@ -99,7 +103,7 @@ pub(crate) fn find_with_dates(
     let log = keep_tokens.then(|| TokenLog::new(doc.text().len()));
     let mut f = Finder::new(lex, doc.text(), scratch, log);
     let mut date_sentences = Vec::new();
-    for s in sentences {
+    for s in sentences.iter() {
         if f.sentence(s.clone()) {
             date_sentences.push(s.clone());
         }
@@ -117,6 +121,42 @@ pub(crate) fn find_with_dates(
     };
     SCRATCH.with(|s| *s.borrow_mut() = scratch);
     (out, date_sentences, f.log)
+}
+
+/// The body's sentences and, in text order among them, the author lines of a paper ("Ann Lee
+/// a.lee@leeds.ac.uk University of Leeds, United Kingdom"): no body text, but names of people
+/// and organizations all the same. Titles, headings and bylines stay unread (their words are
+/// not the story's names). Borrowed as they are when there are none.
+fn with_author_lines<'s>(doc: &Document, sentences: &'s [Range<usize>]) -> Cow<'s, [Range<usize>]> {
+    let text = doc.text();
+    let mut lines = doc
+        .paragraphs
+        .iter()
+        .filter(|p| {
+            let para = &text[(*p).clone()];
+            para.contains('@') && para.split_whitespace().any(email) && is_headline_like(para)
+        })
+        .peekable();
+    if lines.peek().is_none() {
+        return Cow::Borrowed(sentences);
+    }
+    let mut all = Vec::with_capacity(sentences.len() + 4);
+    let mut rest = sentences.iter().peekable();
+    for h in lines {
+        while let Some(s) = rest.next_if(|s| s.start < h.start) {
+            all.push(s.clone());
+        }
+        all.push(h.clone());
+    }
+    all.extend(rest.cloned());
+    Cow::Owned(all)
+}
+
+/// An e-mail address: letters, an `@`, and a domain with a dot.
+fn email(word: &str) -> bool {
+    word.split_once('@').is_some_and(|(user, domain)| {
+        !user.is_empty() && domain.contains('.') && !domain.starts_with('.')
+    })
 }
 
 #[derive(Default)]
@@ -308,6 +348,13 @@ static ORG_WORDS: Words = words![
     "Cabinet",
     "Administration",
     "Museum",
+    "Library",
+    "Academy",
+    "Conservatory",
+    "Consulate",
+    "Embassy",
+    "League",
+    "Orchestra",
     "Hospital",
     "Church",
     "Club",
@@ -502,6 +549,7 @@ impl<'a> Finder<'a> {
             i = j;
         }
         self.learned_names(first_cand);
+        self.cited_authors(first_cand);
         self.role_mentions();
         date
     }

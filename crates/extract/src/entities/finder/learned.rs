@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use model::EntityKind;
 
-use super::{Cand, Finder, Hint, Item, Lex, Scratch};
+use super::{Cand, Finder, Hint, Item, Lex, Scratch, ORG_WORDS, PLACE_WORDS};
 use crate::entities::Lexicon;
 use crate::text::TokenKind;
 
@@ -147,7 +147,7 @@ impl<'a> Finder<'a> {
             return;
         };
         let bytes = self.items[span.start].start..self.items[span.end - 1].end;
-        let kind = entity_kind(span.kind);
+        let kind = self.kind_by_words(span).unwrap_or(entity_kind(span.kind));
         let mut overlapping = std::mem::take(&mut self.tagged.overlapping);
         overlapping.clear();
         overlapping.extend((first_cand..self.cands.len()).filter(|&c| {
@@ -247,6 +247,27 @@ impl<'a> Finder<'a> {
             }
         }
         Some(span)
+    }
+
+    /// The kind a name's own words say, over the tagger's: a head word ("Durham University",
+    /// "Cuban Consulate", "University of Portsmouth", "River Ouse", "Sun Valley") or a team
+    /// named after its city ("Pittsburgh Pirates").
+    fn kind_by_words(&self, span: ner::Span) -> Option<EntityKind> {
+        if span.end - span.start < 2 {
+            return None;
+        }
+        let (first, last) = (self.word(span.start), self.word(span.end - 1));
+        let of_follows = matches!(self.items.get(span.start + 1), Some(it)
+            if matches!(&self.text[it.start..it.end], "of" | "for"));
+        if ORG_WORDS.contains(last) || (ORG_WORDS.contains(first) && of_follows) {
+            return Some(EntityKind::Org);
+        }
+        if PLACE_WORDS.contains(last) || (PLACE_WORDS.contains(first) && of_follows) {
+            return Some(EntityKind::Place);
+        }
+        let plural = last.len() > 3 && last.ends_with('s') && !last.ends_with("ss");
+        (plural && ner::gazetteer_place(first) && !ner::gazetteer_place(last))
+            .then_some(EntityKind::Org)
     }
 
     /// Whether the tagger is sure enough of a name the rules saw nothing of.

@@ -228,6 +228,8 @@ impl<'a> Finder<'a> {
         self.full_names(&mut res);
         self.single_names(&mut res);
         self.places_and_orgs(&mut res);
+        // Last of the assignments: `cands_of` is not read after this point.
+        self.settle_by_document(&res.refs, &mut res.assigned);
         let mut infos = self.referent_infos(&res);
         let names = NamesByReferent::new(&self.cands, &res.assigned, res.refs.len());
         self.add_known_figures(&res, &mut infos);
@@ -539,8 +541,8 @@ fn kind_by_shape(hint: Hint, c: &Cand) -> Option<EntityKind> {
 }
 
 #[derive(Debug, Clone)]
-struct Ref {
-    kind: EntityKind,
+pub(super) struct Ref {
+    pub(super) kind: EntityKind,
     key: String,
     known: Option<u32>,
     /// Where the key's first word ends and its last word starts, found once: every new name
