@@ -190,10 +190,10 @@ impl<'a> Scene<'a> {
         let para_end = self
             .paragraph_of(from.saturating_sub(1))
             .map_or(self.text.len(), |p| self.paragraphs[p].end);
+        // `quoted` is in text order: a search, not a walk from the start for every quotation.
         let next_quote = self
             .quoted
-            .iter()
-            .find(|q| q.start >= from)
+            .get(self.quoted.partition_point(|q| q.start < from))
             .map_or(usize::MAX, |q| q.start);
         let mut hard = para_end.min(next_quote).min(from + limit);
         while !self.text.is_char_boundary(hard) {
@@ -1145,10 +1145,11 @@ impl<'a> Scene<'a> {
             return None;
         }
         let prev = self.paragraphs[paragraph - 1].clone();
+        let first_from_prev = self.quoted.partition_point(|q| q.start < prev.start);
         if self
             .quoted
-            .iter()
-            .any(|q| q.start >= prev.start && q.start < prev.end)
+            .get(first_from_prev)
+            .is_some_and(|q| q.start < prev.end)
         {
             return None;
         }
