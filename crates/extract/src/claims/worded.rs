@@ -51,13 +51,7 @@ impl Scanner<'_> {
             if num == 1.0 && i + 1 < n {
                 if let Some(den) = denominator(self.lower(i + 1).as_str()) {
                     if self.is(i + 2, "of") && den > 1.0 {
-                        return Some(Quantity {
-                            first: i,
-                            last: i + 1,
-                            value: 1.0 / den,
-                            unit: "fraction".into(),
-                            of_subject: true,
-                        });
+                        return Some(fraction(i, den));
                     }
                 }
             }
@@ -65,13 +59,7 @@ impl Scanner<'_> {
         if matches!(w, "a" | "one") && i + 2 < n && self.is(i + 2, "of") {
             if let Some(den) = denominator(self.lower(i + 1).as_str()) {
                 if den > 2.0 || self.is(i + 1, "half") {
-                    return Some(Quantity {
-                        first: i,
-                        last: i + 1,
-                        value: 1.0 / den,
-                        unit: "fraction".into(),
-                        of_subject: true,
-                    });
+                    return Some(fraction(i, den));
                 }
             }
         }
@@ -160,5 +148,17 @@ impl Scanner<'_> {
             of_subject: unit == "percent",
             unit,
         })
+    }
+}
+
+/// "one third of", "a quarter of": the fraction `1/den` over words `i` and `i + 1`, whose
+/// "of X" names what it is a fraction of.
+fn fraction(i: usize, den: f64) -> Quantity {
+    Quantity {
+        first: i,
+        last: i + 1,
+        value: 1.0 / den,
+        unit: "fraction".into(),
+        of_subject: true,
     }
 }
