@@ -9,16 +9,12 @@ pub mod quotes;
 mod records;
 pub mod text;
 
-/// A small deterministic generator (xorshift) for tests that glue random pieces of text:
-/// `next(n)` is a number below `n`.
+/// A seeded generator for tests that glue random pieces of text: `next(n)` is a number
+/// below `n`, the same sequence on every run.
 #[cfg(test)]
-fn test_rng(mut seed: u64) -> impl FnMut(usize) -> usize {
-    move |n| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed % n as u64) as usize
-    }
+fn test_rng(seed: u64) -> impl FnMut(usize) -> usize {
+    let mut rng = fastrand::Rng::with_seed(seed);
+    move |n| rng.usize(..n)
 }
 
 /// The seed articles of `data/articles`, for tests that check a fast path against its
