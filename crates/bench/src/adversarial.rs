@@ -12,13 +12,15 @@ use std::time::{Duration, Instant};
 use crate::corpus;
 
 /// Every per-document stage; `extract_html` only touches the `.html` case.
-const CONFIG: &str = r#"[pipeline]
-output = "out"
-stages = ["extract_html", "clean", "quotes", "entities", "claims", "csv", "json"]
-
-[stages.json]
-per_document = false
-"#;
+const STAGES: &[&str] = &[
+    "extract_html",
+    "clean",
+    "quotes",
+    "entities",
+    "claims",
+    "csv",
+    "json",
+];
 
 /// One adversarial document: a name, the file extension it is read as and its text.
 pub struct Case {
@@ -128,7 +130,7 @@ pub fn run(root: &Path, newsmill: &Path, mb: f64, timeout: Duration) -> Result<(
     let dir = root.join("target/bench/adversarial");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let config = dir.join("adversarial.toml");
-    std::fs::write(&config, CONFIG).map_err(|e| e.to_string())?;
+    std::fs::write(&config, crate::pipeline_config(STAGES)).map_err(|e| e.to_string())?;
     let (articles, normal) = normal_text(root, bytes)?;
     let mut all = vec![
         Case {

@@ -153,7 +153,7 @@ fn run(args: &Args) -> Result<(), String> {
         Some(c) => c.clone(),
         None => {
             let path = bench_dir.join("bench.toml");
-            std::fs::write(&path, BENCH_CONFIG).map_err(|e| e.to_string())?;
+            std::fs::write(&path, pipeline_config(BENCH_STAGES)).map_err(|e| e.to_string())?;
             path
         }
     };
@@ -193,7 +193,7 @@ fn run(args: &Args) -> Result<(), String> {
     }
     let corpus_report = if args.corpus_stage {
         let path = bench_dir.join("bench-corroborate.toml");
-        std::fs::write(&path, CORPUS_STAGE_CONFIG).map_err(|e| e.to_string())?;
+        std::fs::write(&path, pipeline_config(CORPUS_STAGE_STAGES)).map_err(|e| e.to_string())?;
         Some(measure("+corroborate", &path, 1)?.1)
     } else {
         None
@@ -300,25 +300,30 @@ fn print_steps(json: &serde_json::Value) {
     }
 }
 
-/// The pipeline measured: every stage of the default pipeline; the JSON exporter writes
-/// `documents.jsonl` only (a million small files would measure the file system, not us).
-const BENCH_CONFIG: &str = r#"[pipeline]
-output = "out"
-stages = ["clean", "quotes", "entities", "claims", "csv", "json"]
+/// A pipeline config writing into `out` with these stages. The JSON exporter writes
+/// `documents.jsonl` only (its default: a million small files would measure the file system).
+pub(crate) fn pipeline_config(stages: &[&str]) -> String {
+    let quoted: Vec<String> = stages.iter().map(|s| format!("{s:?}")).collect();
+    format!(
+        "[pipeline]\noutput = \"out\"\nstages = [{}]\n",
+        quoted.join(", ")
+    )
+}
 
-[stages.json]
-per_document = false
-"#;
+/// The pipeline measured: every per-document stage of the default pipeline.
+const BENCH_STAGES: &[&str] = &["clean", "quotes", "entities", "claims", "csv", "json"];
 
 /// The same pipeline with the corpus stage, whose memory is the one that could grow with the
 /// corpus.
-const CORPUS_STAGE_CONFIG: &str = r#"[pipeline]
-output = "out"
-stages = ["clean", "quotes", "entities", "claims", "corroborate", "csv", "json"]
-
-[stages.json]
-per_document = false
-"#;
+const CORPUS_STAGE_STAGES: &[&str] = &[
+    "clean",
+    "quotes",
+    "entities",
+    "claims",
+    "corroborate",
+    "csv",
+    "json",
+];
 
 /// Cores and CPU model, so that figures are read with the machine they came from.
 fn machine() -> String {
